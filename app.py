@@ -1,0 +1,76 @@
+"""GridWatch: the community grid map (Streamlit).
+
+Run with ``make run``, or ``streamlit run app.py -- --store PATH``. The store
+is, in order: ``--store``, ``GRIDWATCH_STORE``, the demo store
+``data/demo/gridwatch.gpkg``. This file only composes: the sidebar
+(``views/sidebar.py``), the tabs (``views/*.py``, found by
+:func:`views.discover`), data and caching (``views/data.py``) and the layers
+(``layers/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+from geo import schema
+from geo._errors import GridWatchError
+from geo.i18n import t
+from geo.store import open_store
+from views import discover
+from views import data as appdata
+from views.context import AppContext
+from views.sidebar import language, sidebar
+
+DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
+
+
+def store_path(argv: list[str] | None = None) -> str:
+    """The store to open: ``--store``, else ``GRIDWATCH_STORE``, else the demo store."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--store")
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return str(args.store or os.environ.get("GRIDWATCH_STORE") or DEFAULT_STORE)
+
+
+def main() -> None:
+    """Draw the app."""
+    st.set_page_config(page_title="GridWatch 网格守望", page_icon="🗺️", layout="wide")
+    lang = language()
+    tr = lambda key, **v: t(key, lang, **v)  # noqa: E731
+    path = store_path()
+    if not Path(path).exists():
+        st.error(tr("app.store_missing", path=path))
+        st.stop()
+    try:
+        store = open_store(path)
+        version = store.version
+        data = appdata.layers(path, version)
+        types, meta = appdata.types_and_meta(path, version)
+    except GridWatchError as exc:
+        st.error(tr("app.store_error", error=exc.message))
+        if exc.hint:
+            st.caption(tr("app.hint", hint=exc.hint))
+        st.stop()
+    grids, buildings, incidents = data[schema.GRIDS], data[schema.BUILDINGS], data[schema.INCIDENTS]
+    choices = sidebar(lang, grids, buildings, incidents, types)
+    st.sidebar.caption(tr("app.store", path=path))
+    if meta.get("fictional", "").lower() in ("1", "true", "yes") or "fictional" in meta.get("description", "").lower():
+        st.sidebar.caption(tr("app.fictional"))
+    ctx = AppContext(
+        store=store, lang=lang, tr=tr, grids=grids, buildings=buildings, incidents=incidents, types=types,
+        filters=choices.filters, shown_incidents=appdata.shown_incidents(path, version, choices.filters),
+        summary=appdata.summary(path, version, choices.filters), basemap=choices.basemap, figure=choices.figure,
+        color_by=choices.color_by, visible=choices.visible, meta=meta,
+    )
+    views = discover()
+    for view, tab in zip(views, st.tabs([tr(v.label) for v in views]), strict=True):
+        with tab:
+            view.render(ctx)
+
+
+main()

@@ -1,0 +1,326 @@
+"""ReportLab drawing of the rain-emergency PDFs (private; see geo.documents)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import shapely
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .checklist import SECTIONS, GridChecklist
+from .fonts import register_reportlab_font
+
+MARGIN: Final = 12 * mm
+WIDTH: Final = A4[0] - 2 * MARGIN
+BOX: Final = "□"
+MAP_HEIGHT: Final = 78 * mm
+
+_Style = dict[str, ParagraphStyle]
+
+
+def _styles(font: str) -> _Style:
+    return {
+        "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=20, spaceAfter=4),
+        "h2": ParagraphStyle("h2", fontName=font, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3),
+        "body": ParagraphStyle("body", fontName=font, fontSize=8.5, leading=11),
+        "small": ParagraphStyle("small", fontName=font, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444")),
+    }
+
+
+def _table(rows: list[list[str]], widths: Sequence[float], font: str, *, header_color: str = "#305496",
+           font_size: float = 8.0) -> Table:
+    """A table whose first row repeats on every page it breaks onto."""
+    t = Table(rows, colWidths=list(widths), repeatRows=1)
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), font_size),
+        ("LEADING", (0, 0), (-1, -1), font_size + 2),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(header_color)),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f5fa")]),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return t
+
+
+def _boxes(section: str) -> str:
+    return "  ".join(f"{BOX}{c}" for c in SECTIONS[section].choices)
+
+
+def _clip(text: object, n: int) -> str:
+    s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# -- checklist pieces ----------------------------------------------------------------
+
+
+class _GridMarker(Flowable):
+    """Zero-size flowable that tells the page footer which grid is being drawn."""
+
+    def __init__(self, state: dict[str, str], header: dict[str, str]) -> None:
+        super().__init__()
+        self.state, self.header = state, header
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.state.update(self.header)
+
+
+def _header_block(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
+    h = cl.header
+    title = Paragraph(
+        f"{h['community']} {h['grid_name']}（{h['grid_id']}）防汛巡查清单 "
+        f"<font color='{h['level_color']}'>■ {h['level_zh']}</font>", st["title"])
+    rows = [
+        ["网格员", f"{h['worker']}  {h['phone']}", "预警级别", h["level_zh"]],
+        ["生成时间", h["generated_at"], "清单编号", h["checklist_id"]],
+        ["检查人", h["inspector"] or "", "检查时间", "    年   月   日   时   分"],
+    ]
+    t = Table(rows, colWidths=[18 * mm, 72 * mm, 18 * mm, WIDTH - 108 * mm])
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8edf5")),
+        ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#e8edf5")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    n = cl.items["section"].value_counts()
+    counts = (f"雨水篦子 {n.get('grate', 0)} 个 · 积水点 {n.get('flooding', 0)} 处 · 地下室/车库 {n.get('basement', 0)} 栋 · "
+              f"单元 {n.get('unit_light', 0)} 个 · 重点人群楼栋 {n.get('vulnerable', 0)} 栋 · 飞线 {n.get('wire', 0)} 处")
+    return [title, t, Spacer(1, 2 * mm), Paragraph(counts, st["small"])]
+
+
+def _grid_map(cl: GridChecklist, font: str) -> Drawing:
+    """The grid, its buildings and streets, the route and numbered stops."""
+    d = Drawing(WIDTH, MAP_HEIGHT)
+    d.add(Rect(0, 0, WIDTH, MAP_HEIGHT, strokeColor=colors.HexColor("#999999"), fillColor=colors.HexColor("#fbfbf8"),
+               strokeWidth=0.5))
+    grid = cl.grid.iloc[0]
+    minx, miny, maxx, maxy = grid.buffer(15).bounds
+    pad = 6.0
+    scale = min((WIDTH - 2 * pad) / max(maxx - minx, 1.0), (MAP_HEIGHT - 2 * pad - 10) / max(maxy - miny, 1.0))
+    ox = pad + (WIDTH - 2 * pad - (maxx - minx) * scale) / 2
+    oy = pad + 10 + (MAP_HEIGHT - 2 * pad - 10 - (maxy - miny) * scale) / 2
+
+    def xy(coords: np.ndarray) -> list[float]:
+        pts = np.column_stack([ox + (coords[:, 0] - minx) * scale, oy + (coords[:, 1] - miny) * scale])
+        return pts.ravel().tolist()
+
+    for poly in _polygons(grid):
+        d.add(Polygon(xy(np.asarray(poly.exterior.coords)), fillColor=colors.HexColor("#eef3e8"),
+                      strokeColor=colors.HexColor("#2f6b2f"), strokeWidth=1.2))
+    for line in _lines(shapely.clip_by_rect(cl.streets.values, minx, miny, maxx, maxy)):
+        d.add(PolyLine(xy(np.asarray(line.coords)), strokeColor=colors.HexColor("#c9c9c9"), strokeWidth=2))
+    for b in cl.buildings:
+        for poly in _polygons(b):
+            d.add(Polygon(xy(np.asarray(poly.exterior.coords)), fillColor=colors.HexColor("#d9d2c5"),
+                          strokeColor=colors.HexColor("#a69c8a"), strokeWidth=0.3))
+    _draw_route(d, cl, xy, font)
+    _draw_events(d, cl, xy)
+    d.add(String(4, 4, "● 雨水篦子(按巡查顺序编号)   ▲ 积水点   ■ 飞线   — 巡查路线(直线示意)", fontName=font, fontSize=6.5,
+                 fillColor=colors.HexColor("#333333")))
+    return d
+
+
+def _draw_route(d: Drawing, cl: GridChecklist, xy: Callable[[np.ndarray], list[float]], font: str) -> None:
+    if len(cl.stops) == 0:
+        return
+    coords = shapely.get_coordinates(cl.stops.values)
+    if len(coords) > 1:
+        d.add(PolyLine(xy(coords), strokeColor=colors.HexColor("#1f78b4"), strokeWidth=0.6, strokeDashArray=[2, 1.5]))
+    pts = np.asarray(xy(coords)).reshape(-1, 2)
+    label_every = 1 if len(pts) <= 60 else 5
+    for k, (x, y) in enumerate(pts, start=1):
+        d.add(Circle(x, y, 1.6, fillColor=colors.HexColor("#1f78b4"), strokeColor=None))
+        if k == 1 or k == len(pts) or k % label_every == 0:
+            d.add(String(x + 2, y + 1.5, str(k), fontName=font, fontSize=5.5, fillColor=colors.HexColor("#0b3d6b")))
+
+
+def _draw_events(d: Drawing, cl: GridChecklist, xy: Callable[[np.ndarray], list[float]]) -> None:
+    import geopandas as gpd
+
+    for section, color, shape in (("flooding", "#e31a1c", "tri"), ("wire", "#ff7f00", "sq")):
+        sub = cl.section(section)
+        if sub.empty:
+            continue
+        pts = gpd.GeoSeries(gpd.points_from_xy(sub["lon"], sub["lat"]), crs="EPSG:4326").to_crs(cl.crs)
+        for x, y in np.asarray(xy(shapely.get_coordinates(pts.values))).reshape(-1, 2):
+            if shape == "tri":
+                d.add(Polygon([x - 3, y - 2, x + 3, y - 2, x, y + 3], fillColor=colors.HexColor(color), strokeColor=None))
+            else:
+                d.add(Rect(x - 2, y - 2, 4, 4, fillColor=colors.HexColor(color), strokeColor=None))
+
+
+def _polygons(geom: Any) -> list[Any]:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "Polygon":
+        return [geom]
+    if geom.geom_type == "MultiPolygon":
+        return list(geom.geoms)
+    if geom.geom_type == "Point":
+        return [geom.buffer(4, 4)]
+    return [g for part in getattr(geom, "geoms", []) for g in _polygons(part)]
+
+
+def _lines(geoms: Any) -> list[Any]:
+    out = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        if g.geom_type == "LineString":
+            out.append(g)
+        elif hasattr(g, "geoms"):
+            out.extend(p for p in g.geoms if p.geom_type == "LineString")
+    return out
+
+
+def _section_flowables(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
+    out: list[Any] = []
+    for code, title, rows, widths in _section_tables(cl):
+        heading = Paragraph(f"{title}（{len(rows) - 1}）", st["h2"])
+        if len(rows) == 1:
+            out += [heading, Paragraph("本级别下本网格无此项。", st["small"])]
+            continue
+        out += [CondPageBreak(30 * mm), heading, _table(rows, widths, font)]
+    return out
+
+
+def _section_tables(cl: GridChecklist) -> list[tuple[str, str, list[list[str]], list[float]]]:
+    w = WIDTH
+    tables = []
+    g = cl.section("grate")
+    tables.append(("grate", SECTIONS["grate"].title_zh,
+                   [["站", "编号", "位置", "上次状态", "检查结果", "备注"]]
+                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("grate"), ""]
+                      for r in g.itertuples()],
+                   [9 * mm, 17 * mm, 40 * mm, 15 * mm, 76 * mm, w - 157 * mm]))
+    if _listed(cl, "flooding"):
+        sub = cl.section("flooding")
+        tables.append(("flooding", SECTIONS["flooding"].title_zh,
+                       [["序号", "编号", "位置", "情况", "状态", "检查结果", "备注"]]
+                       + [[str(r.no), r.item_id, _clip(r.where, 16), _clip(r.details, 12), r.last_status,
+                           _boxes("flooding"), ""] for r in sub.itertuples()],
+                       [9 * mm, 14 * mm, 34 * mm, 24 * mm, 13 * mm, 55 * mm, w - 149 * mm]))
+    if _listed(cl, "basement"):
+        sub = cl.section("basement")
+        tables.append(("basement", SECTIONS["basement"].title_zh,
+                       [["序号", "楼栋", "情况", "楼栋长及电话", "检查结果", "备注"]]
+                       + [[str(r.no), f"{r.where}（{r.item_id}）", r.details, _clip(r.contact, 20), _boxes("basement"), ""]
+                          for r in sub.itertuples()],
+                       [9 * mm, 32 * mm, 25 * mm, 38 * mm, 50 * mm, w - 154 * mm]))
+    if _listed(cl, "unit_light"):
+        units = cl.section("unit_light")
+        tables.append(("unit", "四、逐单元检查：楼道灯、排水管",
+                       [["序号", "单元", "楼栋长及电话", "楼道灯", "排水管", "备注"]]
+                       + [[str(r.no), r.where, _clip(r.contact, 20), _boxes("unit_light"), _boxes("unit_drain"), ""]
+                          for r in units.itertuples()],
+                       [9 * mm, 28 * mm, 38 * mm, 30 * mm, 30 * mm, w - 135 * mm]))
+    if _listed(cl, "vulnerable"):
+        sub = cl.section("vulnerable")
+        tables.append(("vulnerable", SECTIONS["vulnerable"].title_zh,
+                       [["序号", "楼栋", "情况", "楼栋长及电话", "走访结果", "备注"]]
+                       + [[str(r.no), f"{r.where}（{r.item_id}）", _clip(r.details, 22), _clip(r.contact, 20),
+                           _boxes("vulnerable"), ""] for r in sub.itertuples()],
+                       [9 * mm, 26 * mm, 44 * mm, 36 * mm, 50 * mm, w - 165 * mm]))
+    if not _listed(cl, "wire"):
+        return tables
+    sub = cl.section("wire")
+    tables.append(("wire", SECTIONS["wire"].title_zh,
+                   [["序号", "编号", "位置", "上次状态", "处理结果", "备注"]]
+                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("wire"), ""] for r in sub.itertuples()],
+                   [9 * mm, 17 * mm, 40 * mm, 15 * mm, 48 * mm, w - 129 * mm]))
+    return tables
+
+
+def _listed(cl: GridChecklist, code: str) -> bool:
+    """Whether the level puts this section on the sheet (shown even when empty)."""
+    return code in cl.listed or not cl.section(code).empty
+
+
+def _signatures(font: str) -> Table:
+    rows = [["检查人签字：", "", "网格员签字：", "", "社区负责人签字：", ""],
+            ["日期：", "", "时间：", "", "发现问题已上报：", f"{BOX}是  {BOX}否"]]
+    t = Table(rows, colWidths=[20 * mm, 36 * mm, 20 * mm, 36 * mm, 26 * mm, WIDTH - 138 * mm], rowHeights=[11 * mm, 9 * mm])
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black), ("LINEBELOW", (3, 0), (3, -1), 0.6, colors.black),
+        ("LINEBELOW", (5, 0), (5, 0), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    ]))
+    return t
+
+
+def checklists_pdf(checklists: Sequence[GridChecklist], path: Path, *,
+                   progress: Callable[[int, int], None] | None = None) -> None:
+    """Build the checklist PDF (see :func:`geo.documents.write_checklist_pdf`)."""
+    font = register_reportlab_font()
+    st = _styles(font)
+    state: dict[str, str] = {}
+    story: list[Any] = []
+    for k, cl in enumerate(checklists, start=1):
+        if k > 1:
+            story.append(PageBreak())
+        story.append(_GridMarker(state, cl.header))
+        story += _header_block(cl, st, font)
+        story += [Spacer(1, 2 * mm), _grid_map(cl, font)]
+        story += _section_flowables(cl, st, font)
+        story += [Spacer(1, 6 * mm), KeepTogether([Paragraph("签字确认", st["h2"]), _signatures(font)])]
+        if progress:
+            progress(k, len(checklists))
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        text = f"{state.get('community', '')} {state.get('grid_name', '')} · {state.get('level_zh', '')} · {state.get('checklist_id', '')}"
+        canvas.drawString(MARGIN, 7 * mm, text)
+        canvas.drawRightString(A4[0] - MARGIN, 7 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=14 * mm, title="防汛巡查清单", author="GridWatch")
+    doc.afterPage = lambda: footer(doc.canv, doc)  # type: ignore[method-assign]  # after the page's grid marker
+    doc.build(story)
+
+
+def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[str, pd.DataFrame]], path: Path) -> None:
+    """A simple A4 report: title, a summary table, then titled tables."""
+    font = register_reportlab_font()
+    st = _styles(font)
+    story: list[Any] = [Paragraph(title, st["title"]),
+                        _table([["项目", "数量"], *[[a, b] for a, b in summary]], [60 * mm, 30 * mm], font)]
+    for heading, df in tables:
+        story.append(Paragraph(f"{heading}（{len(df)}）", st["h2"]))
+        if df.empty:
+            story.append(Paragraph("无。", st["small"]))
+            continue
+        rows = [list(map(str, df.columns))] + [[_clip(v, 24) for v in r] for r in df.itertuples(index=False)]
+        story.append(_table(rows, [WIDTH / len(df.columns)] * len(df.columns), font, font_size=7.5))
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=14 * mm, title=title, author="GridWatch")
+    doc.build(story)

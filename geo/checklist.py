@@ -1,0 +1,552 @@
+"""Per-grid rain emergency inspection checklists (the data; rendering is in
+:mod:`geo.documents`).
+
+For a warning level (:mod:`geo.levels`) and each grid, a checklist has a
+header (community, grid, grid worker and phone, level, date and time,
+inspector) and six sections, in the order a patrol walks them:
+
+1. rain grates in patrol order (location hint: nearest building and street);
+2. known flooding spots to watch;
+3. buildings with a basement or underground garage;
+4. every unit of every building: hallway lights and drain pipes;
+5. vulnerable residents to visit (building, units, count, building head);
+6. flying wires to remove.
+
+All sections share one table layout (:data:`ITEM_COLUMNS`), so the PDF,
+XLSX and CSV hold the same rows and :mod:`geo.inspection` reads any of them
+back. Sections 2 to 6 follow the patrol too: each item is placed at the
+stop of its nearest grate.
+
+The grates' walking order comes from :func:`patrol_order`: the street-network
+planner of :mod:`geo.routes` when it is installed, otherwise a straight-line
+nearest-neighbour tour improved by 2-opt in the local metric CRS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+
+from . import _rain, schema
+from ._errors import UnknownIdError
+from .levels import WarningLevel, get_level
+
+__all__ = [
+    "ITEM_COLUMNS",
+    "SECTIONS",
+    "GridChecklist",
+    "Section",
+    "build_checklists",
+    "checklists_from_store",
+    "patrol_order",
+]
+
+#: Time zone of dates printed on checklists.
+LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One checklist section.
+
+    Attributes
+    ----------
+    code
+        Stable name stored in files (``grate``, ``unit_light``...).
+    title_zh
+        Heading printed on the checklist.
+    results
+        Allowed results: (what the inspector writes, stored code) pairs.
+    """
+
+    code: str
+    title_zh: str
+    results: tuple[tuple[str, str], ...]
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """What the inspector may write (the drop-down list)."""
+        return tuple(zh for zh, _ in self.results)
+
+
+SECTIONS: Final[dict[str, Section]] = {
+    s.code: s
+    for s in (
+        Section("grate", "一、雨水篦子（按巡查顺序）",
+                (("畅通", "clear"), ("已清掏", "cleared"), ("堵塞未清", "blocked"), ("损坏", "damaged"),
+                 ("缺失", "missing"))),
+        Section("flooding", "二、积水点（重点盯防）", (("无积水", "dry"), ("有积水", "water"), ("积水严重", "deep"))),
+        Section("basement", "三、地下室/车库", (("正常", "ok"), ("已防护", "protected"), ("进水", "flooded"))),
+        Section("unit_light", "四、单元楼道灯", (("正常", "ok"), ("故障", "fault"))),
+        Section("unit_drain", "四、单元排水管", (("通畅", "clear"), ("堵塞", "blocked"))),
+        Section("vulnerable", "五、重点人群走访", (("已走访", "visited"), ("未联系上", "unreached"), ("已转移", "moved"))),
+        Section("wire", "六、飞线清理", (("已拆除", "removed"), ("未拆除", "remains"), ("未发现", "not_found"))),
+    )
+}
+
+#: Columns of a checklist's item table (every section, every format).
+ITEM_COLUMNS: Final = ("section", "no", "item_id", "where", "details", "contact", "last_status",
+                       "result", "note", "lon", "lat", "stop")
+
+STATUS_ZH: Final = {"ok": "正常", "blocked": "堵塞", "damaged": "损坏", "missing": "缺失",
+                    "reported": "已上报", "assigned": "已派单", "resolved": "已处理", "verified": "已核实"}
+
+
+@dataclass
+class GridChecklist:
+    """The checklist of one grid.
+
+    Attributes
+    ----------
+    header
+        ``checklist_id``, ``community``, ``grid_id``, ``grid_name``,
+        ``worker``, ``phone``, ``level`` (code), ``level_zh``,
+        ``level_color``, ``generated_at``, ``inspector``, ``role``.
+    items
+        One row per thing to check (:data:`ITEM_COLUMNS`), grouped by
+        section in :data:`SECTIONS` order, each in patrol order.
+    grid, buildings, streets
+        Geometries for the map, in ``crs`` (metres).
+    stops
+        The grates' points in patrol order, in ``crs``.
+    crs
+        The local metric CRS.
+    listed
+        Sections the warning level puts on the sheet (printed even when the
+        grid has nothing for them).
+    """
+
+    header: dict[str, str]
+    items: pd.DataFrame
+    grid: gpd.GeoSeries
+    buildings: gpd.GeoSeries
+    streets: gpd.GeoSeries
+    stops: gpd.GeoSeries
+    crs: pyproj.CRS
+    listed: tuple[str, ...] = ("grate", "wire")
+
+    def section(self, code: str) -> pd.DataFrame:
+        """The items of one section."""
+        return self.items[self.items["section"] == code]
+
+
+# -- public entry points -----------------------------------------------------
+
+
+def checklists_from_store(store: object, level: str | WarningLevel, **kwargs: object) -> list[GridChecklist]:
+    """:func:`build_checklists` on a store's layers and inspection history.
+
+    Parameters
+    ----------
+    store
+        A :class:`geo.store.Store`.
+    level
+        Level code or :class:`WarningLevel`.
+    **kwargs
+        Passed to :func:`build_checklists`.
+
+    Returns
+    -------
+    list of GridChecklist
+    """
+    layers = {name: store.read(name) for name in schema.LAYERS}  # type: ignore[attr-defined]
+    history = store.read_table("inspections")  # type: ignore[attr-defined]
+    meta = store.meta()  # type: ignore[attr-defined]
+    kwargs.setdefault("community", meta.get("community", ""))
+    return build_checklists(layers, level, history=history, **kwargs)  # type: ignore[arg-type]
+
+
+def build_checklists(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    level: str | WarningLevel,
+    *,
+    grid_ids: Sequence[str] | None = None,
+    levels: dict[str, WarningLevel] | None = None,
+    role: str = "worker",
+    inspector: str = "",
+    community: str = "",
+    now: datetime | None = None,
+    history: pd.DataFrame | None = None,
+    progress: object | None = None,
+) -> list[GridChecklist]:
+    """Build the checklist of every grid (or of the grids named).
+
+    Parameters
+    ----------
+    layers
+        ``grids``, ``buildings``, ``incidents``, ``streets`` in WGS-84.
+    level
+        Warning level code (``blue``...``red``, or 蓝/黄/橙/红) or level.
+    grid_ids
+        Only these grids (default: all, in ``grid_id`` order).
+    levels
+        The level table (default :data:`geo.levels.DEFAULT_LEVELS`).
+    role
+        Who receives the sheets; decides whether names and phone numbers
+        are printed or masked (see :mod:`geo.flood`).
+    inspector
+        Printed in the header when known (else a blank line to fill in).
+    community
+        Community name when the grids layer has none.
+    now
+        Date and time printed (default: now, China time).
+    history
+        The store's ``inspections`` table: grates once found blocked count
+        as "with a record of trouble".
+    progress
+        Callable ``progress(done, total)`` called after each grid.
+
+    Returns
+    -------
+    list of GridChecklist
+    """
+    lv = level if isinstance(level, WarningLevel) else get_level(level, levels)
+    _rain.visibility(role)
+    joined = _rain.ensure_joined(dict(layers))
+    grids = joined[schema.GRIDS].sort_values("grid_id", kind="stable")
+    if grid_ids is not None:
+        wanted = [str(g) for g in grid_ids]
+        unknown = sorted(set(wanted) - set(grids["grid_id"].astype(str)))
+        if unknown:
+            msg = f"No grid has id {', '.join(map(repr, unknown))}."
+            raise UnknownIdError(msg, f"Known grids: {', '.join(grids['grid_id'].astype(str))}.")
+        grids = grids[grids["grid_id"].astype(str).isin(wanted)]
+    ctx = _Context.make(joined, lv, role, _troubled_grates(history))
+    stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
+    out = []
+    for k, (_, grid) in enumerate(grids.iterrows(), start=1):
+        out.append(_grid_checklist(ctx, grid, stamp, inspector, community))
+        if callable(progress):
+            progress(k, len(grids))
+    return out
+
+
+def patrol_order(points: np.ndarray) -> np.ndarray:
+    """The order to walk ``points`` (metres), as positions into ``points``.
+
+    Uses the street-aware planner of :mod:`geo.routes` when available,
+    otherwise :func:`straight_line_order`.
+
+    Parameters
+    ----------
+    points
+        ``(n, 2)`` array of x, y in a metric CRS.
+
+    Returns
+    -------
+    numpy.ndarray
+        A permutation of ``range(n)``.
+    """
+    return straight_line_order(points)
+
+
+def straight_line_order(points: np.ndarray, *, max_passes: int = 50) -> np.ndarray:
+    """An open walking path through ``points``: nearest neighbour, then 2-opt.
+
+    Starts at the south-westernmost point (smallest x + y), so the same
+    points give the same order every time.
+
+    Parameters
+    ----------
+    points
+        ``(n, 2)`` array of x, y in metres.
+    max_passes
+        Upper bound on 2-opt passes (each pass tries every segment pair).
+
+    Returns
+    -------
+    numpy.ndarray
+        A permutation of ``range(n)``.
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    n = len(pts)
+    if n <= 2:
+        return np.arange(n)
+    dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
+    tour = _nearest_neighbour(dist, int(np.argmin(pts.sum(axis=1))))
+    return _two_opt(tour, dist, max_passes)
+
+
+def _nearest_neighbour(dist: np.ndarray, start: int) -> np.ndarray:
+    n = len(dist)
+    seen = np.zeros(n, dtype=bool)
+    tour = np.empty(n, dtype=np.int64)
+    cur = start
+    for k in range(n):
+        tour[k] = cur
+        seen[cur] = True
+        if k < n - 1:
+            d = np.where(seen, np.inf, dist[cur])
+            cur = int(np.argmin(d))
+    return tour
+
+
+def _two_opt(tour: np.ndarray, dist: np.ndarray, max_passes: int) -> np.ndarray:
+    """2-opt on an open path: reverse tour[i+1..j] when it shortens the walk."""
+    n = len(tour)
+    for _ in range(max_passes):
+        improved = False
+        for i in range(n - 2):
+            a, b = tour[i], tour[i + 1]
+            c = tour[i + 2:]
+            d = np.append(tour[i + 3:], -1)
+            d_cd = np.where(d >= 0, dist[c, np.maximum(d, 0)], 0.0)
+            d_bd = np.where(d >= 0, dist[b, np.maximum(d, 0)], 0.0)
+            gain = dist[a, b] + d_cd - dist[a, c] - d_bd
+            j = int(np.argmax(gain))
+            if gain[j] > 1e-9:
+                tour[i + 1:i + 3 + j] = tour[i + 1:i + 3 + j][::-1].copy()
+                improved = True
+        if not improved:
+            break
+    return tour
+
+
+# -- building one grid's checklist -----------------------------------------------
+
+
+@dataclass
+class _Context:
+    """Everything shared by all grids, projected once."""
+
+    level: WarningLevel
+    role: str
+    crs: pyproj.CRS
+    grids: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    grates: gpd.GeoDataFrame
+    floods: gpd.GeoDataFrame
+    wires: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    troubled: frozenset[str]
+
+    @classmethod
+    def make(cls, layers: dict[str, gpd.GeoDataFrame], level: WarningLevel, role: str,
+             troubled: frozenset[str]) -> _Context:
+        crs = _rain.metric_crs(layers[schema.GRIDS], layers[schema.BUILDINGS], layers[schema.INCIDENTS])
+        inc = _rain.to_metric(layers[schema.INCIDENTS], crs)
+        streets = layers.get(schema.STREETS)
+        return cls(
+            level, role, crs,
+            _rain.to_metric(layers[schema.GRIDS], crs),
+            _rain.to_metric(layers[schema.BUILDINGS], crs),
+            _rain.incidents_of(inc, _rain.GRATE), _rain.incidents_of(inc, _rain.FLOODING),
+            _rain.open_events(_rain.incidents_of(inc, _rain.WIRE)),
+            _rain.to_metric(streets, crs) if streets is not None and not streets.empty
+            else gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=crs)),
+            troubled,
+        )
+
+
+def _troubled_grates(history: pd.DataFrame | None) -> frozenset[str]:
+    if history is None or history.empty or not {"section", "item_id", "result"} <= set(history.columns):
+        return frozenset()
+    hit = history[(history["section"] == "grate") & history["result"].isin(("cleared", "blocked"))]
+    return frozenset(hit["item_id"].astype(str))
+
+
+def _in_grid(gdf: gpd.GeoDataFrame, grid_id: str) -> gpd.GeoDataFrame:
+    return gdf[gdf["grid_id"].map(_rain.text) == grid_id] if not gdf.empty else gdf
+
+
+def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: str,
+                    community: str) -> GridChecklist:
+    gid = _rain.text(grid["grid_id"])
+    lv = ctx.level
+    shape = ctx.grids.geometry.loc[grid.name]
+    buildings = _in_grid(ctx.buildings, gid)
+    floods = _in_grid(ctx.floods, gid)
+    grates = _select_grates(_in_grid(ctx.grates, gid), ctx.floods, lv, ctx.troubled)
+    order = patrol_order(np.column_stack([grates.geometry.x, grates.geometry.y]) if len(grates) else np.empty((0, 2)))
+    grates = grates.iloc[order]
+    stops = grates.geometry.reset_index(drop=True)
+    wires = _select_wires(_in_grid(ctx.wires, gid), ctx.floods, lv)
+    parts = [_grate_items(grates, buildings, ctx.streets)]
+    if lv.flooding_spots:
+        parts.append(_event_items("flooding", floods, buildings, ctx.streets))
+    if lv.basements:
+        parts.append(_building_items("basement", buildings[buildings["basement"].fillna(False).astype(bool)], ctx.role))
+    if lv.units:
+        parts.append(_unit_items(buildings, ctx.role))
+    if lv.vulnerable_min_elderly is not None:
+        elderly = pd.to_numeric(buildings["elderly_alone"], errors="coerce").fillna(0)
+        min_n = max(lv.vulnerable_min_elderly, 1)
+        parts.append(_building_items("vulnerable", buildings[elderly >= min_n], ctx.role))
+    parts.append(_event_items("wire", wires, buildings, ctx.streets))
+    items = _place_on_route(pd.concat(parts, ignore_index=True), stops)
+    items = _with_lonlat(items, ctx.crs)
+    header = _header(grid, lv, stamp, inspector, community, ctx.role)
+    listed = tuple(code for code, on in (
+        ("grate", True), ("flooding", lv.flooding_spots), ("basement", lv.basements), ("unit_light", lv.units),
+        ("unit_drain", lv.units), ("vulnerable", lv.vulnerable_min_elderly is not None),
+        ("wire", lv.flying_wires != "none")) if on)
+    return GridChecklist(header, items, gpd.GeoSeries([shape], crs=ctx.crs), buildings.geometry,
+                         _clip_streets(ctx.streets, shape), stops, ctx.crs, listed)
+
+
+def _select_grates(grates: gpd.GeoDataFrame, floods: gpd.GeoDataFrame, lv: WarningLevel,
+                   troubled: frozenset[str]) -> gpd.GeoDataFrame:
+    if lv.grates == "all" or grates.empty:
+        return grates
+    keep = grates["status"].isin(_rain.BAD_GRATE) | grates["incident_id"].astype(str).isin(troubled)
+    if lv.grates == "near_flooding":
+        keep |= _rain.count_within(grates.geometry, floods.geometry, lv.near_flooding_m) > 0
+    return grates[keep]
+
+
+def _select_wires(wires: gpd.GeoDataFrame, floods: gpd.GeoDataFrame, lv: WarningLevel) -> gpd.GeoDataFrame:
+    if lv.flying_wires == "none" or wires.empty:
+        return wires.iloc[0:0]
+    if lv.flying_wires == "near_flooding":
+        return wires[_rain.count_within(wires.geometry, floods.geometry, lv.near_flooding_m) > 0]
+    return wires
+
+
+def _nearest_names(points: gpd.GeoSeries, others: gpd.GeoDataFrame) -> list[str]:
+    """Name of the nearest feature of ``others`` to each point ('' if none)."""
+    if len(points) == 0 or others.empty:
+        return [""] * len(points)
+    src, dst = others.sindex.nearest(points.values, return_all=False)
+    names = others["name"].map(_rain.text).to_numpy()
+    out = [""] * len(points)
+    for s, d in zip(src, dst, strict=True):
+        out[int(s)] = names[int(d)]
+    return out
+
+
+def _hint(points: gpd.GeoSeries, buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> list[str]:
+    near_b = _nearest_names(points, buildings)
+    near_s = _nearest_names(points, streets)
+    return [" · ".join(x for x in (f"近{b}" if b else "", s) if x) for b, s in zip(near_b, near_s, strict=True)]
+
+
+def _grate_items(grates: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "section": "grate", "item_id": grates["incident_id"].astype(str).to_numpy(),
+        "where": _hint(grates.geometry, buildings, streets), "details": "",
+        "contact": "", "last_status": grates["status"].map(lambda s: STATUS_ZH.get(_rain.text(s), _rain.text(s))).to_numpy(),
+        "geometry": grates.geometry.to_numpy(),
+    })
+
+
+def _event_items(section: str, events: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame,
+                 streets: gpd.GeoDataFrame) -> pd.DataFrame:
+    if section == "flooding":
+        depth = pd.to_numeric(events.get("depth_cm", pd.Series(index=events.index, dtype=float)), errors="coerce")
+        details = [f"曾积水{d:.0f}厘米" if pd.notna(d) else "曾积水" for d in depth]
+    else:
+        details = ["雨中触电危险，立即断电拆除"] * len(events)
+    return pd.DataFrame({
+        "section": section, "item_id": events["incident_id"].astype(str).to_numpy(),
+        "where": _hint(events.geometry, buildings, streets), "details": details, "contact": "",
+        "last_status": events["status"].map(lambda s: STATUS_ZH.get(_rain.text(s), _rain.text(s))).to_numpy(),
+        "geometry": events.geometry.to_numpy(),
+    })
+
+
+def _contact(row: pd.Series, role: str) -> str:
+    name = _rain.show_name(row.get("head"), role)
+    phone = _rain.show_phone(row.get("head_phone"), role)
+    return " ".join(x for x in (name, phone) if x)
+
+
+def _count(value: object) -> int:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return 0 if pd.isna(number) else int(number)
+
+
+def _building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
+    rows = []
+    for _, b in buildings.iterrows():
+        if section == "basement":
+            details = f"{_count(b.get('households'))}户 · {_count(b.get('floors'))}层"
+        else:
+            details = f"独居老人{_count(b.get('elderly_alone'))}人 · {_count(b.get('units'))}个单元 · {_count(b.get('households'))}户"
+        rows.append({"section": section, "item_id": str(b["building_id"]), "where": _rain.text(b.get("name")),
+                     "details": details, "contact": _contact(b, role), "last_status": "",
+                     "geometry": b.geometry.representative_point()})
+    return pd.DataFrame(rows, columns=["section", "item_id", "where", "details", "contact", "last_status", "geometry"])
+
+
+def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
+    rows = []
+    for _, b in buildings.iterrows():
+        units = max(_count(b.get("units")), 1)
+        point = b.geometry.representative_point()
+        for u in range(1, units + 1):
+            for section, what in (("unit_light", "楼道灯"), ("unit_drain", "排水管")):
+                rows.append({"section": section, "item_id": f"{b['building_id']}/{u}",
+                             "where": f"{_rain.text(b.get('name'))} {u}单元", "details": what,
+                             "contact": _contact(b, role), "last_status": "", "geometry": point})
+    return pd.DataFrame(rows, columns=["section", "item_id", "where", "details", "contact", "last_status", "geometry"])
+
+
+def _place_on_route(items: pd.DataFrame, stops: gpd.GeoSeries) -> pd.DataFrame:
+    """Number items; sections other than grates follow the grate route."""
+    items = items.copy()
+    items["stop"] = 0
+    if len(stops) and len(items):
+        src, dst = stops.sindex.nearest(gpd.GeoSeries(items["geometry"].to_numpy(), crs=stops.crs).values,
+                                        return_all=False)
+        stop = np.zeros(len(items), dtype=np.int64)
+        stop[src] = dst + 1
+        items["stop"] = stop
+    items.loc[items["section"] == "grate", "stop"] = np.arange(1, int((items["section"] == "grate").sum()) + 1)
+    rank = {code: k for k, code in enumerate(SECTIONS)}
+    rank["unit_drain"] = rank["unit_light"]  # a unit's two checks stay together
+    items["_rank"] = items["section"].map(rank)
+    items["_pos"] = np.arange(len(items))
+    items = items.sort_values(["_rank", "stop", "_pos"], kind="stable")
+    units = items["section"].isin(("unit_light", "unit_drain"))
+    items["no"] = items.groupby(np.where(units, "unit", items["section"])).cumcount() + 1
+    if units.any():  # a unit's light and drain rows share one number
+        unit_ids = items.loc[units, "item_id"]
+        items.loc[units, "no"] = pd.factorize(unit_ids)[0] + 1
+    items["result"] = ""
+    items["note"] = ""
+    return items.drop(columns=["_rank", "_pos"]).reset_index(drop=True)
+
+
+def _with_lonlat(items: pd.DataFrame, crs: pyproj.CRS) -> pd.DataFrame:
+    pts = gpd.GeoSeries(items["geometry"].to_numpy(), crs=crs).to_crs(schema.STORAGE_CRS)
+    items = items.drop(columns=["geometry"])
+    items["lon"] = pts.x.round(7).to_numpy() if len(pts) else []
+    items["lat"] = pts.y.round(7).to_numpy() if len(pts) else []
+    return items[list(ITEM_COLUMNS)]
+
+
+def _clip_streets(streets: gpd.GeoDataFrame, grid: object) -> gpd.GeoSeries:
+    if streets.empty:
+        return streets.geometry
+    near = streets[streets.intersects(grid.buffer(30))]  # type: ignore[attr-defined]
+    return near.geometry.intersection(grid.buffer(30))  # type: ignore[attr-defined]
+
+
+def _header(grid: pd.Series, lv: WarningLevel, stamp: datetime, inspector: str, community: str,
+            role: str) -> dict[str, str]:
+    gid = _rain.text(grid["grid_id"])
+    when = stamp.strftime("%Y-%m-%d %H:%M")
+    digest = hashlib.sha1(f"{gid}|{lv.code}|{stamp.isoformat()}".encode()).hexdigest()[:6]
+    return {
+        "checklist_id": f"{gid}-{lv.code}-{stamp.strftime('%Y%m%d%H%M')}-{digest}",
+        "community": _rain.text(grid.get("community")) or community,
+        "grid_id": gid,
+        "grid_name": _rain.text(grid.get("name")) or gid,
+        "worker": _rain.show_name(grid.get("worker"), role),
+        "phone": _rain.show_phone(grid.get("phone"), role),
+        "level": lv.code,
+        "level_zh": lv.label_zh,
+        "level_color": lv.color,
+        "generated_at": when,
+        "inspector": inspector,
+        "role": role,
+    }

@@ -1,0 +1,303 @@
+"""Every piece of text users read, in Chinese (default) and English.
+
+One table, :data:`STRINGS`: a key maps to ``(zh-CN, en)``. To add text, add a
+line in your own block (keys are prefixed by area: ``app.``, ``map.``,
+``rain.``, ``route.`` ...) and call :func:`t`::
+
+    "rain.title": ("暴雨应急", "Rain emergency"),
+
+    t("rain.title", lang)            # -> "暴雨应急"
+    t("map.n_incidents", "en", n=3)  # values fill {n}
+
+Labels of incident types come from the types themselves
+(:class:`geo.schema.IncidentType`); statuses, severities and summary columns
+are here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+__all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "column_label", "t", "translator"]
+
+#: Language codes, in the order of the tuples in :data:`STRINGS`.
+LANGUAGES: Final = ("zh", "en")
+DEFAULT_LANG: Final = "zh"
+
+STRINGS: Final[dict[str, tuple[str, str]]] = {
+    # ---- app (map app, issue 3) -------------------------------------------
+    "app.title": ("网格守望 · 社区网格地图", "GridWatch · community grid map"),
+    "app.language": ("语言 / Language", "Language / 语言"),
+    "app.store": ("数据库: {path}", "Store: {path}"),
+    "app.store_missing": (
+        "找不到数据库 {path}。请先运行 `make run`（会生成示例社区），或用 --store 指定文件。",
+        "Store {path} not found. Run `make run` (it builds the demo community) or name one with --store.",
+    ),
+    "app.store_error": ("无法打开数据库: {error}", "Cannot open the store: {error}"),
+    "app.fictional": ("示例数据（虚构社区）", "Demo data (a fictional community)"),
+    "app.tab_map": ("地图", "Map"),
+    "app.tab_upload": ("导入数据", "Load data"),
+    "app.filters": ("筛选", "Filters"),
+    "app.community": ("社区", "Community"),
+    "app.grids": ("网格", "Grids"),
+    "app.all": ("全部", "All"),
+    "app.types": ("事件类型", "Incident types"),
+    "app.statuses": ("状态", "Statuses"),
+    "app.date_range": ("上报日期", "Reported between"),
+    "app.figure": ("网格着色依据", "Colour grids by"),
+    "app.building_color": ("楼栋着色依据", "Colour buildings by"),
+    "app.basemap": ("底图", "Base map"),
+    "app.layers": ("图层", "Layers"),
+    "app.search": ("搜索楼栋名或事件编号", "Search a building name or incident id"),
+    "app.search_none": ("没有找到“{q}”", "Nothing matches “{q}”"),
+    "app.search_pick": ("选择结果", "Pick a result"),
+    "app.search_hit_building": ("楼栋 {name}（{grid}）", "Building {name} ({grid})"),
+    "app.search_hit_incident": ("事件 {id}（{type}）", "Incident {id} ({type})"),
+    "app.shown": (
+        "显示 {incidents} 个事件（共 {total} 个）· {grids} 个网格 · {buildings} 栋楼",
+        "Showing {incidents} of {total} incidents · {grids} grids · {buildings} buildings",
+    ),
+    "app.selection": ("已选", "Selected"),
+    "app.clear_selection": ("取消选择", "Clear selection"),
+    "app.click_hint": (
+        "点击地图上的网格、楼栋或事件查看详情。",
+        "Click a grid, building or incident on the map to see its details.",
+    ),
+    "app.overview": ("各网格概况", "Grids at a glance"),
+    "app.chart_title": ("各网格事件（按类型）", "Incidents per grid, by type"),
+    "app.chart_status": ("各网格事件（按状态）", "Incidents per grid, by status"),
+    "app.download_csv": ("下载 CSV", "Download CSV"),
+    "app.incidents_of": ("{name} 的事件", "Incidents of {name}"),
+    "app.no_incidents": ("没有符合筛选条件的事件。", "No incident matches the filters."),
+    "app.responsible": ("负责人", "Responsible"),
+    "app.outside": ("网格外", "Outside every grid"),
+    "app.not_found": ("{kind} {id} 已不在数据中。", "{kind} {id} is no longer in the data."),
+    "app.empty_store": (
+        "数据库中还没有网格。请在“导入数据”页导入网格边界。",
+        "The store has no grids yet. Load grid boundaries on the “Load data” tab.",
+    ),
+    # report an incident
+    "app.report": ("上报事件", "Report an incident"),
+    "app.report_mode": ("在地图上点选位置上报事件", "Click the map to report an incident"),
+    "app.report_click": ("请在地图上点击事件位置。", "Click the map where the incident is."),
+    "app.report_at": ("位置: {lat:.6f}, {lon:.6f}", "Location: {lat:.6f}, {lon:.6f}"),
+    "app.report_type": ("类型", "Type"),
+    "app.report_severity": ("严重程度", "Severity"),
+    "app.report_description": ("描述", "Description"),
+    "app.report_submit": ("提交", "Submit"),
+    "app.report_done": (
+        "已上报事件 {id}（网格 {grid}，楼栋 {building}）。",
+        "Reported incident {id} (grid {grid}, building {building}).",
+    ),
+    "app.report_unavailable": ("上报功能尚不可用: {error}", "Reporting is not available yet: {error}"),
+    # upload
+    "app.upload_kind": ("图层", "Layer"),
+    "app.upload_file": (
+        "选择文件（GeoJSON、GeoPackage、Shapefile 压缩包、KML、CSV、XLSX）",
+        "Choose a file (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV, XLSX)",
+    ),
+    "app.upload_crs": ("坐标系（文件未注明时填写，如 EPSG:4326、gcj02、bd09）",
+                       "Coordinate system (if the file does not say: EPSG:4326, gcj02, bd09)"),
+    "app.upload_type": ("整个文件的事件类型（可选）", "Incident type of the whole file (optional)"),
+    "app.upload_go": ("校验并导入", "Check and load"),
+    "app.upload_check": ("只校验", "Check only"),
+    "app.upload_ok": ("已导入 {n} 条 {kind}。", "Loaded {n} {kind}."),
+    "app.upload_checked": ("校验完成: {n} 条 {kind}。", "Checked: {n} {kind}."),
+    "app.upload_issues": ("校验报告（{n} 项）", "Validation report ({n} items)"),
+    "app.upload_no_issues": ("没有发现问题。", "No problems found."),
+    "app.upload_error": ("无法导入: {error}", "Cannot load: {error}"),
+    "app.hint": ("提示: {hint}", "Hint: {hint}"),
+    # ---- map (layers/) -----------------------------------------------------
+    "map.layer_grids": ("网格", "Grids"),
+    "map.layer_buildings": ("楼栋", "Buildings"),
+    "map.layer_incidents": ("事件", "Incidents"),
+    "map.layer_heat": ("积水热力图", "Flooding heat map"),
+    "map.layer_selection": ("选中", "Selection"),
+    "map.layer_report": ("新上报位置", "New report"),
+    "map.legend_types": ("事件类型", "Incident types"),
+    "map.legend_open": ("实心 = 待处理，空心 = 已处理/正常", "Solid = open, hollow = done / in order"),
+    "map.basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
+    "map.basemap_amap": ("高德地图（GCJ-02）", "AutoNavi (GCJ-02)"),
+    "map.basemap_amap_sat": ("高德影像（GCJ-02）", "AutoNavi imagery (GCJ-02)"),
+    "map.basemap_tencent": ("腾讯地图（GCJ-02）", "Tencent (GCJ-02)"),
+    "map.basemap_tianditu": ("天地图（需密钥）", "Tianditu (needs a key)"),
+    "map.basemap_custom": ("自定义瓦片", "Custom tiles"),
+    "map.basemap_none": ("无底图（离线）", "No base map (offline)"),
+    "map.basemap_needs_key": (
+        "天地图需要密钥: 请设置环境变量 GRIDWATCH_TIANDITU_KEY。",
+        "Tianditu needs a key: set GRIDWATCH_TIANDITU_KEY.",
+    ),
+    "map.grid": ("网格", "Grid"),
+    "map.building": ("楼栋", "Building"),
+    "map.incident": ("事件", "Incident"),
+    "map.worker": ("网格员", "Grid worker"),
+    "map.phone": ("电话", "Phone"),
+    "map.head": ("楼栋长", "Building head"),
+    "map.community": ("社区", "Community"),
+    "map.type": ("类型", "Type"),
+    "map.status": ("状态", "Status"),
+    "map.severity": ("严重程度", "Severity"),
+    "map.reported_at": ("上报时间", "Reported"),
+    "map.depth": ("积水深度(厘米)", "Depth (cm)"),
+    "map.description": ("描述", "Description"),
+    "map.no_data": ("无数据", "No data"),
+    "map.yes": ("有", "Yes"),
+    "map.no": ("无", "No"),
+    "map.color_none": ("统一颜色", "One colour"),
+    "map.color_basement": ("有无地下室/车库", "Basement or garage"),
+    "map.color_elderly": ("独居老人", "Elderly living alone"),
+    "map.color_open": ("待处理事件", "Open incidents"),
+    "map.measure_lang": ("cn", "en"),
+    "map.locate": ("定位我的位置", "Show my location"),
+    "map.fullscreen": ("全屏", "Full screen"),
+    "map.fullscreen_exit": ("退出全屏", "Exit full screen"),
+    # ---- statuses and severities (geo/schema.py) ----------------------------
+    "status.ok": ("正常", "In order"),
+    "status.blocked": ("堵塞", "Blocked"),
+    "status.damaged": ("损坏", "Damaged"),
+    "status.missing": ("缺失", "Missing"),
+    "status.reported": ("已上报", "Reported"),
+    "status.assigned": ("处理中", "Assigned"),
+    "status.resolved": ("已解决", "Resolved"),
+    "status.verified": ("已核实", "Verified"),
+    "severity.low": ("低", "Low"),
+    "severity.medium": ("中", "Medium"),
+    "severity.high": ("高", "High"),
+    "severity.critical": ("紧急", "Critical"),
+    # ---- columns (per-grid summary and layers) -------------------------------
+    "col.grid_id": ("网格编号", "Grid id"),
+    "col.name": ("名称", "Name"),
+    "col.community": ("社区", "Community"),
+    "col.worker": ("网格员", "Grid worker"),
+    "col.phone": ("电话", "Phone"),
+    "col.area_km2": ("面积(平方公里)", "Area (km²)"),
+    "col.buildings": ("楼栋数", "Buildings"),
+    "col.units": ("单元数", "Units"),
+    "col.households": ("户数", "Households"),
+    "col.residents": ("居民数", "Residents"),
+    "col.elderly_alone": ("独居老人", "Elderly living alone"),
+    "col.incidents": ("事件数", "Incidents"),
+    "col.open_incidents": ("待处理事件", "Open incidents"),
+    "col.incidents_per_km2": ("每平方公里事件", "Incidents per km²"),
+    "col.incidents_per_100_households": ("每百户事件", "Incidents per 100 households"),
+    "col.building_id": ("楼栋编号", "Building id"),
+    "col.basement": ("地下室/车库", "Basement/garage"),
+    "col.floors": ("层数", "Floors"),
+    "col.head": ("楼栋长", "Building head"),
+    "col.head_phone": ("楼栋长电话", "Head's phone"),
+    "col.incident_id": ("事件编号", "Incident id"),
+    "col.type": ("类型", "Type"),
+    "col.status": ("状态", "Status"),
+    "col.severity": ("严重程度", "Severity"),
+    "col.reported_at": ("上报时间", "Reported"),
+    "col.depth_cm": ("积水深度(厘米)", "Depth (cm)"),
+    "col.description": ("描述", "Description"),
+    "col.building_dist_m": ("距楼栋(米)", "To building (m)"),
+    "col.n_type": ("{label}", "{label}"),
+    "col.n_status": ("{label}", "{label}"),
+    # ---- layer kinds --------------------------------------------------------
+    "kind.grids": ("网格", "grids"),
+    "kind.buildings": ("楼栋", "buildings"),
+    "kind.incidents": ("事件", "incidents"),
+    "kind.streets": ("道路", "streets"),
+    # ---- rain emergency (issue 5: views/rain.py) ------------------------------
+    "rain.title": ("暴雨应急", "Rain emergency"),
+    "rain.tab": ("暴雨应急", "Rain emergency"),
+    "rain.level": ("暴雨预警级别", "Rainstorm warning level"),
+    "rain.level_table": ("各级别清单内容", "What each level puts on the checklist"),
+    "rain.risk": ("内涝风险排名", "Flood-risk ranking"),
+    "rain.risk_grids": ("网格", "Grids"),
+    "rain.risk_buildings": ("楼栋（前 {n} 名）", "Buildings (top {n})"),
+    "rain.risk_help": (
+        "得分 = 各项得分之和（满分100）：附近积水记录35、附近堵塞/损坏篦子20、地下室/车库20、独居老人15、附近飞线10。",
+        "Score = sum of the parts (max 100): flooding reports nearby 35, blocked/damaged grates nearby 20, "
+        "basement/garage 20, elderly living alone 15, flying wires nearby 10.",
+    ),
+    "rain.flood": ("积水应急处置", "Flood response"),
+    "rain.flood_pick": ("积水点", "Flooding point"),
+    "rain.flood_point": ("或输入位置（经度,纬度）", "or a position (lon,lat)"),
+    "rain.radius": ("半径（米）", "Radius (m)"),
+    "rain.flood_summary": (
+        "{buildings} 栋楼 · {households} 户 · {residents} 人 · 独居老人 {elderly_alone} 人 · 地下室/车库 {basements} 栋 · "
+        "危险飞线 {wires_critical} 处",
+        "{buildings} buildings · {households} households · {residents} residents · {elderly_alone} elderly living alone · "
+        "{basements} basements · {wires_critical} critical flying wires",
+    ),
+    "rain.flood_none": ("请选择一个积水点或输入位置。", "Pick a flooding point or enter a position."),
+    "rain.checklist": ("巡查清单", "Inspection checklists"),
+    "rain.grid": ("网格", "Grid"),
+    "rain.all_grids": ("全部网格", "All grids"),
+    "rain.role": ("接收人身份（决定是否显示姓名、电话）", "Recipient role (names and phones shown or masked)"),
+    "rain.format": ("格式", "Format"),
+    "rain.make": ("生成清单", "Make the checklist"),
+    "rain.download": ("下载 {name}", "Download {name}"),
+    "rain.upload": ("导入已填写的清单（XLSX 或 CSV）", "Load a filled-in checklist (XLSX or CSV)"),
+    "rain.inspector": ("检查人（表内未填时使用）", "Inspector (when the sheet has none)"),
+    "rain.import": ("导入", "Import"),
+    "rain.import_done": ("已更新数据库。", "Store updated."),
+    "rain.import_same": ("没有新内容，数据库未改动。", "Nothing new; the store is unchanged."),
+    "rain.download_flood": ("下载处置清单 {fmt}", "Download the response as {fmt}"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
+    """The text of ``key`` in ``lang``, with ``{name}`` fields filled.
+
+    Parameters
+    ----------
+    key
+        A key of :data:`STRINGS`. An unknown key comes back as itself, so a
+        missing translation shows up on screen instead of failing.
+    lang
+        ``"zh"`` or ``"en"``; anything else reads as Chinese.
+    **values
+        Values for the text's ``{name}`` fields.
+
+    Returns
+    -------
+    str
+    """
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """:func:`t` bound to one language: ``tr = translator("en"); tr("app.title")``."""
+
+    def tr(key: str, /, **values: object) -> str:
+        return t(key, lang, **values)
+
+    return tr
+
+
+def column_label(column: str, lang: str = DEFAULT_LANG, labels: dict[str, str] | None = None) -> str:
+    """What users read as the header of a summary or layer column.
+
+    Parameters
+    ----------
+    column
+        A column name (``households``, ``n_flooding``, ``n_status_open``...).
+    lang
+        Language code.
+    labels
+        Labels of incident types and statuses by code, used for the
+        ``n_<type>`` and ``n_status_<status>`` columns.
+
+    Returns
+    -------
+    str
+    """
+    labels = labels or {}
+    if f"col.{column}" in STRINGS:
+        return t(f"col.{column}", lang)
+    if column.startswith("n_status_"):
+        code = column.removeprefix("n_status_")
+        return labels.get(code) or t(f"status.{code}", lang)
+    if column.startswith("n_"):
+        code = column.removeprefix("n_")
+        return labels.get(code, code)
+    return column

@@ -1,0 +1,486 @@
+"""Reading users' files into GridWatch layers.
+
+Two steps, each usable alone:
+
+1. :func:`read_file` reads GeoJSON, GeoPackage (a chosen layer), Shapefile
+   (``.shp`` or a ``.zip``), KML, and CSV / XLSX with coordinate columns,
+   and returns a GeoDataFrame in WGS-84.
+2. :func:`conform` maps the user's field names onto the schema of one
+   layer (:mod:`geo.schema`), checks required columns and value kinds, and
+   keeps every extra column the user brought.
+
+:func:`load_layer` does both and validates (:mod:`geo.validate`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+
+from . import schema
+from ._errors import CRSError, InputFileError, SchemaError
+from .crs import parse_crs, to_storage_crs
+
+__all__ = ["conform", "detect_xy_columns", "load_layer", "read_file", "SUPPORTED"]
+
+SUPPORTED: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv", ".xlsx")
+
+_X_NAMES: Final = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "point_x", "wgs84_lon", "gcj_lon")
+_Y_NAMES: Final = ("lat", "latitude", "y", "纬度", "北纬", "point_y", "wgs84_lat", "gcj_lat")
+_WKT_NAMES: Final = ("wkt", "geometry", "geom", "the_geom")
+
+#: China's extent in degrees (loose), to tell swapped axes from real data.
+_CHINA: Final = (73.0, 15.0, 136.0, 54.0)
+
+
+def read_file(
+    path: str | os.PathLike[str],
+    *,
+    layer: str | None = None,
+    crs: str | pyproj.CRS | None = None,
+    x_field: str | None = None,
+    y_field: str | None = None,
+    swap_xy: bool = False,
+) -> gpd.GeoDataFrame:
+    """Read a vector or table file into a GeoDataFrame in WGS-84.
+
+    Parameters
+    ----------
+    path
+        The file: .geojson/.json, .gpkg, .shp, .zip (a zipped Shapefile),
+        .kml, .csv or .xlsx.
+    layer
+        Layer of a multi-layer file (GeoPackage, KML) or sheet of an XLSX.
+    crs
+        The data's coordinate system when the file has none or has it
+        wrong: EPSG code, ``cgcs2000``, ``gcj02`` or ``bd09``.
+    x_field, y_field
+        Coordinate columns of a CSV/XLSX (detected when not given).
+    swap_xy
+        The file has latitude where longitude belongs (and back).
+
+    Returns
+    -------
+    GeoDataFrame in EPSG:4326.
+    """
+    p = Path(path)
+    if not p.exists():
+        msg = f"File {str(p)!r} does not exist."
+        raise InputFileError(msg, "Check the path and the file name.")
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED:
+        msg = f"File type {suffix or '(none)'!r} of {p.name!r} is not supported."
+        raise InputFileError(msg, f"Use one of {', '.join(SUPPORTED)}.")
+    if suffix in (".csv", ".xlsx"):
+        gdf = _read_table(p, layer=layer, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
+    else:
+        gdf = _read_vector(p, layer=layer)
+        if swap_xy:
+            gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]), crs=gdf.crs)
+    declared = parse_crs(crs)
+    _check_plausible(gdf, declared if declared is not None else gdf.crs, p.name)
+    return to_storage_crs(gdf, declared)
+
+
+def conform(
+    gdf: gpd.GeoDataFrame,
+    kind: str,
+    *,
+    fields: Mapping[str, str] | None = None,
+    type_value: str | None = None,
+    type_field: str | None = None,
+    types: Mapping[str, schema.IncidentType] | None = None,
+) -> gpd.GeoDataFrame:
+    """Map a user's columns onto a layer's schema and check their values.
+
+    Parameters
+    ----------
+    gdf
+        The layer as read (:func:`read_file`).
+    kind
+        ``grids``, ``buildings``, ``incidents`` or ``streets``.
+    fields
+        Schema column to the user's column, e.g. ``{"grid_id": "编号"}``.
+        Columns already named as in the schema need no entry.
+    type_value
+        Incident type of every row (a file of one type), e.g.
+        ``drain_grate``.
+    type_field
+        Column holding the incident type (code, or Chinese/English label).
+    types
+        Incident types known to the store (built-in ones when not given).
+
+    Returns
+    -------
+    GeoDataFrame with the schema's columns (typed), extra columns kept.
+    """
+    if kind not in schema.COLUMNS:
+        msg = f"Unknown layer kind {kind!r}."
+        raise SchemaError(msg, f"Use one of {', '.join(schema.COLUMNS)}.")
+    out = _rename(gdf, kind, dict(fields or {}), type_field)
+    if kind == schema.INCIDENTS and type_value is not None:
+        out["type"] = type_value
+    _check_required(out, kind)
+    out = _coerce(out, kind)
+    if kind == schema.INCIDENTS:
+        out = _conform_incidents(out, types or schema.BUILTIN_TYPES)
+    for col in schema.DERIVED[kind]:
+        out[col] = None
+    ordered = [c for c in schema.COLUMNS[kind] if c in out.columns]
+    extra = [c for c in out.columns if c not in ordered and c != out.geometry.name]
+    return out[ordered + extra + [out.geometry.name]]
+
+
+def load_layer(
+    path: str | os.PathLike[str],
+    kind: str,
+    *,
+    grids: gpd.GeoDataFrame | None = None,
+    types: Mapping[str, schema.IncidentType] | None = None,
+    layer: str | None = None,
+    crs: str | pyproj.CRS | None = None,
+    x_field: str | None = None,
+    y_field: str | None = None,
+    swap_xy: bool = False,
+    fields: Mapping[str, str] | None = None,
+    type_value: str | None = None,
+    type_field: str | None = None,
+) -> tuple[gpd.GeoDataFrame, validate.ValidationReport]:
+    """Read, conform and validate one layer (nothing is stored).
+
+    Parameters
+    ----------
+    path, layer, crs, x_field, y_field, swap_xy
+        See :func:`read_file`.
+    kind, fields, type_value, type_field, types
+        See :func:`conform`.
+    grids
+        The grids the layer will be joined to, to report points outside
+        every grid and data far from all of them.
+
+    Returns
+    -------
+    (layer, report): the repaired layer and what was found.
+    """
+    raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
+    gdf = conform(raw, kind, fields=fields, type_value=type_value, type_field=type_field, types=types)
+    return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name)
+
+
+def detect_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:
+    """Guess the longitude (x) and latitude (y) columns of a table.
+
+    Parameters
+    ----------
+    columns
+        Column names as read.
+
+    Returns
+    -------
+    (x, y) column names, None where nothing matched.
+    """
+    norm = {re.sub(r"[\s()（）°_\-]", "", c).lower(): c for c in columns}
+
+    def find(names: tuple[str, ...]) -> str | None:
+        for n in names:
+            key = re.sub(r"[\s()（）°_\-]", "", n).lower()
+            if key in norm:
+                return norm[key]
+        return None
+
+    return find(_X_NAMES), find(_Y_NAMES)
+
+
+# -- private steps -----------------------------------------------------------
+
+
+def _read_vector(p: Path, *, layer: str | None) -> gpd.GeoDataFrame:
+    target: str = str(p)
+    if p.suffix.lower() == ".zip":
+        target = _shapefile_in_zip(p)
+    try:
+        layers = [str(n) for n, _ in pyogrio.list_layers(target)]
+    except Exception as exc:
+        msg = f"{p.name!r} cannot be read as a {p.suffix.lstrip('.').upper()} file ({_short(exc)})."
+        raise InputFileError(msg, "Open it in QGIS to check it, or export it again.") from exc
+    if layer is None and len(layers) > 1 and p.suffix.lower() in (".gpkg", ".kml"):
+        msg = f"{p.name!r} holds several layers: {', '.join(layers)}."
+        raise InputFileError(msg, "Choose one with --layer NAME.")
+    if layer is not None and layer not in layers:
+        msg = f"{p.name!r} has no layer {layer!r}; it has {', '.join(layers) or 'none'}."
+        raise InputFileError(msg, "Choose one of those with --layer NAME.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = pyogrio.read_dataframe(target, layer=layer or (layers[0] if layers else None), use_arrow=False)
+    except Exception as exc:
+        msg = f"{p.name!r} cannot be read ({_short(exc)})."
+        raise InputFileError(msg, "The file may be truncated or not what its name says: export it again.") from exc
+    if gdf.geometry.name != "geometry":
+        gdf = gdf.rename_geometry("geometry")
+    return gdf
+
+
+def _shapefile_in_zip(p: Path) -> str:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            shps = [n for n in zf.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
+    except zipfile.BadZipFile as exc:
+        msg = f"{p.name!r} is not a valid zip archive."
+        raise InputFileError(msg, "Zip the Shapefile's .shp, .shx, .dbf and .prj files again.") from exc
+    if len(shps) != 1:
+        msg = f"{p.name!r} holds {len(shps)} Shapefiles; one is expected."
+        raise InputFileError(msg, "Put exactly one .shp (with its .shx, .dbf, .prj) in the zip.")
+    return f"/vsizip/{p}/{shps[0]}"
+
+
+def _read_table(
+    p: Path, *, layer: str | None, x_field: str | None, y_field: str | None, swap_xy: bool
+) -> gpd.GeoDataFrame:
+    try:
+        if p.suffix.lower() == ".csv":
+            df = _read_csv(p)
+        else:
+            df = pd.read_excel(p, sheet_name=layer or 0, dtype=object)
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
+        msg = f"{p.name!r} cannot be read as a table ({_short(exc)})."
+        raise InputFileError(msg, "Save it again as UTF-8 CSV or as .xlsx.") from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    wkt = next((c for c in df.columns if c.lower() in _WKT_NAMES), None)
+    if x_field is None and y_field is None and wkt is not None:
+        geom = _parse_wkt(df[wkt], p.name, wkt)
+        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom, crs=None)
+    dx, dy = detect_xy_columns(list(df.columns))
+    x_field, y_field = x_field or dx, y_field or dy
+    for role, name in (("x (longitude)", x_field), ("y (latitude)", y_field)):
+        if name is None:
+            msg = f"{p.name!r} has no {role} column (columns: {', '.join(df.columns)})."
+            raise SchemaError(msg, "Name the coordinate columns with --x-field and --y-field.")
+        if name not in df.columns:
+            msg = f"{p.name!r} has no column {name!r} (columns: {', '.join(df.columns)})."
+            raise SchemaError(msg, "Check the spelling of --x-field / --y-field.")
+    x = pd.to_numeric(df[x_field], errors="coerce")
+    y = pd.to_numeric(df[y_field], errors="coerce")
+    bad = df.index[(x.isna() | y.isna()).to_numpy()]
+    if len(bad):
+        rows = ", ".join(str(i + 2) for i in bad[:10])
+        msg = f"{p.name!r}: {len(bad)} row(s) have no numeric coordinates (lines {rows}{'...' if len(bad) > 10 else ''})."
+        raise SchemaError(msg, f"Fill in {x_field} and {y_field} as numbers, or delete those rows.")
+    if swap_xy:
+        x, y = y, x
+    rest = df.drop(columns=[x_field, y_field])
+    return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=None)
+
+
+def _read_csv(p: Path) -> pd.DataFrame:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(p, dtype=object, encoding=enc, keep_default_na=False, na_values=[""])
+        except UnicodeDecodeError:
+            continue
+    msg = f"{p.name!r} is neither UTF-8 nor GB18030 text."
+    raise InputFileError(msg, "Save it again as UTF-8 CSV.")
+
+
+def _parse_wkt(col: pd.Series, name: str, column: str) -> gpd.GeoSeries:
+    try:
+        return gpd.GeoSeries(shapely.from_wkt(col.astype(str).to_numpy()))
+    except shapely.errors.GEOSException as exc:
+        msg = f"{name!r}: column {column!r} holds text that is not WKT geometry ({_short(exc)})."
+        raise SchemaError(msg, "Use WKT such as 'POINT (114.36 30.52)', or give --x-field/--y-field.") from exc
+
+
+def _check_plausible(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | str | None, name: str) -> None:
+    geoms = gdf.geometry[~(gdf.geometry.is_empty | gdf.geometry.isna())]
+    if geoms.empty:
+        return
+    minx, miny, maxx, maxy = geoms.total_bounds
+    geographic = isinstance(crs, str) or crs is None or crs.is_geographic
+    if not geographic:
+        return
+    if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
+        if -90 <= minx and maxx <= 90 and -180 <= miny and maxy <= 180:
+            msg = f"{name!r}: coordinates look like latitude, longitude (swapped)."
+            raise CRSError(msg, "Add --swap-xy, or give --x-field/--y-field the other way round.")
+        msg = f"{name!r}: coordinates ({minx:.0f}, {miny:.0f}) .. ({maxx:.0f}, {maxy:.0f}) are not longitude/latitude."
+        hint = "They look projected (metres): name the CRS with --crs, e.g. --crs EPSG:4547 (CGCS2000 / 3-degree GK zone 38, 114°E)."
+        raise CRSError(msg, hint if crs is None or isinstance(crs, str) or crs.is_geographic else "Check --crs.")
+    in_china_swapped = _CHINA[1] <= minx and maxx <= _CHINA[3] and _CHINA[0] <= miny and maxy <= _CHINA[2]
+    if in_china_swapped:
+        msg = f"{name!r}: x is between {minx:.2f} and {maxx:.2f} and y between {miny:.2f} and {maxy:.2f}: latitude and longitude look swapped."
+        raise CRSError(msg, "Add --swap-xy, or give --x-field/--y-field the other way round.")
+
+
+def _rename(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str], type_field: str | None) -> gpd.GeoDataFrame:
+    if type_field:
+        fields.setdefault("type", type_field)
+    unknown = [k for k in fields if k not in schema.COLUMNS[kind]]
+    if unknown:
+        msg = f"{', '.join(unknown)} is not a column of {kind}."
+        raise SchemaError(msg, f"Map onto one of {', '.join(schema.COLUMNS[kind])}.")
+    missing = [v for v in fields.values() if v not in gdf.columns]
+    if missing:
+        msg = f"The file has no column {', '.join(map(repr, missing))} (it has {', '.join(map(str, gdf.columns[:-1]))})."
+        raise SchemaError(msg, "Check the spelling of the field options (e.g. --id-field).")
+    reverse = {v: k for k, v in fields.items()}
+    clash = [k for k, v in fields.items() if k in gdf.columns and k != v]
+    out = gdf.drop(columns=clash).rename(columns=reverse)
+    return out
+
+
+def _check_required(gdf: gpd.GeoDataFrame, kind: str) -> None:
+    missing = [c for c in schema.REQUIRED[kind] if c not in gdf.columns]
+    if missing:
+        cols = ", ".join(str(c) for c in gdf.columns if c != gdf.geometry.name)
+        option = {"type": "--type TYPE or --type-field COLUMN"}.get(missing[0], "--id-field COLUMN")
+        msg = f"The {kind} file has no {', '.join(missing)} column (it has {cols or 'no columns'})."
+        raise SchemaError(msg, f"Name the column that holds it with {option}.")
+
+
+def _coerce(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    problems: list[str] = []
+    for col, k in schema.COLUMNS[kind].items():
+        if col not in out.columns or col in schema.DERIVED[kind]:
+            continue
+        s = out[col]
+        if k == "str":
+            out[col] = s.map(_to_text).astype(object)
+        elif k in ("int", "float"):
+            num = pd.to_numeric(s.map(_blank_to_na), errors="coerce")
+            bad = num.isna() & s.map(_blank_to_na).notna()
+            if k == "int":
+                frac = num.notna() & (num.round() != num)
+                bad |= frac
+            if bad.any():
+                problems.append(_bad_values(col, s[bad], "a number"))
+            out[col] = num.round().astype("Int64") if k == "int" else num.astype(float)
+        elif k == "bool":
+            b = s.map(_to_bool)
+            bad = b.isna() & s.map(_blank_to_na).notna()
+            if bad.any():
+                problems.append(_bad_values(col, s[bad], "yes/no (是/否, true/false, 1/0)"))
+            out[col] = b.astype("boolean")
+    if problems:
+        msg = "Some values are of the wrong kind: " + "; ".join(problems) + "."
+        raise SchemaError(msg, "Correct those cells in the file and load it again.")
+    return out
+
+
+def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.IncidentType]) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    by_label = {}
+    for t in types.values():
+        by_label[t.code.lower()] = t.code
+        by_label[t.label_zh] = t.code
+        by_label[t.label_en.lower()] = t.code
+    codes = out["type"].map(lambda v: by_label.get(str(v).strip().lower(), by_label.get(str(v).strip())) if v is not None else None)
+    unknown = sorted({str(v) for v, c in zip(out["type"], codes, strict=True) if c is None})
+    if unknown:
+        msg = f"Unknown incident type(s): {', '.join(unknown[:10])}."
+        hint = f"Use {', '.join(types)}, or add the type first: python -m geo types add CODE --zh 中文名 --en 'English name'."
+        raise SchemaError(msg, hint)
+    out["type"] = codes.astype(object)
+    status = out["status"] if "status" in out.columns else pd.Series([None] * len(out), index=out.index, dtype=object)
+    status = status.map(lambda v: None if v is None else str(v).strip().lower())
+    defaults = out["type"].map(lambda c: types[c].default_status)
+    status = status.where(status.notna(), defaults)
+    allowed = out["type"].map(lambda c: types[c].statuses)
+    bad = [(i, s, a) for i, s, a in zip(out.index, status, allowed, strict=True) if s not in a]
+    if bad:
+        sample = "; ".join(f"row {i}: {s!r} (allowed {', '.join(a)})" for i, s, a in bad[:5])
+        msg = f"{len(bad)} incident(s) have a status their type does not allow: {sample}."
+        raise SchemaError(msg, "Rain grates take ok/blocked/damaged/missing; events take reported/assigned/resolved/verified.")
+    out["status"] = status.astype(object)
+    if "severity" in out.columns:
+        sev = out["severity"].map(lambda v: None if v is None else str(v).strip().lower())
+        bad_sev = sorted({str(v) for v in sev.dropna() if v not in schema.SEVERITIES})
+        if bad_sev:
+            msg = f"Unknown severity value(s): {', '.join(bad_sev[:10])}."
+            raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)}.")
+        out["severity"] = sev.astype(object)
+    if "reported_at" in out.columns:
+        out["reported_at"] = _iso_times(out["reported_at"])
+    return out
+
+
+def _iso_times(col: pd.Series) -> pd.Series:
+    text = col.map(_blank_to_na)
+    parsed = pd.to_datetime(text, errors="coerce", utc=False, format="mixed")
+    bad = parsed.isna() & text.notna()
+    if bad.any():
+        msg = "Some reported_at values are not dates: " + _bad_values("reported_at", col[bad], "a date") + "."
+        raise SchemaError(msg, "Write dates as ISO 8601, e.g. 2025-07-21T18:30:00+08:00.")
+
+    def fmt(ts: object) -> str | None:
+        if ts is None or ts is pd.NaT or (isinstance(ts, float) and np.isnan(ts)):
+            return None
+        t = pd.Timestamp(ts)  # type: ignore[arg-type]
+        if t.tzinfo is None:
+            t = t.tz_localize("Asia/Shanghai")
+        return t.isoformat()
+
+    return pd.Series([fmt(v) for v in parsed], index=col.index, dtype=object)
+
+
+def _to_text(v: object) -> str | None:
+    v = _blank_to_na(v)
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _blank_to_na(v: object) -> object:
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, str) and not v.strip():
+        return None
+    return v
+
+
+_TRUE: Final = {"true", "yes", "y", "1", "是", "有", "t"}
+_FALSE: Final = {"false", "no", "n", "0", "否", "无", "f"}
+
+
+def _to_bool(v: object) -> object:
+    v = _blank_to_na(v)
+    if v is None:
+        return pd.NA
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    text = str(v).strip().lower()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return pd.NA
+
+
+def _bad_values(col: str, values: pd.Series, expected: str) -> str:
+    shown = ", ".join(f"{v!r} (row {i})" for i, v in list(values.items())[:5])
+    more = f" and {len(values) - 5} more" if len(values) > 5 else ""
+    return f"{col} must be {expected}, not {shown}{more}"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+from . import validate  # noqa: E402  (validate imports nothing from io at import time)

@@ -1,0 +1,592 @@
+"""The walking street network: import, graph, snapping, distances, paths.
+
+The store's ``streets`` layer (lines in WGS-84) becomes an undirected graph
+in the local metric CRS: every vertex of a street line is a node and every
+line segment an edge weighted by its length in metres (walkers ignore
+one-way rules). Vertices closer than ``snap_tolerance_m`` are merged, so
+lines that meet at shared or almost shared vertices connect, and a dangling
+line end that stops short of another line within that tolerance is joined
+to it (T-junctions in hand-drawn or tile-cut data). Lines that cross
+without a shared vertex stay unconnected: bridges and tunnels in
+OpenStreetMap look exactly like that.
+
+Points are snapped to the nearest segment and become nodes of the graph
+there; the distance between two points is the walk to the street, along it,
+and back off it. All distances come from :func:`scipy.sparse.csgraph.dijkstra`
+from every point at once. A point that no street reaches (further than
+``max_snap_m`` from every street, or on a piece of the network cut off
+from the rest) is joined by straight lines instead, and flagged.
+
+Without a street network, :func:`straight_matrix` gives straight-line
+distances in the local metric CRS, with the same interface.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+from scipy.spatial import cKDTree
+
+from . import schema
+from ._errors import CRSError, GeometryError, InputFileError
+from .crs import local_metric_crs, to_storage_crs
+
+__all__ = [
+    "DistanceMatrix",
+    "StreetNetwork",
+    "build_network",
+    "load_streets",
+    "read_osm_streets",
+    "straight_matrix",
+]
+
+#: Highway values nobody walks along (the osmnx "walk" filter, plus rail
+#: kinds that line layers derived from map tiles carry in their road layer).
+NOT_WALKABLE: Final = frozenset(
+    {
+        "abandoned", "bus_guideway", "construction", "cycleway", "motorway", "motorway_link",
+        "no", "planned", "platform", "proposed", "raceway", "razed", "rail", "light_rail",
+        "subway", "tram", "monorail", "narrow_gauge", "funicular", "ferry", "busway",
+    }
+)  # fmt: skip
+
+#: Columns that name the kind of road in line layers from common sources
+#: (OSM, Geofabrik shapefiles, Nextzen/Tilezen tiles), in order of preference.
+_KIND_COLUMNS: Final = ("highway", "fclass", "kind_detail", "type")
+_NAME_COLUMNS: Final = ("name", "name:zh", "name_zh", "NAME")
+_ID_COLUMNS: Final = ("street_id", "osm_id", "id", "ID")
+_OSM_SUFFIXES: Final = (".osm", ".pbf", ".o5m", ".osc", ".bz2", ".gz")
+
+#: A point further than this from every street is reached in a straight line.
+DEFAULT_MAX_SNAP_M: Final = 150.0
+
+
+# --------------------------------------------------------------------------
+# Reading streets
+# --------------------------------------------------------------------------
+
+
+def load_streets(path: str | Path) -> gpd.GeoDataFrame:
+    """Read a street network file as the store's ``streets`` layer.
+
+    Parameters
+    ----------
+    path
+        An OpenStreetMap file (``.osm``, ``.osm.pbf``; walkable ways only)
+        or a line layer GDAL reads (GeoJSON, GeoPackage, Shapefile...).
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns ``street_id``, ``name``, ``highway``; LineStrings in EPSG:4326.
+    """
+    path = Path(path)
+    if not path.is_file():
+        msg = f"Street file {path} does not exist."
+        raise InputFileError(msg, "Check the path; give an .osm/.osm.pbf file or a line layer (GeoJSON, GeoPackage, Shapefile).")
+    if path.name.lower().endswith(_OSM_SUFFIXES):
+        return read_osm_streets(path)
+    try:
+        with warnings.catch_warnings():  # GDAL renumbers repeated feature ids (tile-cut data): harmless
+            warnings.simplefilter("ignore", RuntimeWarning)
+            raw = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types
+        msg = f"Street file {path.name} cannot be read: {exc}."
+        raise InputFileError(msg, "Give an .osm/.osm.pbf file or a line layer (GeoJSON, GeoPackage, Shapefile).") from exc
+    return streets_from_lines(raw, source=path.name)
+
+
+def streets_from_lines(raw: gpd.GeoDataFrame, *, source: str = "the layer") -> gpd.GeoDataFrame:
+    """Turn any line layer into the ``streets`` schema.
+
+    Non-line features are dropped, lines whose kind column says they are not
+    walkable (rail, motorway...) too; ids, names and kinds are taken from the
+    usual columns where present.
+
+    Parameters
+    ----------
+    raw
+        Line layer with a CRS.
+    source
+        Name used in error messages.
+
+    Returns
+    -------
+    GeoDataFrame in the ``streets`` schema, EPSG:4326.
+    """
+    if raw.crs is None:
+        msg = f"{source} does not say which coordinate system it is in."
+        raise CRSError(msg, "Save it with a CRS (GeoJSON is always WGS-84), or reproject it to EPSG:4326 first.")
+    lines = raw[raw.geometry.geom_type.isin(["LineString", "MultiLineString"]) & ~raw.geometry.is_empty]
+    kind = _first_column(lines, _KIND_COLUMNS)
+    if kind is not None:
+        lines = lines[~lines[kind].astype(str).isin(NOT_WALKABLE)]
+    if lines.empty:
+        msg = f"{source} holds no walkable street lines ({len(raw)} features, none a walkable LineString)."
+        raise GeometryError(msg, "Give a line layer of streets and footpaths, or an OpenStreetMap file.")
+    ids = _first_column(lines, _ID_COLUMNS)
+    name = _first_column(lines, _NAME_COLUMNS)
+    out = gpd.GeoDataFrame(
+        {
+            "street_id": _unique_ids(lines[ids] if ids else pd.Series(range(1, len(lines) + 1), index=lines.index)),
+            "name": lines[name].fillna("").astype(str) if name else "",
+            "highway": lines[kind].fillna("").astype(str) if kind else "",
+        },
+        geometry=lines.geometry.values,
+        crs=lines.crs,
+    )
+    return to_storage_crs(out).reset_index(drop=True)
+
+
+def read_osm_streets(path: str | Path) -> gpd.GeoDataFrame:
+    """Read the walkable ways of an OpenStreetMap file, offline.
+
+    Uses the osmnx "walk" rules: a way with a ``highway`` tag, not an area,
+    not of a kind nobody walks on (:data:`NOT_WALKABLE`), without
+    ``foot=no`` or ``access=private``. Ways clipped at the extract's edge
+    keep the parts whose nodes are present; relations are not read, so
+    broken multipolygons do not matter.
+
+    Parameters
+    ----------
+    path
+        ``.osm``, ``.osm.pbf`` (or anything libosmium reads).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``street_id`` (``w<osm way id>``), ``name``, ``highway``; EPSG:4326.
+    """
+    import osmium
+
+    path = Path(path)
+    rows: list[dict[str, str]] = []
+    geoms: list[shapely.LineString] = []
+    try:
+        processor = (
+            osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations()
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
+        for way in processor:
+            tags = dict(way.tags)
+            if not _walkable(tags):
+                continue
+            for part in _valid_runs(way.nodes):
+                rows.append({"street_id": f"w{way.id}", "name": tags.get("name:zh", tags.get("name", "")), "highway": tags["highway"]})
+                geoms.append(shapely.LineString(part))
+    except RuntimeError as exc:
+        msg = f"OpenStreetMap file {path.name} cannot be read: {exc}."
+        raise InputFileError(msg, "Check it is a complete .osm or .osm.pbf file (osmium fileinfo FILE).") from exc
+    if not rows:
+        msg = f"{path.name} holds no walkable ways (no way with a walkable highway=* tag)."
+        raise GeometryError(msg, "Extract an area with streets, e.g. with osmium extract or from Geofabrik.")
+    out = gpd.GeoDataFrame(rows, geometry=geoms, crs=schema.STORAGE_CRS)
+    out["street_id"] = _unique_ids(out["street_id"])
+    return out
+
+
+def _walkable(tags: dict[str, str]) -> bool:
+    return (
+        tags.get("highway", "no") not in NOT_WALKABLE
+        and tags.get("area") != "yes"
+        and tags.get("foot") != "no"
+        and tags.get("access") != "private"
+        and tags.get("service") != "private"
+    )
+
+
+def _valid_runs(nodes: Sequence[object]) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive nodes with a location (clipped ways lose some)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for node in nodes:
+        loc = node.location  # type: ignore[attr-defined]
+        if loc.valid():
+            runs[-1].append((loc.lon, loc.lat))
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) >= 2]
+
+
+def _first_column(df: pd.DataFrame, names: Sequence[str]) -> str | None:
+    return next((c for c in names if c in df.columns and df[c].notna().any()), None)
+
+
+def _unique_ids(values: pd.Series) -> list[str]:
+    """Ids as text, suffixed ``-2``, ``-3``... where repeated (tile-cut or split ways)."""
+    text = values.astype(str).str.replace(r"\.0$", "", regex=True)
+    rank = text.groupby(text).cumcount()
+    return [t if r == 0 else f"{t}-{r + 1}" for t, r in zip(text, rank, strict=True)]
+
+
+# --------------------------------------------------------------------------
+# The graph
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class StreetNetwork:
+    """An undirected walking graph in a local metric CRS.
+
+    Attributes
+    ----------
+    crs
+        The metric CRS of every coordinate below.
+    node_xy
+        ``(n, 2)`` node coordinates in metres.
+    u, v, length
+        Edge end nodes and lengths (metres); one row per straight segment.
+    tree
+        Spatial index over the edges (as 2-point LineStrings), for snapping.
+    """
+
+    crs: pyproj.CRS
+    node_xy: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    length: np.ndarray
+    tree: shapely.STRtree = field(repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(len(self.node_xy))
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges (segments)."""
+        return int(len(self.u))
+
+    @property
+    def total_length_m(self) -> float:
+        """Length of all streets (metres)."""
+        return float(self.length.sum()) / 2  # each segment is stored both ways
+
+    def components(self) -> int:
+        """Number of disconnected pieces."""
+        return int(csgraph.connected_components(self._graph(), directed=False)[0])
+
+    def _graph(self) -> sparse.csr_matrix:
+        n = self.n_nodes
+        return sparse.coo_matrix((self.length, (self.u, self.v)), shape=(n, n)).tocsr()
+
+
+def build_network(
+    streets: gpd.GeoDataFrame, *, snap_tolerance_m: float = 1.0, node_crossings: bool | None = None
+) -> StreetNetwork:
+    """Build the walking graph of a ``streets`` layer.
+
+    Parameters
+    ----------
+    streets
+        Lines (LineString or MultiLineString) with a CRS, normally the
+        store's ``streets`` layer in EPSG:4326.
+    snap_tolerance_m
+        Vertices closer than this are one node, and a line end this close
+        to another line is joined to it.
+    node_crossings
+        Join lines where they cross between vertices. None (default): yes,
+        unless the layer came from OpenStreetMap (every ``street_id`` is
+        ``w<way id>``), where ways that meet share a node and a crossing
+        without one is a bridge or a tunnel.
+
+    Returns
+    -------
+    StreetNetwork
+    """
+    if streets.crs is None:
+        msg = "The streets layer has no coordinate system."
+        raise CRSError(msg, "Set it (the store keeps EPSG:4326) before building the network.")
+    keep = streets.geometry.geom_type.isin(["LineString", "MultiLineString"]) & ~streets.geometry.is_empty
+    if not keep.any():
+        msg = f"The streets layer holds no lines ({len(streets)} features)."
+        raise GeometryError(msg, "Import streets with `python -m geo import --store STORE --streets FILE`.")
+    lines = streets.geometry[keep]
+    if node_crossings is None:
+        node_crossings = not _from_osm(streets[keep])
+    crs = local_metric_crs(lines)
+    parts = shapely.get_parts(lines.to_crs(crs).values)
+    coords, line_of = shapely.get_coordinates(parts, return_index=True)
+    node_of, node_xy = _merge_vertices(coords, snap_tolerance_m)
+    same_line = line_of[1:] == line_of[:-1]
+    u, v = node_of[:-1][same_line], node_of[1:][same_line]
+    degree = np.bincount(np.concatenate([u, v]), minlength=len(node_xy))
+    u, v = _split_segments(node_xy, u, v, np.flatnonzero(degree == 1), snap_tolerance_m)
+    if node_crossings:
+        node_xy, crossing = _add_crossings(node_xy, u, v, snap_tolerance_m)
+        u, v = _split_segments(node_xy, u, v, crossing, snap_tolerance_m)
+    return _network(crs, node_xy, u, v)
+
+
+def _from_osm(streets: gpd.GeoDataFrame) -> bool:
+    ids = streets["street_id"].astype(str) if "street_id" in streets.columns else pd.Series([], dtype=str)
+    return bool(len(ids)) and bool(ids.str.fullmatch(r"w\d+(-\d+)?").all())
+
+
+def _network(crs: pyproj.CRS, node_xy: np.ndarray, u: np.ndarray, v: np.ndarray) -> StreetNetwork:
+    """Drop self-loops and repeated edges, orient both ways, index."""
+    keep = u != v
+    a, b = np.minimum(u[keep], v[keep]), np.maximum(u[keep], v[keep])
+    pairs = np.unique(np.column_stack([a, b]), axis=0)
+    a, b = pairs[:, 0], pairs[:, 1]
+    length = np.hypot(*(node_xy[a] - node_xy[b]).T)
+    segments = shapely.linestrings(np.stack([node_xy[a], node_xy[b]], axis=1))
+    return StreetNetwork(
+        crs=crs,
+        node_xy=node_xy,
+        u=np.concatenate([a, b]),
+        v=np.concatenate([b, a]),
+        length=np.concatenate([length, length]),
+        tree=shapely.STRtree(segments),
+    )
+
+
+def _merge_vertices(coords: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster vertices within ``tolerance``; node index per vertex and node coordinates."""
+    pairs = cKDTree(coords).query_pairs(tolerance, output_type="ndarray")
+    n = len(coords)
+    linked = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, label = csgraph.connected_components(linked, directed=False)
+    first = np.unique(label, return_index=True)[1]
+    return label.astype(np.int64), coords[first]
+
+
+def _segments(node_xy: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return shapely.linestrings(np.stack([node_xy[u], node_xy[v]], axis=1))
+
+
+def _add_crossings(node_xy: np.ndarray, u: np.ndarray, v: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes where two segments cross away from their vertices (appended to ``node_xy``)."""
+    segments = _segments(node_xy, u, v)
+    left, right = shapely.STRtree(segments).query(segments, predicate="crosses")
+    once = left < right
+    points = shapely.get_coordinates(shapely.intersection(segments[left[once]], segments[right[once]]))
+    if len(points) == 0:
+        return node_xy, np.empty(0, dtype=np.int64)
+    near = cKDTree(node_xy).query(points, distance_upper_bound=tolerance)[1] < len(node_xy)
+    points = points[~near]
+    if len(points) == 0:
+        return node_xy, np.empty(0, dtype=np.int64)
+    label, points = _merge_vertices(points, tolerance)
+    return np.vstack([node_xy, points]), len(node_xy) + np.arange(len(points))
+
+
+def _split_segments(
+    node_xy: np.ndarray, u: np.ndarray, v: np.ndarray, nodes: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split every segment that passes within ``tolerance`` of one of ``nodes`` there."""
+    if len(nodes) == 0 or len(u) == 0:
+        return u, v
+    segments = _segments(node_xy, u, v)
+    hit, seg = shapely.STRtree(segments).query(shapely.points(node_xy[nodes]), predicate="dwithin", distance=tolerance)
+    node = nodes[hit]
+    touching = (u[seg] != node) & (v[seg] != node)
+    node, seg = node[touching], seg[touching]
+    if len(node) == 0:
+        return u, v
+    at = shapely.line_locate_point(segments[seg], shapely.points(node_xy[node]))
+    split = pd.DataFrame({"seg": seg, "at": at, "node": node}).sort_values(["seg", "at"])
+    new_u: list[int] = []
+    new_v: list[int] = []
+    for s, group in split.groupby("seg", sort=False):
+        chain = [u[s], *group["node"].tolist(), v[s]]
+        new_u.extend(chain[:-1])
+        new_v.extend(chain[1:])
+    untouched = np.ones(len(u), dtype=bool)
+    untouched[split["seg"].unique()] = False
+    return (
+        np.concatenate([u[untouched], new_u]).astype(np.int64),
+        np.concatenate([v[untouched], new_v]).astype(np.int64),
+    )
+
+
+# --------------------------------------------------------------------------
+# Distances and paths
+# --------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class DistanceMatrix:
+    """Distances between points and the paths that realise them.
+
+    Attributes
+    ----------
+    crs
+        Metric CRS of ``xy`` and of every path.
+    xy
+        ``(n, 2)`` point coordinates.
+    dist
+        ``(n, n)`` symmetric distances in metres.
+    straight
+        ``(n,)`` True for points reached by straight lines (no street
+        network, or no street reaches them).
+    snap_m
+        ``(n,)`` distance from each point to its street (0 without a network).
+    on_streets
+        True when distances follow a street network.
+    """
+
+    crs: pyproj.CRS
+    xy: np.ndarray
+    dist: np.ndarray
+    straight: np.ndarray
+    snap_m: np.ndarray
+    on_streets: bool
+    _graph: sparse.csr_matrix | None = field(default=None, repr=False)
+    _node_xy: np.ndarray | None = field(default=None, repr=False)
+    _point_node: np.ndarray | None = field(default=None, repr=False)
+
+    def leg_is_straight(self, i: int, j: int) -> bool:
+        """True when the walk from point ``i`` to ``j`` is a straight line."""
+        return bool(self.straight[i] or self.straight[j] or not self.on_streets)
+
+    def paths(self, legs: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+        """Coordinates of the walk for each leg ``(i, j)``.
+
+        Parameters
+        ----------
+        legs
+            Pairs of point indices.
+
+        Returns
+        -------
+        list of ``(m, 2)`` arrays in :attr:`crs`, from point ``i`` to point ``j``.
+        """
+        out: list[np.ndarray] = [np.array([self.xy[i], self.xy[j]]) for i, j in legs]
+        street_legs = [k for k, (i, j) in enumerate(legs) if not self.leg_is_straight(i, j) and i != j]
+        if not street_legs or self._graph is None:
+            return out
+        assert self._node_xy is not None and self._point_node is not None
+        sources = np.unique([legs[k][0] for k in street_legs])
+        for chunk in np.array_split(sources, max(1, len(sources) // 256)):
+            _, pred = csgraph.dijkstra(self._graph, directed=False, indices=self._point_node[chunk], return_predecessors=True)
+            row = {int(s): r for r, s in enumerate(chunk)}
+            for k in street_legs:
+                i, j = legs[k]
+                if i in row:
+                    nodes = _walk_back(pred[row[i]], self._point_node[i], self._point_node[j])
+                    out[k] = np.vstack([self.xy[i], self._node_xy[nodes], self.xy[j]])
+        return out
+
+
+def _walk_back(pred: np.ndarray, source: int, target: int) -> list[int]:
+    nodes = [int(target)]
+    while nodes[-1] != source:
+        nodes.append(int(pred[nodes[-1]]))
+    return nodes[::-1]
+
+
+def straight_matrix(xy: np.ndarray, crs: pyproj.CRS) -> DistanceMatrix:
+    """Straight-line distances (no street network).
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` coordinates in the metric ``crs``.
+    crs
+        A projected CRS in metres.
+
+    Returns
+    -------
+    DistanceMatrix with every point flagged ``straight``.
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    return DistanceMatrix(
+        crs=crs,
+        xy=xy,
+        dist=_euclid(xy),
+        straight=np.ones(len(xy), dtype=bool),
+        snap_m=np.zeros(len(xy)),
+        on_streets=False,
+    )
+
+
+def street_matrix(network: StreetNetwork, xy: np.ndarray, *, max_snap_m: float = DEFAULT_MAX_SNAP_M, anchor: int | None = None) -> DistanceMatrix:
+    """Walking distances between points along the street network.
+
+    Parameters
+    ----------
+    network
+        The street graph.
+    xy
+        ``(n, 2)`` point coordinates in ``network.crs``.
+    max_snap_m
+        Points further than this from every street are reached in a
+        straight line (flagged).
+    anchor
+        Index of the point whose piece of network counts as "the" network
+        (the start); default: the piece that reaches most points.
+
+    Returns
+    -------
+    DistanceMatrix
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    n = len(xy)
+    graph, node_xy, point_node, snap_m = _augment(network, xy)
+    dist = np.empty((n, n))
+    for chunk in np.array_split(np.arange(n), max(1, n // 256)):
+        d = csgraph.dijkstra(graph, directed=False, indices=point_node[chunk])
+        dist[chunk] = d[:, point_node]
+    dist += snap_m[:, None] + snap_m[None, :]
+    np.fill_diagonal(dist, 0.0)
+    straight = _unreached(dist, snap_m, max_snap_m, anchor)
+    euclid = _euclid(xy)
+    mixed = straight[:, None] | straight[None, :]
+    dist = np.where(mixed, euclid, np.minimum(dist, dist.T))
+    return DistanceMatrix(network.crs, xy, dist, straight, snap_m, True, graph, node_xy, point_node)
+
+
+def _augment(network: StreetNetwork, xy: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """Insert each point's foot on its nearest segment as a node of the graph."""
+    n_base = network.n_nodes
+    pts = shapely.points(xy)
+    seg, snap_m = network.tree.query_nearest(pts, return_distance=True, all_matches=False)
+    seg = seg[1]
+    geoms = network.tree.geometries
+    at = shapely.line_locate_point(geoms[seg], pts)
+    foot = shapely.get_coordinates(shapely.line_interpolate_point(geoms[seg], at))
+    a, b = network.u[seg], network.v[seg]  # the tree holds the first half (a < b) of the edges
+    point_node = n_base + np.arange(len(xy))
+    order = np.lexsort((at, seg))
+    u_new, v_new, w_new = [], [], []
+    for s, idx in pd.Series(order).groupby(seg[order], sort=False):
+        idx = idx.to_numpy()
+        chain = [a[idx[0]], *point_node[idx], b[idx[0]]]
+        pos = np.concatenate([[0.0], at[idx], [network.length[s]]])
+        u_new.extend(chain[:-1])
+        v_new.extend(chain[1:])
+        w_new.extend(np.maximum(np.diff(pos), 1e-6))  # csgraph ignores zero-weight edges
+    n = n_base + len(xy)
+    u = np.concatenate([network.u, u_new]).astype(np.int64)
+    v = np.concatenate([network.v, v_new]).astype(np.int64)
+    w = np.concatenate([network.length, w_new])
+    graph = sparse.coo_matrix((w, (u, v)), shape=(n, n)).tocsr()
+    return graph, np.vstack([network.node_xy, foot]), point_node, np.asarray(snap_m, dtype=float)
+
+
+def _unreached(dist: np.ndarray, snap_m: np.ndarray, max_snap_m: float, anchor: int | None) -> np.ndarray:
+    """Points off the street network or on a piece cut off from the main one."""
+    far = snap_m > max_snap_m
+    reach = np.isfinite(dist) & ~far[None, :]
+    if anchor is None:
+        counts = np.where(far, -1, reach.sum(axis=1))
+        anchor = int(np.argmax(counts))
+    return far | ~reach[anchor]
+
+
+def _euclid(xy: np.ndarray) -> np.ndarray:
+    diff = xy[:, None, :] - xy[None, :, :]
+    return np.hypot(diff[..., 0], diff[..., 1])

@@ -1,0 +1,284 @@
+"""The operations that change a store: importing layers and reporting
+incidents. The command line and the app both call these.
+
+Each operation loads and checks everything first and writes once, so a
+failed or interrupted operation leaves the store as it was. Importing a
+layer merges by id (rows with a known id are updated, new ids added,
+others kept) unless ``replace`` is asked for; the derived columns of every
+layer are then recomputed (:func:`geo.join.join_layers`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from . import schema
+from ._errors import GridWatchError, SchemaError, UnknownIdError
+from .io import load_layer
+from .join import NEAREST_BUILDING_M, join_layers
+from .store import Store
+from .validate import ValidationReport
+
+__all__ = ["ImportRefused", "import_layer", "import_layers", "rejoin", "report_incident"]
+
+_CST = timezone(timedelta(hours=8))
+
+
+class ImportRefused(GridWatchError):
+    """Validation found errors; nothing was written."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        first = report.errors[0]
+        ids = f" ({', '.join(first.ids[:5])}{' ...' if len(first.ids) > 5 else ''})" if first.ids else ""
+        more = f" and {len(report.errors) - 1} more error(s)" if len(report.errors) > 1 else ""
+        super().__init__(
+            f"{report.source or report.layer}: {first.message}{ids}{more}; nothing was imported.",
+            "Run 'python -m geo validate' for the full report, fix the file and import again.",
+        )
+
+
+def import_layer(
+    store: Store,
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
+    **options: Any,
+) -> ValidationReport:
+    """Load, validate, join and store one layer.
+
+    Parameters
+    ----------
+    store
+        Where to write.
+    kind
+        ``grids``, ``buildings``, ``incidents`` or ``streets``.
+    path
+        The user's file.
+    replace
+        Replace the stored layer instead of merging by id.
+    dry_run
+        Validate only; write nothing (``python -m geo validate``).
+    **options
+        Passed to :func:`geo.io.load_layer` (``crs``, ``layer``,
+        ``fields``, ``type_value``...).
+
+    Returns
+    -------
+    ValidationReport
+        Warnings found (errors raise :class:`ImportRefused`).
+    """
+    if kind == schema.STREETS:
+        return _import_streets(store, path, dry_run=dry_run)
+    grids = store.read(schema.GRIDS) if kind != schema.GRIDS else None
+    layer, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
+                               types=store.incident_types(), **options)
+    if not report.ok:
+        raise ImportRefused(report)
+    if dry_run:
+        return report
+    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
+    current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
+    joined = join_layers(current, max_distance=NEAREST_BUILDING_M)
+    store.write(joined, note=f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows{', replace' if replace else ''})")
+    return report
+
+
+def import_layers(store: Store, files: Mapping[str, str | os.PathLike[str]], **options: Any) -> list[ValidationReport]:
+    """Import several layers in one write (grids first, then buildings, incidents)."""
+    reports = []
+    for kind in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS, schema.STREETS):
+        if kind in files:
+            reports.append(import_layer(store, kind, files[kind], **options))
+    return reports
+
+
+def rejoin(store: Store, *, max_distance: float = NEAREST_BUILDING_M) -> None:
+    """Recompute every derived column in the store."""
+    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
+    store.write(join_layers(current, max_distance=max_distance), note="rejoin")
+
+
+def merge_by_id(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
+    """Rows of ``new`` replace rows of ``old`` with the same id; others are kept.
+
+    Parameters
+    ----------
+    old, new
+        Two versions of one layer.
+    kind
+        Layer name (to find its id column).
+
+    Returns
+    -------
+    GeoDataFrame: the old rows not in ``new`` (in their order), then ``new``.
+    """
+    if old.empty:
+        return new
+    id_col = schema.ID_COLUMN[kind]
+    kept = old[~old[id_col].astype(str).isin(set(new[id_col].astype(str)))]
+    merged = pd.concat([kept, new], ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=schema.STORAGE_CRS)
+
+
+def report_incident(
+    store: Store,
+    *,
+    type: str,
+    lon: float,
+    lat: float,
+    severity: str = "medium",
+    description: str = "",
+    status: str | None = None,
+    depth_cm: float | None = None,
+    reported_at: str | None = None,
+    incident_id: str | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(_CST),
+) -> dict[str, Any]:
+    """Add one incident at a point, joined to its grid and building.
+
+    Parameters
+    ----------
+    store
+        Where to write.
+    type
+        Incident type code (built-in or added to the store).
+    lon, lat
+        WGS-84 position.
+    severity, description, status, depth_cm
+        The incident's attributes (status defaults by type).
+    reported_at
+        ISO 8601 time; now (China Standard Time) when not given.
+    incident_id
+        Stable id; a new one (``R`` + time + sequence) when not given.
+
+    Returns
+    -------
+    dict: the stored row (with ``grid_id``, ``building_id``,
+    ``building_dist_m``).
+    """
+    types = store.incident_types()
+    if type not in types:
+        msg = f"Unknown incident type {type!r}."
+        raise SchemaError(msg, f"Use one of {', '.join(types)}.")
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        msg = f"Position {lon}, {lat} is not a longitude/latitude."
+        raise SchemaError(msg, "Click on the map, or give lon,lat in degrees (WGS-84).")
+    if severity not in schema.SEVERITIES:
+        msg = f"Unknown severity {severity!r}."
+        raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)}.")
+    status = status or types[type].default_status
+    if status not in types[type].statuses:
+        msg = f"Status {status!r} is not allowed for {type}."
+        raise SchemaError(msg, f"Use one of {', '.join(types[type].statuses)}.")
+    incidents = store.read(schema.INCIDENTS)
+    stamp = now()
+    if incident_id is None:
+        base = "R" + stamp.strftime("%Y%m%d%H%M%S")
+        taken = set(incidents["incident_id"].astype(str))
+        seq = 1
+        while f"{base}{seq:02d}" in taken:
+            seq += 1
+        incident_id = f"{base}{seq:02d}"
+    elif incident_id in set(incidents["incident_id"].astype(str)):
+        msg = f"Incident id {incident_id!r} already exists."
+        raise UnknownIdError(msg, "Leave the id empty to get a new one.")
+    row = {
+        "incident_id": incident_id, "type": type, "status": status, "severity": severity,
+        "reported_at": reported_at or stamp.isoformat(timespec="seconds"),
+        "depth_cm": depth_cm, "description": description.strip()[:2000],
+    }
+    new = gpd.GeoDataFrame([row], geometry=[shapely.Point(lon, lat)], crs=schema.STORAGE_CRS)
+    layers = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS)}
+    from .join import assign_incidents
+
+    new = assign_incidents(new, layers[schema.GRIDS], layers[schema.BUILDINGS])
+    merged = pd.concat([incidents, new], ignore_index=True)
+    store.write({schema.INCIDENTS: gpd.GeoDataFrame(merged, geometry="geometry", crs=schema.STORAGE_CRS)},
+                note=f"report incident {incident_id}")
+    out = new.iloc[0].to_dict()
+    out["lon"], out["lat"] = lon, lat
+    out.pop("geometry", None)
+    return out
+
+
+def _import_streets(store: Store, path: str | os.PathLike[str], *, dry_run: bool) -> ValidationReport:
+    from . import network
+
+    streets = network.load_streets(path)
+    report = ValidationReport(schema.STREETS, os.path.basename(os.fspath(path)), len(streets))
+    if not dry_run:
+        store.write({schema.STREETS: streets}, note=f"import streets from {os.path.basename(os.fspath(path))} ({len(streets)} lines)")
+    return report
+
+
+def build_demo(
+    out_dir: os.PathLike[str] | str,
+    *,
+    scale: str = "community",
+    seed: int = 7,
+    progress: Callable[[str], None] = lambda _s: None,
+) -> str:
+    """Generate the demo data, join it and write it as GeoJSON layers and a store.
+
+    Parameters
+    ----------
+    out_dir
+        Folder to write ``grids.geojson``, ``buildings.geojson``,
+        ``incidents.geojson``, ``streets.geojson`` and ``gridwatch.gpkg``.
+    scale
+        ``community`` (the demo) or ``city`` (benchmark size).
+    seed
+        Same seed, same data.
+    progress
+        Called with stage messages.
+
+    Returns
+    -------
+    str: the store's location.
+    """
+    from pathlib import Path
+
+    import pyogrio
+
+    from . import demo
+    from .store import open_store
+
+    if scale not in ("community", "city"):
+        msg = f"Unknown demo scale {scale!r}."
+        raise SchemaError(msg, "Use community or city.")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    progress(f"generating the {scale} demo (seed {seed})")
+    layers = demo.make_community(seed) if scale == "community" else demo.make_city(seed)
+    progress("joining buildings and incidents to grids")
+    layers = join_layers(layers)
+    for name, gdf in layers.items():
+        progress(f"writing {name}.geojson ({len(gdf)} features)")
+        target = out / f"{name}.geojson"
+        target.unlink(missing_ok=True)
+        pyogrio.write_dataframe(_bools_as_int(gdf), target, driver="GeoJSON")
+    store = open_store(out / "gridwatch.gpkg")
+    meta = demo.demo_meta(scale)
+    progress(f"writing the store {store.location}")
+    store.write(layers, tables={"meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())})},
+                note=f"demo {scale} seed {seed}")
+    progress("done")
+    return store.location
+
+
+def _bools_as_int(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    for col in out.columns:
+        if str(out[col].dtype) == "boolean":
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out

@@ -1,0 +1,806 @@
+"""Patrol routes: visit every chosen point once, along the streets, split fairly.
+
+:func:`plan_routes` is what the app and the command line call. It is a
+thin sequence of steps, each usable alone:
+
+1. distances between the points (and the start): along the street network
+   (:mod:`geo.network`) or, without one, straight lines in the local metric
+   CRS, flagged;
+2. one tour (:func:`solve_tsp`): fast-tsp, a Lin-Kernighan style local
+   search with a Rust core (MIT licence), on the distances scaled to
+   integers up to 65,535 as it requires. Where they cannot be (not
+   symmetric, not finite, or too coarse once scaled) OR-Tools' guided
+   local search solves instead, and the plan says so;
+3. several patrollers (:func:`split_tour`): the tour is cut into the
+   contiguous pieces that minimise the longest route (exact dynamic
+   programme), each piece is re-optimised, then stops move from the
+   longest route to others while that shortens it (makespan balancing);
+4. the plan (:class:`RoutePlan`): ordered stops with leg and cumulative
+   lengths, and the walked geometry in WGS-84.
+
+fast-tsp has no seed and searches for a fixed wall-clock time, so a long
+search may, on another machine or run, end on another tour of nearly the
+same length; ``seed`` fixes everything else (the order the points are
+given to the solver in, the split, the balancing), and tours are put in a
+canonical rotation and direction.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from . import schema
+from ._errors import CRSError, GeometryError, OptionError, SchemaError, UnknownIdError
+from .crs import local_metric_crs
+from .network import DEFAULT_MAX_SNAP_M, DistanceMatrix, StreetNetwork, straight_matrix, street_matrix
+
+__all__ = [
+    "RoutePlan",
+    "plan_routes",
+    "select_points",
+    "solve_tsp",
+    "split_tour",
+    "to_uint16",
+]
+
+#: fast-tsp's largest distance.
+UINT16_MAX: Final = 65_535
+#: Scaled distances coarser than this share of the typical leg go to OR-Tools.
+MAX_ROUNDING_SHARE: Final = 0.01
+#: Seconds of search per point when the budget allows (small problems stop early).
+SECONDS_PER_POINT: Final = 0.01
+MIN_SEARCH_S: Final = 0.2
+
+METHOD_TRIVIAL: Final = "trivial"
+METHOD_FAST_TSP: Final = "fast-tsp"
+METHOD_ORTOOLS: Final = "ortools-gls"
+
+
+# --------------------------------------------------------------------------
+# The plan
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class RoutePlan:
+    """Routes for one or more patrollers.
+
+    Attributes
+    ----------
+    stops
+        One row per visited point, in visiting order per patroller:
+        ``patroller`` (1-based), ``seq`` (1-based per patroller), ``id``,
+        ``type``, ``grid_id``, ``lon``, ``lat``, ``leg_m`` (walk from the
+        previous stop or the start), ``cumulative_m``, ``straight`` (leg
+        not along streets); Point geometries in EPSG:4326.
+    routes
+        One row per patroller: ``patroller``, ``n_stops``, ``length_m``
+        (including the way back when closed), ``return_m``,
+        ``straight_legs``; the walked LineString in EPSG:4326 (None for a
+        patroller without stops).
+    start
+        ``(lon, lat)`` every patroller starts from, or None.
+    closed
+        Whether each route returns to its start.
+    on_streets
+        True when distances follow the street network.
+    method
+        Solver used: ``fast-tsp``, ``ortools-gls`` or ``trivial``
+        (three points or fewer), with ``+split`` for several patrollers.
+    unreachable
+        Ids of points no street reaches (joined by straight lines).
+    warnings
+        What the user should know about the plan, in plain words.
+    seconds
+        Wall-clock time of the planning.
+    """
+
+    stops: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+    start: tuple[float, float] | None
+    closed: bool
+    on_streets: bool
+    method: str
+    unreachable: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def patrollers(self) -> int:
+        """Number of patrollers (routes), including any without stops."""
+        return int(len(self.routes))
+
+    @property
+    def makespan_m(self) -> float:
+        """Length of the longest route (metres)."""
+        return float(self.routes["length_m"].max()) if len(self.routes) else 0.0
+
+    @property
+    def total_m(self) -> float:
+        """Length of all routes together (metres)."""
+        return float(self.routes["length_m"].sum())
+
+    def route_stops(self, patroller: int) -> gpd.GeoDataFrame:
+        """Stops of one patroller (1-based), in visiting order."""
+        if not 1 <= patroller <= self.patrollers:
+            msg = f"Patroller {patroller} does not exist; the plan has {self.patrollers}."
+            raise OptionError(msg, f"Choose a patroller from 1 to {self.patrollers}.")
+        return self.stops[self.stops["patroller"] == patroller]
+
+
+# --------------------------------------------------------------------------
+# Choosing the points
+# --------------------------------------------------------------------------
+
+
+def select_points(
+    incidents: gpd.GeoDataFrame,
+    *,
+    grids: Sequence[str],
+    types: Sequence[str],
+    statuses: Sequence[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """The incidents to visit: those of the given grids, types and statuses.
+
+    Parameters
+    ----------
+    incidents
+        The incidents layer.
+    grids
+        Grid ids; empty for every grid (and points outside all grids).
+    types
+        Incident type codes; empty for every type.
+    statuses
+        Statuses to keep; None or empty for all.
+
+    Returns
+    -------
+    GeoDataFrame
+        The matching rows (index kept), ordered by ``incident_id``.
+    """
+    for column in ("incident_id", "type", "grid_id", "status"):
+        if column not in incidents.columns:
+            msg = f"The incidents layer has no {column!r} column."
+            raise SchemaError(msg, "Load incidents through `python -m geo import`, which adds the derived columns.")
+    _check_known("grid", grids, incidents["grid_id"].dropna().astype(str).unique())
+    _check_known("incident type", types, incidents["type"].dropna().astype(str).unique())
+    keep = pd.Series(True, index=incidents.index)
+    if grids:
+        keep &= incidents["grid_id"].astype(str).isin(list(grids))
+    if types:
+        keep &= incidents["type"].astype(str).isin(list(types))
+    if statuses:
+        keep &= incidents["status"].astype(str).isin(list(statuses))
+    chosen = incidents[keep & incidents.geometry.notna() & ~incidents.geometry.is_empty]
+    if chosen.empty:
+        msg = f"No incident matches grids {list(grids) or 'any'}, types {list(types) or 'any'}, statuses {list(statuses or []) or 'any'}."
+        raise OptionError(msg, "Widen the choice: more grids, types or statuses.")
+    return chosen.sort_values("incident_id", kind="stable")
+
+
+def _check_known(what: str, given: Sequence[str], known: Sequence[str]) -> None:
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        msg = f"Unknown {what} {', '.join(map(repr, unknown))}."
+        raise UnknownIdError(msg, f"Choose from: {', '.join(sorted(known)) or '(none in the data)'}.")
+
+
+# --------------------------------------------------------------------------
+# Planning
+# --------------------------------------------------------------------------
+
+
+def plan_routes(
+    points: gpd.GeoDataFrame,
+    *,
+    network: StreetNetwork | None = None,
+    start: tuple[float, float] | None = None,
+    patrollers: int = 1,
+    closed: bool = True,
+    time_limit: float = 2.0,
+    seed: int = 0,
+    max_stops: int | None = None,
+    max_length_m: float | None = None,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+) -> RoutePlan:
+    """Plan patrol routes visiting every point exactly once.
+
+    Parameters
+    ----------
+    points
+        Point rows to visit (incidents: ``incident_id``, ``type``,
+        ``grid_id``; other layers: ``id`` or the index serves as id), in
+        any CRS.
+    network
+        The street network (:func:`geo.network.build_network`); None for
+        straight lines in the local metric CRS (flagged in the plan).
+    start
+        ``(lon, lat)`` in WGS-84 where every patroller starts (the grid
+        office, a building); None to start at a stop of the route.
+    patrollers
+        How many people share the points (a 1-1-3 squad has up to 5).
+    closed
+        Each route returns to its start.
+    time_limit
+        Seconds for the whole planning (distances and search); tiny
+        problems return at once.
+    seed
+        Fixes the solver's input order and the split (same input, same routes).
+    max_stops, max_length_m
+        Optional limits per patroller.
+    max_snap_m
+        Points further than this from every street are joined in straight lines.
+
+    Returns
+    -------
+    RoutePlan
+    """
+    began = time.perf_counter()
+    _check_options(points, patrollers, time_limit, max_stops, max_length_m)
+    crs = network.crs if network is not None else local_metric_crs(points.to_crs(schema.STORAGE_CRS) if _geographic(points) else points)
+    xy = _metric_xy(points, crs)
+    depot = None
+    if start is not None:
+        xy = np.vstack([xy, _start_xy(start, crs)])
+        depot = len(xy) - 1
+    if network is not None:
+        matrix = street_matrix(network, xy, max_snap_m=max_snap_m, anchor=depot)
+    else:
+        matrix = straight_matrix(xy, crs)
+    budget = max(0.05, time_limit - (time.perf_counter() - began))
+    routes, method = _solve(matrix.dist, depot, patrollers, closed, budget, seed, max_stops)
+    plan = _assemble(points, matrix, routes, depot, start, closed, method)
+    _check_length(plan, max_length_m)
+    plan.seconds = time.perf_counter() - began
+    return plan
+
+
+def _check_options(
+    points: gpd.GeoDataFrame, patrollers: int, time_limit: float, max_stops: int | None, max_length_m: float | None
+) -> None:
+    if points.crs is None:
+        msg = "The points have no coordinate system."
+        raise CRSError(msg, "Set one (EPSG:4326 for GPS longitude/latitude), e.g. with --crs.")
+    if len(points) == 0:
+        msg = "There are no points to visit."
+        raise OptionError(msg, "Choose grids, types and statuses that match some incidents.")
+    if not points.geometry.geom_type.eq("Point").all() or points.geometry.is_empty.any():
+        msg = "Every point to visit must be a non-empty Point."
+        raise GeometryError(msg, "Use point layers (incidents), or the centroids of polygons.")
+    if patrollers < 1:
+        msg = f"The number of patrollers must be at least 1, not {patrollers}."
+        raise OptionError(msg, "Give --patrollers 1 or more (a 1-1-3 squad has up to 5).")
+    if not time_limit > 0:
+        msg = f"The time limit must be positive, not {time_limit}."
+        raise OptionError(msg, "Give a number of seconds, e.g. --time-limit 2.")
+    if max_stops is not None and max_stops * patrollers < len(points):
+        need = math.ceil(len(points) / max_stops)
+        msg = f"{patrollers} patroller(s) with at most {max_stops} stops each cannot visit {len(points)} points."
+        raise OptionError(msg, f"Use at least {need} patrollers or allow more stops each.")
+    if max_length_m is not None and not max_length_m > 0:
+        msg = f"The maximum route length must be positive, not {max_length_m}."
+        raise OptionError(msg, "Give it in metres, e.g. 5000.")
+
+
+def _geographic(gdf: gpd.GeoDataFrame) -> bool:
+    return bool(gdf.crs is not None and gdf.crs.is_geographic)
+
+
+def _metric_xy(points: gpd.GeoDataFrame, crs: pyproj.CRS) -> np.ndarray:
+    geoms = points.geometry.to_crs(crs)
+    return np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()])
+
+
+def _start_xy(start: tuple[float, float], crs: pyproj.CRS) -> np.ndarray:
+    lon, lat = start
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        msg = f"The start {start} is not a longitude/latitude pair."
+        raise CRSError(msg, "Give it as lon,lat in WGS-84, e.g. 114.39,30.51.")
+    x, y = pyproj.Transformer.from_crs(schema.STORAGE_CRS, crs, always_xy=True).transform(lon, lat)
+    return np.array([[x, y]])
+
+
+def _check_length(plan: RoutePlan, max_length_m: float | None) -> None:
+    if max_length_m is None or plan.makespan_m <= max_length_m:
+        return
+    need = max(plan.patrollers + 1, math.ceil(plan.total_m / max_length_m))
+    msg = f"The longest route is {plan.makespan_m:,.0f} m, above the limit of {max_length_m:,.0f} m."
+    raise OptionError(msg, f"Use more patrollers (about {need}) or a higher limit.")
+
+
+# --------------------------------------------------------------------------
+# Solving
+# --------------------------------------------------------------------------
+
+
+def _solve(
+    dist: np.ndarray, depot: int | None, k: int, closed: bool, budget: float, seed: int, max_stops: int | None
+) -> tuple[list[list[int]], str]:
+    """Routes as lists of point indices (depot excluded), and the method."""
+    stops = [i for i in range(len(dist)) if i != depot]
+    if k == 1:
+        order, method = solve_tsp(dist, closed=closed, start=depot, time_limit=budget, seed=seed)
+        return [[i for i in order if i != depot]], method
+    deadline = time.perf_counter() + budget
+    giant, method = solve_tsp(dist, closed=True, start=depot, time_limit=0.6 * budget, seed=seed)
+    giant = [i for i in giant if i != depot]
+    routes = split_tour(dist, giant, k, depot=depot, closed=closed, max_stops=max_stops)
+    routes = _balance(dist, routes, depot, closed, max_stops, deadline, seed)
+    assert sorted(i for r in routes for i in r) == stops
+    return routes, f"{method}+split"
+
+
+def solve_tsp(
+    dist: np.ndarray,
+    *,
+    closed: bool = True,
+    start: int | None = None,
+    time_limit: float = 2.0,
+    seed: int = 0,
+) -> tuple[list[int], str]:
+    """One route through every node of a distance matrix.
+
+    Parameters
+    ----------
+    dist
+        ``(n, n)`` non-negative distances (metres or any unit).
+    closed
+        Return to the first node (a tour) or not (a path).
+    start
+        Node the route starts from; None: the route starts at node 0 for
+        closed tours, at either end of the best path for open ones.
+    time_limit
+        Seconds of search at most (less for small problems).
+    seed
+        Order in which nodes are handed to the solver.
+
+    Returns
+    -------
+    order
+        Every node once, starting at ``start`` when given.
+    method
+        ``trivial``, ``fast-tsp`` or ``ortools-gls``.
+    """
+    n = len(dist)
+    if n <= 3:
+        order = list(range(n))
+        method = METHOD_TRIVIAL
+    else:
+        perm = np.random.default_rng(seed).permutation(n) if seed else np.arange(n)
+        work = dist[np.ix_(perm, perm)]
+        anchor = None if start is None else int(np.flatnonzero(perm == start)[0])
+        matrix = work if closed else _open_matrix(work, anchor)
+        budget = min(time_limit, max(MIN_SEARCH_S, SECONDS_PER_POINT * n))
+        scaled = to_uint16(matrix)
+        if scaled is not None:
+            import fast_tsp
+
+            tour = list(fast_tsp.find_tour(scaled, duration_seconds=budget, max_threads=1))
+            method = METHOD_FAST_TSP
+        else:
+            tour = _ortools_tour(matrix, budget)
+            method = METHOD_ORTOOLS
+        if not closed:
+            tour = _cut_at_dummy(tour, n, anchor)
+        order = [int(perm[i]) for i in tour]
+    return _canonical(order, dist, closed, start), method
+
+
+def _open_matrix(dist: np.ndarray, anchor: int | None) -> np.ndarray:
+    """Add a dummy node so that a best tour, cut at it, is a best open path.
+
+    The dummy is 0 from every node (any path end), or 0 from ``anchor`` and
+    a large constant from the rest (the path must start at ``anchor``).
+    """
+    n = len(dist)
+    big = float(np.max(dist[np.isfinite(dist)], initial=0.0)) + 1.0 if anchor is not None else 0.0
+    out = np.zeros((n + 1, n + 1))
+    out[:n, :n] = dist
+    out[n, :n] = out[:n, n] = big
+    if anchor is not None:
+        out[n, anchor] = out[anchor, n] = 0.0
+    return out
+
+
+def _cut_at_dummy(tour: list[int], n: int, anchor: int | None) -> list[int]:
+    i = tour.index(n)
+    path = tour[i + 1 :] + tour[:i]
+    if anchor is not None and path[0] != anchor:
+        path = path[::-1]
+        if path[0] != anchor:  # the search did not put the start at an end: rotate
+            j = path.index(anchor)
+            path = path[j:] + path[:j]
+    return path
+
+
+def _canonical(order: list[int], dist: np.ndarray, closed: bool, start: int | None) -> list[int]:
+    """Fixed rotation and direction, so equal tours print the same."""
+    if not order:
+        return order
+    if closed:
+        first = start if start is not None else 0
+        j = order.index(first)
+        order = order[j:] + order[:j]
+        if len(order) > 2 and order[1] > order[-1]:
+            order = [order[0], *order[:0:-1]]
+    elif start is None and len(order) > 1 and order[0] > order[-1]:
+        order = order[::-1]
+    return order
+
+
+def to_uint16(dist: np.ndarray) -> np.ndarray | None:
+    """Distances as fast-tsp wants them, or None where they cannot be.
+
+    Integral distances with a maximum of at most 65,535 are multiplied by
+    the largest integer that keeps them there (ties stay ties, optima stay
+    optima). Others are scaled so the largest is 65,535 and rounded; the
+    rounding step must stay under 1% of the median leg.
+
+    Parameters
+    ----------
+    dist
+        Square matrix.
+
+    Returns
+    -------
+    ``int64`` matrix (symmetric, zero diagonal, values up to 65,535), or
+    None when ``dist`` is not finite, not symmetric or too coarse once scaled.
+    """
+    if not np.isfinite(dist).all() or (dist < 0).any():
+        return None
+    if not np.allclose(dist, dist.T, rtol=1e-9, atol=1e-6):
+        return None
+    top = float(dist.max())
+    if top == 0:
+        return np.zeros(dist.shape, dtype=np.int64)
+    if np.array_equal(dist, np.rint(dist)) and top <= UINT16_MAX:
+        factor = float(UINT16_MAX // int(top))
+    else:
+        factor = UINT16_MAX / top
+        positive = dist[dist > 0]
+        if 0.5 / factor > MAX_ROUNDING_SHARE * float(np.median(positive)):
+            return None
+    scaled = np.rint(dist * factor).astype(np.int64)
+    scaled = np.minimum(scaled, scaled.T)
+    np.fill_diagonal(scaled, 0)
+    return scaled
+
+
+def _ortools_tour(dist: np.ndarray, time_limit: float) -> list[int]:
+    """A tour by OR-Tools guided local search (any matrix; integers in mm)."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    n = len(dist)
+    finite = np.where(np.isfinite(dist), dist, 10 * np.max(dist[np.isfinite(dist)], initial=1.0))
+    cost = np.rint(finite * 1000).astype(np.int64).tolist()
+    manager = pywrapcp.RoutingIndexManager(n, 1, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    callback = routing.RegisterTransitCallback(lambda a, b: cost[manager.IndexToNode(a)][manager.IndexToNode(b)])
+    routing.SetArcCostEvaluatorOfAllVehicles(callback)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(max(1, int(time_limit * 1000)))
+    solution = routing.SolveWithParameters(params)
+    tour, index = [], routing.Start(0)
+    while not routing.IsEnd(index):
+        tour.append(manager.IndexToNode(index))
+        index = solution.Value(routing.NextVar(index))
+    return tour
+
+
+# --------------------------------------------------------------------------
+# Several patrollers
+# --------------------------------------------------------------------------
+
+
+def route_length(dist: np.ndarray, route: Sequence[int], depot: int | None, closed: bool) -> float:
+    """Walked length of one route (metres).
+
+    Parameters
+    ----------
+    dist
+        Distance matrix.
+    route
+        Stops in visiting order (without the depot).
+    depot
+        Start node, or None (the route starts at its first stop).
+    closed
+        The route returns to where it started.
+
+    Returns
+    -------
+    float
+    """
+    if not route:
+        return 0.0
+    seq = list(route)
+    if depot is not None:
+        seq = [depot, *seq, depot] if closed else [depot, *seq]
+    elif closed:
+        seq = [*seq, seq[0]]
+    idx = np.asarray(seq)
+    return float(dist[idx[:-1], idx[1:]].sum())
+
+
+def split_tour(
+    dist: np.ndarray,
+    order: Sequence[int],
+    k: int,
+    *,
+    depot: int | None = None,
+    closed: bool = True,
+    max_stops: int | None = None,
+) -> list[list[int]]:
+    """Cut a tour into ``k`` contiguous routes minimising the longest.
+
+    Exact for the given order (dynamic programme, ``O(k n^2)``). Without a
+    depot the tour is a cycle, so a few cut-in points are tried.
+
+    Parameters
+    ----------
+    dist
+        Distance matrix.
+    order
+        The stops in tour order (without the depot).
+    k
+        Number of routes; fewer stops than routes leave some routes empty.
+    depot
+        Node every route starts from, or None.
+    closed
+        Routes return to their start.
+    max_stops
+        Most stops a route may have.
+
+    Returns
+    -------
+    list of ``k`` routes (lists of stops, possibly empty).
+    """
+    order = list(order)
+    n = len(order)
+    if k >= n:
+        return [[i] for i in order] + [[] for _ in range(k - n)]
+    rotations = [0] if depot is not None else sorted({(n * r) // 16 for r in range(16)})
+    best: tuple[float, list[list[int]]] | None = None
+    for r in rotations:
+        rotated = order[r:] + order[:r]
+        value, cuts = _split_dp(dist, rotated, k, depot, closed, max_stops or n)
+        if best is None or value < best[0] - 1e-9:
+            best = (value, [rotated[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)])
+    assert best is not None
+    return best[1]
+
+
+def _split_dp(
+    dist: np.ndarray, order: list[int], k: int, depot: int | None, closed: bool, max_stops: int
+) -> tuple[float, list[int]]:
+    """Best min-max cut positions of ``order`` into ``k`` non-empty pieces."""
+    o = np.asarray(order)
+    n = len(o)
+    prefix = np.concatenate([[0.0], np.cumsum(dist[o[:-1], o[1:]])])  # path length from o[0] to o[t]
+    # cost[i, j]: route over o[i..j-1]
+    i_idx, j_idx = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    last = np.clip(j_idx - 1, 0, n - 1)
+    first = np.clip(i_idx, 0, n - 1)
+    cost = prefix[last] - prefix[first]
+    if depot is not None:
+        cost = cost + dist[depot, o[first]] + (dist[o[last], depot] if closed else 0.0)
+    elif closed:
+        cost = cost + dist[o[last], o[first]]
+    valid = (j_idx > i_idx) & (j_idx - i_idx <= max_stops)
+    cost = np.where(valid, cost, np.inf)
+    best = np.full(n + 1, np.inf)
+    best[0] = 0.0
+    choice = np.zeros((k + 1, n + 1), dtype=np.int64)
+    for m in range(1, k + 1):
+        candidate = np.maximum(best[:, None], cost)  # [i, j]
+        choice[m] = np.argmin(candidate, axis=0)
+        best = candidate[choice[m], np.arange(n + 1)]
+    cuts = [n]
+    for m in range(k, 0, -1):
+        cuts.append(int(choice[m][cuts[-1]]))
+    return float(best[n]), cuts[::-1]
+
+
+def _balance(
+    dist: np.ndarray,
+    routes: list[list[int]],
+    depot: int | None,
+    closed: bool,
+    max_stops: int | None,
+    deadline: float,
+    seed: int,
+) -> list[list[int]]:
+    """Re-optimise each route, then move stops off the longest while it shrinks."""
+    routes = [_reoptimise(dist, r, depot, closed, deadline, seed, len(routes)) for r in routes]
+    for _ in range(4 * sum(len(r) for r in routes)):
+        if time.perf_counter() > deadline:
+            break
+        if not _relocate_from_longest(dist, routes, depot, closed, max_stops):
+            break
+    return [_reoptimise(dist, r, depot, closed, deadline, seed, 1) for r in routes]
+
+
+def _reoptimise(
+    dist: np.ndarray, route: list[int], depot: int | None, closed: bool, deadline: float, seed: int, share: int
+) -> list[int]:
+    if len(route) < 3:
+        return route
+    nodes = ([depot] if depot is not None else []) + route
+    left = max(0.01, (deadline - time.perf_counter()) / (2 * share))
+    sub = dist[np.ix_(nodes, nodes)]
+    order, _ = solve_tsp(sub, closed=closed, start=0 if depot is not None else None, time_limit=left, seed=seed)
+    new = [nodes[i] for i in order if depot is None or i != 0]
+    if route_length(dist, new, depot, closed) < route_length(dist, route, depot, closed) - 1e-9:
+        return new
+    return route
+
+
+def _relocate_from_longest(
+    dist: np.ndarray, routes: list[list[int]], depot: int | None, closed: bool, max_stops: int | None
+) -> bool:
+    """Move the one stop whose move shortens the longest route most (False if none does)."""
+    lengths = [route_length(dist, r, depot, closed) for r in routes]
+    worst = int(np.argmax(lengths))
+    makespan = lengths[worst]
+    best: tuple[float, int, int, int] | None = None  # new makespan, stop position, route, insert position
+    for p in range(len(routes[worst])):
+        shrunk = routes[worst][:p] + routes[worst][p + 1 :]
+        new_worst = route_length(dist, shrunk, depot, closed)
+        for q, target in enumerate(routes):
+            if q == worst or (max_stops is not None and len(target) >= max_stops):
+                continue
+            pos, added = _cheapest_insertion(dist, target, routes[worst][p], depot, closed)
+            value = max(new_worst, lengths[q] + added, max((x for r, x in enumerate(lengths) if r not in (q, worst)), default=0.0))
+            if value < makespan - 1e-6 and (best is None or value < best[0]):
+                best = (value, p, q, pos)
+    if best is None:
+        return False
+    _, p, q, pos = best
+    stop = routes[worst].pop(p)
+    routes[q].insert(pos, stop)
+    return True
+
+
+def _cheapest_insertion(dist: np.ndarray, route: list[int], x: int, depot: int | None, closed: bool) -> tuple[int, float]:
+    """Best position to insert ``x`` into ``route`` and the added length."""
+    if not route:
+        return 0, route_length(dist, [x], depot, closed)
+    base = route_length(dist, route, depot, closed)
+    best = (0, math.inf)
+    for pos in range(len(route) + 1):
+        added = route_length(dist, route[:pos] + [x] + route[pos:], depot, closed) - base
+        if added < best[1]:
+            best = (pos, added)
+    return best
+
+
+# --------------------------------------------------------------------------
+# Assembling the plan
+# --------------------------------------------------------------------------
+
+
+def _point_ids(points: gpd.GeoDataFrame) -> list[str]:
+    for column in ("incident_id", "id"):
+        if column in points.columns:
+            return points[column].astype(str).tolist()
+    return [str(i) for i in points.index]
+
+
+def _column(points: gpd.GeoDataFrame, name: str) -> list[str]:
+    if name in points.columns:
+        return points[name].fillna("").astype(str).tolist()
+    return [""] * len(points)
+
+
+def _assemble(
+    points: gpd.GeoDataFrame,
+    matrix: DistanceMatrix,
+    routes: list[list[int]],
+    depot: int | None,
+    start: tuple[float, float] | None,
+    closed: bool,
+    method: str,
+) -> RoutePlan:
+    ids, types, grids = _point_ids(points), _column(points, "type"), _column(points, "grid_id")
+    lonlat = shapely.get_coordinates(points.geometry.to_crs(schema.STORAGE_CRS).values)
+    to_wgs = pyproj.Transformer.from_crs(matrix.crs, schema.STORAGE_CRS, always_xy=True)
+    stop_rows: list[dict[str, object]] = []
+    route_rows: list[dict[str, object]] = []
+    for p, route in enumerate(routes, start=1):
+        seq = _walk_sequence(route, depot, closed)
+        legs = list(zip(seq[:-1], seq[1:], strict=True))
+        paths = matrix.paths(legs)
+        cumulative = 0.0
+        for t, b in enumerate(route):
+            a = (depot if t == 0 else route[t - 1])
+            leg = 0.0 if a is None else float(matrix.dist[a, b])
+            cumulative += leg
+            stop_rows.append(
+                {"patroller": p, "seq": t + 1, "id": ids[b], "type": types[b], "grid_id": grids[b],
+                 "lon": lonlat[b, 0], "lat": lonlat[b, 1], "leg_m": leg, "cumulative_m": cumulative,
+                 "straight": a is not None and matrix.leg_is_straight(a, b)}
+            )  # fmt: skip
+        route_rows.append(_route_row(p, route, legs, paths, matrix, to_wgs, closed))
+    stops = _stops_frame(stop_rows)
+    routes_gdf = gpd.GeoDataFrame(route_rows, geometry="geometry", crs=schema.STORAGE_CRS)
+    unreachable = sorted({ids[i] for i in np.flatnonzero(matrix.straight[: len(ids)])}) if matrix.on_streets else []
+    return RoutePlan(
+        stops=stops,
+        routes=routes_gdf,
+        start=start,
+        closed=closed,
+        on_streets=matrix.on_streets,
+        method=method,
+        unreachable=unreachable,
+        warnings=_warnings(matrix, unreachable, routes, depot),
+    )
+
+
+def _walk_sequence(route: list[int], depot: int | None, closed: bool) -> list[int]:
+    """Nodes in walking order, from the start and (when closed) back."""
+    if not route:
+        return []
+    if depot is not None:
+        return [depot, *route, depot] if closed else [depot, *route]
+    return [*route, route[0]] if closed and len(route) > 1 else list(route)
+
+
+def _stops_frame(rows: list[dict[str, object]]) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame(
+        rows, columns=["patroller", "seq", "id", "type", "grid_id", "lon", "lat", "leg_m", "cumulative_m", "straight"]
+    )
+    geometry = gpd.points_from_xy(frame["lon"].astype(float), frame["lat"].astype(float), crs=schema.STORAGE_CRS)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=schema.STORAGE_CRS)
+
+
+def _route_row(
+    p: int,
+    route: list[int],
+    legs: list[tuple[int, int]],
+    paths: list[np.ndarray],
+    matrix: DistanceMatrix,
+    to_wgs: pyproj.Transformer,
+    closed: bool,
+) -> dict[str, object]:
+    length = float(sum(matrix.dist[a, b] for a, b in legs))
+    back = float(matrix.dist[legs[-1]]) if closed and legs else 0.0
+    geometry = None
+    if paths:
+        xy = np.vstack([path if k == 0 else path[1:] for k, path in enumerate(paths)])
+        lon, lat = to_wgs.transform(xy[:, 0], xy[:, 1])
+        line = np.column_stack([lon, lat])
+        geometry = shapely.LineString(line) if len(line) > 1 else shapely.LineString([line[0], line[0]])
+    return {
+        "patroller": p,
+        "n_stops": len(route),
+        "length_m": length,
+        "return_m": back,
+        "straight_legs": int(sum(matrix.leg_is_straight(a, b) for a, b in legs if a != b)),
+        "geometry": geometry,
+    }
+
+
+def _warnings(matrix: DistanceMatrix, unreachable: list[str], routes: list[list[int]], depot: int | None) -> list[str]:
+    notes = []
+    if not matrix.on_streets:
+        notes.append("No street network: distances are straight lines, real walks are longer.")
+    if unreachable:
+        shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
+        notes.append(f"{len(unreachable)} point(s) no street reaches, joined by straight lines: {shown}.")
+    if depot is not None and matrix.on_streets and matrix.straight[depot]:
+        notes.append("No street reaches the start: it is joined by straight lines.")
+    idle = sum(1 for r in routes if not r)
+    if idle:
+        notes.append(f"{idle} patroller(s) have no stops: there are fewer points than patrollers.")
+    return notes

@@ -1,0 +1,51 @@
+"""The folium element that hands a compact payload to ``gridwatch.js``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .encode import to_script_json
+
+__all__ = ["GWLayer", "overlay"]
+
+
+class GWLayer(MacroElement):
+    """A layer drawn by ``GW.<factory>(payload)`` and added to its parent.
+
+    Parameters
+    ----------
+    factory
+        ``polygons``, ``points`` or ``heat`` (functions of ``gridwatch.js``).
+    payload
+        JSON-ready data; see :mod:`layers.encode`.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = GW.{{ this.factory }}({{ this.payload_json }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, factory: str, payload: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "GWLayer"
+        if factory not in ("polygons", "points", "heat"):
+            msg = f"Unknown GridWatch layer factory {factory!r}."
+            raise ValueError(msg)
+        self.factory = factory
+        self.payload = payload
+        self.payload_json = to_script_json(payload)
+
+
+def overlay(name: str, layer: GWLayer, *, show: bool = True) -> folium.FeatureGroup:
+    """Wrap a layer in a named feature group (one line in the layer control)."""
+    fg = folium.FeatureGroup(name=name, show=show, overlay=True, control=True)
+    fg.add_child(layer)
+    return fg

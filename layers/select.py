@@ -1,0 +1,126 @@
+"""Filtering and searching the layers for the map (no drawing here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+__all__ = ["Filters", "Hit", "filter_incidents", "local_times", "search", "view_bounds"]
+
+#: Times are shown and filtered in China Standard Time.
+LOCAL_TZ = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose to see. ``None`` means "no restriction".
+
+    Attributes
+    ----------
+    grids
+        Grid ids to show incidents of (``""`` stands for outside every grid).
+    types, statuses
+        Incident type and status codes.
+    date_from, date_to
+        Inclusive range of the local date an incident was reported; an
+        incident without a date is kept only when neither bound is set.
+    """
+
+    grids: tuple[str, ...] | None = None
+    types: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def local_times(values: pd.Series) -> pd.Series:
+    """ISO 8601 texts as naive local (China Standard Time) datetimes.
+
+    Texts with an offset are converted; texts without one are taken as local
+    time already. Unreadable values become ``NaT``.
+    """
+    text = values.astype("string")
+    has_tz = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True, na=False)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if has_tz.any():
+        aware = pd.to_datetime(text[has_tz], errors="coerce", utc=True, format="ISO8601")
+        out[has_tz] = aware.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).astype("datetime64[ns]")
+    if (~has_tz).any():
+        out[~has_tz] = pd.to_datetime(text[~has_tz], errors="coerce", format="ISO8601").astype("datetime64[ns]")
+    return out
+
+
+def filter_incidents(incidents: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """The incidents that pass ``filters`` (index and columns kept)."""
+    keep = np.ones(len(incidents), dtype=bool)
+    if filters.grids is not None:
+        gid = incidents["grid_id"].fillna("").astype(str)
+        keep &= gid.isin(filters.grids).to_numpy()
+    if filters.types is not None:
+        keep &= incidents["type"].astype(str).isin(filters.types).to_numpy()
+    if filters.statuses is not None:
+        keep &= incidents["status"].fillna("").astype(str).isin(filters.statuses).to_numpy()
+    if filters.date_from is not None or filters.date_to is not None:
+        day = local_times(incidents["reported_at"]).dt.normalize()
+        ok = day.notna()
+        if filters.date_from is not None:
+            ok &= day >= pd.Timestamp(filters.date_from)
+        if filters.date_to is not None:
+            ok &= day <= pd.Timestamp(filters.date_to)
+        keep &= ok.to_numpy()
+    return incidents[keep]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: a building or an incident."""
+
+    kind: str
+    id: str
+    name: str
+    grid_id: str
+
+
+def search(buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, query: str, *, limit: int = 20) -> list[Hit]:
+    """Buildings whose name or id contains ``query``, then incidents whose id does.
+
+    Exact matches come first. Case is ignored.
+    """
+    q = query.strip().lower()
+    if not q:
+        return []
+    hits: list[tuple[int, Hit]] = []
+    for _, row in _matches(buildings, ("name", "building_id"), q).iterrows():
+        name = "" if pd.isna(row["name"]) else str(row["name"])
+        exact = q in (name.lower(), str(row["building_id"]).lower())
+        hits.append((0 if exact else 1, Hit("building", str(row["building_id"]), name, _text(row["grid_id"]))))
+    for _, row in _matches(incidents, ("incident_id",), q).iterrows():
+        exact = q == str(row["incident_id"]).lower()
+        hits.append((0 if exact else 2, Hit("incident", str(row["incident_id"]), str(row["type"]), _text(row["grid_id"]))))
+    hits.sort(key=lambda h: h[0])
+    return [h for _, h in hits[:limit]]
+
+
+def _matches(gdf: gpd.GeoDataFrame, columns: tuple[str, ...], q: str) -> gpd.GeoDataFrame:
+    mask = np.zeros(len(gdf), dtype=bool)
+    for col in columns:
+        mask |= gdf[col].astype("string").str.lower().str.contains(q, regex=False, na=False).to_numpy()
+    return gdf[mask]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def view_bounds(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of the layer, or None when it is empty."""
+    geoms = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
+    geoms = geoms[~(geoms.isna() | geoms.is_empty)]
+    if len(geoms) == 0:
+        return None
+    minx, miny, maxx, maxy = (float(v) for v in geoms.total_bounds)
+    return [[miny, minx], [maxy, maxx]]

@@ -1,0 +1,86 @@
+"""A small store for the map app's tests (follows geo/schema.py).
+
+Three grids in a row, buildings in each (one with a hostile name), incidents
+of every built-in type and status, one outside every grid. Coordinates are in
+Wuhan; the store is written with :mod:`geo.store`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point, box
+
+from geo import schema
+from geo.store import open_store
+
+XSS = "<img src=x onerror=alert(1)>"
+SCRIPT_XSS = "</script><script>alert(2)</script>"
+LON0, LAT0, STEP = 114.40, 30.50, 0.004
+
+
+def layers() -> dict[str, gpd.GeoDataFrame]:
+    """The fixture layers (grids, buildings, incidents), joined already."""
+    grids = gpd.GeoDataFrame(
+        {
+            "grid_id": ["G1", "G2", "G3"],
+            "name": ["第一网格", "第二网格", "第三网格"],
+            "community": ["桂苑社区"] * 3,
+            "worker": ["张伟", "李娜", SCRIPT_XSS],
+            "phone": ["13800000001", "13800000002", "13800000003"],
+        },
+        geometry=[box(LON0 + i * STEP, LAT0, LON0 + (i + 1) * STEP, LAT0 + STEP) for i in range(3)],
+        crs=schema.STORAGE_CRS,
+    )
+    brows, bgeoms = [], []
+    for g in range(3):
+        for k in range(3):
+            x = LON0 + g * STEP + 0.0005 + k * 0.0012
+            y = LAT0 + 0.0015
+            bid = f"B{g + 1}{k + 1}"
+            brows.append({
+                "building_id": bid, "name": XSS if bid == "B11" else f"{g + 1}-{k + 1}栋", "grid_id": f"G{g + 1}",
+                "units": 3, "households": 60 + k, "residents": 150 + k, "elderly_alone": k * 2,
+                "basement": k == 1, "floors": 6, "head": f"楼长{g}{k}", "head_phone": f"1390000{g}{k}00", "split": False,
+            })
+            bgeoms.append(box(x, y, x + 0.0006, y + 0.0004))
+    buildings = gpd.GeoDataFrame(brows, geometry=bgeoms, crs=schema.STORAGE_CRS)
+    for c in ("units", "households", "residents", "elderly_alone", "floors"):
+        buildings[c] = buildings[c].astype("Int64")
+    for c in ("basement", "split"):
+        buildings[c] = buildings[c].astype("boolean")
+    irows, igeoms = [], []
+    spec = [
+        ("drain_grate", "ok"), ("drain_grate", "blocked"), ("drain_grate", "damaged"),
+        ("flooding", "reported"), ("flooding", "resolved"), ("flying_wire", "assigned"),
+    ]
+    n = 0
+    for g in range(3):
+        for j, (typ, status) in enumerate(spec):
+            n += 1
+            x = LON0 + g * STEP + 0.0004 + j * 0.0005
+            y = LAT0 + 0.0008
+            irows.append({
+                "incident_id": f"I{n:03d}", "type": typ, "status": status, "severity": "medium",
+                "reported_at": f"2026-0{6 + j % 3}-1{g}T2{j % 4}:30:00+08:00",
+                "depth_cm": 25.0 if typ == "flooding" else float("nan"),
+                "description": XSS if n == 1 else f"描述{n}", "grid_id": f"G{g + 1}",
+                "building_id": f"B{g + 1}1" if j < 2 else None, "building_dist_m": 5.0 if j < 2 else float("nan"),
+            })
+            igeoms.append(Point(x, y))
+    irows.append({"incident_id": "I999", "type": "flooding", "status": "reported", "severity": "high",
+                  "reported_at": "2026-07-01T08:00:00+08:00", "depth_cm": 40.0, "description": "网格外积水",
+                  "grid_id": None, "building_id": None, "building_dist_m": float("nan")})
+    igeoms.append(Point(LON0 - 0.002, LAT0 - 0.002))
+    incidents = gpd.GeoDataFrame(irows, geometry=igeoms, crs=schema.STORAGE_CRS)
+    return {schema.GRIDS: grids, schema.BUILDINGS: buildings, schema.INCIDENTS: incidents}
+
+
+def make_store(path: Path) -> Path:
+    """Write the fixture store to ``path`` (a ``.gpkg``) and return it."""
+    store = open_store(path)
+    meta = pd.DataFrame({"key": ["fictional", "description"], "value": ["true", "GridWatch map test fixture"]})
+    store.write(layers=layers(), tables={"meta": meta}, note="map test fixture")
+    return path

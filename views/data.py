@@ -1,0 +1,161 @@
+"""Cached data access for the views, keyed on the store's version.
+
+A rerun (a click, a filter change) reads nothing from disk and repeats no
+spatial work it already did: layers are read once per store version, shifted
+once per base map, and the map payloads are built once per choice.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import schema
+from geo.crs import china_shift, local_metric_crs
+from geo.store import open_store
+from layers import buildings as buildings_mod
+from layers import grids as grids_mod
+from layers import incidents as incidents_mod
+from layers.select import Filters, filter_incidents
+
+__all__ = [
+    "building_overlay",
+    "grid_overlay",
+    "heat_overlay",
+    "incident_overlay",
+    "layers",
+    "shown_incidents",
+    "summary",
+]
+
+Layers = dict[str, gpd.GeoDataFrame]
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _read(path: str, version: str) -> tuple[Layers, dict[str, schema.IncidentType], dict[str, str]]:
+    store = open_store(path)
+    data = {name: store.read(name) for name in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
+    return data, store.incident_types(), store.meta()
+
+
+def layers(path: str, version: str, shift: str | None = None) -> Layers:
+    """The grids, buildings and incidents, shifted for a GCJ-02 base map if asked."""
+    if shift is None:
+        return _read(path, version)[0]
+    return _shifted(path, version, shift)
+
+
+def types_and_meta(path: str, version: str) -> tuple[dict[str, schema.IncidentType], dict[str, str]]:
+    """Incident types and store metadata."""
+    _, types, meta = _read(path, version)
+    return types, meta
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _shifted(path: str, version: str, shift: str) -> Layers:
+    return {k: china_shift(v, shift) if len(v) else v for k, v in _read(path, version)[0].items()}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def shown_incidents(path: str, version: str, filters: Filters, shift: str | None = None) -> gpd.GeoDataFrame:
+    """The incidents that pass the filters."""
+    return filter_incidents(layers(path, version, shift)[schema.INCIDENTS], filters)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def summary(path: str, version: str, filters: Filters) -> pd.DataFrame:
+    """Per-grid figures of the filtered incidents (``geo.summary.grid_summary``)."""
+    data = layers(path, version)
+    inc = shown_incidents(path, version, filters)
+    try:
+        from geo.summary import grid_summary
+    except ImportError:  # the foundation's summary is not there yet
+        return _basic_summary(data[schema.GRIDS], data[schema.BUILDINGS], inc)
+    return grid_summary(data[schema.GRIDS], data[schema.BUILDINGS], inc)
+
+
+def _basic_summary(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The main per-grid figures, until ``geo.summary`` exists."""
+    out = pd.DataFrame(grids[["grid_id", "name", "community", "worker", "phone"]]).reset_index(drop=True)
+    out["area_km2"] = (grids.to_crs(local_metric_crs(grids)).area / 1e6).to_numpy() if len(grids) else []
+    b = buildings.groupby("grid_id")[["units", "households", "residents", "elderly_alone"]].sum()
+    out["buildings"] = out["grid_id"].map(buildings.groupby("grid_id").size()).fillna(0).astype(int)
+    for c in b.columns:
+        out[c] = out["grid_id"].map(b[c]).fillna(0).astype(int)
+    gid = incidents["grid_id"].fillna("")
+    out = pd.concat([out, pd.DataFrame([{"grid_id": "", "name": ""}])], ignore_index=True)
+    out["incidents"] = out["grid_id"].map(gid.value_counts()).fillna(0).astype(int)
+    is_open = incidents["status"].isin(schema.OPEN_STATUSES)
+    out["open_incidents"] = out["grid_id"].map(gid[is_open].value_counts()).fillna(0).astype(int)
+    for code in sorted(incidents["type"].dropna().unique()):
+        out[f"n_{code}"] = out["grid_id"].map(gid[incidents["type"] == code].value_counts()).fillna(0).astype(int)
+    for code in sorted(incidents["status"].dropna().unique()):
+        out[f"n_status_{code}"] = out["grid_id"].map(gid[incidents["status"] == code].value_counts()).fillna(0).astype(int)
+    out["incidents_per_km2"] = out["incidents"] / out["area_km2"]
+    out["incidents_per_100_households"] = 100 * out["incidents"] / out["households"].where(out["households"] > 0)
+    return out
+
+
+def _fresh(fg: folium.FeatureGroup) -> folium.FeatureGroup:
+    # streamlit-folium renames and re-parents the groups it is given: hand it a copy.
+    return copy.deepcopy(fg)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _grid_overlay(path: str, version: str, filters: Filters, figure: str | None, lang: str,
+                  shift: str | None) -> folium.FeatureGroup:
+    grids = layers(path, version, shift)[schema.GRIDS]
+    return grids_mod.grid_layer(grids, summary(path, version, filters) if figure else None, figure=figure, lang=lang)
+
+
+def grid_overlay(*args: Any) -> folium.FeatureGroup:
+    """Grid layer (cached): ``(path, version, filters, figure, lang, shift)``."""
+    return _fresh(_grid_overlay(*args))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _building_overlay(path: str, version: str, filters: Filters, color_by: str, lang: str,
+                      shift: str | None) -> folium.FeatureGroup:
+    blds = layers(path, version, shift)[schema.BUILDINGS]
+    counts = None
+    if color_by == "open":
+        counts = buildings_mod.open_incidents_per_building(shown_incidents(path, version, filters))
+    return buildings_mod.building_layer(blds, color_by=color_by, open_counts=counts, lang=lang)
+
+
+def building_overlay(*args: Any) -> folium.FeatureGroup:
+    """Building layer (cached): ``(path, version, filters, color_by, lang, shift)``."""
+    return _fresh(_building_overlay(*args))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _incident_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None) -> folium.FeatureGroup:
+    data = layers(path, version, shift)
+    types, _ = types_and_meta(path, version)
+    grids, blds = data[schema.GRIDS], data[schema.BUILDINGS]
+    return incidents_mod.incident_layer(
+        shown_incidents(path, version, filters, shift), types,
+        grid_names=dict(zip(grids["grid_id"].astype(str), grids["name"].fillna(grids["grid_id"]).astype(str), strict=True)),
+        building_names=dict(zip(blds["building_id"].astype(str), blds["name"].fillna(blds["building_id"]).astype(str), strict=True)),
+        lang=lang,
+    )
+
+
+def incident_overlay(*args: Any) -> folium.FeatureGroup:
+    """Incident layer (cached): ``(path, version, filters, lang, shift)``."""
+    return _fresh(_incident_overlay(*args))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _heat_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None) -> folium.FeatureGroup:
+    return incidents_mod.heat_layer(shown_incidents(path, version, filters, shift), lang=lang)
+
+
+def heat_overlay(*args: Any) -> folium.FeatureGroup:
+    """Flooding heat map (cached): ``(path, version, filters, lang, shift)``."""
+    return _fresh(_heat_overlay(*args))

@@ -1,0 +1,127 @@
+"""The sidebar: language, base map, layers, filters and search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import schema
+from geo.i18n import DEFAULT_LANG, column_label, t
+from layers import basemaps
+from layers.buildings import COLOR_BY
+from layers.grids import FIGURES
+from layers.select import Filters, Hit, local_times, search
+
+__all__ = ["Choices", "language", "sidebar"]
+
+LANG_NAMES = {"zh": "中文", "en": "English"}
+LAYER_KEYS = ("grids", "buildings", "incidents", "heat")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Everything chosen in the sidebar."""
+
+    filters: Filters
+    basemap: basemaps.Basemap
+    figure: str | None
+    color_by: str
+    visible: frozenset[str]
+
+
+def language() -> str:
+    """The language radio (first in the sidebar); Chinese by default."""
+    return str(st.sidebar.radio("语言 / Language", list(LANG_NAMES), format_func=LANG_NAMES.__getitem__,
+                                horizontal=True, key="gw_lang", index=list(LANG_NAMES).index(DEFAULT_LANG)))
+
+
+def sidebar(lang: str, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
+            types: dict[str, schema.IncidentType]) -> Choices:
+    """Draw the sidebar and return what the user chose."""
+    sb = st.sidebar
+    avail = basemaps.available()
+    keys = list(avail)
+    default = basemaps.default_key()
+    bkey = sb.selectbox(t("app.basemap", lang), keys, index=keys.index(default) if default in keys else 0,
+                        format_func=lambda k: basemaps.label(k, lang), key="gw_basemap")
+    visible = frozenset(sb.multiselect(t("app.layers", lang), LAYER_KEYS, default=list(LAYER_KEYS[:3]),
+                                       format_func=lambda k: t(f"map.layer_{k}", lang), key="gw_layers"))
+    figure = sb.selectbox(t("app.figure", lang), [None, *FIGURES], index=1, key="gw_figure",
+                          format_func=lambda c: t("map.color_none", lang) if c is None else column_label(c, lang))
+    color_by = sb.selectbox(t("app.building_color", lang), COLOR_BY, index=1, key="gw_color_by",
+                            format_func=lambda c: t(f"map.color_{c}", lang))
+    sb.subheader(t("app.filters", lang))
+    filters = _filters(lang, grids, incidents, types)
+    _search_box(lang, buildings, incidents)
+    return Choices(filters, avail[bkey], figure, str(color_by), visible)
+
+
+def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
+             types: dict[str, schema.IncidentType]) -> Filters:
+    sb = st.sidebar
+    communities = sorted(grids["community"].dropna().astype(str).unique())
+    chosen_grids: tuple[str, ...] | None = None
+    if len(communities) > 1:
+        comm = sb.multiselect(t("app.community", lang), communities, key="gw_community")
+        if comm:
+            chosen_grids = tuple(grids.loc[grids["community"].isin(comm), "grid_id"].astype(str))
+    names = dict(zip(grids["grid_id"].astype(str), grids["name"].fillna(grids["grid_id"]).astype(str), strict=True))
+    options = [g for g in names if chosen_grids is None or g in chosen_grids]
+    picked = sb.multiselect(t("app.grids", lang), [*options, ""], key="gw_grids", placeholder=t("app.all", lang),
+                            format_func=lambda g: names.get(g, g) if g else t("app.outside", lang))
+    if picked:
+        chosen_grids = tuple(picked)
+    codes = list(dict.fromkeys([*types, *sorted(incidents["type"].dropna().astype(str).unique())]))
+    label = {c: (types[c].label_en if lang == "en" else types[c].label_zh) if c in types else c for c in codes}
+    tsel = sb.multiselect(t("app.types", lang), codes, key="gw_types", format_func=label.__getitem__,
+                          placeholder=t("app.all", lang))
+    statuses = list(dict.fromkeys([*schema.ASSET_STATUSES, *schema.EVENT_STATUSES,
+                                   *sorted(incidents["status"].dropna().astype(str).unique())]))
+    ssel = sb.multiselect(t("app.statuses", lang), statuses, key="gw_statuses", placeholder=t("app.all", lang),
+                          format_func=lambda s: t(f"status.{s}", lang))
+    dates = local_times(incidents["reported_at"]).dropna()
+    date_from = date_to = None
+    if len(dates):
+        lo, hi = dates.min().date(), dates.max().date()
+        rng = sb.date_input(t("app.date_range", lang), value=(lo, hi), min_value=lo, max_value=hi, key="gw_dates")
+        if isinstance(rng, (tuple, list)) and len(rng) == 2:
+            date_from = rng[0] if rng[0] > lo else None
+            date_to = rng[1] if rng[1] < hi else None
+    return Filters(
+        grids=chosen_grids,
+        types=tuple(tsel) if tsel else None,
+        statuses=tuple(ssel) if ssel else None,
+        date_from=date_from if isinstance(date_from, date) else None,
+        date_to=date_to if isinstance(date_to, date) else None,
+    )
+
+
+def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> None:
+    sb = st.sidebar
+    q = sb.text_input(t("app.search", lang), key="gw_search")
+    if not q.strip():
+        return
+    hits = search(buildings, incidents, q)
+    if not hits:
+        sb.caption(t("app.search_none", lang, q=q))
+        return
+    grid_names = {}
+    pick = sb.radio(t("app.search_pick", lang), hits, key="gw_search_pick", format_func=lambda h: _hit_text(h, lang, grid_names))
+    if isinstance(pick, Hit):
+        sel = (pick.kind, pick.id)
+        if st.session_state.get("gw_search_last") != (q, sel):
+            st.session_state["gw_search_last"] = (q, sel)
+            st.session_state["gw_selection"] = sel
+            st.session_state["gw_zoom_to"] = sel
+
+
+def _hit_text(h: Hit, lang: str, grid_names: dict[str, str]) -> str:
+    if h.kind == "building":
+        return t("app.search_hit_building", lang, name=h.name or h.id, grid=h.grid_id or t("app.outside", lang))
+    return t("app.search_hit_incident", lang, id=h.id, type=h.name)
+
+
