@@ -1,0 +1,45 @@
+# GridWatch: `make run` (set up and open the app on the demo community)
+# and `make test` (set up and run every test). Both work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DEMO   := data/demo/gridwatch.gpkg
+STORE  ?= $(DEMO)
+PORT   ?= 8501
+
+.PHONY: install system-deps run test demo bench clean
+
+install: $(VENV)/.installed assets
+
+# Python packages, pinned; re-run only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+# System packages (Chromium, CJK fonts, poppler): installed when root, else a hint.
+system-deps:
+	bash scripts/install-system-deps.sh
+
+# >>> map assets (offline Leaflet; see scripts/) >>>
+.PHONY: assets
+assets:
+	@true
+# <<< map assets <<<
+
+$(DEMO): | $(VENV)/.installed
+	$(PY) -m geo demo --out $(dir $(DEMO))
+
+demo: $(DEMO)
+
+run: install system-deps $(DEMO)
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) -- --store $(STORE)
+
+test: install system-deps
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) benchmarks/join.py
+
+clean:
+	rm -rf $(VENV) data/demo .pytest_cache test-artifacts
