@@ -31,7 +31,8 @@ def nearest_of_candidates(
     out_dist: np.ndarray,
 ) -> None:
     """For candidate pairs ``(pa[k], tb[k])`` sorted by ``pa``, keep per point
-    the nearest target within ``max_distance`` (ties: smaller ``rank``).
+    the nearest target within ``max_distance`` (distances equal to the
+    millimetre tie; ties go to the smaller ``rank``).
 
     Distances are from the point to the target's outline segments; a point
     inside an areal target (odd crossing count) is at distance 0.
@@ -44,6 +45,7 @@ def nearest_of_candidates(
         qx = px[p]
         qy = py[p]
         best_d = math.inf
+        best_q = np.int64(0)
         best_t = -1
         best_r = 0
         while k < n and pa[k] == p:
@@ -75,8 +77,11 @@ def nearest_of_candidates(
             d = math.sqrt(d2min)
             if areal[t] and crossings % 2 == 1:
                 d = 0.0
-            if d <= max_distance and (d < best_d or (d == best_d and rank[t] < best_r)):
+            # distances equal to the millimetre are a tie, broken by rank
+            q = np.int64(round(d * 1000.0))
+            if d <= max_distance and (best_t < 0 or q < best_q or (q == best_q and rank[t] < best_r)):
                 best_d = d
+                best_q = q
                 best_t = t
                 best_r = rank[t]
             k += 1

@@ -90,7 +90,6 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "已上报事件 {id}（网格 {grid}，楼栋 {building}）。",
         "Reported incident {id} (grid {grid}, building {building}).",
     ),
-    "app.report_unavailable": ("上报功能尚不可用: {error}", "Reporting is not available yet: {error}"),
     # upload
     "app.upload_kind": ("图层", "Layer"),
     "app.upload_file": (

@@ -60,6 +60,8 @@ MAX_ROUNDING_SHARE: Final = 0.01
 #: Seconds of search per point when the budget allows (small problems stop early).
 SECONDS_PER_POINT: Final = 0.01
 MIN_SEARCH_S: Final = 0.2
+#: Share of the time limit kept for drawing the routes after the search.
+ASSEMBLY_SHARE: Final = 0.1
 
 METHOD_TRIVIAL: Final = "trivial"
 METHOD_FAST_TSP: Final = "fast-tsp"
@@ -257,7 +259,7 @@ def plan_routes(
         matrix = street_matrix(network, xy, max_snap_m=max_snap_m, anchor=depot)
     else:
         matrix = straight_matrix(xy, crs)
-    budget = max(0.05, time_limit - (time.perf_counter() - began))
+    budget = max(0.05, (1 - ASSEMBLY_SHARE) * time_limit - (time.perf_counter() - began))
     routes, method = _solve(matrix.dist, depot, patrollers, closed, budget, seed, max_stops)
     plan = _assemble(points, matrix, routes, depot, start, closed, method)
     _check_length(plan, max_length_m)
@@ -332,7 +334,7 @@ def _solve(
         order, method = solve_tsp(dist, closed=closed, start=depot, time_limit=budget, seed=seed)
         return [[i for i in order if i != depot]], method
     deadline = time.perf_counter() + budget
-    giant, method = solve_tsp(dist, closed=True, start=depot, time_limit=0.6 * budget, seed=seed)
+    giant, method = solve_tsp(dist, closed=True, start=depot, time_limit=0.5 * budget, seed=seed)
     giant = [i for i in giant if i != depot]
     routes = split_tour(dist, giant, k, depot=depot, closed=closed, max_stops=max_stops)
     routes = _balance(dist, routes, depot, closed, max_stops, deadline, seed)
@@ -621,25 +623,30 @@ def _balance(
     deadline: float,
     seed: int,
 ) -> list[list[int]]:
-    """Re-optimise each route, then move stops off the longest while it shrinks."""
-    routes = [_reoptimise(dist, r, depot, closed, deadline, seed, len(routes)) for r in routes]
-    for _ in range(4 * sum(len(r) for r in routes)):
-        if time.perf_counter() > deadline:
+    """Re-optimise each route, move stops off the longest while it shrinks, re-optimise the changed ones."""
+    slice_s = max(0.0, deadline - time.perf_counter()) / 3
+    routes = [_reoptimise(dist, r, depot, closed, slice_s / len(routes), seed) for r in routes]
+    changed: set[int] = set()
+    stop_at = deadline - slice_s
+    while time.perf_counter() < stop_at:
+        moved = _relocate_from_longest(dist, routes, depot, closed, max_stops)
+        if moved is None:
             break
-        if not _relocate_from_longest(dist, routes, depot, closed, max_stops):
-            break
-    return [_reoptimise(dist, r, depot, closed, deadline, seed, 1) for r in routes]
+        changed.update(moved)
+    per_route = max(0.0, deadline - time.perf_counter()) / max(1, len(changed))
+    return [_reoptimise(dist, r, depot, closed, per_route, seed) if q in changed else r for q, r in enumerate(routes)]
 
 
 def _reoptimise(
-    dist: np.ndarray, route: list[int], depot: int | None, closed: bool, deadline: float, seed: int, share: int
+    dist: np.ndarray, route: list[int], depot: int | None, closed: bool, time_limit: float, seed: int
 ) -> list[int]:
+    """The route re-solved alone, if that is shorter."""
     if len(route) < 3:
         return route
     nodes = ([depot] if depot is not None else []) + route
-    left = max(0.01, (deadline - time.perf_counter()) / (2 * share))
     sub = dist[np.ix_(nodes, nodes)]
-    order, _ = solve_tsp(sub, closed=closed, start=0 if depot is not None else None, time_limit=left, seed=seed)
+    start = 0 if depot is not None else None
+    order, _ = solve_tsp(sub, closed=closed, start=start, time_limit=max(0.01, time_limit), seed=seed)
     new = [nodes[i] for i in order if depot is None or i != 0]
     if route_length(dist, new, depot, closed) < route_length(dist, route, depot, closed) - 1e-9:
         return new
@@ -648,41 +655,44 @@ def _reoptimise(
 
 def _relocate_from_longest(
     dist: np.ndarray, routes: list[list[int]], depot: int | None, closed: bool, max_stops: int | None
-) -> bool:
-    """Move the one stop whose move shortens the longest route most (False if none does)."""
-    lengths = [route_length(dist, r, depot, closed) for r in routes]
+) -> tuple[int, int] | None:
+    """Move the stop whose move shortens the longest route most; the two routes changed, or None."""
+    lengths = np.array([route_length(dist, r, depot, closed) for r in routes])
     worst = int(np.argmax(lengths))
-    makespan = lengths[worst]
     best: tuple[float, int, int, int] | None = None  # new makespan, stop position, route, insert position
+    targets = [q for q, r in enumerate(routes) if q != worst and (max_stops is None or len(r) < max_stops)]
     for p in range(len(routes[worst])):
         shrunk = routes[worst][:p] + routes[worst][p + 1 :]
         new_worst = route_length(dist, shrunk, depot, closed)
-        for q, target in enumerate(routes):
-            if q == worst or (max_stops is not None and len(target) >= max_stops):
-                continue
-            pos, added = _cheapest_insertion(dist, target, routes[worst][p], depot, closed)
-            value = max(new_worst, lengths[q] + added, max((x for r, x in enumerate(lengths) if r not in (q, worst)), default=0.0))
-            if value < makespan - 1e-6 and (best is None or value < best[0]):
+        if new_worst >= lengths[worst] - 1e-6:
+            continue
+        for q in targets:
+            pos, added = _cheapest_insertion(dist, routes[q], routes[worst][p], depot, closed)
+            rest = np.delete(lengths, [q, worst])
+            value = max(new_worst, lengths[q] + added, float(rest.max(initial=0.0)))
+            if value < lengths[worst] - 1e-6 and (best is None or value < best[0]):
                 best = (value, p, q, pos)
     if best is None:
-        return False
+        return None
     _, p, q, pos = best
-    stop = routes[worst].pop(p)
-    routes[q].insert(pos, stop)
-    return True
+    routes[q].insert(pos, routes[worst].pop(p))
+    return worst, q
 
 
 def _cheapest_insertion(dist: np.ndarray, route: list[int], x: int, depot: int | None, closed: bool) -> tuple[int, float]:
     """Best position to insert ``x`` into ``route`` and the added length."""
     if not route:
         return 0, route_length(dist, [x], depot, closed)
-    base = route_length(dist, route, depot, closed)
-    best = (0, math.inf)
-    for pos in range(len(route) + 1):
-        added = route_length(dist, route[:pos] + [x] + route[pos:], depot, closed) - base
-        if added < best[1]:
-            best = (pos, added)
-    return best
+    walk = np.asarray(_walk_sequence(route, depot, closed))
+    # inserting between walk[i] and walk[i + 1] puts x at route position i (after a depot) or i + 1
+    between = dist[walk[:-1], x] + dist[x, walk[1:]] - dist[walk[:-1], walk[1:]]
+    shift = 0 if depot is not None else 1
+    options = [(i + shift, float(d)) for i, d in enumerate(between)]
+    if not closed:
+        options.append((len(route), float(dist[walk[-1], x])))
+        if depot is None:
+            options.append((0, float(dist[x, walk[0]])))
+    return min(options, key=lambda o: o[1])
 
 
 # --------------------------------------------------------------------------
@@ -753,7 +763,7 @@ def _walk_sequence(route: list[int], depot: int | None, closed: bool) -> list[in
         return []
     if depot is not None:
         return [depot, *route, depot] if closed else [depot, *route]
-    return [*route, route[0]] if closed and len(route) > 1 else list(route)
+    return [*route, route[0]] if closed else list(route)
 
 
 def _stops_frame(rows: list[dict[str, object]]) -> gpd.GeoDataFrame:

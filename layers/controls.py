@@ -51,6 +51,7 @@ def base_map(
         max_zoom=20,
         zoom_snap=0.5,
     )
+    m.options["maxZoom"] = 20  # Leaflet.markercluster needs it, also with no tiles
     for layer in tile_layers(basemap):
         layer.add_to(m)
     if bounds is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from rain_fixtures import make_layers
+from tests.rain_fixtures import make_layers
 
 from geo._errors import SchemaError
 from geo.risk import PARTS, RiskWeights, building_risk, grid_risk, ranking
@@ -35,7 +35,7 @@ class TestBuildingRisk:
         by_id = scores.set_index("building_id")
         # B12 (x 340-380, y 130-144) is > 100 m from both flooding points
         assert by_id.loc["B12", "n_flooding"] == 0
-        # B03 (x 140-180, y 30-44) is near R003 blocked? no: R003 at x=62; R007 damaged at x=162 on y=10
+        # B03 (x 140-180, y 30-44) is 20 m from R007 (damaged, x=162 y=10)
         assert by_id.loc["B03", "n_bad_grates"] >= 1
         assert bool(by_id.loc["B03", "basement"]) and by_id.loc["B03", "pts_basement"] == 20
         # W3 is resolved: it does not count

@@ -16,8 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
-from geo.crs import china_shift, local_metric_crs
+from geo.crs import china_shift
 from geo.store import open_store
+from geo.summary import grid_summary
 from layers import buildings as buildings_mod
 from layers import grids as grids_mod
 from layers import incidents as incidents_mod
@@ -72,33 +73,7 @@ def summary(path: str, version: str, filters: Filters) -> pd.DataFrame:
     """Per-grid figures of the filtered incidents (``geo.summary.grid_summary``)."""
     data = layers(path, version)
     inc = shown_incidents(path, version, filters)
-    try:
-        from geo.summary import grid_summary
-    except ImportError:  # the foundation's summary is not there yet
-        return _basic_summary(data[schema.GRIDS], data[schema.BUILDINGS], inc)
-    return grid_summary(data[schema.GRIDS], data[schema.BUILDINGS], inc)
-
-
-def _basic_summary(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The main per-grid figures, until ``geo.summary`` exists."""
-    out = pd.DataFrame(grids[["grid_id", "name", "community", "worker", "phone"]]).reset_index(drop=True)
-    out["area_km2"] = (grids.to_crs(local_metric_crs(grids)).area / 1e6).to_numpy() if len(grids) else []
-    b = buildings.groupby("grid_id")[["units", "households", "residents", "elderly_alone"]].sum()
-    out["buildings"] = out["grid_id"].map(buildings.groupby("grid_id").size()).fillna(0).astype(int)
-    for c in b.columns:
-        out[c] = out["grid_id"].map(b[c]).fillna(0).astype(int)
-    gid = incidents["grid_id"].fillna("")
-    out = pd.concat([out, pd.DataFrame([{"grid_id": "", "name": ""}])], ignore_index=True)
-    out["incidents"] = out["grid_id"].map(gid.value_counts()).fillna(0).astype(int)
-    is_open = incidents["status"].isin(schema.OPEN_STATUSES)
-    out["open_incidents"] = out["grid_id"].map(gid[is_open].value_counts()).fillna(0).astype(int)
-    for code in sorted(incidents["type"].dropna().unique()):
-        out[f"n_{code}"] = out["grid_id"].map(gid[incidents["type"] == code].value_counts()).fillna(0).astype(int)
-    for code in sorted(incidents["status"].dropna().unique()):
-        out[f"n_status_{code}"] = out["grid_id"].map(gid[incidents["status"] == code].value_counts()).fillna(0).astype(int)
-    out["incidents_per_km2"] = out["incidents"] / out["area_km2"]
-    out["incidents_per_100_households"] = 100 * out["incidents"] / out["households"].where(out["households"] > 0)
-    return out
+    return grid_summary(data[schema.GRIDS], data[schema.BUILDINGS], inc, types=list(types_and_meta(path, version)[0]))
 
 
 def _fresh(fg: folium.FeatureGroup) -> folium.FeatureGroup:

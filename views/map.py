@@ -12,6 +12,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import schema
+from geo._errors import GridWatchError
+from geo.pipeline import report_incident
 from geo.crs import china_shift
 from geo.i18n import column_label
 from layers.controls import base_map
@@ -328,13 +330,6 @@ def _report_panel(ctx: AppContext) -> None:
 
 
 def _submit_report(ctx: AppContext, code: str, severity: str, text: str, lat: float, lon: float) -> None:
-    from geo._errors import GridWatchError
-
-    try:
-        from geo.pipeline import report_incident
-    except ImportError as exc:
-        st.error(ctx.tr("app.report_unavailable", error=str(exc)))
-        return
     try:
         row = report_incident(ctx.store, type=code, lon=lon, lat=lat, severity=severity, description=text)
     except GridWatchError as exc:

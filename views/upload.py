@@ -6,11 +6,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from geo import schema
 from geo._errors import GridWatchError
+from geo.pipeline import import_layer
 
 from . import View
 from .context import AppContext
@@ -41,44 +41,21 @@ def render(ctx: AppContext) -> None:
     if crs:
         options["crs"] = crs
     if itype:
-        options["type"] = itype
+        options["type_value"] = itype
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(file.name).name
         path.write_bytes(file.getvalue())
         try:
-            if do_load:
-                from geo.pipeline import import_layer
-
-                report = import_layer(ctx.store, kind, path, **options)
-                n = _count(report)
-                msg = ctx.tr("app.upload_ok", n=n, kind=ctx.tr(f"kind.{kind}"))
-            else:
-                from geo.io import load_layer
-
-                gdf, report = load_layer(path, kind, **options)
-                msg = ctx.tr("app.upload_checked", n=len(gdf), kind=ctx.tr(f"kind.{kind}"))
-        except ImportError as exc:
-            st.error(ctx.tr("app.upload_error", error=str(exc)))
-            return
+            report = import_layer(ctx.store, kind, path, dry_run=not do_load, **options)
         except GridWatchError as exc:
             st.error(ctx.tr("app.upload_error", error=exc.message))
             if exc.hint:
                 st.caption(ctx.tr("app.hint", hint=exc.hint))
             return
-    st.session_state["gw_up_last"] = (msg, _frame(report))
+    key = "app.upload_ok" if do_load else "app.upload_checked"
+    msg = ctx.tr(key, n=report.rows, kind=ctx.tr(f"kind.{kind}"))
+    st.session_state["gw_up_last"] = (msg, report.to_frame())
     _show_last(ctx)
-
-
-def _count(report: object) -> object:
-    for attr in ("rows", "n_rows", "count", "features"):
-        if hasattr(report, attr):
-            return getattr(report, attr)
-    return "?"
-
-
-def _frame(report: object) -> pd.DataFrame:
-    to_frame = getattr(report, "to_frame", None)
-    return to_frame() if callable(to_frame) else pd.DataFrame()
 
 
 def _show_last(ctx: AppContext) -> None:
