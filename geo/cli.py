@@ -205,6 +205,13 @@ _REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [  # type: ign
 # <<< routes commands <<<
 
 # >>> rain emergency commands (geo/checklist.py, geo/flood.py) >>>
+def _add_rain(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .rain_cli import add_commands  # checklist, checklist-import, flood
+
+    add_commands(sub)
+
+
+_REGISTRARS.append(_add_rain)
 # <<< rain emergency commands <<<
 
 

@@ -357,7 +357,7 @@ def _coerce(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
             continue
         s = out[col]
         if k == "str":
-            out[col] = s.map(_to_text).astype(object)
+            out[col] = _nullable(_nullable(s).map(_to_text))
         elif k in ("int", "float"):
             num = pd.to_numeric(s.map(_blank_to_na), errors="coerce")
             bad = num.isna() & s.map(_blank_to_na).notna()
@@ -386,15 +386,16 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
         by_label[t.code.lower()] = t.code
         by_label[t.label_zh] = t.code
         by_label[t.label_en.lower()] = t.code
-    codes = out["type"].map(lambda v: by_label.get(str(v).strip().lower(), by_label.get(str(v).strip())) if v is not None else None)
-    unknown = sorted({str(v) for v, c in zip(out["type"], codes, strict=True) if c is None})
+    raw = _nullable(out["type"])
+    codes = _nullable(raw.map(lambda v: by_label.get(str(v).strip().lower(), by_label.get(str(v).strip())) if v is not None else None))
+    unknown = sorted({str(v) for v, c in zip(raw, codes, strict=True) if c is None})
     if unknown:
         msg = f"Unknown incident type(s): {', '.join(unknown[:10])}."
         hint = f"Use {', '.join(types)}, or add the type first: python -m geo types add CODE --zh 中文名 --en 'English name'."
         raise SchemaError(msg, hint)
     out["type"] = codes.astype(object)
     status = out["status"] if "status" in out.columns else pd.Series([None] * len(out), index=out.index, dtype=object)
-    status = status.map(lambda v: None if v is None else str(v).strip().lower())
+    status = _nullable(_nullable(status).map(lambda v: None if v is None else str(v).strip().lower()))
     defaults = out["type"].map(lambda c: types[c].default_status)
     status = status.where(status.notna(), defaults)
     allowed = out["type"].map(lambda c: types[c].statuses)
@@ -405,7 +406,7 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
         raise SchemaError(msg, "Rain grates take ok/blocked/damaged/missing; events take reported/assigned/resolved/verified.")
     out["status"] = status.astype(object)
     if "severity" in out.columns:
-        sev = out["severity"].map(lambda v: None if v is None else str(v).strip().lower())
+        sev = _nullable(_nullable(out["severity"]).map(lambda v: None if v is None else str(v).strip().lower()))
         bad_sev = sorted({str(v) for v in sev.dropna() if v not in schema.SEVERITIES})
         if bad_sev:
             msg = f"Unknown severity value(s): {', '.join(bad_sev[:10])}."
@@ -417,22 +418,35 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
 
 
 def _iso_times(col: pd.Series) -> pd.Series:
-    text = col.map(_blank_to_na)
-    parsed = pd.to_datetime(text, errors="coerce", utc=False, format="mixed")
-    bad = parsed.isna() & text.notna()
+    """ISO 8601 text with an offset; times without one are China Standard Time."""
+    text = _nullable(_nullable(col).map(_blank_to_na))
+    cache: dict[str, str | None] = {}
+
+    def fmt(v: object) -> str | None:
+        if v is None:
+            return None
+        key = str(v).strip()
+        if key not in cache:
+            try:
+                t = pd.Timestamp(key)
+            except (ValueError, TypeError):
+                cache[key] = None
+            else:
+                cache[key] = None if t is pd.NaT else (t.tz_localize("Asia/Shanghai") if t.tzinfo is None else t).isoformat()
+        return cache[key]
+
+    out = _nullable(text.map(fmt))
+    bad = out.isna() & text.notna()
     if bad.any():
         msg = "Some reported_at values are not dates: " + _bad_values("reported_at", col[bad], "a date") + "."
         raise SchemaError(msg, "Write dates as ISO 8601, e.g. 2025-07-21T18:30:00+08:00.")
+    return out
 
-    def fmt(ts: object) -> str | None:
-        if ts is None or ts is pd.NaT or (isinstance(ts, float) and np.isnan(ts)):
-            return None
-        t = pd.Timestamp(ts)  # type: ignore[arg-type]
-        if t.tzinfo is None:
-            t = t.tz_localize("Asia/Shanghai")
-        return t.isoformat()
 
-    return pd.Series([fmt(v) for v in parsed], index=col.index, dtype=object)
+def _nullable(s: pd.Series) -> pd.Series:
+    """An object Series with None (not NaN or NA) for missing values."""
+    obj = s.astype(object)
+    return obj.where(obj.notna(), None)
 
 
 def _to_text(v: object) -> str | None:

@@ -120,7 +120,7 @@ def validate_layer(
     """
     report = ValidationReport(kind, source, len(gdf))
     id_col = schema.ID_COLUMN[kind]
-    ids = gdf[id_col].astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    ids = gdf[id_col].astype(object).map(lambda v: None if pd.isna(v) else str(v))
     _check_ids(ids, kind, id_col, report)
     out = gdf.copy()
     out[id_col] = ids

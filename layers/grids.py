@@ -55,7 +55,10 @@ def classify(values: pd.Series, classes: int = len(PALETTE)) -> tuple[np.ndarray
     if len(distinct) <= classes:
         breaks = distinct.tolist()
     else:
-        breaks = np.unique(np.quantile(v[ok], np.linspace(0, 1, classes + 1)[1:])).tolist()
+        q = np.quantile(v[ok], np.linspace(0, 1, classes + 1)[1:])
+        if np.all(v[ok] == np.round(v[ok])):  # counts: whole-number breaks
+            q = np.ceil(q)
+        breaks = np.unique(q).tolist()
     out[ok] = np.searchsorted(np.array(breaks), v[ok], side="left")
     return np.minimum(out, len(breaks) - 1), breaks
 
@@ -69,7 +72,7 @@ def _legend(figure: str, breaks: list[float], lang: str, has_missing: bool) -> d
     items = []
     lo: float | None = None
     for c, hi in zip(colors, breaks, strict=True):
-        items.append([c, _fmt(hi) if lo is None or lo == hi else f"{_fmt(lo)} – {_fmt(hi)}"])
+        items.append([c, f"≤ {_fmt(hi)}" if lo is None else f"{_fmt(lo)} – {_fmt(hi)}"])
         lo = hi
     if has_missing:
         items.append([NO_DATA, t("map.no_data", lang)])
@@ -132,7 +135,7 @@ def grid_layer(
     labels = encode_points(gpd.GeoSeries(label_pts, crs=grids.crs), tuple(payload["o"]))  # type: ignore[arg-type]
     payload.update(
         kind="grid", id=ids, props=props, title=t("map.grid", lang), tip=tip, pop=tip, style=style,
-        svg=True, hover=True, labels={"x": labels["x"], "y": labels["y"], "minZoom": LABEL_MIN_ZOOM},
+        hover=True, labels={"x": labels["x"], "y": labels["y"], "minZoom": LABEL_MIN_ZOOM},
     )
     return overlay(name or t("map.layer_grids", lang), GWLayer("polygons", payload))
 
@@ -141,7 +144,7 @@ def selection_layer(shapes: gpd.GeoSeries, *, lang: str = "zh") -> folium.Featur
     """A bright outline around the selected grid or building (not clickable)."""
     payload: dict[str, object] = encode_polygons(shapes)
     payload.update(
-        kind="selection", id=[str(i) for i in range(len(shapes))], props={}, title="", svg=True,
+        kind="selection", id=[str(i) for i in range(len(shapes))], props={}, title="",
         interactive=False, style={"color": "#ffd400", "weight": 5, "fill": False, "opacity": 1},
     )
     return overlay(t("map.layer_selection", lang), GWLayer("polygons", payload))

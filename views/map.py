@@ -40,7 +40,7 @@ def render(ctx: AppContext) -> None:
     flash = st.session_state.pop("gw_flash", None)
     if flash:
         st.success(flash)
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([13, 7], gap="medium")
     with left:
         _map(ctx)
         st.caption(ctx.tr("app.shown", incidents=len(ctx.shown_incidents), total=len(ctx.incidents),
@@ -281,6 +281,7 @@ def _overview(ctx: AppContext) -> None:
     s = ctx.summary.copy()
     if s.empty:
         return
+    s["worker"] = s["worker"].fillna("")
     s["name"] = [(_text(n) or _text(g)) if _text(g) else ctx.tr("app.outside") for n, g in zip(s["name"], s["grid_id"], strict=True)]
     type_cols = [c for c in s.columns if c.startswith("n_") and not c.startswith("n_status_")]
     labels = {code: ctx.type_label(code) for code in ctx.types}

@@ -1,0 +1,412 @@
+"""Patrol routes to files: GPX and KML for phones, GeoJSON and CSV for
+spreadsheets and GIS, and a printable A4 PDF sheet in Chinese.
+
+Every function takes a :class:`geo.routes.RoutePlan` and returns the file's
+bytes (the app offers them as downloads; the command line writes them).
+``patroller`` is 1-based; the formats that hold several routes (KML,
+GeoJSON, CSV) take ``None`` for all of them. :func:`to_zip` bundles one
+file per patroller.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Final
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import shapely
+
+from . import schema
+from ._errors import OptionError
+from .routes import RoutePlan
+
+__all__ = ["FORMATS", "to_csv", "to_geojson", "to_gpx", "to_kml", "to_pdf", "to_zip"]
+
+CREATOR: Final = "GridWatch"
+GPX_NS: Final = "http://www.topografix.com/GPX/1/1"
+KML_NS: Final = "http://www.opengis.net/kml/2.2"
+#: Route colours per patroller (colour-blind safe, Okabe-Ito), cycled.
+COLORS: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+CSV_COLUMNS: Final = ("seq", "id", "type", "grid_id", "lon", "lat", "leg_m", "cumulative_m")
+
+_Labels = Mapping[str, schema.IncidentType]
+
+
+def color(patroller: int) -> str:
+    """Map colour of a patroller's route (1-based)."""
+    return COLORS[(patroller - 1) % len(COLORS)]
+
+
+def _label(code: str, types: _Labels | None) -> str:
+    registry = types if types is not None else schema.BUILTIN_TYPES
+    t = registry.get(code)
+    return t.label_zh if t is not None else code
+
+
+def _check_patroller(plan: RoutePlan, patroller: int | None) -> list[int]:
+    if patroller is None:
+        return list(range(1, plan.patrollers + 1))
+    plan.route_stops(patroller)  # raises with the valid range
+    return [patroller]
+
+
+def _line_lonlat(plan: RoutePlan, patroller: int) -> np.ndarray:
+    geom = plan.routes.geometry.iloc[patroller - 1]
+    if geom is None or geom.is_empty:
+        return np.empty((0, 2))
+    return shapely.get_coordinates(geom)
+
+
+def _distance_note(plan: RoutePlan) -> str:
+    return "沿街道步行距离" if plan.on_streets else "直线距离（无街道网络，实际步行更远）"
+
+
+# --------------------------------------------------------------------------
+# GPX 1.1
+# --------------------------------------------------------------------------
+
+
+def to_gpx(plan: RoutePlan, patroller: int = 1, *, types: _Labels | None = None) -> bytes:
+    """One patroller's route as GPX 1.1.
+
+    Waypoints in visiting order, named ``seq id type`` (``type`` is the
+    type code; the Chinese label and the grid are in ``desc``), the start
+    as waypoint ``0``, and the walked line as a track.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    patroller
+        Which route (1-based).
+    types
+        Incident types for labels (default: the built-in ones).
+
+    Returns
+    -------
+    bytes
+        UTF-8 XML, valid against the GPX 1.1 schema.
+    """
+    _check_patroller(plan, patroller)
+    ET.register_namespace("", GPX_NS)
+    root = ET.Element(f"{{{GPX_NS}}}gpx", {"version": "1.1", "creator": CREATOR})
+    meta = ET.SubElement(root, f"{{{GPX_NS}}}metadata")
+    _sub(meta, "name", f"巡查路线 {patroller}")
+    _sub(meta, "desc", _summary_text(plan, patroller))
+    _sub(meta, "time", datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if plan.start is not None:
+        _gpx_point(root, "wpt", plan.start, name="0 start", desc="起点", sym="Flag, Blue")
+    for row in plan.route_stops(patroller).itertuples():
+        desc = f"{_label(row.type, types)} · 网格 {row.grid_id} · 累计 {row.cumulative_m:.0f} 米"
+        _gpx_point(root, "wpt", (row.lon, row.lat), name=f"{row.seq} {row.id} {row.type}", desc=desc, type_=row.type)
+    trk = ET.SubElement(root, f"{{{GPX_NS}}}trk")
+    _sub(trk, "name", f"巡查路线 {patroller}")
+    segment = ET.SubElement(trk, f"{{{GPX_NS}}}trkseg")
+    for lon, lat in _line_lonlat(plan, patroller):
+        _gpx_point(segment, "trkpt", (lon, lat))
+    return _xml_bytes(root)
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{GPX_NS}}}{tag}")
+    element.text = text
+    return element
+
+
+def _gpx_point(
+    parent: ET.Element, tag: str, lonlat: tuple[float, float], *, name: str = "", desc: str = "", sym: str = "", type_: str = ""
+) -> None:
+    point = ET.SubElement(parent, f"{{{GPX_NS}}}{tag}", {"lat": f"{lonlat[1]:.7f}", "lon": f"{lonlat[0]:.7f}"})
+    for tag_name, text in (("name", name), ("desc", desc), ("sym", sym), ("type", type_)):
+        if text:
+            _sub(point, tag_name, text)
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+def _summary_text(plan: RoutePlan, patroller: int) -> str:
+    route = plan.routes.iloc[patroller - 1]
+    back = "，返回起点" if plan.closed else ""
+    return f"{int(route['n_stops'])} 个点，全长 {route['length_m']:.0f} 米{back}（{_distance_note(plan)}）"
+
+
+# --------------------------------------------------------------------------
+# KML
+# --------------------------------------------------------------------------
+
+
+def to_kml(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | None = None) -> bytes:
+    """Routes as KML: a folder per patroller with numbered placemarks and the route line.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    patroller
+        One route (1-based), or None for all.
+    types
+        Incident types for labels (default: the built-in ones).
+
+    Returns
+    -------
+    bytes
+        UTF-8 KML 2.2; Chinese names are kept as they are.
+    """
+    which = _check_patroller(plan, patroller)
+    ET.register_namespace("", KML_NS)
+    root = ET.Element(f"{{{KML_NS}}}kml")
+    doc = ET.SubElement(root, f"{{{KML_NS}}}Document")
+    _kml_text(doc, "name", "巡查路线")
+    for p in which:
+        _kml_style(doc, p)
+    if plan.start is not None:
+        _kml_placemark(doc, "起点", None, point=plan.start)
+    for p in which:
+        folder = ET.SubElement(doc, f"{{{KML_NS}}}Folder")
+        _kml_text(folder, "name", f"巡查员 {p}")
+        _kml_text(folder, "description", _summary_text(plan, p))
+        line = _line_lonlat(plan, p)
+        if len(line):
+            _kml_placemark(folder, f"巡查路线 {p}", p, line=line)
+        for row in plan.route_stops(p).itertuples():
+            name = f"{row.seq} {row.id} {_label(row.type, types)}"
+            desc = f"网格 {row.grid_id}；距上一点 {row.leg_m:.0f} 米；累计 {row.cumulative_m:.0f} 米"
+            _kml_placemark(folder, name, p, point=(row.lon, row.lat), description=desc)
+    return _xml_bytes(root)
+
+
+def _kml_text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{KML_NS}}}{tag}")
+    element.text = text
+    return element
+
+
+def _kml_color(hex_rgb: str) -> str:
+    r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
+    return f"ff{b}{g}{r}".lower()  # KML is aabbggrr
+
+
+def _kml_style(doc: ET.Element, p: int) -> None:
+    style = ET.SubElement(doc, f"{{{KML_NS}}}Style", {"id": f"route{p}"})
+    line = ET.SubElement(style, f"{{{KML_NS}}}LineStyle")
+    _kml_text(line, "color", _kml_color(color(p)))
+    _kml_text(line, "width", "4")
+    icon = ET.SubElement(style, f"{{{KML_NS}}}IconStyle")
+    _kml_text(icon, "color", _kml_color(color(p)))
+
+
+def _kml_placemark(
+    parent: ET.Element,
+    name: str,
+    p: int | None,
+    *,
+    point: tuple[float, float] | None = None,
+    line: np.ndarray | None = None,
+    description: str = "",
+) -> None:
+    mark = ET.SubElement(parent, f"{{{KML_NS}}}Placemark")
+    _kml_text(mark, "name", name)
+    if description:
+        _kml_text(mark, "description", description)
+    if p is not None:
+        _kml_text(mark, "styleUrl", f"#route{p}")
+    if point is not None:
+        geom = ET.SubElement(mark, f"{{{KML_NS}}}Point")
+        _kml_text(geom, "coordinates", f"{point[0]:.7f},{point[1]:.7f}")
+    if line is not None:
+        geom = ET.SubElement(mark, f"{{{KML_NS}}}LineString")
+        _kml_text(geom, "tessellate", "1")
+        _kml_text(geom, "coordinates", " ".join(f"{x:.7f},{y:.7f}" for x, y in line))
+
+
+# --------------------------------------------------------------------------
+# GeoJSON and CSV
+# --------------------------------------------------------------------------
+
+
+def to_geojson(plan: RoutePlan, patroller: int | None = None) -> bytes:
+    """Stops (Points) and routes (LineStrings) as one GeoJSON FeatureCollection.
+
+    Stop properties: ``patroller`` and the CSV columns; route properties:
+    ``patroller``, ``n_stops``, ``length_m``, ``return_m``,
+    ``straight_legs``. A foreign member ``gridwatch`` holds the totals.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    patroller
+        One route (1-based), or None for all.
+
+    Returns
+    -------
+    bytes
+        UTF-8 GeoJSON (RFC 7946, WGS-84).
+    """
+    which = _check_patroller(plan, patroller)
+    features = []
+    for p in which:
+        route = plan.routes.iloc[p - 1]
+        line = _line_lonlat(plan, p)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": np.round(line, 7).tolist()} if len(line) else None,
+            "properties": {"kind": "route", "patroller": p, "n_stops": int(route["n_stops"]),
+                           "length_m": round(float(route["length_m"]), 1), "return_m": round(float(route["return_m"]), 1),
+                           "straight_legs": int(route["straight_legs"])},
+        })  # fmt: skip
+        for row in plan.route_stops(p).itertuples():
+            props = {"kind": "stop", "patroller": p, **_stop_fields(row), "straight": bool(row.straight)}
+            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(row.lon, 7), round(row.lat, 7)]}, "properties": props})
+    totals = _totals(plan, which)
+    return json.dumps({"type": "FeatureCollection", "gridwatch": totals, "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def _stop_fields(row: object) -> dict[str, object]:
+    return {
+        "seq": int(row.seq),  # type: ignore[attr-defined]
+        "id": str(row.id),  # type: ignore[attr-defined]
+        "type": str(row.type),  # type: ignore[attr-defined]
+        "grid_id": str(row.grid_id),  # type: ignore[attr-defined]
+        "lon": round(float(row.lon), 7),  # type: ignore[attr-defined]
+        "lat": round(float(row.lat), 7),  # type: ignore[attr-defined]
+        "leg_m": round(float(row.leg_m), 1),  # type: ignore[attr-defined]
+        "cumulative_m": round(float(row.cumulative_m), 1),  # type: ignore[attr-defined]
+    }
+
+
+def _totals(plan: RoutePlan, which: list[int]) -> dict[str, object]:
+    routes = plan.routes.iloc[[p - 1 for p in which]]
+    return {
+        "patrollers": len(which),
+        "stops": int(routes["n_stops"].sum()),
+        "total_m": round(float(routes["length_m"].sum()), 1),
+        "longest_m": round(float(routes["length_m"].max()), 1) if len(routes) else 0.0,
+        "closed": plan.closed,
+        "start": list(plan.start) if plan.start is not None else None,
+        "distances": "streets" if plan.on_streets else "straight_line",
+        "method": plan.method,
+        "unreachable": plan.unreachable,
+        "warnings": plan.warnings,
+    }
+
+
+def to_csv(plan: RoutePlan, patroller: int | None = None) -> bytes:
+    """Stops as CSV: ``seq, id, type, grid_id, lon, lat, leg_m, cumulative_m``.
+
+    With several routes a ``patroller`` column comes first. After each
+    closed route a ``return`` row gives the walk back to the start, then a
+    ``TOTAL`` row its length; a last ``TOTAL`` row sums every route.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    patroller
+        One route (1-based), or None for all.
+
+    Returns
+    -------
+    bytes
+        UTF-8 with a byte-order mark, so that Excel shows Chinese text.
+    """
+    which = _check_patroller(plan, patroller)
+    many = len(which) > 1
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow((["patroller"] if many else []) + list(CSV_COLUMNS))
+    for p in which:
+        lead = [p] if many else []
+        route = plan.routes.iloc[p - 1]
+        for row in plan.route_stops(p).itertuples():
+            f = _stop_fields(row)
+            writer.writerow(lead + [f[c] for c in CSV_COLUMNS])
+        if plan.closed and route["n_stops"]:
+            writer.writerow(lead + ["", "return", "", "", *_start_cells(plan), round(float(route["return_m"]), 1), round(float(route["length_m"]), 1)])
+        writer.writerow(lead + ["", "TOTAL", "", "", "", "", "", round(float(route["length_m"]), 1)])
+    if many:
+        writer.writerow(["", "", "TOTAL", "", "", "", "", "", round(float(plan.routes["length_m"].sum()), 1)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _start_cells(plan: RoutePlan) -> list[object]:
+    if plan.start is None:
+        return ["", ""]
+    return [round(plan.start[0], 7), round(plan.start[1], 7)]
+
+
+# --------------------------------------------------------------------------
+# PDF sheet
+# --------------------------------------------------------------------------
+
+
+def to_pdf(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | None = None, title: str = "巡查路线") -> bytes:
+    """A printable A4 sheet per route: map with numbered stops, then the stop table, in Chinese.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    patroller
+        One route (1-based), or None for one sheet per patroller.
+    types
+        Incident types for labels (default: the built-in ones).
+    title
+        Sheet title.
+
+    Returns
+    -------
+    bytes
+        PDF (fonts: :func:`geo.fonts.register_reportlab_font`).
+    """
+    from ._route_pdf import route_sheets
+
+    which = _check_patroller(plan, patroller)
+    return route_sheets(plan, which, lambda code: _label(code, types), title)
+
+
+# --------------------------------------------------------------------------
+# Zip of one file per patroller
+# --------------------------------------------------------------------------
+
+FORMATS: Final[dict[str, Callable[[RoutePlan, int], bytes]]] = {
+    "gpx": lambda plan, p: to_gpx(plan, p),
+    "kml": lambda plan, p: to_kml(plan, p),
+    "geojson": lambda plan, p: to_geojson(plan, p),
+    "csv": lambda plan, p: to_csv(plan, p),
+    "pdf": lambda plan, p: to_pdf(plan, p),
+}
+
+
+def to_zip(plan: RoutePlan, fmt: str) -> bytes:
+    """One file per patroller (``route_1.gpx``, ``route_2.gpx``...) in a zip.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    fmt
+        One of :data:`FORMATS`.
+
+    Returns
+    -------
+    bytes
+        The zip archive.
+    """
+    if fmt not in FORMATS:
+        msg = f"Unknown route file format {fmt!r}."
+        raise OptionError(msg, f"Choose one of: {', '.join(FORMATS)}.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for p in range(1, plan.patrollers + 1):
+            archive.writestr(f"route_{p}.{fmt}", FORMATS[fmt](plan, p))
+    return buffer.getvalue()
