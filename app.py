@@ -73,4 +73,5 @@ def main() -> None:
             view.render(ctx)
 
 
-main()
+if __name__ == "__main__":  # streamlit runs this file as __main__
+    main()

@@ -142,7 +142,8 @@ def _grid_map(cl: GridChecklist, font: str) -> Drawing:
                           strokeColor=colors.HexColor("#a69c8a"), strokeWidth=0.3))
     _draw_route(d, cl, xy, font)
     _draw_events(d, cl, xy)
-    d.add(String(4, 4, "● 雨水篦子(按巡查顺序编号)   ▲ 积水点   ■ 飞线   — 巡查路线(直线示意)", fontName=font, fontSize=6.5,
+    route = "沿街道" if cl.header.get("route") == "streets" else "直线示意"
+    d.add(String(4, 4, f"● 雨水篦子(按巡查顺序编号)   ▲ 积水点   ■ 飞线   — 巡查路线({route})", fontName=font, fontSize=6.5,
                  fillColor=colors.HexColor("#333333")))
     return d
 
@@ -151,7 +152,10 @@ def _draw_route(d: Drawing, cl: GridChecklist, xy: Callable[[np.ndarray], list[f
     if len(cl.stops) == 0:
         return
     coords = shapely.get_coordinates(cl.stops.values)
-    if len(coords) > 1:
+    if cl.route is not None and len(cl.route):
+        for line in _lines(cl.route):
+            d.add(PolyLine(xy(np.asarray(line.coords)), strokeColor=colors.HexColor("#1f78b4"), strokeWidth=0.8))
+    elif len(coords) > 1:
         d.add(PolyLine(xy(coords), strokeColor=colors.HexColor("#1f78b4"), strokeWidth=0.6, strokeDashArray=[2, 1.5]))
     pts = np.asarray(xy(coords)).reshape(-1, 2)
     label_every = 1 if len(pts) <= 60 else 5

@@ -18,8 +18,9 @@ back. Sections 2 to 6 follow the patrol too: each item is placed at the
 stop of its nearest grate.
 
 The grates' walking order comes from :func:`patrol_order`: the street-network
-planner of :mod:`geo.routes` when it is installed, otherwise a straight-line
-nearest-neighbour tour improved by 2-opt in the local metric CRS.
+planner of :mod:`geo.routes` when the store has streets, otherwise a
+straight-line nearest-neighbour path improved by 2-opt in the local metric
+CRS.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import pandas as pd
 import pyproj
 
 from . import _rain, schema
-from ._errors import UnknownIdError
+from ._errors import GridWatchError, UnknownIdError
 from .levels import WarningLevel, get_level
 
 __all__ = [
@@ -48,10 +49,13 @@ __all__ = [
     "build_checklists",
     "checklists_from_store",
     "patrol_order",
+    "straight_line_order",
 ]
 
 #: Time zone of dates printed on checklists.
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
+#: Seconds the street route planner may search per grid.
+ROUTE_TIME_LIMIT_S: Final = 0.1
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ class GridChecklist:
     listed
         Sections the warning level puts on the sheet (printed even when the
         grid has nothing for them).
+    route
+        The walked line along the streets (in ``crs``), when known.
     """
 
     header: dict[str, str]
@@ -133,6 +139,7 @@ class GridChecklist:
     stops: gpd.GeoSeries
     crs: pyproj.CRS
     listed: tuple[str, ...] = ("grate", "wire")
+    route: gpd.GeoSeries | None = None
 
     def section(self, code: str) -> pd.DataFrame:
         """The items of one section."""
@@ -177,6 +184,7 @@ def build_checklists(
     now: datetime | None = None,
     history: pd.DataFrame | None = None,
     progress: object | None = None,
+    streets: bool = True,
 ) -> list[GridChecklist]:
     """Build the checklist of every grid (or of the grids named).
 
@@ -204,6 +212,9 @@ def build_checklists(
         as "with a record of trouble".
     progress
         Callable ``progress(done, total)`` called after each grid.
+    streets
+        Order grates along the street network when there is one (else, or
+        when False, in straight lines).
 
     Returns
     -------
@@ -220,7 +231,7 @@ def build_checklists(
             msg = f"No grid has id {', '.join(map(repr, unknown))}."
             raise UnknownIdError(msg, f"Known grids: {', '.join(grids['grid_id'].astype(str))}.")
         grids = grids[grids["grid_id"].astype(str).isin(wanted)]
-    ctx = _Context.make(joined, lv, role, _troubled_grates(history))
+    ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
     out = []
     for k, (_, grid) in enumerate(grids.iterrows(), start=1):
@@ -230,23 +241,67 @@ def build_checklists(
     return out
 
 
-def patrol_order(points: np.ndarray) -> np.ndarray:
-    """The order to walk ``points`` (metres), as positions into ``points``.
+@dataclass
+class PatrolOrder:
+    """How to walk a grid's grates.
 
-    Uses the street-aware planner of :mod:`geo.routes` when available,
-    otherwise :func:`straight_line_order`.
+    Attributes
+    ----------
+    order
+        Positions into the points, in walking order.
+    line
+        The walked line (WGS-84) when it follows the streets, else None.
+    on_streets
+        True when distances followed the street network.
+    """
+
+    order: np.ndarray
+    line: object | None = None
+    on_streets: bool = False
+
+
+def patrol_order(points: gpd.GeoDataFrame, *, network: object | None = None,
+                 time_limit: float = ROUTE_TIME_LIMIT_S) -> PatrolOrder:
+    """The order to walk ``points``: the one function that decides it.
+
+    With a street network and :mod:`geo.routes` available, the route
+    planner orders the points along the streets (an open path). Otherwise,
+    or if the planner refuses the input, :func:`straight_line_order` gives a
+    straight-line order in the local metric CRS; a checklist is always
+    printed.
 
     Parameters
     ----------
     points
-        ``(n, 2)`` array of x, y in a metric CRS.
+        Grates with ``incident_id``, in a metric CRS.
+    network
+        A :class:`geo.network.StreetNetwork`, or None.
+    time_limit
+        Seconds the planner may search per grid.
 
     Returns
     -------
-    numpy.ndarray
-        A permutation of ``range(n)``.
+    PatrolOrder
     """
-    return straight_line_order(points)
+    xy = np.column_stack([points.geometry.x, points.geometry.y]) if len(points) else np.empty((0, 2))
+    if network is None or len(points) < 4:
+        return PatrolOrder(straight_line_order(xy))
+    try:
+        from .routes import plan_routes
+    except ImportError:  # pragma: no cover - routes is part of GridWatch
+        return PatrolOrder(straight_line_order(xy))
+    ids = points["incident_id"].astype(str).to_numpy()
+    try:
+        plan = plan_routes(points.assign(id=ids), network=network, closed=False,  # type: ignore[arg-type]
+                           time_limit=time_limit)
+    except GridWatchError:
+        return PatrolOrder(straight_line_order(xy))
+    position = {iid: k for k, iid in enumerate(ids)}
+    order = np.array([position[str(i)] for i in plan.stops.sort_values("seq")["id"]], dtype=np.int64)
+    if sorted(order.tolist()) != list(range(len(ids))):  # never lose a grate
+        return PatrolOrder(straight_line_order(xy))
+    line = plan.routes.geometry.iloc[0] if len(plan.routes) else None
+    return PatrolOrder(order, line, bool(plan.on_streets))
 
 
 def straight_line_order(points: np.ndarray, *, max_passes: int = 50) -> np.ndarray:
@@ -328,10 +383,11 @@ class _Context:
     wires: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
     troubled: frozenset[str]
+    network: object | None
 
     @classmethod
     def make(cls, layers: dict[str, gpd.GeoDataFrame], level: WarningLevel, role: str,
-             troubled: frozenset[str]) -> _Context:
+             troubled: frozenset[str], use_streets: bool = True) -> _Context:
         crs = _rain.metric_crs(layers[schema.GRIDS], layers[schema.BUILDINGS], layers[schema.INCIDENTS])
         inc = _rain.to_metric(layers[schema.INCIDENTS], crs)
         streets = layers.get(schema.STREETS)
@@ -344,7 +400,20 @@ class _Context:
             _rain.to_metric(streets, crs) if streets is not None and not streets.empty
             else gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=crs)),
             troubled,
+            _network(streets) if use_streets else None,
         )
+
+
+def _network(streets: gpd.GeoDataFrame | None) -> object | None:
+    """The walking network of the streets, or None (no streets, or unusable)."""
+    if streets is None or streets.empty:
+        return None
+    try:
+        from .network import build_network
+
+        return build_network(streets)
+    except (ImportError, GridWatchError):
+        return None
 
 
 def _troubled_grates(history: pd.DataFrame | None) -> frozenset[str]:
@@ -366,8 +435,8 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
     buildings = _in_grid(ctx.buildings, gid)
     floods = _in_grid(ctx.floods, gid)
     grates = _select_grates(_in_grid(ctx.grates, gid), ctx.floods, lv, ctx.troubled)
-    order = patrol_order(np.column_stack([grates.geometry.x, grates.geometry.y]) if len(grates) else np.empty((0, 2)))
-    grates = grates.iloc[order]
+    walk = patrol_order(grates, network=ctx.network)
+    grates = grates.iloc[walk.order]
     stops = grates.geometry.reset_index(drop=True)
     wires = _select_wires(_in_grid(ctx.wires, gid), ctx.floods, lv)
     parts = [_grate_items(grates, buildings, ctx.streets)]
@@ -389,8 +458,10 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
         ("grate", True), ("flooding", lv.flooding_spots), ("basement", lv.basements), ("unit_light", lv.units),
         ("unit_drain", lv.units), ("vulnerable", lv.vulnerable_min_elderly is not None),
         ("wire", lv.flying_wires != "none")) if on)
+    route = gpd.GeoSeries([walk.line] if walk.line is not None else [], crs=schema.STORAGE_CRS).to_crs(ctx.crs)
+    header["route"] = "streets" if walk.on_streets else "straight"
     return GridChecklist(header, items, gpd.GeoSeries([shape], crs=ctx.crs), buildings.geometry,
-                         _clip_streets(ctx.streets, shape), stops, ctx.crs, listed)
+                         _clip_streets(ctx.streets, shape), stops, ctx.crs, listed, route)
 
 
 def _select_grates(grates: gpd.GeoDataFrame, floods: gpd.GeoDataFrame, lv: WarningLevel,

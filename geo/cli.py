@@ -202,6 +202,13 @@ _REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [  # type: ign
 ]
 
 # >>> routes commands (geo/routes.py) >>>
+def _add_route(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .route_cli import add_commands  # route (store form and --points form)
+
+    add_commands(sub)
+
+
+_REGISTRARS.append(_add_route)
 # <<< routes commands <<<
 
 # >>> rain emergency commands (geo/checklist.py, geo/flood.py) >>>

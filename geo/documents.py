@@ -232,7 +232,11 @@ FLOOD_TITLES: Final = {"buildings": "受影响楼栋", "grates": "需清掏的�
 
 
 def _flood_sheet(df: pd.DataFrame, section: str) -> pd.DataFrame:
+    from .checklist import STATUS_ZH
+
     out = df.copy()
+    if "status" in out.columns:
+        out["status"] = out["status"].map(lambda v: STATUS_ZH.get(str(v), str(v)))
     for col in ("basement", "inside", "critical"):
         if col in out.columns:
             out[col] = out[col].map({True: "是", False: "否"})

@@ -49,11 +49,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.set_defaults(func=cmd_flood)
 
 
-def _progress(label: str) -> Callable[[int, int], None]:
+def _progress(label: str, quiet: bool = False) -> Callable[[int, int], None]:
     """A one-line progress bar on stderr for work over several grids."""
 
     def show(done: int, total: int) -> None:
-        if total < 2:
+        if quiet or total < 2:
             return
         fill = int(30 * done / total)
         sys.stderr.write(f"\r{label} [{'#' * fill}{'.' * (30 - fill)}] {done}/{total}")
@@ -75,8 +75,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     _require_store(args.store)
     levels = load_levels(args.levels)
     lists = checklists_from_store(store, args.level, grid_ids=args.grid, levels=levels, role=args.role,
-                                  inspector=args.inspector, progress=_progress("building"))
-    out = write_checklists(lists, args.out, args.format, progress=_progress("rendering"))
+                                  inspector=args.inspector, progress=_progress("building", getattr(args, "quiet", False)))
+    out = write_checklists(lists, args.out, args.format, progress=_progress("rendering", getattr(args, "quiet", False)))
     n = sum(len(c.section("grate")) for c in lists)
     print(f"{out}: {len(lists)} grid(s), {n} rain grate(s), level {args.level}")
     return 0

@@ -272,7 +272,7 @@ def _restore_types(layer: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         gdf = gdf.rename_geometry("geometry")
     for col, kind in schema.COLUMNS[layer].items():
         if col not in gdf.columns:
-            gdf[col] = pd.Series([pd.NA] * len(gdf), dtype=_dtype(kind), index=gdf.index)
+            gdf[col] = pd.Series([None] * len(gdf), dtype=_dtype(kind), index=gdf.index)
         elif kind == "bool":
             gdf[col] = gdf[col].astype("Int64").astype("boolean")
         elif kind == "int":

@@ -87,6 +87,10 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     date_from = date_to = None
     if len(dates):
         lo, hi = dates.min().date(), dates.max().date()
+        last = st.session_state.get("gw_dates_bounds")
+        if last and last != (lo, hi) and tuple(st.session_state.get("gw_dates", ())) == last:
+            st.session_state["gw_dates"] = (lo, hi)  # the full range stays the full range as data grows
+        st.session_state["gw_dates_bounds"] = (lo, hi)
         rng = sb.date_input(t("app.date_range", lang), value=(lo, hi), min_value=lo, max_value=hi, key="gw_dates")
         if isinstance(rng, (tuple, list)) and len(rng) == 2:
             date_from = rng[0] if rng[0] > lo else None

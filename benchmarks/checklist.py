@@ -1,0 +1,112 @@
+"""Benchmark: red-level rain inspection checklists as PDF.
+
+Two runs, each timed from layers in memory to the written file (building the
+checklist data, patrol order along the streets, map, tables, PDF):
+
+1. the demo community (7 grids, ~520 grates, ~170 buildings): goal < 5 s;
+2. 300 grids of the city-scale generator: goal < 60 s, with a progress bar.
+
+Also times XLSX and CSV for the demo community and a checklist import.
+Run ``python benchmarks/checklist.py [--grids 300]``; record the figures in
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tqdm import tqdm  # noqa: E402
+
+from geo.checklist import build_checklists  # noqa: E402
+from geo.demo import make_city, make_community  # noqa: E402
+from geo.documents import write_checklists  # noqa: E402
+from geo.join import join_layers  # noqa: E402
+
+
+def pages(path: Path) -> str:
+    try:
+        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return next((line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")), "?")
+
+
+def timed_pdf(layers: dict, out: Path, *, bar: bool) -> tuple[float, float, int]:
+    n_grids = len(layers["grids"])
+    progress = tqdm(total=2 * n_grids, desc="checklists", unit="grid", file=sys.stderr, disable=not bar)
+
+    def step(_done: int, _total: int) -> None:
+        progress.update(1)
+
+    t0 = time.perf_counter()
+    lists = build_checklists(layers, "red", progress=step)
+    t1 = time.perf_counter()
+    write_checklists(lists, out, progress=step)
+    t2 = time.perf_counter()
+    progress.close()
+    return t1 - t0, t2 - t1, sum(len(c.section("grate")) for c in lists)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grids", type=int, default=300, help="grids in the large run (default 300)")
+    args = parser.parse_args()
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        demo = join_layers(make_community(7))
+        build, render, grates = timed_pdf(demo, tmpdir / "demo.pdf", bar=False)
+        print(f"demo community, red, PDF: {build + render:.2f} s (data+order {build:.2f} s, render {render:.2f} s); "
+              f"{len(demo['grids'])} grids, {grates} grates, {pages(tmpdir / 'demo.pdf')} pages  [goal < 5 s]")
+        lists = build_checklists(demo, "red")
+        for fmt in ("xlsx", "csv"):
+            t0 = time.perf_counter()
+            write_checklists(lists, tmpdir / f"demo.{fmt}")
+            print(f"demo community, red, {fmt.upper()} (render only): {time.perf_counter() - t0:.2f} s")
+        _import(demo, tmpdir)
+
+        t0 = time.perf_counter()
+        g = args.grids
+        city = join_layers(make_city(7, grids=g, buildings=25 * g, incidents=80 * g))
+        print(f"city set with {g} grids generated and joined in {time.perf_counter() - t0:.1f} s (not counted)")
+        build, render, grates = timed_pdf(city, tmpdir / "city.pdf", bar=True)
+        print(f"{g} grids, red, PDF: {build + render:.1f} s (data+order {build:.1f} s, render {render:.1f} s); "
+              f"{grates} grates, {pages(tmpdir / 'city.pdf')} pages  [goal < 60 s]")
+
+
+def _import(layers: dict, tmpdir: Path) -> None:
+    import openpyxl
+
+    from geo.inspection import import_checklist
+    from geo.store import open_store
+
+    store = open_store(tmpdir / "s.gpkg")
+    store.write(layers=layers)
+    path = tmpdir / "demo.xlsx"
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        ws["B7"] = "基准测试"
+        for r in range(11, ws.max_row + 1):
+            if ws.cell(r, 10).value == "grate":
+                ws.cell(r, 8).value = "畅通"
+    wb.save(path)
+    t0 = time.perf_counter()
+    report = import_checklist(store, path)
+    t1 = time.perf_counter()
+    again = import_checklist(store, path)
+    t2 = time.perf_counter()
+    print(f"import of the filled demo XLSX: {t1 - t0:.2f} s ({report.recorded} results, "
+          f"{len(report.status_changes)} status changes); again: {t2 - t1:.2f} s (written: {again.written})")
+
+
+if __name__ == "__main__":
+    main()
