@@ -446,7 +446,8 @@ def to_uint16(dist: np.ndarray) -> np.ndarray | None:
     Integral distances with a maximum of at most 65,535 are multiplied by
     the largest integer that keeps them there (ties stay ties, optima stay
     optima). Others are scaled so the largest is 65,535 and rounded; the
-    rounding step must stay under 1% of the median leg.
+    rounding step must stay under 1% of the median distance from a
+    point to its nearest neighbour (the legs good tours are made of).
 
     Parameters
     ----------
@@ -469,13 +470,20 @@ def to_uint16(dist: np.ndarray) -> np.ndarray | None:
         factor = float(UINT16_MAX // int(top))
     else:
         factor = UINT16_MAX / top
-        positive = dist[dist > 0]
-        if 0.5 / factor > MAX_ROUNDING_SHARE * float(np.median(positive)):
+        if 0.5 / factor > MAX_ROUNDING_SHARE * _typical_leg(dist):
             return None
     scaled = np.rint(dist * factor).astype(np.int64)
     scaled = np.minimum(scaled, scaled.T)
     np.fill_diagonal(scaled, 0)
     return scaled
+
+
+def _typical_leg(dist: np.ndarray) -> float:
+    """Median distance from each node to its nearest other node at another place."""
+    masked = np.where(dist > 0, dist, np.inf)
+    nearest = masked.min(axis=1)
+    nearest = nearest[np.isfinite(nearest)]
+    return float(np.median(nearest)) if len(nearest) else math.inf
 
 
 def _ortools_tour(dist: np.ndarray, time_limit: float) -> list[int]:

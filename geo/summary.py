@@ -63,27 +63,30 @@ def grid_summary(
     g["grid_id"] = g["grid_id"].astype(str)
     g["area_km2"] = (grids.to_crs(local_metric_crs(grids)).area / 1e6).round(4).to_numpy() if len(grids) else []
     g = g.set_index("grid_id").sort_index()
-    b = pd.DataFrame(buildings.drop(columns=buildings.geometry.name))
-    bg = b.groupby(b["grid_id"].astype(object), dropna=True)
-    g["buildings"] = bg.size().reindex(g.index).fillna(0).astype(int)
-    g["basements"] = bg["basement"].apply(lambda s: int(s.fillna(False).astype(bool).sum())).reindex(g.index).fillna(0).astype(int) if len(b) else 0
-    for col in _SUMS:
-        vals = pd.to_numeric(b[col], errors="coerce").fillna(0) if col in b.columns else pd.Series(0, index=b.index)
-        g[col] = vals.groupby(b["grid_id"].astype(object)).sum().reindex(g.index).fillna(0).astype(int) if len(b) else 0
-    inc = pd.DataFrame(incidents.drop(columns=incidents.geometry.name))
-    key = inc["grid_id"].astype(object).where(inc["grid_id"].notna(), "") if len(inc) else pd.Series(dtype=object)
     rows = list(g.index) + [""]
     out = g.reindex(rows)
     out.loc["", ["name"]] = "(outside all grids)"
-    for col in ("buildings", "basements", *_SUMS):
-        out[col] = out[col].fillna(0).astype(int)
-    out["incidents"] = key.value_counts().reindex(rows).fillna(0).astype(int) if len(inc) else 0
-    open_mask = inc["status"].isin(schema.OPEN_STATUSES) if len(inc) else pd.Series(dtype=bool)
-    out["open_incidents"] = key[open_mask].value_counts().reindex(rows).fillna(0).astype(int) if len(inc) else 0
-    for t in type_list:
-        out[f"n_{t}"] = key[inc["type"] == t].value_counts().reindex(rows).fillna(0).astype(int) if len(inc) else 0
-    for s in status_list:
-        out[f"n_status_{s}"] = key[inc["status"] == s].value_counts().reindex(rows).fillna(0).astype(int) if len(inc) else 0
+    n = len(rows)
+    bslot = _slots(buildings, rows)
+    out["buildings"] = np.bincount(bslot, minlength=n)
+    basement = buildings["basement"].astype("boolean").fillna(False).to_numpy(dtype=bool) if len(buildings) else np.zeros(0, bool)
+    out["basements"] = np.bincount(bslot, weights=basement, minlength=n).astype(int)
+    for col in _SUMS:
+        vals = pd.to_numeric(buildings[col], errors="coerce").fillna(0).to_numpy(dtype=float) if col in buildings.columns else np.zeros(len(buildings))
+        out[col] = np.bincount(bslot, weights=vals, minlength=n).round().astype(int)
+    slot = _slots(incidents, rows)
+    out["incidents"] = np.bincount(slot, minlength=n)
+    if len(incidents):
+        kind = incidents["type"].astype(object).to_numpy()
+        status = incidents["status"].astype(object).to_numpy()
+        out["open_incidents"] = np.bincount(slot, weights=np.isin(status, list(schema.OPEN_STATUSES)), minlength=n).astype(int)
+        for t in type_list:
+            out[f"n_{t}"] = np.bincount(slot, weights=kind == t, minlength=n).astype(int)
+        for s in status_list:
+            out[f"n_status_{s}"] = np.bincount(slot, weights=status == s, minlength=n).astype(int)
+    else:
+        for col in ("open_incidents", *[f"n_{t}" for t in type_list], *[f"n_status_{s}" for s in status_list]):
+            out[col] = 0
     area = out["area_km2"].astype(float)
     hh = out["households"].astype(float)
     out["incidents_per_km2"] = (out["incidents"] / area.where(area > 0)).round(2)
@@ -91,3 +94,15 @@ def grid_summary(
     out = out.reset_index().rename(columns={"index": "grid_id"})
     out.loc[out["grid_id"] == "", ["area_km2", "incidents_per_km2", "incidents_per_100_households"]] = np.nan
     return out[summary_columns(type_list, status_list)]
+
+
+def _slots(incidents: gpd.GeoDataFrame, rows: list[str]) -> np.ndarray:
+    """Row of the summary each incident counts in (the last row: outside)."""
+    if not len(incidents):
+        return np.zeros(0, dtype=np.int64)
+    gid = incidents["grid_id"].astype(object)
+    codes, uniques = pd.factorize(gid, use_na_sentinel=True)
+    where = {r: i for i, r in enumerate(rows)}
+    outside = len(rows) - 1
+    lookup = np.array([where.get(str(u), outside) for u in uniques] + [outside], dtype=np.int64)
+    return lookup[np.where(codes < 0, len(uniques), codes)]
