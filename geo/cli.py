@@ -70,6 +70,8 @@ def _layer_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--id-field", help="column holding the id (grid_id / building_id / incident_id)")
     p.add_argument("--type", dest="type_value", help="incident type of every row, e.g. drain_grate")
     p.add_argument("--type-field", help="column holding the incident type")
+    p.add_argument("--merge-duplicates", action="store_true",
+                   help="rows sharing an id are pieces of one feature (tiled exports): merge them, drop label points")
     p.add_argument("--field", action="append", default=[], metavar="SCHEMA=COLUMN",
                    help="map another column, e.g. --field name=楼栋名称 (repeatable)")
 
@@ -89,7 +91,7 @@ def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, object]]:
     if kind != schema.STREETS:
         options = {"layer": args.layer, "crs": args.crs, "x_field": args.x_field, "y_field": args.y_field,
                    "swap_xy": args.swap_xy, "fields": fields, "type_value": args.type_value,
-                   "type_field": args.type_field}
+                   "type_field": args.type_field, "merge_duplicates": args.merge_duplicates}
     return kind, getattr(args, kind), options
 
 

@@ -157,6 +157,7 @@ def load_layer(
     fields: Mapping[str, str] | None = None,
     type_value: str | None = None,
     type_field: str | None = None,
+    merge_duplicates: bool = False,
 ) -> tuple[gpd.GeoDataFrame, validate.ValidationReport]:
     """Read, conform and validate one layer (nothing is stored).
 
@@ -169,6 +170,8 @@ def load_layer(
     grids
         The grids the layer will be joined to, to report points outside
         every grid and data far from all of them.
+    merge_duplicates
+        See :func:`geo.validate.validate_layer`.
 
     Returns
     -------
@@ -176,7 +179,7 @@ def load_layer(
     """
     raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
     gdf = conform(raw, kind, fields=fields, type_value=type_value, type_field=type_field, types=types)
-    return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name)
+    return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name, merge_duplicates=merge_duplicates)
 
 
 def detect_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:

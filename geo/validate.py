@@ -99,6 +99,7 @@ def validate_layer(
     *,
     grids: gpd.GeoDataFrame | None = None,
     source: str = "",
+    merge_duplicates: bool = False,
 ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Check a conformed layer, repair invalid geometries, report the rest.
 
@@ -112,6 +113,11 @@ def validate_layer(
         Grids to check points against (outside every grid, far away).
     source
         File name, for the report.
+    merge_duplicates
+        Rows sharing an id are one feature cut in pieces (tiled exports):
+        polygons are merged into one, and label points beside a polygon
+        of the same id are dropped (both listed). Otherwise duplicate ids
+        are an error.
 
     Returns
     -------
@@ -120,10 +126,11 @@ def validate_layer(
     """
     report = ValidationReport(kind, source, len(gdf))
     id_col = schema.ID_COLUMN[kind]
-    ids = gdf[id_col].astype(object).map(lambda v: None if pd.isna(v) else str(v))
-    _check_ids(ids, kind, id_col, report)
     out = gdf.copy()
-    out[id_col] = ids
+    out[id_col] = gdf[id_col].astype(object).map(lambda v: None if pd.isna(v) else str(v))
+    if merge_duplicates:
+        out = _merge_duplicates(out, id_col, report)
+    _check_ids(out[id_col], kind, id_col, report)
     out = _drop_empty(out, id_col, report)
     _check_types(out, kind, id_col, report)
     out = _repair(out, kind, id_col, report)
@@ -199,6 +206,33 @@ def _check_ids(ids: pd.Series, kind: str, id_col: str, report: ValidationReport)
         values = sorted(set(dup))
         report.add(ERROR, "duplicate_id",
                    f"{len(values)} {id_col} value(s) are used more than once; ids must be unique.", ids=values)
+
+
+def _merge_duplicates(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
+    ids = gdf[id_col]
+    dup = ids.notna() & ids.duplicated(keep=False)
+    if not dup.any():
+        return gdf
+    is_point = gdf.geometry.geom_type.eq("Point")
+    areal_ids = set(ids[dup & ~is_point])
+    labels = dup & is_point & ids.isin(areal_ids)
+    if labels.any():
+        report.add(WARNING, "label_point_dropped",
+                   f"{int(labels.sum())} point(s) share an id with a polygon (label points) and were dropped.",
+                   ids=sorted(set(ids[labels])))
+    rest = gdf[~labels]
+    rdup = rest[id_col].notna() & rest[id_col].duplicated(keep=False)
+    if not rdup.any():
+        return rest
+    pieces = rest[rdup]
+    merged_geom = pieces.groupby(id_col, sort=False).geometry.agg(lambda s: shapely.union_all(s.to_numpy()))
+    first = pieces.drop_duplicates(id_col).set_index(id_col)
+    first = first.set_geometry(merged_geom.reindex(first.index).to_numpy(), crs=gdf.crs)
+    report.add(WARNING, "pieces_merged",
+               f"{int(rdup.sum())} rows sharing {len(first)} id(s) were merged into one feature each.",
+               ids=sorted(first.index.astype(str)))
+    merged = pd.concat([rest[~rdup], first.reset_index()], ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry=gdf.geometry.name, crs=gdf.crs)
 
 
 def _drop_empty(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:

@@ -83,3 +83,20 @@ class TestPoints:
         _, report = validate.validate_layer(inc, "incidents", grids=fx.grids(), source="x.csv")
         assert list(report.to_frame().columns)[:3] == ["level", "code", "message"]
         assert report.to_text().startswith("incidents from x.csv: 4 rows, 0 error(s), 1 warning(s)")
+
+
+def test_real_tiled_wuhan_buildings_merge_duplicates() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "china" / "wuhan_optics_valley_buildings.geojson"
+    raw = io.conform(io.read_file(path), "buildings", fields={"building_id": "id"})
+    _, strict = validate.validate_layer(raw, "buildings")
+    assert strict.errors[0].code == "duplicate_id"
+    out, report = validate.validate_layer(raw, "buildings", merge_duplicates=True)
+    assert report.ok
+    codes = {i.code for i in report.issues}
+    assert {"label_point_dropped", "pieces_merged"} <= codes
+    assert out["building_id"].is_unique
+    assert len(out) < len(raw)
+    # nothing silently lost: every input id is still there
+    assert set(out["building_id"]) == set(raw["building_id"])
