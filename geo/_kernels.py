@@ -71,9 +71,8 @@ def nearest_of_candidates(
                 d2 = ex * ex + ey * ey
                 if d2 < d2min:
                     d2min = d2
-                if (ay > qy) != (y2[j] > qy):
-                    if qx < ax + (qy - ay) * dx / dy:
-                        crossings += 1
+                if (ay > qy) != (y2[j] > qy) and qx < ax + (qy - ay) * dx / dy:
+                    crossings += 1
             d = math.sqrt(d2min)
             if areal[t] and crossings % 2 == 1:
                 d = 0.0

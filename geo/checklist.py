@@ -36,6 +36,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
+import shapely
 
 from . import _rain, schema
 from ._errors import GridWatchError, UnknownIdError
@@ -55,7 +56,7 @@ __all__ = [
 #: Time zone of dates printed on checklists.
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 #: Seconds the street route planner may search per grid.
-ROUTE_TIME_LIMIT_S: Final = 0.1
+ROUTE_TIME_LIMIT_S: Final = 0.03
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ class PatrolOrder:
     order
         Positions into the points, in walking order.
     line
-        The walked line (WGS-84) when it follows the streets, else None.
+        The walked line (in the points' CRS) when it follows the streets,
+        else None.
     on_streets
         True when distances followed the street network.
     """
@@ -264,8 +266,9 @@ def patrol_order(points: gpd.GeoDataFrame, *, network: object | None = None,
                  time_limit: float = ROUTE_TIME_LIMIT_S) -> PatrolOrder:
     """The order to walk ``points``: the one function that decides it.
 
-    With a street network and :mod:`geo.routes` available, the route
-    planner orders the points along the streets (an open path). Otherwise,
+    With a street network, the walking distances of :mod:`geo.network` and
+    the path solver of :mod:`geo.routes` (``solve_tsp``, the one behind
+    ``plan_routes``) order the points along the streets (an open path). Otherwise,
     or if the planner refuses the input, :func:`straight_line_order` gives a
     straight-line order in the local metric CRS; a checklist is always
     printed.
@@ -287,21 +290,22 @@ def patrol_order(points: gpd.GeoDataFrame, *, network: object | None = None,
     if network is None or len(points) < 4:
         return PatrolOrder(straight_line_order(xy))
     try:
-        from .routes import plan_routes
+        from .network import street_matrix
+        from .routes import solve_tsp
     except ImportError:  # pragma: no cover - routes is part of GridWatch
         return PatrolOrder(straight_line_order(xy))
-    ids = points["incident_id"].astype(str).to_numpy()
     try:
-        plan = plan_routes(points.assign(id=ids), network=network, closed=False,  # type: ignore[arg-type]
-                           time_limit=time_limit)
+        local = points.to_crs(network.crs)  # type: ignore[attr-defined]
+        matrix = street_matrix(network, np.column_stack([local.geometry.x, local.geometry.y]))  # type: ignore[arg-type]
+        order, _ = solve_tsp(matrix.dist, closed=False, time_limit=time_limit)
     except GridWatchError:
         return PatrolOrder(straight_line_order(xy))
-    position = {iid: k for k, iid in enumerate(ids)}
-    order = np.array([position[str(i)] for i in plan.stops.sort_values("seq")["id"]], dtype=np.int64)
-    if sorted(order.tolist()) != list(range(len(ids))):  # never lose a grate
+    if sorted(order) != list(range(len(points))):  # never lose a grate
         return PatrolOrder(straight_line_order(xy))
-    line = plan.routes.geometry.iloc[0] if len(plan.routes) else None
-    return PatrolOrder(order, line, bool(plan.on_streets))
+    legs = matrix.paths(list(zip(order[:-1], order[1:], strict=True)))
+    line = shapely.LineString(np.vstack(legs)) if legs else None
+    walk = gpd.GeoSeries([line], crs=network.crs).to_crs(points.crs).iloc[0] if line is not None else None  # type: ignore[attr-defined]
+    return PatrolOrder(np.asarray(order, dtype=np.int64), walk, bool(matrix.on_streets))
 
 
 def straight_line_order(points: np.ndarray, *, max_passes: int = 50) -> np.ndarray:
@@ -458,7 +462,7 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
         ("grate", True), ("flooding", lv.flooding_spots), ("basement", lv.basements), ("unit_light", lv.units),
         ("unit_drain", lv.units), ("vulnerable", lv.vulnerable_min_elderly is not None),
         ("wire", lv.flying_wires != "none")) if on)
-    route = gpd.GeoSeries([walk.line] if walk.line is not None else [], crs=schema.STORAGE_CRS).to_crs(ctx.crs)
+    route = gpd.GeoSeries([walk.line] if walk.line is not None else [], crs=ctx.crs)
     header["route"] = "streets" if walk.on_streets else "straight"
     return GridChecklist(header, items, gpd.GeoSeries([shape], crs=ctx.crs), buildings.geometry,
                          _clip_streets(ctx.streets, shape), stops, ctx.crs, listed, route)

@@ -313,8 +313,8 @@ def _check_plausible(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | str | None, name: 
     geographic = isinstance(crs, str) or crs is None or crs.is_geographic
     if not geographic:
         return
-    if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
-        if -90 <= minx and maxx <= 90 and -180 <= miny and maxy <= 180:
+    if not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
+        if minx >= -90 and maxx <= 90 and miny >= -180 and maxy <= 180:
             msg = f"{name!r}: coordinates look like latitude, longitude (swapped)."
             raise CRSError(msg, "Add --swap-xy, or give --x-field/--y-field the other way round.")
         msg = f"{name!r}: coordinates ({minx:.0f}, {miny:.0f}) .. ({maxx:.0f}, {maxy:.0f}) are not longitude/latitude."
