@@ -290,7 +290,7 @@ def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", UserWarning)
-        pyogrio.write_dataframe(df, path, **kwargs)  # type: ignore[arg-type]
+        pyogrio.write_dataframe(df, path, use_arrow=True, **kwargs)  # type: ignore[arg-type]
 
 
 def _updated_meta(old: pd.DataFrame, note: str, given: pd.DataFrame | None) -> pd.DataFrame:
