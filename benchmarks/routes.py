@@ -24,8 +24,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
 import numpy as np
+import pyproj
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -80,7 +83,7 @@ def run_fast_tsp(dist: np.ndarray, budget: float) -> list[int]:
     return list(fast_tsp.find_tour(dist.astype(np.int64), duration_seconds=budget))
 
 
-def _ortools_model(dist: np.ndarray, vehicles: int = 1, depot: int = 0):  # noqa: ANN202
+def _ortools_model(dist: np.ndarray, vehicles: int = 1, depot: int = 0) -> tuple[Any, Any, int]:
     from ortools.constraint_solver import pywrapcp
 
     manager = pywrapcp.RoutingIndexManager(len(dist), vehicles, depot)
@@ -90,7 +93,7 @@ def _ortools_model(dist: np.ndarray, vehicles: int = 1, depot: int = 0):  # noqa
     return manager, routing, transit
 
 
-def _ortools_routes(manager, routing, solution, vehicles: int) -> list[list[int]]:  # noqa: ANN001
+def _ortools_routes(manager: Any, routing: Any, solution: Any, vehicles: int) -> list[list[int]]:
     routes = []
     for v in range(vehicles):
         route, index = [], routing.Start(v)
@@ -135,9 +138,8 @@ def run_pyvrp(dist: np.ndarray, budget: float) -> list[int]:
         duration_matrices=[np.zeros_like(matrix)],
     )
     result = pyvrp.solve(data, stop=MaxRuntime(budget), seed=0, collect_stats=False)
-    visits = [int(a.idx) for a in result.best.routes()[0] if a.is_client]
-    shift = 1 if min(visits) == 0 else 0  # client numbers or location numbers, by version
-    return [0, *[v + shift for v in visits]]
+    # clients are numbered from 0 among the clients; our nodes from 1 (node 0 is the depot)
+    return [0, *[int(a.idx) + 1 for a in result.best.routes()[0] if a.is_client()]]
 
 
 SOLVERS: dict[str, Callable[[np.ndarray, float], list[int]]] = {
@@ -184,10 +186,8 @@ def tsplib_table(quick: bool) -> list[str]:
 # -- the demo community ---------------------------------------------------------------
 
 
-def demo_grates():  # noqa: ANN201
+def demo_grates() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, tuple[float, float]]:
     """The demo's streets, its rain grates and a start (the building nearest their centre)."""
-    import geopandas as gpd
-
     from geo.crs import local_metric_crs
     from geo.demo import make_community
 
@@ -202,14 +202,12 @@ def demo_grates():  # noqa: ANN201
     return layers["streets"], grates, (float(point.x), float(point.y))
 
 
-def _xy(gdf, crs):  # noqa: ANN001, ANN202
+def _xy(gdf: gpd.GeoDataFrame, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
     g = gdf.to_crs(crs).geometry
     return g.x.to_numpy(), g.y.to_numpy()
 
 
-def _metric(lonlat: tuple[float, float], crs) -> np.ndarray:  # noqa: ANN001
-    import pyproj
-
+def _metric(lonlat: tuple[float, float], crs: pyproj.CRS) -> np.ndarray:
     x, y = pyproj.Transformer.from_crs(4326, crs, always_xy=True).transform(*lonlat)
     return np.array([[x, y]])
 

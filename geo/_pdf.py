@@ -49,7 +49,8 @@ def _styles(font: str) -> _Style:
 def _table(rows: list[list[str]], widths: Sequence[float], font: str, *, header_color: str = "#305496",
            font_size: float = 8.0) -> Table:
     """A table whose first row repeats on every page it breaks onto."""
-    t = Table(rows, colWidths=list(widths), repeatRows=1)
+    # fixed row heights: plain one-line strings, so ReportLab need not measure every cell
+    t = Table(rows, colWidths=list(widths), rowHeights=[font_size + 6.4] * len(rows), repeatRows=1)
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), font_size),

@@ -59,7 +59,9 @@ def _header(plan: RoutePlan, p: int, title: str, styles: dict[str, ParagraphStyl
     distance = "沿街道步行距离" if plan.on_streets else "直线距离（无街道网络，实际步行更远）"
     lines = [
         Paragraph(_escape(f"{title} · 巡查员 {p} / {plan.patrollers}"), styles["title"]),
-        Paragraph(_escape(f"{int(route['n_stops'])} 个巡查点，全长 {route['length_m']:,.0f} 米{back}；{distance}。"), styles["body"]),
+        Paragraph(
+            _escape(f"{int(route['n_stops'])} 个巡查点，全长 {route['length_m']:,.0f} 米{back}；{distance}。"), styles["body"]
+        ),
         Paragraph(_escape("巡查人：__________  日期：__________  开始时间：______  结束时间：______"), styles["body"]),
     ]
     lines += [Paragraph(_escape(f"注意：{w}"), styles["warn"]) for w in plan.warnings]

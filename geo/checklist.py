@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -56,7 +56,7 @@ __all__ = [
 #: Time zone of dates printed on checklists.
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 #: Seconds the street route planner may search per grid.
-ROUTE_TIME_LIMIT_S: Final = 0.03
+ROUTE_TIME_LIMIT_S: Final = 0.02
 
 
 @dataclass(frozen=True)
@@ -389,16 +389,18 @@ class _Context:
     troubled: frozenset[str]
     network: object | None
 
+    groups: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
     @classmethod
     def make(cls, layers: dict[str, gpd.GeoDataFrame], level: WarningLevel, role: str,
              troubled: frozenset[str], use_streets: bool = True) -> _Context:
         crs = _rain.metric_crs(layers[schema.GRIDS], layers[schema.BUILDINGS], layers[schema.INCIDENTS])
         inc = _rain.to_metric(layers[schema.INCIDENTS], crs)
         streets = layers.get(schema.STREETS)
-        return cls(
+        ctx = cls(
             level, role, crs,
             _rain.to_metric(layers[schema.GRIDS], crs),
-            _rain.to_metric(layers[schema.BUILDINGS], crs),
+            _prepare_buildings(_rain.to_metric(layers[schema.BUILDINGS], crs)),
             _rain.incidents_of(inc, _rain.GRATE), _rain.incidents_of(inc, _rain.FLOODING),
             _rain.open_events(_rain.incidents_of(inc, _rain.WIRE)),
             _rain.to_metric(streets, crs) if streets is not None and not streets.empty
@@ -406,6 +408,29 @@ class _Context:
             troubled,
             _network(streets) if use_streets else None,
         )
+        for name in ("buildings", "grates", "floods", "wires"):
+            gdf = getattr(ctx, name)
+            ids = gdf["grid_id"].map(_rain.text) if len(gdf) else pd.Series([], dtype=object)
+            ctx.groups[name] = {str(k): v for k, v in pd.Series(np.arange(len(gdf))).groupby(ids.to_numpy()).indices.items()} \
+                if len(gdf) else {}
+        return ctx
+
+    def in_grid(self, name: str, grid_id: str) -> gpd.GeoDataFrame:
+        """The rows of layer ``name`` in grid ``grid_id`` (layer order kept)."""
+        gdf = getattr(self, name)
+        return gdf.iloc[self.groups[name].get(grid_id, np.array([], dtype=np.int64))]
+
+
+def _prepare_buildings(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Buildings with numeric counts and display text computed once."""
+    out = buildings.copy()
+    for col in ("units", "households", "residents", "elderly_alone", "floors"):
+        values = out[col] if col in out.columns else pd.Series(0, index=out.index)
+        out[f"_{col}"] = pd.to_numeric(values, errors="coerce").fillna(0).astype(int)
+    out["_basement"] = out["basement"].fillna(False).astype(bool) if "basement" in out.columns else False
+    out["_name"] = out["name"].map(_rain.text) if "name" in out.columns else ""
+    out["_point"] = out.geometry.representative_point() if len(out) else gpd.GeoSeries([], crs=out.crs)
+    return out
 
 
 def _network(streets: gpd.GeoDataFrame | None) -> object | None:
@@ -427,33 +452,28 @@ def _troubled_grates(history: pd.DataFrame | None) -> frozenset[str]:
     return frozenset(hit["item_id"].astype(str))
 
 
-def _in_grid(gdf: gpd.GeoDataFrame, grid_id: str) -> gpd.GeoDataFrame:
-    return gdf[gdf["grid_id"].map(_rain.text) == grid_id] if not gdf.empty else gdf
-
-
 def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: str,
                     community: str) -> GridChecklist:
     gid = _rain.text(grid["grid_id"])
     lv = ctx.level
     shape = ctx.grids.geometry.loc[grid.name]
-    buildings = _in_grid(ctx.buildings, gid)
-    floods = _in_grid(ctx.floods, gid)
-    grates = _select_grates(_in_grid(ctx.grates, gid), ctx.floods, lv, ctx.troubled)
+    buildings = ctx.in_grid("buildings", gid)
+    floods = ctx.in_grid("floods", gid)
+    grates = _select_grates(ctx.in_grid("grates", gid), ctx.floods, lv, ctx.troubled)
     walk = patrol_order(grates, network=ctx.network)
     grates = grates.iloc[walk.order]
     stops = grates.geometry.reset_index(drop=True)
-    wires = _select_wires(_in_grid(ctx.wires, gid), ctx.floods, lv)
+    wires = _select_wires(ctx.in_grid("wires", gid), ctx.floods, lv)
     parts = [_grate_items(grates, buildings, ctx.streets)]
     if lv.flooding_spots:
         parts.append(_event_items("flooding", floods, buildings, ctx.streets))
     if lv.basements:
-        parts.append(_building_items("basement", buildings[buildings["basement"].fillna(False).astype(bool)], ctx.role))
+        parts.append(_building_items("basement", buildings[buildings["_basement"]], ctx.role))
     if lv.units:
         parts.append(_unit_items(buildings, ctx.role))
     if lv.vulnerable_min_elderly is not None:
-        elderly = pd.to_numeric(buildings["elderly_alone"], errors="coerce").fillna(0)
         min_n = max(lv.vulnerable_min_elderly, 1)
-        parts.append(_building_items("vulnerable", buildings[elderly >= min_n], ctx.role))
+        parts.append(_building_items("vulnerable", buildings[buildings["_elderly_alone"] >= min_n], ctx.role))
     parts.append(_event_items("wire", wires, buildings, ctx.streets))
     items = _place_on_route(pd.concat(parts, ignore_index=True), stops)
     items = _with_lonlat(items, ctx.crs)
@@ -528,41 +548,48 @@ def _event_items(section: str, events: gpd.GeoDataFrame, buildings: gpd.GeoDataF
     })
 
 
-def _contact(row: pd.Series, role: str) -> str:
-    name = _rain.show_name(row.get("head"), role)
-    phone = _rain.show_phone(row.get("head_phone"), role)
-    return " ".join(x for x in (name, phone) if x)
+def _contacts(buildings: gpd.GeoDataFrame, role: str) -> list[str]:
+    heads = buildings["head"] if "head" in buildings.columns else pd.Series("", index=buildings.index)
+    phones = buildings["head_phone"] if "head_phone" in buildings.columns else pd.Series("", index=buildings.index)
+    return [" ".join(x for x in (_rain.show_name(h, role), _rain.show_phone(p, role)) if x)
+            for h, p in zip(heads, phones, strict=True)]
 
 
-def _count(value: object) -> int:
-    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return 0 if pd.isna(number) else int(number)
+_ITEM_FIELDS: Final = ["section", "item_id", "where", "details", "contact", "last_status", "geometry"]
 
 
 def _building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
-    rows = []
-    for _, b in buildings.iterrows():
-        if section == "basement":
-            details = f"{_count(b.get('households'))}户 · {_count(b.get('floors'))}层"
-        else:
-            details = f"独居老人{_count(b.get('elderly_alone'))}人 · {_count(b.get('units'))}个单元 · {_count(b.get('households'))}户"
-        rows.append({"section": section, "item_id": str(b["building_id"]), "where": _rain.text(b.get("name")),
-                     "details": details, "contact": _contact(b, role), "last_status": "",
-                     "geometry": b.geometry.representative_point()})
-    return pd.DataFrame(rows, columns=["section", "item_id", "where", "details", "contact", "last_status", "geometry"])
+    if buildings.empty:
+        return pd.DataFrame(columns=_ITEM_FIELDS)
+    if section == "basement":
+        details = [f"{h}户 · {f}层" for h, f in zip(buildings["_households"], buildings["_floors"], strict=True)]
+    else:
+        details = [f"独居老人{e}人 · {u}个单元 · {h}户" for e, u, h in
+                   zip(buildings["_elderly_alone"], buildings["_units"], buildings["_households"], strict=True)]
+    return pd.DataFrame({
+        "section": section, "item_id": buildings["building_id"].astype(str).to_numpy(),
+        "where": buildings["_name"].to_numpy(), "details": details, "contact": _contacts(buildings, role),
+        "last_status": "", "geometry": buildings["_point"].to_numpy(),
+    })
 
 
 def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
-    rows = []
-    for _, b in buildings.iterrows():
-        units = max(_count(b.get("units")), 1)
-        point = b.geometry.representative_point()
-        for u in range(1, units + 1):
-            for section, what in (("unit_light", "楼道灯"), ("unit_drain", "排水管")):
-                rows.append({"section": section, "item_id": f"{b['building_id']}/{u}",
-                             "where": f"{_rain.text(b.get('name'))} {u}单元", "details": what,
-                             "contact": _contact(b, role), "last_status": "", "geometry": point})
-    return pd.DataFrame(rows, columns=["section", "item_id", "where", "details", "contact", "last_status", "geometry"])
+    if buildings.empty:
+        return pd.DataFrame(columns=_ITEM_FIELDS)
+    units = np.maximum(buildings["_units"].to_numpy(), 1)
+    rep = np.repeat(np.arange(len(buildings)), units * 2)
+    unit_no = np.concatenate([np.repeat(np.arange(1, u + 1), 2) for u in units])
+    light = np.tile([True, False], int(units.sum()))
+    bid = buildings["building_id"].astype(str).to_numpy()[rep]
+    name = buildings["_name"].to_numpy()[rep]
+    contact = np.asarray(_contacts(buildings, role), dtype=object)[rep]
+    return pd.DataFrame({
+        "section": np.where(light, "unit_light", "unit_drain"),
+        "item_id": [f"{b}/{u}" for b, u in zip(bid, unit_no, strict=True)],
+        "where": [f"{n} {u}单元" for n, u in zip(name, unit_no, strict=True)],
+        "details": np.where(light, "楼道灯", "排水管"), "contact": contact, "last_status": "",
+        "geometry": buildings["_point"].to_numpy()[rep],
+    })
 
 
 def _place_on_route(items: pd.DataFrame, stops: gpd.GeoSeries) -> pd.DataFrame:
@@ -602,8 +629,9 @@ def _with_lonlat(items: pd.DataFrame, crs: pyproj.CRS) -> pd.DataFrame:
 def _clip_streets(streets: gpd.GeoDataFrame, grid: object) -> gpd.GeoSeries:
     if streets.empty:
         return streets.geometry
-    near = streets[streets.intersects(grid.buffer(30))]  # type: ignore[attr-defined]
-    return near.geometry.intersection(grid.buffer(30))  # type: ignore[attr-defined]
+    area = grid.buffer(30)  # type: ignore[attr-defined]
+    near = streets.iloc[streets.sindex.query(area, predicate="intersects")]
+    return near.geometry.intersection(area)
 
 
 def _header(grid: pd.Series, lv: WarningLevel, stamp: datetime, inspector: str, community: str,

@@ -266,9 +266,17 @@ def to_geojson(plan: RoutePlan, patroller: int | None = None) -> bytes:
         })  # fmt: skip
         for row in plan.route_stops(p).itertuples():
             props = {"kind": "stop", "patroller": p, **_stop_fields(row), "straight": bool(row.straight)}
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(row.lon, 7), round(row.lat, 7)]}, "properties": props})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(row.lon, 7), round(row.lat, 7)]},
+                    "properties": props,
+                }
+            )
     totals = _totals(plan, which)
-    return json.dumps({"type": "FeatureCollection", "gridwatch": totals, "features": features}, ensure_ascii=False).encode("utf-8")
+    return json.dumps({"type": "FeatureCollection", "gridwatch": totals, "features": features}, ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def _stop_fields(row: object) -> dict[str, object]:
@@ -331,7 +339,18 @@ def to_csv(plan: RoutePlan, patroller: int | None = None) -> bytes:
             f = _stop_fields(row)
             writer.writerow(lead + [f[c] for c in CSV_COLUMNS])
         if plan.closed and route["n_stops"]:
-            writer.writerow(lead + ["", "return", "", "", *_start_cells(plan), round(float(route["return_m"]), 1), round(float(route["length_m"]), 1)])
+            writer.writerow(
+                lead
+                + [
+                    "",
+                    "return",
+                    "",
+                    "",
+                    *_start_cells(plan),
+                    round(float(route["return_m"]), 1),
+                    round(float(route["length_m"]), 1),
+                ]
+            )
         writer.writerow(lead + ["", "TOTAL", "", "", "", "", "", round(float(route["length_m"]), 1)])
     if many:
         writer.writerow(["", "", "TOTAL", "", "", "", "", "", round(float(plan.routes["length_m"].sum()), 1)])

@@ -68,6 +68,9 @@ _NAME_COLUMNS: Final = ("name", "name:zh", "name_zh", "NAME")
 _ID_COLUMNS: Final = ("street_id", "osm_id", "id", "ID")
 _OSM_SUFFIXES: Final = (".osm", ".pbf", ".o5m", ".osc", ".bz2", ".gz")
 
+#: Most cells of one Dijkstra result block (20 million float64: 160 MB).
+_MAX_DIJKSTRA_CELLS: Final = 20_000_000
+
 #: A point further than this from every street is reached in a straight line.
 DEFAULT_MAX_SNAP_M: Final = 150.0
 
@@ -185,7 +188,9 @@ def read_osm_streets(path: str | Path) -> gpd.GeoDataFrame:
             if not _walkable(tags):
                 continue
             for part in _valid_runs(way.nodes):
-                rows.append({"street_id": f"w{way.id}", "name": tags.get("name:zh", tags.get("name", "")), "highway": tags["highway"]})
+                rows.append(
+                    {"street_id": f"w{way.id}", "name": tags.get("name:zh", tags.get("name", "")), "highway": tags["highway"]}
+                )
                 geoms.append(shapely.LineString(part))
     except RuntimeError as exc:
         msg = f"OpenStreetMap file {path.name} cannot be read: {exc}."
@@ -470,7 +475,7 @@ class DistanceMatrix:
             return out
         assert self._node_xy is not None and self._point_node is not None
         sources = np.unique([legs[k][0] for k in street_legs])
-        for chunk in np.array_split(sources, max(1, len(sources) // 256)):
+        for chunk in _chunks(sources, self._graph.shape[0]):
             _, pred = csgraph.dijkstra(self._graph, directed=False, indices=self._point_node[chunk], return_predecessors=True)
             row = {int(s): r for r, s in enumerate(chunk)}
             for k in street_legs:
@@ -479,6 +484,12 @@ class DistanceMatrix:
                     nodes = _walk_back(pred[row[i]], self._point_node[i], self._point_node[j])
                     out[k] = np.vstack([self.xy[i], self._node_xy[nodes], self.xy[j]])
         return out
+
+
+def _chunks(sources: np.ndarray, n_nodes: int) -> list[np.ndarray]:
+    """Sources in groups whose Dijkstra rows (``len(group) x n_nodes``) stay under ~160 MB."""
+    size = max(1, min(len(sources), _MAX_DIJKSTRA_CELLS // max(1, n_nodes)))
+    return [sources[i : i + size] for i in range(0, len(sources), size)]
 
 
 def _walk_back(pred: np.ndarray, source: int, target: int) -> list[int]:
@@ -513,7 +524,9 @@ def straight_matrix(xy: np.ndarray, crs: pyproj.CRS) -> DistanceMatrix:
     )
 
 
-def street_matrix(network: StreetNetwork, xy: np.ndarray, *, max_snap_m: float = DEFAULT_MAX_SNAP_M, anchor: int | None = None) -> DistanceMatrix:
+def street_matrix(
+    network: StreetNetwork, xy: np.ndarray, *, max_snap_m: float = DEFAULT_MAX_SNAP_M, anchor: int | None = None
+) -> DistanceMatrix:
     """Walking distances between points along the street network.
 
     Parameters
@@ -537,7 +550,7 @@ def street_matrix(network: StreetNetwork, xy: np.ndarray, *, max_snap_m: float =
     n = len(xy)
     graph, node_xy, point_node, snap_m = _augment(network, xy)
     dist = np.empty((n, n))
-    for chunk in np.array_split(np.arange(n), max(1, n // 256)):
+    for chunk in _chunks(np.arange(n), graph.shape[0]):
         d = csgraph.dijkstra(graph, directed=False, indices=point_node[chunk])
         dist[chunk] = d[:, point_node]
     dist += snap_m[:, None] + snap_m[None, :]

@@ -266,7 +266,7 @@ def build_demo(
         progress(f"writing {name}.geojson ({len(gdf)} features)")
         target = out / f"{name}.geojson"
         target.unlink(missing_ok=True)
-        pyogrio.write_dataframe(_bools_as_int(gdf), target, driver="GeoJSON")
+        pyogrio.write_dataframe(_bools_as_int(gdf), target, driver="GeoJSON", use_arrow=True)
     store = open_store(out / "gridwatch.gpkg")
     meta = demo.demo_meta(scale)
     progress(f"writing the store {store.location}")

@@ -60,6 +60,8 @@ MAX_ROUNDING_SHARE: Final = 0.01
 #: Seconds of search per point when the budget allows (small problems stop early).
 SECONDS_PER_POINT: Final = 0.01
 MIN_SEARCH_S: Final = 0.2
+#: Giant tours tried when splitting between several patrollers (time permitting).
+GIANT_TOURS: Final = 3
 #: Share of the time limit kept for drawing the routes after the search.
 ASSEMBLY_SHARE: Final = 0.1
 
@@ -249,7 +251,11 @@ def plan_routes(
     """
     began = time.perf_counter()
     _check_options(points, patrollers, time_limit, max_stops, max_length_m)
-    crs = network.crs if network is not None else local_metric_crs(points.to_crs(schema.STORAGE_CRS) if _geographic(points) else points)
+    crs = (
+        network.crs
+        if network is not None
+        else local_metric_crs(points.to_crs(schema.STORAGE_CRS) if _geographic(points) else points)
+    )
     xy = _metric_xy(points, crs)
     depot = None
     if start is not None:
@@ -334,12 +340,30 @@ def _solve(
         order, method = solve_tsp(dist, closed=closed, start=depot, time_limit=budget, seed=seed)
         return [[i for i in order if i != depot]], method
     deadline = time.perf_counter() + budget
-    giant, method = solve_tsp(dist, closed=True, start=depot, time_limit=0.5 * budget, seed=seed)
-    giant = [i for i in giant if i != depot]
-    routes = split_tour(dist, giant, k, depot=depot, closed=closed, max_stops=max_stops)
+    routes, method = _best_split(dist, depot, k, closed, 0.5 * budget, seed, max_stops)
     routes = _balance(dist, routes, depot, closed, max_stops, deadline, seed)
     assert sorted(i for r in routes for i in r) == stops
     return routes, f"{method}+split"
+
+
+def _best_split(
+    dist: np.ndarray, depot: int | None, k: int, closed: bool, budget: float, seed: int, max_stops: int | None
+) -> tuple[list[list[int]], str]:
+    """Split a few giant tours (different seeds) and keep the split with the shortest longest route.
+
+    The best split of a tour depends on where its near-equal alternatives
+    go, so several good tours give a better start than one longer search.
+    """
+    tries = GIANT_TOURS if budget >= 0.5 * GIANT_TOURS else 1
+    best: tuple[float, list[list[int]], str] | None = None
+    for t in range(tries):
+        giant, method = solve_tsp(dist, closed=True, start=depot, time_limit=budget / tries, seed=seed + t)
+        routes = split_tour(dist, [i for i in giant if i != depot], k, depot=depot, closed=closed, max_stops=max_stops)
+        value = max(route_length(dist, r, depot, closed) for r in routes)
+        if best is None or value < best[0] - 1e-9:
+            best = (value, routes, method)
+    assert best is not None
+    return best[1], best[2]
 
 
 def solve_tsp(
@@ -645,9 +669,7 @@ def _balance(
     return [_reoptimise(dist, r, depot, closed, per_route, seed) if q in changed else r for q, r in enumerate(routes)]
 
 
-def _reoptimise(
-    dist: np.ndarray, route: list[int], depot: int | None, closed: bool, time_limit: float, seed: int
-) -> list[int]:
+def _reoptimise(dist: np.ndarray, route: list[int], depot: int | None, closed: bool, time_limit: float, seed: int) -> list[int]:
     """The route re-solved alone, if that is shorter."""
     if len(route) < 3:
         return route
@@ -741,7 +763,7 @@ def _assemble(
         paths = matrix.paths(legs)
         cumulative = 0.0
         for t, b in enumerate(route):
-            a = (depot if t == 0 else route[t - 1])
+            a = depot if t == 0 else route[t - 1]
             leg = 0.0 if a is None else float(matrix.dist[a, b])
             cumulative += leg
             stop_rows.append(

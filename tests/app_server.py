@@ -84,7 +84,7 @@ def map_frame(page: Any, *, timeout: float = 30_000) -> Any:
 
 def frame_of(page: Any) -> Any:
     """The map iframe as a Playwright Frame (to evaluate JavaScript in it)."""
-    for f in page.frames:
-        if "streamlit_folium" in f.url:
-            return f
-    raise LookupError("no map frame")
+    frames = [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]
+    if not frames:
+        raise LookupError("no map frame")
+    return frames[-1]

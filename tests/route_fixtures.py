@@ -46,7 +46,9 @@ def grid_streets(n: int = 4, step: float = 100.0) -> gpd.GeoDataFrame:
     return streets(lines, ids=[f"w{i + 1}" for i in range(len(lines))])
 
 
-def points(xy: Sequence[tuple[float, float]], *, types: Sequence[str] | None = None, grids: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+def points(
+    xy: Sequence[tuple[float, float]], *, types: Sequence[str] | None = None, grids: Sequence[str] | None = None
+) -> gpd.GeoDataFrame:
     """Incident rows at local metre coordinates."""
     n = len(xy)
     return gpd.GeoDataFrame(

@@ -82,6 +82,13 @@ class Session:
         self.frame.wait_for_function("() => window.GW && GW.count('grid') > 0 && GW.count('incident') > 0")
         return self
 
+    def reattach(self) -> None:
+        """Find the map again (a new base map, e.g. another language, remounts it)."""
+        self.page.wait_for_timeout(500)
+        map_frame(self.page)
+        self.frame = frame_of(self.page)
+        self.frame.wait_for_function("() => window.GW && GW.count('grid') > 0")
+
     def count(self, kind: str) -> int:
         return int(self.frame.evaluate(f"() => GW.count({json.dumps(kind)})"))
 
@@ -152,6 +159,7 @@ def test_language_switch(session):
     s.page.get_by_text("English", exact=True).click()
     s.page.get_by_role("tab", name="Map").wait_for()
     s.page.get_by_text("Grids at a glance").wait_for()
+    s.reattach()
     s.frame.locator(".gw-legend", has_text="Incident types").wait_for()
     s.shot("english")
 
@@ -161,7 +169,7 @@ def test_reported_incident_appears_after_reload(session):
     s.page.get_by_text("在地图上点选位置上报事件").click()
     s.page.get_by_text("请在地图上点击事件位置。").wait_for()
     s.click_lonlat(fx.LON0 + 2.5 * STEP, fx.LAT0 + 0.0030)
-    form = s.page.locator("[data-testid='stForm']")
+    form = s.page.locator("[data-testid='stForm']").filter(has_text="上报事件")
     form.locator("textarea").fill("下水道返水")
     form.get_by_role("button", name="提交").click()
     s.page.get_by_text("已上报事件").wait_for()

@@ -166,4 +166,6 @@ class TestCli:
                      "--start", "114.4,30.5", "--patrollers", "2", "--out", str(out), "--quiet"])  # fmt: skip
         assert code == 0
         assert (tmp_path / "r_1.gpx").exists() and (tmp_path / "r_2.gpx").exists()
-        assert main(["route", "--store", str(tmp_path / "s.gpkg"), "--types", "drain_grate", "--out", str(tmp_path / "r.docx")]) == 2
+        assert (
+            main(["route", "--store", str(tmp_path / "s.gpkg"), "--types", "drain_grate", "--out", str(tmp_path / "r.docx")]) == 2
+        )

@@ -12,6 +12,7 @@ import shapely
 from geo._errors import CRSError, GeometryError, InputFileError
 from geo.network import (
     NOT_WALKABLE,
+    StreetNetwork,
     build_network,
     load_streets,
     read_osm_streets,
@@ -26,8 +27,9 @@ WUHAN_ROADS = DATA / "china" / "wuhan_optics_valley_roads.geojson"
 KOTKA_PBF = DATA / "osm" / "kotka_karhula.osm.pbf"
 
 
-def _xy(network, pts):  # noqa: ANN001, ANN202 - tiny helper
-    return gpd.GeoSeries(gpd.points_from_xy(*zip(*pts)), crs=LOCAL).to_crs(network.crs).get_coordinates().to_numpy()
+def _xy(network: StreetNetwork, pts: list[tuple[float, float]]) -> np.ndarray:
+    """Local metre coordinates to the network's CRS."""
+    return gpd.GeoSeries(gpd.points_from_xy(*zip(*pts, strict=True)), crs=LOCAL).to_crs(network.crs).get_coordinates().to_numpy()
 
 
 class TestReadStreets:

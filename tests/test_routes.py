@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from geo._errors import CRSError, GeometryError, OptionError, UnknownIdError
-from geo.network import build_network
+from geo.network import StreetNetwork, build_network
 from geo.routes import (
     METHOD_FAST_TSP,
     METHOD_ORTOOLS,
@@ -149,7 +149,7 @@ class TestSplitTour:
 
 
 @pytest.fixture(scope="module")
-def network():  # noqa: ANN201
+def network() -> StreetNetwork:
     return build_network(grid_streets(4, 100.0))
 
 
@@ -157,7 +157,7 @@ class TestPlanRoutes:
     @pytest.mark.parametrize("k", [1, 3])
     @pytest.mark.parametrize("closed", [True, False])
     @pytest.mark.parametrize("with_start", [True, False])
-    def test_every_point_once(self, network, k: int, closed: bool, with_start: bool) -> None:  # noqa: ANN001
+    def test_every_point_once(self, network: StreetNetwork, k: int, closed: bool, with_start: bool) -> None:
         pts = points(_grid_xy(np.random.default_rng(k), 25))
         start = lonlat(0, 0) if with_start else None
         plan = plan_routes(pts, network=network, start=start, patrollers=k, closed=closed, time_limit=0.5)
@@ -175,31 +175,31 @@ class TestPlanRoutes:
             assert _geodesic_length(route.geometry) == pytest.approx(route["length_m"], rel=2e-3, abs=1.0)
         assert plan.makespan_m == plan.routes["length_m"].max()
 
-    def test_keeps_ids_types_and_grids(self, network) -> None:  # noqa: ANN001
+    def test_keeps_ids_types_and_grids(self, network: StreetNetwork) -> None:
         pts = points([(0, 50), (100, 50), (200, 50)], types=["drain_grate", "flooding", "flying_wire"], grids=["G1", "G2", "G3"])
         plan = plan_routes(pts, network=network, start=None)
         merged = plan.stops.set_index("id").loc[pts["incident_id"]]
         assert merged["type"].tolist() == ["drain_grate", "flooding", "flying_wire"]
         assert merged["grid_id"].tolist() == ["G1", "G2", "G3"]
 
-    def test_one_point(self, network) -> None:  # noqa: ANN001
+    def test_one_point(self, network: StreetNetwork) -> None:
         plan = plan_routes(points([(50, 0)]), network=network, start=lonlat(0, 0), closed=True)
         assert plan.stops["leg_m"].tolist() == pytest.approx([50.0], abs=0.05)
         assert plan.makespan_m == pytest.approx(100.0, abs=0.1)
         alone = plan_routes(points([(50, 0)]), network=network, start=None)
         assert alone.makespan_m == 0.0 and len(alone.stops) == 1
 
-    def test_two_points(self, network) -> None:  # noqa: ANN001
+    def test_two_points(self, network: StreetNetwork) -> None:
         plan = plan_routes(points([(0, 0), (300, 0)]), network=network, start=None, closed=False)
         assert plan.makespan_m == pytest.approx(300.0, abs=0.1)
 
-    def test_duplicate_locations(self, network) -> None:  # noqa: ANN001
+    def test_duplicate_locations(self, network: StreetNetwork) -> None:
         pts = points([(50, 0), (50, 0), (50, 0), (150, 0)])
         plan = plan_routes(pts, network=network, start=lonlat(0, 0), closed=False)
         assert len(plan.stops) == 4
         assert plan.makespan_m == pytest.approx(150.0, abs=0.1)
 
-    def test_unreachable_point_is_flagged(self, network) -> None:  # noqa: ANN001
+    def test_unreachable_point_is_flagged(self, network: StreetNetwork) -> None:
         pts = points([(0, 0), (300, 0), (300, 300), (2000, 2000)])
         plan = plan_routes(pts, network=network, start=None)
         assert plan.unreachable == ["P03"]
@@ -212,31 +212,31 @@ class TestPlanRoutes:
         assert not plan.on_streets and plan.warnings
         assert plan.makespan_m == pytest.approx(1200.0, abs=0.5)
 
-    def test_patrollers_balance(self, network) -> None:  # noqa: ANN001
+    def test_patrollers_balance(self, network: StreetNetwork) -> None:
         pts = points(_grid_xy(np.random.default_rng(7), 60))
         one = plan_routes(pts, network=network, start=lonlat(150, 150), patrollers=1, time_limit=0.5)
         four = plan_routes(pts, network=network, start=lonlat(150, 150), patrollers=4, time_limit=1.0)
         assert four.makespan_m < one.makespan_m / 2
         assert four.routes["n_stops"].min() > 0
 
-    def test_more_patrollers_than_points(self, network) -> None:  # noqa: ANN001
+    def test_more_patrollers_than_points(self, network: StreetNetwork) -> None:
         plan = plan_routes(points([(0, 0), (100, 0)]), network=network, start=lonlat(0, 0), patrollers=3)
         assert sorted(plan.routes["n_stops"]) == [0, 1, 1]
         assert any("no stops" in w for w in plan.warnings)
 
-    def test_max_stops(self, network) -> None:  # noqa: ANN001
+    def test_max_stops(self, network: StreetNetwork) -> None:
         pts = points(_grid_xy(np.random.default_rng(8), 20))
         plan = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=3, max_stops=7, time_limit=0.5)
         assert plan.routes["n_stops"].max() <= 7
         with pytest.raises(OptionError, match="at least 4 patrollers"):
             plan_routes(pts, network=network, start=None, patrollers=2, max_stops=5)
 
-    def test_max_length(self, network) -> None:  # noqa: ANN001
+    def test_max_length(self, network: StreetNetwork) -> None:
         pts = points(_grid_xy(np.random.default_rng(9), 20))
         with pytest.raises(OptionError, match="above the limit"):
             plan_routes(pts, network=network, start=None, max_length_m=50.0, time_limit=0.3)
 
-    def test_same_input_same_plan(self, network) -> None:  # noqa: ANN001
+    def test_same_input_same_plan(self, network: StreetNetwork) -> None:
         pts = points(_grid_xy(np.random.default_rng(10), 15))
         a = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=2, time_limit=0.5, seed=3)
         b = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=2, time_limit=0.5, seed=3)
@@ -256,11 +256,11 @@ class TestPlanRoutes:
             ({"start": (500.0, 30.0)}, CRSError, "longitude"),
         ],
     )
-    def test_bad_options(self, network, kwargs: dict, error: type, match: str) -> None:  # noqa: ANN001
+    def test_bad_options(self, network: StreetNetwork, kwargs: dict, error: type, match: str) -> None:
         with pytest.raises(error, match=match):
             plan_routes(points([(0, 0), (100, 0)]), network=network, **kwargs)
 
-    def test_bad_points(self, network) -> None:  # noqa: ANN001
+    def test_bad_points(self, network: StreetNetwork) -> None:
         with pytest.raises(OptionError, match="no points"):
             plan_routes(points([]), network=network)
         with pytest.raises(CRSError):
@@ -271,7 +271,7 @@ class TestPlanRoutes:
             plan_routes(lines, network=network)
 
 
-def _geodesic_length(line) -> float:  # noqa: ANN001
+def _geodesic_length(line: shapely.LineString | None) -> float:
     from pyproj import Geod
 
     return float(Geod(ellps="WGS84").geometry_length(line)) if line is not None else 0.0

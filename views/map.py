@@ -28,7 +28,7 @@ __all__ = ["MAP_KEY", "VIEW", "render"]
 
 MAP_KEY = "gw_map"
 #: Events that make the app rerun: clicks only (not pans or zooms).
-RETURNED = ["last_clicked", "last_active_drawing", "last_object_clicked_count"]
+RETURNED = ["last_clicked", "last_object_clicked", "last_active_drawing", "last_object_clicked_count"]
 MAP_HEIGHT = 620
 
 
@@ -131,9 +131,11 @@ def _handle_click(ctx: AppContext, value: dict[str, Any] | None) -> None:
     new_click = clicked is not None and clicked != seen.get("clicked")
     seen.update(count=count, clicked=clicked)
     if st.session_state.get("gw_report_mode"):
-        if new_click and clicked:
-            lat, lon = _unshift(ctx, float(clicked["lat"]), float(clicked["lng"]))
-            st.session_state["gw_report_at"] = (lat, lon)
+        # A click on a feature with a popup does not reach the map: use the
+        # feature click's position then.
+        where = value.get("last_object_clicked") if new_object else clicked if new_click else None
+        if where:
+            st.session_state["gw_report_at"] = _unshift(ctx, float(where["lat"]), float(where["lng"]))
         return
     if new_object:
         props = ((value.get("last_active_drawing") or {}).get("properties") or {})
