@@ -9,7 +9,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import shapely
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Polygon, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -68,8 +69,38 @@ def _table(rows: list[list[str]], widths: Sequence[float], font: str, *, header_
     return t
 
 
-def _boxes(section: str) -> str:
-    return "  ".join(f"{BOX}{c}" for c in SECTIONS[section].choices)
+class _Stamp(Flowable):
+    """A short text drawn once per PDF as a form (XObject) and reused in every row.
+
+    The result boxes (□畅通 □已清掏 ...) are the same on thousands of rows;
+    drawing them as one shared form keeps big checklists fast and small.
+    """
+
+    def __init__(self, text: str, font: str, size: float = 8.0) -> None:
+        super().__init__()
+        self.text, self.font, self.size = text, font, size
+        self.form = f"stamp{abs(hash((text, font, size)))}"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab API)
+        return availWidth, self.size
+
+    def draw(self) -> None:
+        canv = self.canv
+        if not canv.hasForm(self.form):
+            canv.beginForm(self.form)
+            canv.setFont(self.font, self.size)
+            canv.drawString(0, 0.15 * self.size, self.text)
+            canv.endForm()
+        canv.doForm(self.form)
+
+
+#: Empty cell: an empty list costs ReportLab nothing to draw (a "" is still drawn).
+EMPTY: Final[list[Any]] = []
+
+
+def _boxes(section: str, font: str = "") -> _Stamp:
+    text = "  ".join(f"{BOX}{c}" for c in SECTIONS[section].choices)
+    return _Stamp(text, font or register_reportlab_font())
 
 
 def _clip(text: object, n: int) -> str:
@@ -135,12 +166,11 @@ def _grid_map(cl: GridChecklist, font: str) -> Drawing:
     for poly in _polygons(grid):
         d.add(Polygon(xy(np.asarray(poly.exterior.coords)), fillColor=colors.HexColor("#eef3e8"),
                       strokeColor=colors.HexColor("#2f6b2f"), strokeWidth=1.2))
-    for line in _lines(shapely.clip_by_rect(cl.streets.values, minx, miny, maxx, maxy)):
-        d.add(PolyLine(xy(np.asarray(line.coords)), strokeColor=colors.HexColor("#c9c9c9"), strokeWidth=2))
-    for b in cl.buildings:
-        for poly in _polygons(b):
-            d.add(Polygon(xy(np.asarray(poly.exterior.coords)), fillColor=colors.HexColor("#d9d2c5"),
-                          strokeColor=colors.HexColor("#a69c8a"), strokeWidth=0.3))
+    streets = [np.asarray(g.coords) for g in _lines(shapely.clip_by_rect(cl.streets.values, minx, miny, maxx, maxy))]
+    d.add(_path(streets, xy, closed=False, strokeColor=colors.HexColor("#c9c9c9"), strokeWidth=2))
+    rings = [np.asarray(p.exterior.coords) for b in cl.buildings for p in _polygons(b)]
+    d.add(_path(rings, xy, closed=True, fillColor=colors.HexColor("#d9d2c5"),
+                strokeColor=colors.HexColor("#a69c8a"), strokeWidth=0.3))
     _draw_route(d, cl, xy, font)
     _draw_events(d, cl, xy)
     route = "沿街道" if cl.header.get("route") == "streets" else "直线示意"
@@ -149,13 +179,28 @@ def _grid_map(cl: GridChecklist, font: str) -> Drawing:
     return d
 
 
+def _path(parts: list[np.ndarray], xy: Callable[[np.ndarray], list[float]], *, closed: bool, **style: Any) -> ShapePath:
+    """One ReportLab path for many rings or lines (one drawing node, not hundreds)."""
+    path = ShapePath(fillColor=style.pop("fillColor", None), **style)
+    for coords in parts:
+        if len(coords) < 2:
+            continue
+        pts = xy(coords)
+        path.moveTo(pts[0], pts[1])
+        for k in range(2, len(pts), 2):
+            path.lineTo(pts[k], pts[k + 1])
+        if closed:
+            path.closePath()
+    return path
+
+
 def _draw_route(d: Drawing, cl: GridChecklist, xy: Callable[[np.ndarray], list[float]], font: str) -> None:
     if len(cl.stops) == 0:
         return
     coords = shapely.get_coordinates(cl.stops.values)
     if cl.route is not None and len(cl.route):
-        for line in _lines(cl.route):
-            d.add(PolyLine(xy(np.asarray(line.coords)), strokeColor=colors.HexColor("#1f78b4"), strokeWidth=0.8))
+        d.add(_path([np.asarray(g.coords) for g in _lines(cl.route)], xy, closed=False,
+                    strokeColor=colors.HexColor("#1f78b4"), strokeWidth=0.8))
     elif len(coords) > 1:
         d.add(PolyLine(xy(coords), strokeColor=colors.HexColor("#1f78b4"), strokeWidth=0.6, strokeDashArray=[2, 1.5]))
     pts = np.asarray(xy(coords)).reshape(-1, 2)
@@ -207,7 +252,7 @@ def _lines(geoms: Any) -> list[Any]:
 
 def _section_flowables(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
     out: list[Any] = []
-    for code, title, rows, widths in _section_tables(cl):
+    for _code, title, rows, widths in _section_tables(cl):
         heading = Paragraph(f"{title}（{len(rows) - 1}）", st["h2"])
         if len(rows) == 1:
             out += [heading, Paragraph("本级别下本网格无此项。", st["small"])]
@@ -222,7 +267,7 @@ def _section_tables(cl: GridChecklist) -> list[tuple[str, str, list[list[str]], 
     g = cl.section("grate")
     tables.append(("grate", SECTIONS["grate"].title_zh,
                    [["站", "编号", "位置", "上次状态", "检查结果", "备注"]]
-                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("grate"), ""]
+                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("grate"), EMPTY]
                       for r in g.itertuples()],
                    [9 * mm, 17 * mm, 40 * mm, 15 * mm, 76 * mm, w - 157 * mm]))
     if _listed(cl, "flooding"):
@@ -230,20 +275,20 @@ def _section_tables(cl: GridChecklist) -> list[tuple[str, str, list[list[str]], 
         tables.append(("flooding", SECTIONS["flooding"].title_zh,
                        [["序号", "编号", "位置", "情况", "状态", "检查结果", "备注"]]
                        + [[str(r.no), r.item_id, _clip(r.where, 16), _clip(r.details, 12), r.last_status,
-                           _boxes("flooding"), ""] for r in sub.itertuples()],
+                           _boxes("flooding"), EMPTY] for r in sub.itertuples()],
                        [9 * mm, 14 * mm, 34 * mm, 24 * mm, 13 * mm, 55 * mm, w - 149 * mm]))
     if _listed(cl, "basement"):
         sub = cl.section("basement")
         tables.append(("basement", SECTIONS["basement"].title_zh,
                        [["序号", "楼栋", "情况", "楼栋长及电话", "检查结果", "备注"]]
-                       + [[str(r.no), f"{r.where}（{r.item_id}）", r.details, _clip(r.contact, 20), _boxes("basement"), ""]
+                       + [[str(r.no), f"{r.where}（{r.item_id}）", r.details, _clip(r.contact, 20), _boxes("basement"), EMPTY]
                           for r in sub.itertuples()],
                        [9 * mm, 32 * mm, 25 * mm, 38 * mm, 50 * mm, w - 154 * mm]))
     if _listed(cl, "unit_light"):
         units = cl.section("unit_light")
         tables.append(("unit", "四、逐单元检查：楼道灯、排水管",
                        [["序号", "单元", "楼栋长及电话", "楼道灯", "排水管", "备注"]]
-                       + [[str(r.no), r.where, _clip(r.contact, 20), _boxes("unit_light"), _boxes("unit_drain"), ""]
+                       + [[str(r.no), r.where, _clip(r.contact, 20), _boxes("unit_light"), _boxes("unit_drain"), EMPTY]
                           for r in units.itertuples()],
                        [9 * mm, 28 * mm, 38 * mm, 30 * mm, 30 * mm, w - 135 * mm]))
     if _listed(cl, "vulnerable"):
@@ -251,14 +296,14 @@ def _section_tables(cl: GridChecklist) -> list[tuple[str, str, list[list[str]], 
         tables.append(("vulnerable", SECTIONS["vulnerable"].title_zh,
                        [["序号", "楼栋", "情况", "楼栋长及电话", "走访结果", "备注"]]
                        + [[str(r.no), f"{r.where}（{r.item_id}）", _clip(r.details, 22), _clip(r.contact, 20),
-                           _boxes("vulnerable"), ""] for r in sub.itertuples()],
+                           _boxes("vulnerable"), EMPTY] for r in sub.itertuples()],
                        [9 * mm, 26 * mm, 44 * mm, 36 * mm, 50 * mm, w - 165 * mm]))
     if not _listed(cl, "wire"):
         return tables
     sub = cl.section("wire")
     tables.append(("wire", SECTIONS["wire"].title_zh,
                    [["序号", "编号", "位置", "上次状态", "处理结果", "备注"]]
-                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("wire"), ""] for r in sub.itertuples()],
+                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("wire"), EMPTY] for r in sub.itertuples()],
                    [9 * mm, 17 * mm, 40 * mm, 15 * mm, 48 * mm, w - 129 * mm]))
     return tables
 

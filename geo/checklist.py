@@ -26,7 +26,9 @@ CRS.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -186,6 +188,7 @@ def build_checklists(
     history: pd.DataFrame | None = None,
     progress: object | None = None,
     streets: bool = True,
+    workers: int = 1,
 ) -> list[GridChecklist]:
     """Build the checklist of every grid (or of the grids named).
 
@@ -216,6 +219,9 @@ def build_checklists(
     streets
         Order grates along the street network when there is one (else, or
         when False, in straight lines).
+    workers
+        Processes for many grids (forked, Linux; 1 = in this process, the
+        safe choice inside a web app).
 
     Returns
     -------
@@ -234,12 +240,40 @@ def build_checklists(
         grids = grids[grids["grid_id"].astype(str).isin(wanted)]
     ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
+    rows = [grid for _, grid in grids.iterrows()]
+    if workers > 1 and len(rows) >= 4 * workers and "fork" in mp.get_all_start_methods():
+        return _build_parallel(ctx, rows, (stamp, inspector, community), workers, progress)
     out = []
-    for k, (_, grid) in enumerate(grids.iterrows(), start=1):
+    for k, grid in enumerate(rows, start=1):
         out.append(_grid_checklist(ctx, grid, stamp, inspector, community))
         if callable(progress):
-            progress(k, len(grids))
+            progress(k, len(rows))
     return out
+
+
+#: The context forked worker processes read (set only while a pool runs).
+_FORKED: dict[str, _Context] = {}
+
+
+def _build_parallel(ctx: _Context, rows: list[pd.Series], args: tuple[datetime, str, str], workers: int,
+                    progress: object | None) -> list[GridChecklist]:
+    """Build grids' checklists in forked processes (they inherit ``ctx`` without copying)."""
+    _FORKED["ctx"] = ctx
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            futures = {pool.submit(_forked_grid, k, rows[k], args): k for k in range(len(rows))}
+            out: list[GridChecklist | None] = [None] * len(rows)
+            for done, future in enumerate(as_completed(futures), start=1):
+                out[futures[future]] = future.result()
+                if callable(progress):
+                    progress(done, len(rows))
+    finally:
+        _FORKED.clear()
+    return [c for c in out if c is not None]
+
+
+def _forked_grid(_k: int, grid: pd.Series, args: tuple[datetime, str, str]) -> GridChecklist:
+    return _grid_checklist(_FORKED["ctx"], grid, *args)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from typing import Final
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 import shapely
 
 from . import _rain, schema
@@ -177,7 +178,7 @@ def _where(
 
 
 def _affected_buildings(
-    buildings: gpd.GeoDataFrame, crs: object, area: shapely.Geometry, center: shapely.Point, role: str
+    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point, role: str
 ) -> pd.DataFrame:
     b = _rain.to_metric(buildings, crs)
     hit = b[b.intersects(area)] if not b.empty else b
@@ -197,7 +198,7 @@ def _affected_buildings(
     return out.sort_values(["distance_m", "building_id"]).reset_index(drop=True)
 
 
-def _grates(incidents: gpd.GeoDataFrame, crs: object, area: shapely.Geometry, center: shapely.Point,
+def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point,
             nearest: int) -> pd.DataFrame:
     g = _rain.to_metric(_rain.incidents_of(incidents, _rain.GRATE), crs)
     dist = g.distance(center)
@@ -212,7 +213,7 @@ def _grates(incidents: gpd.GeoDataFrame, crs: object, area: shapely.Geometry, ce
     return out.sort_values(["distance_m", "incident_id"]).reset_index(drop=True)
 
 
-def _wires(incidents: gpd.GeoDataFrame, crs: object, area: shapely.Geometry, center: shapely.Point) -> pd.DataFrame:
+def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point) -> pd.DataFrame:
     w = _rain.to_metric(_rain.incidents_of(incidents, _rain.WIRE), crs)
     w = w[w.intersects(area)] if not w.empty else w
     out = pd.DataFrame({

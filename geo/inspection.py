@@ -185,9 +185,10 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
     if missing:
         msg = f"Sheet {title!r}: the heading row lacks column(s) {', '.join(missing)}."
         raise InputFileError(msg, "Do not delete or rename columns (hidden ones included); export a fresh checklist.")
-    records = []
+    records: list[dict[str, object]] = []
     for r, row in enumerate(values[head + 1:], start=head + 2):
-        rec = {wanted[n]: _cell_text(row[c]) if c < len(row) else "" for c, n in enumerate(names) if n in wanted}
+        rec: dict[str, object] = {wanted[n]: _cell_text(row[c]) if c < len(row) else ""
+                                  for c, n in enumerate(names) if n in wanted}
         rec["row"] = r
         records.append(rec)
     rows = pd.DataFrame(records, columns=["section", "item_id", "key", "result", "note", "where", "row"])
@@ -351,7 +352,7 @@ def _drop_conflicts(results: list[dict[str, str]], report: ImportReport) -> list
     for r in results:
         by_item.setdefault((r["section"], r["item_id"]), []).append(r)
     kept = []
-    for (section, item_id), rs in by_item.items():
+    for (_section, item_id), rs in by_item.items():
         if len({r["result"] for r in rs}) > 1:
             places = "；".join(f"{r['where']}={r['result_zh']}" for r in rs)
             report.problems.append(Problem("conflict", rs[0]["where"], item_id,

@@ -24,10 +24,10 @@ distances in the local metric CRS, with the same interface.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -185,7 +185,7 @@ def read_osm_streets(path: str | Path) -> gpd.GeoDataFrame:
         )
         for way in processor:
             tags = dict(way.tags)
-            if not _walkable(tags):
+            if not isinstance(way, osmium.osm.Way) or not _walkable(tags):
                 continue
             for part in _valid_runs(way.nodes):
                 rows.append(
@@ -213,11 +213,11 @@ def _walkable(tags: dict[str, str]) -> bool:
     )
 
 
-def _valid_runs(nodes: Sequence[object]) -> list[list[tuple[float, float]]]:
+def _valid_runs(nodes: Iterable[Any]) -> list[list[tuple[float, float]]]:
     """Runs of consecutive nodes with a location (clipped ways lose some)."""
     runs: list[list[tuple[float, float]]] = [[]]
     for node in nodes:
-        loc = node.location  # type: ignore[attr-defined]
+        loc = node.location
         if loc.valid():
             runs[-1].append((loc.lon, loc.lat))
         elif runs[-1]:
@@ -574,7 +574,9 @@ def _augment(network: StreetNetwork, xy: np.ndarray) -> tuple[sparse.csr_matrix,
     a, b = network.u[seg], network.v[seg]  # the tree holds the first half (a < b) of the edges
     point_node = n_base + np.arange(len(xy))
     order = np.lexsort((at, seg))
-    u_new, v_new, w_new = [], [], []
+    u_new: list[int] = []
+    v_new: list[int] = []
+    w_new: list[float] = []
     for s, idx in pd.Series(order).groupby(seg[order], sort=False):
         idx = idx.to_numpy()
         chain = [a[idx[0]], *point_node[idx], b[idx[0]]]

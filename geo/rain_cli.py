@@ -10,6 +10,7 @@ its hint (exit status 2).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,7 +76,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     _require_store(args.store)
     levels = load_levels(args.levels)
     lists = checklists_from_store(store, args.level, grid_ids=args.grid, levels=levels, role=args.role,
-                                  inspector=args.inspector, progress=_progress("building", getattr(args, "quiet", False)))
+                                  inspector=args.inspector, workers=os.cpu_count() or 1,
+                                  progress=_progress("building", getattr(args, "quiet", False)))
     out = write_checklists(lists, args.out, args.format, progress=_progress("rendering", getattr(args, "quiet", False)))
     n = sum(len(c.section("grate")) for c in lists)
     print(f"{out}: {len(lists)} grid(s), {n} rain grate(s), level {args.level}")

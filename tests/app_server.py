@@ -83,8 +83,9 @@ def map_frame(page: Any, *, timeout: float = 30_000) -> Any:
 
 
 def frame_of(page: Any) -> Any:
-    """The map iframe as a Playwright Frame (to evaluate JavaScript in it)."""
-    frames = [f for f in page.frames if "streamlit_folium" in f.url and not f.is_detached()]
-    if not frames:
+    """The map tab's iframe as a Playwright Frame (the first map on the page;
+    other tabs may hold maps of their own)."""
+    frame = page.locator("iframe[title*='streamlit_folium']").first.element_handle().content_frame()
+    if frame is None:
         raise LookupError("no map frame")
-    return frames[-1]
+    return frame

@@ -49,12 +49,23 @@ def test_english_one_click_away(store):
     at = run(at)
     assert at.tabs[0].label == "Map"
     assert "Showing 19 of 19 incidents" in texts(at)
+    assert at.sidebar.multiselect(key="gw_layers_en").value == ["grids", "buildings", "incidents"]
+
+
+def test_filters_survive_a_language_switch(store):
+    at = run()
+    at.sidebar.multiselect(key="gw_types_zh").set_value(["flooding"])
+    at = run(at)
+    at.sidebar.radio(key="gw_lang").set_value("en")
+    at = run(at)
+    assert at.sidebar.multiselect(key="gw_types_en").value == ["flooding"]
+    assert "Showing 7 of 19 incidents" in texts(at)
 
 
 def test_filters_follow_to_caption_and_overview(store):
     at = run()
-    at.sidebar.multiselect(key="gw_types").set_value(["flooding"])
-    at.sidebar.multiselect(key="gw_grids").set_value(["G1"])
+    at.sidebar.multiselect(key="gw_types_zh").set_value(["flooding"])
+    at.sidebar.multiselect(key="gw_grids_zh").set_value(["G1"])
     at = run(at)
     assert "显示 2 个事件（共 19 个）" in texts(at)
     overview = at.dataframe[0].value

@@ -8,10 +8,10 @@ from itertools import permutations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.rain_fixtures import make_layers
 
 from geo._errors import OptionError, UnknownIdError
 from geo.checklist import ITEM_COLUMNS, LOCAL_TZ, build_checklists, straight_line_order
+from tests.rain_fixtures import make_layers
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 
@@ -120,7 +120,7 @@ class TestStraightLineOrder:
             order = straight_line_order(pts)
             start = order[0]
 
-            def length(o: tuple[int, ...] | np.ndarray) -> float:
+            def length(o: tuple[int, ...] | np.ndarray, pts: np.ndarray = pts) -> float:
                 p = pts[list(o)]
                 return float(np.hypot(*np.diff(p, axis=0).T).sum())
 
@@ -130,3 +130,18 @@ class TestStraightLineOrder:
     def test_points_on_a_line_walk_straight(self) -> None:
         pts = np.column_stack([np.array([5, 1, 4, 0, 3, 2], dtype=float) * 10, np.zeros(6)])
         assert [int(pts[i, 0]) for i in straight_line_order(pts)] == [0, 10, 20, 30, 40, 50]
+
+
+def test_parallel_build_equals_serial(layers: dict) -> None:
+    raw = {k: v.copy() for k, v in layers.items()}
+    grids = raw["grids"]
+    many = grids.loc[grids.index.repeat(5)].reset_index(drop=True)  # 10 grids (5 copies of each)
+    many["grid_id"] = [f"{g}-{k}" for k, g in enumerate(many["grid_id"])]
+    raw["grids"] = many.set_geometry("geometry")
+    raw["buildings"]["grid_id"] = None  # re-join onto the copies
+    raw["incidents"]["grid_id"] = None
+    serial = build_checklists(raw, "red", now=NOW)
+    parallel = build_checklists(raw, "red", now=NOW, workers=2)
+    assert [c.header for c in serial] == [c.header for c in parallel]
+    for a, b in zip(serial, parallel, strict=True):
+        pd.testing.assert_frame_equal(a.items, b.items)

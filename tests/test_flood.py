@@ -10,10 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 import shapely
-from tests.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
 from geo._errors import OptionError, UnknownIdError
 from geo.flood import export_response, flood_response
+from tests.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
 
 @pytest.fixture(scope="module")

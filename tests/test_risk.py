@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.rain_fixtures import make_layers
 
 from geo._errors import SchemaError
 from geo.risk import PARTS, RiskWeights, building_risk, grid_risk, ranking
+from tests.rain_fixtures import make_layers
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,7 @@ def _map(ctx: AppContext) -> None:
         groups.append(appdata.heat_overlay(*args, ctx.lang, shift))
     if "incidents" in ctx.visible:
         groups.append(appdata.incident_overlay(*args, ctx.lang, shift))
-    highlight = _selected_shape(ctx)
+    highlight = None if st.session_state.get("gw_selection_from_map") else _selected_shape(ctx)
     if highlight is not None:
         groups.append(selection_layer(_shift(highlight, shift), lang=ctx.lang))
     report_at = st.session_state.get("gw_report_at")
@@ -127,13 +127,13 @@ def _handle_click(ctx: AppContext, value: dict[str, Any] | None) -> None:
     seen = st.session_state.setdefault("gw_seen", {})
     count = value.get("last_object_clicked_count")
     clicked = value.get("last_clicked")
-    new_object = count is not None and count != seen.get("count")
+    new_object = bool(count) and count != seen.get("count")
     new_click = clicked is not None and clicked != seen.get("clicked")
     seen.update(count=count, clicked=clicked)
     if st.session_state.get("gw_report_mode"):
         # A click on a feature with a popup does not reach the map: use the
         # feature click's position then.
-        where = value.get("last_object_clicked") if new_object else clicked if new_click else None
+        where = (value.get("last_object_clicked") if new_object else None) or (clicked if new_click else None)
         if where:
             st.session_state["gw_report_at"] = _unshift(ctx, float(where["lat"]), float(where["lng"]))
         return
@@ -142,6 +142,7 @@ def _handle_click(ctx: AppContext, value: dict[str, Any] | None) -> None:
         kind, ident = props.get("kind"), props.get("id")
         if kind in ("grid", "building", "incident") and ident is not None:
             st.session_state["gw_selection"] = (str(kind), str(ident))
+            st.session_state["gw_selection_from_map"] = True  # the browser outlines it already
             st.session_state.pop("gw_zoom_to", None)
 
 
@@ -235,8 +236,8 @@ def _building_panel(ctx: AppContext, ident: str, head: Any) -> None:
     for c, key in zip(cols, ("units", "households", "residents", "elderly_alone"), strict=True):
         c.metric(column_label(key, ctx.lang), _num(row.get(key)))
     basement = row.get("basement")
-    st.caption(f"{column_label('basement', ctx.lang)}: "
-               f"{ctx.tr('map.yes') if basement is True else ctx.tr('map.no') if basement is False else '—'}")
+    has = "—" if basement is None or pd.isna(basement) else ctx.tr("map.yes") if bool(basement) else ctx.tr("map.no")
+    st.caption(f"{column_label('basement', ctx.lang)}: {has}")
     _incident_table(ctx, ctx.shown_incidents[ctx.shown_incidents["building_id"].astype(str) == ident],
                     f"building-{ident}", _text(row["name"]) or ident)
 

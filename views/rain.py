@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -22,7 +23,7 @@ from geo.crs import china_shift, shift_coords
 from geo.documents import write_checklists
 from geo.flood import FloodResponse, export_response, flood_response
 from geo.inspection import INSPECTIONS, import_checklist
-from geo.levels import LEVEL_CODES, DEFAULT_LEVELS, levels_table
+from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, levels_table
 from geo.risk import building_risk, grid_risk, ranking
 from views import View
 from views.context import AppContext

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,8 +49,8 @@ def sidebar(lang: str, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, inc
     default = basemaps.default_key()
     bkey = sb.selectbox(t("app.basemap", lang), keys, index=keys.index(default) if default in keys else 0,
                         format_func=lambda k: basemaps.label(k, lang), key="gw_basemap")
-    visible = frozenset(sb.multiselect(t("app.layers", lang), LAYER_KEYS, default=list(LAYER_KEYS[:3]),
-                                       format_func=lambda k: t(f"map.layer_{k}", lang), key="gw_layers"))
+    visible = frozenset(_multiselect(t("app.layers", lang), LAYER_KEYS, "gw_layers", lang,
+                                     default=list(LAYER_KEYS[:3]), format_func=lambda k: t(f"map.layer_{k}", lang)))
     figure = sb.selectbox(t("app.figure", lang), [None, *FIGURES], index=1, key="gw_figure",
                           format_func=lambda c: t("map.color_none", lang) if c is None else column_label(c, lang))
     color_by = sb.selectbox(t("app.building_color", lang), COLOR_BY, index=1, key="gw_color_by",
@@ -66,23 +67,22 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     communities = sorted(grids["community"].dropna().astype(str).unique())
     chosen_grids: tuple[str, ...] | None = None
     if len(communities) > 1:
-        comm = sb.multiselect(t("app.community", lang), communities, key="gw_community")
+        comm = _multiselect(t("app.community", lang), communities, "gw_community", lang)
         if comm:
             chosen_grids = tuple(grids.loc[grids["community"].isin(comm), "grid_id"].astype(str))
     names = dict(zip(grids["grid_id"].astype(str), grids["name"].fillna(grids["grid_id"]).astype(str), strict=True))
     options = [g for g in names if chosen_grids is None or g in chosen_grids]
-    picked = sb.multiselect(t("app.grids", lang), [*options, ""], key="gw_grids", placeholder=t("app.all", lang),
-                            format_func=lambda g: names.get(g, g) if g else t("app.outside", lang))
+    picked = _multiselect(t("app.grids", lang), [*options, ""], "gw_grids", lang,
+                          format_func=lambda g: names.get(g, g) if g else t("app.outside", lang))
     if picked:
         chosen_grids = tuple(picked)
     codes = list(dict.fromkeys([*types, *sorted(incidents["type"].dropna().astype(str).unique())]))
     label = {c: (types[c].label_en if lang == "en" else types[c].label_zh) if c in types else c for c in codes}
-    tsel = sb.multiselect(t("app.types", lang), codes, key="gw_types", format_func=label.__getitem__,
-                          placeholder=t("app.all", lang))
+    tsel = _multiselect(t("app.types", lang), codes, "gw_types", lang, format_func=label.__getitem__)
     statuses = list(dict.fromkeys([*schema.ASSET_STATUSES, *schema.EVENT_STATUSES,
                                    *sorted(incidents["status"].dropna().astype(str).unique())]))
-    ssel = sb.multiselect(t("app.statuses", lang), statuses, key="gw_statuses", placeholder=t("app.all", lang),
-                          format_func=lambda s: t(f"status.{s}", lang))
+    ssel = _multiselect(t("app.statuses", lang), statuses, "gw_statuses", lang,
+                        format_func=lambda s: t(f"status.{s}", lang))
     dates = local_times(incidents["reported_at"]).dropna()
     date_from = date_to = None
     if len(dates):
@@ -104,6 +104,20 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     )
 
 
+def _multiselect(label: str, options: list[str] | tuple[str, ...], key: str, lang: str, *,
+                 default: list[str] | None = None, format_func: Callable[[str], str] = str) -> list[str]:
+    """A multiselect whose choice survives a language switch.
+
+    Streamlit drops a multiselect's value when its labels change, so the
+    widget is keyed per language and seeded from a language-neutral copy.
+    """
+    kept = [v for v in st.session_state.get(f"{key}_value", default or []) if v in options]
+    value = st.sidebar.multiselect(label, options, default=kept, key=f"{key}_{lang}", format_func=format_func,
+                                   placeholder=t("app.all", lang))
+    st.session_state[f"{key}_value"] = list(value)
+    return list(value)
+
+
 def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> None:
     sb = st.sidebar
     q = sb.text_input(t("app.search", lang), key="gw_search")
@@ -120,6 +134,7 @@ def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFr
         if st.session_state.get("gw_search_last") != (q, sel):
             st.session_state["gw_search_last"] = (q, sel)
             st.session_state["gw_selection"] = sel
+            st.session_state["gw_selection_from_map"] = False
             st.session_state["gw_zoom_to"] = sel
 
 

@@ -135,9 +135,10 @@
                            fieldRows(spec, idx, spec.pop));
             }, { maxWidth: 320 });
           }
+          p.on("click", function () { GW.highlight(p); });
           if (spec.hover) {
-            p.on("mouseover", function () { p.setStyle({ weight: (st.weight || 1) + 2 }); });
-            p.on("mouseout", function () { p.setStyle({ weight: st.weight === undefined ? 1 : st.weight }); });
+            p.on("mouseover", function () { if (p !== lit) p.setStyle({ weight: (st.weight || 1) + 2 }); });
+            p.on("mouseout", function () { if (p !== lit) p.setStyle({ weight: st.weight === undefined ? 1 : st.weight }); });
           }
         })(i, poly);
       }
@@ -147,6 +148,18 @@
     GW.layers[spec.kind] = group;
     return withLegend(group, spec.legend);
   };
+
+  /* Outline the clicked grid or building at once (the app also keeps the
+     selection, so a redraw highlights it again from the server side). */
+  var lit = null;
+  GW.highlight = function (layer) {
+    if (lit && lit !== layer && lit._gwStyle) lit.setStyle(lit._gwStyle);
+    if (!layer._gwStyle) layer._gwStyle = { color: layer.options.color, weight: layer.options.weight };
+    layer.setStyle({ color: "#ffd400", weight: 4 });
+    if (layer.bringToFront) layer.bringToFront();
+    lit = layer;
+  };
+  GW.highlighted = function () { return lit && lit._map && lit.feature ? lit.feature.properties.id : null; };
 
   /* Permanent text labels (grid names), shown from a zoom level on. */
   GW.labels = function (spec) {
