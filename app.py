@@ -21,8 +21,8 @@ from geo import schema
 from geo._errors import GridWatchError
 from geo.i18n import t
 from geo.store import open_store
-from views import discover
 from views import data as appdata
+from views import discover
 from views.context import AppContext
 from views.sidebar import language, sidebar
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -112,8 +113,8 @@ def _map(plan: RoutePlan, p: int, stroke: str, font: str) -> Drawing:
 
 def _scale_bar(drawing: Drawing, scale: float, font: str) -> None:
     """A round-number scale bar in the lower right corner (``scale`` points per metre)."""
-    target = 30 * mm / scale
-    metres = float(next((m for m in (10, 20, 50, 100, 200, 500, 1000, 2000, 5000) if m >= target), 10_000))
+    target = 30 * mm / scale  # metres in 3 cm of paper
+    metres = float(min((10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000), key=lambda m: abs(math.log(m / target))))
     length = metres * scale
     x0, y0 = WIDTH - 4 * mm - length, 4 * mm
     drawing.add(Rect(x0, y0, length, 1.5, fillColor=colors.black, strokeColor=None))

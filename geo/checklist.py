@@ -58,7 +58,7 @@ __all__ = [
 #: Time zone of dates printed on checklists.
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 #: Seconds the street route planner may search per grid.
-ROUTE_TIME_LIMIT_S: Final = 0.02
+ROUTE_TIME_LIMIT_S: Final = 0.015
 
 
 @dataclass(frozen=True)
@@ -442,6 +442,11 @@ class _Context:
             troubled,
             _network(streets) if use_streets else None,
         )
+        for name in ("grates", "floods", "wires"):  # location hints and status labels, once for all grids
+            gdf = getattr(ctx, name).copy()
+            gdf["_where"] = _hint(gdf.geometry, ctx.buildings, ctx.streets)
+            gdf["_status_zh"] = [STATUS_ZH.get(_rain.text(v), _rain.text(v)) for v in gdf["status"]]
+            setattr(ctx, name, gdf)
         for name in ("buildings", "grates", "floods", "wires"):
             gdf = getattr(ctx, name)
             ids = gdf["grid_id"].map(_rain.text) if len(gdf) else pd.Series([], dtype=object)
@@ -498,9 +503,9 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
     grates = grates.iloc[walk.order]
     stops = grates.geometry.reset_index(drop=True)
     wires = _select_wires(ctx.in_grid("wires", gid), ctx.floods, lv)
-    parts = [_grate_items(grates, buildings, ctx.streets)]
+    parts = [_grate_items(grates)]
     if lv.flooding_spots:
-        parts.append(_event_items("flooding", floods, buildings, ctx.streets))
+        parts.append(_event_items("flooding", floods))
     if lv.basements:
         parts.append(_building_items("basement", buildings[buildings["_basement"]], ctx.role))
     if lv.units:
@@ -508,7 +513,7 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
     if lv.vulnerable_min_elderly is not None:
         min_n = max(lv.vulnerable_min_elderly, 1)
         parts.append(_building_items("vulnerable", buildings[buildings["_elderly_alone"] >= min_n], ctx.role))
-    parts.append(_event_items("wire", wires, buildings, ctx.streets))
+    parts.append(_event_items("wire", wires))
     items = _place_on_route(pd.concat(parts, ignore_index=True), stops)
     items = _with_lonlat(items, ctx.crs)
     header = _header(grid, lv, stamp, inspector, community, ctx.role)
@@ -558,17 +563,15 @@ def _hint(points: gpd.GeoSeries, buildings: gpd.GeoDataFrame, streets: gpd.GeoDa
     return [" · ".join(x for x in (f"近{b}" if b else "", s) if x) for b, s in zip(near_b, near_s, strict=True)]
 
 
-def _grate_items(grates: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> pd.DataFrame:
+def _grate_items(grates: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "section": "grate", "item_id": grates["incident_id"].astype(str).to_numpy(),
-        "where": _hint(grates.geometry, buildings, streets), "details": "",
-        "contact": "", "last_status": grates["status"].map(lambda s: STATUS_ZH.get(_rain.text(s), _rain.text(s))).to_numpy(),
-        "geometry": grates.geometry.to_numpy(),
+        "where": grates["_where"].to_numpy(), "details": "", "contact": "",
+        "last_status": grates["_status_zh"].to_numpy(), "geometry": grates.geometry.to_numpy(),
     })
 
 
-def _event_items(section: str, events: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame,
-                 streets: gpd.GeoDataFrame) -> pd.DataFrame:
+def _event_items(section: str, events: gpd.GeoDataFrame) -> pd.DataFrame:
     if section == "flooding":
         depth = pd.to_numeric(events.get("depth_cm", pd.Series(index=events.index, dtype=float)), errors="coerce")
         details = [f"曾积水{d:.0f}厘米" if pd.notna(d) else "曾积水" for d in depth]
@@ -576,8 +579,8 @@ def _event_items(section: str, events: gpd.GeoDataFrame, buildings: gpd.GeoDataF
         details = ["雨中触电危险，立即断电拆除"] * len(events)
     return pd.DataFrame({
         "section": section, "item_id": events["incident_id"].astype(str).to_numpy(),
-        "where": _hint(events.geometry, buildings, streets), "details": details, "contact": "",
-        "last_status": events["status"].map(lambda s: STATUS_ZH.get(_rain.text(s), _rain.text(s))).to_numpy(),
+        "where": events["_where"].to_numpy(), "details": details, "contact": "",
+        "last_status": events["_status_zh"].to_numpy(),
         "geometry": events.geometry.to_numpy(),
     })
 
@@ -628,28 +631,31 @@ def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
 
 def _place_on_route(items: pd.DataFrame, stops: gpd.GeoSeries) -> pd.DataFrame:
     """Number items; sections other than grates follow the grate route."""
-    items = items.copy()
-    items["stop"] = 0
+    section = items["section"].to_numpy()
+    grate = section == "grate"
+    stop = np.zeros(len(items), dtype=np.int64)
     if len(stops) and len(items):
         src, dst = stops.sindex.nearest(gpd.GeoSeries(items["geometry"].to_numpy(), crs=stops.crs).values,
                                         return_all=False)
-        stop = np.zeros(len(items), dtype=np.int64)
         stop[src] = dst + 1
-        items["stop"] = stop
-    items.loc[items["section"] == "grate", "stop"] = np.arange(1, int((items["section"] == "grate").sum()) + 1)
+    stop[grate] = np.arange(1, int(grate.sum()) + 1)
     rank = {code: k for k, code in enumerate(SECTIONS)}
     rank["unit_drain"] = rank["unit_light"]  # a unit's two checks stay together
-    items["_rank"] = items["section"].map(rank)
-    items["_pos"] = np.arange(len(items))
-    items = items.sort_values(["_rank", "stop", "_pos"], kind="stable")
-    units = items["section"].isin(("unit_light", "unit_drain"))
-    items["no"] = items.groupby(np.where(units, "unit", items["section"])).cumcount() + 1
-    if units.any():  # a unit's light and drain rows share one number
-        unit_ids = items.loc[units, "item_id"]
-        items.loc[units, "no"] = pd.factorize(unit_ids)[0] + 1
-    items["result"] = ""
-    items["note"] = ""
-    return items.drop(columns=["_rank", "_pos"]).reset_index(drop=True)
+    order = np.lexsort((np.arange(len(items)), stop, np.array([rank[c] for c in section], dtype=np.int64)))
+    out = items.iloc[order].reset_index(drop=True)
+    out["stop"] = stop[order]
+    sec = section[order]
+    unit = np.isin(sec, ("unit_light", "unit_drain"))
+    no = np.zeros(len(out), dtype=np.int64)
+    for code in np.unique(sec[~unit]):
+        hit = sec == code
+        no[hit] = np.arange(1, int(hit.sum()) + 1)
+    if unit.any():  # a unit's light and drain rows share one number
+        no[unit] = pd.factorize(out.loc[unit, "item_id"])[0] + 1
+    out["no"] = no
+    out["result"] = ""
+    out["note"] = ""
+    return out
 
 
 def _with_lonlat(items: pd.DataFrame, crs: pyproj.CRS) -> pd.DataFrame:

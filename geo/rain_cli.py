@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ._errors import OptionError
 
-__all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood"]
+__all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels"]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,6 +32,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--role", default="worker", help="worker|staff|volunteer|public: who may see names and phones")
     p.add_argument("--inspector", default="", help="inspector's name printed in the header")
     p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser("levels", help="show the rainstorm warning levels and what each puts on the checklist")
+    p.add_argument("--levels", help="warning level table (.json/.toml) overriding the defaults")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=cmd_levels)
 
     p = sub.add_parser("checklist-import", help="read a filled-in checklist (XLSX or CSV) back into the store")
     p.add_argument("--store", required=True, help="the store (.gpkg)")
@@ -63,6 +68,16 @@ def _progress(label: str, quiet: bool = False) -> Callable[[int, int], None]:
         sys.stderr.flush()
 
     return show
+
+
+def cmd_levels(args: argparse.Namespace) -> int:
+    """``python -m geo levels``."""
+    from .levels import levels_table, load_levels
+
+    table = levels_table(load_levels(args.levels), lang=args.lang)
+    for _, row in table.iterrows():
+        print(" | ".join(f"{k}: {v}" for k, v in row.items()))
+    return 0
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:

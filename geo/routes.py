@@ -62,7 +62,9 @@ SECONDS_PER_POINT: Final = 0.01
 MIN_SEARCH_S: Final = 0.2
 #: Giant tours tried when splitting between several patrollers (time permitting).
 GIANT_TOURS: Final = 3
-#: Share of the time limit kept for drawing the routes after the search.
+#: Longest chain of consecutive stops moved at once when balancing patrollers.
+MAX_CHAIN: Final = 8
+#: Share of the time limit kept at least for drawing the routes after the search.
 ASSEMBLY_SHARE: Final = 0.1
 
 METHOD_TRIVIAL: Final = "trivial"
@@ -261,11 +263,14 @@ def plan_routes(
     if start is not None:
         xy = np.vstack([xy, _start_xy(start, crs)])
         depot = len(xy) - 1
+    before_matrix = time.perf_counter()
     if network is not None:
         matrix = street_matrix(network, xy, max_snap_m=max_snap_m, anchor=depot)
     else:
         matrix = straight_matrix(xy, crs)
-    budget = max(0.05, (1 - ASSEMBLY_SHARE) * time_limit - (time.perf_counter() - began))
+    # drawing the routes repeats the shortest-path work of the matrix: keep time for it
+    reserve = max(ASSEMBLY_SHARE * time_limit, 1.2 * (time.perf_counter() - before_matrix) + 0.02)
+    budget = max(0.05, time_limit - reserve - (time.perf_counter() - began))
     routes, method = _solve(matrix.dist, depot, patrollers, closed, budget, seed, max_stops)
     plan = _assemble(points, matrix, routes, depot, start, closed, method)
     _check_length(plan, max_length_m)
@@ -686,42 +691,62 @@ def _reoptimise(dist: np.ndarray, route: list[int], depot: int | None, closed: b
 def _relocate_from_longest(
     dist: np.ndarray, routes: list[list[int]], depot: int | None, closed: bool, max_stops: int | None
 ) -> tuple[int, int] | None:
-    """Move the stop whose move shortens the longest route most; the two routes changed, or None."""
+    """Move the chain of consecutive stops whose move shortens the longest route most.
+
+    Chains of 1 to :data:`MAX_CHAIN` stops (a street's worth of grates) are
+    tried in both directions at their cheapest place in every other route.
+
+    Returns
+    -------
+    The two routes changed, or None when no move shortens the longest route.
+    """
     lengths = np.array([route_length(dist, r, depot, closed) for r in routes])
     worst = int(np.argmax(lengths))
-    best: tuple[float, int, int, int] | None = None  # new makespan, stop position, route, insert position
-    targets = [q for q, r in enumerate(routes) if q != worst and (max_stops is None or len(r) < max_stops)]
-    for p in range(len(routes[worst])):
-        shrunk = routes[worst][:p] + routes[worst][p + 1 :]
-        new_worst = route_length(dist, shrunk, depot, closed)
-        if new_worst >= lengths[worst] - 1e-6:
-            continue
-        for q in targets:
-            pos, added = _cheapest_insertion(dist, routes[q], routes[worst][p], depot, closed)
-            rest = np.delete(lengths, [q, worst])
-            value = max(new_worst, lengths[q] + added, float(rest.max(initial=0.0)))
-            if value < lengths[worst] - 1e-6 and (best is None or value < best[0]):
-                best = (value, p, q, pos)
+    source = routes[worst]
+    best: tuple[float, int, int, int, int, bool] | None = None  # makespan, start, size, route, position, reversed
+    for size in range(1, min(MAX_CHAIN, len(source)) + 1):
+        targets = [q for q, r in enumerate(routes) if q != worst and (max_stops is None or len(r) + size <= max_stops)]
+        for p in range(len(source) - size + 1):
+            chain = source[p : p + size]
+            new_worst = route_length(dist, source[:p] + source[p + size :], depot, closed)
+            if new_worst >= lengths[worst] - 1e-6:
+                continue
+            for q in targets:
+                pos, added, flipped = _cheapest_chain_insertion(dist, routes[q], chain, depot, closed)
+                rest = np.delete(lengths, [q, worst])
+                value = max(new_worst, lengths[q] + added, float(rest.max(initial=0.0)))
+                if value < lengths[worst] - 1e-6 and (best is None or value < best[0] - 1e-9):
+                    best = (value, p, size, q, pos, flipped)
     if best is None:
         return None
-    _, p, q, pos = best
-    routes[q].insert(pos, routes[worst].pop(p))
+    _, p, size, q, pos, flipped = best
+    chain = source[p : p + size]
+    del source[p : p + size]
+    routes[q][pos:pos] = chain[::-1] if flipped else chain
     return worst, q
 
 
-def _cheapest_insertion(dist: np.ndarray, route: list[int], x: int, depot: int | None, closed: bool) -> tuple[int, float]:
-    """Best position to insert ``x`` into ``route`` and the added length."""
+def _cheapest_chain_insertion(
+    dist: np.ndarray, route: list[int], chain: list[int], depot: int | None, closed: bool
+) -> tuple[int, float, bool]:
+    """Best position (and direction) to insert ``chain`` into ``route``, and the added length."""
+    inner = route_length(dist, chain, None, False)
+    first, last = chain[0], chain[-1]
     if not route:
-        return 0, route_length(dist, [x], depot, closed)
+        return 0, min(route_length(dist, chain, depot, closed), route_length(dist, chain[::-1], depot, closed)), False
     walk = np.asarray(_walk_sequence(route, depot, closed))
-    # inserting between walk[i] and walk[i + 1] puts x at route position i (after a depot) or i + 1
-    between = dist[walk[:-1], x] + dist[x, walk[1:]] - dist[walk[:-1], walk[1:]]
-    shift = 0 if depot is not None else 1
-    options = [(i + shift, float(d)) for i, d in enumerate(between)]
-    if not closed:
-        options.append((len(route), float(dist[walk[-1], x])))
-        if depot is None:
-            options.append((0, float(dist[x, walk[0]])))
+    a, b = walk[:-1], walk[1:]
+    shift = 0 if depot is not None else 1  # between walk[i] and walk[i + 1] is route position i or i + 1
+    options: list[tuple[int, float, bool]] = []
+    for flipped, (head, tail) in ((False, (first, last)), (True, (last, first))):
+        between = dist[a, head] + inner + dist[tail, b] - dist[a, b]
+        if len(between):
+            i = int(np.argmin(between))
+            options.append((i + shift, float(between[i]), flipped))
+        if not closed:
+            options.append((len(route), float(dist[walk[-1], head]) + inner, flipped))
+            if depot is None:
+                options.append((0, inner + float(dist[tail, walk[0]]), flipped))
     return min(options, key=lambda o: o[1])
 
 

@@ -14,6 +14,10 @@ cd "$(dirname "$0")/.."
 PY="${1:-.venv/bin/python}"
 OUT=static/vendor
 
+if ! command -v npm >/dev/null 2>&1; then
+    echo "npm is needed to install the map's Leaflet files: apt-get install npm (or nodejs)" >&2
+    exit 1
+fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
 fi

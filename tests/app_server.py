@@ -36,10 +36,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
-    """Run the app on ``store``; yields its URL and stops it afterwards."""
+def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,
+               app: Path | None = None) -> Iterator[str]:
+    """Run the app (``app.py`` unless ``app`` is given) on ``store``; yields its URL."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app or ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
            "--", "--store", str(store)]

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
-from tests import map_fixtures as fx
 from geo import schema
 from geo.i18n import LANGUAGES, STRINGS, column_label, t, translator
 from layers import assets, basemaps
@@ -23,6 +22,7 @@ from layers.encode import SCALE, encode_points, encode_polygons, to_script_json
 from layers.grids import classify, grid_layer, selection_layer
 from layers.incidents import heat_layer, incident_layer
 from layers.select import Filters, filter_incidents, local_times, search, view_bounds
+from tests import map_fixtures as fx
 
 
 def payload_of(fg) -> dict:

@@ -11,11 +11,14 @@ To add a view (a tab of the app), create ``views/<name>.py`` with::
 
 and add its tab label to ``geo/i18n.py`` (``"rain.tab": ("暴雨应急", "Rain emergency")``).
 ``app.py`` finds it by itself (:func:`discover`); nothing else to edit.
+``GRIDWATCH_VIEWS=map,upload`` shows only the views named (a kiosk, or a
+benchmark of the map alone).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,6 +62,9 @@ def discover() -> list[View]:
         view = getattr(module, "VIEW", None)
         if isinstance(view, View):
             found[view.key] = view
+    only = [k.strip() for k in os.environ.get("GRIDWATCH_VIEWS", "").split(",") if k.strip()]
+    if only:
+        found = {k: v for k, v in found.items() if k in only}
     return sorted(found.values(), key=lambda v: (v.order, v.key))
 
 

@@ -13,9 +13,9 @@ from streamlit_folium import st_folium
 
 from geo import schema
 from geo._errors import GridWatchError
-from geo.pipeline import report_incident
 from geo.crs import china_shift
 from geo.i18n import column_label
+from geo.pipeline import report_incident
 from layers.controls import base_map
 from layers.grids import selection_layer
 from layers.select import view_bounds

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -129,7 +130,7 @@ def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodRespons
     if click:
         lon, lat = click["lng"], click["lat"]
         if shift:
-            x, y = shift_coords([lon], [lat], shift, inverse=True)
+            x, y = shift_coords(np.array([lon]), np.array([lat]), shift, inverse=True)
             lon, lat = float(x[0]), float(y[0])
         if st.session_state.get("rain_clicked") != (lon, lat):
             st.session_state["rain_clicked"] = (lon, lat)
@@ -170,9 +171,13 @@ def _checklist_bytes(ctx: AppContext, level: str, grid_ids: list[str] | None, ro
     lists = build_checklists(layers, level, grid_ids=grid_ids, role=role, community=ctx.meta.get("community", ""),
                              history=ctx.store.read_table(INSPECTIONS))
     bar = st.progress(0.0)
+
+    def advance(done: int, total: int) -> None:
+        bar.progress(done / total)
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"checklist.{fmt}"
-        write_checklists(lists, path, fmt, progress=lambda done, total: bar.progress(done / total))
+        write_checklists(lists, path, fmt, progress=advance)
         return path.read_bytes()
 
 

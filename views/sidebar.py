@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from geo import schema
