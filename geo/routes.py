@@ -13,8 +13,9 @@ thin sequence of steps, each usable alone:
    local search solves instead, and the plan says so;
 3. several patrollers (:func:`split_tour`): the tour is cut into the
    contiguous pieces that minimise the longest route (exact dynamic
-   programme), each piece is re-optimised, then stops move from the
-   longest route to others while that shortens it (makespan balancing);
+   programme), each piece is re-optimised, then stops (alone or in runs
+   of consecutive stops) move from the longest route to others while that
+   shortens it (makespan balancing);
 4. the plan (:class:`RoutePlan`): ordered stops with leg and cumulative
    lengths, and the walked geometry in WGS-84.
 

@@ -35,6 +35,7 @@ URL_PREFIX: Final = os.environ.get("GRIDWATCH_STATIC_URL", "/app/static").rstrip
 #: Asset name -> path under static/. JS first, then CSS.
 ASSETS: Final[dict[str, str]] = {
     "leaflet": "vendor/leaflet/leaflet.js",
+    "jquery": "vendor/jquery/jquery.min.js",
     "markercluster": "vendor/markercluster/leaflet.markercluster.js",
     "fullscreen": "vendor/fullscreen/Control.FullScreen.js",
     "measure": "vendor/measure/leaflet-measure.js",
@@ -99,8 +100,9 @@ def _walk(element: Element) -> Iterator[Element]:
 def localize(element: Element) -> Element:
     """Point every asset of ``element`` and its children at the local copies.
 
-    Folium's map also lists jQuery, Bootstrap and Font Awesome, which
-    GridWatch does not use: they are dropped.
+    Folium's map also lists Bootstrap, Font Awesome and awesome-markers
+    (for ``folium.Icon``), which GridWatch does not use: they are dropped.
+    Leaflet and jQuery (folium's popups call it) are kept, local.
 
     Parameters
     ----------
@@ -113,7 +115,7 @@ def localize(element: Element) -> Element:
     """
     for el in _walk(element):
         if isinstance(el, folium.Map):
-            el.default_js = [("leaflet", asset_url("leaflet"))]
+            el.default_js = [("leaflet", asset_url("leaflet")), ("jquery", asset_url("jquery"))]
             el.default_css = [("leaflet_css", asset_url("leaflet_css"))]
             continue
         for attr in ("default_js", "default_css"):

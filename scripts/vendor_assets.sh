@@ -25,7 +25,8 @@ fi
 rm -rf "$OUT.tmp"
 mkdir -p "$OUT.tmp"
 cp -R node_modules/leaflet/dist "$OUT.tmp/leaflet"
-mkdir -p "$OUT.tmp/markercluster" "$OUT.tmp/fullscreen" "$OUT.tmp/measure" "$OUT.tmp/locate" "$OUT.tmp/heat"
+mkdir -p "$OUT.tmp/jquery" "$OUT.tmp/markercluster" "$OUT.tmp/fullscreen" "$OUT.tmp/measure" "$OUT.tmp/locate" "$OUT.tmp/heat"
+cp node_modules/jquery/dist/jquery.min.js "$OUT.tmp/jquery/"
 cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
    node_modules/leaflet.markercluster/dist/MarkerCluster.css \
    node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css "$OUT.tmp/markercluster/"
