@@ -162,16 +162,16 @@ def run(scale: str, *, naive_timeout: float, skip_naive: bool) -> dict[str, dict
         results["gridwatch"] = measure(url, counts, flooding, naive=False, timeout_s=120)
     if not skip_naive:
         # Streamlit serves static/ from beside the script: lend it ours.
+        # (a temporary relative symlink, removed afterwards; never commit it).
         link = ROOT / "benchmarks" / "static"
-        made = not link.exists()
-        if made:
-            link.symlink_to(ROOT / "static", target_is_directory=True)
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(Path("..") / "static", target_is_directory=True)
         try:
             with app_server(store, env={}, timeout=120, app=ROOT / "benchmarks" / "naive_map_app.py") as url:
                 results["naive"] = measure(url, counts, flooding, naive=True, timeout_s=naive_timeout)
         finally:
-            if made:
-                link.unlink()
+            link.unlink()
     return results
 
 

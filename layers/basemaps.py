@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import folium
 
@@ -119,7 +119,7 @@ def tile_layers(basemap: Basemap, env: Mapping[str, str] | None = None) -> list[
     key = env.get(basemap.key_env, "") if basemap.key_env else ""
     out = []
     for i, url in enumerate((basemap.url, *basemap.overlays)):
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, Any] = {}
         if basemap.subdomains:
             kwargs["subdomains"] = basemap.subdomains
         out.append(folium.TileLayer(

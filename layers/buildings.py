@@ -14,7 +14,7 @@ from geo.crs import local_metric_crs
 from geo.i18n import t
 
 from ._element import GWLayer, overlay
-from .encode import encode_polygons, text_column
+from .encode import compact_column, encode_polygons, text_column
 
 __all__ = ["COLOR_BY", "POINT_SIZE_M", "building_layer", "open_incidents_per_building"]
 
@@ -58,9 +58,9 @@ def _colouring(buildings: gpd.GeoDataFrame, color_by: str, open_counts: pd.Serie
                lang: str) -> tuple[list[str], list[int], dict[str, object] | None]:
     if color_by == "basement":
         yes = buildings["basement"].fillna(False).astype(bool).to_numpy()
-        legend = {"title": t("map.color_basement", lang),
+        legend: dict[str, object] = {"title": t("map.color_basement", lang),
                   "items": [[_BINARY[1], t("map.yes", lang)], [_BINARY[0], t("map.no", lang)]]}
-        return list(_BINARY), yes.astype(int).tolist(), legend
+        return list(_BINARY), [int(v) for v in yes], legend
     if color_by in ("elderly", "open"):
         if color_by == "elderly":
             n = pd.to_numeric(buildings["elderly_alone"], errors="coerce").fillna(0).to_numpy()
@@ -69,7 +69,7 @@ def _colouring(buildings: gpd.GeoDataFrame, color_by: str, open_counts: pd.Serie
             n = buildings["building_id"].astype(str).map(counts).fillna(0).to_numpy()
         legend = {"title": t(f"map.color_{color_by}", lang),
                   "items": [[_COUNTS[0], "0"], [_COUNTS[1], "1"], [_COUNTS[2], "2 – 3"], [_COUNTS[3], "≥ 4"]]}
-        return list(_COUNTS), _counts_class(n).tolist(), legend
+        return list(_COUNTS), [int(v) for v in _counts_class(n)], legend
     return [_ONE_COLOUR], [0] * len(buildings), None
 
 
@@ -103,7 +103,7 @@ def building_layer(
         raise ValueError(msg)
     pal, ci, legend = _colouring(buildings, color_by, open_counts, lang)
     basement = buildings["basement"].astype("boolean")
-    props = {
+    props: dict[str, object] = {
         "name": text_column(buildings["name"]),
         "head": text_column(buildings["head"]),
         "head_phone": text_column(buildings["head_phone"]),
@@ -113,6 +113,7 @@ def building_layer(
         "basement": [t("map.yes", lang) if b is True else t("map.no", lang) if b is False else ""
                      for b in basement.tolist()],
     }
+    props = {k: compact_column(v) for k, v in props.items()}  # type: ignore[arg-type]
     tip = [[t("map.head", lang), "head"], [t("map.phone", lang), "head_phone"]]
     pop = [
         [t("map.grid", lang), "grid"],

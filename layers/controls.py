@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 from folium import plugins
 
@@ -41,15 +43,15 @@ def base_map(
     -------
     folium.Map
     """
+    start: dict[str, Any] = {"location": [30.5, 114.3], "zoom_start": 4} if bounds is None else {}
     m = folium.Map(
-        location=[30.5, 114.3] if bounds is None else None,
-        zoom_start=4 if bounds is None else None,
         tiles=None,
         prefer_canvas=True,
         control_scale=True,
         height=height,
         max_zoom=20,
         zoom_snap=0.5,
+        **start,
     )
     m.options["maxZoom"] = 20  # Leaflet.markercluster needs it, also with no tiles
     for layer in tile_layers(basemap):

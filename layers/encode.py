@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["SCALE", "encode_points", "encode_polygons", "text_column", "to_script_json"]
+__all__ = ["SCALE", "compact_column", "encode_points", "encode_polygons", "text_column", "to_script_json"]
 
 #: Coordinates are sent as round(degrees * SCALE): 1e-6° is about 0.1 m.
 SCALE: Final = 1_000_000
@@ -48,6 +48,17 @@ def text_column(values: pd.Series, max_chars: int | None = None) -> list[str]:
         s = str(v)
         out.append(s if max_chars is None or len(s) <= max_chars else s[: max_chars - 1] + "…")
     return out
+
+
+def compact_column(values: list[str]) -> list[str] | dict[str, list[Any]]:
+    """A text column, dictionary-encoded (``{"v": distinct, "i": codes}``) when
+    its values repeat enough for that to be smaller; ``GW.val`` reads both."""
+    if len(values) < 64:
+        return values
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    if len(uniques) > len(values) // 3:
+        return values
+    return {"v": [str(u) for u in uniques], "i": codes.tolist()}
 
 
 def origin_of(geoms: gpd.GeoSeries) -> tuple[int, int]:

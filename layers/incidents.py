@@ -14,7 +14,7 @@ from geo import schema
 from geo.i18n import STRINGS, t
 
 from ._element import GWLayer, overlay
-from .encode import encode_points, text_column
+from .encode import compact_column, encode_points, text_column
 from .select import local_times
 
 __all__ = ["DESCRIPTION_CHARS", "heat_layer", "incident_layer", "status_styles", "type_styles"]
@@ -98,7 +98,7 @@ def incident_layer(
         id=text_column(incidents["incident_id"]),
         t=t_idx, st=s_idx, sv=v_idx, g=g_idx, m=minutes,
         t0=int(t0.timestamp()),
-        desc=text_column(incidents["description"], DESCRIPTION_CHARS),
+        desc=compact_column(text_column(incidents["description"], DESCRIPTION_CHARS)),
         types=type_styles(types, type_codes, lang),
         statuses=status_styles(status_codes, lang),
         sev=[t(f"severity.{c}", lang) if c else "" for c in sev_codes],
@@ -110,7 +110,7 @@ def incident_layer(
     if depth.notna().any():
         payload["dep"] = ["" if pd.isna(d) else f"{d:g}" for d in depth.tolist()]
     if incidents["building_id"].notna().any():
-        payload["bld"] = text_column(bld.where(bld.notna(), incidents["building_id"]))
+        payload["bld"] = compact_column(text_column(bld.where(bld.notna(), incidents["building_id"])))
     payload["legend"] = {
         "title": t("map.legend_types", lang),
         "items": [[s["color"], s["label"], s["icon"]] for s in type_styles(types, list(types), lang)],

@@ -4,6 +4,8 @@
 # Safe to run again; needs root (apt-get). Without root it says what to install.
 set -euo pipefail
 PKGS=(chromium fonts-wqy-zenhei fonts-noto-cjk poppler-utils)
+# npm installs the map's Leaflet assets; most machines already have Node.js.
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

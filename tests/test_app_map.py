@@ -134,3 +134,20 @@ def test_store_from_command_line_wins(store):
     spec.loader.exec_module(module)  # defines main() without running it
     assert module.store_path(["--store", "x.gpkg"]) == "x.gpkg"
     assert module.store_path([]) == str(store)
+
+
+def test_gcj02_base_map_shifts_layers_and_clicks_back(store):
+    at = run()
+    at.sidebar.selectbox(key="gw_basemap").set_value("amap")
+    at.toggle(key="gw_report_mode").set_value(True)
+    at = run(at)
+    import numpy as np
+
+    from geo.crs import shift_coords
+
+    x, y = shift_coords(np.array([114.4052]), np.array([30.5015]), "gcj02")
+    at.session_state["gw_map"] = {"last_object_clicked_count": 0, "last_clicked": {"lat": float(y[0]), "lng": float(x[0])},
+                                  "last_active_drawing": None, "last_object_clicked": None}
+    at = run(at)
+    lat, lon = at.session_state["gw_report_at"]
+    assert abs(lat - 30.5015) < 1e-5 and abs(lon - 114.4052) < 1e-5  # back in WGS-84

@@ -241,3 +241,13 @@ class TestI18n:
         assert translator("en")("app.shown", incidents=1, total=2, grids=3, buildings=4).startswith("Showing 1")
         assert column_label("n_flooding", "en", {"flooding": "Flooding point"}) == "Flooding point"
         assert column_label("n_status_blocked", "zh") == "堵塞"
+
+
+def test_repeated_values_are_dictionary_encoded():
+    from layers.encode import compact_column
+
+    many = ["雨水篦子，排水通畅", "飞线"] * 100
+    packed = compact_column(many)
+    assert isinstance(packed, dict) and [packed["v"][i] for i in packed["i"]] == many
+    unique = [f"楼{i}" for i in range(200)]
+    assert compact_column(unique) == unique

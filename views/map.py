@@ -298,7 +298,7 @@ def _overview(ctx: AppContext) -> None:
         st.markdown(f"**{ctx.tr('app.chart_title')}**")
         chart = s.set_index("name")[type_cols]
         chart = chart[chart.sum(axis=1) > 0]
-        colors = [ctx.types[c[2:]].color if c[2:] in ctx.types else "#737373" for c in type_cols]
+        colors: list[Any] = [ctx.types[c[2:]].color if c[2:] in ctx.types else "#737373" for c in type_cols]
         chart.columns = [column_label(c, ctx.lang, labels) for c in type_cols]
         st.bar_chart(chart, color=colors, horizontal=True, height=260)
     status_cols = [c for c in s.columns if c.startswith("n_status_")]

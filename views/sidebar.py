@@ -126,9 +126,10 @@ def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFr
     if not hits:
         sb.caption(t("app.search_none", lang, q=q))
         return
-    grid_names = {}
-    pick = sb.radio(t("app.search_pick", lang), hits, key="gw_search_pick", format_func=lambda h: _hit_text(h, lang, grid_names))
-    if isinstance(pick, Hit):
+    index = sb.radio(t("app.search_pick", lang), list(range(len(hits))), key="gw_search_pick",
+                     format_func=lambda i: _hit_text(hits[i], lang))
+    if index is not None and index < len(hits):
+        pick = hits[index]
         sel = (pick.kind, pick.id)
         if st.session_state.get("gw_search_last") != (q, sel):
             st.session_state["gw_search_last"] = (q, sel)
@@ -137,7 +138,7 @@ def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFr
             st.session_state["gw_zoom_to"] = sel
 
 
-def _hit_text(h: Hit, lang: str, grid_names: dict[str, str]) -> str:
+def _hit_text(h: Hit, lang: str) -> str:
     if h.kind == "building":
         return t("app.search_hit_building", lang, name=h.name or h.id, grid=h.grid_id or t("app.outside", lang))
     return t("app.search_hit_incident", lang, id=h.id, type=h.name)

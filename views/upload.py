@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -37,7 +38,7 @@ def render(ctx: AppContext) -> None:
     if file is None or not (do_check or do_load):
         _show_last(ctx)
         return
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}
     if crs:
         options["crs"] = crs
     if itype:

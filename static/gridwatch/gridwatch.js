@@ -20,6 +20,12 @@
       .replace(/'/g, "&#39;");
   };
 
+  /* A column value: plain arrays, or dictionary-encoded {v: values, i: codes}. */
+  GW.val = function (col, i) {
+    if (!col) return "";
+    return col.i ? col.v[col.i[i]] : col[i];
+  };
+
   function table(title, rows) {
     var html = '<div class="gw-pop"><b>' + GW.esc(title) + "</b><table>";
     rows.forEach(function (r) {
@@ -32,7 +38,7 @@
   function fieldRows(spec, i, fields) {
     return (fields || []).map(function (f) {
       var col = spec.props[f[1]];
-      return [f[0], col ? col[i] : ""];
+      return [f[0], GW.val(col, i)];
     });
   }
 
@@ -125,13 +131,13 @@
         (function (idx, p) {
           if (spec.tip) {
             p.bindTooltip(function () {
-              return table(spec.title + " " + (spec.props.name ? spec.props.name[idx] : spec.id[idx]),
+              return table(spec.title + " " + (spec.props.name ? GW.val(spec.props.name, idx) : spec.id[idx]),
                            fieldRows(spec, idx, spec.tip));
             }, { sticky: true, className: "gw-tip" });
           }
           if (spec.pop) {
             p.bindPopup(function () {
-              return table(spec.title + " " + (spec.props.name ? spec.props.name[idx] : spec.id[idx]),
+              return table(spec.title + " " + (spec.props.name ? GW.val(spec.props.name, idx) : spec.id[idx]),
                            fieldRows(spec, idx, spec.pop));
             }, { maxWidth: 320 });
           }
@@ -165,7 +171,7 @@
   GW.labels = function (spec) {
     var lab = spec.labels, s = spec.s, layer = L.layerGroup();
     for (var i = 0; i < lab.x.length; i++) {
-      var text = spec.props.name ? spec.props.name[i] : spec.id[i];
+      var text = spec.props.name ? GW.val(spec.props.name, i) : spec.id[i];
       layer.addLayer(L.marker([(spec.o[1] + lab.y[i]) / s, (spec.o[0] + lab.x[i]) / s], {
         interactive: false, keyboard: false,
         icon: L.divIcon({ className: "gw-label", html: "<span>" + GW.esc(text) + "</span>", iconSize: null }),
@@ -231,8 +237,8 @@
             [lab.reported_at, minutesToText(spec.t0, spec.m[idx])],
             [lab.depth, spec.dep ? spec.dep[idx] : ""],
             [lab.grid, spec.grids[spec.g[idx]] || ""],
-            [lab.building, spec.bld ? spec.bld[idx] : ""],
-            [lab.description, spec.desc[idx]],
+            [lab.building, GW.val(spec.bld, idx)],
+            [lab.description, GW.val(spec.desc, idx)],
           ];
           return table(ty.label + " " + spec.id[idx], rows);
         }, { maxWidth: 320 });
