@@ -205,7 +205,8 @@ def _check_ids(ids: pd.Series, kind: str, id_col: str, report: ValidationReport)
     if len(dup):
         values = sorted(set(dup))
         report.add(ERROR, "duplicate_id",
-                   f"{len(values)} {id_col} value(s) are used more than once; ids must be unique.", ids=values)
+                   f"{len(values)} {id_col} value(s) are used more than once; ids must be unique "
+                   "(if the rows are pieces of one feature from a tiled export, load with --merge-duplicates)", ids=values)
 
 
 def _merge_duplicates(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
