@@ -240,6 +240,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # ---- patrol routes (issue 4: views/routes.py, layers/routes.py) ----------
     "routes.tab": ("巡查路线", "Patrol routes"),
     "routes.title": ("巡查路线规划", "Plan patrol routes"),
+    "routes.all": ("全部", "All"),
     "routes.grids": ("网格（不选 = 全部）", "Grids (none = all)"),
     "routes.types": ("巡查点类型", "Points to visit"),
     "routes.statuses": ("状态（不选 = 全部）", "Statuses (none = all)"),

@@ -1,0 +1,324 @@
+"""The "patrol routes" tab: choose points, a start and a squad; plan; see and download.
+
+Holds no spatial logic: points come from :func:`geo.routes.select_points`,
+the start from :func:`geo.route_cli.resolve_start`, the street graph from
+:func:`geo.network.build_network`, the routes from
+:func:`geo.routes.plan_routes` and the files from :mod:`geo.export`, the
+same functions the command line calls. The plan and its files stay in
+``st.session_state`` so downloads and map clicks do not plan again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geo import export, schema
+from geo._errors import GridWatchError
+from geo.crs import china_shift, shift_coords
+from geo.network import StreetNetwork, build_network
+from geo.route_cli import resolve_start
+from geo.routes import RoutePlan, plan_routes, select_points
+from geo.store import open_store
+from layers.routes import route_layer
+
+from . import View
+from .context import AppContext
+
+__all__ = ["VIEW", "render"]
+
+MAP_KEY = "rt_map"
+MAP_HEIGHT = 520
+RESULT = "rt_result"
+CLICKED = "rt_clicked"
+START_KINDS = ("office", "building", "lonlat", "click", "none")
+#: Download formats, in button order.
+FORMATS = ("gpx", "kml", "geojson", "csv", "pdf")
+MIME = {
+    "gpx": "application/gpx+xml",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "geojson": "application/geo+json",
+    "csv": "text/csv",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _network(path: str, version: str) -> StreetNetwork | None:
+    """The store's walking graph (None without streets), once per store version."""
+    streets = open_store(path).read(schema.STREETS)
+    return None if streets.empty else build_network(streets)
+
+
+def render(ctx: AppContext) -> None:
+    """Draw the patrol routes tab."""
+    tr = ctx.tr
+    st.subheader(tr("routes.title"))
+    grids, types, statuses = _point_controls(ctx)
+    start_kind, start_text = _start_controls(ctx, grids)
+    c1, c2, c3, c4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
+    patrollers = int(c1.number_input(tr("routes.patrollers"), 1, 5, 1, 1, key="rt_patrollers"))
+    closed = c2.toggle(tr("routes.closed"), value=True, key="rt_closed")
+    limit = float(c3.number_input(tr("routes.time_limit"), 0.1, 60.0, 2.0, 0.5, key="rt_time"))
+    if c4.button(tr("routes.plan"), type="primary", key="rt_plan", use_container_width=True):
+        _plan(ctx, grids, types, statuses, start_kind, start_text, patrollers, closed, limit)
+    result = st.session_state.get(RESULT)
+    if result is not None and result["version"] != ctx.store.version:
+        st.session_state.pop(RESULT)  # the data changed: the plan is stale
+        result = None
+    plan: RoutePlan | None = result["plan"] if result else None
+    if plan is None:
+        st.info(tr("routes.none_yet"))
+    else:
+        _headline(ctx, plan)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        _map(ctx, plan, start_kind)
+    if result is None:
+        return
+    with right:
+        _summary(ctx, result["plan"])
+    _downloads(ctx, result)
+    _stop_table(ctx, result["plan"])
+
+
+# ------------------------------------------------------------------ controls
+
+
+def _point_controls(ctx: AppContext) -> tuple[list[str], list[str], list[str]]:
+    tr = ctx.tr
+    names = dict(zip(ctx.grids["grid_id"].astype(str), ctx.grids["name"].fillna("").astype(str), strict=True))
+    c1, c2, c3 = st.columns(3)
+    grids = c1.multiselect(tr("routes.grids"), list(names), key="rt_grids", placeholder=tr("routes.all"),
+                           format_func=lambda g: f"{names[g]} ({g})" if names.get(g) else g)  # fmt: skip
+    codes = list(ctx.types)
+    types = c2.multiselect(tr("routes.types"), codes, default=[c for c in codes if c == "drain_grate"][:1],
+                           key="rt_types", format_func=ctx.type_label)  # fmt: skip
+    statuses = c3.multiselect(tr("routes.statuses"), [*schema.ASSET_STATUSES, *schema.EVENT_STATUSES],
+                              key="rt_statuses", placeholder=tr("routes.all"), format_func=lambda s: tr(f"status.{s}"))  # fmt: skip
+    return grids, types, statuses
+
+
+def _start_controls(ctx: AppContext, grids: list[str]) -> tuple[str, str]:
+    """The kind of start and what names it (a grid or building id, or lon,lat)."""
+    tr = ctx.tr
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    kind = c1.radio(tr("routes.start"), START_KINDS, horizontal=True, key="rt_start_kind",
+                    format_func=lambda k: tr(f"routes.start_{k}"))  # fmt: skip
+    if kind == "office":
+        ids = ctx.grids["grid_id"].astype(str).tolist()
+        default = ids.index(grids[0]) if grids and grids[0] in ids else 0
+        return kind, c2.selectbox(tr("routes.office_grid"), ids, index=default, key="rt_office") or ""
+    if kind == "building":
+        names = dict(zip(ctx.buildings["building_id"].astype(str), ctx.buildings["name"].fillna("").astype(str),
+                         strict=True))  # fmt: skip
+        return kind, c2.selectbox(tr("routes.building"), list(names), key="rt_building",
+                                  format_func=lambda b: f"{names[b]} ({b})" if names.get(b) else b) or ""  # fmt: skip
+    if kind == "lonlat":
+        return kind, c2.text_input(tr("routes.lonlat"), key="rt_lonlat", placeholder="114.39,30.51").strip()
+    if kind == "click":
+        at = st.session_state.get(CLICKED)
+        c2.caption(tr("routes.clicked", lon=at[0], lat=at[1]) if at else tr("routes.click_hint"))
+        return kind, f"{at[0]},{at[1]}" if at else ""
+    return kind, ""
+
+
+# ------------------------------------------------------------------ planning
+
+
+def _plan(ctx: AppContext, grids: list[str], types: list[str], statuses: list[str], start_kind: str,
+          start_text: str, patrollers: int, closed: bool, limit: float) -> None:  # fmt: skip
+    tr = ctx.tr
+    st.session_state.pop(RESULT, None)
+    if not types:
+        st.warning(tr("routes.need_types"))
+        return
+    try:
+        points = select_points(ctx.incidents, grids=grids, types=types, statuses=statuses)
+    except GridWatchError as exc:
+        st.warning(tr("routes.no_points"))
+        st.caption(exc.message)
+        return
+    if start_kind != "none" and not start_text:
+        st.warning(tr("routes.need_click") if start_kind == "click" else tr("routes.bad_start", error="—"))
+        return
+    try:
+        start = resolve_start(ctx.store, start_text) if start_kind != "none" else None
+    except GridWatchError as exc:
+        st.error(tr("routes.bad_start", error=exc.message))
+        return
+    try:
+        with st.spinner(tr("routes.planning")):
+            plan = plan_routes(points, network=_network(ctx.store.location, ctx.store.version), start=start,
+                               patrollers=patrollers, closed=closed, time_limit=limit)  # fmt: skip
+            files = _files(ctx, plan)
+    except GridWatchError as exc:
+        st.error(tr("routes.error", error=exc.message))
+        if exc.hint:
+            st.caption(exc.hint)
+        return
+    st.session_state[RESULT] = {"plan": plan, "files": files, "slug": _slug(grids), "version": ctx.store.version}
+
+
+def _slug(grids: list[str]) -> str:
+    if not grids:
+        return "all"
+    return "-".join(grids) if len(grids) <= 3 else f"{grids[0]}-{len(grids)}grids"
+
+
+def _files(ctx: AppContext, plan: RoutePlan) -> dict[tuple[int, str], bytes]:
+    """Every download's bytes, made once per plan: ``(patroller, fmt)``; patroller 0 is the zip of all."""
+    writers = {
+        "gpx": lambda p: export.to_gpx(plan, p, types=ctx.types),
+        "kml": lambda p: export.to_kml(plan, p, types=ctx.types),
+        "geojson": lambda p: export.to_geojson(plan, p),
+        "csv": lambda p: export.to_csv(plan, p),
+        "pdf": lambda p: export.to_pdf(plan, p, types=ctx.types, title=ctx.tr("routes.tab")),
+    }
+    files = {(p, fmt): writers[fmt](p) for p in range(1, plan.patrollers + 1) for fmt in FORMATS}
+    files.update({(0, fmt): export.to_zip(plan, fmt) for fmt in FORMATS})
+    return files
+
+
+# ------------------------------------------------------------------ results
+
+
+def _headline(ctx: AppContext, plan: RoutePlan) -> None:
+    tr = ctx.tr
+    st.markdown("**" + tr("routes.headline", stops=len(plan.stops), k=plan.patrollers, longest=plan.makespan_m,
+                         total=plan.total_m, seconds=plan.seconds) + "**")  # fmt: skip
+    if plan.on_streets:
+        st.caption(tr("routes.on_streets"))
+    else:
+        st.warning(tr("routes.straight"))
+    if plan.unreachable:
+        shown = ", ".join(plan.unreachable[:10]) + (" …" if len(plan.unreachable) > 10 else "")
+        st.warning(tr("routes.unreachable", n=len(plan.unreachable), ids=shown))
+    idle = int((plan.routes["n_stops"] == 0).sum())
+    if idle:
+        st.warning(tr("routes.idle", n=idle))
+    if plan.warnings:
+        with st.expander(tr("routes.details")):
+            for note in plan.warnings:
+                st.caption(note)
+            st.caption(f"{plan.method} · {plan.seconds:.2f} s")
+
+
+def _summary(ctx: AppContext, plan: RoutePlan) -> None:
+    tr = ctx.tr
+    st.markdown(f"#### {tr('routes.summary')}")
+    r = plan.routes
+    table = pd.DataFrame({
+        tr("routes.col_patroller"): [tr("routes.patroller", p=int(p)) for p in r["patroller"]],
+        tr("routes.col_color"): [export.color(int(p)) for p in r["patroller"]],
+        tr("routes.col_stops"): r["n_stops"].astype(int).to_numpy(),
+        tr("routes.col_length"): r["length_m"].round(0).astype(int).to_numpy(),
+        tr("routes.col_return"): r["return_m"].round(0).astype(int).to_numpy(),
+        tr("routes.col_straight"): r["straight_legs"].astype(int).to_numpy(),
+    })  # fmt: skip
+    colour = tr("routes.col_color")
+    st.dataframe(table.style.map(lambda c: f"background-color:{c};color:{c}", subset=[colour]),
+                 hide_index=True, use_container_width=True)  # fmt: skip
+
+
+def _downloads(ctx: AppContext, result: dict[str, Any]) -> None:
+    tr = ctx.tr
+    plan: RoutePlan = result["plan"]
+    files, slug = result["files"], result["slug"]
+    st.markdown(f"#### {tr('routes.downloads')}")
+    st.caption(tr("routes.download_help"))
+    for p in range(1, plan.patrollers + 1):
+        cols = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
+        cols[0].markdown(f":material/person: {tr('routes.patroller', p=p)}")
+        for col, fmt in zip(cols[1:], FORMATS, strict=True):
+            col.download_button(fmt.upper(), files[(p, fmt)], file_name=f"route_{slug}_p{p}.{fmt}", mime=MIME[fmt],
+                                key=f"rt_dl_{p}_{fmt}", on_click="ignore", use_container_width=True)  # fmt: skip
+    cols = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
+    cols[0].markdown(f":material/folder_zip: {tr('routes.zip_all')}")
+    for col, fmt in zip(cols[1:], FORMATS, strict=True):
+        col.download_button(fmt.upper(), files[(0, fmt)], file_name=f"route_{slug}_{fmt}.zip", mime=MIME["zip"],
+                            key=f"rt_zip_{fmt}", on_click="ignore", use_container_width=True)  # fmt: skip
+
+
+def _stop_table(ctx: AppContext, plan: RoutePlan) -> None:
+    tr = ctx.tr
+    st.markdown(f"#### {tr('routes.stops_table')}")
+    s = plan.stops
+    table = pd.DataFrame({
+        tr("routes.col_patroller"): s["patroller"].astype(int).to_numpy(),
+        tr("routes.col_seq"): s["seq"].astype(int).to_numpy(),
+        tr("routes.col_id"): s["id"].astype(str).to_numpy(),
+        tr("routes.col_type"): s["type"].astype(str).map(ctx.type_label).to_numpy(),
+        tr("routes.col_grid"): s["grid_id"].astype(str).to_numpy(),
+        tr("routes.col_leg"): s["leg_m"].round(0).astype(int).to_numpy(),
+        tr("routes.col_cum"): s["cumulative_m"].round(0).astype(int).to_numpy(),
+        tr("routes.col_is_straight"): s["straight"].astype(bool).to_numpy(),
+        "lon": s["lon"].round(6).to_numpy(),
+        "lat": s["lat"].round(6).to_numpy(),
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, use_container_width=True, height=min(36 * (len(table) + 1), 420))
+
+
+# ------------------------------------------------------------------ map
+
+
+def _map(ctx: AppContext, plan: RoutePlan | None, start_kind: str) -> None:
+    from streamlit_folium import st_folium
+
+    from layers.controls import base_map
+
+    shift = ctx.basemap.shift
+
+    def show(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        return china_shift(gdf, shift) if shift and len(gdf) else gdf
+
+    def show_xy(at: tuple[float, float] | None) -> tuple[float, float] | None:
+        if at is None or not shift:
+            return at
+        x, y = shift_coords(np.array([at[0]]), np.array([at[1]]), shift)
+        return float(x[0]), float(y[0])
+
+    frame = plan.stops if plan is not None and len(plan.stops) else ctx.grids
+    minx, miny, maxx, maxy = show(frame).total_bounds if len(frame) else (114.2, 30.4, 114.4, 30.6)
+    pad = 0.0005
+    m = base_map(ctx.basemap, bounds=[[miny - pad, minx - pad], [maxy + pad, maxx + pad]], lang=ctx.lang,
+                 height=MAP_HEIGHT)  # fmt: skip
+    if len(ctx.grids):
+        folium.GeoJson(show(ctx.grids[["grid_id", "geometry"]]), name=ctx.tr("kind.grids"), style_function=lambda _: {
+            "color": "#2f6b2f", "weight": 1.5, "fillOpacity": 0.03}).add_to(m)  # fmt: skip
+    if plan is not None:
+        route_layer(show(plan.stops), show(plan.routes), show_xy(plan.start), lang=ctx.lang,
+                    type_label=ctx.type_label).add_to(m)  # fmt: skip
+    elif start_kind == "click" and st.session_state.get(CLICKED):
+        route_layer(plan_stops_empty(), plan_routes_empty(), show_xy(st.session_state[CLICKED]),
+                    lang=ctx.lang).add_to(m)  # fmt: skip
+    out = st_folium(m, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_clicked"])
+    click = (out or {}).get("last_clicked")
+    if click and start_kind == "click":
+        lon, lat = float(click["lng"]), float(click["lat"])
+        if shift:
+            x, y = shift_coords(np.array([lon]), np.array([lat]), shift, inverse=True)
+            lon, lat = float(x[0]), float(y[0])
+        if st.session_state.get(CLICKED) != (lon, lat):
+            st.session_state[CLICKED] = (lon, lat)
+            st.rerun()
+
+
+def plan_stops_empty() -> gpd.GeoDataFrame:
+    """No stops (the map before planning shows only the clicked start)."""
+    return gpd.GeoDataFrame({"patroller": [], "seq": [], "id": [], "type": [], "grid_id": [], "cumulative_m": [],
+                             "straight": []}, geometry=[], crs=schema.STORAGE_CRS)  # fmt: skip
+
+
+def plan_routes_empty() -> gpd.GeoDataFrame:
+    """No routes."""
+    return gpd.GeoDataFrame({"patroller": [], "n_stops": [], "length_m": []}, geometry=[], crs=schema.STORAGE_CRS)
+
+
+VIEW = View(key="routes", label="routes.tab", order=25, render=render)
