@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from typing import Any
 
 import folium
@@ -27,7 +29,7 @@ class GWLayer(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = GW.{{ this.factory }}({{ this.payload_json }});
+        var {{ this.get_name() }} = GW.reuse({{ this.key_json }}) || GW.keep({{ this.key_json }}, GW.{{ this.factory }}({{ this.payload_json }}));
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -42,6 +44,18 @@ class GWLayer(MacroElement):
         self.factory = factory
         self.payload = payload
         self.payload_json = to_script_json(payload)
+        digest = hashlib.blake2b(self.payload_json.encode("utf-8"), digest_size=12).hexdigest()
+        self.key_json = to_script_json(f"{factory}:{payload.get('kind', '')}:{digest}")
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> GWLayer:
+        # The payload is never changed after construction: a copy (the app
+        # hands streamlit-folium a fresh copy of each cached layer on every
+        # rerun) shares it instead of copying 100,000-element lists.
+        new = copy.copy(self)
+        memo[id(self)] = new
+        new._children = copy.deepcopy(self._children, memo)
+        new._parent = copy.deepcopy(self._parent, memo)
+        return new
 
 
 def overlay(name: str, layer: GWLayer, *, show: bool = True) -> folium.FeatureGroup:

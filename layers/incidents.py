@@ -75,7 +75,9 @@ def incident_layer(
     lang
         Language of labels.
     cluster
-        Cluster dense points (Leaflet.markercluster) below zoom 18.
+        Cluster dense points (Leaflet.markercluster) below zoom 18. Above
+        5,000 points the browser draws per-grid aggregates at low zoom and
+        only the points in view when zoomed in (``GW.manyPoints``).
 
     Returns
     -------
@@ -103,6 +105,7 @@ def incident_layer(
         statuses=status_styles(status_codes, lang),
         sev=[t(f"severity.{c}", lang) if c else "" for c in sev_codes],
         grids=[grid_names.get(c, c) if c else t("app.outside", lang) for c in grid_codes],
+        gout=grid_codes.index("") if "" in grid_codes else -1,
         cluster=cluster,
         labels={k: t(f"map.{k}", lang) for k in
                 ("type", "status", "severity", "reported_at", "depth", "grid", "building", "description")},

@@ -8,12 +8,15 @@ once per base map, and the map payloads are built once per choice.
 from __future__ import annotations
 
 import copy
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 
 from geo import schema
 from geo.crs import china_shift
@@ -22,6 +25,7 @@ from geo.summary import grid_summary
 from layers import buildings as buildings_mod
 from layers import grids as grids_mod
 from layers import incidents as incidents_mod
+from layers._element import GWLayer
 from layers.select import Filters, filter_incidents
 
 __all__ = [
@@ -77,8 +81,51 @@ def summary(path: str, version: str, filters: Filters) -> pd.DataFrame:
 
 
 def _fresh(fg: folium.FeatureGroup) -> folium.FeatureGroup:
-    # streamlit-folium renames and re-parents the groups it is given: hand it a copy.
-    return copy.deepcopy(fg)
+    # streamlit-folium renames and re-parents the groups it is given: hand it
+    # a copy (cheap: GWLayer copies share their payload), labelled with what
+    # it holds so its script is rendered once (see _feature_group_string).
+    out = copy.deepcopy(fg)
+    keys = [c.key_json for c in fg._children.values() if isinstance(c, GWLayer)]
+    if keys and len(keys) == len(fg._children):
+        out._gw_key = (fg.layer_name, fg.show, fg.overlay, fg.control, tuple(keys))
+    return out
+
+
+# streamlit-folium renders each feature group to a script on every rerun and
+# runs several regular expressions over it: about 1.5 s for a district's 7 MB
+# of payload. The script of one of our groups depends only on what it holds
+# and its place in the list, so it is rendered once and reused.
+_FG_STRINGS: OrderedDict[tuple[Any, int], str] = OrderedDict()
+_FG_STRINGS_MAX = 12
+_FG_LOCK = threading.Lock()
+_render_feature_group = streamlit_folium._get_feature_group_string
+
+
+def _feature_group_string(feature_group_to_add: folium.FeatureGroup, map: folium.Map, idx: int = 0) -> str:  # noqa: A002
+    key = getattr(feature_group_to_add, "_gw_key", None)
+    if key is None:
+        return _render_feature_group(feature_group_to_add, map, idx)
+    with _FG_LOCK:
+        hit = _FG_STRINGS.get((key, idx))
+        if hit is not None:
+            _FG_STRINGS.move_to_end((key, idx))
+    if hit is None:
+        hit = _render_feature_group(feature_group_to_add, map, idx)
+        with _FG_LOCK:
+            _FG_STRINGS[(key, idx)] = hit
+            while len(_FG_STRINGS) > _FG_STRINGS_MAX:
+                _FG_STRINGS.popitem(last=False)
+    else:
+        # What the renderer does to the group besides rendering it: the layer
+        # control is built from the map's children by these names.
+        feature_group_to_add._id = f"feature_group_{idx}"
+        feature_group_to_add.add_to(map)
+    return hit
+
+
+if not getattr(streamlit_folium._get_feature_group_string, "_gw_cached", False):
+    _feature_group_string._gw_cached = True  # type: ignore[attr-defined]
+    streamlit_folium._get_feature_group_string = _feature_group_string
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

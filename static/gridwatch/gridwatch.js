@@ -97,11 +97,34 @@
   var svg = null;
   function svgRenderer() { if (!svg) svg = L.svg({ padding: 0.5 }); return svg; }
 
+  /* Built layers by payload key ("factory:kind:hash"), the last one per
+     factory and kind: when the app sends a payload the page already drew (a
+     filter change re-sends the unchanged layers too), the layer is reused
+     instead of decoded and built again. */
+  var built = {};
+  function slot(key) { return key.split(":").slice(0, 2).join(":"); }
+  GW.reuse = function (key) {
+    var hit = built[slot(key)];
+    if (!hit || hit.key !== key || hit.layer._map) return null;
+    var parents = hit.layer._eventParents || {};
+    Object.keys(parents).forEach(function (id) {
+      var p = parents[id];
+      if (!p._map && p.hasLayer && p.hasLayer(hit.layer)) p.removeLayer(hit.layer);
+    });
+    GW.layers[hit.kind] = hit.layer;
+    return hit.layer;
+  };
+  GW.keep = function (key, layer) {
+    built[slot(key)] = { key: key, layer: layer, kind: key.split(":")[1] };
+    return layer;
+  };
+
   /* Layers by kind, for tests and benchmarks: GW.count("grid"). */
   GW.layers = {};
   GW.count = function (kind) {
     var g = GW.layers[kind];
     if (!g || !g._map) return 0;
+    if (g._gwTotal !== undefined) return g._gwReady ? g._gwTotal : 0;
     return g.getLayers().filter(function (l) { return l.feature; }).length;
   };
 
@@ -127,28 +150,35 @@
         bubblingMouseEvents: true,
       });
       poly.feature = { type: "Feature", properties: { kind: spec.kind, id: spec.id[i] } };
-      if (spec.interactive !== false) {
-        (function (idx, p) {
-          if (spec.tip) {
-            p.bindTooltip(function () {
-              return table(spec.title + " " + (spec.props.name ? GW.val(spec.props.name, idx) : spec.id[idx]),
-                           fieldRows(spec, idx, spec.tip));
-            }, { sticky: true, className: "gw-tip" });
-          }
-          if (spec.pop) {
-            p.bindPopup(function () {
-              return table(spec.title + " " + (spec.props.name ? GW.val(spec.props.name, idx) : spec.id[idx]),
-                           fieldRows(spec, idx, spec.pop));
-            }, { maxWidth: 320 });
-          }
-          p.on("click", function () { GW.highlight(p); });
-          if (spec.hover) {
-            p.on("mouseover", function () { if (p !== lit) p.setStyle({ weight: (st.weight || 1) + 2 }); });
-            p.on("mouseout", function () { if (p !== lit) p.setStyle({ weight: st.weight === undefined ? 1 : st.weight }); });
-          }
-        })(i, poly);
-      }
+      poly._gwIdx = i;
       group.addLayer(poly);
+    }
+    /* Tooltip, popup and hover are bound once on the group (Leaflet hands
+       the polygon under the pointer to them), not on each of 30,000 shapes. */
+    if (spec.interactive !== false) {
+      var head = function (p) {
+        var idx = p._gwIdx;
+        return spec.title + " " + (spec.props.name ? GW.val(spec.props.name, idx) : spec.id[idx]);
+      };
+      if (spec.tip) {
+        group.bindTooltip(function (p) { return table(head(p), fieldRows(spec, p._gwIdx, spec.tip)); },
+                          { sticky: true, className: "gw-tip" });
+      }
+      if (spec.pop) {
+        group.bindPopup(function (p) { return table(head(p), fieldRows(spec, p._gwIdx, spec.pop)); },
+                        { maxWidth: 320 });
+      }
+      group.on("click", function (e) { if (e.layer && e.layer._gwIdx !== undefined) GW.highlight(e.layer); });
+      if (spec.hover) {
+        group.on("mouseover", function (e) {
+          var p = e.layer;
+          if (p && p._gwIdx !== undefined && p !== lit) p.setStyle({ weight: (st.weight || 1) + 2 });
+        });
+        group.on("mouseout", function (e) {
+          var p = e.layer;
+          if (p && p._gwIdx !== undefined && p !== lit) p.setStyle({ weight: st.weight === undefined ? 1 : st.weight });
+        });
+      }
     }
     if (spec.labels) group.addLayer(GW.labels(spec));
     GW.layers[spec.kind] = group;
@@ -183,11 +213,14 @@
       if (map.getZoom() < minZoom) el.classList.add("gw-hide-labels");
       else el.classList.remove("gw-hide-labels");
     }
+    var map = null;
+    function onZoom() { if (map) toggle(map); }
     layer.on("add", function () {
-      var map = layer._map;
+      map = layer._map;
       toggle(map);
-      map.on("zoomend", function () { toggle(map); });
+      map.on("zoomend", onZoom);
     });
+    layer.on("remove", function () { if (map) map.off("zoomend", onZoom); });
     return layer;
   };
 
@@ -210,8 +243,25 @@
     });
   }
 
-  /* Incident points, one icon per type styled by status, clustered. */
+  function incidentPopup(spec, idx) {
+    var lab = spec.labels, ty = spec.types[spec.t[idx]];
+    var rows = [
+      [lab.type, ty.label],
+      [lab.status, spec.statuses[spec.st[idx]].label],
+      [lab.severity, spec.sev[spec.sv[idx]] || ""],
+      [lab.reported_at, minutesToText(spec.t0, spec.m[idx])],
+      [lab.depth, spec.dep ? spec.dep[idx] : ""],
+      [lab.grid, spec.grids[spec.g[idx]] || ""],
+      [lab.building, GW.val(spec.bld, idx)],
+      [lab.description, GW.val(spec.desc, idx)],
+    ];
+    return table(ty.label + " " + spec.id[idx], rows);
+  }
+
+  /* Incident points, one icon per type styled by status, clustered; many
+     points (a district) go to GW.manyPoints instead. */
   GW.points = function (spec) {
+    if (spec.x.length > (spec.manyAt || 5000)) return GW.manyPoints(spec);
     var s = spec.s, ox = spec.o[0], oy = spec.o[1], lab = spec.labels;
     var icons = {};
     var group = spec.cluster
@@ -228,24 +278,154 @@
       var m = L.marker([(oy + spec.y[i]) / s, (ox + spec.x[i]) / s], { icon: icons[key] });
       m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[i] } };
       (function (idx, mk) {
-        mk.bindPopup(function () {
-          var ty = spec.types[spec.t[idx]];
-          var rows = [
-            [lab.type, ty.label],
-            [lab.status, spec.statuses[spec.st[idx]].label],
-            [lab.severity, spec.sev[spec.sv[idx]] || ""],
-            [lab.reported_at, minutesToText(spec.t0, spec.m[idx])],
-            [lab.depth, spec.dep ? spec.dep[idx] : ""],
-            [lab.grid, spec.grids[spec.g[idx]] || ""],
-            [lab.building, GW.val(spec.bld, idx)],
-            [lab.description, GW.val(spec.desc, idx)],
-          ];
-          return table(ty.label + " " + spec.id[idx], rows);
-        }, { maxWidth: 320 });
+        mk.bindPopup(function () { return incidentPopup(spec, idx); }, { maxWidth: 320 });
       })(i, m);
       markers[i] = m;
     }
     group.addLayers ? group.addLayers(markers) : markers.forEach(function (m) { group.addLayer(m); });
+    GW.layers[spec.kind || "incident"] = group;
+    return withLegend(group, spec.legend);
+  };
+
+  /* Many incident points (a district: 100,000): the browser never holds
+     them all as markers. Below spec.pointZoom, where more than spec.viewMax
+     points are in view, each grid shows one bubble (count, ring coloured by
+     type mix; tooltip with counts by type and status; click zooms in).
+     Otherwise only the points in view are drawn, redrawn after each move:
+     dots on one shared canvas, or the usual icons when few are in view. */
+  GW.manyPoints = function (spec) {
+    var n = spec.x.length, s = spec.s, ox = spec.o[0], oy = spec.o[1];
+    var pointZoom = spec.pointZoom || 16, viewMax = spec.viewMax || 3000, iconMax = spec.iconMax || 300;
+    var lat = new Float64Array(n), lng = new Float64Array(n), i;
+    for (i = 0; i < n; i++) { lat[i] = (oy + spec.y[i]) / s; lng[i] = (ox + spec.x[i]) / s; }
+    var group = L.featureGroup();        // points: clicks reach the app (selection)
+    var bubbles = L.layerGroup();        // aggregates: no selection, click zooms in
+    group.addLayer(bubbles);
+    group._gwTotal = n;
+    group._gwReady = false;
+    var canvas = L.canvas({ padding: 0.2 });
+    var icons = {}, shown = {}, mode = null, aggs = null, aggCap = 0, map = null;
+
+    function aggregates() {
+      var byKey = {}, list = [];
+      for (var k = 0; k < n; k++) {
+        var g = spec.g[k];
+        var key = g === spec.gout ? "o" + Math.floor(lat[k] * 50) + ":" + Math.floor(lng[k] * 50) : "g" + g;
+        var a = byKey[key];
+        if (!a) {
+          a = byKey[key] = { g: g, n: 0, sy: 0, sx: 0, s: lat[k], w: lng[k], nn: lat[k], e: lng[k],
+                             t: new Array(spec.types.length).fill(0), st: new Array(spec.statuses.length).fill(0) };
+          list.push(a);
+        }
+        a.n++; a.sy += lat[k]; a.sx += lng[k];
+        a.t[spec.t[k]]++; a.st[spec.st[k]]++;
+        if (lat[k] < a.s) a.s = lat[k]; if (lat[k] > a.nn) a.nn = lat[k];
+        if (lng[k] < a.w) a.w = lng[k]; if (lng[k] > a.e) a.e = lng[k];
+      }
+      return list;
+    }
+
+    function bubble(a, cap) {
+      var d = Math.min(cap, Math.round(24 + 8 * Math.log(1 + a.n) / Math.LN10));
+      var stops = [], acc = 0;
+      a.t.forEach(function (c, ti) {
+        if (!c) return;
+        var from = (100 * acc / a.n).toFixed(1);
+        acc += c;
+        stops.push(spec.types[ti].color + " " + from + "% " + (100 * acc / a.n).toFixed(1) + "%");
+      });
+      var style = "width:" + d + "px;height:" + d + "px;background:conic-gradient(" + stops.join(",") + ")";
+      var html = '<div class="gw-agg" style="' + GW.esc(style) + '"><span>' + a.n + "</span></div>";
+      var mk = L.marker([a.sy / a.n, a.sx / a.n], {
+        icon: L.divIcon({ className: "", html: html, iconSize: [d, d], iconAnchor: [d / 2, d / 2] }),
+        bubblingMouseEvents: false, keyboard: false, riseOnHover: true,
+      });
+      mk.bindTooltip(function () {
+        var rows = [];
+        a.t.forEach(function (c, ti) { if (c) rows.push([spec.types[ti].label, c]); });
+        a.st.forEach(function (c, si) { if (c) rows.push([spec.statuses[si].label, c]); });
+        return table((spec.grids[a.g] || "") + " · " + a.n, rows);
+      }, { direction: "top", className: "gw-tip", offset: [0, -d / 2] });
+      mk.on("click", function (e) {
+        if (e.originalEvent) L.DomEvent.stop(e.originalEvent);
+        map.fitBounds([[a.s, a.w], [a.nn, a.e]], { maxZoom: pointZoom, padding: [20, 20] });
+      });
+      return mk;
+    }
+
+    function pointMarker(k, asIcon) {
+      var ty = spec.types[spec.t[k]], stt = spec.statuses[spec.st[k]], m;
+      if (asIcon) {
+        var key = spec.t[k] + ":" + spec.st[k];
+        if (!icons[key]) icons[key] = incidentIcon(ty, stt);
+        m = L.marker([lat[k], lng[k]], { icon: icons[key] });
+      } else {
+        m = L.circleMarker([lat[k], lng[k]], {
+          renderer: canvas, radius: 6,
+          color: stt.alarm ? "#b00020" : stt.open ? "#ffffff" : ty.color, weight: stt.alarm ? 3 : 1.5,
+          fillColor: stt.open ? ty.color : "#ffffff", fillOpacity: stt.open ? 0.95 : 0.8,
+        });
+      }
+      m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[k] } };
+      m.bindPopup(function () { return incidentPopup(spec, k); }, { maxWidth: 320 });
+      return m;
+    }
+
+    function clearPoints(keepOpen) {
+      Object.keys(shown).forEach(function (k) {
+        if (keepOpen && shown[k].isPopupOpen()) return;
+        group.removeLayer(shown[k]);
+        delete shown[k];
+      });
+    }
+
+    function render() {
+      if (!map) return;
+      var b = map.getBounds().pad(0.05);
+      var so = b.getSouth(), no = b.getNorth(), we = b.getWest(), ea = b.getEast();
+      var zoom = map.getZoom(), limit = zoom >= pointZoom ? Infinity : viewMax, inView = [];
+      for (var k = 0; k < n && inView.length <= limit; k++) {
+        if (lat[k] >= so && lat[k] <= no && lng[k] >= we && lng[k] <= ea) inView.push(k);
+      }
+      var want = inView.length > limit ? "agg" : inView.length <= iconMax ? "icon" : "dot";
+      var cap = zoom <= 13 ? 30 : zoom === 14 ? 40 : 56;
+      if (want !== mode || (want === "agg" && cap !== aggCap)) {
+        clearPoints(false);
+        bubbles.clearLayers();
+        if (want === "agg") {
+          if (!aggs) aggs = aggregates();
+          aggCap = cap;
+          aggs.forEach(function (a) { bubbles.addLayer(bubble(a, cap)); });
+        }
+        mode = want;
+      }
+      if (want !== "agg") {
+        var next = {};
+        inView.forEach(function (k) { next[k] = shown[k] || pointMarker(k, want === "icon"); });
+        Object.keys(shown).forEach(function (k) {
+          if (!next[k] && !shown[k].isPopupOpen()) { group.removeLayer(shown[k]); delete shown[k]; }
+        });
+        Object.keys(next).forEach(function (k) {
+          if (!shown[k]) { shown[k] = next[k]; group.addLayer(next[k]); }
+        });
+      }
+      group._gwMode = mode;
+      group._gwReady = true;
+    }
+
+    group.on("add", function () {
+      map = group._map;
+      map.on("moveend", render);
+      mode = null;
+      render();
+    });
+    group.on("remove", function () {
+      if (map) map.off("moveend", render);
+      clearPoints(false);
+      bubbles.clearLayers();
+      mode = null;
+      group._gwReady = false;
+    });
     GW.layers[spec.kind || "incident"] = group;
     return withLegend(group, spec.legend);
   };
