@@ -103,6 +103,21 @@ def _boxes(section: str, font: str = "") -> _Stamp:
     return _Stamp(text, font or register_reportlab_font())
 
 
+def _fit(text: object, width: float, size: float = 8.0) -> str:
+    """``text`` cut (with …) to fit ``width`` points at font ``size``, less the cell padding."""
+    s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    room = (width - 6) / size  # in ems
+    if _text_width(s) <= room:
+        return s
+    out, used = [], 1.0  # keep room for the ellipsis
+    for c in s:
+        used += _text_width(c)
+        if used > room:
+            break
+        out.append(c)
+    return "".join(out) + "…"
+
+
 def _clip(text: object, n: int) -> str:
     s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
     return s if len(s) <= n else s[: n - 1] + "…"
@@ -132,10 +147,13 @@ def _header_block(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
         ["网格员", f"{h['worker']}  {h['phone']}", "预警级别", h["level_zh"]],
         ["生成时间", h["generated_at"], "清单编号", h["checklist_id"]],
         ["检查人", h["inspector"] or "", "检查时间", "    年   月   日   时   分"],
+        ["检查人签字", "", "网格员签字", ""],
     ]
-    t = Table(rows, colWidths=[18 * mm, 72 * mm, 18 * mm, WIDTH - 108 * mm])
+    t = Table(rows, colWidths=[18 * mm, 72 * mm, 18 * mm, WIDTH - 108 * mm],
+              rowHeights=[None, None, None, 10 * mm])
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8edf5")),
         ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#e8edf5")),
@@ -294,10 +312,10 @@ def _section_tables(cl: GridChecklist) -> list[tuple[str, str, list[list[str]], 
     if _listed(cl, "vulnerable"):
         sub = cl.section("vulnerable")
         tables.append(("vulnerable", SECTIONS["vulnerable"].title_zh,
-                       [["序号", "楼栋", "情况", "楼栋长及电话", "走访结果", "备注"]]
-                       + [[str(r.no), f"{r.where}（{r.item_id}）", _clip(r.details, 22), _clip(r.contact, 20),
+                       [["序号", "楼栋/单元", "编号", "人数及姓名", "楼栋长及电话", "走访结果", "备注"]]
+                       + [[str(r.no), _fit(r.where, 24 * mm), r.item_id, _fit(r.details, 50 * mm), _clip(r.contact, 20),
                            _boxes("vulnerable"), EMPTY] for r in sub.itertuples()],
-                       [9 * mm, 26 * mm, 44 * mm, 36 * mm, 50 * mm, w - 165 * mm]))
+                       [9 * mm, 24 * mm, 16 * mm, 50 * mm, 34 * mm, 44 * mm, w - 177 * mm]))
     if not _listed(cl, "wire"):
         return tables
     sub = cl.section("wire")
@@ -358,6 +376,17 @@ def checklists_pdf(checklists: Sequence[GridChecklist], path: Path, *,
     doc.build(story)
 
 
+def _text_width(text: str) -> float:
+    """Printed width of ``text`` in ems (a Chinese character is one, Latin about half)."""
+    return sum(1.0 if ord(c) > 0x2E7F else 0.56 for c in text)
+
+
+def _fit_widths(rows: list[list[str]], total: float = WIDTH) -> list[float]:
+    """Column widths in proportion to the widest cell of each column (headings included)."""
+    need = [max(_text_width(str(r[c])) for r in rows) + 1.2 for c in range(len(rows[0]))]
+    return [total * n / sum(need) for n in need]
+
+
 def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[str, pd.DataFrame]], path: Path) -> None:
     """A simple A4 report: title, a summary table, then titled tables."""
     font = register_reportlab_font()
@@ -370,7 +399,7 @@ def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[st
             story.append(Paragraph("无。", st["small"]))
             continue
         rows = [list(map(str, df.columns))] + [[_clip(v, 24) for v in r] for r in df.itertuples(index=False)]
-        story.append(_table(rows, [WIDTH / len(df.columns)] * len(df.columns), font, font_size=7.5))
+        story.append(_table(rows, _fit_widths(rows), font, font_size=7.5))
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=14 * mm, title=title, author="GridWatch")
     doc.build(story)

@@ -9,7 +9,9 @@ inspector) and six sections, in the order a patrol walks them:
 2. known flooding spots to watch;
 3. buildings with a basement or underground garage;
 4. every unit of every building: hallway lights and drain pipes;
-5. vulnerable residents to visit (building, units, count, building head);
+5. vulnerable residents to visit (building, unit, count, building head;
+   with the store's register of vulnerable residents, one row per unit and
+   the residents' names where the recipient's role may see them);
 6. flying wires to remove.
 
 All sections share one table layout (:data:`ITEM_COLUMNS`), so the PDF,
@@ -55,6 +57,9 @@ __all__ = [
     "straight_line_order",
 ]
 
+#: Store table of the vulnerable-residents register (see
+#: :func:`geo.inspection.read_register`): building_id, unit, name, category.
+REGISTER: Final = "vulnerable_residents"
 #: Time zone of dates printed on checklists.
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 #: Seconds the street route planner may search per grid.
@@ -172,6 +177,7 @@ def checklists_from_store(store: object, level: str | WarningLevel, **kwargs: ob
     history = store.read_table("inspections")  # type: ignore[attr-defined]
     meta = store.meta()  # type: ignore[attr-defined]
     kwargs.setdefault("community", meta.get("community", ""))
+    kwargs.setdefault("register", store.read_table(REGISTER))  # type: ignore[attr-defined]
     return build_checklists(layers, level, history=history, **kwargs)  # type: ignore[arg-type]
 
 
@@ -189,6 +195,7 @@ def build_checklists(
     progress: object | None = None,
     streets: bool = True,
     workers: int = 1,
+    register: pd.DataFrame | None = None,
 ) -> list[GridChecklist]:
     """Build the checklist of every grid (or of the grids named).
 
@@ -222,6 +229,12 @@ def build_checklists(
     workers
         Processes for many grids (forked, Linux; 1 = in this process, the
         safe choice inside a web app).
+    register
+        The vulnerable-residents register (store table :data:`REGISTER`:
+        ``building_id``, ``unit``, ``name``, ``category``). With it,
+        section 5 has one row per unit holding registered residents, with
+        their names as ``role`` may see them; without it, one row per
+        building from the buildings' ``elderly_alone`` counts.
 
     Returns
     -------
@@ -239,6 +252,7 @@ def build_checklists(
             raise UnknownIdError(msg, f"Known grids: {', '.join(grids['grid_id'].astype(str))}.")
         grids = grids[grids["grid_id"].astype(str).isin(wanted)]
     ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
+    ctx.register = _prepare_register(register)
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
     rows = [grid for _, grid in grids.iterrows()]
     if workers > 1 and len(rows) >= 4 * workers and "fork" in mp.get_all_start_methods():
@@ -424,6 +438,7 @@ class _Context:
     network: object | None
 
     groups: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    register: pd.DataFrame | None = None
 
     @classmethod
     def make(cls, layers: dict[str, gpd.GeoDataFrame], level: WarningLevel, role: str,
@@ -511,8 +526,7 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
     if lv.units:
         parts.append(_unit_items(buildings, ctx.role))
     if lv.vulnerable_min_elderly is not None:
-        min_n = max(lv.vulnerable_min_elderly, 1)
-        parts.append(_building_items("vulnerable", buildings[buildings["_elderly_alone"] >= min_n], ctx.role))
+        parts.append(_vulnerable_items(buildings, ctx.register, max(lv.vulnerable_min_elderly, 1), ctx.role))
     parts.append(_event_items("wire", wires))
     items = _place_on_route(pd.concat(parts, ignore_index=True), stops)
     items = _with_lonlat(items, ctx.crs)
@@ -608,6 +622,54 @@ def _building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.
         "where": buildings["_name"].to_numpy(), "details": details, "contact": _contacts(buildings, role),
         "last_status": "", "geometry": buildings["_point"].to_numpy(),
     })
+
+
+def _prepare_register(register: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The register with text columns and a whole-number unit (0 = unknown)."""
+    if register is None or register.empty or "building_id" not in register.columns:
+        return None
+    out = pd.DataFrame({"building_id": register["building_id"].map(_rain.text)})
+    out["unit"] = pd.to_numeric(register.get("unit", pd.Series(index=register.index, dtype=float)),
+                                errors="coerce").fillna(0).astype(int)
+    for col in ("name", "category"):
+        out[col] = register[col].map(_rain.text) if col in register.columns else ""
+    out["category"] = out["category"].replace("", "独居老人")
+    return out[out["building_id"] != ""]
+
+
+def _vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None, min_n: int,
+                      role: str) -> pd.DataFrame:
+    """Section 5: buildings with at least ``min_n`` vulnerable residents.
+
+    A building's count is the larger of its ``elderly_alone`` and its
+    register entries. Registered residents are listed by unit (names as
+    ``role`` may see them); the rest of a listed building in one row.
+    """
+    reg = register[register["building_id"].isin(buildings["building_id"].astype(str))] \
+        if register is not None else None
+    counts = reg.groupby("building_id").size() if reg is not None else pd.Series(dtype=int)
+    bid = buildings["building_id"].astype(str)
+    n = np.maximum(buildings["_elderly_alone"].to_numpy(), bid.map(counts).fillna(0).astype(int).to_numpy())
+    listed = buildings[n >= min_n]
+    if reg is None or reg.empty:
+        return _building_items("vulnerable", listed, role)
+    reg = reg[reg["building_id"].isin(listed["building_id"].astype(str))]
+    plain = listed[~listed["building_id"].astype(str).isin(reg["building_id"])]
+    rows = []
+    by_id = listed.set_index(listed["building_id"].astype(str))
+    contacts = dict(zip(by_id.index, _contacts(by_id, role), strict=True))
+    for (b, unit), people in reg.groupby(["building_id", "unit"], sort=True):
+        row = by_id.loc[b]
+        kinds = "、".join(f"{k}{len(g)}人" for k, g in people.groupby("category", sort=False))
+        names = "、".join(x for x in (_rain.show_name(v, role) for v in people["name"]) if x)
+        rows.append({
+            "section": "vulnerable", "item_id": f"{b}/{unit}" if unit else b,
+            "where": f"{row['_name']} {unit}单元" if unit else f"{row['_name']}（单元不详）",
+            "details": f"{kinds}：{names}" if names else kinds, "contact": contacts[b],
+            "last_status": "", "geometry": row["_point"],
+        })
+    return pd.concat([_building_items("vulnerable", plain, role), pd.DataFrame(rows, columns=_ITEM_FIELDS)],
+                     ignore_index=True)
 
 
 def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:

@@ -13,9 +13,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import schema
 from ._errors import GridWatchError, OptionError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .store import Store
 
 __all__ = ["main"]
 
@@ -87,6 +93,9 @@ def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, object]]:
         fields[k.strip()] = v.strip()
     if args.id_field:
         fields[schema.ID_COLUMN[kind]] = args.id_field
+    if kind != schema.INCIDENTS and (args.type_value or args.type_field):
+        msg = f"--type and --type-field apply to incidents, not to {kind}."
+        raise OptionError(msg, "Drop them, or load the file with --incidents.")
     options: dict[str, object] = {}
     if kind != schema.STREETS:
         options = {"layer": args.layer, "crs": args.crs, "x_field": args.x_field, "y_field": args.y_field,
@@ -103,7 +112,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     kind, path, options = _layer_args(args)
     store = open_store(args.store)
     progress(f"importing {kind} from {path} into {store.location}")
-    report = import_layer(store, kind, path, replace=args.replace, **options)
+    report = import_layer(store, kind, path, replace=args.replace, progress=progress, **options)
     progress("done")
     print(report.to_text())
     return 0
@@ -120,14 +129,42 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         streets = load_streets(path)
         print(f"streets from {path}: {len(streets)} lines, nothing wrong found")
         return 0
-    grids = open_store(args.store).read(schema.GRIDS) if args.store else None
-    types = open_store(args.store).incident_types() if args.store else None
+    store = _existing_store(args.store) if args.store else None
+    grids = store.read(schema.GRIDS) if store is not None else None
+    types = store.incident_types() if store is not None else None
     _, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
                            types=types, **options)  # type: ignore[arg-type]
     print(report.to_text())
     if args.report:
-        report.to_frame().to_csv(args.report, index=False)
-    return 0 if report.ok else 2
+        _write_csv(report.to_frame(), args.report)
+    if report.ok:
+        return 0
+    first = report.errors[0]
+    more = f" (and {len(report.errors) - 1} more error(s), listed above)" if len(report.errors) > 1 else ""
+    ids = f" ({', '.join(first.ids[:5])}{' ...' if len(first.ids) > 5 else ''})" if first.ids else ""
+    print(f"error: {report.source}: {first.message}{ids}{more}", file=sys.stderr)
+    print("hint: fix the file as the report says and validate again; an import would write nothing.", file=sys.stderr)
+    return 2
+
+
+def _write_csv(table: pd.DataFrame, path: str, *, encoding: str = "utf-8") -> None:
+    try:
+        table.to_csv(path, index=False, encoding=encoding)
+    except OSError as exc:
+        msg = f"Cannot write {path!r}: {exc.strerror or exc}."
+        raise OptionError(msg, "Name a file in a folder that exists and that you may write to.") from exc
+
+
+def _existing_store(location: str) -> Store:
+    """The store at ``location``, refusing one that was never written."""
+    from ._errors import StoreError
+    from .store import open_store
+
+    store = open_store(location)
+    if not store.layers():
+        msg = f"Store {location!r} does not exist or holds no layers."
+        raise StoreError(msg, "Check --store, or build one with 'python -m geo demo --out DIR' or 'python -m geo import'.")
+    return store
 
 
 def _add_import(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -147,13 +184,12 @@ def _add_import(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from .store import open_store
     from .summary import grid_summary
 
-    store = open_store(args.store)
+    store = _existing_store(args.store)
     table = grid_summary(store.read(schema.GRIDS), store.read(schema.BUILDINGS), store.read(schema.INCIDENTS),
                          types=list(store.incident_types()))
-    table.to_csv(args.out, index=False, encoding="utf-8-sig")
+    _write_csv(table, args.out, encoding="utf-8-sig")
     print(f"{args.out}: {len(table) - 1} grids + outside row")
     return 0
 

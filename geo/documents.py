@@ -26,6 +26,7 @@ from .checklist import SECTIONS, GridChecklist
 __all__ = [
     "CSV_COLUMNS",
     "XLSX_HEADINGS",
+    "flood_table",
     "write_checklist_csv",
     "write_checklist_pdf",
     "write_checklist_xlsx",
@@ -231,7 +232,8 @@ FLOOD_TITLES: Final = {"buildings": "受影响楼栋", "grates": "需清掏的�
                        "wires": "范围内飞线（未处理的为危险）", "contacts": "联系人"}
 
 
-def _flood_sheet(df: pd.DataFrame, section: str) -> pd.DataFrame:
+def flood_table(df: pd.DataFrame, section: str) -> pd.DataFrame:
+    """A flood-response table with Chinese headings and values (是/否, 堵塞...)."""
     from .checklist import STATUS_ZH
 
     out = df.copy()
@@ -245,7 +247,9 @@ def _flood_sheet(df: pd.DataFrame, section: str) -> pd.DataFrame:
 
 def write_flood_csv(response: Any, path: Path) -> None:
     """One table with a ``section`` column (UTF-8 with BOM)."""
-    frames = [df.assign(section=name)[["section", *df.columns]] for name, df in response.sections().items()]
+    # object columns, so counts stay whole numbers where sections do not share a column
+    frames = [df.astype(object).assign(section=name)[["section", *df.columns]]
+              for name, df in response.sections().items()]
     pd.concat(frames, ignore_index=True).to_csv(path, index=False, encoding="utf-8-sig")
 
 
@@ -256,7 +260,7 @@ def write_flood_xlsx(response: Any, path: Path) -> None:
                                 "数量": ["", *[response.summary.get(k, 0) for k in _SUMMARY_ZH]]})
         summary.to_excel(xw, sheet_name="概况", index=False)
         for name, df in response.sections().items():
-            _flood_sheet(df, name).to_excel(xw, sheet_name=FLOOD_TITLES[name][:31], index=False)
+            flood_table(df, name).to_excel(xw, sheet_name=FLOOD_TITLES[name][:31], index=False)
             xw.sheets[FLOOD_TITLES[name][:31]].freeze_panes = "A2"
 
 
@@ -270,7 +274,7 @@ def write_flood_pdf(response: Any, path: Path) -> None:
     from . import _pdf
 
     summary = [(label, str(response.summary.get(k, 0))) for k, label in _SUMMARY_ZH.items()]
-    tables = [(FLOOD_TITLES[name], _flood_sheet(df.drop(columns=["lon", "lat"], errors="ignore"), name))
+    tables = [(FLOOD_TITLES[name], flood_table(df.drop(columns=["lon", "lat"], errors="ignore"), name))
               for name, df in response.sections().items()]
     _pdf.report_pdf(f"积水应急处置：{response.title}", summary, tables, path)
 

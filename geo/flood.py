@@ -30,7 +30,7 @@ import shapely
 from . import _rain, schema
 from ._errors import OptionError, UnknownIdError
 
-__all__ = ["FloodResponse", "export_response", "flood_response", "read_layers"]
+__all__ = ["FloodResponse", "export_response", "flood_response", "parse_polygon", "read_layers"]
 
 DEFAULT_RADIUS_M: Final = 100.0
 #: How many nearest grates are listed at least, even outside the area.
@@ -244,6 +244,87 @@ def _with_lonlat(df: pd.DataFrame, points: gpd.GeoSeries) -> pd.DataFrame:
     df["lon"] = points.x.round(7).to_numpy() if len(points) else []
     df["lat"] = points.y.round(7).to_numpy() if len(points) else []
     return df
+
+
+def parse_polygon(value: str | Path) -> shapely.Geometry:
+    """A flooded area from a file or from text.
+
+    Parameters
+    ----------
+    value
+        A vector file holding polygons (GeoJSON, GeoPackage, Shapefile...;
+        read with its CRS, WGS-84 when it has none), GeoJSON text (a
+        geometry, feature or feature collection), or vertices as text:
+        ``lon,lat; lon,lat; lon,lat`` (at least three).
+
+    Returns
+    -------
+    shapely.Geometry
+        A valid (Multi)Polygon in WGS-84.
+    """
+    text = str(value).strip()
+    hint = "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'."
+    if not text:
+        msg = "The flooded area is empty."
+        raise OptionError(msg, hint)
+    if text.startswith("{"):
+        geoms = _geojson_geoms(text, hint)
+    elif ";" not in text and Path(text).is_file():
+        geoms = _file_geoms(Path(text), hint)
+    elif ";" not in text and Path(text).suffix.lower() in (".geojson", ".json", ".gpkg", ".shp", ".kml"):
+        msg = f"Polygon file {text!r} does not exist."
+        raise OptionError(msg, hint)
+    else:
+        geoms = [_vertices(text, hint)]
+    polys = [g for g in geoms if g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
+    if not polys:
+        msg = "The flooded area holds no polygon."
+        raise OptionError(msg, hint)
+    area = shapely.make_valid(shapely.union_all(polys))
+    minx, miny, maxx, maxy = area.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        msg = f"The flooded area's coordinates ({minx:.1f}, {miny:.1f} ... {maxx:.1f}, {maxy:.1f}) are not longitude/latitude."
+        raise OptionError(msg, "Give the polygon in WGS-84 longitude/latitude (or a file that says its CRS).")
+    return area
+
+
+def _vertices(text: str, hint: str) -> shapely.Geometry:
+    try:
+        pts = [tuple(float(v) for v in part.split(",")) for part in text.split(";") if part.strip()]
+    except ValueError as exc:
+        msg = f"Cannot read the polygon vertices {text[:60]!r}."
+        raise OptionError(msg, hint) from exc
+    bad = [k for k, p in enumerate(pts, start=1) if len(p) != 2]
+    if bad:
+        msg = f"Vertex {bad[0]} of the flooded area is not a lon,lat pair."
+        raise OptionError(msg, hint)
+    if len(pts) < 3:
+        msg = f"A polygon needs at least three lon,lat vertices; got {len(pts)}."
+        raise OptionError(msg, hint)
+    return shapely.Polygon(pts)
+
+
+def _geojson_geoms(text: str, hint: str) -> list[shapely.Geometry]:
+    import json
+
+    try:
+        data = json.loads(text)
+        feats = data.get("features") or [data]
+        return [shapely.geometry.shape(f.get("geometry", f)) for f in feats]
+    except (ValueError, AttributeError, TypeError, KeyError) as exc:
+        msg = f"The flooded area is not valid GeoJSON ({exc})."
+        raise OptionError(msg, hint) from exc
+
+
+def _file_geoms(path: Path, hint: str) -> list[shapely.Geometry]:
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several kinds for an unreadable file
+        msg = f"Cannot read the polygon file {path.name} ({type(exc).__name__})."
+        raise OptionError(msg, hint) from exc
+    if gdf.crs is None:
+        gdf = gdf.set_crs(schema.STORAGE_CRS)
+    return list(gdf.to_crs(schema.STORAGE_CRS).geometry)
 
 
 def export_response(response: FloodResponse, path: str | Path) -> Path:

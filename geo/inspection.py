@@ -1,4 +1,5 @@
-"""Reading filled-in checklists back: grate statuses and the inspection record.
+"""Reading filled-in checklists back: grate statuses and the inspection record;
+and loading the register of vulnerable residents the checklists list.
 
 :func:`import_checklist` reads a checklist XLSX or CSV written by
 :mod:`geo.documents` and filled in by an inspector, then
@@ -17,6 +18,12 @@ are not on the list, the same item given two different results, rows left
 empty. Importing the same file again changes nothing: a result already
 recorded for the same checklist and item is skipped, and the store is not
 written at all when nothing is new.
+
+:func:`import_register` loads the community's register of vulnerable
+residents (building, unit, name, category) from a CSV or XLSX into the store
+table :data:`geo.checklist.REGISTER`; section 5 of the checklists then lists
+them unit by unit. Rows naming unknown buildings, bad unit numbers and empty
+rows are reported, never dropped silently.
 """
 
 from __future__ import annotations
@@ -30,10 +37,11 @@ import pandas as pd
 
 from . import _rain, schema
 from ._errors import InputFileError
-from .checklist import LOCAL_TZ, SECTIONS
+from .checklist import LOCAL_TZ, REGISTER, SECTIONS
 from .documents import CSV_COLUMNS, HEADER_LABELS, XLSX_HEADINGS
 
-__all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "read_filled"]
+__all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "import_register", "read_filled",
+           "read_register"]
 
 #: Name of the store table holding inspection results.
 INSPECTIONS: Final = "inspections"
@@ -64,12 +72,17 @@ class Problem:
         The id in the row (may be empty).
     message
         What to do about it, in Chinese.
+    sheet, row
+        The sheet (``file:sheet``) and row number; row 0 for a problem of
+        the whole sheet.
     """
 
     kind: str
     where: str
     item_id: str
     message: str
+    sheet: str = ""
+    row: int = 0
 
 
 @dataclass
@@ -104,8 +117,27 @@ class ImportReport:
         out = [f"新记录 {self.recorded} 条，更正 {self.revised} 条，已导入过 {self.unchanged} 条；"
                f"状态变更 {len(self.status_changes)} 个；问题 {len(self.problems)} 条。"]
         out += [f"  {iid}: {a} -> {b}" for iid, a, b in self.status_changes]
-        out += [f"  [{p.kind}] {p.where} {p.item_id}: {p.message}" for p in self.problems]
+        blank: dict[str, list[int]] = {}
+        for p in self.problems:
+            if p.kind == "no_result" and p.row:  # rows left blank: one line per sheet, with their rows
+                blank.setdefault(p.sheet, []).append(p.row)
+            else:
+                out.append(f"  [{p.kind}] {p.where} {p.item_id}: {p.message}")
+        for sheet, rows in blank.items():
+            spans = "、".join(f"第{a}行" if a == b else f"第{a}-{b}行" for a, b in _spans(rows))
+            out.append(f"  [no_result] {sheet}: {len(rows)} 行未填写检查结果，状态保持不变（{spans}）。")
         return out
+
+
+def _spans(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    out: list[tuple[int, int]] = []
+    for r in sorted(rows):
+        if out and out[-1][1] == r - 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
 
 
 @dataclass
@@ -283,10 +315,12 @@ def _check_sheet(sheet: _Sheet, known: dict[str, set[str]], inspector: str | Non
     who = meta.get("inspector") or (inspector or "")
     where0 = f"{source}:{sheet.name}"
     if not (sheet.rows["result"] != "").any():
-        report.problems.append(Problem("no_result", where0, meta.get("grid_id", ""), "整张清单没有填写任何结果，已跳过。"))
+        report.problems.append(Problem("no_result", where0, meta.get("grid_id", ""), "整张清单没有填写任何结果，已跳过。",
+                                       where0))
         return []
     if not who:
-        report.problems.append(Problem("no_inspector", where0, "", "未填写检查人；已按“未填写”记录，请补填后重新导入或用 --inspector 指定。"))
+        report.problems.append(Problem("no_inspector", where0, "", "未填写检查人；已按“未填写”记录，请补填后重新导入或用 --inspector 指定。",
+                                       where0))
         who = "未填写"
     base = {"checklist_id": meta.get("checklist_id", ""), "grid_id": meta.get("grid_id", ""),
             "level": meta.get("level", ""), "inspector": who, "inspected_at": meta.get("inspected_at", ""),
@@ -297,19 +331,19 @@ def _check_sheet(sheet: _Sheet, known: dict[str, set[str]], inspector: str | Non
     out = []
     for rec in rows.to_dict("records"):
         where = f"{where0} 第{rec['row']}行"
-        item = _check_row(rec, known, where, last, report)
+        item = _check_row(rec, known, where, last, report, where0)
         if item is not None:
             out.append({**base, **item, "where": where})
     return out
 
 
 def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, last: int,
-               report: ImportReport) -> dict[str, str] | None:
+               report: ImportReport, sheet: str = "") -> dict[str, str] | None:
     section, item_id, key, result = (str(rec[k]) for k in ("section", "item_id", "key", "result"))
     note = str(rec["note"])
 
     def problem(kind: str, message: str) -> None:
-        report.problems.append(Problem(kind, where, item_id or key, message))
+        report.problems.append(Problem(kind, where, item_id or key, message, sheet, int(rec["row"])))  # type: ignore[call-overload]
 
     if not any((section, item_id, key, result, note)):
         if int(rec["row"]) < last:  # type: ignore[call-overload]
@@ -321,7 +355,7 @@ def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, l
     if item_id != key:
         problem("changed_id", f"编号被改动（原为 {key}），未导入；请恢复原编号，备注中说明情况。")
         return None
-    base_id = key.split("/")[0] if section.startswith("unit_") else key
+    base_id = key.split("/")[0] if section.startswith("unit_") or section == "vulnerable" else key
     if base_id not in known.get(section.replace("unit_light", "basement").replace("unit_drain", "basement"), set()):
         problem("unknown_id", "库中没有这个编号，未导入；请确认清单是否来自本社区的数据。")
         return None
@@ -400,3 +434,107 @@ def _new_status(r: dict[str, str], incidents: pd.DataFrame, pos: dict[str, objec
     before = _rain.text(incidents.at[pos[r["item_id"]], "status"])
     table = GRATE_STATUS if r["section"] == "grate" else WIRE_STATUS
     return before, table.get(r["result"], before)
+
+
+# -- the vulnerable-residents register ------------------------------------------------
+
+#: Columns of the register table, and the Chinese headings accepted for them.
+REGISTER_COLUMNS: Final = ("building_id", "unit", "name", "category")
+_REGISTER_HEADINGS: Final = {"楼栋编号": "building_id", "楼栋": "building_id", "单元": "unit", "姓名": "name",
+                             "类别": "category", "类型": "category"}
+
+
+def read_register(path: str | Path) -> pd.DataFrame:
+    """Read a register of vulnerable residents (CSV or the first XLSX sheet).
+
+    Parameters
+    ----------
+    path
+        ``.csv`` (UTF-8) or ``.xlsx`` with a heading row: ``building_id``
+        (or 楼栋编号), and optionally ``unit`` (单元), ``name`` (姓名),
+        ``category`` (类别, default 独居老人).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`REGISTER_COLUMNS` as text plus ``row`` (the file's row number).
+    """
+    path = Path(path)
+    if not path.is_file():
+        msg = f"Register file {str(path)!r} does not exist."
+        raise InputFileError(msg, "Check the path of the vulnerable-residents register.")
+    try:
+        if path.suffix.lower() == ".csv":
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif path.suffix.lower() == ".xlsx":
+            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        else:
+            msg = f"Cannot read a register from {path.suffix or 'a file without suffix'}."
+            raise InputFileError(msg, "Save the register as .csv (UTF-8) or .xlsx.")
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
+        if isinstance(exc, InputFileError):
+            raise
+        msg = f"{path.name} cannot be read as a register ({type(exc).__name__})."
+        raise InputFileError(msg, "Save it again as .xlsx or as 'CSV UTF-8' from Excel/WPS.") from exc
+    df = df.rename(columns=lambda c: _REGISTER_HEADINGS.get(str(c).strip(), str(c).strip()))
+    if "building_id" not in df.columns:
+        msg = f"{path.name} has no building_id (楼栋编号) column; its columns are {', '.join(map(str, df.columns))}."
+        raise InputFileError(msg, "Head the columns building_id, unit, name, category (or 楼栋编号, 单元, 姓名, 类别).")
+    out = pd.DataFrame({c: df[c].map(_rain.text) if c in df.columns else "" for c in REGISTER_COLUMNS})
+    out["row"] = range(2, len(df) + 2)
+    return out
+
+
+def import_register(store: object, path: str | Path) -> ImportReport:
+    """Load the register of vulnerable residents into the store.
+
+    The file is the whole register: it replaces the one stored before.
+    Importing the same file again writes nothing.
+
+    Parameters
+    ----------
+    store
+        A :class:`geo.store.Store`.
+    path
+        See :func:`read_register`.
+
+    Returns
+    -------
+    ImportReport
+        ``recorded`` = rows kept; ``problems`` = rows not kept (unknown
+        building, unit not a whole number, empty row).
+    """
+    rows = read_register(path)
+    known = set(store.read(schema.BUILDINGS)["building_id"].astype(str))  # type: ignore[attr-defined]
+    report = ImportReport()
+    where0 = Path(path).name
+    keep = []
+    for rec in rows.to_dict("records"):
+        where, bid = f"{where0} 第{rec['row']}行", str(rec["building_id"])
+
+        def problem(kind: str, message: str, rec: dict[str, object] = rec, where: str = where,
+                    bid: str = bid) -> None:
+            report.problems.append(Problem(kind, where, bid, message, where0, int(rec["row"])))  # type: ignore[call-overload]
+
+        if not any(str(rec[c]) for c in REGISTER_COLUMNS):
+            problem("empty_row", "空行，已跳过。")
+        elif bid not in known:
+            problem("unknown_id", "库中没有这个楼栋编号，未导入；请核对楼栋编号。")
+        elif rec["unit"] and not (str(rec["unit"]).isdigit() and int(str(rec["unit"])) >= 1):
+            problem("invalid_unit", f"单元“{rec['unit']}”不是正整数，未导入；单元不详请留空。")
+        else:
+            keep.append({c: str(rec[c]) for c in REGISTER_COLUMNS})
+    table = pd.DataFrame(keep, columns=list(REGISTER_COLUMNS))
+    old = store.read_table(REGISTER)  # type: ignore[attr-defined]
+    old = old.reindex(columns=list(REGISTER_COLUMNS)).fillna("").astype(str) if not old.empty else old
+    report.recorded = len(table)
+    if table.empty and report.problems:  # a file of nothing but bad rows never wipes the stored register
+        report.recorded = 0
+        return report
+    if not old.empty and len(old) == len(table) and (old.to_numpy() == table.to_numpy()).all():
+        report.unchanged, report.recorded = len(table), 0
+        return report
+    report.revised = len(old)
+    store.write(tables={REGISTER: table}, note=f"vulnerable register {where0}")  # type: ignore[attr-defined]
+    report.written = True
+    return report

@@ -14,6 +14,7 @@ Two steps, each usable alone:
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import warnings
@@ -29,8 +30,8 @@ import pyogrio
 import pyproj
 import shapely
 
-from . import schema
-from ._errors import CRSError, InputFileError, SchemaError
+from . import i18n, schema
+from ._errors import CRSError, GridWatchError, InputFileError, SchemaError
 from .crs import parse_crs, to_storage_crs
 
 __all__ = ["conform", "detect_xy_columns", "load_layer", "read_file", "SUPPORTED"]
@@ -224,10 +225,12 @@ def _read_vector(p: Path, *, layer: str | None) -> gpd.GeoDataFrame:
     if layer is not None and layer not in layers:
         msg = f"{p.name!r} has no layer {layer!r}; it has {', '.join(layers) or 'none'}."
         raise InputFileError(msg, "Choose one of those with --layer NAME.")
+    encoding = _dbf_encoding(p) if p.suffix.lower() in (".shp", ".zip") else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            gdf = pyogrio.read_dataframe(target, layer=layer or (layers[0] if layers else None), use_arrow=False)
+            gdf = pyogrio.read_dataframe(target, layer=layer or (layers[0] if layers else None), use_arrow=False,
+                                         encoding=encoding)
     except Exception as exc:
         msg = f"{p.name!r} cannot be read ({_short(exc)})."
         raise InputFileError(msg, "The file may be truncated or not what its name says: export it again.") from exc
@@ -249,6 +252,50 @@ def _shapefile_in_zip(p: Path) -> str:
     return f"/vsizip/{p}/{shps[0]}"
 
 
+def _dbf_encoding(p: Path) -> str | None:
+    """Encoding of a Shapefile's attributes when the file does not say.
+
+    GDAL reads a .dbf without a .cpg file and without a code page byte as
+    ISO-8859-1, which turns Chinese text into mojibake. Such files from
+    Chinese desktop GIS are GBK (GB18030) or UTF-8: the bytes tell which.
+
+    Returns
+    -------
+    ``"UTF-8"`` or ``"GB18030"``, or None to let GDAL decide (the file
+    names its encoding, or its text is plain ASCII).
+    """
+    head_bytes = 4 << 20
+    try:
+        if p.suffix.lower() == ".zip":
+            with zipfile.ZipFile(p) as zf:
+                names = {n.lower(): n for n in zf.namelist() if not n.startswith("__MACOSX")}
+                shp = next(n for n in names if n.endswith(".shp"))
+                stem = shp[:-4]
+                if stem + ".cpg" in names or stem + ".dbf" not in names:
+                    return None
+                with zf.open(names[stem + ".dbf"]) as fh:
+                    data = fh.read(head_bytes)
+        else:
+            if any(p.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+                return None
+            dbf = next((p.with_suffix(s) for s in (".dbf", ".DBF") if p.with_suffix(s).exists()), None)
+            if dbf is None:
+                return None
+            with open(dbf, "rb") as fh:
+                data = fh.read(head_bytes)
+    except (OSError, StopIteration, zipfile.BadZipFile):
+        return None
+    if len(data) < 32 or data[29] != 0 or max(data[32:], default=0) < 0x80:
+        return None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(enc)().decode(data[32:], final=False)
+        except UnicodeDecodeError:
+            continue
+        return enc.upper()
+    return None
+
+
 def _read_table(
     p: Path, *, layer: str | None, x_field: str | None, y_field: str | None, swap_xy: bool
 ) -> gpd.GeoDataFrame:
@@ -256,10 +303,13 @@ def _read_table(
         if p.suffix.lower() == ".csv":
             df = _read_csv(p)
         else:
-            df = pd.read_excel(p, sheet_name=layer or 0, dtype=object)
+            df = pd.read_excel(p, sheet_name=_sheet(p, layer), dtype=object)
+    except GridWatchError:
+        raise
     except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
         msg = f"{p.name!r} cannot be read as a table ({_short(exc)})."
-        raise InputFileError(msg, "Save it again as UTF-8 CSV or as .xlsx.") from exc
+        hint = "Save it again as UTF-8 CSV or as .xlsx (Excel 2007 or later)."
+        raise InputFileError(msg, hint) from exc
     df.columns = [str(c).strip() for c in df.columns]
     wkt = next((c for c in df.columns if c.lower() in _WKT_NAMES), None)
     if x_field is None and y_field is None and wkt is not None:
@@ -285,6 +335,19 @@ def _read_table(
         x, y = y, x
     rest = df.drop(columns=[x_field, y_field])
     return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=None)
+
+
+def _sheet(p: Path, layer: str | None) -> str:
+    """The sheet to read: the one named, or the only one."""
+    with pd.ExcelFile(p) as book:
+        sheets = [str(n) for n in book.sheet_names]
+    if layer is not None and layer not in sheets:
+        msg = f"{p.name!r} has no sheet {layer!r}; it has {', '.join(sheets)}."
+        raise InputFileError(msg, "Choose one of those with --layer SHEET.")
+    if layer is None and len(sheets) > 1:
+        msg = f"{p.name!r} holds several sheets: {', '.join(sheets)}."
+        raise InputFileError(msg, "Choose the one with the data with --layer SHEET.")
+    return layer if layer is not None else sheets[0]
 
 
 def _read_csv(p: Path) -> pd.DataFrame:
@@ -337,10 +400,25 @@ def _rename(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str], type_field
     if missing:
         msg = f"The file has no column {', '.join(map(repr, missing))} (it has {', '.join(map(str, gdf.columns[:-1]))})."
         raise SchemaError(msg, "Check the spelling of the field options (e.g. --id-field).")
+    _map_truncated(gdf, kind, fields)
     reverse = {v: k for k, v in fields.items()}
     clash = [k for k, v in fields.items() if k in gdf.columns and k != v]
     out = gdf.drop(columns=clash).rename(columns=reverse)
     return out
+
+
+def _map_truncated(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str]) -> None:
+    """Map Shapefile field names cut to 10 characters (``building_i``) onto
+    the schema columns they abbreviate, unless the user mapped them."""
+    by_lower = {str(c).lower(): str(c) for c in gdf.columns}
+    taken = set(fields.values())
+    for col in schema.COLUMNS[kind]:
+        if len(col) <= 10 or col in fields or col in gdf.columns or col in schema.DERIVED[kind]:
+            continue
+        short = by_lower.get(col[:10])
+        if short is not None and short not in taken:
+            fields[col] = short
+            taken.add(short)
 
 
 def _check_required(gdf: gpd.GeoDataFrame, kind: str) -> None:
@@ -398,7 +476,8 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
         raise SchemaError(msg, hint)
     out["type"] = codes.astype(object)
     status = out["status"] if "status" in out.columns else pd.Series([None] * len(out), index=out.index, dtype=object)
-    status = _nullable(_nullable(status).map(lambda v: None if v is None else str(v).strip().lower()))
+    status_codes = _labels("status", (*schema.ASSET_STATUSES, *schema.EVENT_STATUSES))
+    status = _nullable(_nullable(status).map(lambda v: _code(v, status_codes)))
     defaults = out["type"].map(lambda c: types[c].default_status)
     status = status.where(status.notna(), defaults)
     allowed = out["type"].map(lambda c: types[c].statuses)
@@ -406,18 +485,39 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
     if bad:
         sample = "; ".join(f"row {i}: {s!r} (allowed {', '.join(a)})" for i, s, a in bad[:5])
         msg = f"{len(bad)} incident(s) have a status their type does not allow: {sample}."
-        raise SchemaError(msg, "Rain grates take ok/blocked/damaged/missing; events take reported/assigned/resolved/verified.")
+        hint = ("Rain grates take ok/blocked/damaged/missing (正常/堵塞/损坏/缺失); events take "
+                "reported/assigned/resolved/verified (已上报/处理中/已解决/已核实).")
+        raise SchemaError(msg, hint)
     out["status"] = status.astype(object)
     if "severity" in out.columns:
-        sev = _nullable(_nullable(out["severity"]).map(lambda v: None if v is None else str(v).strip().lower()))
+        severity_codes = _labels("severity", schema.SEVERITIES)
+        sev = _nullable(_nullable(out["severity"]).map(lambda v: _code(v, severity_codes)))
         bad_sev = sorted({str(v) for v in sev.dropna() if v not in schema.SEVERITIES})
         if bad_sev:
             msg = f"Unknown severity value(s): {', '.join(bad_sev[:10])}."
-            raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)}.")
+            raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)} (低/中/高/紧急).")
         out["severity"] = sev.astype(object)
     if "reported_at" in out.columns:
         out["reported_at"] = _iso_times(out["reported_at"])
     return out
+
+
+def _labels(prefix: str, codes: tuple[str, ...]) -> dict[str, str]:
+    """Code of each status or severity by its code and its zh / en labels."""
+    out: dict[str, str] = {}
+    for code in codes:
+        out[code] = code
+        for lang in i18n.LANGUAGES:
+            out[i18n.t(f"{prefix}.{code}", lang).strip().lower()] = code
+    return out
+
+
+def _code(value: object, codes: dict[str, str]) -> str | None:
+    """A status or severity as written (code or label) to its code."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    return codes.get(text, text)
 
 
 def _iso_times(col: pd.Series) -> pd.Series:
@@ -497,6 +597,7 @@ def _bad_values(col: str, values: pd.Series, expected: str) -> str:
 
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = text.split("; It might help to specify the correct driver")[0].rstrip(".; ")
     return text[:200]
 
 

@@ -52,6 +52,7 @@ def import_layer(
     *,
     replace: bool = False,
     dry_run: bool = False,
+    progress: Callable[[str], None] = lambda _s: None,
     **options: Any,
 ) -> ValidationReport:
     """Load, validate, join and store one layer.
@@ -68,6 +69,8 @@ def import_layer(
         Replace the stored layer instead of merging by id.
     dry_run
         Validate only; write nothing (``python -m geo validate``).
+    progress
+        Called with stage messages (reading, joining, writing).
     **options
         Passed to :func:`geo.io.load_layer` (``crs``, ``layer``,
         ``fields``, ``type_value``...).
@@ -80,6 +83,7 @@ def import_layer(
     if kind == schema.STREETS:
         return _import_streets(store, path, dry_run=dry_run)
     grids = store.read(schema.GRIDS) if kind != schema.GRIDS else None
+    progress(f"reading and checking {os.path.basename(os.fspath(path))}")
     layer, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
                                types=store.incident_types(), **options)
     if not report.ok:
@@ -88,7 +92,10 @@ def import_layer(
         return report
     current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
     current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
+    progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} incidents "
+             f"to {len(current[schema.GRIDS])} grids")
     joined = join_layers(current, max_distance=NEAREST_BUILDING_M)
+    progress(f"writing the store {store.location}")
     store.write(joined, note=f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows{', replace' if replace else ''})")
     return report
 

@@ -1,5 +1,5 @@
 """Command-line commands of the rain emergency: ``checklist``,
-``checklist-import`` and ``flood``.
+``checklist-import``, ``vulnerable-import``, ``levels`` and ``flood``.
 
 Mounted by :mod:`geo.cli` with :func:`add_commands`; each handler is thin
 and calls the same functions the app uses. Errors are
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from ._errors import OptionError
 
-__all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels"]
+__all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels",
+           "cmd_vulnerable_import"]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -44,11 +45,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--inspector", help="inspector's name when the sheet does not give one")
     p.set_defaults(func=cmd_checklist_import)
 
+    p = sub.add_parser("vulnerable-import", help="load the register of vulnerable residents (CSV or XLSX)")
+    p.add_argument("--store", required=True, help="the store (.gpkg)")
+    p.add_argument("file", help="register: building_id, unit, name, category (or 楼栋编号, 单元, 姓名, 类别)")
+    p.set_defaults(func=cmd_vulnerable_import)
+
     p = sub.add_parser("flood", help="who and what is near a flooding point (CSV, XLSX or PDF)")
     p.add_argument("--store", required=True, help="the store (.gpkg)")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--incident", help="id of a flooding report in the store")
     where.add_argument("--at", help="lon,lat of the flooding point (WGS-84)")
+    where.add_argument("--polygon", help="flooded area: a GeoJSON/GeoPackage file, or 'lon,lat; lon,lat; lon,lat'")
     p.add_argument("--radius", type=float, default=100.0, help="metres around the point (default 100)")
     p.add_argument("--role", default="worker", help="worker|staff|volunteer|public")
     p.add_argument("--out", required=True, help="output .csv, .xlsx or .pdf")
@@ -111,15 +118,33 @@ def cmd_checklist_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_vulnerable_import(args: argparse.Namespace) -> int:
+    """``python -m geo vulnerable-import``."""
+    from .inspection import import_register
+    from .store import open_store
+
+    _require_store(args.store)
+    report = import_register(open_store(args.store), args.file)
+    kept = report.recorded or report.unchanged
+    print(f"登记 {kept} 人；未导入 {len(report.problems)} 行。")
+    print("\n".join(report.lines()[1:]))
+    if report.written:
+        print(f"store updated (register replaced: {report.revised} earlier row(s))")
+    else:
+        print("nothing new: store unchanged")
+    return 0
+
+
 def cmd_flood(args: argparse.Namespace) -> int:
     """``python -m geo flood``."""
-    from .flood import export_response, flood_response, read_layers
+    from .flood import export_response, flood_response, parse_polygon, read_layers
     from .store import open_store
 
     _require_store(args.store)
     at = _lonlat(args.at) if args.at else None
+    polygon = parse_polygon(args.polygon) if args.polygon else None
     resp = flood_response(read_layers(open_store(args.store)), incident_id=args.incident, at=at,
-                          radius=args.radius, role=args.role)
+                          polygon=polygon, radius=args.radius, role=args.role)
     export_response(resp, args.out)
     s = resp.summary
     print(f"{args.out}: {resp.title}: {s['buildings']} buildings, {s['residents']} residents, "

@@ -33,7 +33,8 @@ import pandas as pd
 from . import _rain
 from ._errors import SchemaError
 
-__all__ = ["PARTS", "RiskWeights", "building_risk", "grid_risk", "ranking"]
+__all__ = ["PARTS", "RISK_CLASSES", "RiskWeights", "building_risk", "display_table", "grid_risk", "ranking",
+           "risk_class"]
 
 #: The parts of the score, in display order.
 PARTS: Final = ("flooding", "grates", "basement", "vulnerable", "wires")
@@ -187,3 +188,55 @@ def _check_columns(gdf: gpd.GeoDataFrame, cols: tuple[str, ...], layer: str) -> 
     if missing:
         msg = f"The {layer} layer lacks column(s) {', '.join(missing)} needed for the flood-risk score."
         raise SchemaError(msg, "Load the layer with geo.io so that the canonical columns are present.")
+
+
+#: Score classes for maps: upper bound (inclusive), colour, Chinese and English label.
+RISK_CLASSES: Final = (
+    (20.0, "#fff5d6", "低（0-20）", "low (0-20)"),
+    (40.0, "#fdd49e", "较低（20-40）", "fair (20-40)"),
+    (60.0, "#fc8d59", "中（40-60）", "medium (40-60)"),
+    (80.0, "#e34a33", "较高（60-80）", "high (60-80)"),
+    (100.0, "#a50f15", "高（80-100）", "very high (80-100)"),
+)
+
+
+def risk_class(score: float) -> int:
+    """Index into :data:`RISK_CLASSES` of a 0-100 score."""
+    for k, (upper, *_rest) in enumerate(RISK_CLASSES):
+        if score <= upper:
+            return k
+    return len(RISK_CLASSES) - 1
+
+
+_LABELS: Final = {
+    "building_id": ("楼栋编号", "building"), "name": ("名称", "name"), "grid_id": ("网格", "grid"),
+    "n_flooding": ("附近积水记录(处)", "flooding reports nearby"),
+    "n_bad_grates": ("附近问题篦子(个)", "bad grates nearby"), "basement": ("地下室/车库", "basement/garage"),
+    "elderly_alone": ("独居老人(人)", "elderly living alone"), "n_wires": ("附近飞线(处)", "open wires nearby"),
+    "pts_flooding": ("积水记录分", "pts flooding"), "pts_grates": ("篦子分", "pts grates"),
+    "pts_basement": ("地下室分", "pts basement"), "pts_vulnerable": ("独居老人分", "pts vulnerable"),
+    "pts_wires": ("飞线分", "pts wires"), "score": ("风险得分", "score"), "rank": ("排名", "rank"),
+    "buildings": ("楼栋数", "buildings"), "high_risk_buildings": ("高风险楼栋(≥50分)", "buildings >= 50"),
+    "max_score": ("最高楼栋得分", "highest building"),
+}
+
+
+def display_table(scores: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Building or grid scores with headings users read (parts kept as columns).
+
+    Parameters
+    ----------
+    scores
+        From :func:`building_risk`, :func:`grid_risk` or :func:`ranking`.
+    lang
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rank first, then ids, the counts, the points per part and the score.
+    """
+    first = [c for c in ("rank", "building_id", "grid_id", "name", "score") if c in scores.columns]
+    out = scores[first + [c for c in scores.columns if c not in first]]
+    k = 1 if lang == "en" else 0
+    return out.rename(columns={c: v[k] for c, v in _LABELS.items()})

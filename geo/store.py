@@ -9,13 +9,15 @@ A store holds spatial *layers* (grids, buildings, incidents, streets) and
 plain *tables* (``meta``, ``incident_types`` and whatever later features
 need, such as inspection records). Every write is atomic: it goes to a copy
 of the file that replaces the original only once complete, so a process
-killed mid-write leaves the previous store intact.
+killed mid-write leaves the previous store intact (the next write removes
+the copy it left behind).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import json
 import os
 import shutil
@@ -192,7 +194,10 @@ class GeoPackageStore(Store):
                 raise StoreError(msg, f"Use one of {', '.join(schema.LAYERS)}.")
         self._path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock():
-            fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", prefix=".tmp-", dir=self._path.parent)
+            prefix = f".{self._path.name}.tmp-"
+            for stale in self._path.parent.glob(f"{glob.escape(prefix)}*.gpkg"):
+                stale.unlink(missing_ok=True)  # left by a writer killed mid-write (we hold the lock)
+            fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", prefix=prefix, dir=self._path.parent)
             os.close(fd)
             tmp = Path(tmp_name)
             try:

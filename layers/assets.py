@@ -8,7 +8,9 @@ the folium wheel), which Streamlit serves at ``/app/static/``.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -23,6 +25,7 @@ __all__ = [
     "STATIC_DIR",
     "MapAssets",
     "asset_url",
+    "bundle_url",
     "external_urls",
     "localize",
     "missing_assets",
@@ -73,6 +76,49 @@ def asset_url(name: str) -> str:
     return f"{URL_PREFIX}/{ASSETS[name]}"
 
 
+#: The scripts of :data:`ASSETS`, in the order the bundle holds them.
+BUNDLE_JS: Final = ("leaflet", "jquery", "markercluster", "heat", "fullscreen", "measure", "locate", "gridwatch")
+_BUNDLE_LOCK = threading.Lock()
+_bundle: str | None = None
+
+
+def bundle_url() -> str:
+    """URL of one script holding every script of :data:`BUNDLE_JS`.
+
+    streamlit-folium loads a map's scripts one after another, each waiting
+    for the last: eight round trips before the map can start. The bundle is
+    written once per process under ``static/vendor/bundle/``, named by its
+    content's hash (a changed ``gridwatch.js`` gets a new name, so no browser
+    keeps a stale copy). Where an asset is not installed the plain URLs are
+    used instead (and :func:`missing_assets` says what to install).
+    """
+    global _bundle
+    with _BUNDLE_LOCK:
+        if _bundle is None:
+            paths = [STATIC_DIR / ASSETS[n] for n in BUNDLE_JS]
+            if not all(p.is_file() for p in paths):
+                return asset_url("leaflet")
+            parts = [p.read_bytes() for p in paths]
+            # Each file ends its own statement: a file without a final
+            # newline or semicolon must not run into the next one.
+            body = b"".join(part + b"\n;\n" for part in parts)
+            name = f"vendor/bundle/gw-{hashlib.blake2b(body, digest_size=8).hexdigest()}.js"
+            target = STATIC_DIR / name
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(body)
+                os.replace(tmp, target)
+            _bundle = f"{URL_PREFIX}/{name}"
+        return _bundle
+
+
+def _script_url(name: str) -> str:
+    """Where the browser gets script ``name``: the bundle when there is one."""
+    url = bundle_url()
+    return url if "/vendor/bundle/" in url else asset_url(name)
+
+
 def missing_assets() -> list[str]:
     """Paths under ``static/`` that are not installed (empty when all are)."""
     return [p for p in ASSETS.values() if not (STATIC_DIR / p).is_file()]
@@ -87,6 +133,10 @@ class MapAssets(JSCSSMixin, MacroElement):
 
     _template = Template("")
     default_js = [(n, asset_url(n)) for n in ("leaflet", "markercluster", "heat", "gridwatch")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default_js = [(n, _script_url(n)) for n in ("leaflet", "markercluster", "heat", "gridwatch")]
     default_css = [(n, asset_url(n)) for n in ("leaflet_css", "markercluster_css",
                                                "markercluster_default_css", "gridwatch_css")]
 
@@ -102,7 +152,8 @@ def localize(element: Element) -> Element:
 
     Folium's map also lists Bootstrap, Font Awesome and awesome-markers
     (for ``folium.Icon``), which GridWatch does not use: they are dropped.
-    Leaflet and jQuery (folium's popups call it) are kept, local.
+    Leaflet and jQuery (folium's popups call it) are kept, local. Scripts
+    come from the one bundle of :func:`bundle_url` where it could be made.
 
     Parameters
     ----------
@@ -115,7 +166,7 @@ def localize(element: Element) -> Element:
     """
     for el in _walk(element):
         if isinstance(el, folium.Map):
-            el.default_js = [("leaflet", asset_url("leaflet")), ("jquery", asset_url("jquery"))]
+            el.default_js = [("leaflet", _script_url("leaflet")), ("jquery", _script_url("jquery"))]
             el.default_css = [("leaflet_css", asset_url("leaflet_css"))]
             continue
         for attr in ("default_js", "default_css"):
@@ -125,7 +176,10 @@ def localize(element: Element) -> Element:
             new = []
             for name, url in links:
                 ours = _FOLIUM_NAMES.get(name)
-                new.append((name, asset_url(ours) if ours else url))
+                if ours is None:
+                    new.append((name, url))
+                else:
+                    new.append((name, _script_url(ours) if attr == "default_js" else asset_url(ours)))
             setattr(el, attr, new)
     return element
 

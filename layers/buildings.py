@@ -16,7 +16,7 @@ from geo.i18n import t
 from ._element import GWLayer, overlay
 from .encode import compact_column, encode_polygons, text_column
 
-__all__ = ["COLOR_BY", "POINT_SIZE_M", "building_layer", "open_incidents_per_building"]
+__all__ = ["COLOR_BY", "MANY_AT", "MIN_ZOOM", "POINT_SIZE_M", "building_layer", "open_incidents_per_building"]
 
 #: What buildings can be coloured by (the key of each option's label is
 #: ``map.color_<option>``).
@@ -25,6 +25,10 @@ COLOR_BY: Final = ("none", "basement", "elderly", "open")
 #: Buildings known only as points are drawn as squares of this side (metres).
 POINT_SIZE_M: Final = 8.0
 
+#: Above this many buildings only those in view are drawn, from MIN_ZOOM on.
+MANY_AT: Final = 5000
+#: At zoom 15 a building of 20 m is about 4 pixels wide.
+MIN_ZOOM: Final = 15
 _ONE_COLOUR: Final = "#7f7f7f"
 _BINARY: Final = ("#c7c7c7", "#6a3d9a")
 _COUNTS: Final = ("#d9d9d9", "#fdbe85", "#fd8d3c", "#d94701")
@@ -126,6 +130,9 @@ def building_layer(
     payload.update(
         kind="building", id=text_column(buildings["building_id"]), props=props, title=t("map.building", lang),
         tip=tip, pop=pop, pal=pal, ci=ci, legend=legend, hover=True,
+        # Above MANY_AT buildings the browser draws only those in view, from
+        # zoom MIN_ZOOM on (GW.manyPolygons), and says so below it.
+        manyAt=MANY_AT, minZoom=MIN_ZOOM, zoomNote=t("map.zoom_for_buildings", lang),
         style={"color": "#404040", "weight": 0.8, "fillOpacity": 0.75},
     )
     return overlay(t("map.layer_buildings", lang), GWLayer("polygons", payload))

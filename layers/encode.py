@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["SCALE", "compact_column", "encode_points", "encode_polygons", "text_column", "to_script_json"]
+__all__ = ["SCALE", "compact_column", "encode_points", "encode_polygons", "js_string", "text_column", "to_script_json"]
 
 #: Coordinates are sent as round(degrees * SCALE): 1e-6° is about 0.1 m.
 SCALE: Final = 1_000_000
@@ -36,6 +36,16 @@ def to_script_json(value: Any) -> str:
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+
+
+def js_string(text: str) -> str:
+    """``text`` as a single-quoted JavaScript string literal.
+
+    Meant for the output of :func:`to_script_json`, which has no raw
+    ``<``, ``>``, ``&``, line breaks or line separators left, so the literal
+    is safe inside a ``<script>`` element too.
+    """
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def text_column(values: pd.Series, max_chars: int | None = None) -> list[str]:

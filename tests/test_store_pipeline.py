@@ -76,7 +76,7 @@ class TestStore:
         with pytest.raises(StoreError, match="must be in EPSG:4326"):
             store.write({"grids": fx.grids(), "buildings": bad})
         assert (tmp_path / "s.gpkg").read_bytes() == before
-        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+        assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
     def test_killed_mid_write_leaves_previous_store(self, tmp_path: Path) -> None:
         path = tmp_path / "s.gpkg"
@@ -100,6 +100,9 @@ open_store({str(path)!r}).write({{'incidents': pts}})
         proc.wait()
         got = open_store(path).read("incidents")
         assert got["incident_id"].tolist() == ["I1", "I2", "I3", "I4"]
+        assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name]  # the dead writer's copy
+        open_store(path).write({"grids": fx.grids()})
+        assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]  # removed by the next write
 
     def test_incident_types(self, tmp_path: Path) -> None:
         store = open_store(tmp_path / "s.gpkg")

@@ -129,30 +129,34 @@ if not getattr(streamlit_folium._get_feature_group_string, "_gw_cached", False):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _grid_overlay(path: str, version: str, filters: Filters, figure: str | None, lang: str,
+def _grid_overlay(path: str, version: str, filters: Filters | None, figure: str | None, lang: str,
                   shift: str | None) -> folium.FeatureGroup:
     grids = layers(path, version, shift)[schema.GRIDS]
-    return grids_mod.grid_layer(grids, summary(path, version, filters) if figure else None, figure=figure, lang=lang)
+    figures = summary(path, version, filters) if figure and filters is not None else None
+    return grids_mod.grid_layer(grids, figures, figure=figure, lang=lang)
 
 
-def grid_overlay(*args: Any) -> folium.FeatureGroup:
-    """Grid layer (cached): ``(path, version, filters, figure, lang, shift)``."""
-    return _fresh(_grid_overlay(*args))
+def grid_overlay(path: str, version: str, filters: Filters, figure: str | None, lang: str,
+                 shift: str | None) -> folium.FeatureGroup:
+    """Grid layer (cached); outlines alone (no ``figure``) do not depend on the filters."""
+    return _fresh(_grid_overlay(path, version, filters if figure else None, figure, lang, shift))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _building_overlay(path: str, version: str, filters: Filters, color_by: str, lang: str,
+def _building_overlay(path: str, version: str, filters: Filters | None, color_by: str, lang: str,
                       shift: str | None) -> folium.FeatureGroup:
     blds = layers(path, version, shift)[schema.BUILDINGS]
     counts = None
-    if color_by == "open":
+    if color_by == "open" and filters is not None:
         counts = buildings_mod.open_incidents_per_building(shown_incidents(path, version, filters))
     return buildings_mod.building_layer(blds, color_by=color_by, open_counts=counts, lang=lang)
 
 
-def building_overlay(*args: Any) -> folium.FeatureGroup:
-    """Building layer (cached): ``(path, version, filters, color_by, lang, shift)``."""
-    return _fresh(_building_overlay(*args))
+def building_overlay(path: str, version: str, filters: Filters, color_by: str, lang: str,
+                     shift: str | None) -> folium.FeatureGroup:
+    """Building layer (cached). The filters matter only to ``color_by="open"``:
+    for any other colouring a filter change reuses the layer as it is."""
+    return _fresh(_building_overlay(path, version, filters if color_by == "open" else None, color_by, lang, shift))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

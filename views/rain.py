@@ -1,5 +1,6 @@
-"""The "rain emergency" tab: warning level, risk ranking, flood response on
-click, and checklists out (download) and back in (upload).
+"""The "rain emergency" tab: warning level, risk ranking and risk map, flood
+response on click (point and radius, or a flooded area drawn vertex by
+vertex), and checklists out (download) and back in (upload).
 
 Holds no spatial logic: everything comes from geo.levels, geo.risk,
 geo.flood, geo.checklist, geo.documents and geo.inspection, the same
@@ -8,8 +9,10 @@ functions the command line calls.
 
 from __future__ import annotations
 
+import html
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -19,13 +22,13 @@ import streamlit as st
 
 from geo import schema
 from geo._errors import GridWatchError
-from geo.checklist import build_checklists
+from geo.checklist import REGISTER, build_checklists
 from geo.crs import china_shift, shift_coords
-from geo.documents import write_checklists
-from geo.flood import FloodResponse, export_response, flood_response
+from geo.documents import FLOOD_TITLES, flood_table, write_checklists
+from geo.flood import FloodResponse, export_response, flood_response, parse_polygon
 from geo.inspection import INSPECTIONS, import_checklist
 from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, levels_table
-from geo.risk import building_risk, grid_risk, ranking
+from geo.risk import RISK_CLASSES, building_risk, display_table, grid_risk, ranking, risk_class
 from views import View
 from views.context import AppContext
 
@@ -33,6 +36,10 @@ __all__ = ["VIEW", "render", "render_rain_view"]
 
 _MIME = {"pdf": "application/pdf", "csv": "text/csv",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+#: Flood-response modes: a report in the store, a point (clicked or typed), an area.
+MODES = ("report", "point", "polygon")
+#: Above this many buildings the risk map colours grids (a lighter page).
+MAX_MAP_BUILDINGS = 4000
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -48,9 +55,10 @@ def render(ctx: AppContext) -> None:
     level = st.radio(tr("rain.level"), LEVEL_CODES, horizontal=True, index=1, key="rain_level",
                      format_func=lambda c: DEFAULT_LEVELS[c].label_zh if ctx.lang == "zh" else DEFAULT_LEVELS[c].label_en)
     with st.expander(tr("rain.level_table")):
-        st.dataframe(levels_table(lang=ctx.lang), hide_index=True, use_container_width=True)
-    _risk_section(ctx)
-    _flood_section(ctx)
+        st.dataframe(levels_table(lang=ctx.lang), hide_index=True, width="stretch")
+    scores, grid_scores = _risk(ctx.store.version, ctx.buildings, ctx.incidents, ctx.grids)
+    _risk_section(ctx, scores, grid_scores)
+    _flood_section(ctx, scores, grid_scores)
     _checklist_section(ctx, level)
 
 
@@ -58,54 +66,104 @@ def render(ctx: AppContext) -> None:
 render_rain_view = render
 
 
-def _risk_section(ctx: AppContext) -> None:
+def _risk_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFrame) -> None:
     tr = ctx.tr
     st.markdown(f"#### {tr('rain.risk')}")
     st.caption(tr("rain.risk_help"))
-    scores, grids = _risk(ctx.store.version, ctx.buildings, ctx.incidents, ctx.grids)
     left, right = st.columns(2)
     left.markdown(tr("rain.risk_grids"))
-    left.dataframe(grids, hide_index=True, use_container_width=True)
+    left.dataframe(display_table(grid_scores, ctx.lang), hide_index=True, width="stretch")
     right.markdown(tr("rain.risk_buildings", n=20))
-    right.dataframe(ranking(scores, 20), hide_index=True, use_container_width=True)
+    right.dataframe(display_table(ranking(scores, 20), ctx.lang), hide_index=True, width="stretch")
 
 
-def _flood_section(ctx: AppContext) -> None:
+# -- flood response -----------------------------------------------------------------
+
+
+def _flood_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFrame) -> None:
     tr = ctx.tr
     st.markdown(f"#### {tr('rain.flood')}")
     floods = ctx.incidents[ctx.incidents["type"] == "flooding"]
-    c1, c2, c3 = st.columns([2, 2, 1])
-    choice = c1.selectbox(tr("rain.flood_pick"), ["", *floods["incident_id"].astype(str)], key="rain_flood_id")
-    typed = c2.text_input(tr("rain.flood_point"), key="rain_flood_at")
-    radius = c3.number_input(tr("rain.radius"), 10, 2000, 100, 10, key="rain_radius")
-    clicked = st.session_state.get("rain_clicked")
-    layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents}
+    mode = st.radio(tr("rain.flood_mode"), MODES, horizontal=True, key="rain_flood_mode",
+                    format_func=lambda m: tr(f"rain.mode_{m}"))
     response = None
     try:
-        if choice:
-            response = flood_response(layers, incident_id=choice, radius=float(radius))
-        elif typed.strip():
-            lon, lat = (float(v) for v in typed.split(","))
-            response = flood_response(layers, at=(lon, lat), radius=float(radius))
-        elif clicked:
-            response = flood_response(layers, at=clicked, radius=float(radius))
-    except (GridWatchError, ValueError) as exc:
-        st.error(getattr(exc, "message", str(exc)))
-    _flood_map(ctx, floods, response)
+        response = _response(ctx, floods, mode)
+    except GridWatchError as exc:
+        st.error(exc.message)
+        if exc.hint:
+            st.caption(exc.hint)
+    color_by = st.radio(tr("rain.color_by"), ("buildings", "grids"), horizontal=True, key="rain_color",
+                        format_func=lambda c: tr(f"rain.color_{c}"),
+                        index=0 if len(ctx.buildings) <= MAX_MAP_BUILDINGS else 1)
+    _flood_map(ctx, floods, response, scores if color_by == "buildings" else None, grid_scores, mode)
+    st.markdown(_legend(ctx.lang), unsafe_allow_html=True)
     if response is None:
-        st.info(tr("rain.flood_none"))
+        st.info(tr(f"rain.flood_none_{mode}"))
         return
     st.markdown(f"**{response.title}** · " + tr("rain.flood_summary", **response.summary))
-    tabs = st.tabs(["buildings", "grates", "wires", "contacts"])
-    for tab, (_, df) in zip(tabs, response.sections().items(), strict=True):
-        tab.dataframe(df, hide_index=True, use_container_width=True)
+    sections = response.sections()
+    tabs = st.tabs([f"{FLOOD_TITLES[name]}（{len(df)}）" for name, df in sections.items()])
+    for tab, (name, df) in zip(tabs, sections.items(), strict=True):
+        tab.dataframe(flood_table(df, name), hide_index=True, width="stretch")
     cols = st.columns(3)
     for col, fmt in zip(cols, ("csv", "xlsx", "pdf"), strict=True):
         col.download_button(tr("rain.download_flood", fmt=fmt.upper()), _flood_file(response, fmt),
                             file_name=f"flood_response.{fmt}", mime=_MIME[fmt], key=f"rain_flood_{fmt}")
 
 
-def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodResponse | None) -> None:
+def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResponse | None:
+    """The inputs of the chosen mode, and the response once they are complete."""
+    tr = ctx.tr
+    layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents}
+    if mode == "polygon":
+        c1, c2 = st.columns([4, 1])
+        typed = c1.text_area(tr("rain.polygon_text"), key="rain_polygon", height=80)
+        vertices = st.session_state.get("rain_vertices", [])
+        c2.caption(tr("rain.vertices", n=len(vertices)))
+        if c2.button(tr("rain.vertices_clear"), key="rain_vertices_clear"):
+            st.session_state["rain_vertices"] = []
+            vertices = []
+        if typed.strip():
+            return flood_response(layers, polygon=parse_polygon(typed))
+        if len(vertices) >= 3:
+            return flood_response(layers, polygon=parse_polygon("; ".join(f"{x},{y}" for x, y in vertices)))
+        return None
+    c1, c2 = st.columns([4, 1])
+    radius = c2.number_input(tr("rain.radius"), 10, 2000, 100, 10, key="rain_radius")
+    if mode == "report":
+        ids = floods.sort_values("incident_id")["incident_id"].astype(str).tolist()
+        choice = c1.selectbox(tr("rain.flood_pick"), ["", *ids], key="rain_flood_id")
+        return flood_response(layers, incident_id=choice, radius=float(radius)) if choice else None
+    typed = c1.text_input(tr("rain.flood_point"), key="rain_flood_at")
+    if typed.strip():
+        try:
+            lon, lat = (float(v) for v in typed.split(","))
+        except ValueError as exc:
+            msg = f"{typed!r} is not lon,lat."
+            raise GridWatchError(msg, "Write two numbers with a comma, e.g. 114.362,30.518.") from exc
+        return flood_response(layers, at=(lon, lat), radius=float(radius))
+    clicked = st.session_state.get("rain_clicked")
+    return flood_response(layers, at=tuple(clicked), radius=float(radius)) if clicked else None
+
+
+def _legend(lang: str) -> str:
+    k = 3 if lang == "en" else 2
+    items = "".join(
+        f"<span style='display:inline-block;width:12px;height:12px;background:{html.escape(c[1])};"
+        f"border:1px solid #999;margin:0 4px 0 10px;vertical-align:middle'></span>{html.escape(str(c[k]))}"
+        for c in RISK_CLASSES)
+    title = "Flood risk" if lang == "en" else "内涝风险"
+    return f"<div style='font-size:0.85em'>{html.escape(title)}：{items}</div>"
+
+
+def _tip(*parts: object) -> str:
+    """Tooltip text, escaped (it reaches the page as HTML)."""
+    return html.escape(" · ".join(str(p) for p in parts if str(p)))
+
+
+def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodResponse | None,
+               scores: pd.DataFrame | None, grid_scores: pd.DataFrame, mode: str) -> None:
     from streamlit_folium import st_folium
 
     from layers.controls import base_map
@@ -116,25 +174,98 @@ def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodRespons
         return china_shift(gdf, shift) if shift and len(gdf) else gdf
 
     minx, miny, maxx, maxy = ctx.grids.total_bounds if len(ctx.grids) else (114.2, 30.4, 114.4, 30.6)
-    m = base_map(ctx.basemap, bounds=[[miny, minx], [maxy, maxx]], lang=ctx.lang, height=420)
-    folium.GeoJson(show(ctx.grids[["grid_id", "geometry"]]), style_function=lambda _: {
-        "color": "#2f6b2f", "weight": 1.5, "fillOpacity": 0.03}).add_to(m)
+    m = base_map(ctx.basemap, bounds=[[miny, minx], [maxy, maxx]], lang=ctx.lang, height=460)
+    _risk_layer(ctx, scores, grid_scores, show).add_to(m)
     for _, row in show(floods).iterrows():
-        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=5, color="#e31a1c", fill=True,
-                            tooltip=str(row["incident_id"])).add_to(m)
+        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=5, color="#e31a1c", fill=True, fill_opacity=0.9,
+                            tooltip=_tip(row["incident_id"], ctx.type_label("flooding"))).add_to(m)
     if response is not None:
-        area = show(gpd.GeoDataFrame(geometry=[response.area], crs=schema.STORAGE_CRS))
-        folium.GeoJson(area, style_function=lambda _: {"color": "#1f78b4", "weight": 2, "fillOpacity": 0.12}).add_to(m)
-    out = st_folium(m, key="rain_map", height=420, use_container_width=True, returned_objects=["last_clicked"])
+        _response_layer(response, show).add_to(m)
+    for lon, lat in st.session_state.get("rain_vertices", []) if mode == "polygon" else []:
+        x, y = _shown_xy(lon, lat, shift)
+        folium.CircleMarker([y, x], radius=4, color="#1f78b4", fill=True).add_to(m)
+    out = st_folium(m, key="rain_map", height=460, use_container_width=True, returned_objects=["last_clicked"])
     click = (out or {}).get("last_clicked")
-    if click:
-        lon, lat = click["lng"], click["lat"]
-        if shift:
-            x, y = shift_coords(np.array([lon]), np.array([lat]), shift, inverse=True)
-            lon, lat = float(x[0]), float(y[0])
-        if st.session_state.get("rain_clicked") != (lon, lat):
-            st.session_state["rain_clicked"] = (lon, lat)
-            st.rerun()
+    if not click or mode == "report":
+        return
+    lon, lat = click["lng"], click["lat"]
+    if shift:
+        x, y = shift_coords(np.array([lon]), np.array([lat]), shift, inverse=True)
+        lon, lat = float(x[0]), float(y[0])
+    point = (round(lon, 7), round(lat, 7))
+    if st.session_state.get("rain_last_click") == point:  # the same click comes back on every rerun
+        return
+    st.session_state["rain_last_click"] = point
+    if mode == "polygon":
+        st.session_state["rain_vertices"] = [*st.session_state.get("rain_vertices", []), point]
+    else:
+        st.session_state["rain_clicked"] = point
+    st.rerun()
+
+
+def _shown_xy(lon: float, lat: float, shift: str | None) -> tuple[float, float]:
+    if not shift:
+        return lon, lat
+    x, y = shift_coords(np.array([lon]), np.array([lat]), shift)
+    return float(x[0]), float(y[0])
+
+
+def _risk_layer(ctx: AppContext, scores: pd.DataFrame | None, grid_scores: pd.DataFrame, show: Any) -> folium.FeatureGroup:
+    """Buildings (or grids) filled by their flood-risk class; tooltips show the parts."""
+    group = folium.FeatureGroup(name=ctx.tr("rain.risk"))
+    if scores is not None and len(ctx.buildings):
+        shapes = ctx.buildings[["building_id", "geometry"]].join(scores[["score", "pts_flooding", "pts_grates",
+                                                                          "pts_basement", "pts_vulnerable", "pts_wires"]])
+        label = shapes["building_id"].astype(str)
+    else:
+        shapes = ctx.grids[["grid_id", "geometry"]].merge(grid_scores, on="grid_id", how="left").fillna(0)
+        label = shapes["grid_id"].astype(str)
+    shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs=ctx.grids.crs or schema.STORAGE_CRS)
+    zh = ctx.lang != "en"
+    shapes["fill"] = [RISK_CLASSES[risk_class(float(s))][1] for s in shapes["score"]]
+    shapes["tip"] = [
+        _tip(lab, f"{'风险' if zh else 'risk'} {r.score:.0f}",
+             f"{'积水' if zh else 'flooding'} {r.pts_flooding:g} + {'篦子' if zh else 'grates'} {r.pts_grates:g} + "
+             f"{'地下室' if zh else 'basement'} {r.pts_basement:g} + {'独居老人' if zh else 'elderly'} {r.pts_vulnerable:g} + "
+             f"{'飞线' if zh else 'wires'} {r.pts_wires:g}")
+        for lab, r in zip(label, shapes.itertuples(), strict=True)]
+    folium.GeoJson(
+        show(shapes[["fill", "tip", "geometry"]]),
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#7a6a55", "weight": 0.6,
+                                  "fillOpacity": 0.85},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+    ).add_to(group)
+    folium.GeoJson(show(ctx.grids[["geometry"]]), style_function=lambda _: {
+        "color": "#2f6b2f", "weight": 1.5, "fillOpacity": 0.0}, interactive=False).add_to(group)
+    return group
+
+
+def _response_layer(response: FloodResponse, show: Any) -> folium.FeatureGroup:
+    """The area, the affected buildings' centres, grates to clear and flying wires."""
+    group = folium.FeatureGroup(name="flood response")
+    area = show(gpd.GeoDataFrame(geometry=[response.area], crs=schema.STORAGE_CRS))
+    folium.GeoJson(area, style_function=lambda _: {"color": "#1f78b4", "weight": 2, "fillOpacity": 0.12},
+                   interactive=False).add_to(group)
+
+    def points(df: pd.DataFrame) -> gpd.GeoDataFrame:
+        return show(gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=schema.STORAGE_CRS))
+
+    for _, b in points(response.buildings).iterrows():
+        folium.CircleMarker([b.geometry.y, b.geometry.x], radius=4, color="#3f007d", weight=2, fill=True,
+                            fill_color="#ffffff", fill_opacity=1,
+                            tooltip=_tip(b["name"], f"{b['households']}户 {b['residents']}人",
+                                         f"独居老人{b['elderly_alone']}" if b["elderly_alone"] else "",
+                                         "地下室/车库" if b["basement"] else "", b["head"], b["head_phone"])).add_to(group)
+    for _, g in points(response.grates).iterrows():
+        bad = g["status"] in ("blocked", "damaged", "missing")
+        folium.CircleMarker([g.geometry.y, g.geometry.x], radius=3.5, color="#b30000" if bad else "#1f78b4",
+                            fill=True, fill_opacity=1, tooltip=_tip(g["incident_id"], g["status"],
+                                                                     f"{g['distance_m']:.0f} m")).add_to(group)
+    for _, w in points(response.wires).iterrows():
+        folium.RegularPolygonMarker([w.geometry.y, w.geometry.x], number_of_sides=3, radius=7,
+                                    color="#d7191c" if w["critical"] else "#999999", fill=True, fill_opacity=1,
+                                    tooltip=_tip(w["incident_id"], "⚡ 危险" if w["critical"] else "已处理")).add_to(group)
+    return group
 
 
 def _flood_file(response: FloodResponse, fmt: str) -> bytes:
@@ -144,6 +275,9 @@ def _flood_file(response: FloodResponse, fmt: str) -> bytes:
         return path.read_bytes()
 
 
+# -- checklists out and back in ---------------------------------------------------------
+
+
 def _checklist_section(ctx: AppContext, level: str) -> None:
     tr = ctx.tr
     st.markdown(f"#### {tr('rain.checklist')}")
@@ -151,7 +285,8 @@ def _checklist_section(ctx: AppContext, level: str) -> None:
     c1, c2, c3 = st.columns(3)
     grid = c1.selectbox(tr("rain.grid"), ["", *ids], key="rain_grid",
                         format_func=lambda g: g or tr("rain.all_grids"))
-    role = c2.selectbox(tr("rain.role"), ["worker", "staff", "volunteer", "public"], key="rain_role")
+    role = c2.selectbox(tr("rain.role"), ["worker", "staff", "volunteer", "public"], key="rain_role",
+                        format_func=lambda r: tr(f"rain.role_{r}"))
     fmt = c3.selectbox(tr("rain.format"), ["pdf", "xlsx", "csv"], key="rain_fmt")
     if st.button(tr("rain.make"), key="rain_make"):
         try:
@@ -168,16 +303,21 @@ def _checklist_section(ctx: AppContext, level: str) -> None:
 def _checklist_bytes(ctx: AppContext, level: str, grid_ids: list[str] | None, role: str, fmt: str) -> bytes:
     layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents,
               schema.STREETS: ctx.store.read(schema.STREETS)}
+    bar = st.progress(0.0, text=ctx.tr("rain.progress_build"))
+
+    def built(done: int, total: int) -> None:
+        bar.progress(done / total / 2, text=ctx.tr("rain.progress_build"))
+
+    def rendered(done: int, total: int) -> None:
+        bar.progress(0.5 + done / total / 2, text=ctx.tr("rain.progress_render"))
+
     lists = build_checklists(layers, level, grid_ids=grid_ids, role=role, community=ctx.meta.get("community", ""),
-                             history=ctx.store.read_table(INSPECTIONS))
-    bar = st.progress(0.0)
-
-    def advance(done: int, total: int) -> None:
-        bar.progress(done / total)
-
+                             history=ctx.store.read_table(INSPECTIONS), register=ctx.store.read_table(REGISTER),
+                             progress=built)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"checklist.{fmt}"
-        write_checklists(lists, path, fmt, progress=advance)
+        write_checklists(lists, path, fmt, progress=rendered)
+        bar.progress(1.0, text=ctx.tr("rain.progress_done"))
         return path.read_bytes()
 
 
@@ -185,6 +325,10 @@ def _upload_section(ctx: AppContext) -> None:
     tr = ctx.tr
     up = st.file_uploader(tr("rain.upload"), type=["xlsx", "csv"], key="rain_upload")
     who = st.text_input(tr("rain.inspector"), key="rain_inspector")
+    done = st.session_state.pop("rain_import_report", None)
+    if done is not None:  # shown after the rerun that redraws the map with the new statuses
+        (st.success if done["written"] else st.info)(tr("rain.import_done") if done["written"] else tr("rain.import_same"))
+        st.text("\n".join(done["lines"]))
     if up is None or not st.button(tr("rain.import"), key="rain_import"):
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -197,8 +341,8 @@ def _upload_section(ctx: AppContext) -> None:
             if exc.hint:
                 st.caption(exc.hint)
             return
-    (st.success if report.written else st.info)(tr("rain.import_done") if report.written else tr("rain.import_same"))
-    st.text("\n".join(report.lines()))
+    st.session_state["rain_import_report"] = {"written": report.written, "lines": report.lines()}
+    st.rerun()
 
 
 VIEW = View(key="rain", label="rain.tab", order=30, render=render)

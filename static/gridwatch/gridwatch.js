@@ -128,58 +128,166 @@
     return g.getLayers().filter(function (l) { return l.feature; }).length;
   };
 
-  /* Polygons (grids, buildings, selection outline). */
+  function polygonOptions(spec, fill) {
+    var st = spec.style || {};
+    return {
+      color: st.color || fill,
+      weight: st.weight === undefined ? 1 : st.weight,
+      opacity: st.opacity === undefined ? 1 : st.opacity,
+      fill: st.fill === undefined ? true : st.fill,
+      fillColor: fill,
+      fillOpacity: st.fillOpacity === undefined ? 0.4 : st.fillOpacity,
+      dashArray: st.dashArray || null,
+      className: "gw-" + spec.kind,
+      renderer: spec.svg ? svgRenderer() : undefined,
+      interactive: spec.interactive !== false,
+      bubblingMouseEvents: true,
+    };
+  }
+
+  function fillOf(spec, i) {
+    var st = spec.style || {};
+    return spec.ci ? spec.pal[spec.ci[i]] : st.fillColor || st.color || "#3388ff";
+  }
+
+  function makePolygon(spec, i, latlngs) {
+    var poly = L.polygon(latlngs, polygonOptions(spec, fillOf(spec, i)));
+    poly.feature = { type: "Feature", properties: { kind: spec.kind, id: spec.id[i] } };
+    poly._gwIdx = i;
+    return poly;
+  }
+
+  /* Tooltip, popup and hover are bound once on the group (Leaflet hands
+     the polygon under the pointer to them), not on each of 30,000 shapes. */
+  function bindPolygonEvents(spec, group) {
+    if (spec.interactive === false) return;
+    var st = spec.style || {};
+    var head = function (p) {
+      var idx = p._gwIdx;
+      return spec.title + " " + (spec.props.name ? GW.val(spec.props.name, idx) : spec.id[idx]);
+    };
+    if (spec.tip) {
+      group.bindTooltip(function (p) { return table(head(p), fieldRows(spec, p._gwIdx, spec.tip)); },
+                        { sticky: true, className: "gw-tip" });
+    }
+    if (spec.pop) {
+      group.bindPopup(function (p) { return table(head(p), fieldRows(spec, p._gwIdx, spec.pop)); },
+                      { maxWidth: 320 });
+    }
+    group.on("click", function (e) { if (e.layer && e.layer._gwIdx !== undefined) GW.highlight(e.layer); });
+    if (spec.hover) {
+      group.on("mouseover", function (e) {
+        var p = e.layer;
+        if (p && p._gwIdx !== undefined && p !== lit) p.setStyle({ weight: (st.weight || 1) + 2 });
+      });
+      group.on("mouseout", function (e) {
+        var p = e.layer;
+        if (p && p._gwIdx !== undefined && p !== lit) p.setStyle({ weight: st.weight === undefined ? 1 : st.weight });
+      });
+    }
+  }
+
+  /* Polygons (grids, buildings, selection outline); many polygons (a
+     district's buildings) go to GW.manyPolygons instead. */
   GW.polygons = function (spec) {
+    if (spec.f.length > (spec.manyAt || 5000)) return GW.manyPolygons(spec);
     var shapes = decodePolygons(spec);
     var group = L.featureGroup();
-    var st = spec.style || {};
-    var fills = spec.ci ? spec.ci.map(function (i) { return spec.pal[i]; }) : null;
-    for (var i = 0; i < shapes.length; i++) {
-      var fill = fills ? fills[i] : st.fillColor || st.color || "#3388ff";
-      var poly = L.polygon(shapes[i], {
-        color: st.color || fill,
-        weight: st.weight === undefined ? 1 : st.weight,
-        opacity: st.opacity === undefined ? 1 : st.opacity,
-        fill: st.fill === undefined ? true : st.fill,
-        fillColor: fill,
-        fillOpacity: st.fillOpacity === undefined ? 0.4 : st.fillOpacity,
-        dashArray: st.dashArray || null,
-        className: "gw-" + spec.kind,
-        renderer: spec.svg ? svgRenderer() : undefined,
-        interactive: spec.interactive !== false,
-        bubblingMouseEvents: true,
+    for (var i = 0; i < shapes.length; i++) group.addLayer(makePolygon(spec, i, shapes[i]));
+    bindPolygonEvents(spec, group);
+    if (spec.labels) group.addLayer(GW.labels(spec));
+    GW.layers[spec.kind] = group;
+    return withLegend(group, spec.legend);
+  };
+
+  /* Many polygons (a district: 30,000 buildings, each a pixel or less at the
+     zoom that shows the district): from spec.minZoom on, only the shapes in
+     view are built and drawn, again after each move; below it none, and a
+     note says to zoom in. Bounding boxes come from one pass over the
+     payload; a shape is decoded the first time it comes into view. */
+  GW.manyPolygons = function (spec) {
+    var n = spec.f.length, s = spec.s, ox = spec.o[0], oy = spec.o[1];
+    var c = spec.c, r = spec.r, p = spec.p, f = spec.f, minZoom = spec.minZoom || 15;
+    var fc = new Int32Array(n), fr = new Int32Array(n), fp = new Int32Array(n);
+    var w = new Float64Array(n), e = new Float64Array(n), so = new Float64Array(n), no = new Float64Array(n);
+    var ci = 0, ri = 0, pi = 0, k, a, b, v;
+    for (k = 0; k < n; k++) {
+      fc[k] = ci; fr[k] = ri; fp[k] = pi;
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (a = 0; a < f[k]; a++, pi++) {
+        for (b = 0; b < p[pi]; b++, ri++) {
+          var x = 0, y = 0;
+          for (v = 0; v < r[ri]; v++, ci += 2) {
+            if (v === 0) { x = c[ci]; y = c[ci + 1]; } else { x += c[ci]; y += c[ci + 1]; }
+            if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+          }
+        }
+      }
+      w[k] = (ox + x0) / s; e[k] = (ox + x1) / s; so[k] = (oy + y0) / s; no[k] = (oy + y1) / s;
+    }
+    function decodeOne(k) {
+      var ci = fc[k], ri = fr[k], pi = fp[k], parts = [];
+      for (var a = 0; a < f[k]; a++, pi++) {
+        var rings = [];
+        for (var b = 0; b < p[pi]; b++, ri++) {
+          var cnt = r[ri], ring = new Array(cnt), x = 0, y = 0;
+          for (var v = 0; v < cnt; v++, ci += 2) {
+            if (v === 0) { x = c[ci]; y = c[ci + 1]; } else { x += c[ci]; y += c[ci + 1]; }
+            ring[v] = [(oy + y) / s, (ox + x) / s];
+          }
+          rings.push(ring);
+        }
+        parts.push(rings);
+      }
+      return parts.length === 1 ? parts[0] : parts;
+    }
+    var group = L.featureGroup(), made = {}, shown = {}, map = null;
+    group._gwTotal = n;
+    group._gwReady = false;
+    bindPolygonEvents(spec, group);
+    var note = L.control({ position: "bottomleft" });
+    note.onAdd = function () {
+      var div = L.DomUtil.create("div", "gw-legend gw-zoom-note leaflet-bar");
+      div.innerHTML = GW.esc(spec.zoomNote || "");
+      return div;
+    };
+    function render() {
+      if (!map) return;
+      var inView = {};
+      if (map.getZoom() >= minZoom) {
+        var bb = map.getBounds().pad(0.1);
+        var bs = bb.getSouth(), bn = bb.getNorth(), bw = bb.getWest(), be = bb.getEast();
+        for (var k = 0; k < n; k++) {
+          if (e[k] >= bw && w[k] <= be && no[k] >= bs && so[k] <= bn) inView[k] = true;
+        }
+        if (note._map) note.remove();
+      } else if (spec.zoomNote && !note._map) {
+        note.addTo(map);
+      }
+      Object.keys(shown).forEach(function (k) {
+        if (!inView[k] && !shown[k].isPopupOpen()) { group.removeLayer(shown[k]); delete shown[k]; }
       });
-      poly.feature = { type: "Feature", properties: { kind: spec.kind, id: spec.id[i] } };
-      poly._gwIdx = i;
-      group.addLayer(poly);
+      Object.keys(inView).forEach(function (k) {
+        if (shown[k]) return;
+        if (!made[k]) made[k] = makePolygon(spec, +k, decodeOne(+k));
+        shown[k] = made[k];
+        group.addLayer(made[k]);
+      });
+      group._gwShown = Object.keys(shown).length;
+      group._gwReady = true;
     }
-    /* Tooltip, popup and hover are bound once on the group (Leaflet hands
-       the polygon under the pointer to them), not on each of 30,000 shapes. */
-    if (spec.interactive !== false) {
-      var head = function (p) {
-        var idx = p._gwIdx;
-        return spec.title + " " + (spec.props.name ? GW.val(spec.props.name, idx) : spec.id[idx]);
-      };
-      if (spec.tip) {
-        group.bindTooltip(function (p) { return table(head(p), fieldRows(spec, p._gwIdx, spec.tip)); },
-                          { sticky: true, className: "gw-tip" });
-      }
-      if (spec.pop) {
-        group.bindPopup(function (p) { return table(head(p), fieldRows(spec, p._gwIdx, spec.pop)); },
-                        { maxWidth: 320 });
-      }
-      group.on("click", function (e) { if (e.layer && e.layer._gwIdx !== undefined) GW.highlight(e.layer); });
-      if (spec.hover) {
-        group.on("mouseover", function (e) {
-          var p = e.layer;
-          if (p && p._gwIdx !== undefined && p !== lit) p.setStyle({ weight: (st.weight || 1) + 2 });
-        });
-        group.on("mouseout", function (e) {
-          var p = e.layer;
-          if (p && p._gwIdx !== undefined && p !== lit) p.setStyle({ weight: st.weight === undefined ? 1 : st.weight });
-        });
-      }
-    }
+    group.on("add", function () {
+      map = group._map;
+      map.on("moveend", render);
+      render();
+    });
+    group.on("remove", function () {
+      if (map) map.off("moveend", render);
+      if (note._map) note.remove();
+      Object.keys(shown).forEach(function (k) { group.removeLayer(shown[k]); });
+      shown = {};
+      group._gwReady = false;
+    });
     if (spec.labels) group.addLayer(GW.labels(spec));
     GW.layers[spec.kind] = group;
     return withLegend(group, spec.legend);
