@@ -19,7 +19,7 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -438,10 +438,11 @@ def _coerce(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
             continue
         s = out[col]
         if k == "str":
-            out[col] = _nullable(_nullable(s).map(_to_text))
+            out[col] = _nullable(_map_unique(s, _to_text))
         elif k in ("int", "float"):
-            num = pd.to_numeric(s.map(_blank_to_na), errors="coerce")
-            bad = num.isna() & s.map(_blank_to_na).notna()
+            given = _map_unique(s, _blank_to_na)
+            num = pd.to_numeric(given, errors="coerce")
+            bad = num.isna() & given.notna()
             if k == "int":
                 frac = num.notna() & (num.round() != num)
                 bad |= frac
@@ -449,8 +450,8 @@ def _coerce(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
                 problems.append(_bad_values(col, s[bad], "a number"))
             out[col] = num.round().astype("Int64") if k == "int" else num.astype(float)
         elif k == "bool":
-            b = s.map(_to_bool)
-            bad = b.isna() & s.map(_blank_to_na).notna()
+            b = _map_unique(s, _to_bool)
+            bad = b.isna() & _map_unique(s, _blank_to_na).notna()
             if bad.any():
                 problems.append(_bad_values(col, s[bad], "yes/no (是/否, true/false, 1/0)"))
             out[col] = b.astype("boolean")
@@ -468,8 +469,9 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
         by_label[t.label_zh] = t.code
         by_label[t.label_en.lower()] = t.code
     raw = _nullable(out["type"])
-    codes = _nullable(raw.map(lambda v: by_label.get(str(v).strip().lower(), by_label.get(str(v).strip())) if v is not None else None))
-    unknown = sorted({str(v) for v, c in zip(raw, codes, strict=True) if c is None})
+    codes = _nullable(_map_unique(raw, lambda v: None if v is None else
+                                  by_label.get(str(v).strip().lower(), by_label.get(str(v).strip()))))
+    unknown = sorted({str(v) for v in raw[codes.isna()].unique()})
     if unknown:
         msg = f"Unknown incident type(s): {', '.join(unknown[:10])}."
         hint = f"Use {', '.join(types)}, or add the type first: python -m geo types add CODE --zh 中文名 --en 'English name'."
@@ -477,21 +479,24 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
     out["type"] = codes.astype(object)
     status = out["status"] if "status" in out.columns else pd.Series([None] * len(out), index=out.index, dtype=object)
     status_codes = _labels("status", (*schema.ASSET_STATUSES, *schema.EVENT_STATUSES))
-    status = _nullable(_nullable(status).map(lambda v: _code(v, status_codes)))
-    defaults = out["type"].map(lambda c: types[c].default_status)
+    status = _nullable(_map_unique(status, lambda v: _code(v, status_codes)))
+    defaults = out["type"].map({c: t.default_status for c, t in types.items()})
     status = status.where(status.notna(), defaults)
-    allowed = out["type"].map(lambda c: types[c].statuses)
-    bad = [(i, s, a) for i, s, a in zip(out.index, status, allowed, strict=True) if s not in a]
-    if bad:
-        sample = "; ".join(f"row {i}: {s!r} (allowed {', '.join(a)})" for i, s, a in bad[:5])
-        msg = f"{len(bad)} incident(s) have a status their type does not allow: {sample}."
+    wrong = pd.Series(False, index=out.index)
+    for code in out["type"].unique():
+        of_type = out["type"] == code
+        wrong |= of_type & ~status.isin(types[code].statuses)
+    if wrong.any():
+        sample = "; ".join(f"row {i}: {s!r} (allowed {', '.join(types[c].statuses)})"
+                           for i, s, c in zip(out.index[wrong][:5], status[wrong][:5], out["type"][wrong][:5], strict=True))
+        msg = f"{int(wrong.sum())} incident(s) have a status their type does not allow: {sample}."
         hint = ("Rain grates take ok/blocked/damaged/missing (正常/堵塞/损坏/缺失); events take "
                 "reported/assigned/resolved/verified (已上报/处理中/已解决/已核实).")
         raise SchemaError(msg, hint)
     out["status"] = status.astype(object)
     if "severity" in out.columns:
         severity_codes = _labels("severity", schema.SEVERITIES)
-        sev = _nullable(_nullable(out["severity"]).map(lambda v: _code(v, severity_codes)))
+        sev = _nullable(_map_unique(_nullable(out["severity"]), lambda v: _code(v, severity_codes)))
         bad_sev = sorted({str(v) for v in sev.dropna() if v not in schema.SEVERITIES})
         if bad_sev:
             msg = f"Unknown severity value(s): {', '.join(bad_sev[:10])}."
@@ -522,7 +527,7 @@ def _code(value: object, codes: dict[str, str]) -> str | None:
 
 def _iso_times(col: pd.Series) -> pd.Series:
     """ISO 8601 text with an offset; times without one are China Standard Time."""
-    text = _nullable(_nullable(col).map(_blank_to_na))
+    text = _nullable(_map_unique(col, _blank_to_na))
     cache: dict[str, str | None] = {}
 
     def fmt(v: object) -> str | None:
@@ -538,12 +543,20 @@ def _iso_times(col: pd.Series) -> pd.Series:
                 cache[key] = None if t is pd.NaT else (t.tz_localize("Asia/Shanghai") if t.tzinfo is None else t).isoformat()
         return cache[key]
 
-    out = _nullable(text.map(fmt))
+    out = _nullable(_map_unique(text, fmt))
     bad = out.isna() & text.notna()
     if bad.any():
         msg = "Some reported_at values are not dates: " + _bad_values("reported_at", col[bad], "a date") + "."
         raise SchemaError(msg, "Write dates as ISO 8601, e.g. 2025-07-21T18:30:00+08:00.")
     return out
+
+
+def _map_unique(s: pd.Series, fn: Callable[[object], object]) -> pd.Series:
+    """``s.map(fn)`` calling ``fn`` once per distinct value (None for missing)."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:] = [*(fn(v) for v in uniques), fn(None)]
+    return pd.Series(values[codes], index=s.index, dtype=object)
 
 
 def _nullable(s: pd.Series) -> pd.Series:
@@ -553,6 +566,8 @@ def _nullable(s: pd.Series) -> pd.Series:
 
 
 def _to_text(v: object) -> str | None:
+    if type(v) is str:
+        return v.strip() or None
     v = _blank_to_na(v)
     if v is None:
         return None

@@ -249,7 +249,8 @@ def _check_types(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: Validati
     types = gdf.geometry.geom_type
     allowed = schema.GEOMETRY_TYPES[kind]
     if kind == schema.INCIDENTS:
-        single = gdf.geometry.apply(lambda g: g is not None and g.geom_type == "MultiPoint" and len(g.geoms) == 1)
+        geoms = np.asarray(gdf.geometry.values)
+        single = (shapely.get_type_id(geoms) == 4) & (shapely.get_num_geometries(geoms) == 1)
         allowed = (*allowed, "MultiPoint") if single.all() and single.any() else allowed
     wrong = ~types.isin(allowed)
     if wrong.any():

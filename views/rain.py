@@ -262,9 +262,12 @@ def _response_layer(response: FloodResponse, show: Any) -> folium.FeatureGroup:
                             fill=True, fill_opacity=1, tooltip=_tip(g["incident_id"], g["status"],
                                                                      f"{g['distance_m']:.0f} m")).add_to(group)
     for _, w in points(response.wires).iterrows():
-        folium.RegularPolygonMarker([w.geometry.y, w.geometry.x], number_of_sides=3, radius=7,
-                                    color="#d7191c" if w["critical"] else "#999999", fill=True, fill_opacity=1,
-                                    tooltip=_tip(w["incident_id"], "⚡ 危险" if w["critical"] else "已处理")).add_to(group)
+        color = "#d7191c" if w["critical"] else "#999999"  # a plain Leaflet div icon: no plugin, nothing from a CDN
+        icon = folium.DivIcon(html=f"<div style='font-size:15px;line-height:15px;color:{color};"
+                                   "text-shadow:0 0 2px #fff,0 0 2px #fff'>⚡</div>", icon_size=(15, 15),
+                              icon_anchor=(7, 7), class_name="gw-rain-wire")
+        folium.Marker([w.geometry.y, w.geometry.x], icon=icon,
+                      tooltip=_tip(w["incident_id"], "危险：积水触电" if w["critical"] else "已处理")).add_to(group)
     return group
 
 
