@@ -149,6 +149,27 @@ def measure(url: str, counts: dict[str, int], flooding: int, *, naive: bool, tim
     return out
 
 
+def measure_floor(url: str) -> dict[str, float]:
+    """Navigation until an empty map shows (``floor_map_app.py``), twice."""
+    out: dict[str, float] = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        for visit in ("cold", "warm"):
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            t0 = time.perf_counter()
+            meter = Meter(page, t0)
+            page.goto(url)
+            frame = _frame_of(page)
+            frame.wait_for_function("() => !!(window.map && window.map._loaded)", timeout=120_000, polling=20)
+            done = time.perf_counter()
+            out[f"draw_{visit}_s"] = done - t0
+            out[f"map_{visit}_s"] = done - (meter.map_start or t0)
+            out["bytes"], out["ws_bytes"] = meter.bytes, meter.ws_bytes
+            page.close()
+        browser.close()
+    return out
+
+
 def run(scale: str, *, naive_timeout: float, skip_naive: bool) -> dict[str, dict[str, float]]:
     store = make_store(scale)
     s = open_store(store)
@@ -160,19 +181,29 @@ def run(scale: str, *, naive_timeout: float, skip_naive: bool) -> dict[str, dict
     env = {"GRIDWATCH_BASEMAP": "none", "GRIDWATCH_VIEWS": "map"}
     with app_server(store, env=env, timeout=120) as url:
         results["gridwatch"] = measure(url, counts, flooding, naive=False, timeout_s=120)
-    if not skip_naive:
-        # Streamlit serves static/ from beside the script: lend it ours.
-        # (a temporary relative symlink, removed afterwards; never commit it).
-        link = ROOT / "benchmarks" / "static"
-        if link.is_symlink():
-            link.unlink()
-        link.symlink_to(Path("..") / "static", target_is_directory=True)
-        try:
+    with _lend_static():
+        if scale == "demo":
+            with app_server(store, env={}, timeout=120, app=ROOT / "benchmarks" / "floor_map_app.py") as url:
+                results["floor"] = measure_floor(url)
+        if not skip_naive:
             with app_server(store, env={}, timeout=120, app=ROOT / "benchmarks" / "naive_map_app.py") as url:
                 results["naive"] = measure(url, counts, flooding, naive=True, timeout_s=naive_timeout)
-        finally:
-            link.unlink()
     return results
+
+
+@contextlib.contextmanager
+def _lend_static() -> Any:
+    """Streamlit serves static/ from beside the script: lend ours to the apps
+    in benchmarks/ (a temporary relative symlink, removed afterwards; it is
+    gitignored and never committed)."""
+    link = ROOT / "benchmarks" / "static"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(Path("..") / "static", target_is_directory=True)
+    try:
+        yield
+    finally:
+        link.unlink()
 
 
 def _fmt(v: float | None, unit: str) -> str:
@@ -198,6 +229,11 @@ def main() -> None:
                   f"(map iframe to drawn: {_fmt(r.get('map_warm_s'), 's')}), "
                   f"bytes {_fmt(r.get('bytes'), 'B')} (app data over WebSocket {_fmt(r.get('ws_bytes'), 'B')}), "
                   f"filter {_fmt(r.get('filter_s'), 's')} ({_fmt(r.get('filter_bytes'), 'B')})", flush=True)
+        if "floor" in res:
+            ours, floor = res["gridwatch"], res["floor"]
+            print(f"  GridWatch warm draw minus the empty Streamlit map's: "
+                  f"{ours['draw_warm_s'] - floor['draw_warm_s']:.2f} s "
+                  f"({ours['draw_warm_s'] / floor['draw_warm_s']:.2f}x the floor)")
         if "naive" in res:
             ours, naive = res["gridwatch"], res["naive"]
             for k in ("draw_warm_s", "map_warm_s", "bytes", "ws_bytes", "filter_s", "filter_bytes"):

@@ -14,7 +14,7 @@ from geo.crs import local_metric_crs
 from geo.i18n import t
 
 from ._element import GWLayer, overlay
-from .encode import compact_column, encode_polygons, text_column
+from .encode import compact_column, compact_ids, encode_polygons, text_column
 
 __all__ = ["COLOR_BY", "MANY_AT", "MIN_ZOOM", "POINT_SIZE_M", "building_layer", "open_incidents_per_building"]
 
@@ -128,7 +128,7 @@ def building_layer(
     ]
     payload: dict[str, object] = encode_polygons(_footprints(buildings))
     payload.update(
-        kind="building", id=text_column(buildings["building_id"]), props=props, title=t("map.building", lang),
+        kind="building", id=compact_ids(text_column(buildings["building_id"])), props=props, title=t("map.building", lang),
         tip=tip, pop=pop, pal=pal, ci=ci, legend=legend, hover=True,
         # Above MANY_AT buildings the browser draws only those in view, from
         # zoom MIN_ZOOM on (GW.manyPolygons), and says so below it.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Final
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["SCALE", "compact_column", "encode_points", "encode_polygons", "js_string", "text_column", "to_script_json"]
+__all__ = ["SCALE", "compact_column", "compact_ids", "encode_points", "encode_polygons", "js_string", "text_column", "to_script_json"]
 
 #: Coordinates are sent as round(degrees * SCALE): 1e-6° is about 0.1 m.
 SCALE: Final = 1_000_000
@@ -69,6 +70,48 @@ def compact_column(values: list[str]) -> list[str] | dict[str, list[Any]]:
     if len(uniques) > len(values) // 3:
         return values
     return {"v": [str(u) for u in uniques], "i": codes.tolist()}
+
+
+_ID_PARTS = re.compile(r"^(.*?)([0-9]{1,15})$", re.DOTALL)
+
+
+def compact_ids(values: list[str]) -> list[str] | dict[str, list[Any]]:
+    """Identifiers, run-length encoded where they count up (``DG0000001``,
+    ``DG0000002``...): ``{"p": prefixes, "w": digit widths, "runs": [[k,
+    first, step, count], ...]}`` with ``k`` indexing ``p`` and ``w``. Plain
+    when any id has no trailing number or the runs would not be smaller;
+    ``GW.ids`` reads both."""
+    if len(values) < 64:
+        return values
+    keys: dict[tuple[str, int], int] = {}
+    ks, nums = [], []
+    for v in values:
+        m = _ID_PARTS.match(v)
+        if m is None:
+            return values
+        pk = (m.group(1), len(m.group(2)))
+        ks.append(keys.setdefault(pk, len(keys)))
+        nums.append(int(m.group(2)))
+    # A run: the same prefix and width, and the same step from one id to the
+    # next (set by its second id).
+    k, n = ks, nums
+    runs: list[list[int]] = []
+    i = 0
+    total = len(n)
+    while i < total:
+        if i + 1 < total and k[i + 1] == k[i]:
+            st = n[i + 1] - n[i]
+            j = i + 1
+            while j + 1 < total and k[j + 1] == k[i] and n[j + 1] - n[j] == st:
+                j += 1
+            runs.append([k[i], n[i], st, j - i + 1])
+            i = j + 1
+        else:
+            runs.append([k[i], n[i], 0, 1])
+            i += 1
+    if len(runs) * 4 > len(values) // 2:
+        return values
+    return {"p": [p for p, _ in keys], "w": [w for _, w in keys], "runs": runs}
 
 
 def origin_of(geoms: gpd.GeoSeries) -> tuple[int, int]:

@@ -13,7 +13,7 @@ import shapely
 from geo.i18n import column_label, t
 
 from ._element import GWLayer, overlay
-from .encode import encode_points, encode_polygons, origin_of, text_column
+from .encode import compact_ids, encode_points, encode_polygons, origin_of, text_column
 
 __all__ = ["FIGURES", "PALETTE", "classify", "grid_layer", "selection_layer"]
 
@@ -134,7 +134,7 @@ def grid_layer(
     label_pts = shapely.point_on_surface(np.where(grids.geometry.isna(), shapely.Point(), grids.geometry.values))
     labels = encode_points(gpd.GeoSeries(label_pts, crs=grids.crs), tuple(payload["o"]))  # type: ignore[arg-type]
     payload.update(
-        kind="grid", id=ids, props=props, title=t("map.grid", lang), tip=tip, pop=tip, style=style,
+        kind="grid", id=compact_ids(ids), props=props, title=t("map.grid", lang), tip=tip, pop=tip, style=style,
         hover=True, labels={"x": labels["x"], "y": labels["y"], "minZoom": LABEL_MIN_ZOOM},
     )
     return overlay(name or t("map.layer_grids", lang), GWLayer("polygons", payload))

@@ -14,7 +14,7 @@ from geo import schema
 from geo.i18n import STRINGS, t
 
 from ._element import GWLayer, overlay
-from .encode import compact_column, encode_points, text_column
+from .encode import compact_column, compact_ids, encode_points, text_column
 from .select import local_times
 
 __all__ = ["DESCRIPTION_CHARS", "heat_layer", "incident_layer", "status_styles", "type_styles"]
@@ -97,7 +97,7 @@ def incident_layer(
     bld = incidents["building_id"].map(building_names) if building_names else incidents["building_id"]
     payload.update(
         kind="incident",
-        id=text_column(incidents["incident_id"]),
+        id=compact_ids(text_column(incidents["incident_id"])),
         t=t_idx, st=s_idx, sv=v_idx, g=g_idx, m=minutes,
         t0=int(t0.timestamp()),
         desc=compact_column(text_column(incidents["description"], DESCRIPTION_CHARS)),

@@ -26,6 +26,22 @@
     return col.i ? col.v[col.i[i]] : col[i];
   };
 
+  /* Identifiers: a plain array, or runs {p: prefixes, w: digit widths,
+     runs: [[k, first, step, count], ...]} (layers/encode.py compact_ids). */
+  GW.ids = function (col) {
+    if (!col || Array.isArray(col)) return col || [];
+    var out = [];
+    col.runs.forEach(function (run) {
+      var pre = col.p[run[0]], w = col.w[run[0]];
+      for (var j = 0; j < run[3]; j++) {
+        var digits = String(run[1] + j * run[2]);
+        while (digits.length < w) digits = "0" + digits;
+        out.push(pre + digits);
+      }
+    });
+    return out;
+  };
+
   function table(title, rows) {
     var html = '<div class="gw-pop"><b>' + GW.esc(title) + "</b><table>";
     rows.forEach(function (r) {
@@ -190,6 +206,7 @@
   /* Polygons (grids, buildings, selection outline); many polygons (a
      district's buildings) go to GW.manyPolygons instead. */
   GW.polygons = function (spec) {
+    spec.id = GW.ids(spec.id);
     if (spec.f.length > (spec.manyAt || 5000)) return GW.manyPolygons(spec);
     var shapes = decodePolygons(spec);
     var group = L.featureGroup();
@@ -369,6 +386,7 @@
   /* Incident points, one icon per type styled by status, clustered; many
      points (a district) go to GW.manyPoints instead. */
   GW.points = function (spec) {
+    spec.id = GW.ids(spec.id);
     if (spec.x.length > (spec.manyAt || 5000)) return GW.manyPoints(spec);
     var s = spec.s, ox = spec.o[0], oy = spec.o[1], lab = spec.labels;
     var icons = {};
