@@ -463,7 +463,8 @@
       var style = "width:" + d + "px;height:" + d + "px;background:conic-gradient(" + stops.join(",") + ")";
       var html = '<div class="gw-agg" style="' + GW.esc(style) + '"><span>' + a.n + "</span></div>";
       var mk = L.marker([a.sy / a.n, a.sx / a.n], {
-        icon: L.divIcon({ className: "", html: html, iconSize: [d, d], iconAnchor: [d / 2, d / 2] }),
+        /* Hung just below the spot, so the grid's name label above it stays readable. */
+        icon: L.divIcon({ className: "", html: html, iconSize: [d, d], iconAnchor: [d / 2, -8] }),
         bubblingMouseEvents: false, keyboard: false, riseOnHover: true,
       });
       mk.bindTooltip(function () {
@@ -471,7 +472,7 @@
         a.t.forEach(function (c, ti) { if (c) rows.push([spec.types[ti].label, c]); });
         a.st.forEach(function (c, si) { if (c) rows.push([spec.statuses[si].label, c]); });
         return table((spec.grids[a.g] || "") + " · " + a.n, rows);
-      }, { direction: "top", className: "gw-tip", offset: [0, -d / 2] });
+      }, { direction: "top", className: "gw-tip", offset: [0, 8] });
       mk.on("click", function (e) {
         if (e.originalEvent) L.DomEvent.stop(e.originalEvent);
         map.fitBounds([[a.s, a.w], [a.nn, a.e]], { maxZoom: pointZoom, padding: [20, 20] });
