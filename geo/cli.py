@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import schema
 from ._errors import GridWatchError, OptionError
@@ -82,7 +82,7 @@ def _layer_options(p: argparse.ArgumentParser) -> None:
                    help="map another column, e.g. --field name=楼栋名称 (repeatable)")
 
 
-def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, object]]:
+def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
     kind = next(k for k in schema.LAYERS if getattr(args, k, None))
     fields: dict[str, str] = {}
     for item in args.field:
@@ -96,7 +96,7 @@ def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, object]]:
     if kind != schema.INCIDENTS and (args.type_value or args.type_field):
         msg = f"--type and --type-field apply to incidents, not to {kind}."
         raise OptionError(msg, "Drop them, or load the file with --incidents.")
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}
     if kind != schema.STREETS:
         options = {"layer": args.layer, "crs": args.crs, "x_field": args.x_field, "y_field": args.y_field,
                    "swap_xy": args.swap_xy, "fields": fields, "type_value": args.type_value,
@@ -120,7 +120,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .io import load_layer
-    from .store import open_store
 
     kind, path, options = _layer_args(args)
     if kind == schema.STREETS:
@@ -133,7 +132,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     grids = store.read(schema.GRIDS) if store is not None else None
     types = store.incident_types() if store is not None else None
     _, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
-                           types=types, **options)  # type: ignore[arg-type]
+                           types=types, **options)
     print(report.to_text())
     if args.report:
         _write_csv(report.to_frame(), args.report)

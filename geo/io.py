@@ -381,12 +381,31 @@ def _check_plausible(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | str | None, name: 
             msg = f"{name!r}: coordinates look like latitude, longitude (swapped)."
             raise CRSError(msg, "Add --swap-xy, or give --x-field/--y-field the other way round.")
         msg = f"{name!r}: coordinates ({minx:.0f}, {miny:.0f}) .. ({maxx:.0f}, {maxy:.0f}) are not longitude/latitude."
-        hint = "They look projected (metres): name the CRS with --crs, e.g. --crs EPSG:4547 (CGCS2000 / 3-degree GK zone 38, 114°E)."
-        raise CRSError(msg, hint if crs is None or isinstance(crs, str) or crs.is_geographic else "Check --crs.")
+        raise CRSError(msg, _projected_hint(minx, maxx))
     in_china_swapped = _CHINA[1] <= minx and maxx <= _CHINA[3] and _CHINA[0] <= miny and maxy <= _CHINA[2]
     if in_china_swapped:
         msg = f"{name!r}: x is between {minx:.2f} and {maxx:.2f} and y between {miny:.2f} and {maxy:.2f}: latitude and longitude look swapped."
         raise CRSError(msg, "Add --swap-xy, or give --x-field/--y-field the other way round.")
+
+
+def _projected_hint(minx: float, maxx: float) -> str:
+    """Which CGCS2000 Gauss-Krüger CRS projected numbers are probably in.
+
+    Eastings with the zone number in front (38 534 552) name their zone:
+    3-degree zones 25-45 are EPSG:4513-4533, 6-degree zones 13-23 are
+    EPSG:4491-4501. Without it (534 552) only the central meridian is
+    missing: EPSG:4534-4554 are CM 75°E to 135°E in 3-degree steps.
+    """
+    zone = int(minx // 1_000_000)
+    if zone == int(maxx // 1_000_000) and minx % 1_000_000 >= 100_000 and maxx % 1_000_000 <= 900_000:
+        if 25 <= zone <= 45:
+            return (f"They look like CGCS2000 3-degree Gauss-Krüger zone {zone} (metres, zone number in front): "
+                    f"load with --crs EPSG:{4513 + zone - 25}.")
+        if 13 <= zone <= 23:
+            return (f"They look like CGCS2000 6-degree Gauss-Krüger zone {zone} (metres, zone number in front): "
+                    f"load with --crs EPSG:{4491 + zone - 13}.")
+    return ("They look projected (metres): name the CRS with --crs, e.g. CGCS2000 3-degree Gauss-Krüger "
+            "EPSG:4534..4554 for central meridian 75°E..135°E (114°E is EPSG:4547); ask the data's provider.")
 
 
 def _rename(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str], type_field: str | None) -> gpd.GeoDataFrame:

@@ -167,9 +167,8 @@ def assign_buildings(buildings: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> gp
             gp, sp = _largest_overlap(geoms[poly_idx], grids)
             grid_pos[poly_idx] = gp
             split[poly_idx] = sp
-    ids = grids["grid_id"].astype(object).to_numpy() if len(grids) else np.array([], dtype=object)
-    out["grid_id"] = pd.Series(np.where(grid_pos >= 0, ids[np.maximum(grid_pos, 0)] if len(ids) else None, None),
-                               index=out.index, dtype=object)
+    ids = grids["grid_id"].astype(object).to_numpy() if len(grids) else np.array([None], dtype=object)
+    out["grid_id"] = pd.Series(_take_or_none(ids, grid_pos), index=out.index, dtype=object)
     out["split"] = pd.array(split, dtype="boolean")
     return out
 
@@ -202,7 +201,7 @@ def assign_incidents(
     pts = np.asarray(out.geometry.values)
     gpos = point_in_grid(pts, grids)
     gids = grids["grid_id"].astype(object).to_numpy() if len(grids) else np.array([None], dtype=object)
-    out["grid_id"] = pd.Series(np.where(gpos >= 0, gids[np.maximum(gpos, 0)], None), index=out.index, dtype=object)
+    out["grid_id"] = pd.Series(_take_or_none(gids, gpos), index=out.index, dtype=object)
     bpos = np.full(len(out), -1, dtype=np.int64)
     bdist = np.full(len(out), np.nan)
     if len(out) and len(buildings):
@@ -212,7 +211,7 @@ def assign_incidents(
             pts, np.asarray(buildings.geometry.values), _id_rank(buildings["building_id"]), max_distance, to_m
         )
     bids = buildings["building_id"].astype(object).to_numpy() if len(buildings) else np.array([None], dtype=object)
-    out["building_id"] = pd.Series(np.where(bpos >= 0, bids[np.maximum(bpos, 0)], None), index=out.index, dtype=object)
+    out["building_id"] = pd.Series(_take_or_none(bids, bpos), index=out.index, dtype=object)
     out["building_dist_m"] = np.round(bdist, 2)
     return out
 
@@ -287,6 +286,14 @@ def _largest_overlap(polys: np.ndarray, grids: gpd.GeoDataFrame) -> tuple[np.nda
                 cand = gi[bi == b]
                 pos[b] = cand[np.argmin(rank[cand])]
     return pos, split
+
+
+def _take_or_none(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """``values[pos]`` as objects, None where ``pos`` is -1."""
+    out = np.full(len(pos), None, dtype=object)
+    hit = pos >= 0
+    out[hit] = values[pos[hit]]
+    return out
 
 
 def _id_rank(ids: pd.Series) -> np.ndarray:

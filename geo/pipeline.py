@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -221,7 +222,7 @@ def report_incident(
 def _import_streets(store: Store, path: str | os.PathLike[str], *, dry_run: bool) -> ValidationReport:
     from . import network
 
-    streets = network.load_streets(path)
+    streets = network.load_streets(Path(path))
     report = ValidationReport(schema.STREETS, os.path.basename(os.fspath(path)), len(streets))
     if not dry_run:
         store.write({schema.STREETS: streets}, note=f"import streets from {os.path.basename(os.fspath(path))} ({len(streets)} lines)")

@@ -78,7 +78,8 @@ def grid_summary(
     out["incidents"] = np.bincount(slot, minlength=n)
     if len(incidents):
         kind = incidents["type"].astype(object).to_numpy()
-        status = incidents["status"].astype(object).to_numpy()
+        status = (incidents["status"].astype(object).to_numpy() if "status" in incidents.columns
+                  else np.full(len(incidents), None, dtype=object))
         out["open_incidents"] = np.bincount(slot, weights=np.isin(status, list(schema.OPEN_STATUSES)), minlength=n).astype(int)
         for t in type_list:
             out[f"n_{t}"] = np.bincount(slot, weights=kind == t, minlength=n).astype(int)

@@ -331,6 +331,8 @@ def _check_against_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, id_col:
 _SHIFT_OUTSIDE: Final = 0.2
 _SHIFT_INSIDE: Final = 0.9
 _SHIFT_SAMPLE: Final = 5_000
+#: Where GCJ-02 applies (degrees, loose): min lon, min lat, max lon, max lat.
+_CHINA_BOX: Final = (73.0, 15.0, 136.0, 54.0)
 
 _SHIFT_ADVICE: Final = {
     ("gcj02", True): ("GCJ-02 (AutoNavi/Amap, Tencent, most Chinese phone maps)",
@@ -359,7 +361,8 @@ def _check_china_shift(geoms: np.ndarray, hit: np.ndarray, tree: shapely.STRtree
     take = np.linspace(0, n - 1, min(n, _SHIFT_SAMPLE)).astype(int)
     pts = shapely.point_on_surface(geoms[take])
     xy = shapely.get_coordinates(pts)
-    if len(xy) != len(take) or not (73 <= xy[:, 0].min() and xy[:, 0].max() <= 136 and 15 <= xy[:, 1].min() and xy[:, 1].max() <= 54):
+    if len(xy) != len(take) or not (_CHINA_BOX[0] <= xy[:, 0].min() and xy[:, 0].max() <= _CHINA_BOX[2]
+                                        and _CHINA_BOX[1] <= xy[:, 1].min() and xy[:, 1].max() <= _CHINA_BOX[3]):
         return
     before = hit[take].mean()
     best: tuple[float, str, bool] | None = None
