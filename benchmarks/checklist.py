@@ -6,7 +6,11 @@ checklist data, patrol order along the streets, map, tables, PDF):
 1. the demo community (7 grids, ~520 grates, ~170 buildings): goal < 5 s;
 2. 300 grids of the city-scale generator: goal < 60 s, with a progress bar.
 
-Also times XLSX and CSV for the demo community and a checklist import.
+Also times XLSX and CSV for the demo community and a checklist import, and,
+as the peer in the same run, the same demo tables rendered the plain
+ReportLab way (a Paragraph per cell, rows measured, result boxes drawn as
+text on every row): the ratio says what the fixed row heights and the shared
+result-box form buy.
 Run ``python benchmarks/checklist.py [--grids 300]``; record the figures in
 docs/benchmarks.md.
 """
@@ -77,6 +81,14 @@ def main() -> None:
         print(f"demo community, red, PDF: {build + render:.2f} s (data+order {build:.2f} s, render {render:.2f} s); "
               f"{len(demo['grids'])} grids, {grates} grates, {pages(tmpdir / 'demo.pdf')} pages  [goal < 5 s]")
         lists = build_checklists(demo, "red")
+        t0 = time.perf_counter()
+        write_checklists(lists, tmpdir / "again.pdf")
+        ours = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        plain_pdf(lists, tmpdir / "plain.pdf")
+        peer = time.perf_counter() - t0
+        print(f"demo community, red, PDF render only: {ours:.2f} s; peer (plain ReportLab tables, same rows): "
+              f"{peer:.2f} s, {pages(tmpdir / 'plain.pdf')} pages; ratio {peer / ours:.1f}x")
         for fmt in ("xlsx", "csv"):
             t0 = time.perf_counter()
             write_checklists(lists, tmpdir / f"demo.{fmt}")
@@ -91,6 +103,31 @@ def main() -> None:
         build, render, grates = timed_pdf(city, tmpdir / "city.pdf", bar=True, workers=workers)
         print(f"{g} grids, red, PDF: {build + render:.1f} s (data+order {build:.1f} s on {workers} processes, "
               f"render {render:.1f} s); {grates} grates, {pages(tmpdir / 'city.pdf')} pages  [goal < 60 s]")
+
+
+def plain_pdf(lists: list, path: Path) -> None:
+    """The peer: every checklist's rows as a Paragraph-per-cell ReportLab table."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from geo.checklist import SECTIONS
+    from geo.fonts import register_reportlab_font
+
+    font = register_reportlab_font()
+    style = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
+    story: list = []
+    for cl in lists:
+        story.append(Paragraph(f"{cl.header['community']} {cl.header['grid_name']} 防汛巡查清单", style))
+        rows = [[Paragraph(h, style) for h in ("序号", "编号", "位置", "上次状态", "检查结果", "备注")]]
+        for r in cl.items.itertuples():
+            boxes = "  ".join(f"□{c}" for c in SECTIONS[r.section].choices)
+            rows.append([Paragraph(str(v), style) for v in (r.no, r.item_id, r.where, r.last_status, boxes, "")])
+        t = Table(rows, colWidths=[9 * mm, 20 * mm, 40 * mm, 15 * mm, 76 * mm, 26 * mm], repeatRows=1)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, "#8c8c8c")]))
+        story += [t, PageBreak()]
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm).build(story)
 
 
 def _import(layers: dict, tmpdir: Path) -> None:

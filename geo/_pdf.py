@@ -136,6 +136,7 @@ class _GridMarker(Flowable):
 
     def draw(self) -> None:
         self.state.update(self.header)
+        self.state["first_page"] = str(self.canv.getPageNumber())
 
 
 def _header_block(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
@@ -291,39 +292,45 @@ def _section_tables(cl: GridChecklist) -> list[tuple[str, str, list[list[str]], 
     if _listed(cl, "flooding"):
         sub = cl.section("flooding")
         tables.append(("flooding", SECTIONS["flooding"].title_zh,
-                       [["序号", "编号", "位置", "情况", "状态", "检查结果", "备注"]]
-                       + [[str(r.no), r.item_id, _clip(r.where, 16), _clip(r.details, 12), r.last_status,
+                       [["序号", "近站", "编号", "位置", "情况", "状态", "检查结果", "备注"]]
+                       + [[str(r.no), _stop(r.stop), r.item_id, _clip(r.where, 16), _clip(r.details, 12), r.last_status,
                            _boxes("flooding"), EMPTY] for r in sub.itertuples()],
-                       [9 * mm, 14 * mm, 34 * mm, 24 * mm, 13 * mm, 55 * mm, w - 149 * mm]))
+                       [9 * mm, 9 * mm, 14 * mm, 34 * mm, 24 * mm, 13 * mm, 55 * mm, w - 158 * mm]))
     if _listed(cl, "basement"):
         sub = cl.section("basement")
         tables.append(("basement", SECTIONS["basement"].title_zh,
-                       [["序号", "楼栋", "情况", "楼栋长及电话", "检查结果", "备注"]]
-                       + [[str(r.no), f"{r.where}（{r.item_id}）", r.details, _clip(r.contact, 20), _boxes("basement"), EMPTY]
-                          for r in sub.itertuples()],
-                       [9 * mm, 32 * mm, 25 * mm, 38 * mm, 50 * mm, w - 154 * mm]))
+                       [["序号", "近站", "楼栋", "情况", "楼栋长及电话", "检查结果", "备注"]]
+                       + [[str(r.no), _stop(r.stop), f"{r.where}（{r.item_id}）", r.details, _clip(r.contact, 20),
+                           _boxes("basement"), EMPTY] for r in sub.itertuples()],
+                       [9 * mm, 9 * mm, 32 * mm, 25 * mm, 38 * mm, 50 * mm, w - 163 * mm]))
     if _listed(cl, "unit_light"):
         units = cl.section("unit_light")
         tables.append(("unit", "四、逐单元检查：楼道灯、排水管",
-                       [["序号", "单元", "楼栋长及电话", "楼道灯", "排水管", "备注"]]
-                       + [[str(r.no), r.where, _clip(r.contact, 20), _boxes("unit_light"), _boxes("unit_drain"), EMPTY]
-                          for r in units.itertuples()],
-                       [9 * mm, 28 * mm, 38 * mm, 30 * mm, 30 * mm, w - 135 * mm]))
+                       [["序号", "近站", "单元", "楼栋长及电话", "楼道灯", "排水管", "备注"]]
+                       + [[str(r.no), _stop(r.stop), r.where, _clip(r.contact, 20), _boxes("unit_light"),
+                           _boxes("unit_drain"), EMPTY] for r in units.itertuples()],
+                       [9 * mm, 9 * mm, 28 * mm, 38 * mm, 30 * mm, 30 * mm, w - 144 * mm]))
     if _listed(cl, "vulnerable"):
         sub = cl.section("vulnerable")
         tables.append(("vulnerable", SECTIONS["vulnerable"].title_zh,
-                       [["序号", "楼栋/单元", "编号", "人数及姓名", "楼栋长及电话", "走访结果", "备注"]]
-                       + [[str(r.no), _fit(r.where, 24 * mm), r.item_id, _fit(r.details, 50 * mm), _clip(r.contact, 20),
-                           _boxes("vulnerable"), EMPTY] for r in sub.itertuples()],
-                       [9 * mm, 24 * mm, 16 * mm, 50 * mm, 34 * mm, 44 * mm, w - 177 * mm]))
+                       [["序号", "近站", "楼栋/单元", "人数及姓名", "楼栋长及电话", "走访结果", "备注"]]
+                       + [[str(r.no), _stop(r.stop), _fit(r.where, 26 * mm), _fit(r.details, 48 * mm),
+                           _fit(r.contact, 32 * mm), _boxes("vulnerable"), EMPTY] for r in sub.itertuples()],
+                       [9 * mm, 9 * mm, 26 * mm, 48 * mm, 32 * mm, 44 * mm, w - 168 * mm]))
     if not _listed(cl, "wire"):
         return tables
     sub = cl.section("wire")
     tables.append(("wire", SECTIONS["wire"].title_zh,
-                   [["序号", "编号", "位置", "上次状态", "处理结果", "备注"]]
-                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("wire"), EMPTY] for r in sub.itertuples()],
-                   [9 * mm, 17 * mm, 40 * mm, 15 * mm, 48 * mm, w - 129 * mm]))
+                   [["序号", "近站", "编号", "位置", "上次状态", "处理结果", "备注"]]
+                   + [[str(r.no), _stop(r.stop), r.item_id, _clip(r.where, 18), r.last_status, _boxes("wire"), EMPTY]
+                      for r in sub.itertuples()],
+                   [9 * mm, 9 * mm, 17 * mm, 40 * mm, 15 * mm, 48 * mm, w - 138 * mm]))
     return tables
+
+
+def _stop(stop: object) -> str:
+    """The patrol stop an item sits at (its nearest grate's number on the map), blank if none."""
+    return str(stop) if isinstance(stop, int | np.integer) and stop > 0 else ""
 
 
 def _listed(cl: GridChecklist, code: str) -> bool:
@@ -367,7 +374,8 @@ def checklists_pdf(checklists: Sequence[GridChecklist], path: Path, *,
         canvas.setFillColor(colors.HexColor("#555555"))
         text = f"{state.get('community', '')} {state.get('grid_name', '')} · {state.get('level_zh', '')} · {state.get('checklist_id', '')}"
         canvas.drawString(MARGIN, 7 * mm, text)
-        canvas.drawRightString(A4[0] - MARGIN, 7 * mm, f"第 {doc.page} 页")
+        k = doc.page - int(state.get("first_page", "1")) + 1  # sheets go out per grid: number them per grid too
+        canvas.drawRightString(A4[0] - MARGIN, 7 * mm, f"本网格第 {k} 页 · 总第 {doc.page} 页")
         canvas.restoreState()
 
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,

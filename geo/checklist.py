@@ -668,8 +668,10 @@ def _vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None
             "details": f"{kinds}：{names}" if names else kinds, "contact": contacts[b],
             "last_status": "", "geometry": row["_point"],
         })
-    return pd.concat([_building_items("vulnerable", plain, role), pd.DataFrame(rows, columns=_ITEM_FIELDS)],
-                     ignore_index=True)
+    if not rows:
+        return _building_items("vulnerable", plain, role)
+    units = pd.DataFrame(rows, columns=_ITEM_FIELDS)
+    return pd.concat([_building_items("vulnerable", plain, role), units], ignore_index=True) if len(plain) else units
 
 
 def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:

@@ -181,6 +181,13 @@ def _checklist_sheet(wb: Any, cl: GridChecklist, title: str) -> None:
     for r in range(head_row + 1, head_row + 1 + len(items)):
         ws.cell(r, 8).fill = result_fill
     ws.auto_filter.ref = f"A{head_row}:I{head_row + max(len(items), 1)}"
+    # printed from Excel/WPS: A4 landscape, one page wide, the heading row on every page
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:I{head_row + max(len(items), 1)}"
 
 
 def _add_validations(ws: Any, items: pd.DataFrame, first_row: int) -> None:

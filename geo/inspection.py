@@ -463,17 +463,16 @@ def read_register(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         msg = f"Register file {str(path)!r} does not exist."
         raise InputFileError(msg, "Check the path of the vulnerable-residents register.")
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        msg = f"Cannot read a register from {path.suffix or 'a file without suffix'}."
+        raise InputFileError(msg, "Save the register as .csv (UTF-8) or .xlsx.")
     try:
-        if path.suffix.lower() == ".csv":
+        if suffix == ".csv":
             df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif path.suffix.lower() == ".xlsx":
-            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         else:
-            msg = f"Cannot read a register from {path.suffix or 'a file without suffix'}."
-            raise InputFileError(msg, "Save the register as .csv (UTF-8) or .xlsx.")
-    except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
-        if isinstance(exc, InputFileError):
-            raise
+            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # pandas/openpyxl raise many kinds for a broken file
         msg = f"{path.name} cannot be read as a register ({type(exc).__name__})."
         raise InputFileError(msg, "Save it again as .xlsx or as 'CSV UTF-8' from Excel/WPS.") from exc
     df = df.rename(columns=lambda c: _REGISTER_HEADINGS.get(str(c).strip(), str(c).strip()))
@@ -505,7 +504,9 @@ def import_register(store: object, path: str | Path) -> ImportReport:
         building, unit not a whole number, empty row).
     """
     rows = read_register(path)
-    known = set(store.read(schema.BUILDINGS)["building_id"].astype(str))  # type: ignore[attr-defined]
+    buildings = store.read(schema.BUILDINGS)  # type: ignore[attr-defined]
+    units = pd.to_numeric(buildings.get("units", pd.Series(index=buildings.index, dtype=float)), errors="coerce")
+    known = dict(zip(buildings["building_id"].astype(str), units.fillna(0).astype(int), strict=True))
     report = ImportReport()
     where0 = Path(path).name
     keep = []
@@ -522,6 +523,8 @@ def import_register(store: object, path: str | Path) -> ImportReport:
             problem("unknown_id", "库中没有这个楼栋编号，未导入；请核对楼栋编号。")
         elif rec["unit"] and not (str(rec["unit"]).isdigit() and int(str(rec["unit"])) >= 1):
             problem("invalid_unit", f"单元“{rec['unit']}”不是正整数，未导入；单元不详请留空。")
+        elif rec["unit"] and 0 < known[bid] < int(str(rec["unit"])):
+            problem("invalid_unit", f"单元 {rec['unit']} 超出该楼栋的单元数（{known[bid]}），未导入；请核对单元。")
         else:
             keep.append({c: str(rec[c]) for c in REGISTER_COLUMNS})
     table = pd.DataFrame(keep, columns=list(REGISTER_COLUMNS))

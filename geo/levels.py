@@ -15,12 +15,15 @@ community changes them with a JSON or TOML file holding only what differs::
     vulnerable_min_elderly = 1
 
 and loads it with :func:`load_levels`; :func:`levels_table` shows the
-result to the user.
+result to the user. The command line (``--levels``) and the app both fall
+back to the file named by ``$GRIDWATCH_LEVELS``, so one file configures
+both.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -35,13 +38,17 @@ __all__ = [
     "GRATE_SCOPES",
     "LEVEL_CODES",
     "WIRE_SCOPES",
+    "LEVELS_ENV",
     "WarningLevel",
+    "configured_levels",
     "get_level",
     "levels_table",
     "load_levels",
 ]
 
 LEVEL_CODES: Final = ("blue", "yellow", "orange", "red")
+#: Environment variable naming the community's level file (JSON or TOML).
+LEVELS_ENV: Final = "GRIDWATCH_LEVELS"
 #: Which grates a level lists: those with a history of trouble (status not
 #: ok now, or found blocked at an earlier inspection), those plus every
 #: grate near a known flooding spot, or all of them.
@@ -176,6 +183,22 @@ def load_levels(path: str | Path | None = None) -> dict[str, WarningLevel]:
         base = get_level(code)
         table[base.code] = _apply(base, values, source=str(path))
     return table
+
+
+def configured_levels(path: str | Path | None = None) -> dict[str, WarningLevel]:
+    """The level table in force: ``path``, else ``$GRIDWATCH_LEVELS``, else the defaults.
+
+    Parameters
+    ----------
+    path
+        A level file given explicitly (wins over the environment).
+
+    Returns
+    -------
+    dict
+        As :func:`load_levels`.
+    """
+    return load_levels(path or os.environ.get(LEVELS_ENV) or None)
 
 
 def _read_config(path: Path) -> dict[str, Any]:

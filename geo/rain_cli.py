@@ -29,13 +29,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--grid", action="append", help="only this grid id (repeatable; default: every grid)")
     p.add_argument("--format", choices=("pdf", "xlsx", "csv"), help="default: from the --out suffix")
     p.add_argument("--out", required=True, help="output file")
-    p.add_argument("--levels", help="warning level table (.json/.toml) overriding the defaults")
+    p.add_argument("--levels", help="warning level table (.json/.toml) overriding the defaults (default: $GRIDWATCH_LEVELS)")
     p.add_argument("--role", default="worker", help="worker|staff|volunteer|public: who may see names and phones")
     p.add_argument("--inspector", default="", help="inspector's name printed in the header")
     p.set_defaults(func=cmd_checklist)
 
     p = sub.add_parser("levels", help="show the rainstorm warning levels and what each puts on the checklist")
-    p.add_argument("--levels", help="warning level table (.json/.toml) overriding the defaults")
+    p.add_argument("--levels", help="warning level table (.json/.toml) overriding the defaults (default: $GRIDWATCH_LEVELS)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.set_defaults(func=cmd_levels)
 
@@ -79,9 +79,9 @@ def _progress(label: str, quiet: bool = False) -> Callable[[int, int], None]:
 
 def cmd_levels(args: argparse.Namespace) -> int:
     """``python -m geo levels``."""
-    from .levels import levels_table, load_levels
+    from .levels import configured_levels, levels_table
 
-    table = levels_table(load_levels(args.levels), lang=args.lang)
+    table = levels_table(configured_levels(args.levels), lang=args.lang)
     for _, row in table.iterrows():
         print(" | ".join(f"{k}: {v}" for k, v in row.items()))
     return 0
@@ -91,12 +91,12 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     """``python -m geo checklist``."""
     from .checklist import checklists_from_store
     from .documents import write_checklists
-    from .levels import load_levels
+    from .levels import configured_levels
     from .store import open_store
 
     store = open_store(args.store)
     _require_store(args.store)
-    levels = load_levels(args.levels)
+    levels = configured_levels(args.levels)
     lists = checklists_from_store(store, args.level, grid_ids=args.grid, levels=levels, role=args.role,
                                   inspector=args.inspector, workers=os.cpu_count() or 1,
                                   progress=_progress("building", getattr(args, "quiet", False)))

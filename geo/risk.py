@@ -234,9 +234,11 @@ def display_table(scores: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Rank first, then ids, the counts, the points per part and the score.
+        Rank, ids and name, the score and its points per part, then what
+        the points were counted from.
     """
-    first = [c for c in ("rank", "building_id", "grid_id", "name", "score") if c in scores.columns]
+    first = [c for c in ("rank", "building_id", "grid_id", "name", "score", *(f"pts_{p}" for p in PARTS))
+             if c in scores.columns]
     out = scores[first + [c for c in scores.columns if c not in first]]
     k = 1 if lang == "en" else 0
     return out.rename(columns={c: v[k] for c, v in _LABELS.items()})

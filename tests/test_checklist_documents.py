@@ -124,3 +124,39 @@ def test_bad_format(checklists: list, tmp_path: Path) -> None:
         write_checklists(checklists, tmp_path / "x.docx")
     with pytest.raises(OptionError, match="no grids"):
         write_checklists([], tmp_path / "x.pdf")
+
+
+@poppler
+def test_header_has_signature_lines(pdf: Path) -> None:
+    pages = pdftotext(pdf).split("\f")
+    firsts = [p for p in pages if "防汛巡查清单" in p]
+    assert len(firsts) == 2
+    for page in firsts:
+        head = page.split("一、雨水篦子")[0]  # the header block, above the first section
+        assert "检查人签字" in head and "网格员签字" in head and "检查时间" in head
+
+
+def test_xlsx_prints_with_its_heading_on_every_page(book: openpyxl.Workbook) -> None:
+    ws = book["G1"]
+    assert ws.print_title_rows == "$10:$10" and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+
+
+@poppler
+def test_pages_are_numbered_per_grid(pdf: Path) -> None:
+    pages = [p for p in pdftotext(pdf).split("\f") if p.strip()]
+    firsts = [k for k, p in enumerate(pages) if "防汛巡查清单" in p]
+    for k, page in enumerate(pages):
+        start = max(f for f in firsts if f <= k)
+        assert f"本网格第 {k - start + 1} 页 · 总第 {k + 1} 页" in page
+
+
+@poppler
+def test_other_sections_name_their_patrol_stop(pdf: Path, checklists: list) -> None:
+    lines = pdftotext(pdf).splitlines()
+    for cl in checklists:
+        for section in ("flooding", "basement", "wire"):
+            for r in cl.section(section).itertuples():
+                key = r.item_id if section != "basement" else f"（{r.item_id}）"
+                row = next(line for line in lines if key in line and re.match(rf"\s*{r.no}\s", line))
+                assert re.match(rf"\s*{r.no}\s+{r.stop}\s", row), (section, r.item_id, row)

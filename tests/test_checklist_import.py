@@ -188,3 +188,18 @@ class TestBrokenFiles:
             import_checklist(store, path.with_suffix(".ods").touch() or path.with_suffix(".ods"))
         with pytest.raises(InputFileError, match="does not exist"):
             import_checklist(store, tmp_path / "none.xlsx")
+
+
+def test_report_lines_group_blank_rows(store: Store, tmp_path: Path) -> None:
+    blank = export(store, tmp_path / "c.xlsx", grids=["G1"])
+    filled = fill_g1(blank, tmp_path / "f.xlsx", {("grate", "R004"): None, ("grate", "R005"): None,
+                                                   ("grate", "R018"): "也许"})
+    report = import_checklist(store, filled)
+    blank_rows = [p for p in report.problems if p.kind == "no_result"]
+    assert len(blank_rows) > 3 and all(p.row for p in blank_rows)  # every blank row is in the report...
+    lines = report.lines()
+    grouped = [line for line in lines if "[no_result]" in line]
+    assert len(grouped) == 1 and f"{len(blank_rows)} 行未填写" in grouped[0]  # ...and shown as one line
+    r4, r5 = sorted(p.row for p in blank_rows if p.item_id in ("R004", "R005"))
+    assert f"第{r4}-{r5}行" in grouped[0]
+    assert any("[invalid_result]" in line and "R018" in line for line in lines)

@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from geo._errors import OptionError, UnknownIdError
-from geo.flood import export_response, flood_response
+from geo.flood import export_response, flood_response, parse_polygon
 from tests.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
 
@@ -102,3 +102,48 @@ def test_reads_from_a_store(tmp_path: Path) -> None:
     write_store(str(tmp_path / "s.gpkg"))
     r = flood_response(read_layers(open_store(tmp_path / "s.gpkg")), incident_id="F2")
     assert r.summary["buildings"] == 3
+
+
+class TestParsePolygon:
+    def test_vertices_text(self) -> None:
+        corners = [lonlat(0, 0), lonlat(200, 0), lonlat(200, 200), lonlat(0, 200)]
+        area = parse_polygon("; ".join(f"{x},{y}" for x, y in corners))
+        assert area.geom_type == "Polygon" and area.contains(shapely.Point(lonlat(100, 100)))
+
+    def test_geojson_text_and_file(self, tmp_path: Path) -> None:
+        poly = to_wgs([shapely.box(0, 0, 200, 200)])
+        text = poly.to_json()
+        assert parse_polygon(text).equals_exact(poly.iloc[0], 1e-9)
+        path = tmp_path / "area.geojson"
+        path.write_text(text, encoding="utf-8")
+        r = flood_response(make_layers(), polygon=parse_polygon(path))
+        assert r.summary["buildings"] == 6
+
+    def test_file_in_another_crs_is_reprojected(self, tmp_path: Path) -> None:
+        path = tmp_path / "area.gpkg"
+        to_wgs([shapely.box(0, 0, 200, 200)]).to_crs("EPSG:32650").to_frame("geometry").to_file(path)
+        area = parse_polygon(path)
+        assert area.contains(shapely.Point(lonlat(100, 100)))
+
+    @pytest.mark.parametrize(
+        ("text", "needle"),
+        [
+            ("", "empty"),
+            ("114.30,30.55; 114.31,30.55", "at least three"),
+            ("114.30,30.55; 114.31; 114.31,30.56", "Vertex 2"),
+            ("114.30,30.55; a,b; 114.31,30.56", "Cannot read"),
+            ("400,30; 401,30; 401,31", "not longitude/latitude"),
+            ('{"type": "Point", "coordinates": [114.3, 30.5]}', "no polygon"),
+            ("{not json", "not valid GeoJSON"),
+            ("missing.geojson", "does not exist"),
+        ],
+    )
+    def test_bad_areas_are_explained(self, text: str, needle: str) -> None:
+        with pytest.raises(OptionError, match=needle):
+            parse_polygon(text)
+
+
+def test_flood_csv_keeps_whole_numbers(layers: dict, tmp_path: Path) -> None:
+    out = export_response(flood_response(layers, incident_id="F2"), tmp_path / "f.csv")
+    rows = [line for line in out.read_text(encoding="utf-8-sig").splitlines() if line.startswith("buildings,B08,")]
+    assert rows and ",24,60," in rows[0], rows  # households, residents as written, not 24.0

@@ -59,8 +59,43 @@ def test_click_on_the_map_gives_the_flood_response(tmp_path: Path) -> None:
             page.get_by_text("位置 114.").first.wait_for(timeout=90_000)
             text = page.locator("[data-testid='stMarkdown']").all_inner_texts()
             assert any("栋楼" in t for t in text), text
+            # a flooding report with a live flying wire inside: the wire is drawn as a critical marker
+            page.get_by_text("已上报的积水点").click()
+            page.locator("div[data-testid='stSelectbox']").filter(has_text="积水点").first.click()
+            page.keyboard.type("F2")
+            page.keyboard.press("Enter")
+            page.get_by_text("积水点 F2").first.wait_for(timeout=90_000)
+            frame.locator(".gw-rain-wire").first.wait_for(timeout=60_000)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "rain-tab.png"), full_page=True)
+            # a filled-in checklist uploaded through the page updates the store, once
+            filled = _filled_checklist(store, tmp_path)
+            uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="导入已填写的清单")
+            uploader.locator("input[type='file']").set_input_files(str(filled))
+            page.get_by_role("button", name="导入", exact=True).click(timeout=60_000)
+            page.get_by_text("已更新数据库。").wait_for(timeout=90_000)
+            page.get_by_role("button", name="导入", exact=True).click(timeout=60_000)
+            page.get_by_text("没有新内容，数据库未改动。").wait_for(timeout=90_000)
         finally:
             browser.close()
     assert not external, external
+    from geo.store import open_store
+
+    done = open_store(store).read_table("inspections")
+    assert list(done["inspector"]) == ["张三"] and list(done["result"]) == ["damaged"]
+
+
+def _filled_checklist(store: Path, tmp_path: Path) -> Path:
+    import openpyxl
+
+    from geo.checklist import checklists_from_store
+    from geo.documents import write_checklists
+    from geo.store import open_store
+
+    path = write_checklists(checklists_from_store(open_store(store), "red", grid_ids=["G1"]), tmp_path / "c.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["G1"]
+    ws["B7"] = "张三"
+    ws.cell(11, 8).value = "损坏"
+    wb.save(path)
+    return path

@@ -80,3 +80,41 @@ def test_levels_shows_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[st
     cfg.write_text('[levels.blue]\nbasements = "maybe"\n', encoding="utf-8")
     assert main(["levels", "--levels", str(cfg)]) == 2
     assert "true or false" in capsys.readouterr().err
+
+
+def test_flood_polygon(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.rain_fixtures import lonlat
+
+    corners = "; ".join(f"{x},{y}" for x, y in (lonlat(0, 0), lonlat(200, 0), lonlat(200, 200), lonlat(0, 200)))
+    out = tmp_path / "f.pdf"
+    assert main(["flood", "--store", store, "--polygon", corners, "--out", str(out)]) == 0
+    assert "积水区域: 6 buildings" in capsys.readouterr().out and out.stat().st_size > 0
+    assert main(["flood", "--store", store, "--polygon", "114.3,30.5", "--out", str(out)]) == 2
+    assert "at least three" in capsys.readouterr().err
+
+
+def test_vulnerable_import_then_checklist(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reg = tmp_path / "reg.csv"
+    reg.write_text("楼栋编号,单元,姓名,类别\nB01,2,张建国,独居老人\nB77,1,李四,独居老人\n", encoding="utf-8")
+    assert main(["vulnerable-import", "--store", store, str(reg)]) == 0
+    out = capsys.readouterr().out
+    assert "登记 1 人" in out and "B77" in out and "store updated" in out
+    assert main(["vulnerable-import", "--store", store, str(reg)]) == 0
+    assert "store unchanged" in capsys.readouterr().out
+    csv = tmp_path / "c.csv"
+    for role, shown in (("volunteer", "张建国"), ("public", "张**")):
+        assert main(["checklist", "--store", store, "--level", "red", "--grid", "G1", "--role", role,
+                     "--out", str(csv), "--quiet"]) == 0
+        text = csv.read_text(encoding="utf-8-sig")
+        assert f"独居老人1人：{shown}" in text and "B01/2" in text
+        assert role != "public" or "张建国" not in text
+
+
+def test_levels_file_from_the_environment(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "levels.json"
+    cfg.write_text('{"levels": {"blue": {"grates": "all"}}}', encoding="utf-8")
+    monkeypatch.setenv("GRIDWATCH_LEVELS", str(cfg))
+    out = tmp_path / "c.csv"
+    assert main(["checklist", "--store", store, "--level", "blue", "--out", str(out), "--quiet"]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.count(",grate,") == 48  # every grate of both grids, not only the troubled ones

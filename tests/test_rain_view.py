@@ -96,3 +96,16 @@ def test_checklist_download(store: Path) -> None:
     at = run(at)
     assert not at.error
     assert any("checklist_yellow_G1.xlsx" in str(getattr(e, "proto", "")) for e in at.get("download_button"))
+
+
+def test_community_level_file_is_used(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "levels.toml"
+    cfg.write_text('[levels.yellow]\nlabel_zh = "黄色预警（本社区）"\nunits = true\n', encoding="utf-8")
+    monkeypatch.setenv("GRIDWATCH_LEVELS", str(cfg))
+    at = run()
+    assert "黄色预警（本社区）" in at.radio(key="rain_level").options
+    table = next(d.value for d in at.dataframe if "预警级别" in d.value.columns)
+    assert table.set_index("预警级别").loc["黄色预警（本社区）", "单元(楼道灯、排水管)"] == "列出"
+    cfg.write_text('[levels.yellow]\nunits = "maybe"\n', encoding="utf-8")
+    at = run()
+    assert any("true or false" in e.value for e in at.error)

@@ -73,3 +73,20 @@ class TestGridRisk:
         out = grid_risk(scores, pd.concat([grids, extra]))
         row = out.set_index("grid_id").loc["G9"]
         assert row["buildings"] == 0 and row["score"] == 0
+
+
+class TestDisplay:
+    def test_parts_are_shown_with_readable_headings(self, scores: pd.DataFrame) -> None:
+        from geo.risk import display_table
+
+        zh = display_table(ranking(scores, 5))
+        assert list(zh.columns[:4]) == ["排名", "楼栋编号", "网格", "名称"]
+        for heading in ("积水记录分", "篦子分", "地下室分", "独居老人分", "飞线分", "风险得分", "附近积水记录(处)"):
+            assert heading in zh.columns
+        assert "score" in display_table(scores, "en").columns
+
+    @pytest.mark.parametrize(("score", "k"), [(0, 0), (20, 0), (20.1, 1), (59.9, 2), (80, 3), (100, 4)])
+    def test_risk_class(self, score: float, k: int) -> None:
+        from geo.risk import risk_class
+
+        assert risk_class(score) == k

@@ -27,7 +27,7 @@ from geo.crs import china_shift, shift_coords
 from geo.documents import FLOOD_TITLES, flood_table, write_checklists
 from geo.flood import FloodResponse, export_response, flood_response, parse_polygon
 from geo.inspection import INSPECTIONS, import_checklist
-from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, levels_table
+from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
 from geo.risk import RISK_CLASSES, building_risk, display_table, grid_risk, ranking, risk_class
 from views import View
 from views.context import AppContext
@@ -52,14 +52,25 @@ def render(ctx: AppContext) -> None:
     """Draw the rain emergency tab."""
     tr = ctx.tr
     st.subheader(tr("rain.title"))
+    levels = _levels()
     level = st.radio(tr("rain.level"), LEVEL_CODES, horizontal=True, index=1, key="rain_level",
-                     format_func=lambda c: DEFAULT_LEVELS[c].label_zh if ctx.lang == "zh" else DEFAULT_LEVELS[c].label_en)
+                     format_func=lambda c: levels[c].label_zh if ctx.lang == "zh" else levels[c].label_en)
     with st.expander(tr("rain.level_table")):
-        st.dataframe(levels_table(lang=ctx.lang), hide_index=True, width="stretch")
+        st.dataframe(levels_table(levels, lang=ctx.lang), hide_index=True, width="stretch")
     scores, grid_scores = _risk(ctx.store.version, ctx.buildings, ctx.incidents, ctx.grids)
     _risk_section(ctx, scores, grid_scores)
     _flood_section(ctx, scores, grid_scores)
-    _checklist_section(ctx, level)
+    _checklist_section(ctx, levels[level])
+
+
+def _levels() -> dict[str, WarningLevel]:
+    """The community's level table ($GRIDWATCH_LEVELS), or the defaults with an error shown."""
+    try:
+        return configured_levels()
+    except GridWatchError as exc:
+        st.error(exc.message)
+        st.caption(exc.hint)
+        return dict(DEFAULT_LEVELS)
 
 
 #: The name the lead's brief used; same function.
@@ -70,11 +81,10 @@ def _risk_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFra
     tr = ctx.tr
     st.markdown(f"#### {tr('rain.risk')}")
     st.caption(tr("rain.risk_help"))
-    left, right = st.columns(2)
-    left.markdown(tr("rain.risk_grids"))
-    left.dataframe(display_table(grid_scores, ctx.lang), hide_index=True, width="stretch")
-    right.markdown(tr("rain.risk_buildings", n=20))
-    right.dataframe(display_table(ranking(scores, 20), ctx.lang), hide_index=True, width="stretch")
+    st.markdown(tr("rain.risk_grids"))
+    st.dataframe(display_table(grid_scores, ctx.lang), hide_index=True, width="stretch")
+    st.markdown(tr("rain.risk_buildings", n=20))
+    st.dataframe(display_table(ranking(scores, 20), ctx.lang), hide_index=True, width="stretch", height=300)
 
 
 # -- flood response -----------------------------------------------------------------
@@ -188,10 +198,10 @@ def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodRespons
     click = (out or {}).get("last_clicked")
     if not click or mode == "report":
         return
-    lon, lat = click["lng"], click["lat"]
+    lon, lat = float(click["lng"]), float(click["lat"])
     if shift:
-        x, y = shift_coords(np.array([lon]), np.array([lat]), shift, inverse=True)
-        lon, lat = float(x[0]), float(y[0])
+        sx, sy = shift_coords(np.array([lon]), np.array([lat]), shift, inverse=True)
+        lon, lat = float(sx[0]), float(sy[0])
     point = (round(lon, 7), round(lat, 7))
     if st.session_state.get("rain_last_click") == point:  # the same click comes back on every rerun
         return
@@ -281,7 +291,7 @@ def _flood_file(response: FloodResponse, fmt: str) -> bytes:
 # -- checklists out and back in ---------------------------------------------------------
 
 
-def _checklist_section(ctx: AppContext, level: str) -> None:
+def _checklist_section(ctx: AppContext, level: WarningLevel) -> None:
     tr = ctx.tr
     st.markdown(f"#### {tr('rain.checklist')}")
     ids = ctx.grids["grid_id"].astype(str).tolist()
@@ -297,13 +307,13 @@ def _checklist_section(ctx: AppContext, level: str) -> None:
         except GridWatchError as exc:
             st.error(exc.message)
         else:
-            name = f"checklist_{level}_{grid or 'all'}.{fmt}"
+            name = f"checklist_{level.code}_{grid or 'all'}.{fmt}"
             st.download_button(tr("rain.download", name=name), data, file_name=name, mime=_MIME[fmt],
                                key="rain_download")
     _upload_section(ctx)
 
 
-def _checklist_bytes(ctx: AppContext, level: str, grid_ids: list[str] | None, role: str, fmt: str) -> bytes:
+def _checklist_bytes(ctx: AppContext, level: WarningLevel, grid_ids: list[str] | None, role: str, fmt: str) -> bytes:
     layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents,
               schema.STREETS: ctx.store.read(schema.STREETS)}
     bar = st.progress(0.0, text=ctx.tr("rain.progress_build"))
