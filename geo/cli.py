@@ -80,6 +80,9 @@ def _layer_options(p: argparse.ArgumentParser) -> None:
                    help="rows sharing an id are pieces of one feature (tiled exports): merge them, drop label points")
     p.add_argument("--field", action="append", default=[], metavar="SCHEMA=COLUMN",
                    help="map another column, e.g. --field name=楼栋名称 (repeatable)")
+    p.add_argument("--link-distance", metavar="METRES",
+                   help="link an incident to the nearest building within this many metres (default 30, at most 500); "
+                        "import keeps it in the store for every later join, validate only checks it")
 
 
 def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
@@ -96,6 +99,9 @@ def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
     if kind != schema.INCIDENTS and (args.type_value or args.type_field):
         msg = f"--type and --type-field apply to incidents, not to {kind}."
         raise OptionError(msg, "Drop them, or load the file with --incidents.")
+    if kind == schema.STREETS and args.link_distance is not None:
+        msg = "--link-distance applies to grids, buildings and incidents; streets are not linked to buildings."
+        raise OptionError(msg, "Drop it, or give it with the next --grids, --buildings or --incidents import.")
     options: dict[str, Any] = {}
     if kind != schema.STREETS:
         options = {"layer": args.layer, "crs": args.crs, "x_field": args.x_field, "y_field": args.y_field,
@@ -104,15 +110,24 @@ def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
     return kind, getattr(args, kind), options
 
 
+def _link_distance(args: argparse.Namespace) -> float | None:
+    """``--link-distance`` in metres (refused when impossible), None when not given."""
+    from .pipeline import check_link_distance
+
+    return None if args.link_distance is None else check_link_distance(args.link_distance)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from .pipeline import import_layer
     from .store import open_store
 
     progress = Progress(args.quiet)
     kind, path, options = _layer_args(args)
+    metres = _link_distance(args)
     store = open_store(args.store)
     progress(f"importing {kind} from {path} into {store.location}")
-    report = import_layer(store, kind, path, replace=args.replace, progress=progress, **options)
+    report = import_layer(store, kind, path, replace=args.replace, progress=progress, link_distance=metres,
+                          **options)
     progress("done")
     print(report.to_text())
     return 0
@@ -122,6 +137,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .io import load_layer
 
     kind, path, options = _layer_args(args)
+    _link_distance(args)
     if kind == schema.STREETS:
         from .network import load_streets
 

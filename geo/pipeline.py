@@ -6,30 +6,51 @@ failed or interrupted operation leaves the store as it was. Importing a
 layer merges by id (rows with a known id are updated, new ids added,
 others kept) unless ``replace`` is asked for; the derived columns of every
 layer are then recomputed (:func:`geo.join.join_layers`).
+
+The radius within which an incident is linked to a building is a setting
+of the store (:func:`link_distance_of`, 30 m unless set): an import given
+``link_distance`` keeps it in the store's metadata, and every later join
+of that store (imports, :func:`rejoin`, :func:`report_incident`) uses it.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from . import schema
-from ._errors import GridWatchError, SchemaError, UnknownIdError
+from ._errors import GridWatchError, OptionError, SchemaError, StoreError, UnknownIdError
 from .io import load_layer
 from .join import NEAREST_BUILDING_M, join_layers
 from .store import Store
 from .validate import ValidationReport
 
-__all__ = ["ImportRefused", "import_layer", "import_layers", "rejoin", "report_incident"]
+__all__ = [
+    "LINK_DISTANCE_KEY",
+    "MAX_LINK_DISTANCE_M",
+    "ImportRefused",
+    "check_link_distance",
+    "import_layer",
+    "import_layers",
+    "link_distance_of",
+    "rejoin",
+    "report_incident",
+]
 
 _CST = timezone(timedelta(hours=8))
+
+#: Key of the store's metadata holding the incident-to-building radius (m).
+LINK_DISTANCE_KEY: Final = "link_distance_m"
+#: Largest radius accepted (m); beyond it an incident is no longer "at" a building.
+MAX_LINK_DISTANCE_M: Final = 500.0
 
 
 class ImportRefused(GridWatchError):
@@ -46,6 +67,64 @@ class ImportRefused(GridWatchError):
         )
 
 
+def check_link_distance(value: float | str) -> float:
+    """The incident-to-building radius in metres, refusing impossible values.
+
+    Parameters
+    ----------
+    value
+        Metres (a number or its text, as typed after ``--link-distance``).
+
+    Returns
+    -------
+    float: the radius, more than 0 and at most :data:`MAX_LINK_DISTANCE_M`.
+    """
+    hint = (f"Give metres above 0 and at most {MAX_LINK_DISTANCE_M:g}, e.g. --link-distance 15 "
+            f"(the default is {NEAREST_BUILDING_M:g}).")
+    try:
+        metres = float(value)
+    except (TypeError, ValueError):
+        msg = f"Link distance {value!r} is not a number of metres."
+        raise OptionError(msg, hint) from None
+    if not math.isfinite(metres) or metres <= 0:
+        msg = f"Link distance {value} m must be a distance above 0 m."
+        raise OptionError(msg, hint)
+    if metres > MAX_LINK_DISTANCE_M:
+        msg = (f"Link distance {value} m is more than {MAX_LINK_DISTANCE_M:g} m: incidents would be linked "
+               "to buildings blocks away.")
+        raise OptionError(msg, hint)
+    return metres
+
+
+def link_distance_of(store: Store) -> float:
+    """The store's incident-to-building radius (m): its setting, else 30 m.
+
+    Parameters
+    ----------
+    store
+        The store whose metadata may hold the setting.
+
+    Returns
+    -------
+    float
+    """
+    text = store.meta().get(LINK_DISTANCE_KEY, "").strip()
+    if not text or text.lower() in ("nan", "none"):
+        return NEAREST_BUILDING_M
+    try:
+        return check_link_distance(text)
+    except OptionError:
+        msg = f"Store {store.location!r} holds an unusable link distance {text!r}."
+        raise StoreError(msg, "Import a layer again with --link-distance METRES to set it.") from None
+
+
+def _link_meta(metres: float | None) -> dict[str, pd.DataFrame]:
+    """The metadata table update that keeps ``metres`` (nothing when None)."""
+    if metres is None:
+        return {}
+    return {"meta": pd.DataFrame({"key": [LINK_DISTANCE_KEY], "value": [format(metres, ".15g")]})}
+
+
 def import_layer(
     store: Store,
     kind: str,
@@ -54,6 +133,7 @@ def import_layer(
     replace: bool = False,
     dry_run: bool = False,
     progress: Callable[[str], None] = lambda _s: None,
+    link_distance: float | None = None,
     **options: Any,
 ) -> ValidationReport:
     """Load, validate, join and store one layer.
@@ -72,6 +152,9 @@ def import_layer(
         Validate only; write nothing (``python -m geo validate``).
     progress
         Called with stage messages (reading, joining, writing).
+    link_distance
+        Incident-to-building radius (m) for this and every later join of
+        the store (kept in its metadata); the stored setting when not given.
     **options
         Passed to :func:`geo.io.load_layer` (``crs``, ``layer``,
         ``fields``, ``type_value``...).
@@ -81,7 +164,11 @@ def import_layer(
     ValidationReport
         Warnings found (errors raise :class:`ImportRefused`).
     """
+    metres = None if link_distance is None else check_link_distance(link_distance)
     if kind == schema.STREETS:
+        if metres is not None:
+            msg = "A link distance applies to grids, buildings and incidents imports; streets are not linked."
+            raise OptionError(msg, "Drop --link-distance, or give it with the next grids, buildings or incidents import.")
         return _import_streets(store, path, dry_run=dry_run)
     grids = store.read(schema.GRIDS) if kind != schema.GRIDS else None
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
@@ -91,29 +178,56 @@ def import_layer(
         raise ImportRefused(report)
     if dry_run:
         return report
+    radius = metres if metres is not None else link_distance_of(store)
     current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
     current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
     progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} incidents "
-             f"to {len(current[schema.GRIDS])} grids")
-    joined = join_layers(current, max_distance=NEAREST_BUILDING_M)
+             f"to {len(current[schema.GRIDS])} grids (incidents to buildings within {radius:g} m)")
+    joined = join_layers(current, max_distance=radius)
     progress(f"writing the store {store.location}")
-    store.write(joined, note=f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows{', replace' if replace else ''})")
+    store.write(joined, tables=_link_meta(metres),
+                note=f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows"
+                     f"{', replace' if replace else ''}{f', link distance {metres:g} m' if metres is not None else ''})")
     return report
 
 
-def import_layers(store: Store, files: Mapping[str, str | os.PathLike[str]], **options: Any) -> list[ValidationReport]:
-    """Import several layers in one write (grids first, then buildings, incidents)."""
+def import_layers(
+    store: Store,
+    files: Mapping[str, str | os.PathLike[str]],
+    *,
+    link_distance: float | None = None,
+    **options: Any,
+) -> list[ValidationReport]:
+    """Import several layers in one write (grids first, then buildings, incidents).
+
+    ``link_distance`` goes with the grids, buildings and incidents files
+    (streets are not linked); see :func:`import_layer`.
+    """
     reports = []
+    linked = False
     for kind in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS, schema.STREETS):
         if kind in files:
-            reports.append(import_layer(store, kind, files[kind], **options))
+            radius = None if kind == schema.STREETS and linked else link_distance
+            reports.append(import_layer(store, kind, files[kind], link_distance=radius, **options))
+            linked = linked or kind != schema.STREETS
     return reports
 
 
-def rejoin(store: Store, *, max_distance: float = NEAREST_BUILDING_M) -> None:
-    """Recompute every derived column in the store."""
+def rejoin(store: Store, *, max_distance: float | None = None) -> None:
+    """Recompute every derived column in the store.
+
+    Parameters
+    ----------
+    store
+        The store to rejoin.
+    max_distance
+        Incident-to-building radius (m), kept as the store's setting; the
+        stored setting (:func:`link_distance_of`) when not given.
+    """
+    metres = link_distance_of(store) if max_distance is None else check_link_distance(max_distance)
     current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
-    store.write(join_layers(current, max_distance=max_distance), note="rejoin")
+    store.write(join_layers(current, max_distance=metres),
+                tables=_link_meta(None if max_distance is None else metres), note=f"rejoin within {metres:g} m")
 
 
 def merge_by_id(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
@@ -172,7 +286,8 @@ def report_incident(
     Returns
     -------
     dict: the stored row (with ``grid_id``, ``building_id``,
-    ``building_dist_m``).
+    ``building_dist_m``, linked within the store's
+    :func:`link_distance_of`).
     """
     types = store.incident_types()
     if type not in types:
@@ -188,6 +303,7 @@ def report_incident(
     if status not in types[type].statuses:
         msg = f"Status {status!r} is not allowed for {type}."
         raise SchemaError(msg, f"Use one of {', '.join(types[type].statuses)}.")
+    radius = link_distance_of(store)
     incidents = store.read(schema.INCIDENTS)
     stamp = now()
     if incident_id is None:
@@ -209,7 +325,7 @@ def report_incident(
     layers = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS)}
     from .join import assign_incidents
 
-    new = assign_incidents(new, layers[schema.GRIDS], layers[schema.BUILDINGS])
+    new = assign_incidents(new, layers[schema.GRIDS], layers[schema.BUILDINGS], max_distance=radius)
     merged = pd.concat([incidents, new], ignore_index=True)
     store.write({schema.INCIDENTS: gpd.GeoDataFrame(merged, geometry="geometry", crs=schema.STORAGE_CRS)},
                 note=f"report incident {incident_id}")
