@@ -12,6 +12,7 @@ import pandas as pd
 from geo import schema
 from geo.crs import local_metric_crs
 from geo.i18n import t
+from geo.risk import RISK_CLASSES, risk_class
 
 from ._element import GWLayer, overlay
 from .encode import compact_column, compact_ids, encode_polygons, text_column
@@ -20,7 +21,7 @@ __all__ = ["COLOR_BY", "MANY_AT", "MIN_ZOOM", "POINT_SIZE_M", "building_layer", 
 
 #: What buildings can be coloured by (the key of each option's label is
 #: ``map.color_<option>``).
-COLOR_BY: Final = ("none", "basement", "elderly", "open")
+COLOR_BY: Final = ("none", "basement", "elderly", "open", "risk")
 
 #: Buildings known only as points are drawn as squares of this side (metres).
 POINT_SIZE_M: Final = 8.0
@@ -59,12 +60,19 @@ def _counts_class(n: np.ndarray) -> np.ndarray:
 
 
 def _colouring(buildings: gpd.GeoDataFrame, color_by: str, open_counts: pd.Series | None,
-               lang: str) -> tuple[list[str], list[int], dict[str, object] | None]:
+               lang: str, risk: pd.Series | None = None) -> tuple[list[str], list[int], dict[str, object] | None]:
     if color_by == "basement":
         yes = buildings["basement"].fillna(False).astype(bool).to_numpy()
         legend: dict[str, object] = {"title": t("map.color_basement", lang),
                   "items": [[_BINARY[1], t("map.yes", lang)], [_BINARY[0], t("map.no", lang)]]}
         return list(_BINARY), [int(v) for v in yes], legend
+    if color_by == "risk":
+        scores = risk if risk is not None else pd.Series(dtype="float64")
+        score = buildings["building_id"].astype(str).map(scores).fillna(0).to_numpy(dtype=float)
+        pal = [c[1] for c in RISK_CLASSES]
+        legend = {"title": t("map.color_risk", lang),
+                  "items": [[c[1], c[2] if lang == "zh" else c[3]] for c in RISK_CLASSES]}
+        return pal, [risk_class(float(v)) for v in score], legend
     if color_by in ("elderly", "open"):
         if color_by == "elderly":
             n = pd.to_numeric(buildings["elderly_alone"], errors="coerce").fillna(0).to_numpy()
@@ -83,6 +91,7 @@ def building_layer(
     color_by: str = "none",
     open_counts: pd.Series | None = None,
     lang: str = "zh",
+    risk: pd.Series | None = None,
 ) -> folium.FeatureGroup:
     """Building footprints (points drawn as small squares).
 
@@ -97,6 +106,10 @@ def building_layer(
         :func:`open_incidents_per_building` on the filtered incidents.
     lang
         Language of tooltips and legend.
+    risk
+        Flood-risk score (0-100) per ``building_id`` (for ``color_by="risk"``),
+        from :func:`geo.risk.building_risk`; classes of
+        :data:`geo.risk.RISK_CLASSES`.
 
     Returns
     -------
@@ -105,7 +118,7 @@ def building_layer(
     if color_by not in COLOR_BY:
         msg = f"Unknown building colouring {color_by!r}; use one of {', '.join(COLOR_BY)}."
         raise ValueError(msg)
-    pal, ci, legend = _colouring(buildings, color_by, open_counts, lang)
+    pal, ci, legend = _colouring(buildings, color_by, open_counts, lang, risk)
     basement = buildings["basement"].astype("boolean")
     props: dict[str, object] = {
         "name": text_column(buildings["name"]),
@@ -117,8 +130,12 @@ def building_layer(
         "basement": [t("map.yes", lang) if b is True else t("map.no", lang) if b is False else ""
                      for b in basement.tolist()],
     }
-    props = {k: compact_column(v) for k, v in props.items()}  # type: ignore[arg-type]
     tip = [[t("map.head", lang), "head"], [t("map.phone", lang), "head_phone"]]
+    if color_by == "risk" and risk is not None:
+        score = buildings["building_id"].astype(str).map(risk)
+        props["risk"] = ["" if pd.isna(v) else f"{float(v):.0f}" for v in score.tolist()]
+        tip.append([t("map.color_risk", lang), "risk"])
+    props = {k: compact_column(v) for k, v in props.items()}  # type: ignore[arg-type]
     pop = [
         [t("map.grid", lang), "grid"],
         [t("col.households", lang), "households"],

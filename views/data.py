@@ -20,6 +20,7 @@ import streamlit_folium
 
 from geo import schema
 from geo.crs import china_shift
+from geo.risk import building_risk
 from geo.store import open_store
 from geo.summary import grid_summary
 from layers import buildings as buildings_mod
@@ -149,7 +150,17 @@ def _building_overlay(path: str, version: str, filters: Filters | None, color_by
     counts = None
     if color_by == "open" and filters is not None:
         counts = buildings_mod.open_incidents_per_building(shown_incidents(path, version, filters))
-    return buildings_mod.building_layer(blds, color_by=color_by, open_counts=counts, lang=lang)
+    risk = building_risk_scores(path, version) if color_by == "risk" else None
+    return buildings_mod.building_layer(blds, color_by=color_by, open_counts=counts, lang=lang, risk=risk)
+
+
+@st.cache_data(max_entries=6, show_spinner=False)
+def building_risk_scores(path: str, version: str) -> pd.Series:
+    """Flood-risk score per ``building_id`` from every incident in the store
+    (:func:`geo.risk.building_risk`): risk is about the place, not the filters."""
+    data = layers(path, version)
+    scores = building_risk(data[schema.BUILDINGS], data[schema.INCIDENTS])
+    return scores.set_index(scores["building_id"].astype(str))["score"]
 
 
 def building_overlay(path: str, version: str, filters: Filters, color_by: str, lang: str,
