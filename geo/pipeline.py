@@ -358,7 +358,9 @@ def build_demo(
     ----------
     out_dir
         Folder to write ``grids.geojson``, ``buildings.geojson``,
-        ``incidents.geojson``, ``streets.geojson`` and ``gridwatch.gpkg``.
+        ``incidents.geojson``, ``streets.geojson``, the fictional register
+        ``vulnerable_residents.csv`` and ``gridwatch.gpkg`` (its layers,
+        metadata and the same register as the table ``vulnerable_residents``).
     scale
         ``community`` (the demo) or ``city`` (benchmark size).
     seed
@@ -375,6 +377,7 @@ def build_demo(
     import pyogrio
 
     from . import demo
+    from .checklist import REGISTER
     from .store import open_store
 
     if scale not in ("community", "city"):
@@ -391,10 +394,14 @@ def build_demo(
         target = out / f"{name}.geojson"
         target.unlink(missing_ok=True)
         pyogrio.write_dataframe(_bools_as_int(gdf), target, driver="GeoJSON", use_arrow=True)
+    register = demo.make_register(layers[schema.BUILDINGS], seed)
+    progress(f"writing {demo.REGISTER_CSV} ({len(register)} vulnerable residents)")
+    demo.write_register_csv(register, out / demo.REGISTER_CSV)
     store = open_store(out / "gridwatch.gpkg")
     meta = demo.demo_meta(scale)
     progress(f"writing the store {store.location}")
-    store.write(layers, tables={"meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())})},
+    store.write(layers, tables={"meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
+                                REGISTER: register},
                 note=f"demo {scale} seed {seed}")
     progress("done")
     return store.location
