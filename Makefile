@@ -40,8 +40,11 @@ demo: $(DEMO)
 run: install system-deps $(DEMO)
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) -- --store $(STORE)
 
+# Two workers (the machine has two cores); tests of one file share a worker,
+# so each browser test module starts its app server once.
+PYTEST_WORKERS ?= 2
 test: install system-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: install
 	$(PY) benchmarks/join.py
