@@ -318,8 +318,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "The store has no street network: distances are straight lines, real walks are longer.",
     ),
     "routes.unreachable": (
-        "{n} 个点附近没有街道，用直线连接（表中“直线”列标出）：{ids}",
-        "{n} point(s) no street reaches, joined by straight lines (marked in the table): {ids}",
+        "{n} 个点没有街道可达（离街道太远，或所在街道与其他街道不相连），用直线连接（表中“直线”列标出）：{ids}",
+        "{n} point(s) no street reaches (too far from any, or on streets cut off from the rest), "
+        "joined by straight lines (marked in the table): {ids}",
     ),
     "routes.idle": ("{n} 名巡查员没有分到巡查点（点数少于人数）。", "{n} patroller(s) have no stops (fewer points than patrollers)."),
     "routes.details": ("计算说明", "Details"),

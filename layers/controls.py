@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import folium
+from branca.element import MacroElement
 from folium import plugins
+from jinja2 import Template
 
 from geo.i18n import t
 
 from .assets import MapAssets, localize
 from .basemaps import Basemap, tile_layers
 
-__all__ = ["base_map"]
+__all__ = ["MeasureOnSvg", "MetricScale", "base_map"]
 
 
 def base_map(
@@ -47,7 +49,7 @@ def base_map(
     m = folium.Map(
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # Leaflet's adds feet and miles: MetricScale below
         height=height,
         max_zoom=20,
         zoom_snap=0.5,
@@ -61,10 +63,56 @@ def base_map(
     MapAssets().add_to(m)
     plugins.Fullscreen(position="topleft", title=t("map.fullscreen", lang),
                        title_cancel=t("map.fullscreen_exit", lang)).add_to(m)
-    plugins.MeasureControl(position="topleft", primary_length_unit="meters", secondary_length_unit=None,
-                           primary_area_unit="sqmeters", secondary_area_unit=None,
-                           localization=t("map.measure_lang", lang)).add_to(m)
+    MetricScale().add_to(m)
+    measure = plugins.MeasureControl(position="topleft", primary_length_unit="meters",
+                                     secondary_length_unit="kilometers", primary_area_unit="sqmeters",
+                                     secondary_area_unit="hectares",
+                                     localization=t("map.measure_lang", lang))
+    measure.add_to(m)
+    MeasureOnSvg(measure).add_to(m)
     plugins.LocateControl(position="topleft", icon="gw-locate", strings={"title": t("map.locate", lang)},
                           flyTo=True, keepCurrentZoomLevel=False).add_to(m)
     localize(m)
     return m
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres only (Leaflet's default adds feet and miles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({ position: "bottomleft", imperial: false, metric: true }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class MeasureOnSvg(MacroElement):
+    """Draw the measure tool's lines and vertices with SVG.
+
+    leaflet-measure styles its vertices through their SVG ``<path>``; on a
+    map that prefers canvas (ours: thousands of buildings) they have none,
+    and the first click throws, so nothing can be measured. The control's
+    shapes get an SVG renderer of their own; the layers stay on canvas.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (control) {
+          var svg = L.svg({ padding: 0.5 }), symbols = control._symbols, get = symbols.getSymbol;
+          symbols.getSymbol = function (name) { return L.extend({}, get.call(symbols, name), { renderer: svg }); };
+        })({{ this.control.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control: plugins.MeasureControl) -> None:
+        super().__init__()
+        self._name = "MeasureOnSvg"
+        self.control = control

@@ -213,6 +213,15 @@ class TestAssetsAndBaseMaps:
         for url in re.findall(r"""(?:src|href)=["']([^"']+)""", html):
             assert url.startswith("/app/static/"), url
 
+    def test_measure_tool_gets_an_svg_renderer_on_the_canvas_map(self):
+        # leaflet-measure needs SVG paths; the map prefers canvas (the browser
+        # test measures a distance for real).
+        html = base_map(basemaps.BASEMAPS["none"], bounds=[[30.5, 114.4], [30.51, 114.41]]).get_root().render()
+        assert "preferCanvas" in html
+        name = re.search(r"var (measure_control_\w+) = new L\.Control\.Measure", html).group(1)
+        wrap = html.index(f"}})({name});")
+        assert wrap > html.index(f"var {name} =") and "renderer: svg" in html[:wrap]
+
     def test_offline_base_map_has_no_tiles(self):
         assert basemaps.tile_layers(basemaps.BASEMAPS["none"]) == []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
@@ -46,18 +47,19 @@ def sidebar(lang: str, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, inc
     avail = basemaps.available()
     keys = list(avail)
     default = basemaps.default_key()
-    bkey = sb.selectbox(t("app.basemap", lang), keys, index=keys.index(default) if default in keys else 0,
-                        format_func=lambda k: basemaps.label(k, lang), key="gw_basemap")
+    bkey = _selectbox(t("app.basemap", lang), keys, "gw_basemap", lang,
+                      index=keys.index(default) if default in keys else 0,
+                      format_func=lambda k: basemaps.label(k, lang))
     visible = frozenset(_multiselect(t("app.layers", lang), LAYER_KEYS, "gw_layers", lang,
                                      default=list(LAYER_KEYS[:3]), format_func=lambda k: t(f"map.layer_{k}", lang)))
-    figure = sb.selectbox(t("app.figure", lang), [None, *FIGURES], index=1, key="gw_figure",
-                          format_func=lambda c: t("map.color_none", lang) if c is None else column_label(c, lang))
-    color_by = sb.selectbox(t("app.building_color", lang), COLOR_BY, index=1, key="gw_color_by",
-                            format_func=lambda c: t(f"map.color_{c}", lang))
+    figure = _selectbox(t("app.figure", lang), [None, *FIGURES], "gw_figure", lang, index=1,
+                        format_func=lambda c: t("map.color_none", lang) if c is None else column_label(c, lang))
+    color_by = _selectbox(t("app.building_color", lang), list(COLOR_BY), "gw_color_by", lang, index=1,
+                          format_func=lambda c: t(f"map.color_{c}", lang))
     sb.subheader(t("app.filters", lang))
     filters = _filters(lang, grids, incidents, types)
-    _search_box(lang, buildings, incidents)
-    return Choices(filters, avail[bkey], figure, str(color_by), visible)
+    _search_box(lang, buildings, incidents, _grid_names(grids), types)
+    return Choices(filters, avail[str(bkey)], figure, str(color_by), visible)
 
 
 def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
@@ -69,7 +71,7 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
         comm = _multiselect(t("app.community", lang), communities, "gw_community", lang)
         if comm:
             chosen_grids = tuple(grids.loc[grids["community"].isin(comm), "grid_id"].astype(str))
-    names = dict(zip(grids["grid_id"].astype(str), grids["name"].fillna(grids["grid_id"]).astype(str), strict=True))
+    names = _grid_names(grids)
     options = [g for g in names if chosen_grids is None or g in chosen_grids]
     picked = _multiselect(t("app.grids", lang), [*options, ""], "gw_grids", lang,
                           format_func=lambda g: names.get(g, g) if g else t("app.outside", lang))
@@ -103,6 +105,29 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     )
 
 
+def _grid_names(grids: gpd.GeoDataFrame) -> dict[str, str]:
+    """Grid id -> name (the id when a grid has no name)."""
+    return dict(zip(grids["grid_id"].astype(str), grids["name"].fillna(grids["grid_id"]).astype(str), strict=True))
+
+
+_UNSET = object()
+
+
+def _selectbox(label: str, options: list[Any], key: str, lang: str, *, index: int = 0,
+               format_func: Callable[[Any], str] = str) -> Any:
+    """A selectbox whose choice survives a language switch.
+
+    The browser resets a selectbox whose option labels change (the value
+    Streamlit keeps is not enough), so, as :func:`_multiselect`, the widget
+    is keyed per language and seeded from a language-neutral copy.
+    """
+    kept = st.session_state.get(f"{key}_value", _UNSET)
+    start = options.index(kept) if kept is not _UNSET and kept in options else index
+    value = st.sidebar.selectbox(label, options, index=start, key=f"{key}_{lang}", format_func=format_func)
+    st.session_state[f"{key}_value"] = value
+    return value
+
+
 def _multiselect(label: str, options: list[str] | tuple[str, ...], key: str, lang: str, *,
                  default: list[str] | None = None, format_func: Callable[[str], str] = str) -> list[str]:
     """A multiselect whose choice survives a language switch.
@@ -117,7 +142,8 @@ def _multiselect(label: str, options: list[str] | tuple[str, ...], key: str, lan
     return list(value)
 
 
-def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame) -> None:
+def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
+                grid_names: dict[str, str], types: dict[str, schema.IncidentType]) -> None:
     sb = st.sidebar
     q = sb.text_input(t("app.search", lang), key="gw_search")
     if not q.strip():
@@ -127,7 +153,7 @@ def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFr
         sb.caption(t("app.search_none", lang, q=q))
         return
     index = sb.radio(t("app.search_pick", lang), list(range(len(hits))), key="gw_search_pick",
-                     format_func=lambda i: _hit_text(hits[i], lang))
+                     format_func=lambda i: _hit_text(hits[i], lang, grid_names, types))
     if index is not None and index < len(hits):
         pick = hits[index]
         sel = (pick.kind, pick.id)
@@ -138,9 +164,12 @@ def _search_box(lang: str, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFr
             st.session_state["gw_zoom_to"] = sel
 
 
-def _hit_text(h: Hit, lang: str) -> str:
+def _hit_text(h: Hit, lang: str, grid_names: dict[str, str], types: dict[str, schema.IncidentType]) -> str:
     if h.kind == "building":
-        return t("app.search_hit_building", lang, name=h.name or h.id, grid=h.grid_id or t("app.outside", lang))
-    return t("app.search_hit_incident", lang, id=h.id, type=h.name)
+        grid = grid_names.get(h.grid_id, h.grid_id) if h.grid_id else t("app.outside", lang)
+        return t("app.search_hit_building", lang, name=h.name or h.id, grid=grid)
+    it = types.get(h.name)
+    label = h.name if it is None else it.label_en if lang == "en" else it.label_zh
+    return t("app.search_hit_incident", lang, id=h.id, type=label)
 
 
