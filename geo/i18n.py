@@ -125,6 +125,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # ---- map (layers/) -----------------------------------------------------
     "map.layer_grids": ("网格", "Grids"),
     "map.layer_buildings": ("楼栋", "Buildings"),
+    "app.fact": ("项目", "Item"),
+    "app.value": ("内容", "Value"),
     "map.zoom_for_buildings": ("楼栋较多：放大地图即可看到楼栋轮廓", "Many buildings: zoom in to see their outlines"),
     "map.layer_incidents": ("事件", "Incidents"),
     "map.layer_heat": ("积水热力图", "Flooding heat map"),

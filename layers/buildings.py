@@ -92,6 +92,8 @@ def building_layer(
     open_counts: pd.Series | None = None,
     lang: str = "zh",
     risk: pd.Series | None = None,
+    grid_names: dict[str, str] | None = None,
+    grid_people: dict[str, str] | None = None,
 ) -> folium.FeatureGroup:
     """Building footprints (points drawn as small squares).
 
@@ -110,6 +112,9 @@ def building_layer(
         Flood-risk score (0-100) per ``building_id`` (for ``color_by="risk"``),
         from :func:`geo.risk.building_risk`; classes of
         :data:`geo.risk.RISK_CLASSES`.
+    grid_names, grid_people
+        The grid's name, and its grid worker and phone, by ``grid_id``, for
+        the popup (the id is shown where a name is missing).
 
     Returns
     -------
@@ -124,7 +129,10 @@ def building_layer(
         "name": text_column(buildings["name"]),
         "head": text_column(buildings["head"]),
         "head_phone": text_column(buildings["head_phone"]),
-        "grid": text_column(buildings["grid_id"]),
+        "grid": text_column(buildings["grid_id"].map(grid_names).fillna(buildings["grid_id"])
+                            if grid_names else buildings["grid_id"]),
+        "worker": text_column(buildings["grid_id"].map(grid_people) if grid_people else
+                              pd.Series([None] * len(buildings), index=buildings.index)),
         "households": text_column(buildings["households"]),
         "elderly_alone": text_column(buildings["elderly_alone"]),
         "basement": [t("map.yes", lang) if b is True else t("map.no", lang) if b is False else ""
@@ -138,6 +146,7 @@ def building_layer(
     props = {k: compact_column(v) for k, v in props.items()}  # type: ignore[arg-type]
     pop = [
         [t("map.grid", lang), "grid"],
+        [t("map.worker", lang), "worker"],
         [t("col.households", lang), "households"],
         [t("col.elderly_alone", lang), "elderly_alone"],
         [t("col.basement", lang), "basement"],

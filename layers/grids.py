@@ -67,12 +67,23 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
 
 
-def _legend(figure: str, breaks: list[float], lang: str, has_missing: bool) -> dict[str, object]:
+def _legend(figure: str, breaks: list[float], lang: str, has_missing: bool,
+            whole: bool = False) -> dict[str, object]:
+    """Legend of the classes of :func:`classify` (class k holds the values
+    above ``breaks[k-1]`` up to ``breaks[k]``). With whole numbers (counts)
+    the ranges do not touch: ``≤ 18``, ``19 – 20``; otherwise ``≤ 1.5``,
+    ``> 1.5 – 3.2``."""
     colors = _palette_for(len(breaks))
     items = []
     lo: float | None = None
     for c, hi in zip(colors, breaks, strict=True):
-        items.append([c, f"≤ {_fmt(hi)}" if lo is None else f"{_fmt(lo)} – {_fmt(hi)}"])
+        if lo is None:
+            label = f"≤ {_fmt(hi)}"
+        elif whole:
+            label = _fmt(hi) if lo + 1 == hi else f"{_fmt(lo + 1)} – {_fmt(hi)}"
+        else:
+            label = f"> {_fmt(lo)} – {_fmt(hi)}"
+        items.append([c, label])
         lo = hi
     if has_missing:
         items.append([NO_DATA, t("map.no_data", lang)])
@@ -129,7 +140,9 @@ def grid_layer(
         payload["ci"] = [int(c) if c >= 0 else len(colors) for c in cls]
         props["figure"] = ["" if pd.isna(v) else _fmt(float(v)) for v in values.to_numpy(dtype=float)]
         tip.append([column_label(figure, lang), "figure"])
-        payload["legend"] = _legend(figure, breaks, lang, bool((cls < 0).any()))
+        known = values.dropna().to_numpy(dtype=float)
+        whole = bool(len(known)) and bool((known == known.round()).all())
+        payload["legend"] = _legend(figure, breaks, lang, bool((cls < 0).any()), whole)
         style["fillOpacity"] = 0.55
     label_pts = shapely.point_on_surface(np.where(grids.geometry.isna(), shapely.Point(), grids.geometry.values))
     labels = encode_points(gpd.GeoSeries(label_pts, crs=grids.crs), tuple(payload["o"]))  # type: ignore[arg-type]

@@ -59,6 +59,8 @@ def incident_layer(
     *,
     grid_names: dict[str, str] | None = None,
     building_names: dict[str, str] | None = None,
+    grid_people: dict[str, str] | None = None,
+    building_heads: dict[str, str] | None = None,
     lang: str = "zh",
     cluster: bool = True,
 ) -> folium.FeatureGroup:
@@ -72,6 +74,9 @@ def incident_layer(
         Incident types by code (``Store.incident_types()``).
     grid_names, building_names
         Names to show for ``grid_id`` and ``building_id``.
+    grid_people, building_heads
+        Who is responsible, shown in the popup: the grid worker and phone by
+        ``grid_id``, the building head and phone by ``building_id``.
     lang
         Language of labels.
     cluster
@@ -108,8 +113,14 @@ def incident_layer(
         gout=grid_codes.index("") if "" in grid_codes else -1,
         cluster=cluster,
         labels={k: t(f"map.{k}", lang) for k in
-                ("type", "status", "severity", "reported_at", "depth", "grid", "building", "description")},
+                ("type", "status", "severity", "reported_at", "depth", "grid", "worker", "building", "head",
+                 "description")},
     )
+    if grid_people:
+        payload["wk"] = [grid_people.get(c, "") for c in grid_codes]
+    if building_heads and incidents["building_id"].notna().any():
+        heads = incidents["building_id"].map(building_heads)
+        payload["bh"] = compact_column(text_column(heads))
     if depth.notna().any():
         payload["dep"] = ["" if pd.isna(d) else f"{d:g}" for d in depth.tolist()]
     if incidents["building_id"].notna().any():

@@ -99,7 +99,9 @@ def test_search_selects_and_zooms(store):
     at = run(at)
     assert at.session_state["gw_selection"] == ("incident", "I999")
     assert at.session_state["gw_zoom_to"] == ("incident", "I999")
-    assert "网格外积水" in [str(v) for v in at.table[0].value.iloc[:, 0]]
+    facts = next(d.value for d in at.dataframe if list(d.value.columns) == ["项目", "内容"])
+    assert "网格外积水" in facts["内容"].astype(str).tolist()
+    assert facts["项目"].iloc[0] == "类型" and "" not in facts["内容"].tolist()  # no blank rows
 
 
 def test_report_an_incident_by_clicking_the_map(store):

@@ -35,6 +35,7 @@ __all__ = [
     "heat_overlay",
     "incident_overlay",
     "layers",
+    "names",
     "shown_incidents",
     "summary",
 ]
@@ -151,7 +152,9 @@ def _building_overlay(path: str, version: str, filters: Filters | None, color_by
     if color_by == "open" and filters is not None:
         counts = buildings_mod.open_incidents_per_building(shown_incidents(path, version, filters))
     risk = building_risk_scores(path, version) if color_by == "risk" else None
-    return buildings_mod.building_layer(blds, color_by=color_by, open_counts=counts, lang=lang, risk=risk)
+    who = names(path, version)
+    return buildings_mod.building_layer(blds, color_by=color_by, open_counts=counts, lang=lang, risk=risk,
+                                        grid_names=who["grid"], grid_people=who["worker"])
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
@@ -170,15 +173,36 @@ def building_overlay(path: str, version: str, filters: Filters, color_by: str, l
     return _fresh(_building_overlay(path, version, filters if color_by == "open" else None, color_by, lang, shift))
 
 
+def _person(name: pd.Series, phone: pd.Series) -> pd.Series:
+    """``name phone`` per row, either may be missing ("" when both are)."""
+    parts = pd.DataFrame({"n": name.astype("string").fillna(""), "p": phone.astype("string").fillna("")})
+    return (parts["n"] + " " + parts["p"]).str.strip()
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def names(path: str, version: str) -> dict[str, dict[str, str]]:
+    """Display names and responsible people by id, for popups and panels:
+    ``grid`` (name), ``building`` (name), ``worker`` (grid worker and phone
+    by grid) and ``head`` (building head and phone by building)."""
+    data = layers(path, version)
+    grids, blds = data[schema.GRIDS], data[schema.BUILDINGS]
+    gid, bid = grids["grid_id"].astype(str), blds["building_id"].astype(str)
+    return {
+        "grid": dict(zip(gid, grids["name"].fillna(grids["grid_id"]).astype(str), strict=True)),
+        "building": dict(zip(bid, blds["name"].fillna(blds["building_id"]).astype(str), strict=True)),
+        "worker": dict(zip(gid, _person(grids["worker"], grids["phone"]), strict=True)),
+        "head": dict(zip(bid, _person(blds["head"], blds["head_phone"]), strict=True)),
+    }
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _incident_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None) -> folium.FeatureGroup:
-    data = layers(path, version, shift)
     types, _ = types_and_meta(path, version)
-    grids, blds = data[schema.GRIDS], data[schema.BUILDINGS]
+    who = names(path, version)
     return incidents_mod.incident_layer(
         shown_incidents(path, version, filters, shift), types,
-        grid_names=dict(zip(grids["grid_id"].astype(str), grids["name"].fillna(grids["grid_id"]).astype(str), strict=True)),
-        building_names=dict(zip(blds["building_id"].astype(str), blds["name"].fillna(blds["building_id"]).astype(str), strict=True)),
+        grid_names=who["grid"], building_names=who["building"],
+        grid_people=who["worker"], building_heads=who["head"],
         lang=lang,
     )
 

@@ -251,6 +251,7 @@ def _incident_panel(ctx: AppContext, ident: str, head: Any) -> None:
     grid = _row(ctx.grids, "grid_id", _text(row["grid_id"]))
     bld = _row(ctx.buildings, "building_id", _text(row["building_id"]))
     facts = {
+        ctx.tr("map.type"): ctx.type_label(str(row["type"])),
         ctx.tr("map.status"): ctx.tr(f"status.{row['status']}"),
         ctx.tr("map.severity"): ctx.tr(f"severity.{row['severity']}") if _text(row["severity"]) else "",
         ctx.tr("map.reported_at"): _text(row["reported_at"]),
@@ -260,7 +261,9 @@ def _incident_panel(ctx: AppContext, ident: str, head: Any) -> None:
         ctx.tr("map.head"): f"{_text(bld['head'])} {_text(bld['head_phone'])}" if bld is not None else "",
         ctx.tr("map.description"): _text(row["description"]),
     }
-    st.table(pd.DataFrame({"": list(facts.values())}, index=list(facts.keys())))
+    shown = {k: v for k, v in facts.items() if v}
+    st.dataframe(pd.DataFrame({ctx.tr("app.fact"): list(shown), ctx.tr("app.value"): list(shown.values())}),
+                 hide_index=True, width="stretch")
 
 
 def _incident_table(ctx: AppContext, inc: gpd.GeoDataFrame, slug: str, name: str) -> None:
@@ -343,9 +346,11 @@ def _submit_report(ctx: AppContext, code: str, severity: str, text: str, lat: fl
         return
     st.session_state.pop("gw_report_at", None)
     st.session_state["gw_selection"] = ("incident", str(row.get("incident_id")))
+    who = appdata.names(ctx.store.location, ctx.store.version)
+    grid, building = _text(row.get("grid_id")), _text(row.get("building_id"))
     st.session_state["gw_flash"] = ctx.tr("app.report_done", id=row.get("incident_id"),
-                                          grid=row.get("grid_id") or ctx.tr("app.outside"),
-                                          building=row.get("building_id") or "—")
+                                          grid=who["grid"].get(grid, grid) if grid else ctx.tr("app.outside"),
+                                          building=who["building"].get(building, building) if building else "—")
     st.rerun()
 
 

@@ -42,6 +42,9 @@
     return out;
   };
 
+  /* Popups pan clear of the type legend (top right) and the zoom buttons. */
+  var POPUP = { maxWidth: 320, autoPanPaddingTopLeft: [60, 10], autoPanPaddingBottomRight: [220, 10] };
+
   function table(title, rows) {
     var html = '<div class="gw-pop"><b>' + GW.esc(title) + "</b><table>";
     rows.forEach(function (r) {
@@ -188,7 +191,7 @@
     }
     if (spec.pop) {
       group.bindPopup(function (p) { return table(head(p), fieldRows(spec, p._gwIdx, spec.pop)); },
-                      { maxWidth: 320 });
+                      POPUP);
     }
     group.on("click", function (e) { if (e.layer && e.layer._gwIdx !== undefined) GW.highlight(e.layer); });
     if (spec.hover) {
@@ -377,7 +380,9 @@
       [lab.reported_at, minutesToText(spec.t0, spec.m[idx])],
       [lab.depth, spec.dep ? spec.dep[idx] : ""],
       [lab.grid, spec.grids[spec.g[idx]] || ""],
+      [lab.worker, spec.wk ? spec.wk[spec.g[idx]] : ""],
       [lab.building, GW.val(spec.bld, idx)],
+      [lab.head, GW.val(spec.bh, idx)],
       [lab.description, GW.val(spec.desc, idx)],
     ];
     return table(ty.label + " " + spec.id[idx], rows);
@@ -404,7 +409,7 @@
       var m = L.marker([(oy + spec.y[i]) / s, (ox + spec.x[i]) / s], { icon: icons[key] });
       m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[i] } };
       (function (idx, mk) {
-        mk.bindPopup(function () { return incidentPopup(spec, idx); }, { maxWidth: 320 });
+        mk.bindPopup(function () { return incidentPopup(spec, idx); }, POPUP);
       })(i, m);
       markers[i] = m;
     }
@@ -494,7 +499,7 @@
         });
       }
       m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[k] } };
-      m.bindPopup(function () { return incidentPopup(spec, k); }, { maxWidth: 320 });
+      m.bindPopup(function () { return incidentPopup(spec, k); }, POPUP);
       return m;
     }
 
