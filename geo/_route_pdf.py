@@ -27,6 +27,8 @@ MARGIN: Final = 12 * mm
 WIDTH: Final = A4[0] - 2 * MARGIN
 MAP_HEIGHT: Final = 120 * mm
 BOX: Final = "□"
+#: Ring of a stop reached by a straight line although the plan follows streets (as on the app's map).
+STRAIGHT_RING: Final = "#b00020"
 
 
 def route_sheets(plan: RoutePlan, which: Sequence[int], label: Callable[[str], str], title: str) -> bytes:
@@ -57,7 +59,7 @@ def route_sheets(plan: RoutePlan, which: Sequence[int], label: Callable[[str], s
 def _header(plan: RoutePlan, p: int, title: str, styles: dict[str, ParagraphStyle]) -> list[Any]:
     route = plan.routes.iloc[p - 1]
     back = "，返回起点" if plan.closed else "，不返回起点"
-    distance = "沿街道步行距离" if plan.on_streets else "直线距离（无街道网络，实际步行更远）"
+    distance = "沿街道步行距离" if plan.on_streets else "直线距离"
     lines = [
         Paragraph(_escape(f"{title} · 巡查员 {p} / {plan.patrollers}"), styles["title"]),
         Paragraph(
@@ -65,9 +67,27 @@ def _header(plan: RoutePlan, p: int, title: str, styles: dict[str, ParagraphStyl
         ),
         Paragraph(_escape("巡查人：__________  日期：__________  开始时间：______  结束时间：______"), styles["body"]),
     ]
-    lines += [Paragraph(_escape(f"注意：{w}"), styles["warn"]) for w in plan.warnings]
+    lines += [Paragraph(_escape(f"注意：{note}"), styles["warn"]) for note in notes_zh(plan)]
     lines.append(Spacer(1, 3 * mm))
     return lines
+
+
+def notes_zh(plan: RoutePlan) -> list[str]:
+    """What the walker should know about the plan, in Chinese (the plan's warnings, for the sheet)."""
+    notes = []
+    if not plan.on_streets:
+        notes.append("没有街道网络：距离为直线距离，实际步行更远。")
+    if plan.unreachable:
+        shown = "、".join(plan.unreachable[:10]) + ("等" if len(plan.unreachable) > 10 else "")
+        notes.append(f"{len(plan.unreachable)} 个点没有街道可达，以直线连接（表中距离标 *）：{shown}。")
+        if len(plan.unreachable) == len(plan.stops):
+            notes.append("所有点都没有街道可达：请检查街道数据是否覆盖这些网格。")
+    if plan.start_straight:
+        notes.append("起点附近没有街道，以直线连接。")
+    idle = int((plan.routes["n_stops"] == 0).sum()) if len(plan.routes) else 0
+    if idle:
+        notes.append(f"{idle} 名巡查员没有巡查点：巡查点比巡查员少。")
+    return notes
 
 
 def _escape(text: str) -> str:
@@ -104,8 +124,10 @@ def _map(plan: RoutePlan, p: int, stroke: str, font: str) -> Drawing:
         drawing.add(String(sx + 5, sy + 3, "起点", fontName=font, fontSize=7))
     radius = 4.2 if len(stops) <= 60 else 3.0
     size = 5.5 if len(stops) <= 60 else 4.0
-    for (x, y), seq in zip(page(pts_ll), stops["seq"], strict=True):
-        drawing.add(Circle(x, y, radius, fillColor=colors.white, strokeColor=colors.HexColor(stroke), strokeWidth=0.8))
+    for (x, y), seq, straight in zip(page(pts_ll), stops["seq"], stops["straight"], strict=True):
+        ring = colors.HexColor(STRAIGHT_RING if straight and plan.on_streets else stroke)
+        drawing.add(Circle(x, y, radius, fillColor=colors.white, strokeColor=ring, strokeWidth=0.8,
+                           strokeDashArray=[1.5, 1] if straight and plan.on_streets else None))  # fmt: skip
         drawing.add(String(x, y - size / 3, str(seq), fontName=font, fontSize=size, textAnchor="middle"))
     _scale_bar(drawing, scale, font)
     return drawing

@@ -312,8 +312,10 @@ def to_csv(plan: RoutePlan, patroller: int | None = None) -> bytes:
     """Stops as CSV: ``seq, id, type, grid_id, lon, lat, leg_m, cumulative_m``.
 
     With several routes a ``patroller`` column comes first. After each
-    closed route a ``return`` row gives the walk back to the start, then a
-    ``TOTAL`` row its length; a last ``TOTAL`` row sums every route.
+    closed route a ``return`` row gives the walk back to the start (or to
+    the first stop without one), then a ``TOTAL`` row its length, with
+    ``streets`` or ``straight_line`` in its ``type`` cell (how distances
+    were measured); a last ``TOTAL`` row sums every route.
 
     Parameters
     ----------
@@ -329,38 +331,25 @@ def to_csv(plan: RoutePlan, patroller: int | None = None) -> bytes:
     """
     which = _check_patroller(plan, patroller)
     many = len(which) > 1
+    kind = "streets" if plan.on_streets else "straight_line"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow((["patroller"] if many else []) + list(CSV_COLUMNS))
     for p in which:
-        lead = [p] if many else []
+        lead: list[object] = [p] if many else []
         route = plan.routes.iloc[p - 1]
-        for row in plan.route_stops(p).itertuples():
+        stops = plan.route_stops(p)
+        for row in stops.itertuples():
             f = _stop_fields(row)
             writer.writerow(lead + [f[c] for c in CSV_COLUMNS])
         if plan.closed and route["n_stops"]:
-            writer.writerow(
-                lead
-                + [
-                    "",
-                    "return",
-                    "",
-                    "",
-                    *_start_cells(plan),
-                    round(float(route["return_m"]), 1),
-                    round(float(route["length_m"]), 1),
-                ]
-            )
-        writer.writerow(lead + ["", "TOTAL", "", "", "", "", "", round(float(route["length_m"]), 1)])
+            back = plan.start if plan.start is not None else (float(stops["lon"].iloc[0]), float(stops["lat"].iloc[0]))
+            writer.writerow(lead + ["", "return", "", "", round(back[0], 7), round(back[1], 7),
+                                    round(float(route["return_m"]), 1), round(float(route["length_m"]), 1)])  # fmt: skip
+        writer.writerow(lead + ["", "TOTAL", kind, "", "", "", "", round(float(route["length_m"]), 1)])
     if many:
-        writer.writerow(["", "", "TOTAL", "", "", "", "", "", round(float(plan.routes["length_m"].sum()), 1)])
+        writer.writerow(["", "", "TOTAL", kind, "", "", "", "", round(float(plan.routes["length_m"].sum()), 1)])
     return out.getvalue().encode("utf-8-sig")
-
-
-def _start_cells(plan: RoutePlan) -> list[object]:
-    if plan.start is None:
-        return ["", ""]
-    return [round(plan.start[0], 7), round(plan.start[1], 7)]
 
 
 # --------------------------------------------------------------------------

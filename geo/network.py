@@ -37,6 +37,7 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 
 from . import schema
 from ._errors import CRSError, GeometryError, InputFileError
@@ -70,9 +71,16 @@ _OSM_SUFFIXES: Final = (".osm", ".pbf", ".o5m", ".osc", ".bz2", ".gz")
 
 #: Most cells of one Dijkstra result block (20 million float64: 160 MB).
 _MAX_DIJKSTRA_CELLS: Final = 20_000_000
+#: Sources per Dijkstra call when drawing paths (sorted by leg length, so
+#: that each call searches only as far as its longest leg).
+PATH_SOURCES: Final = 64
 
 #: A point further than this from every street is reached in a straight line.
 DEFAULT_MAX_SNAP_M: Final = 150.0
+
+#: Points closer than this are at one place (duplicates): the walk between
+#: them is direct, not out to the street and back.
+SAME_PLACE_M: Final = 1.0
 
 
 # --------------------------------------------------------------------------
@@ -435,8 +443,11 @@ class DistanceMatrix:
     dist
         ``(n, n)`` symmetric distances in metres.
     straight
-        ``(n,)`` True for points reached by straight lines (no street
-        network, or no street reaches them).
+        ``(n,)`` True for points reached by straight lines: without a
+        street network every point; with one, points further than
+        ``max_snap_m`` from every street (straight to every other point)
+        and points on a piece of network cut off from the main one (reached
+        over a straight connector between the pieces).
     snap_m
         ``(n,)`` distance from each point to its street (0 without a network).
     on_streets
@@ -452,10 +463,25 @@ class DistanceMatrix:
     _graph: sparse.csr_matrix | None = field(default=None, repr=False)
     _node_xy: np.ndarray | None = field(default=None, repr=False)
     _point_node: np.ndarray | None = field(default=None, repr=False)
+    _piece: np.ndarray | None = field(default=None, repr=False)
 
     def leg_is_straight(self, i: int, j: int) -> bool:
-        """True when the walk from point ``i`` to ``j`` is a straight line."""
-        return bool(self.straight[i] or self.straight[j] or not self.on_streets)
+        """True when the walk from point ``i`` to ``j`` is, at least in part, a straight line.
+
+        That is every leg without a street network, every leg to or from a
+        point far from every street, and every leg between two pieces of
+        network (it crosses the gap on a straight connector).
+        """
+        if not self.on_streets or self._piece is None:
+            return True
+        a, b = int(self._piece[i]), int(self._piece[j])
+        return a < 0 or b < 0 or (a != b and not self._direct(i, j))
+
+    def _on_graph(self, i: int, j: int) -> bool:
+        """The leg is drawn along the graph (streets, and connectors between pieces)."""
+        if not self.on_streets or self._piece is None or self._direct(i, j):
+            return False
+        return bool(self._piece[i] >= 0 and self._piece[j] >= 0)
 
     def paths(self, legs: Sequence[tuple[int, int]]) -> list[np.ndarray]:
         """Coordinates of the walk for each leg ``(i, j)``.
@@ -469,33 +495,82 @@ class DistanceMatrix:
         -------
         list of ``(m, 2)`` arrays in :attr:`crs`, from point ``i`` to point ``j``.
         """
-        out: list[np.ndarray] = [np.array([self.xy[i], self.xy[j]]) for i, j in legs]
-        street_legs = [k for k, (i, j) in enumerate(legs) if not self.leg_is_straight(i, j) and i != j]
-        if not street_legs or self._graph is None:
-            return out
-        assert self._node_xy is not None and self._point_node is not None
-        sources = np.unique([legs[k][0] for k in street_legs])
-        for chunk in _chunks(sources, self._graph.shape[0]):
-            _, pred = csgraph.dijkstra(self._graph, directed=False, indices=self._point_node[chunk], return_predecessors=True)
-            row = {int(s): r for r, s in enumerate(chunk)}
-            for k in street_legs:
-                i, j = legs[k]
-                if i in row:
-                    nodes = _walk_back(pred[row[i]], self._point_node[i], self._point_node[j])
-                    out[k] = np.vstack([self.xy[i], self._node_xy[nodes], self.xy[j]])
+        out: list[np.ndarray] = []
+        for (i, j), nodes in zip(legs, self.walk_nodes(legs), strict=True):
+            if nodes is None or self._node_xy is None:
+                out.append(np.array([self.xy[i], self.xy[j]]))
+            else:
+                out.append(np.vstack([self.xy[i], self._node_xy[nodes], self.xy[j]]))
         return out
 
+    def walk_nodes(self, legs: Sequence[tuple[int, int]]) -> list[list[int] | None]:
+        """Graph nodes of the walk for each leg ``(i, j)``; None for a straight leg.
 
-def _chunks(sources: np.ndarray, n_nodes: int) -> list[np.ndarray]:
-    """Sources in groups whose Dijkstra rows (``len(group) x n_nodes``) stay under ~160 MB."""
-    size = max(1, min(len(sources), _MAX_DIJKSTRA_CELLS // max(1, n_nodes)))
+        Nodes are those of the street graph with every point's foot inserted
+        (:attr:`point_nodes`). A leg and its reverse take the same streets
+        (the path is searched from the lower point index), so a route and
+        its reverse walk the same way.
+
+        Parameters
+        ----------
+        legs
+            Pairs of point indices.
+
+        Returns
+        -------
+        list of node lists from the foot of ``i`` to the foot of ``j``, or None.
+        """
+        out: list[list[int] | None] = [None] * len(legs)
+        by_source: dict[int, list[int]] = {}
+        for k, (i, j) in enumerate(legs):
+            if self._on_graph(i, j):
+                by_source.setdefault(min(i, j), []).append(k)
+        if not by_source or self._graph is None:
+            return out
+        assert self._point_node is not None
+        # each source searches only as far as its longest leg: short legs (most of a tour) cost little
+        reach = {i: max(float(self.dist[legs[k]]) for k in ks) for i, ks in by_source.items()}
+        sources = np.array(sorted(reach, key=lambda i: (reach[i], i)), dtype=np.int64)
+        for chunk in _chunks(sources, self._graph.shape[0], most=PATH_SOURCES):
+            limit = max(reach[int(i)] for i in chunk) * (1 + 1e-9) + 1e-6
+            _, pred = csgraph.dijkstra(self._graph, directed=False, indices=self._point_node[chunk],
+                                       return_predecessors=True, limit=limit)  # fmt: skip
+            for r, source in enumerate(chunk.tolist()):
+                for k in by_source[source]:
+                    i, j = legs[k]
+                    nodes = _walk_back(pred[r], self._point_node[source], self._point_node[i + j - source])
+                    out[k] = nodes if i == source else nodes[::-1]
+        return out
+
+    @property
+    def graph(self) -> sparse.csr_matrix | None:
+        """The street graph with every point's foot inserted and the pieces joined (None without streets)."""
+        return self._graph
+
+    @property
+    def point_nodes(self) -> np.ndarray | None:
+        """Graph node of each point's foot (None without a street network)."""
+        return self._point_node
+
+    def _direct(self, i: int, j: int) -> bool:
+        """The leg joins two points at one place (or a point to itself)."""
+        return i == j or bool(np.hypot(*(self.xy[i] - self.xy[j])) <= SAME_PLACE_M)
+
+
+def _chunks(sources: np.ndarray, n_nodes: int, most: int | None = None) -> list[np.ndarray]:
+    """Sources in groups whose Dijkstra rows (``len(group) x n_nodes``) stay under ~160 MB (and ``most`` sources)."""
+    size = max(1, min(len(sources), _MAX_DIJKSTRA_CELLS // max(1, n_nodes), most or len(sources)))
     return [sources[i : i + size] for i in range(0, len(sources), size)]
 
 
 def _walk_back(pred: np.ndarray, source: int, target: int) -> list[int]:
+    """Nodes of the shortest path from ``source`` to ``target`` (just the two if the search did not reach it)."""
     nodes = [int(target)]
     while nodes[-1] != source:
-        nodes.append(int(pred[nodes[-1]]))
+        before = int(pred[nodes[-1]])
+        if before < 0:
+            return [int(source), int(target)]
+        nodes.append(before)
     return nodes[::-1]
 
 
@@ -549,17 +624,84 @@ def street_matrix(
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     n = len(xy)
     graph, node_xy, point_node, snap_m = _augment(network, xy)
+    far = snap_m > max_snap_m
+    graph, piece = _bridge_pieces(graph, node_xy, point_node, far, anchor)
     dist = np.empty((n, n))
     for chunk in _chunks(np.arange(n), graph.shape[0]):
         d = csgraph.dijkstra(graph, directed=False, indices=point_node[chunk])
         dist[chunk] = d[:, point_node]
-    dist += snap_m[:, None] + snap_m[None, :]
+    dist += snap_m[:, None]  # in place: n x n temporaries are what large problems pay for
+    dist += snap_m[None, :]
     np.fill_diagonal(dist, 0.0)
-    straight = _unreached(dist, snap_m, max_snap_m, anchor)
-    euclid = _euclid(xy)
-    mixed = straight[:, None] | straight[None, :]
-    dist = np.where(mixed, euclid, np.minimum(dist, dist.T))
-    return DistanceMatrix(network.crs, xy, dist, straight, snap_m, True, graph, node_xy, point_node)
+    np.minimum(dist, dist.T, out=dist)
+    _same_places(dist, xy)
+    off = np.flatnonzero(far)
+    if len(off):
+        euclid = cdist(xy[off], xy)
+        dist[off, :] = euclid
+        dist[:, off] = euclid.T
+    return DistanceMatrix(network.crs, xy, dist, piece != 0, snap_m, True, graph, node_xy, point_node, piece)
+
+
+def _bridge_pieces(
+    graph: sparse.csr_matrix, node_xy: np.ndarray, point_node: np.ndarray, far: np.ndarray, anchor: int | None
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Join the pieces of network that hold points to the main one by straight connectors.
+
+    The main piece is the anchor's (when it is near a street) or the one
+    holding most points. Each other piece with points is joined, nearest
+    first, by a straight edge between its node and the node of the joined
+    network closest to it: a walk between two pieces crosses the gap in a
+    straight line, a walk within a piece keeps to its streets.
+
+    Returns
+    -------
+    The graph with the connectors, and each point's piece: 0 for the main
+    one, 1, 2... in the order they were joined, -1 for points too far from
+    every street.
+    """
+    _, label = csgraph.connected_components(graph, directed=False)
+    point_label = label[point_node]
+    near = ~far
+    piece = np.full(len(point_node), -1, dtype=np.int64)
+    if not near.any():
+        return graph, piece
+    if anchor is not None and near[anchor]:
+        main = int(point_label[anchor])
+    else:
+        main = int(np.argmax(np.bincount(point_label[near])))
+    piece[near & (point_label == main)] = 0
+    joined = label == main
+    left = sorted(set(point_label[near].tolist()) - {main})
+    u: list[int] = []
+    v: list[int] = []
+    w: list[float] = []
+    for order in range(1, len(left) + 1):
+        tree = cKDTree(node_xy[joined])
+        candidates = np.flatnonzero(np.isin(label, left))
+        gap, nearest = tree.query(node_xy[candidates])
+        best = int(np.argmin(gap))
+        node, comp = int(candidates[best]), int(label[candidates[best]])
+        u.append(node)
+        v.append(int(np.flatnonzero(joined)[nearest[best]]))
+        w.append(max(float(gap[best]), 1e-6))
+        joined |= label == comp
+        piece[near & (point_label == comp)] = order
+        left.remove(comp)
+    if u:
+        n = graph.shape[0]
+        bridges = sparse.coo_matrix((w + w, (u + v, v + u)), shape=(n, n)).tocsr()
+        graph = (graph + bridges).tocsr()
+    return graph, piece
+
+
+def _same_places(dist: np.ndarray, xy: np.ndarray) -> None:
+    """Points within :data:`SAME_PLACE_M` of each other are one place: walk between them directly."""
+    pairs = cKDTree(xy).query_pairs(SAME_PLACE_M, output_type="ndarray")
+    if len(pairs):
+        i, j = pairs[:, 0], pairs[:, 1]
+        direct = np.hypot(*(xy[i] - xy[j]).T)
+        dist[i, j] = dist[j, i] = np.minimum(dist[i, j], direct)
 
 
 def _augment(network: StreetNetwork, xy: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
@@ -585,23 +727,17 @@ def _augment(network: StreetNetwork, xy: np.ndarray) -> tuple[sparse.csr_matrix,
         v_new.extend(chain[1:])
         w_new.extend(np.maximum(np.diff(pos), 1e-6))  # csgraph ignores zero-weight edges
     n = n_base + len(xy)
-    u = np.concatenate([network.u, u_new]).astype(np.int64)
-    v = np.concatenate([network.v, v_new]).astype(np.int64)
-    w = np.concatenate([network.length, w_new])
+    # a segment with points on it is replaced by its chain, so that walks along it pass its points
+    keep = np.ones(network.n_edges, dtype=bool)
+    split = np.unique(seg)
+    keep[split] = False
+    keep[split + network.n_edges // 2] = False
+    u = np.concatenate([network.u[keep], u_new]).astype(np.int64)
+    v = np.concatenate([network.v[keep], v_new]).astype(np.int64)
+    w = np.concatenate([network.length[keep], w_new])
     graph = sparse.coo_matrix((w, (u, v)), shape=(n, n)).tocsr()
     return graph, np.vstack([network.node_xy, foot]), point_node, np.asarray(snap_m, dtype=float)
 
 
-def _unreached(dist: np.ndarray, snap_m: np.ndarray, max_snap_m: float, anchor: int | None) -> np.ndarray:
-    """Points off the street network or on a piece cut off from the main one."""
-    far = snap_m > max_snap_m
-    reach = np.isfinite(dist) & ~far[None, :]
-    if anchor is None:
-        counts = np.where(far, -1, reach.sum(axis=1))
-        anchor = int(np.argmax(counts))
-    return far | ~reach[anchor]
-
-
 def _euclid(xy: np.ndarray) -> np.ndarray:
-    diff = xy[:, None, :] - xy[None, :, :]
-    return np.hypot(diff[..., 0], diff[..., 1])
+    return cdist(xy, xy)

@@ -121,6 +121,8 @@ def _write_plan(plan: RoutePlan, out: Path, fmt: str) -> list[Path]:
 
 def _report(plan: RoutePlan, written: list[Path]) -> None:
     distance = "along streets" if plan.on_streets else "STRAIGHT LINES (no street network)"
+    if plan.on_streets and plan.unreachable:
+        distance += f" except {len(plan.unreachable)} point(s) joined by straight lines"
     print(f"{len(plan.stops)} stops, {plan.patrollers} patroller(s), longest {plan.makespan_m:,.0f} m, "
           f"total {plan.total_m:,.0f} m, {distance}, {plan.method}, {plan.seconds:.2f} s")  # fmt: skip
     for note in plan.warnings:
@@ -197,7 +199,8 @@ def _route_points(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     tour.to_csv(out, index=False, encoding="utf-8-sig")
     print(f"{len(tour)} points, {'closed tour' if closed else 'open path'} {plan.total_m:,.1f} "
-          f"({'metres' if points.crs.is_projected else 'metres, on a local projection'}), {plan.method}, {plan.seconds:.2f} s")  # fmt: skip
+          f"({'metres' if points.crs.is_projected else 'metres, on a local projection'}, straight lines), "
+          f"{plan.method}, {plan.seconds:.2f} s")  # fmt: skip
     print(out)
     return 0
 

@@ -12,8 +12,8 @@ thin sequence of steps, each usable alone:
    symmetric, not finite, or too coarse once scaled) OR-Tools' guided
    local search solves instead, and the plan says so;
 3. several patrollers (:func:`split_tour`): the tour is cut into the
-   contiguous pieces that minimise the longest route (exact dynamic
-   programme), each piece is re-optimised, then stops (alone or in runs
+   contiguous pieces that minimise the longest route (bisection on that
+   length), each piece is re-optimised, then stops (alone or in runs
    of consecutive stops) move from the longest route to others while that
    shortens it (makespan balancing);
 4. the plan (:class:`RoutePlan`): ordered stops with leg and cumulative
@@ -28,9 +28,10 @@ canonical rotation and direction.
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -65,8 +66,14 @@ MIN_SEARCH_S: Final = 0.2
 GIANT_TOURS: Final = 3
 #: Longest chain of consecutive stops moved at once when balancing patrollers.
 MAX_CHAIN: Final = 8
-#: Share of the time limit kept at least for drawing the routes after the search.
-ASSEMBLY_SHARE: Final = 0.1
+#: Chains of each size considered for a move (those whose removal saves most).
+CHAINS_PER_SIZE: Final = 16
+#: Share of the time limit kept at least for drawing the routes after the search (up to
+#: :data:`MAX_FLAT_RESERVE_S`; beyond that the estimate from the matrix time and the number of stops rules).
+ASSEMBLY_SHARE: Final = 0.15
+MAX_FLAT_RESERVE_S: Final = 0.3
+#: Seconds per stop kept for putting the routes in their canonical order after the search.
+CANON_S_PER_STOP: Final = 2e-4
 
 METHOD_TRIVIAL: Final = "trivial"
 METHOD_FAST_TSP: Final = "fast-tsp"
@@ -110,6 +117,8 @@ class RoutePlan:
         What the user should know about the plan, in plain words.
     seconds
         Wall-clock time of the planning.
+    start_straight
+        No street reaches the start: it is joined by straight lines.
     """
 
     stops: gpd.GeoDataFrame
@@ -121,6 +130,7 @@ class RoutePlan:
     unreachable: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    start_straight: bool = False
 
     @property
     def patrollers(self) -> int:
@@ -266,13 +276,15 @@ def plan_routes(
         depot = len(xy) - 1
     before_matrix = time.perf_counter()
     if network is not None:
-        matrix = street_matrix(network, xy, max_snap_m=max_snap_m, anchor=depot)
+        matrix = street_matrix(network, xy, max_snap_m=max_snap_m)  # main piece: the one with most points
     else:
         matrix = straight_matrix(xy, crs)
     # drawing the routes repeats the shortest-path work of the matrix: keep time for it
-    reserve = max(ASSEMBLY_SHARE * time_limit, 1.2 * (time.perf_counter() - before_matrix) + 0.02)
+    reserve = max(min(ASSEMBLY_SHARE * time_limit, MAX_FLAT_RESERVE_S),
+                  1.2 * (time.perf_counter() - before_matrix) + CANON_S_PER_STOP * len(xy) + 0.02)  # fmt: skip
     budget = max(0.05, time_limit - reserve - (time.perf_counter() - began))
-    routes, method = _solve(matrix.dist, depot, patrollers, closed, budget, seed, max_stops)
+    canon = _Canon(matrix, depot)
+    routes, method = _solve(matrix.dist, depot, patrollers, closed, budget, seed, max_stops, canon)
     plan = _assemble(points, matrix, routes, depot, start, closed, method)
     _check_length(plan, max_length_m)
     plan.seconds = time.perf_counter() - began
@@ -338,22 +350,37 @@ def _check_length(plan: RoutePlan, max_length_m: float | None) -> None:
 
 
 def _solve(
-    dist: np.ndarray, depot: int | None, k: int, closed: bool, budget: float, seed: int, max_stops: int | None
+    dist: np.ndarray,
+    depot: int | None,
+    k: int,
+    closed: bool,
+    budget: float,
+    seed: int,
+    max_stops: int | None,
+    canon: _Canonical | None = None,
 ) -> tuple[list[list[int]], str]:
     """Routes as lists of point indices (depot excluded), and the method."""
+    canon = canon or _as_is
     stops = [i for i in range(len(dist)) if i != depot]
     if k == 1:
         order, method = solve_tsp(dist, closed=closed, start=depot, time_limit=budget, seed=seed)
-        return [[i for i in order if i != depot]], method
+        return [canon([i for i in order if i != depot], closed)], method
     deadline = time.perf_counter() + budget
-    routes, method = _best_split(dist, depot, k, closed, 0.5 * budget, seed, max_stops)
-    routes = _balance(dist, routes, depot, closed, max_stops, deadline, seed)
+    routes, method = _best_split(dist, depot, k, closed, 0.5 * budget, seed, max_stops, canon)
+    routes = _balance(dist, routes, depot, closed, max_stops, deadline, seed, canon)
     assert sorted(i for r in routes for i in r) == stops
     return routes, f"{method}+split"
 
 
 def _best_split(
-    dist: np.ndarray, depot: int | None, k: int, closed: bool, budget: float, seed: int, max_stops: int | None
+    dist: np.ndarray,
+    depot: int | None,
+    k: int,
+    closed: bool,
+    budget: float,
+    seed: int,
+    max_stops: int | None,
+    canon: _Canonical,
 ) -> tuple[list[list[int]], str]:
     """Split a few giant tours (different seeds) and keep the split with the shortest longest route.
 
@@ -364,7 +391,8 @@ def _best_split(
     best: tuple[float, list[list[int]], str] | None = None
     for t in range(tries):
         giant, method = solve_tsp(dist, closed=True, start=depot, time_limit=budget / tries, seed=seed + t)
-        routes = split_tour(dist, [i for i in giant if i != depot], k, depot=depot, closed=closed, max_stops=max_stops)
+        giant = canon([i for i in giant if i != depot], True)
+        routes = split_tour(dist, giant, k, depot=depot, closed=closed, max_stops=max_stops)
         value = max(route_length(dist, r, depot, closed) for r in routes)
         if best is None or value < best[0] - 1e-9:
             best = (value, routes, method)
@@ -403,6 +431,7 @@ def solve_tsp(
     method
         ``trivial``, ``fast-tsp`` or ``ortools-gls``.
     """
+    began = time.perf_counter()
     n = len(dist)
     if n <= 3:
         order = list(range(n))
@@ -412,8 +441,9 @@ def solve_tsp(
         work = dist[np.ix_(perm, perm)]
         anchor = None if start is None else int(np.flatnonzero(perm == start)[0])
         matrix = work if closed else _open_matrix(work, anchor)
-        budget = min(time_limit, max(MIN_SEARCH_S, SECONDS_PER_POINT * n))
         scaled = to_uint16(matrix)
+        # the search gets what is left of the limit once the matrix is ready
+        budget = max(0.01, min(time_limit, max(MIN_SEARCH_S, SECONDS_PER_POINT * n)) - (time.perf_counter() - began))
         if scaled is not None:
             import fast_tsp
 
@@ -491,7 +521,7 @@ def to_uint16(dist: np.ndarray) -> np.ndarray | None:
     """
     if not np.isfinite(dist).all() or (dist < 0).any():
         return None
-    if not np.allclose(dist, dist.T, rtol=1e-9, atol=1e-6):
+    if not np.array_equal(dist, dist.T) and not np.allclose(dist, dist.T, rtol=1e-9, atol=1e-6):
         return None
     top = float(dist.max())
     if top == 0:
@@ -520,13 +550,15 @@ def _ortools_tour(dist: np.ndarray, time_limit: float) -> list[int]:
     """A tour by OR-Tools guided local search (any matrix; integers in mm)."""
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+    began = time.perf_counter()
     n = len(dist)
     finite = np.where(np.isfinite(dist), dist, 10 * np.max(dist[np.isfinite(dist)], initial=1.0))
     cost = np.rint(finite * 1000).astype(np.int64).tolist()
     manager = pywrapcp.RoutingIndexManager(n, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
-    callback = routing.RegisterTransitCallback(lambda a, b: cost[manager.IndexToNode(a)][manager.IndexToNode(b)])
+    callback = routing.RegisterTransitMatrix(cost)  # by node; a Python callback per arc is far slower
     routing.SetArcCostEvaluatorOfAllVehicles(callback)
+    time_limit = max(0.01, time_limit - (time.perf_counter() - began))
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
@@ -537,6 +569,186 @@ def _ortools_tour(dist: np.ndarray, time_limit: float) -> list[int]:
         tour.append(manager.IndexToNode(index))
         index = solution.Value(routing.NextVar(index))
     return tour
+
+
+# --------------------------------------------------------------------------
+# One route among equals
+# --------------------------------------------------------------------------
+
+#: Turns a route (stops without the depot) into its canonical equal, given whether it is closed.
+_Canonical = Callable[[list[int], bool], list[int]]
+
+#: Rounds of re-walking a route (each can only shorten it; usually one settles it).
+CANON_ROUNDS: Final = 3
+
+
+def _as_is(route: list[int], closed: bool) -> list[int]:
+    return route
+
+
+class _Canon:
+    """The canonical order of a route among the equally long ones that walk the same streets.
+
+    The search returns one of many routes of the same length (which side of
+    a street first, which branch of a junction first, which grates of a
+    dead end on the way in): it has no seed, so which one varies between
+    runs. A route walks a multiset of street segments; every walk through
+    that multiset (an Euler circuit of it) is exactly as long, and visiting
+    each stop the first time the walk passes it is never longer. So the
+    route is replaced by the walk a fixed rule picks (Hierholzer's
+    algorithm, smallest node first, from the start), with stops in
+    first-passage order: routes that walk the same streets come out the
+    same, stop for stop.
+    """
+
+    def __init__(self, matrix: DistanceMatrix, depot: int | None) -> None:
+        self.matrix, self.depot = matrix, depot
+        self._chains = _Chains(matrix)
+
+    def __call__(self, route: list[int], closed: bool) -> list[int]:
+        m = self.matrix
+        if len(route) < 2 or not m.on_streets or m.point_nodes is None:
+            return route
+        length = route_length(m.dist, route, self.depot, closed)
+        for _ in range(CANON_ROUNDS):
+            new = self._first_passage(route, closed)
+            if new == route or sorted(new) != sorted(route):
+                break
+            new_length = route_length(m.dist, new, self.depot, closed)
+            if new_length > length + 1e-6:
+                break
+            route, length = new, new_length
+        return route
+
+    def _first_passage(self, route: list[int], closed: bool) -> list[int]:
+        m = self.matrix
+        nodes_of = m.point_nodes
+        assert nodes_of is not None
+        seq = _walk_sequence(route, self.depot, closed)
+        legs = list(zip(seq[:-1], seq[1:], strict=True))
+        edges: list[tuple[int, int]] = []
+        for (i, j), nodes in zip(legs, m.walk_nodes(legs), strict=True):
+            path = nodes if nodes is not None else [int(nodes_of[i]), int(nodes_of[j])]
+            edges.extend(zip(path[:-1], path[1:], strict=True))
+        edges = self._chains.widest_gaps(edges)
+        if self.depot is not None:
+            first = self.depot
+        else:
+            first = min(route) if closed else min(route[0], route[-1])
+        walk = _euler_walk(edges, int(nodes_of[first]))
+        point_at = {int(nodes_of[i]): i for i in route}
+        order: list[int] = []
+        seen: set[int] = set()
+        for node in walk:
+            stop = point_at.get(node)
+            if stop is not None and stop not in seen:
+                seen.add(stop)
+                order.append(stop)
+        return order
+
+
+class _Chains:
+    """Runs of street between junctions, where a route may leave one gap unwalked.
+
+    A route that visits the stops along a street from both ends walks every
+    stretch between them twice except one, which it never walks. Leaving out
+    the longest stretch is shortest; between equally long ones the search
+    picks any. :meth:`widest_gaps` puts the gap on the longest stretch (the
+    first of them from the street's lower-numbered end), which never
+    lengthens the walk and makes the choice the same every time.
+    """
+
+    def __init__(self, matrix: DistanceMatrix) -> None:
+        graph = matrix.graph
+        self.ok = graph is not None
+        if graph is None:
+            return
+        sym = graph.maximum(graph.T).tocsr()
+        self.indptr, self.indices, self.weight = sym.indptr, sym.indices, sym.data
+        self.degree = np.diff(sym.indptr)
+
+    def _neighbours(self, node: int) -> np.ndarray:
+        return self.indices[self.indptr[node] : self.indptr[node + 1]]
+
+    def _length(self, a: int, b: int) -> float:
+        row = slice(self.indptr[a], self.indptr[a + 1])
+        return float(self.weight[row][self.indices[row] == b][0])
+
+    def _chain(self, a: int, b: int) -> list[int]:
+        """Nodes of the run of street through edge ``a``-``b``, from one junction or end to the other."""
+        forward = self._extend(a, b)  # a, b, on past b
+        backward = self._extend(b, a)  # b, a, on past a
+        nodes = backward[::-1] + forward[2:]
+        return nodes if nodes[0] <= nodes[-1] else nodes[::-1]
+
+    def _extend(self, before: int, here: int) -> list[int]:
+        """From edge ``before``-``here`` on through nodes of degree 2; the nodes, from ``before``."""
+        nodes = [before, here]
+        while self.degree[here] == 2 and len(nodes) <= len(self.degree):
+            ahead = [int(x) for x in self._neighbours(here) if x != nodes[-2]]
+            if not ahead or ahead[0] in (nodes[0], nodes[-1]):
+                break
+            nodes.append(ahead[0])
+            here = ahead[0]
+        return nodes
+
+    def widest_gaps(self, edges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The walk's edges, with the unwalked stretch of each street moved to its longest one."""
+        if not self.ok:
+            return edges
+        count: dict[tuple[int, int], int] = {}
+        degree: dict[int, int] = {}
+        for a, b in edges:
+            key = (a, b) if a < b else (b, a)
+            count[key] = count.get(key, 0) + 1
+            degree[a] = degree.get(a, 0) + 1
+            degree[b] = degree.get(b, 0) + 1
+        done: set[tuple[int, int]] = set()
+        for key in list(count):
+            if key in done or not np.any(self._neighbours(key[0]) == key[1]):
+                continue  # seen, or a straight leg
+            chain = self._chain(*key)
+            steps = [(a, b) if a < b else (b, a) for a, b in zip(chain[:-1], chain[1:], strict=True)]
+            done.update(steps)
+            walked = [count.get(step, 0) for step in steps]
+            if len(steps) < 2 or chain[0] == chain[-1] or sorted(set(walked)) != [0, 2] or walked.count(0) != 1:
+                continue
+            # both ends must stay reached from elsewhere once the gap moves
+            if degree.get(chain[0], 0) - walked[0] <= 0 or degree.get(chain[-1], 0) - walked[-1] <= 0:
+                continue
+            lengths = [round(self._length(a, b), 6) for a, b in steps]
+            widest = max(range(len(steps)), key=lambda t: (lengths[t], -t))
+            gap = walked.index(0)
+            if widest != gap:
+                del count[steps[widest]]
+                count[steps[gap]] = 2
+        return [step for step, times in count.items() for _ in range(times)]
+
+
+def _euler_walk(edges: Sequence[tuple[int, int]], start: int) -> list[int]:
+    """Nodes of the walk through every edge once from ``start``, by a fixed rule (smallest neighbour first)."""
+    adjacent: dict[int, list[tuple[int, int]]] = {}
+    for e, (a, b) in enumerate(edges):
+        if a == b:
+            continue
+        adjacent.setdefault(a, []).append((b, e))
+        adjacent.setdefault(b, []).append((a, e))
+    for options in adjacent.values():
+        options.sort(reverse=True)  # pop() takes the smallest neighbour
+    used = [False] * len(edges)
+    stack, walk = [start], []
+    while stack:
+        here = stack[-1]
+        options = adjacent.get(here, [])
+        while options and used[options[-1][1]]:
+            options.pop()
+        if options:
+            there, e = options.pop()
+            used[e] = True
+            stack.append(there)
+        else:
+            walk.append(stack.pop())
+    return walk[::-1]
 
 
 # --------------------------------------------------------------------------
@@ -584,8 +796,10 @@ def split_tour(
 ) -> list[list[int]]:
     """Cut a tour into ``k`` contiguous routes minimising the longest.
 
-    Exact for the given order (dynamic programme, ``O(k n^2)``). Without a
-    depot the tour is a cycle, so a few cut-in points are tried.
+    Optimal for the given order, to a millionth, when the distances obey
+    the triangle inequality (street and straight-line distances do): a
+    bisection on the longest route with a greedy check. Without a depot
+    the tour is a cycle, so 16 cut-in points are tried.
 
     Parameters
     ----------
@@ -614,42 +828,87 @@ def split_tour(
     best: tuple[float, list[list[int]]] | None = None
     for r in rotations:
         rotated = order[r:] + order[:r]
-        value, cuts = _split_dp(dist, rotated, k, depot, closed, max_stops or n)
+        value, cuts = _split_minmax(dist, rotated, k, depot, closed, max_stops or n)
         if best is None or value < best[0] - 1e-9:
             best = (value, [rotated[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)])
     assert best is not None
     return best[1]
 
 
-def _split_dp(
+class _Pieces:
+    """Lengths of the routes over contiguous pieces ``order[i:j]`` of a tour."""
+
+    def __init__(self, dist: np.ndarray, order: list[int], depot: int | None, closed: bool) -> None:
+        self.dist, self.o, self.depot, self.closed = dist, np.asarray(order), depot, closed
+        self.prefix = np.concatenate([[0.0], np.cumsum(dist[self.o[:-1], self.o[1:]])])  # path o[0] -> o[t]
+
+    def cost(self, i: int, j: int) -> float:
+        """Length of the route over ``order[i:j]`` (``j > i``)."""
+        o, d = self.o, self.dist
+        value = float(self.prefix[j - 1] - self.prefix[i])
+        if self.depot is not None:
+            value += float(d[self.depot, o[i]]) + (float(d[o[j - 1], self.depot]) if self.closed else 0.0)
+        elif self.closed:
+            value += float(d[o[j - 1], o[i]])
+        return value
+
+    def greedy(self, limit: float, max_stops: int) -> list[int] | None:
+        """Cut positions giving each piece as many stops as fit in ``limit``; None if a stop alone does not."""
+        n = len(self.o)
+        cuts, i = [0], 0
+        while i < n:
+            top = min(n, i + max_stops)
+            if self.cost(i, i + 1) > limit:
+                return None
+            # a piece only grows longer with more stops (triangle inequality): bisect its end
+            j = bisect.bisect_right(range(i + 1, top + 1), limit, key=lambda end: self.cost(i, end)) + i
+            cuts.append(j)
+            i = j
+        return cuts
+
+
+def _split_minmax(
     dist: np.ndarray, order: list[int], k: int, depot: int | None, closed: bool, max_stops: int
 ) -> tuple[float, list[int]]:
-    """Best min-max cut positions of ``order`` into ``k`` non-empty pieces."""
-    o = np.asarray(order)
-    n = len(o)
-    prefix = np.concatenate([[0.0], np.cumsum(dist[o[:-1], o[1:]])])  # path length from o[0] to o[t]
-    # cost[i, j]: route over o[i..j-1]
-    i_idx, j_idx = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
-    last = np.clip(j_idx - 1, 0, n - 1)
-    first = np.clip(i_idx, 0, n - 1)
-    cost = prefix[last] - prefix[first]
-    if depot is not None:
-        cost = cost + dist[depot, o[first]] + (dist[o[last], depot] if closed else 0.0)
-    elif closed:
-        cost = cost + dist[o[last], o[first]]
-    valid = (j_idx > i_idx) & (j_idx - i_idx <= max_stops)
-    cost = np.where(valid, cost, np.inf)
-    best = np.full(n + 1, np.inf)
-    best[0] = 0.0
-    choice = np.zeros((k + 1, n + 1), dtype=np.int64)
-    for m in range(1, k + 1):
-        candidate = np.maximum(best[:, None], cost)  # [i, j]
-        choice[m] = np.argmin(candidate, axis=0)
-        best = candidate[choice[m], np.arange(n + 1)]
-    cuts = [n]
-    for m in range(k, 0, -1):
-        cuts.append(int(choice[m][cuts[-1]]))
-    return float(best[n]), cuts[::-1]
+    """Cut positions of ``order`` into ``k`` non-empty pieces with the shortest longest route.
+
+    A piece's route only gets longer when it takes in more stops (the
+    distances obey the triangle inequality), so whether every piece fits
+    under a length is decided greedily, and the smallest such length is
+    found by bisection: ``O(k log n)`` per try instead of the ``O(k n^2)``
+    of a dynamic programme, exact to a millionth.
+    """
+    n = len(order)
+    pieces = _Pieces(dist, order, depot, closed)
+    lo = max(pieces.cost(i, i + 1) for i in range(n))
+    hi = pieces.cost(0, n) if n <= max_stops else float(np.max(dist)) * (n + 2)
+    cuts = pieces.greedy(lo, max_stops)
+    if cuts is None or len(cuts) - 1 > k:
+        cuts = pieces.greedy(hi, max_stops)
+        assert cuts is not None and len(cuts) - 1 <= k, "the stop limit was checked before"
+        for _ in range(100):
+            if hi - lo <= 1e-7 * max(hi, 1.0):
+                break
+            mid = 0.5 * (lo + hi)
+            trial = pieces.greedy(mid, max_stops)
+            if trial is not None and len(trial) - 1 <= k:
+                hi, cuts = mid, trial
+            else:
+                lo = mid
+    cuts = _fill_pieces(cuts, k)
+    return max(pieces.cost(a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)), cuts
+
+
+def _fill_pieces(cuts: list[int], k: int) -> list[int]:
+    """Halve the pieces with most stops until there are ``k`` (a part is never longer than the whole)."""
+    cuts = list(cuts)
+    while len(cuts) - 1 < k:
+        sizes = np.diff(cuts)
+        q = int(np.argmax(sizes))
+        if sizes[q] < 2:
+            break
+        cuts.insert(q + 1, cuts[q] + int(sizes[q]) // 2)
+    return cuts
 
 
 def _balance(
@@ -660,23 +919,27 @@ def _balance(
     max_stops: int | None,
     deadline: float,
     seed: int,
+    canon: _Canonical,
 ) -> list[list[int]]:
     """Re-optimise each route, move stops off the longest while it shrinks, re-optimise the changed ones."""
     slice_s = max(0.0, deadline - time.perf_counter()) / 3
-    routes = [_reoptimise(dist, r, depot, closed, slice_s / len(routes), seed) for r in routes]
+    routes = [_reoptimise(dist, r, depot, closed, slice_s / len(routes), seed, canon) for r in routes]
     changed: set[int] = set()
-    stop_at = deadline - slice_s
-    while time.perf_counter() < stop_at:
+    # moves are cheap and fixed by the routes: run them to the end (the deadline only guards against a runaway),
+    # so that the same routes always give the same result
+    while time.perf_counter() < deadline:
         moved = _relocate_from_longest(dist, routes, depot, closed, max_stops)
         if moved is None:
             break
         changed.update(moved)
     per_route = max(0.0, deadline - time.perf_counter()) / max(1, len(changed))
-    return [_reoptimise(dist, r, depot, closed, per_route, seed) if q in changed else r for q, r in enumerate(routes)]
+    return [_reoptimise(dist, r, depot, closed, per_route, seed, canon) if q in changed else r for q, r in enumerate(routes)]
 
 
-def _reoptimise(dist: np.ndarray, route: list[int], depot: int | None, closed: bool, time_limit: float, seed: int) -> list[int]:
-    """The route re-solved alone, if that is shorter."""
+def _reoptimise(
+    dist: np.ndarray, route: list[int], depot: int | None, closed: bool, time_limit: float, seed: int, canon: _Canonical
+) -> list[int]:
+    """The route re-solved alone if that is shorter, in its canonical order."""
     if len(route) < 3:
         return route
     nodes = ([depot] if depot is not None else []) + route
@@ -685,8 +948,8 @@ def _reoptimise(dist: np.ndarray, route: list[int], depot: int | None, closed: b
     order, _ = solve_tsp(sub, closed=closed, start=start, time_limit=max(0.01, time_limit), seed=seed)
     new = [nodes[i] for i in order if depot is None or i != 0]
     if route_length(dist, new, depot, closed) < route_length(dist, route, depot, closed) - 1e-9:
-        return new
-    return route
+        route = new
+    return canon(route, closed)
 
 
 def _relocate_from_longest(
@@ -694,7 +957,8 @@ def _relocate_from_longest(
 ) -> tuple[int, int] | None:
     """Move the chain of consecutive stops whose move shortens the longest route most.
 
-    Chains of 1 to :data:`MAX_CHAIN` stops (a street's worth of grates) are
+    Chains of 1 to :data:`MAX_CHAIN` stops (a street's worth of grates),
+    the :data:`CHAINS_PER_SIZE` of each size whose removal saves most, are
     tried in both directions at their cheapest place in every other route.
 
     Returns
@@ -704,51 +968,104 @@ def _relocate_from_longest(
     lengths = np.array([route_length(dist, r, depot, closed) for r in routes])
     worst = int(np.argmax(lengths))
     source = routes[worst]
-    best: tuple[float, int, int, int, int, bool] | None = None  # makespan, start, size, route, position, reversed
-    for size in range(1, min(MAX_CHAIN, len(source)) + 1):
-        targets = [q for q, r in enumerate(routes) if q != worst and (max_stops is None or len(r) + size <= max_stops)]
-        for p in range(len(source) - size + 1):
-            chain = source[p : p + size]
-            new_worst = route_length(dist, source[:p] + source[p + size :], depot, closed)
-            if new_worst >= lengths[worst] - 1e-6:
-                continue
-            for q in targets:
-                pos, added, flipped = _cheapest_chain_insertion(dist, routes[q], chain, depot, closed)
-                rest = np.delete(lengths, [q, worst])
-                value = max(new_worst, lengths[q] + added, float(rest.max(initial=0.0)))
-                if value < lengths[worst] - 1e-6 and (best is None or value < best[0] - 1e-9):
-                    best = (value, p, size, q, pos, flipped)
+    candidates = _removal_candidates(dist, source, depot, closed, float(lengths[worst]))
+    if not candidates:
+        return None
+    left = np.array([c[0] for c in candidates])
+    chains = [source[p : p + size] for _, p, size in candidates]
+    sizes = np.array([size for _, _, size in candidates])
+    best: tuple[float, int, int, int, bool] | None = None  # makespan, candidate, route, position, reversed
+    for q, target in enumerate(routes):
+        if q == worst:
+            continue
+        pos, added, flipped = _cheapest_insertions(dist, target, chains, depot, closed)
+        others = np.delete(lengths, [q, worst])
+        value = np.maximum(np.maximum(left, lengths[q] + added), float(others.max(initial=0.0)))
+        if max_stops is not None:
+            value = np.where(len(target) + sizes <= max_stops, value, np.inf)
+        c = int(np.argmin(value))
+        if value[c] < lengths[worst] - 1e-6 and (best is None or value[c] < best[0] - 1e-9):
+            best = (float(value[c]), c, q, int(pos[c]), bool(flipped[c]))
     if best is None:
         return None
-    _, p, size, q, pos, flipped = best
+    _, c, q, at, reverse = best
+    _, p, size = candidates[c]
     chain = source[p : p + size]
     del source[p : p + size]
-    routes[q][pos:pos] = chain[::-1] if flipped else chain
+    routes[q][at:at] = chain[::-1] if reverse else chain
     return worst, q
 
 
-def _cheapest_chain_insertion(
-    dist: np.ndarray, route: list[int], chain: list[int], depot: int | None, closed: bool
-) -> tuple[int, float, bool]:
-    """Best position (and direction) to insert ``chain`` into ``route``, and the added length."""
-    inner = route_length(dist, chain, None, False)
-    first, last = chain[0], chain[-1]
+def _cheapest_insertions(
+    dist: np.ndarray, route: list[int], chains: list[list[int]], depot: int | None, closed: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each chain, the best position (and direction) to insert it into ``route``, and the added length."""
+    heads = np.array([chain[0] for chain in chains])
+    tails = np.array([chain[-1] for chain in chains])
+    inner = np.array([route_length(dist, chain, None, False) for chain in chains])
+    n = len(chains)
     if not route:
-        return 0, min(route_length(dist, chain, depot, closed), route_length(dist, chain[::-1], depot, closed)), False
+        forward = np.array([route_length(dist, chain, depot, closed) for chain in chains])
+        backward = np.array([route_length(dist, chain[::-1], depot, closed) for chain in chains])
+        return np.zeros(n, dtype=np.int64), np.minimum(forward, backward), backward < forward
     walk = np.asarray(_walk_sequence(route, depot, closed))
     a, b = walk[:-1], walk[1:]
     shift = 0 if depot is not None else 1  # between walk[i] and walk[i + 1] is route position i or i + 1
-    options: list[tuple[int, float, bool]] = []
-    for flipped, (head, tail) in ((False, (first, last)), (True, (last, first))):
-        between = dist[a, head] + inner + dist[tail, b] - dist[a, b]
-        if len(between):
-            i = int(np.argmin(between))
-            options.append((i + shift, float(between[i]), flipped))
+    options_cost: list[np.ndarray] = []
+    options_pos: list[np.ndarray] = []
+    options_flip: list[np.ndarray] = []
+    for flipped, head, tail in ((False, heads, tails), (True, tails, heads)):
+        if len(a):
+            between = dist[a][:, head] + inner[None, :] + dist[tail][:, b].T - dist[a, b][:, None]  # (legs, chains)
+            i = np.argmin(between, axis=0)
+            options_cost.append(between[i, np.arange(n)])
+            options_pos.append(i + shift)
+            options_flip.append(np.full(n, flipped))
         if not closed:
-            options.append((len(route), float(dist[walk[-1], head]) + inner, flipped))
+            options_cost.append(dist[walk[-1], head] + inner)
+            options_pos.append(np.full(n, len(route)))
+            options_flip.append(np.full(n, flipped))
             if depot is None:
-                options.append((0, inner + float(dist[tail, walk[0]]), flipped))
-    return min(options, key=lambda o: o[1])
+                options_cost.append(inner + dist[tail, walk[0]])
+                options_pos.append(np.zeros(n, dtype=np.int64))
+                options_flip.append(np.full(n, flipped))
+    costs = np.vstack(options_cost)
+    pick = np.argmin(costs, axis=0)  # the first of equals, as before
+    cols = np.arange(n)
+    return np.vstack(options_pos)[pick, cols], costs[pick, cols], np.vstack(options_flip)[pick, cols]
+
+
+def _removal_candidates(
+    dist: np.ndarray, route: list[int], depot: int | None, closed: bool, length: float
+) -> list[tuple[float, int, int]]:
+    """Chains worth moving out of ``route``: ``(length left, start, size)``, most saving first.
+
+    The saving of removing every chain of 1 to :data:`MAX_CHAIN` stops is
+    computed at once; the :data:`CHAINS_PER_SIZE` best of each size are
+    kept, so that a move costs the same on long routes as on short ones.
+    """
+    r = np.asarray(route)
+    m = len(r)
+    before = depot if depot is not None else (int(r[-1]) if closed else -1)  # node before the first stop
+    after = depot if depot is not None and closed else (int(r[0]) if depot is None and closed else -1)
+    prev = np.concatenate([[before], r[:-1]])
+    nxt = np.concatenate([r[1:], [after]])
+    walked = np.concatenate([[0.0], np.cumsum(dist[r[:-1], r[1:]])])
+    out: list[tuple[float, int, int]] = []
+    for size in range(1, min(MAX_CHAIN, m) + 1):
+        p = np.arange(m - size + 1)
+        q = p + size - 1
+        a, b = prev[p], nxt[q]
+        has_a, has_b = a >= 0, b >= 0
+        a0, b0 = np.maximum(a, 0), np.maximum(b, 0)
+        saving = (walked[q] - walked[p] + np.where(has_a, dist[a0, r[p]], 0.0) + np.where(has_b, dist[r[q], b0], 0.0)
+                  - np.where(has_a & has_b, dist[a0, b0], 0.0))  # fmt: skip
+        if size == m:
+            saving = np.full(len(p), length)
+        keep = np.flatnonzero(saving > 1e-6)
+        keep = keep[np.argsort(-saving[keep], kind="stable")[:CHAINS_PER_SIZE]]
+        out.extend((length - float(saving[i]), int(p[i]), size) for i in keep)
+    return sorted(out)
 
 
 # --------------------------------------------------------------------------
@@ -810,6 +1127,7 @@ def _assemble(
         method=method,
         unreachable=unreachable,
         warnings=_warnings(matrix, unreachable, routes, depot),
+        start_straight=bool(depot is not None and matrix.on_streets and matrix.straight[depot]),
     )
 
 
@@ -863,7 +1181,10 @@ def _warnings(matrix: DistanceMatrix, unreachable: list[str], routes: list[list[
         notes.append("No street network: distances are straight lines, real walks are longer.")
     if unreachable:
         shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
-        notes.append(f"{len(unreachable)} point(s) no street reaches, joined by straight lines: {shown}.")
+        notes.append(f"{len(unreachable)} point(s) no street reaches (too far from any, or on streets cut off "
+                     f"from the rest), joined by straight lines: {shown}.")  # fmt: skip
+        if len(unreachable) == sum(map(len, routes)):
+            notes.append("No street reaches any point: do the streets in the store cover these grids?")
     if depot is not None and matrix.on_streets and matrix.straight[depot]:
         notes.append("No street reaches the start: it is joined by straight lines.")
     idle = sum(1 for r in routes if not r)

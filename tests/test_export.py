@@ -103,7 +103,17 @@ class TestGeojsonCsv:
         body = rows[1 : 1 + len(stops)]
         assert [r[1] for r in body] == stops["id"].tolist()
         assert rows[-2][1] == "return" and rows[-1][1] == "TOTAL"
+        assert rows[-1][2] == "streets"  # how distances were measured
         assert float(rows[-1][-1]) == pytest.approx(plan.routes["length_m"].iloc[0], abs=0.1)
+
+    def test_csv_says_straight_lines_and_returns_to_the_first_stop(self) -> None:
+        pts = points([(0, 0), (300, 0), (300, 400)])
+        plan = plan_routes(pts, network=None, start=None, closed=True)
+        rows = list(csv.reader(io.StringIO(export.to_csv(plan).decode("utf-8-sig"))))
+        back, total = rows[-2], rows[-1]
+        assert back[1] == "return" and back[4:6] == rows[1][4:6]  # back where the route began
+        assert total[1] == "TOTAL" and total[2] == "straight_line"
+        assert float(total[-1]) == pytest.approx(1200.0, abs=0.5)
 
     def test_csv_all_patrollers(self, plan: RoutePlan) -> None:
         rows = list(csv.reader(io.StringIO(export.to_csv(plan).decode("utf-8-sig"))))

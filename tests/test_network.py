@@ -140,15 +140,40 @@ class TestStreetMatrix:
         m = street_matrix(net, xy, max_snap_m=150)
         assert m.straight.tolist() == [False, False, True, True]
         assert np.isfinite(m.dist).all()
-        assert m.dist[0, 2] == pytest.approx(np.hypot(*(xy[0] - xy[2])))
-        assert m.leg_is_straight(0, 2) and not m.leg_is_straight(0, 1)
-        assert len(m.paths([(0, 2)])[0]) == 2
+        # the far point: straight to everyone
+        assert m.dist[0, 3] == pytest.approx(np.hypot(*(xy[0] - xy[3])))
+        assert len(m.paths([(0, 3)])[0]) == 2
+        # the cut-off street: along the streets to one end, a 500 m straight connector across the gap, along again
+        assert m.dist[0, 2] in (pytest.approx(1 + 0 + 500 + 50 + 1, abs=0.1), pytest.approx(1 + 100 + 500 + 50 + 1, abs=0.1))
+        path = shapely.LineString(m.paths([(0, 2)])[0])
+        assert path.length == pytest.approx(m.dist[0, 2], abs=0.05)
+        assert m.leg_is_straight(0, 2) and m.leg_is_straight(0, 3) and not m.leg_is_straight(0, 1)
+
+    def test_points_on_one_cut_off_piece_walk_its_streets(self) -> None:
+        lines = [[(0, 0), (100, 0)], [(0, 500), (100, 500)]]
+        net = build_network(streets(lines))
+        xy = _xy(net, [(0, 1), (100, 1), (20, 1), (10, 499), (90, 499)])  # three on the first street, two on the second
+        m = street_matrix(net, xy)
+        assert m.straight.tolist() == [False, False, False, True, True]
+        assert m.dist[3, 4] == pytest.approx(1 + 80 + 1, abs=0.05)
+        assert not m.leg_is_straight(3, 4) and m.leg_is_straight(2, 3)
 
     def test_anchor_chooses_the_main_piece(self) -> None:
         lines = [[(0, 0), (100, 0)], [(0, 500), (100, 500)]]
         net = build_network(streets(lines))
         xy = _xy(net, [(0, 1), (100, 1), (50, 499)])
         assert street_matrix(net, xy, anchor=2).straight.tolist() == [True, True, False]
+        assert street_matrix(net, xy).straight.tolist() == [False, False, True]  # default: the piece with most points
+
+    def test_duplicates_are_one_place(self) -> None:
+        # 10 m off the street: walking between two grates at one spot is not 10 m out and 10 m back
+        net = build_network(streets([[(0, 0), (100, 0)]]))
+        xy = _xy(net, [(50, 10), (50, 10), (50.5, 10), (60, 10)])
+        m = street_matrix(net, xy)
+        assert m.dist[0, 1] == 0.0 and m.dist[1, 2] == pytest.approx(0.5, abs=1e-6)
+        assert m.dist[0, 3] == pytest.approx(10 + 10 + 10, abs=0.05)
+        assert not m.leg_is_straight(0, 1)
+        assert len(m.paths([(0, 1)])[0]) == 2
 
     def test_paths_follow_streets_on_a_grid(self) -> None:
         net = build_network(grid_streets(4, 100.0))
