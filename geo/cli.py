@@ -9,6 +9,7 @@ error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -304,6 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the store was left as it was", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`python -m geo route ... | head`): not an
+        # error of ours. Point stdout at /dev/null so Python's own flush at
+        # exit does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if args.debug:
             raise
