@@ -33,6 +33,37 @@ def chromium_path() -> str | None:
     return str(path) if path else None
 
 
+def require_chromium() -> None:
+    """Skip the calling test module where Chromium is missing; in CI
+    (``CI=true``) that is a failure instead, never a skip."""
+    import pytest
+
+    if chromium_path() is not None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is missing at /usr/bin/chromium (CI=true): install it with scripts/install-system-deps.sh",
+                    pytrace=False)
+    pytest.skip("Chromium is not installed (/usr/bin/chromium); run scripts/install-system-deps.sh",
+                allow_module_level=True)
+
+
+def offline_context(browser: Any, url: str, external: list[str], **options: Any) -> Any:
+    """A browser context that reaches only the app at ``url`` (and ``data:``,
+    ``blob:``, ``about:``): every other request is aborted and its URL
+    appended to ``external``, so a test can assert nothing left the machine."""
+    context = browser.new_context(**options)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith((url, "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,7 +9,6 @@ they get a store of their own: 40 grids, 6,000 buildings, 8,000 incidents.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,19 +19,14 @@ import pytest
 from geo import demo
 from geo.join import join_layers
 from geo.store import open_store
-from tests.app_server import app_server, chromium_path, frame_of, launch, map_frame
+from tests.app_server import app_server, frame_of, launch, map_frame, require_chromium
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 COUNTS = {"grids": 40, "buildings": 6000, "incidents": 8000}
 
-if chromium_path() is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is missing at /usr/bin/chromium (CI=true): install it with scripts/install-system-deps.sh",
-                    pytrace=False)
-    pytest.skip("Chromium is not installed (/usr/bin/chromium); run scripts/install-system-deps.sh",
-                allow_module_level=True)
+require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

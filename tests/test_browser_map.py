@@ -11,7 +11,6 @@ go to test-artifacts/ (look at them).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,19 +18,14 @@ from typing import Any
 import pytest
 
 from tests import map_fixtures as fx
-from tests.app_server import app_server, chromium_path, frame_of, launch, map_frame, tile_server
+from tests.app_server import app_server, frame_of, launch, map_frame, require_chromium, tile_server
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 STEP = fx.STEP
 
-if chromium_path() is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is missing at /usr/bin/chromium (CI=true): install it with scripts/install-system-deps.sh",
-                    pytrace=False)
-    pytest.skip("Chromium is not installed (/usr/bin/chromium); run scripts/install-system-deps.sh",
-                allow_module_level=True)
+require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -6,24 +6,18 @@ test-artifacts/rain-tab.png.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.app_server import app_server, chromium_path, launch
+from tests.app_server import app_server, launch, offline_context, require_chromium
 from tests.rain_fixtures import write_store
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
-if chromium_path() is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is missing at /usr/bin/chromium (CI=true): install it with scripts/install-system-deps.sh",
-                    pytrace=False)
-    pytest.skip("Chromium is not installed (/usr/bin/chromium); run scripts/install-system-deps.sh",
-                allow_module_level=True)
+require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -35,17 +29,7 @@ def test_click_on_the_map_gives_the_flood_response(tmp_path: Path) -> None:
     with app_server(store, env={"GRIDWATCH_BASEMAP": "none"}) as url, sync_api.sync_playwright() as p:
         browser = launch(p)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 2400}, locale="zh-CN")
-
-            def route(r: object) -> None:
-                req = r.request  # type: ignore[attr-defined]
-                if req.url.startswith(url) or req.url.startswith(("data:", "blob:", "about:")):
-                    r.continue_()  # type: ignore[attr-defined]
-                else:
-                    external.append(req.url)
-                    r.abort()  # type: ignore[attr-defined]
-
-            context.route("**/*", route)
+            context = offline_context(browser, url, external, viewport={"width": 1400, "height": 2400}, locale="zh-CN")
             page = context.new_page()
             page.goto(url, timeout=90_000)
             page.get_by_role("tab", name="暴雨应急").click(timeout=90_000)

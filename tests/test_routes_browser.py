@@ -7,26 +7,20 @@ test-artifacts/routes-tab.png.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from geo.pipeline import build_demo
-from tests.app_server import app_server, chromium_path, launch
+from tests.app_server import app_server, launch, offline_context, require_chromium
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 GPX_XSD = Path(__file__).parent / "data" / "gpx11.xsd"
 
-if chromium_path() is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(
-            "Chromium is missing at /usr/bin/chromium (CI=true): install it with scripts/install-system-deps.sh", pytrace=False
-        )
-    pytest.skip("Chromium is not installed (/usr/bin/chromium); run scripts/install-system-deps.sh", allow_module_level=True)
+require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -38,17 +32,7 @@ def test_plan_see_and_download_a_squads_routes(tmp_path: Path) -> None:
     with app_server(store, env=env) as url, sync_api.sync_playwright() as p:
         browser = launch(p)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 2000}, locale="zh-CN", accept_downloads=True)
-
-            def route(r: object) -> None:
-                req = r.request  # type: ignore[attr-defined]
-                if req.url.startswith(url) or req.url.startswith(("data:", "blob:", "about:")):
-                    r.continue_()  # type: ignore[attr-defined]
-                else:
-                    external.append(req.url)
-                    r.abort()  # type: ignore[attr-defined]
-
-            context.route("**/*", route)
+            context = offline_context(browser, url, external, viewport={"width": 1400, "height": 2000}, locale="zh-CN", accept_downloads=True)
             page = context.new_page()
             page.goto(url, timeout=90_000)
             page.get_by_text("巡查路线规划").wait_for(timeout=90_000)
