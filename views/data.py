@@ -89,7 +89,7 @@ def _fresh(fg: folium.FeatureGroup) -> folium.FeatureGroup:
     out = copy.deepcopy(fg)
     keys = [c.key_json for c in fg._children.values() if isinstance(c, GWLayer)]
     if keys and len(keys) == len(fg._children):
-        out._gw_key = (fg.layer_name, fg.show, fg.overlay, fg.control, tuple(keys))
+        out._gw_key = (fg.layer_name, fg.show, fg.overlay, fg.control, tuple(keys))  # type: ignore[attr-defined]
     return out
 
 
