@@ -8,6 +8,7 @@ the folium wheel), which Streamlit serves at ``/app/static/``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -105,10 +106,16 @@ def bundle_url() -> str:
             name = f"vendor/bundle/gw-{hashlib.blake2b(body, digest_size=8).hexdigest()}.js"
             target = STATIC_DIR / name
             if not target.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(body)
-                os.replace(tmp, target)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tmp.write_bytes(body)
+                    os.replace(tmp, target)
+                except OSError:
+                    # A read-only install: the scripts one by one still work.
+                    with contextlib.suppress(OSError):
+                        tmp.unlink(missing_ok=True)
+                    return asset_url("leaflet")
             _bundle = f"{URL_PREFIX}/{name}"
         return _bundle
 

@@ -83,3 +83,34 @@ def test_payload_string_literal_round_trips_hostile_text():
     literal = js_string(to_script_json(value))
     assert "<" not in literal and "\n" not in literal and "\u2028" not in literal
     assert _node(f"JSON.parse({literal})") == value
+
+
+def test_script_bundle_holds_every_script_in_order(tmp_path, monkeypatch):
+    from layers import assets
+
+    monkeypatch.setattr(assets, "_bundle", None)
+    url = assets.bundle_url()
+    assert "/vendor/bundle/gw-" in url, "run `make install` (scripts/vendor_assets.sh) to install the map's scripts"
+    body = (assets.STATIC_DIR / url.split("/app/static/", 1)[1]).read_bytes()
+    at = [body.index((assets.STATIC_DIR / assets.ASSETS[n]).read_bytes()) for n in assets.BUNDLE_JS]
+    assert at == sorted(at)  # Leaflet first, gridwatch.js last
+
+
+def test_read_only_install_falls_back_to_single_scripts(tmp_path, monkeypatch):
+    from layers import assets
+
+    ro = tmp_path / "static"
+    for name in assets.BUNDLE_JS:
+        dst = ro / assets.ASSETS[name]
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes((assets.STATIC_DIR / assets.ASSETS[name]).read_bytes())
+    (ro / "vendor").chmod(0o555)
+    monkeypatch.setattr(assets, "STATIC_DIR", ro)
+    monkeypatch.setattr(assets, "_bundle", None)
+    try:
+        if os.access(ro / "vendor", os.W_OK):  # root ignores the mode bits: make the write fail another way
+            (ro / "vendor" / "bundle").write_text("not a folder")
+        assert assets.bundle_url() == assets.asset_url("leaflet")
+        assert assets._script_url("measure") == assets.asset_url("measure")
+    finally:
+        (ro / "vendor").chmod(0o755)
