@@ -378,7 +378,12 @@ def test_hostile_names_show_as_text(session):
     assert s.frame.locator(".leaflet-popup-content img").count() == 0
     s.page.get_by_text(fx.XSS).first.wait_for()  # the side panel, as text
     assert fx.XSS in popup.inner_text()  # the popup stays open: the panel did not redraw the map
+    legends = s.frame.locator(".gw-legend")
+    assert legends.count() >= 2
+    assert all("gw-faded" in c for c in legends.evaluate_all("els => els.map(e => e.className)"))  # not over the popup
     s.shot("xss")
+    s.frame.evaluate("() => { map.closePopup(); return true; }")
+    assert not any("gw-faded" in c for c in legends.evaluate_all("els => els.map(e => e.className)"))
     assert s.dialogs == [] and s.errors == []
 
 

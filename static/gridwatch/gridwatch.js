@@ -42,8 +42,10 @@
     return out;
   };
 
-  /* Popups pan clear of the type legend (top right) and the zoom buttons. */
-  var POPUP = { maxWidth: 320, autoPanPaddingTopLeft: [60, 10], autoPanPaddingBottomRight: [220, 10] };
+  /* Popups pan clear of the zoom and tool buttons down the left edge (a
+     wider right margin, for the type legend, would pan the map sideways on
+     nearly every click: legends fade instead, see legendControl). */
+  var POPUP = { maxWidth: 320, autoPanPaddingTopLeft: [60, 10] };
 
   function table(title, rows) {
     var html = '<div class="gw-pop"><b>' + GW.esc(title) + "</b><table>";
@@ -88,8 +90,15 @@
   function legendControl(spec) {
     if (!spec) return null;
     var ctrl = L.control({ position: spec.position || "bottomright" });
-    ctrl.onAdd = function () {
+    ctrl.onAdd = function (map) {
       var div = L.DomUtil.create("div", "gw-legend leaflet-bar");
+      /* Controls sit above popups: a legend fades while a popup is open, so
+         the popup is never read through it. */
+      var fade = function () { div.classList.add("gw-faded"); };
+      var unfade = function () { div.classList.remove("gw-faded"); };
+      map.on("popupopen", fade);
+      map.on("popupclose", unfade);
+      ctrl.onRemove = function () { map.off("popupopen", fade); map.off("popupclose", unfade); };
       var html = "<b>" + GW.esc(spec.title) + "</b>";
       spec.items.forEach(function (it) {
         var sw = it[2]
