@@ -166,36 +166,131 @@ def _header_block(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
     return [title, t, Spacer(1, 2 * mm), Paragraph(counts, st["small"])]
 
 
-def _grid_map(cl: GridChecklist, font: str) -> Drawing:
-    """The grid, its buildings and streets, the route and numbered stops."""
-    d = Drawing(WIDTH, MAP_HEIGHT)
-    d.add(Rect(0, 0, WIDTH, MAP_HEIGHT, strokeColor=colors.HexColor("#999999"), fillColor=colors.HexColor("#fbfbf8"),
-               strokeWidth=0.5))
-    grid = cl.grid.iloc[0]
-    minx, miny, maxx, maxy = grid.buffer(15).bounds
-    pad = 6.0
-    scale = min((WIDTH - 2 * pad) / max(maxx - minx, 1.0), (MAP_HEIGHT - 2 * pad - 10) / max(maxy - miny, 1.0))
-    ox = pad + (WIDTH - 2 * pad - (maxx - minx) * scale) / 2
-    oy = pad + 10 + (MAP_HEIGHT - 2 * pad - 10 - (maxy - miny) * scale) / 2
+class _MapFrame:
+    """A metric area fitted into a ReportLab drawing: the one map frame of every PDF.
 
-    def xy(coords: np.ndarray) -> list[float]:
-        pts = np.column_stack([ox + (coords[:, 0] - minx) * scale, oy + (coords[:, 1] - miny) * scale])
+    Both the checklist's grid map and the flood response's map are drawn
+    through it: world coordinates (metres, in a local metric CRS) are scaled
+    uniformly into the drawing, keeping a band at the bottom for the legend;
+    many rings or lines go into one path each (one drawing node, not
+    hundreds); a scale bar and a north arrow finish the map.
+
+    Parameters
+    ----------
+    bounds
+        ``(minx, miny, maxx, maxy)`` in metres that must be visible.
+    width, height
+        Size of the drawing in points.
+    font
+        The CJK font for labels.
+    legend
+        Height in points of the legend band at the bottom.
+    """
+
+    PAD: Final = 6.0
+
+    def __init__(self, bounds: tuple[float, float, float, float], width: float, height: float, font: str,
+                 *, legend: float = 10.0) -> None:
+        self.width, self.height, self.font, self.band = width, height, font, legend
+        self.drawing = Drawing(width, height)
+        self.drawing.add(Rect(0, 0, width, height, strokeColor=colors.HexColor("#999999"),
+                              fillColor=colors.HexColor("#fbfbf8"), strokeWidth=0.5))
+        minx, miny, maxx, maxy = bounds
+        pad, room_w, room_h = self.PAD, width - 2 * self.PAD, height - 2 * self.PAD - legend
+        self.scale = min(room_w / max(maxx - minx, 1.0), room_h / max(maxy - miny, 1.0))
+        self.minx, self.miny = minx, miny
+        self.ox = pad + (room_w - (maxx - minx) * self.scale) / 2
+        self.oy = pad + legend + (room_h - (maxy - miny) * self.scale) / 2
+
+    def xy(self, coords: np.ndarray) -> list[float]:
+        """Drawing coordinates ``[x0, y0, x1, y1, ...]`` of world ``coords`` (n x 2)."""
+        pts = np.column_stack([self.ox + (coords[:, 0] - self.minx) * self.scale,
+                               self.oy + (coords[:, 1] - self.miny) * self.scale])
         return pts.ravel().tolist()
 
-    for poly in _polygons(grid):
-        d.add(Polygon(xy(np.asarray(poly.exterior.coords)), fillColor=colors.HexColor("#eef3e8"),
-                      strokeColor=colors.HexColor("#2f6b2f"), strokeWidth=1.2))
-    streets = [np.asarray(g.coords) for g in _lines(shapely.clip_by_rect(cl.streets.values, minx, miny, maxx, maxy))]
-    d.add(_path(streets, xy, closed=False, strokeColor=colors.HexColor("#c9c9c9"), strokeWidth=2))
-    rings = [np.asarray(p.exterior.coords) for b in cl.buildings for p in _polygons(b)]
-    d.add(_path(rings, xy, closed=True, fillColor=colors.HexColor("#d9d2c5"),
-                strokeColor=colors.HexColor("#a69c8a"), strokeWidth=0.3))
-    _draw_route(d, cl, xy, font)
-    _draw_events(d, cl, xy)
+    def visible(self) -> tuple[float, float, float, float]:
+        """World bounds of the drawing above the legend band (what can be seen, beyond ``bounds``)."""
+        return (self.minx - self.ox / self.scale, self.miny - (self.oy - self.band) / self.scale,
+                self.minx + (self.width - self.ox) / self.scale, self.miny + (self.height - self.oy) / self.scale)
+
+    def add(self, node: Any) -> None:
+        """Add a ReportLab shape."""
+        self.drawing.add(node)
+
+    def rings(self, geoms: Any, *, clip: bool = False, **style: Any) -> None:
+        """All exterior rings of ``geoms`` (polygons; points become small discs) as one closed path.
+
+        With ``clip``, polygons are first cut to the visible area (for
+        surroundings that reach beyond the map's edge).
+        """
+        if clip:
+            geoms = shapely.clip_by_rect(np.asarray(list(geoms), dtype=object), *self.visible())
+        parts = [np.asarray(p.exterior.coords) for g in geoms for p in _polygons(g)]
+        if parts:
+            self.add(_path(parts, self.xy, closed=True, **style))
+
+    def lines(self, geoms: Any, *, clip: bool = True, **style: Any) -> None:
+        """All ``geoms`` lines (cut to the visible area with ``clip``) as one open path."""
+        geoms = np.asarray(list(geoms), dtype=object)
+        if clip and len(geoms):
+            geoms = shapely.clip_by_rect(geoms, *self.visible())
+        parts = [np.asarray(g.coords) for g in _lines(geoms)]
+        if parts:
+            self.add(_path(parts, self.xy, closed=False, **style))
+
+    def finish(self) -> Drawing:
+        """Add the scale bar and the north arrow; the drawing."""
+        self._scale_bar()
+        self._north_arrow()
+        return self.drawing
+
+    def _scale_bar(self) -> None:
+        want = 0.18 * (self.width - 2 * self.PAD) / self.scale  # about a fifth of the map's width, in metres
+        nice = [m * 10 ** e for e in range(0, 5) for m in (1, 2, 2.5, 5)]
+        metres = max([n for n in nice if n <= want] or [nice[0]])
+        length = metres * self.scale
+        x1, y = self.width - self.PAD - 2, self.PAD + self.band + 3
+        x0, ink = x1 - length, colors.HexColor("#333333")
+        self.add(Rect(x0 - 3, y - 2, length + 6, 12, fillColor=colors.Color(1, 1, 1, alpha=0.8), strokeColor=None))
+        self.add(Rect(x0, y, length / 2, 2.2, fillColor=ink, strokeColor=ink, strokeWidth=0.4))
+        self.add(Rect(x0 + length / 2, y, length / 2, 2.2, fillColor=colors.white, strokeColor=ink, strokeWidth=0.4))
+        label = f"{metres / 1000:g} 公里" if metres >= 1000 else f"{metres:g} 米"
+        self.add(String(x0, y + 4, "0", fontName=self.font, fontSize=5.5, fillColor=ink))
+        self.add(String(x1, y + 4, label, fontName=self.font, fontSize=5.5, fillColor=ink, textAnchor="end"))
+
+    def _north_arrow(self) -> None:
+        x, y, ink = self.width - self.PAD - 6, self.height - self.PAD - 16, colors.HexColor("#333333")
+        self.add(Rect(x - 5.5, y - 2, 11, 20, fillColor=colors.Color(1, 1, 1, alpha=0.8), strokeColor=None))
+        self.add(Polygon([x - 3.5, y, x, y + 10, x, y + 2.5], fillColor=ink, strokeColor=ink, strokeWidth=0.4))
+        self.add(Polygon([x + 3.5, y, x, y + 10, x, y + 2.5], fillColor=colors.white, strokeColor=ink, strokeWidth=0.4))
+        self.add(String(x, y + 11.5, "北", fontName=self.font, fontSize=6, fillColor=ink, textAnchor="middle"))
+
+    def legend(self, items: Sequence[tuple[str, Callable[[float, float], list[Any]]]], size: float = 6.5) -> None:
+        """A legend row in the bottom band: each item a swatch (drawn at x, y) and its label."""
+        x, y = 4.0, 4.0
+        for label, swatch in items:
+            for node in swatch(x + 3, y + size * 0.35):
+                self.add(node)
+            self.add(String(x + 8, y, label, fontName=self.font, fontSize=size, fillColor=colors.HexColor("#333333")))
+            x += 8 + _text_width(label) * size + 7
+
+
+def _grid_map(cl: GridChecklist, font: str) -> Drawing:
+    """The grid, its buildings and streets, the route and numbered stops."""
+    grid = cl.grid.iloc[0]
+    minx, miny, maxx, maxy = grid.buffer(15).bounds
+    frame = _MapFrame((minx, miny, maxx, maxy), WIDTH, MAP_HEIGHT, font)
+    frame.rings([grid], fillColor=colors.HexColor("#eef3e8"), strokeColor=colors.HexColor("#2f6b2f"), strokeWidth=1.2)
+    streets = shapely.clip_by_rect(cl.streets.values, minx, miny, maxx, maxy)
+    frame.lines(streets, clip=False, strokeColor=colors.HexColor("#c9c9c9"), strokeWidth=2)
+    frame.rings(cl.buildings, fillColor=colors.HexColor("#d9d2c5"), strokeColor=colors.HexColor("#a69c8a"),
+                strokeWidth=0.3)
+    _draw_route(frame.drawing, cl, frame.xy, font)
+    _draw_events(frame.drawing, cl, frame.xy)
     route = "沿街道" if cl.header.get("route") == "streets" else "直线示意"
-    d.add(String(4, 4, f"● 雨水篦子(按巡查顺序编号)   ▲ 积水点   ■ 飞线   — 巡查路线({route})", fontName=font, fontSize=6.5,
-                 fillColor=colors.HexColor("#333333")))
-    return d
+    frame.add(String(4, 4, f"● 雨水篦子(按巡查顺序编号)   ▲ 积水点   ■ 飞线   — 巡查路线({route})", fontName=font,
+                     fontSize=6.5, fillColor=colors.HexColor("#333333")))
+    return frame.finish()
 
 
 def _path(parts: list[np.ndarray], xy: Callable[[np.ndarray], list[float]], *, closed: bool, **style: Any) -> ShapePath:
@@ -384,6 +479,118 @@ def checklists_pdf(checklists: Sequence[GridChecklist], path: Path, *,
     doc.build(story)
 
 
+# -- flood response map -------------------------------------------------------------
+
+FLOOD_MAP_HEIGHT: Final = 92 * mm
+_INK: Final = {
+    "area": "#deebf7", "area_line": "#2171b5", "point": "#08306b", "street": "#c9c9c9", "grid": "#2f6b2f",
+    "other": "#e6e1d8", "other_line": "#b5ab99", "hit": "#fdae61", "hit_line": "#a6611a",
+    "basement": "#8c2d04", "grate": "#1f78b4", "bad_grate": "#b15928", "wire": "#e31a1c", "wire_done": "#969696",
+}
+
+
+def flood_map(response: Any, font: str) -> Drawing:
+    """The affected area of a flood response (see :class:`geo.flood.FloodMap`).
+
+    The radius circle (or the drawn polygon) over the streets, grid outlines
+    and buildings around; affected buildings filled, those with a basement or
+    garage darker and marked 地; the listed grates numbered as in the table
+    (row *k* is grate *k*); flying wires inside the area, the critical ones in
+    red; the flooding point; legend, scale bar and north arrow.
+    """
+    m = response.map
+    frame = _MapFrame(m.extent, WIDTH, FLOOD_MAP_HEIGHT, font, legend=11.0)
+    hx = colors.HexColor
+    frame.rings([m.area], clip=True, fillColor=hx(_INK["area"]), strokeColor=None)
+    frame.lines(m.grids, strokeColor=hx(_INK["grid"]), strokeWidth=0.8, strokeDashArray=[4, 2])
+    frame.lines(m.streets, strokeColor=hx(_INK["street"]), strokeWidth=2)
+    b = m.buildings
+    window = shapely.box(*frame.visible())
+    others = b[~b["affected"] & b.intersects(window)]
+    frame.rings(others.geometry, clip=True, fillColor=hx(_INK["other"]), strokeColor=hx(_INK["other_line"]),
+                strokeWidth=0.3)
+    frame.rings(b.geometry[b["affected"] & ~b["basement"]], clip=True, fillColor=hx(_INK["hit"]),
+                strokeColor=hx(_INK["hit_line"]), strokeWidth=0.5)
+    cellar = b[b["affected"] & b["basement"]]
+    frame.rings(cellar.geometry, clip=True, fillColor=hx(_INK["basement"]), strokeColor=colors.black, strokeWidth=0.8)
+    for x, y in _points_xy(frame, cellar.geometry.representative_point()):
+        frame.add(String(x, y - 2, "地", fontName=font, fontSize=5.5, fillColor=colors.white, textAnchor="middle"))
+    frame.lines([m.area.boundary], strokeColor=hx(_INK["area_line"]), strokeWidth=1.0,
+                strokeDashArray=[3, 2])
+    _flood_grates(frame, response, font)
+    _flood_wires(frame, response)
+    if m.center is not None:
+        (x, y), = _points_xy(frame, [m.center])
+        frame.add(_diamond(x, y, 4.5, _INK["point"]))
+    frame.legend(_flood_legend(response))
+    return frame.finish()
+
+
+def _points_xy(frame: _MapFrame, points: Any) -> np.ndarray:
+    coords = shapely.get_coordinates(np.asarray(list(points), dtype=object))
+    return np.asarray(frame.xy(coords)).reshape(-1, 2) if len(coords) else np.empty((0, 2))
+
+
+def _flood_grates(frame: _MapFrame, response: Any, font: str) -> None:
+    pts = _points_xy(frame, response.map.grates)
+    bad = response.grates["status"].isin(("blocked", "damaged", "missing")).to_numpy()
+    label_every = 1 if len(pts) <= 60 else 5
+    for k, ((x, y), worse) in enumerate(zip(pts, bad, strict=True), start=1):
+        ink = colors.HexColor(_INK["bad_grate" if worse else "grate"])
+        frame.add(Circle(x, y, 2.0, fillColor=ink, strokeColor=colors.white, strokeWidth=0.3))
+        if k <= 10 or k % label_every == 0:
+            frame.add(String(x + 2.3, y + 1.8, str(k), fontName=font, fontSize=6, fillColor=colors.HexColor("#0b3d6b")))
+
+
+def _flood_wires(frame: _MapFrame, response: Any) -> None:
+    pts = _points_xy(frame, response.map.wires)
+    for (x, y), critical in zip(pts, response.wires["critical"].to_numpy(dtype=bool), strict=True):
+        for node in _wire_mark(x, y, critical):
+            frame.add(node)
+
+
+def _wire_mark(x: float, y: float, critical: bool) -> list[Any]:
+    """A flying wire: a red square with a cross when critical, a small grey square once dealt with."""
+    if not critical:
+        return [Rect(x - 1.8, y - 1.8, 3.6, 3.6, fillColor=colors.HexColor(_INK["wire_done"]), strokeColor=None)]
+    red, r = colors.HexColor(_INK["wire"]), 3.0
+    return [Rect(x - r, y - r, 2 * r, 2 * r, fillColor=red, strokeColor=colors.white, strokeWidth=0.4),
+            PolyLine([x - r + 0.8, y - r + 0.8, x + r - 0.8, y + r - 0.8], strokeColor=colors.white, strokeWidth=0.8),
+            PolyLine([x - r + 0.8, y + r - 0.8, x + r - 0.8, y - r + 0.8], strokeColor=colors.white, strokeWidth=0.8)]
+
+
+def _diamond(x: float, y: float, r: float, ink: str) -> Polygon:
+    return Polygon([x, y + r, x + r * 0.75, y, x, y - r, x - r * 0.75, y], fillColor=colors.HexColor(ink),
+                   strokeColor=colors.white, strokeWidth=0.6)
+
+
+def _swatch(fill: str, line: str | None = None) -> Callable[[float, float], list[Any]]:
+    return lambda x, y: [Rect(x - 2.5, y - 1.8, 5, 3.6, fillColor=colors.HexColor(fill),
+                              strokeColor=colors.HexColor(line) if line else None, strokeWidth=0.5)]
+
+
+def _dot(ink: str) -> Callable[[float, float], list[Any]]:
+    return lambda x, y: [Circle(x, y, 2.0, fillColor=colors.HexColor(ink), strokeColor=None)]
+
+
+def _flood_legend(response: Any) -> list[tuple[str, Callable[[float, float], list[Any]]]]:
+    m = response.map
+    items: list[tuple[str, Callable[[float, float], list[Any]]]] = []
+    if m.center is not None:
+        items.append(("积水点", lambda x, y: [_diamond(x, y, 3.2, _INK["point"])]))
+        items.append((f"影响范围（半径 {m.radius:g} 米）", _swatch(_INK["area"], _INK["area_line"])))
+    else:
+        items.append(("积水区域", _swatch(_INK["area"], _INK["area_line"])))
+    items += [("受影响楼栋", _swatch(_INK["hit"], _INK["hit_line"])),
+              ("有地下室/车库（地）", _swatch(_INK["basement"], "#000000")),
+              ("雨水篦子（编号同表）", _dot(_INK["grate"])),
+              ("堵塞/损坏/缺失", _dot(_INK["bad_grate"])),
+              ("危险飞线（积水触电）", lambda x, y: _wire_mark(x, y, True))]
+    if len(response.wires) and not response.wires["critical"].all():
+        items.append(("已处理飞线", lambda x, y: _wire_mark(x, y, False)))
+    return items
+
+
 def _text_width(text: str) -> float:
     """Printed width of ``text`` in ems (a Chinese character is one, Latin about half)."""
     return sum(1.0 if ord(c) > 0x2E7F else 0.56 for c in text)
@@ -395,12 +602,19 @@ def _fit_widths(rows: list[list[str]], total: float = WIDTH) -> list[float]:
     return [total * n / sum(need) for n in need]
 
 
-def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[str, pd.DataFrame]], path: Path) -> None:
-    """A simple A4 report: title, a summary table, then titled tables."""
+def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[str, pd.DataFrame]], path: Path,
+               *, figure: tuple[str, Callable[[str], Drawing]] | None = None) -> None:
+    """A simple A4 report: title, an optional map, a summary table, then titled tables.
+
+    ``figure`` is ``(heading, draw)``; ``draw(font)`` returns the drawing
+    placed under the title.
+    """
     font = register_reportlab_font()
     st = _styles(font)
-    story: list[Any] = [Paragraph(title, st["title"]),
-                        _table([["项目", "数量"], *[[a, b] for a, b in summary]], [60 * mm, 30 * mm], font)]
+    story: list[Any] = [Paragraph(title, st["title"])]
+    if figure is not None:
+        story += [Paragraph(figure[0], st["h2"]), figure[1](font), Spacer(1, 2 * mm)]
+    story.append(_table([["项目", "数量"], *[[a, b] for a, b in summary]], [60 * mm, 30 * mm], font))
     for heading, df in tables:
         story.append(Paragraph(f"{heading}（{len(df)}）", st["h2"]))
         if df.empty:

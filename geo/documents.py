@@ -276,14 +276,31 @@ _SUMMARY_ZH: Final = {"buildings": "受影响楼栋", "households": "户数", "r
                       "grates_blocked": "其中堵塞/损坏/缺失", "wires": "飞线", "wires_critical": "其中危险(未处理)"}
 
 
+#: Heading of the map at the head of the flood-response PDF.
+FLOOD_MAP_TITLE: Final = "受影响范围示意图"
+#: Column of the PDF's grate table giving each grate's number on the map.
+MAP_NO: Final = "图上编号"
+
+
 def write_flood_pdf(response: Any, path: Path) -> None:
-    """A4 PDF: title, summary, then each section as a table."""
+    """A4 PDF: title, a map of the affected area, summary, then each section as a table.
+
+    The map (when the response has one, see :class:`geo.flood.FloodMap`)
+    numbers the grates as the grate table's :data:`MAP_NO` column does.
+    """
     from . import _pdf
 
     summary = [(label, str(response.summary.get(k, 0))) for k, label in _SUMMARY_ZH.items()]
-    tables = [(FLOOD_TITLES[name], flood_table(df.drop(columns=["lon", "lat"], errors="ignore"), name))
-              for name, df in response.sections().items()]
-    _pdf.report_pdf(f"积水应急处置：{response.title}", summary, tables, path)
+    tables = []
+    for name, df in response.sections().items():
+        table = flood_table(df.drop(columns=["lon", "lat"], errors="ignore"), name)
+        if name == "grates":
+            table.insert(0, MAP_NO, [str(k) for k in range(1, len(table) + 1)])
+        tables.append((FLOOD_TITLES[name], table))
+    figure = None
+    if getattr(response, "map", None) is not None:
+        figure = (FLOOD_MAP_TITLE, lambda font: _pdf.flood_map(response, font))
+    _pdf.report_pdf(f"积水应急处置：{response.title}", summary, tables, path, figure=figure)
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

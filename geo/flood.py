@@ -12,6 +12,10 @@ answers the questions of that moment, in the local metric CRS:
   standing water) while still open;
 - whom to call: the grid worker(s) and the affected buildings' heads.
 
+The response also carries a :class:`FloodMap`: the same features (and the
+streets, grid outlines and other buildings around them) in the local metric
+CRS, from which the PDF draws its small map of the affected area.
+
 :func:`export_response` writes the result as CSV, XLSX or PDF.
 """
 
@@ -30,11 +34,53 @@ import shapely
 from . import _rain, schema
 from ._errors import OptionError, UnknownIdError
 
-__all__ = ["FloodResponse", "export_response", "flood_response", "parse_polygon", "read_layers"]
+__all__ = ["FloodMap", "FloodResponse", "export_response", "flood_response", "parse_polygon", "read_layers"]
 
 DEFAULT_RADIUS_M: Final = 100.0
 #: How many nearest grates are listed at least, even outside the area.
 DEFAULT_NEAREST_GRATES: Final = 5
+#: Margin (metres) kept around the affected area, grates and buildings on the map.
+MAP_MARGIN_M: Final = 15.0
+
+
+@dataclass
+class FloodMap:
+    """The geometry of a flood response, ready to be drawn (metres, local CRS).
+
+    Attributes
+    ----------
+    crs
+        The local metric CRS every geometry here is in.
+    extent
+        ``(minx, miny, maxx, maxy)``: what the map must show (the area, the
+        listed grates and the affected buildings, with a margin).
+    area
+        The affected area (the radius circle, or the drawn polygon).
+    center
+        The flooding point; ``None`` when the area was drawn as a polygon.
+    radius
+        The radius in metres; ``None`` for a polygon.
+    buildings
+        Every building around the extent: ``building_id``, ``affected``,
+        ``basement`` and the footprint.
+    streets, grids
+        Street lines and grid outlines around the extent (possibly empty).
+    grates, wires
+        Points in the same order as :attr:`FloodResponse.grates` and
+        :attr:`FloodResponse.wires` (grate *k* of the map is row *k* of the
+        table).
+    """
+
+    crs: pyproj.CRS
+    extent: tuple[float, float, float, float]
+    area: shapely.Geometry
+    center: shapely.Point | None
+    radius: float | None
+    buildings: gpd.GeoDataFrame
+    streets: gpd.GeoSeries
+    grids: gpd.GeoSeries
+    grates: gpd.GeoSeries
+    wires: gpd.GeoSeries
 
 
 @dataclass
@@ -55,6 +101,9 @@ class FloodResponse:
     summary
         Totals: buildings, households, residents, elderly_alone, basements,
         grates, blocked grates, wires, critical wires.
+    map
+        The same in metres, for drawing (see :class:`FloodMap`); ``None``
+        for a response built by hand.
     """
 
     title: str
@@ -65,6 +114,7 @@ class FloodResponse:
     wires: pd.DataFrame
     contacts: pd.DataFrame
     summary: dict[str, int] = field(default_factory=dict)
+    map: FloodMap | None = None
 
     def sections(self) -> dict[str, pd.DataFrame]:
         """The tables by section name (for exports)."""
@@ -139,7 +189,9 @@ def flood_response(
         "wires": len(wires),
         "wires_critical": int(wires["critical"].sum()),
     }
-    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary)
+    drawn = _map(layers, crs, area_m, None if polygon is not None else center_m,
+                 None if polygon is not None else radius, buildings, grates, wires)
+    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn)
 
 
 def _where(
@@ -237,6 +289,49 @@ def _contacts(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, center: shapely.
               "for_what": f"{r['name']}（{r['building_id']}）"}
              for _, r in buildings.iterrows() if r["head"] or r["head_phone"]]
     return pd.DataFrame(rows, columns=["role", "name", "phone", "for_what"])
+
+
+def _map(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS, area: shapely.Geometry,
+         center: shapely.Point | None, radius: float | None, buildings: pd.DataFrame, grates: pd.DataFrame,
+         wires: pd.DataFrame) -> FloodMap:
+    """The response's geometry in ``crs`` with its surroundings (see :class:`FloodMap`)."""
+    grate_pts, wire_pts = _points(grates, crs), _points(wires, crs)
+    near = _near(layers.get(schema.BUILDINGS), crs, area.bounds)
+    affected = near["building_id"].isin(buildings["building_id"]) if not near.empty else pd.Series([], dtype=bool)
+    parts = [area, *grate_pts, *near.geometry[affected.to_numpy()]]
+    minx, miny, maxx, maxy = shapely.union_all(parts).buffer(MAP_MARGIN_M).bounds
+    # surroundings: enough around the extent to fill a map box of any shape
+    grow = 1.25 * max(maxx - minx, maxy - miny)
+    box = (minx - grow, miny - grow, maxx + grow, maxy + grow)
+    near = _near(layers.get(schema.BUILDINGS), crs, box)
+    basement = dict(zip(buildings["building_id"], buildings["basement"], strict=True))
+    ids = near["building_id"].astype(str) if not near.empty else pd.Series([], dtype=str)
+    frame = gpd.GeoDataFrame({"building_id": ids.to_numpy(), "affected": ids.isin(basement).to_numpy(),
+                              "basement": ids.map(lambda i: bool(basement.get(i, False))).to_numpy()},
+                             geometry=near.geometry.to_numpy(), crs=crs)
+    streets = _near(layers.get(schema.STREETS), crs, box).geometry
+    outlines = _near(layers.get(schema.GRIDS), crs, box).geometry.boundary
+    return FloodMap(crs, (minx, miny, maxx, maxy), area, center, radius, frame,
+                    _clip(streets, box), _clip(outlines, box), grate_pts, wire_pts)
+
+
+def _near(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """The features of ``gdf`` meeting the metric ``box``, in ``crs``."""
+    if gdf is None or gdf.empty:
+        return gpd.GeoDataFrame({"building_id": []}, geometry=[], crs=crs)
+    window = gpd.GeoSeries([shapely.box(*box)], crs=crs).to_crs(gdf.crs or schema.STORAGE_CRS).iloc[0]
+    hit = _rain.to_metric(gdf.iloc[gdf.sindex.query(window, predicate="intersects")].sort_index(), crs)
+    return hit[hit.intersects(shapely.box(*box))]
+
+
+def _clip(lines: gpd.GeoSeries, box: tuple[float, float, float, float]) -> gpd.GeoSeries:
+    """Lines cut to the metric ``box`` (long streets need not be drawn to their ends)."""
+    return gpd.GeoSeries(shapely.clip_by_rect(lines.to_numpy(), *box), crs=lines.crs) if len(lines) else lines
+
+
+def _points(df: pd.DataFrame, crs: pyproj.CRS) -> gpd.GeoSeries:
+    """The ``lon``/``lat`` of a response table as points in ``crs``, in the table's order."""
+    return gpd.GeoSeries(gpd.points_from_xy(df["lon"], df["lat"]), crs=schema.STORAGE_CRS).to_crs(crs)
 
 
 def _with_lonlat(df: pd.DataFrame, points: gpd.GeoSeries) -> pd.DataFrame:
