@@ -20,7 +20,7 @@ import streamlit_folium
 
 from geo import schema
 from geo.crs import china_shift
-from geo.risk import building_risk
+from geo.risk import building_risk, grid_risk
 from geo.store import open_store
 from geo.summary import grid_summary
 from layers import buildings as buildings_mod
@@ -36,6 +36,7 @@ __all__ = [
     "incident_overlay",
     "layers",
     "names",
+    "risk_tables",
     "shown_incidents",
     "summary",
 ]
@@ -158,11 +159,18 @@ def _building_overlay(path: str, version: str, filters: Filters | None, color_by
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
-def building_risk_scores(path: str, version: str) -> pd.Series:
-    """Flood-risk score per ``building_id`` from every incident in the store
-    (:func:`geo.risk.building_risk`): risk is about the place, not the filters."""
+def risk_tables(path: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Flood-risk scores per building and per grid (:func:`geo.risk.building_risk`,
+    :func:`geo.risk.grid_risk`) from every incident in the store: risk is
+    about the place, not the filters. The map and the rain tab share them."""
     data = layers(path, version)
     scores = building_risk(data[schema.BUILDINGS], data[schema.INCIDENTS])
+    return scores, grid_risk(scores, data[schema.GRIDS])
+
+
+def building_risk_scores(path: str, version: str) -> pd.Series:
+    """Flood-risk score per ``building_id`` (from :func:`risk_tables`)."""
+    scores = risk_tables(path, version)[0]
     return scores.set_index(scores["building_id"].astype(str))["score"]
 
 

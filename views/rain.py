@@ -28,8 +28,9 @@ from geo.documents import FLOOD_TITLES, flood_table, write_checklists
 from geo.flood import FloodResponse, export_response, flood_response, parse_polygon
 from geo.inspection import INSPECTIONS, import_checklist
 from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
-from geo.risk import RISK_CLASSES, building_risk, display_table, grid_risk, ranking, risk_class
+from geo.risk import RISK_CLASSES, display_table, ranking, risk_class
 from views import View
+from views import data as appdata
 from views.context import AppContext
 
 __all__ = ["VIEW", "render", "render_rain_view"]
@@ -42,12 +43,6 @@ MODES = ("report", "point", "polygon")
 MAX_MAP_BUILDINGS = 4000
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _risk(version: str, _b: gpd.GeoDataFrame, _i: gpd.GeoDataFrame, _g: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    scores = building_risk(_b, _i)
-    return scores, grid_risk(scores, _g)
-
-
 def render(ctx: AppContext) -> None:
     """Draw the rain emergency tab."""
     tr = ctx.tr
@@ -57,7 +52,7 @@ def render(ctx: AppContext) -> None:
                      format_func=lambda c: levels[c].label_zh if ctx.lang == "zh" else levels[c].label_en)
     with st.expander(tr("rain.level_table")):
         st.dataframe(levels_table(levels, lang=ctx.lang), hide_index=True, width="stretch")
-    scores, grid_scores = _risk(ctx.store.version, ctx.buildings, ctx.incidents, ctx.grids)
+    scores, grid_scores = appdata.risk_tables(ctx.store.location, ctx.store.version)
     _risk_section(ctx, scores, grid_scores)
     _flood_section(ctx, scores, grid_scores)
     _checklist_section(ctx, levels[level])

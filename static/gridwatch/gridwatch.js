@@ -63,27 +63,52 @@
     });
   }
 
-  function decodePolygons(spec) {
-    var s = spec.s, ox = spec.o[0], oy = spec.o[1];
-    var c = spec.c, r = spec.r, p = spec.p, f = spec.f;
-    var out = [], ci = 0, ri = 0, pi = 0;
-    for (var k = 0; k < f.length; k++) {
-      var parts = [];
-      for (var a = 0; a < f[k]; a++, pi++) {
-        var rings = [];
-        for (var b = 0; b < p[pi]; b++, ri++) {
-          var n = r[ri], ring = new Array(n), x = ox, y = oy;
-          for (var v = 0; v < n; v++, ci += 2) {
-            if (v === 0) { x = ox + c[ci]; y = oy + c[ci + 1]; }
-            else { x += c[ci]; y += c[ci + 1]; }
-            ring[v] = [y / s, x / s];
-          }
-          rings.push(ring);
+  /* One feature's rings from offset k's place in the flat arrays: ci, ri, pi
+     index c, r and p where feature k starts. */
+  function decodeFeature(spec, k, ci, ri, pi) {
+    var s = spec.s, ox = spec.o[0], oy = spec.o[1], c = spec.c, r = spec.r, p = spec.p, parts = [];
+    for (var a = 0; a < spec.f[k]; a++, pi++) {
+      var rings = [];
+      for (var b = 0; b < p[pi]; b++, ri++) {
+        var n = r[ri], ring = new Array(n), x = 0, y = 0;
+        for (var v = 0; v < n; v++, ci += 2) {
+          if (v === 0) { x = c[ci]; y = c[ci + 1]; } else { x += c[ci]; y += c[ci + 1]; }
+          ring[v] = [(oy + y) / s, (ox + x) / s];
         }
-        parts.push(rings);
+        rings.push(ring);
       }
-      out.push(parts.length === 1 ? parts[0] : parts);
+      parts.push(rings);
     }
+    return parts.length === 1 ? parts[0] : parts;
+  }
+
+  /* Where each feature starts in the flat arrays (ci, ri, pi), and its
+     bounding box in payload integers, in one pass. */
+  function featureIndex(spec) {
+    var n = spec.f.length, c = spec.c, r = spec.r, p = spec.p, f = spec.f;
+    var idx = { ci: new Int32Array(n), ri: new Int32Array(n), pi: new Int32Array(n),
+                x0: new Float64Array(n), x1: new Float64Array(n), y0: new Float64Array(n), y1: new Float64Array(n) };
+    var ci = 0, ri = 0, pi = 0;
+    for (var k = 0; k < n; k++) {
+      idx.ci[k] = ci; idx.ri[k] = ri; idx.pi[k] = pi;
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (var a = 0; a < f[k]; a++, pi++) {
+        for (var b = 0; b < p[pi]; b++, ri++) {
+          var x = 0, y = 0;
+          for (var v = 0; v < r[ri]; v++, ci += 2) {
+            if (v === 0) { x = c[ci]; y = c[ci + 1]; } else { x += c[ci]; y += c[ci + 1]; }
+            if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+          }
+        }
+      }
+      idx.x0[k] = x0; idx.x1[k] = x1; idx.y0[k] = y0; idx.y1[k] = y1;
+    }
+    return idx;
+  }
+
+  function decodePolygons(spec) {
+    var idx = featureIndex(spec), out = [];
+    for (var k = 0; k < spec.f.length; k++) out.push(decodeFeature(spec, k, idx.ci[k], idx.ri[k], idx.pi[k]));
     return out;
   }
 
@@ -235,41 +260,14 @@
      note says to zoom in. Bounding boxes come from one pass over the
      payload; a shape is decoded the first time it comes into view. */
   GW.manyPolygons = function (spec) {
-    var n = spec.f.length, s = spec.s, ox = spec.o[0], oy = spec.o[1];
-    var c = spec.c, r = spec.r, p = spec.p, f = spec.f, minZoom = spec.minZoom || 15;
-    var fc = new Int32Array(n), fr = new Int32Array(n), fp = new Int32Array(n);
-    var w = new Float64Array(n), e = new Float64Array(n), so = new Float64Array(n), no = new Float64Array(n);
-    var ci = 0, ri = 0, pi = 0, k, a, b, v;
-    for (k = 0; k < n; k++) {
-      fc[k] = ci; fr[k] = ri; fp[k] = pi;
-      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-      for (a = 0; a < f[k]; a++, pi++) {
-        for (b = 0; b < p[pi]; b++, ri++) {
-          var x = 0, y = 0;
-          for (v = 0; v < r[ri]; v++, ci += 2) {
-            if (v === 0) { x = c[ci]; y = c[ci + 1]; } else { x += c[ci]; y += c[ci + 1]; }
-            if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-          }
-        }
-      }
-      w[k] = (ox + x0) / s; e[k] = (ox + x1) / s; so[k] = (oy + y0) / s; no[k] = (oy + y1) / s;
+    var n = spec.f.length, s = spec.s, ox = spec.o[0], oy = spec.o[1], minZoom = spec.minZoom || 15;
+    var idx = featureIndex(spec), w = new Float64Array(n), e = new Float64Array(n);
+    var so = new Float64Array(n), no = new Float64Array(n);
+    for (var k = 0; k < n; k++) {
+      w[k] = (ox + idx.x0[k]) / s; e[k] = (ox + idx.x1[k]) / s;
+      so[k] = (oy + idx.y0[k]) / s; no[k] = (oy + idx.y1[k]) / s;
     }
-    function decodeOne(k) {
-      var ci = fc[k], ri = fr[k], pi = fp[k], parts = [];
-      for (var a = 0; a < f[k]; a++, pi++) {
-        var rings = [];
-        for (var b = 0; b < p[pi]; b++, ri++) {
-          var cnt = r[ri], ring = new Array(cnt), x = 0, y = 0;
-          for (var v = 0; v < cnt; v++, ci += 2) {
-            if (v === 0) { x = c[ci]; y = c[ci + 1]; } else { x += c[ci]; y += c[ci + 1]; }
-            ring[v] = [(oy + y) / s, (ox + x) / s];
-          }
-          rings.push(ring);
-        }
-        parts.push(rings);
-      }
-      return parts.length === 1 ? parts[0] : parts;
-    }
+    function decodeOne(k) { return decodeFeature(spec, k, idx.ci[k], idx.ri[k], idx.pi[k]); }
     var group = L.featureGroup(), made = {}, shown = {}, map = null;
     group._gwTotal = n;
     group._gwReady = false;
