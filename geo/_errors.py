@@ -7,22 +7,56 @@ command line prints the message on one line and exits with status 2.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, Self
+
 
 class GridWatchError(ValueError):
     """Base class of every error caused by bad input.
 
+    Raise it from the translation table, so that the app shows it in the
+    user's language and the command line in English (or ``--lang zh``)::
+
+        raise SchemaError.of("io.no_column", file=name, column=col, columns=cols)
+
+    reads ``err.io.no_column`` (the message) and ``err.io.no_column.hint``
+    (how to fix it, optional) from :data:`geo.i18n.STRINGS`.
+
     Parameters
     ----------
     message
-        What was wrong.
+        What was wrong (English).
     hint
         How to fix it (shown after the message).
+    key
+        Key of the message in the translation table (without ``err.``).
+    params
+        Values for the message's and the hint's ``{name}`` fields.
     """
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, key: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
         self.message = message
         self.hint = hint
+        self.key = key
+        self.params = dict(params or {})
         super().__init__(f"{message} Hint: {hint}" if hint else message)
+
+    @classmethod
+    def of(cls, key: str, /, **params: Any) -> Self:
+        """The error whose message is ``err.<key>`` (and hint ``err.<key>.hint``)."""
+        from . import i18n
+
+        message, hint = i18n.error_text(key, "en", params)
+        return cls(message, hint, key=key, params=params)
+
+    def localized(self, lang: str) -> tuple[str, str]:
+        """``(message, hint)`` in ``lang``; errors raised without a key stay in English."""
+        if self.key is None:
+            return self.message, self.hint
+        from . import i18n
+
+        return i18n.error_text(self.key, lang, self.params)
 
 
 class InputFileError(GridWatchError):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import schema
 from ._errors import GridWatchError, OptionError
+from .safe import printable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -285,7 +286,15 @@ def build_parser() -> argparse.ArgumentParser:
     for p in sub.choices.values():
         p.add_argument("--debug", action="store_true", help="show tracebacks")
         p.add_argument("--quiet", action="store_true", help="no progress messages")
+        if "--lang" not in p._option_string_actions:  # a command may have its own (levels: of its table)
+            p.add_argument("--lang", choices=("en", "zh"), default=_default_lang(),
+                           help="language of errors and reports (default: $GRIDWATCH_LANG, else en)")
     return parser
+
+
+def _default_lang() -> str:
+    lang = os.environ.get("GRIDWATCH_LANG", "").strip().lower()
+    return lang if lang in ("en", "zh") else "en"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -298,9 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GridWatchError as exc:
         if args.debug:
             raise
-        print(f"error: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
+        message, hint = exc.localized(args.lang)
+        print(f"error: {printable(message, 4000)}", file=sys.stderr)
+        if hint:
+            print(f"hint: {printable(hint, 4000)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; the store was left as it was", file=sys.stderr)

@@ -16,10 +16,10 @@ are here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
-__all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "column_label", "t", "translator"]
+__all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "column_label", "error_text", "t", "translator"]
 
 #: Language codes, in the order of the tuples in :data:`STRINGS`.
 LANGUAGES: Final = ("zh", "en")
@@ -360,6 +360,31 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "routes.col_leg": ("本段（米）", "Leg (m)"),
     "routes.col_cum": ("累计（米）", "So far (m)"),
     "routes.col_is_straight": ("直线", "Straight"),
+    # ---- errors and validation, by area (issue 10) ----------------------------
+    # Errors: "err.<key>" is the message and "err.<key>.hint" how to fix it
+    # (raise XError.of("<key>", **values)); validation issues: "check.<code>"
+    # (report.issue(level, "<code>", **values)). Each area keeps its own block.
+    # ---- errors: reading files (geo/io.py: formats, limits, hostile input) ----
+    # (end of block: reading files)
+    #
+    # ---- errors: columns, codes and ids (geo/io.py conform, geo/validate.py) --
+    # (end of block: columns, codes and ids)
+    #
+    # ---- errors: coordinate shifts (GCJ-02 / BD-09 / WGS-84) -----------------
+    # (end of block: coordinate shifts)
+    #
+    # ---- errors: store, pipeline and command line ----------------------------
+    # (end of block: store, pipeline and command line)
+    #
+    # ---- errors: patrol routes and streets ------------------------------------
+    # (end of block: patrol routes and streets)
+    #
+    # ---- errors: rain emergency, flood zones, documents -----------------------
+    # (end of block: rain emergency, flood zones, documents)
+    #
+    # ---- app: upload, errors, overview (issue 10) ------------------------------
+    # (end of block: app)
+    #
 }
 
 
@@ -385,6 +410,28 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**values) if values else text
+
+
+def error_text(key: str, lang: str, params: Mapping[str, Any] | None = None) -> tuple[str, str]:
+    """``(message, hint)`` of the error ``err.<key>`` in ``lang``.
+
+    Parameters
+    ----------
+    key
+        The error's key, without the ``err.`` prefix.
+    lang
+        ``"zh"`` or ``"en"``.
+    params
+        Values for the ``{name}`` fields of both texts.
+
+    Returns
+    -------
+    tuple of str: the message and the hint (empty when the table has none).
+    """
+    values = dict(params or {})
+    message = t(f"err.{key}", lang, **values)
+    hint = t(f"err.{key}.hint", lang, **values) if f"err.{key}.hint" in STRINGS else ""
+    return message, hint
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -42,6 +42,17 @@ class Issue:
     lon: float | None = None
     lat: float | None = None
     area_m2: float | None = None
+    #: Values of the message's ``{name}`` fields; with them the message is
+    #: ``check.<code>`` of the translation table, in any language.
+    params: dict[str, object] | None = None
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English for issues recorded without a key)."""
+        if self.params is None:
+            return self.message
+        from . import i18n
+
+        return i18n.t(f"check.{self.code}", lang, **self.params)
 
 
 @dataclass
@@ -69,27 +80,53 @@ class ValidationReport:
         return not self.errors
 
     def add(self, level: str, code: str, message: str, **kw: object) -> None:
-        """Record an issue."""
+        """Record an issue (prefer :meth:`issue`, whose text is translated)."""
         self.issues.append(Issue(level, code, message, **kw))  # type: ignore[arg-type]
 
-    def to_frame(self) -> pd.DataFrame:
-        """The issues as a table (one row per issue)."""
+    def issue(self, level: str, code: str, *, ids: list[str] | None = None, lon: float | None = None,
+              lat: float | None = None, area_m2: float | None = None, **params: object) -> Issue:
+        """Record an issue whose message is ``check.<code>`` of the translation table.
+
+        Parameters
+        ----------
+        level
+            :data:`ERROR` or :data:`WARNING`.
+        code
+            The issue's code, also its key (``check.<code>``).
+        ids, lon, lat, area_m2
+            Where it is (see :class:`Issue`).
+        **params
+            Values for the message's ``{name}`` fields.
+
+        Returns
+        -------
+        Issue: the recorded issue.
+        """
+        from . import i18n
+
+        item = Issue(level, code, i18n.t(f"check.{code}", "en", **params), list(ids or []), lon, lat, area_m2,
+                     dict(params))
+        self.issues.append(item)
+        return item
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """The issues as a table (one row per issue), messages in ``lang``."""
         rows = [
-            {"level": i.level, "code": i.code, "message": i.message, "ids": ", ".join(i.ids[:50]),
+            {"level": i.level, "code": i.code, "message": i.text(lang), "ids": ", ".join(i.ids[:50]),
              "count": len(i.ids), "lon": i.lon, "lat": i.lat, "area_m2": i.area_m2}
             for i in self.issues
         ]
         return pd.DataFrame(rows, columns=["level", "code", "message", "ids", "count", "lon", "lat", "area_m2"])
 
-    def to_text(self) -> str:
-        """A readable report for the command line."""
+    def to_text(self, lang: str = "en") -> str:
+        """A readable report for the command line, messages in ``lang``."""
         head = f"{self.layer} from {self.source or 'input'}: {self.rows} rows, {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
         lines = [head]
         for i in self.issues:
             where = f" at {i.lon:.6f},{i.lat:.6f}" if i.lon is not None and i.lat is not None else ""
             area = f" ({i.area_m2:.1f} m²)" if i.area_m2 is not None else ""
             ids = f" [{', '.join(i.ids[:10])}{' ...' if len(i.ids) > 10 else ''}]" if i.ids else ""
-            lines.append(f"  {i.level.upper()} {i.code}: {i.message}{area}{where}{ids}")
+            lines.append(f"  {i.level.upper()} {i.code}: {i.text(lang)}{area}{where}{ids}")
         return "\n".join(lines)
 
 
