@@ -146,11 +146,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         streets = load_streets(path)
         print(f"streets from {path}: {len(streets)} lines, nothing wrong found")
         return 0
-    store = _existing_store(args.store) if args.store else None
-    grids = store.read(schema.GRIDS) if store is not None else None
-    types = store.incident_types() if store is not None else None
-    _, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
-                           types=types, **options)
+    if args.store:
+        from .pipeline import check_file
+
+        _, report = check_file(_existing_store(args.store), kind, path, **options)
+    else:
+        _, report = load_layer(path, kind, **options)
     print(report.to_text())
     if args.report:
         _write_csv(report.to_frame(), args.report)

@@ -371,6 +371,36 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: columns, codes and ids)
     #
     # ---- errors: coordinate shifts (GCJ-02 / BD-09 / WGS-84) -----------------
+    "check.china_shift": ("{figures}：{advice}。", "{figures}: {advice}."),
+    "check.china_shift.in_grid": (
+        "{layer}按 {system_name} 读取时 {after}% 的{subject}落在网格内，按现有读取只有 {before}%",
+        "{after}% of the {subject} lie inside a grid once the {layer} are read as {system_name}, {before}% as loaded",
+    ),
+    "check.china_shift.cut_by_grid": (
+        "{layer}按 {system_name} 读取时 {after}% 的{subject}被网格边界切开，按现有读取为 {before}%（网格沿道路划分，很少切开楼栋）",
+        "{after}% of the {subject} are cut by a grid boundary once the {layer} are read as {system_name}, "
+        "{before}% as loaded (grids follow streets and rarely cut buildings)",
+    ),
+    "check.china_shift.near_building": (
+        "{layer}按 {system_name} 读取时 {after}% 的{subject}距楼栋轮廓 {metres} 米以内，按现有读取为 {before}%",
+        "{after}% of the {subject} lie within {metres} m of a building footprint once the {layer} are read as "
+        "{system_name}, {before}% as loaded",
+    ),
+    "check.china_shift.advice_new": (
+        "{layer}似乎是按 WGS-84 读入的 {system_name} 坐标（国内网络地图的坐标）：请用 --crs {system} 导入{layer}",
+        "the {layer} look shifted by {system_name} (web-map coordinates read as WGS-84): "
+        "load the {layer} with --crs {system}",
+    ),
+    "check.china_shift.advice_instead": (
+        "{layer}似乎是 {system_name} 坐标，而不是 {read_as_name}：请用 --crs {system} 代替 --crs {declared} 重新导入{layer}",
+        "the {layer} look like {system_name} coordinates, not {read_as_name}: "
+        "load the {layer} with --crs {system} instead of --crs {declared}",
+    ),
+    "check.china_shift.advice_stored": (
+        "已存的{layer}似乎偏移了 {system_name}（按 WGS-84 读入的国内地图坐标）：请用 --crs {system} 重新导入{layer}",
+        "the stored {layer} look shifted by {system_name} (web-map coordinates read as WGS-84): "
+        "re-import the {layer} with --crs {system}",
+    ),
     # (end of block: coordinate shifts)
     #
     # ---- errors: store, pipeline and command line ----------------------------

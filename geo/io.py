@@ -180,7 +180,8 @@ def load_layer(
     """
     raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
     gdf = conform(raw, kind, fields=fields, type_value=type_value, type_field=type_field, types=types)
-    return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name, merge_duplicates=merge_duplicates)
+    return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name, merge_duplicates=merge_duplicates,
+                                   crs=crs)
 
 
 def detect_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:

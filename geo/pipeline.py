@@ -37,6 +37,7 @@ __all__ = [
     "LINK_DISTANCE_KEY",
     "MAX_LINK_DISTANCE_M",
     "ImportRefused",
+    "check_file",
     "check_link_distance",
     "import_layer",
     "import_layers",
@@ -170,10 +171,8 @@ def import_layer(
             msg = "A link distance applies to grids, buildings and incidents imports; streets are not linked."
             raise OptionError(msg, "Drop --link-distance, or give it with the next grids, buildings or incidents import.")
         return _import_streets(store, path, dry_run=dry_run)
-    grids = store.read(schema.GRIDS) if kind != schema.GRIDS else None
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
-    layer, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
-                               types=store.incident_types(), **options)
+    layer, report = check_file(store, kind, path, **options)
     if not report.ok:
         raise ImportRefused(report)
     if dry_run:
@@ -189,6 +188,42 @@ def import_layer(
                 note=f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows"
                      f"{', replace' if replace else ''}{f', link distance {metres:g} m' if metres is not None else ''})")
     return report
+
+
+def check_file(
+    store: Store, kind: str, path: str | os.PathLike[str], **options: Any
+) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """Load and validate a layer file against the store's layers (nothing is written).
+
+    Besides :func:`geo.io.load_layer` (against the stored grids), the layer
+    is checked against every stored layer for a China map shift
+    (:func:`geo.shift.check_shift`): the new layer or a stored one read in
+    the wrong one of WGS-84, GCJ-02 and BD-09.
+
+    Parameters
+    ----------
+    store
+        The store the layer would be imported into.
+    kind
+        ``grids``, ``buildings`` or ``incidents``.
+    path
+        The user's file.
+    **options
+        Passed to :func:`geo.io.load_layer` (``crs`` as the user gave it).
+
+    Returns
+    -------
+    (layer, report)
+    """
+    from .shift import check_shift
+
+    stored = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS) if k != kind}
+    grids = stored.get(schema.GRIDS)
+    layer, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
+                               types=store.incident_types(), **options)
+    if report.ok and len(layer):
+        check_shift(report, layer, kind, crs=options.get("crs"), **stored)
+    return layer, report
 
 
 def import_layers(

@@ -137,6 +137,7 @@ def validate_layer(
     grids: gpd.GeoDataFrame | None = None,
     source: str = "",
     merge_duplicates: bool = False,
+    crs: str | pyproj.CRS | None = None,
 ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Check a conformed layer, repair invalid geometries, report the rest.
 
@@ -155,6 +156,9 @@ def validate_layer(
         polygons are merged into one, and label points beside a polygon
         of the same id are dropped (both listed). Otherwise duplicate ids
         are an error.
+    crs
+        The ``--crs`` the layer was read with, as given (None: the file's
+        own), for the advice of a China map shift (:mod:`geo.shift`).
 
     Returns
     -------
@@ -176,6 +180,9 @@ def validate_layer(
             report.issues.append(issue)
     if grids is not None and len(grids) and kind in (schema.BUILDINGS, schema.INCIDENTS) and len(out):
         _check_against_grids(out, grids, id_col, report)
+        from .shift import check_shift
+
+        check_shift(report, out, kind, grids=grids, crs=crs)
     return out, report
 
 
@@ -338,7 +345,6 @@ def _check_against_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, id_col:
     outside = ~hit
     if not outside.any():
         return
-    _check_china_shift(geoms, hit, tree, report)
     crs = local_metric_crs(grids)
     hull = shapely.convex_hull(shapely.union_all(np.asarray(grids.to_crs(crs).geometry.values)))
     metric = np.asarray(gdf.loc[outside].to_crs(crs).geometry.values)
@@ -360,61 +366,3 @@ def _check_against_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, id_col:
         report.add(WARNING, "far_from_grids",
                    f"{len(far_ids)} {kind} lie more than {FAR_M / 1000:.0f} km from every grid (wrong coordinates?).",
                    ids=far_ids)
-
-
-#: Share of a layer that must lie outside every grid before a China shift
-#: (GCJ-02 / BD-09 against WGS-84) is looked for, and share that must land
-#: inside grids once shifted for it to be reported.
-_SHIFT_OUTSIDE: Final = 0.2
-_SHIFT_INSIDE: Final = 0.9
-_SHIFT_SAMPLE: Final = 5_000
-#: Where GCJ-02 applies (degrees, loose): min lon, min lat, max lon, max lat.
-_CHINA_BOX: Final = (73.0, 15.0, 136.0, 54.0)
-
-_SHIFT_ADVICE: Final = {
-    ("gcj02", True): ("GCJ-02 (AutoNavi/Amap, Tencent, most Chinese phone maps)",
-                      "if the file comes from such a map, load it with --crs gcj02"),
-    ("bd09", True): ("BD-09 (Baidu maps)", "if the file comes from Baidu maps, load it with --crs bd09"),
-    ("gcj02", False): ("WGS-84 loaded as GCJ-02",
-                       "if the coordinates come from GPS, load the file with --crs wgs84 instead of --crs gcj02"),
-    ("bd09", False): ("WGS-84 loaded as BD-09",
-                      "if the coordinates come from GPS, load the file with --crs wgs84 instead of --crs bd09"),
-}
-
-
-def _check_china_shift(geoms: np.ndarray, hit: np.ndarray, tree: shapely.STRtree, report: ValidationReport) -> None:
-    """Say so when many features miss every grid by a China map shift.
-
-    Web maps in China draw GCJ-02 (or BD-09) coordinates, about 300-700 m
-    off WGS-84: points copied from them and loaded as GPS data fall beside
-    the grids. When a good share lies outside every grid and shifting the
-    layer puts nearly all of it inside, the likely system is reported.
-    """
-    from .crs import SHIFTED, shift_coords
-
-    n = len(geoms)
-    if n < 5 or (~hit).sum() < _SHIFT_OUTSIDE * n:
-        return
-    take = np.linspace(0, n - 1, min(n, _SHIFT_SAMPLE)).astype(int)
-    pts = shapely.point_on_surface(geoms[take])
-    xy = shapely.get_coordinates(pts)
-    if len(xy) != len(take) or not (_CHINA_BOX[0] <= xy[:, 0].min() and xy[:, 0].max() <= _CHINA_BOX[2]
-                                        and _CHINA_BOX[1] <= xy[:, 1].min() and xy[:, 1].max() <= _CHINA_BOX[3]):
-        return
-    before = hit[take].mean()
-    best: tuple[float, str, bool] | None = None
-    for system in SHIFTED:
-        for inverse in (True, False):
-            x, y = shift_coords(xy[:, 0], xy[:, 1], system, inverse=inverse)
-            inside = np.zeros(len(take), dtype=bool)
-            inside[tree.query(shapely.points(x, y), predicate="intersects")[0]] = True
-            share = float(inside.mean())
-            if best is None or share > best[0]:
-                best = (share, system, inverse)
-    if best is None or best[0] < _SHIFT_INSIDE or best[0] - before < _SHIFT_OUTSIDE:
-        return
-    share, system, inverse = best
-    what, advice = _SHIFT_ADVICE[(system, inverse)]
-    report.add(WARNING, "china_shift",
-               f"{(1 - before) * 100:.0f}% of the {report.layer} lie outside every grid, but {share * 100:.0f}% fall inside "
-               f"once shifted as {what}: {advice}.")
