@@ -131,7 +131,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     report = import_layer(store, kind, path, replace=args.replace, progress=progress, link_distance=metres,
                           **options)
     progress("done")
-    print(report.to_text())
+    print(report.to_text(args.lang))
     return 0
 
 
@@ -152,7 +152,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         _, report = check_file(_existing_store(args.store), kind, path, **options)
     else:
         _, report = load_layer(path, kind, **options)
-    print(report.to_text())
+    print(report.to_text(args.lang))
     if args.report:
         _write_csv(report.to_frame(), args.report)
     if report.ok:

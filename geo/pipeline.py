@@ -171,14 +171,14 @@ def import_layer(
             msg = "A link distance applies to grids, buildings and incidents imports; streets are not linked."
             raise OptionError(msg, "Drop --link-distance, or give it with the next grids, buildings or incidents import.")
         return _import_streets(store, path, dry_run=dry_run)
+    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
-    layer, report = check_file(store, kind, path, **options)
+    layer, report = check_file(store, kind, path, stored=current, **options)
     if not report.ok:
         raise ImportRefused(report)
     if dry_run:
         return report
     radius = metres if metres is not None else link_distance_of(store)
-    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
     current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
     progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} incidents "
              f"to {len(current[schema.GRIDS])} grids (incidents to buildings within {radius:g} m)")
@@ -191,7 +191,12 @@ def import_layer(
 
 
 def check_file(
-    store: Store, kind: str, path: str | os.PathLike[str], **options: Any
+    store: Store,
+    kind: str,
+    path: str | os.PathLike[str],
+    *,
+    stored: Mapping[str, gpd.GeoDataFrame] | None = None,
+    **options: Any,
 ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Load and validate a layer file against the store's layers (nothing is written).
 
@@ -208,6 +213,9 @@ def check_file(
         ``grids``, ``buildings`` or ``incidents``.
     path
         The user's file.
+    stored
+        The store's grids, buildings and incidents when already read
+        (read from ``store`` otherwise).
     **options
         Passed to :func:`geo.io.load_layer` (``crs`` as the user gave it).
 
@@ -217,12 +225,16 @@ def check_file(
     """
     from .shift import check_shift
 
-    stored = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS) if k != kind}
-    grids = stored.get(schema.GRIDS)
+    others = {k: stored[k] if stored is not None else store.read(k)
+              for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS) if k != kind}
+    grids = others.get(schema.GRIDS)
     layer, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
                                types=store.incident_types(), **options)
-    if report.ok and len(layer):
-        check_shift(report, layer, kind, crs=options.get("crs"), **stored)
+    # validation checked the shift against the grids; the other layers add to it
+    extra = {schema.GRIDS: (schema.BUILDINGS, schema.INCIDENTS), schema.BUILDINGS: (schema.INCIDENTS,),
+             schema.INCIDENTS: (schema.BUILDINGS,)}.get(kind, ())
+    if report.ok and len(layer) and any(len(others[k]) for k in extra):
+        check_shift(report, layer, kind, crs=options.get("crs"), **others)
     return layer, report
 
 
