@@ -25,7 +25,8 @@ million incidents cost what a thousand do):
     distances differ most from the other layouts is taken as the true one.
 
 A shift is reported when one measure gains by a clear margin (paired test
-on the same sample) and no other measure says the opposite. The result is
+on the same sample) and no other measure says the opposite (for a stored
+layer, no other measure against that layer). The result is
 a :class:`ShiftFinding` (which layer, which system, the figures); the
 validation warning and its advice are built from it and from the ``--crs``
 the user actually gave, so no flag the user did not pass is suggested.
@@ -430,22 +431,37 @@ def _strength(m: _Measure, k: int) -> float:
     return gain / MARGIN[m.name]
 
 
+def _other(m: _Measure, kind: str) -> str:
+    """The layer ``m`` compares the layer being loaded with."""
+    return m.against if m.subject == kind else m.subject
+
+
 def _decide(kind: str, crs: str | pyproj.CRS | None, candidates: list[_Candidate],
             measures: list[_Measure]) -> ShiftFinding | None:
-    best: tuple[float, int, _Measure] | None = None
-    for k in range(1, len(candidates) + 1):
-        strengths = [_strength(m, k) for m in measures]
-        if not strengths or max(strengths) < 1.0 or min(strengths) <= -1.0:
-            continue  # no clear gain, or another measure clearly against it
-        s = max(strengths)
-        if best is None or s > best[0]:
-            best = (s, k, measures[strengths.index(s)])
+    """The reading that fits clearly better than the layers as loaded, if any.
+
+    The new layer read in another system moves against every stored layer:
+    every measure counts, and one clearly against it rules it out. A stored
+    layer read in the wrong system only moves against the new layer: the
+    measures against that stored layer count, the others do not (they
+    rightly prefer the layers as loaded).
+    """
+    best: tuple[float, int, _Measure, str] | None = None
+    for k, cand in enumerate(candidates, start=1):
+        groups = {kind: measures} if not cand.stored else {
+            ref: [m for m in measures if _other(m, kind) == ref] for ref in {_other(m, kind) for m in measures}}
+        for blamed, group in groups.items():
+            strengths = [_strength(m, k) for m in group]
+            if not strengths or max(strengths) < 1.0 or min(strengths) <= -1.0:
+                continue  # no clear gain, or another measure clearly against it
+            s = max(strengths)
+            if best is None or s > best[0]:
+                best = (s, k, group[strengths.index(s)], blamed)
     if best is None:
         return None
-    _, k, m = best
+    _, k, m, blamed = best
     cand = candidates[k - 1]
     before, after, metres = _figures(m, k)
-    blamed = kind if not cand.stored else (m.against if m.subject == kind else m.subject)
     declared = None if crs is None else (crs if isinstance(crs, str) else crs.to_string())
     return ShiftFinding(layer=blamed, stored=cand.stored, system=cand.system, read_as=cand.read_as,
                         declared=declared, measure=m.name, subject=m.subject, against=m.against,

@@ -142,6 +142,16 @@ def test_gps_buildings_imported_onto_web_map_grids(layers: Layers) -> None:
     assert "buildings with --crs" not in text and "wgs84" not in text
 
 
+def test_gps_incidents_onto_web_map_grids_and_gps_buildings(layers: Layers) -> None:
+    # the incidents fit the buildings as loaded and the grids once these are
+    # un-shifted: the grids are named, the buildings give no veto
+    grids = china_shift(layers[schema.GRIDS], "gcj02")
+    found = detect_shift(layers[schema.INCIDENTS], schema.INCIDENTS, grids=grids, buildings=layers[schema.BUILDINGS])
+    assert found is not None
+    assert (found.layer, found.stored, found.system, found.measure) == (schema.GRIDS, True, "gcj02", "in_grid")
+    assert found.text("en").endswith("re-import the grids with --crs gcj02.")
+
+
 @pytest.mark.parametrize("system", ["gcj02", "bd09"])
 def test_web_map_buildings_onto_gps_grids(layers: Layers, system: str) -> None:
     """(e): buildings in GCJ-02 (or BD-09) against WGS-84 grids."""
