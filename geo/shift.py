@@ -8,7 +8,7 @@ layers themselves: it compares how the layers fit as loaded with how they
 fit if the new layer (or a stored one) were in another of the three
 systems, and reports the shift only when the fit is clearly better.
 
-Three measures of fit, each on a sample (2,000 features at most, so a
+Three measures of fit, each on a sample (1,000 features at most, so a
 million incidents cost what a thousand do):
 
 ``in_grid``
@@ -63,7 +63,7 @@ SYSTEMS: Final = (WGS84, *SHIFTED)
 SYSTEM_NAMES: Final = {WGS84: "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 
 #: Features sampled per layer (evenly over the file's order).
-SAMPLE: Final = 2_000
+SAMPLE: Final = 1_000
 #: Fewer sampled features than this: no conclusion.
 MIN_SAMPLE: Final = 20
 #: Where GCJ-02 applies (degrees, loose): min lon, min lat, max lon, max lat.
