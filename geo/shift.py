@@ -209,7 +209,7 @@ def detect_shift(
     moving = [s for s in samples.values() if len(s.anchors)]
     if not moving or not all(_in_china(s.anchors) for s in moving):
         return None
-    candidates = _candidates(kind, crs)
+    candidates = _candidates(crs)
     measures = _measures(kind, present, samples, candidates)
     return _decide(kind, crs, candidates, measures)
 
@@ -305,7 +305,7 @@ def _backward(system: str) -> Steps:
     return () if system == WGS84 else ((system, True),)
 
 
-def _candidates(kind: str, crs: str | pyproj.CRS | None) -> list[_Candidate]:
+def _candidates(crs: str | pyproj.CRS | None) -> list[_Candidate]:
     """The readings tried: the new layer in another system, or a stored layer in a shifted one."""
     read_as = _system_of(crs)
     out = [_Candidate(_forward(read_as) + _backward(real), False, real, read_as)

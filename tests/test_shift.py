@@ -249,6 +249,18 @@ def test_cli_validate_and_import_name_web_map_incidents(tmp_path: Path, demo: La
     assert f"--crs {system}" in zh and "网格" in zh
 
 
+def test_validate_layer_names_the_shift_against_grids_alone(tmp_path: Path, demo: Layers) -> None:
+    from geo import io
+
+    path = _write(china_shift(demo[schema.INCIDENTS], "gcj02"), tmp_path / "amap.geojson")
+    _, report = io.load_layer(path, schema.INCIDENTS, grids=demo[schema.GRIDS])
+    (issue,) = [i for i in report.issues if i.code == CODE]
+    assert isinstance(issue, ShiftIssue) and issue.finding is not None and issue.finding.measure == "in_grid"
+    assert issue.message.endswith("load the incidents with --crs gcj02.")
+    _, right = io.load_layer(path, schema.INCIDENTS, grids=demo[schema.GRIDS], crs="gcj02")
+    assert [i for i in right.issues if i.code == CODE] == []
+
+
 def test_cli_gps_incidents_loaded_with_crs_gcj02(tmp_path: Path, demo: Layers,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     store = open_store(tmp_path / "s.gpkg")
