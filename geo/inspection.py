@@ -19,6 +19,11 @@ empty. Importing the same file again changes nothing: a result already
 recorded for the same checklist and item is skipped, and the store is not
 written at all when nothing is new.
 
+Cells are read as the export wrote them: the one leading ``'`` that
+:func:`geo.safe.spreadsheet_cell` put before a formula-like value
+(``'=X1``) is taken off again (``=X1``), and ids, keys and notes are not
+trimmed (an id ``\t=1+1`` stays as it was stored).
+
 :func:`import_register` loads the community's register of vulnerable
 residents (building, unit, name, category) from a CSV or XLSX into the store
 table :data:`geo.checklist.REGISTER`; section 5 of the checklists then lists
@@ -39,6 +44,7 @@ from . import _rain, schema
 from ._errors import InputFileError
 from .checklist import LOCAL_TZ, REGISTER, SECTIONS
 from .documents import CSV_COLUMNS, HEADER_LABELS, XLSX_HEADINGS
+from .safe import spreadsheet_cell
 
 __all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "import_register", "read_filled",
            "read_register"]
@@ -198,6 +204,12 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     return sheets
 
 
+#: Meta fields (header block, CSV columns) compared as trimmed text; the others are kept as written.
+_TRIMMED_META: Final = ("level", "inspector", "inspected_at")
+#: Row fields compared as trimmed text (codes and chosen results); ids, keys and notes are kept as written.
+_TRIMMED: Final = ("section", "result")
+
+
 def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
     labels = {v: k for k, v in HEADER_LABELS.items()}
     meta: dict[str, str] = {}
@@ -205,7 +217,8 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
     for r, row in enumerate(values):
         first = _rain.text(row[0]) if row else ""
         if first in labels and len(row) > 1:
-            meta[labels[first]] = _cell_text(row[1])
+            key = labels[first]
+            meta[key] = _cell_text(row[1]).strip() if key in _TRIMMED_META else _cell_text(row[1])
         if first == "序号":
             head = r
             break
@@ -221,6 +234,8 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
     for r, row in enumerate(values[head + 1:], start=head + 2):
         rec: dict[str, object] = {wanted[n]: _cell_text(row[c]) if c < len(row) else ""
                                   for c, n in enumerate(names) if n in wanted}
+        for k in _TRIMMED:
+            rec[k] = str(rec.get(k, "")).strip()
         rec["row"] = r
         records.append(rec)
     rows = pd.DataFrame(records, columns=["section", "item_id", "key", "result", "note", "where", "row"])
@@ -228,11 +243,26 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
 
 
 def _cell_text(value: object) -> str:
+    """A cell as the text exported: dates and whole numbers as written, the export's ``'`` taken off."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _rain.text(value)
+    return _unquoted(str(value))
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without the one leading ``'`` that :func:`geo.safe.spreadsheet_cell` added.
+
+    Only an apostrophe the export would have added is taken off: ``'=X1``
+    reads ``=X1``, while ``'abc`` (not formula-like after the quote) stays
+    ``'abc``. Nothing else is changed: a ``\t=1+1`` stays as it is.
+    """
+    if text.startswith("'") and spreadsheet_cell(text[1:]) != text[1:]:
+        return text[1:]
+    return text
 
 
 def _read_csv(path: Path) -> list[_Sheet]:
@@ -248,11 +278,15 @@ def _read_csv(path: Path) -> list[_Sheet]:
     for col in ("note", "where", "inspector", "inspected_at", "grid_id", "level"):
         if col not in df.columns:
             df[col] = ""
+    df = df.map(_unquoted)
+    for col in _TRIMMED:
+        df[col] = df[col].str.strip()
     df["row"] = range(2, len(df) + 2)
     sheets = []
     for cid, part in df.groupby("checklist_id", sort=False):
         first = part.iloc[0]
-        meta = {k: _rain.text(first[k]) for k in ("grid_id", "level", "inspector", "inspected_at")}
+        meta = {k: _rain.text(first[k]) for k in _TRIMMED_META}
+        meta["grid_id"] = str(first["grid_id"])
         meta["checklist_id"] = str(cid)
         sheets.append(_Sheet(meta, part[["section", "item_id", "key", "result", "note", "where", "row"]], path.name))
     return sheets
@@ -345,7 +379,7 @@ def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, l
     def problem(kind: str, message: str) -> None:
         report.problems.append(Problem(kind, where, item_id or key, message, sheet, int(rec["row"])))  # type: ignore[call-overload]
 
-    if not any((section, item_id, key, result, note)):
+    if not any(v.strip() for v in (section, item_id, key, result, note)):
         if int(rec["row"]) < last:  # type: ignore[call-overload]
             problem("empty_row", "空行（表格中间），已跳过。")
         return None
@@ -355,8 +389,7 @@ def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, l
     if item_id != key:
         problem("changed_id", f"编号被改动（原为 {key}），未导入；请恢复原编号，备注中说明情况。")
         return None
-    base_id = key.split("/")[0] if section.startswith("unit_") or section == "vulnerable" else key
-    if base_id not in known.get(section.replace("unit_light", "basement").replace("unit_drain", "basement"), set()):
+    if _base_id(section, key, known) is None:
         problem("unknown_id", "库中没有这个编号，未导入；请确认清单是否来自本社区的数据。")
         return None
     if not result:
@@ -367,6 +400,23 @@ def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, l
         problem("invalid_result", f"结果“{result}”不在可选项中（{'、'.join(SECTIONS[section].choices)}），未导入。")
         return None
     return {"section": section, "item_id": key, "result": code, "result_zh": _result_zh(section, code), "note": note}
+
+
+def _base_id(section: str, key: str, known: dict[str, set[str]]) -> str | None:
+    """The store id an item refers to, or None if the store has none.
+
+    Unit and register rows carry ``building_id/unit`` (or the building id
+    alone when the units are not known); a building id may itself hold a
+    ``/``.
+    """
+    ids = known.get("basement" if section.startswith("unit_") else section, set())
+    if key in ids:
+        return key
+    if section.startswith("unit_") or section == "vulnerable":
+        head, sep, unit = key.rpartition("/")
+        if sep and unit.isdigit() and head in ids:
+            return head
+    return None
 
 
 def _result_code(section: str, result: str) -> str | None:
@@ -479,7 +529,8 @@ def read_register(path: str | Path) -> pd.DataFrame:
     if "building_id" not in df.columns:
         msg = f"{path.name} has no building_id (楼栋编号) column; its columns are {', '.join(map(str, df.columns))}."
         raise InputFileError(msg, "Head the columns building_id, unit, name, category (or 楼栋编号, 单元, 姓名, 类别).")
-    out = pd.DataFrame({c: df[c].map(_rain.text) if c in df.columns else "" for c in REGISTER_COLUMNS})
+    out = pd.DataFrame({c: df[c].map(lambda v: _unquoted(_rain.text(v))) if c in df.columns else ""
+                        for c in REGISTER_COLUMNS})
     out["row"] = range(2, len(df) + 2)
     return out
 
