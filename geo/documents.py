@@ -85,18 +85,17 @@ def xlsx_cell(value: object) -> object:
     The value through :func:`geo.safe.spreadsheet_cell`, text without
     control characters (a tab, line feed or carriage return is kept).
     """
-    value = spreadsheet_cell(value)
-    return _XLSX_BAD.sub("", value) if isinstance(value, str) else value
+    return spreadsheet_cell(_XLSX_BAD.sub("", value) if isinstance(value, str) else value)
 
 
 def xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose every text cell and heading is an :func:`xlsx_cell`."""
-    out = spreadsheet_frame(df)
+    out = df.copy()
     out.columns = [_XLSX_BAD.sub("", c) if isinstance(c, str) else c for c in out.columns]
     for col in out.columns:
-        if out[col].dtype == object:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: _XLSX_BAD.sub("", v) if isinstance(v, str) else v)
-    return out
+    return spreadsheet_frame(out)  # after the clean-up: "\x01=x" must not become a live "=x"
 
 
 def write_checklists(checklists: Sequence[GridChecklist], path: str | Path, fmt: str | None = None,
