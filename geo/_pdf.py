@@ -84,7 +84,11 @@ CELL_PAD: Final = 3.0
 _BREAK_AFTER: Final = frozenset(" -_/\\.:;,·|，、；：）)]}")
 
 
-def _cell(text: object, width: float, font: str, *, size: float = 8.0, lines: int | None = None) -> Any:
+#: Most lines a table cell takes: a row must fit on one page (ReportLab cannot split a row).
+MAX_CELL_LINES: Final = 30
+
+
+def _cell(text: object, width: float, font: str, *, size: float = 8.0, lines: int = MAX_CELL_LINES) -> Any:
     """A table cell holding ``text`` in a column ``width`` points wide, as written.
 
     Text that fits on one line stays a plain string (drawn as it is: no
@@ -106,7 +110,8 @@ def _cell(text: object, width: float, font: str, *, size: float = 8.0, lines: in
         Font size in points.
     lines
         At most this many lines, the last one ending in ``…`` when cut
-        (default: every line, nothing hidden).
+        (default :data:`MAX_CELL_LINES`: in practice every line, nothing
+        hidden).
     """
     s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
     room = width - 2 * CELL_PAD
@@ -116,7 +121,7 @@ def _cell(text: object, width: float, font: str, *, size: float = 8.0, lines: in
     if not plain:  # control characters: whitespace shows as a space, the rest is dropped
         s = "".join(c if c.isprintable() else " " if c.isspace() else "" for c in s)
     wrapped = _wrap(s, room, font, size)
-    if lines is not None and len(wrapped) > lines:
+    if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = _fit_line(wrapped[-1], room, font, size)
     if len(wrapped) == 1 and plain:
@@ -465,8 +470,16 @@ def _section_flowables(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
         if len(rows) == 1:
             out += [heading, Paragraph("本级别下本网格无此项。", st["small"])]
             continue
-        out += [CondPageBreak(30 * mm), heading, _table(rows, widths, font)]
+        # the heading never ends a page alone: room for it, the column headings and the first row
+        out += [CondPageBreak(max(30 * mm, 44 + _row_height(rows[1], widths))), heading, _table(rows, widths, font)]
     return out
+
+
+def _row_height(row: list[Any], widths: Sequence[float], font_size: float = 8.0) -> float:
+    """Height in points of a table row of :func:`_table` (wrapped cells measured)."""
+    one_line = font_size + 6.4
+    tall = [c.wrap(w - 2 * CELL_PAD, 1e6)[1] + 4.4 for c, w in zip(row, widths, strict=True) if isinstance(c, Paragraph)]
+    return max([one_line, *tall])
 
 
 #: Lines a location hint ("near building · street") may take in a table: the id
@@ -486,7 +499,7 @@ def _section_tables(cl: GridChecklist, font: str = "") -> list[tuple[str, str, l
     w = WIDTH
     tables = []
 
-    def fit(text: object, width: float, lines: int | None = None) -> Any:
+    def fit(text: object, width: float, lines: int = MAX_CELL_LINES) -> Any:
         return _cell(text, width, font, lines=lines)
 
     g = cl.section("grate")
