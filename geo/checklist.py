@@ -45,6 +45,7 @@ import shapely
 from . import _rain, schema
 from ._errors import GridWatchError, UnknownIdError
 from .levels import WarningLevel, get_level
+from .safe import printable
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -248,8 +249,8 @@ def build_checklists(
         wanted = [str(g) for g in grid_ids]
         unknown = sorted(set(wanted) - set(grids["grid_id"].astype(str)))
         if unknown:
-            msg = f"No grid has id {', '.join(map(repr, unknown))}."
-            raise UnknownIdError(msg, f"Known grids: {', '.join(grids['grid_id'].astype(str))}.")
+            raise UnknownIdError.of("rain.unknown_grid", ids=", ".join(f"'{printable(u)}'" for u in unknown),
+                                    known=printable(", ".join(grids["grid_id"].astype(str)), limit=400))
         grids = grids[grids["grid_id"].astype(str).isin(wanted)]
     ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
     ctx.register = _prepare_register(register)

@@ -31,7 +31,7 @@ from typing import Any, Final
 import pandas as pd
 
 from .checklist import SECTIONS, GridChecklist
-from .safe import spreadsheet_cell, spreadsheet_frame
+from .safe import printable, spreadsheet_cell, spreadsheet_frame
 
 __all__ = [
     "CSV_COLUMNS",
@@ -122,11 +122,10 @@ def write_checklists(checklists: Sequence[GridChecklist], path: str | Path, fmt:
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        msg = f"Cannot write a checklist as {fmt or 'a file without suffix'!r}."
-        raise OptionError(msg, f"Use --format {' | '.join(FORMATS)} (or name the file .pdf/.xlsx/.csv).")
+        raise OptionError.of("rain.checklist_format", fmt=f"'{printable(fmt or 'a file without suffix')}'",
+                             formats=" | ".join(FORMATS))
     if not checklists:
-        msg = "There are no grids to write a checklist for."
-        raise OptionError(msg, "Load grids into the store first (python -m geo import --grids FILE).")
+        raise OptionError.of("rain.no_grids")
     if fmt == "pdf":
         write_checklist_pdf(checklists, path, progress=progress)
     elif fmt == "xlsx":

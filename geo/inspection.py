@@ -44,7 +44,7 @@ from . import _rain, schema
 from ._errors import InputFileError
 from .checklist import LOCAL_TZ, REGISTER, SECTIONS
 from .documents import CSV_COLUMNS, HEADER_LABELS, XLSX_HEADINGS
-from .safe import spreadsheet_cell
+from .safe import printable, spreadsheet_cell
 
 __all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "import_register", "read_filled",
            "read_register"]
@@ -172,15 +172,13 @@ def read_filled(path: str | Path) -> list[_Sheet]:
     """
     path = Path(path)
     if not path.is_file():
-        msg = f"Checklist file {str(path)!r} does not exist."
-        raise InputFileError(msg, "Check the path of the filled-in checklist.")
+        raise InputFileError.of("rain.filled_missing", file=f"'{printable(path)}'")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path)
     if suffix == ".csv":
         return _read_csv(path)
-    msg = f"Cannot read a checklist from {path.suffix or 'a file without suffix'}."
-    raise InputFileError(msg, "Import the .xlsx or .csv checklist written by 'python -m geo checklist'.")
+    raise InputFileError.of("rain.filled_suffix", suffix=printable(path.suffix or "a file without suffix"))
 
 
 def _read_xlsx(path: Path) -> list[_Sheet]:
@@ -189,8 +187,7 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        msg = f"{path.name} cannot be read as an Excel workbook ({type(exc).__name__})."
-        raise InputFileError(msg, "Save it again from Excel/WPS as .xlsx, or use the CSV checklist.") from exc
+        raise InputFileError.of("rain.filled_xlsx", file=printable(path.name), reason=type(exc).__name__) from exc
     sheets = []
     for ws in wb.worksheets:
         values = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -199,8 +196,7 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
             sheets.append(sheet)
     wb.close()
     if not sheets:
-        msg = f"{path.name} holds no checklist sheet (no heading row starting with 序号)."
-        raise InputFileError(msg, "Import the workbook written by 'python -m geo checklist --format xlsx'.")
+        raise InputFileError.of("rain.filled_no_sheet", file=printable(path.name))
     return sheets
 
 
@@ -228,8 +224,7 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
     wanted = {label: f for label, f in XLSX_HEADINGS}
     missing = [label for label in ("编号", "检查结果", "key", "section") if label not in names]
     if missing:
-        msg = f"Sheet {title!r}: the heading row lacks column(s) {', '.join(missing)}."
-        raise InputFileError(msg, "Do not delete or rename columns (hidden ones included); export a fresh checklist.")
+        raise InputFileError.of("rain.filled_heading", sheet=f"'{printable(title)}'", columns=", ".join(missing))
     records: list[dict[str, object]] = []
     for r, row in enumerate(values[head + 1:], start=head + 2):
         rec: dict[str, object] = {wanted[n]: _cell_text(row[c]) if c < len(row) else ""
@@ -269,12 +264,11 @@ def _read_csv(path: Path) -> list[_Sheet]:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        msg = f"{path.name} cannot be read as a UTF-8 CSV ({exc})."
-        raise InputFileError(msg, "Save it as 'CSV UTF-8' from Excel/WPS, or import the .xlsx checklist.") from exc
+        raise InputFileError.of("rain.filled_csv", file=printable(path.name), reason=printable(exc)) from exc
     missing = [c for c in ("checklist_id", "section", "item_id", "key", "result") if c not in df.columns]
     if missing:
-        msg = f"{path.name} lacks column(s) {', '.join(missing)}."
-        raise InputFileError(msg, f"Keep the columns of the exported CSV: {', '.join(CSV_COLUMNS)}.")
+        raise InputFileError.of("rain.filled_columns", file=printable(path.name), columns=", ".join(missing),
+                                expected=", ".join(CSV_COLUMNS))
     for col in ("note", "where", "inspector", "inspected_at", "grid_id", "level"):
         if col not in df.columns:
             df[col] = ""
@@ -511,24 +505,22 @@ def read_register(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        msg = f"Register file {str(path)!r} does not exist."
-        raise InputFileError(msg, "Check the path of the vulnerable-residents register.")
+        raise InputFileError.of("rain.register_missing", file=f"'{printable(path)}'")
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        msg = f"Cannot read a register from {path.suffix or 'a file without suffix'}."
-        raise InputFileError(msg, "Save the register as .csv (UTF-8) or .xlsx.")
+        raise InputFileError.of("rain.register_suffix", suffix=printable(path.suffix or "a file without suffix"))
     try:
         if suffix == ".csv":
             df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
             df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as exc:  # pandas/openpyxl raise many kinds for a broken file
-        msg = f"{path.name} cannot be read as a register ({type(exc).__name__})."
-        raise InputFileError(msg, "Save it again as .xlsx or as 'CSV UTF-8' from Excel/WPS.") from exc
+        raise InputFileError.of("rain.register_unreadable", file=printable(path.name),
+                                reason=type(exc).__name__) from exc
     df = df.rename(columns=lambda c: _REGISTER_HEADINGS.get(str(c).strip(), str(c).strip()))
     if "building_id" not in df.columns:
-        msg = f"{path.name} has no building_id (楼栋编号) column; its columns are {', '.join(map(str, df.columns))}."
-        raise InputFileError(msg, "Head the columns building_id, unit, name, category (or 楼栋编号, 单元, 姓名, 类别).")
+        raise InputFileError.of("rain.register_no_building", file=printable(path.name),
+                                columns=printable(", ".join(map(str, df.columns)), limit=400))
     out = pd.DataFrame({c: df[c].map(lambda v: _unquoted(_rain.text(v))) if c in df.columns else ""
                         for c in REGISTER_COLUMNS})
     out["row"] = range(2, len(df) + 2)

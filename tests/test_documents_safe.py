@@ -186,3 +186,14 @@ class TestSpreadsheets:
         ("=1+1", "'=1+1"), ("\x01=x\x07", "'=x"), ("a\tb\nc", "a\tb\nc"), (-3, -3), ("-3", "-3"), (None, None)])
     def test_xlsx_cell(self, value: object, expected: object) -> None:
         assert xlsx_cell(value) == expected
+
+
+@pytest.mark.parametrize(("lang", "message", "hint"), [
+    ("en", "error: Checklist file 'missing\\x1b[2J.xlsx' does not exist.", "hint: Check the path of the filled-in checklist."),
+    ("zh", "error: 清单文件 'missing\\x1b[2J.xlsx' 不存在。", "hint: 请检查已填写清单的路径。")])
+def test_import_errors_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, message: str,
+                                         hint: str) -> None:
+    hostile_store(tmp_path / "s.gpkg")
+    code = main(["checklist-import", "--store", str(tmp_path / "s.gpkg"), "missing\x1b[2J.xlsx", "--lang", lang])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and err == [message, hint]
