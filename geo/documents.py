@@ -175,7 +175,7 @@ def write_checklist_xlsx(checklists: Sequence[GridChecklist], path: Path) -> Non
 
 
 def _sheet_title(grid_id: str, used: set[str]) -> str:
-    base = "".join("_" if c in "[]:*?/\\" else c for c in grid_id)[:28] or "grid"
+    base = "".join("_" if c in "[]:*?/\\" else c for c in _XLSX_BAD.sub("", grid_id))[:28].strip("'") or "grid"
     title, k = base, 1
     while title.lower() in used:
         k += 1

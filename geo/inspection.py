@@ -122,16 +122,16 @@ class ImportReport:
         """The report as lines for the terminal or the app."""
         out = [f"新记录 {self.recorded} 条，更正 {self.revised} 条，已导入过 {self.unchanged} 条；"
                f"状态变更 {len(self.status_changes)} 个；问题 {len(self.problems)} 条。"]
-        out += [f"  {iid}: {a} -> {b}" for iid, a, b in self.status_changes]
+        out += [f"  {printable(iid)}: {a} -> {b}" for iid, a, b in self.status_changes]
         blank: dict[str, list[int]] = {}
         for p in self.problems:
             if p.kind == "no_result" and p.row:  # rows left blank: one line per sheet, with their rows
                 blank.setdefault(p.sheet, []).append(p.row)
             else:
-                out.append(f"  [{p.kind}] {p.where} {p.item_id}: {p.message}")
+                out.append(f"  [{p.kind}] {printable(p.where)} {printable(p.item_id)}: {printable(p.message, 400)}")
         for sheet, rows in blank.items():
             spans = "、".join(f"第{a}行" if a == b else f"第{a}-{b}行" for a, b in _spans(rows))
-            out.append(f"  [no_result] {sheet}: {len(rows)} 行未填写检查结果，状态保持不变（{spans}）。")
+            out.append(f"  [no_result] {printable(sheet)}: {len(rows)} 行未填写检查结果，状态保持不变（{spans}）。")
         return out
 
 

@@ -34,7 +34,7 @@ INCIDENT_IDS: Final = {"R001": "=R001", "R002": "@R002", "R003": "\t=R003", "R00
                        "R006": "<b>R006", "R007": "-12", "W1": "+W1|cmd", "F2": "<a href=x>F2&amp;"}
 #: Building ids replaced.
 BUILDING_IDS: Final = {"B02": "=B02", "B05": "@B05", "B08": "\t=B08"}
-GRID2: Final = "@G2<para>"
+GRID2: Final = "@G2<para>\x07"
 INSPECTOR: Final = '=HYPERLINK("http://x")<b>'
 
 #: First characters a spreadsheet reads as a formula (see geo.safe).

@@ -106,3 +106,13 @@ def test_csv_round_trip(store: Store, tmp_path: Path) -> None:
     ("'-1+2", "-1+2"), ("''=x", "''=x"), ("'＝1", "＝1"), ("", "")])
 def test_exactly_the_exports_quote_is_taken_off(cell: str, text: str) -> None:
     assert _unquoted(cell) == text
+
+
+def test_report_lines_show_control_characters_as_escapes() -> None:
+    from geo.inspection import ImportReport, Problem
+
+    report = ImportReport(status_changes=[("\x1b[2JR1", "ok", "blocked")],
+                          problems=[Problem("unknown_id", "f.xlsx:G\x07 第12行", "\rall good", "未导入。")])
+    text = "\n".join(report.lines())
+    assert "\x1b" not in text and "\r" not in text and "\x07" not in text
+    assert "\\x1b[2JR1: ok -> blocked" in text and "\\rall good" in text
