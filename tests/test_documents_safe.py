@@ -197,3 +197,11 @@ def test_import_errors_in_both_languages(tmp_path: Path, capsys: pytest.CaptureF
     code = main(["checklist-import", "--store", str(tmp_path / "s.gpkg"), "missing\x1b[2J.xlsx", "--lang", lang])
     err = capsys.readouterr().err.splitlines()
     assert code == 2 and err == [message, hint]
+
+
+def test_flood_csv_neutralised_and_whole_numbers_kept(flood: FloodResponse, tmp_path: Path) -> None:
+    path = export_response(flood, tmp_path / "f.csv")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["section"] == "buildings"]
+    assert rows and all(r["households"] == "24" and r["residents"] == "60" for r in rows)  # not 24.0
+    assert any(r["head"].startswith("'") for r in rows)
