@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -15,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -29,6 +31,7 @@ from reportlab.platypus import (
 
 from .checklist import SECTIONS, GridChecklist
 from .fonts import register_reportlab_font
+from .safe import markup
 
 MARGIN: Final = 12 * mm
 WIDTH: Final = A4[0] - 2 * MARGIN
@@ -40,18 +43,24 @@ _Style = dict[str, ParagraphStyle]
 
 def _styles(font: str) -> _Style:
     return {
-        "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=20, spaceAfter=4),
+        "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=20, spaceAfter=4, wordWrap="CJK"),
         "h2": ParagraphStyle("h2", fontName=font, fontSize=11, leading=15, spaceBefore=8, spaceAfter=3),
         "body": ParagraphStyle("body", fontName=font, fontSize=8.5, leading=11),
         "small": ParagraphStyle("small", fontName=font, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444")),
     }
 
 
-def _table(rows: list[list[str]], widths: Sequence[float], font: str, *, header_color: str = "#305496",
+def _table(rows: list[list[Any]], widths: Sequence[float], font: str, *, header_color: str = "#305496",
            font_size: float = 8.0) -> Table:
-    """A table whose first row repeats on every page it breaks onto."""
-    # fixed row heights: plain one-line strings, so ReportLab need not measure every cell
-    t = Table(rows, colWidths=list(widths), rowHeights=[font_size + 6.4] * len(rows), repeatRows=1)
+    """A table whose first row repeats on every page it breaks onto.
+
+    Rows of plain one-line strings get a fixed height (ReportLab need not
+    measure them); a row holding a wrapped cell (a ``Paragraph``, see
+    :func:`_cell`) is measured and grows to fit it.
+    """
+    one_line = font_size + 6.4
+    heights = [None if any(isinstance(c, Paragraph) for c in row) else one_line for row in rows]
+    t = Table(rows, colWidths=list(widths), rowHeights=heights, repeatRows=1)
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), font_size),
@@ -63,10 +72,115 @@ def _table(rows: list[list[str]], widths: Sequence[float], font: str, *, header_
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]))
     return t
+
+
+#: Left (and right) padding of a table cell, in points.
+CELL_PAD: Final = 3.0
+#: Where a long id or Latin text may break across lines: after these characters.
+_BREAK_AFTER: Final = frozenset(" -_/\\.:;,·|，、；：）)]}")
+
+
+#: Most lines a table cell takes: a row must fit on one page (ReportLab cannot split a row).
+MAX_CELL_LINES: Final = 30
+
+
+def _cell(text: object, width: float, font: str, *, size: float = 8.0, lines: int = MAX_CELL_LINES) -> Any:
+    """A table cell holding ``text`` in a column ``width`` points wide, as written.
+
+    Text that fits on one line stays a plain string (drawn as it is: no
+    markup, and fast). Longer text, or text with control characters,
+    becomes a ``Paragraph`` (escaped with :func:`geo.safe.markup`) broken
+    into lines that fit the column: Chinese between any two characters, ids
+    and Latin text after a separator (``-_/.:`` or a space) where there is
+    one, else between characters. Nothing spills into the next column.
+
+    Parameters
+    ----------
+    text
+        The value; None and NaN read as empty.
+    width
+        Column width in points (the cell padding is taken off).
+    font
+        The registered CJK font.
+    size
+        Font size in points.
+    lines
+        At most this many lines, the last one ending in ``…`` when cut
+        (default :data:`MAX_CELL_LINES`: in practice every line, nothing
+        hidden).
+    """
+    s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    room = width - 2 * CELL_PAD
+    plain = s.isprintable()
+    if plain and (len(s) * size <= room or stringWidth(s, font, size) <= room):
+        return s
+    if not plain:  # control characters: whitespace shows as a space, the rest is dropped
+        s = "".join(c if c.isprintable() else " " if c.isspace() else "" for c in s)
+    wrapped = _wrap(s, room, font, size)
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = _fit_line(wrapped[-1], room, font, size)
+    if len(wrapped) == 1 and plain:
+        return wrapped[0]
+    return Paragraph("<br/>".join(markup(line) for line in wrapped), _cell_style(font, size))
+
+
+@lru_cache(maxsize=16)
+def _cell_style(font: str, size: float) -> ParagraphStyle:
+    return ParagraphStyle(f"cell{size:g}", fontName=font, fontSize=size, leading=size + 2, wordWrap="CJK")
+
+
+@lru_cache(maxsize=8192)
+def _char_width(c: str, font: str, size: float) -> float:
+    return float(stringWidth(c, font, size))
+
+
+def _wrap(s: str, room: float, font: str, size: float) -> list[str]:
+    """``s`` broken into lines at most ``room`` points wide (see :func:`_cell`)."""
+    lines: list[str] = []
+    line: list[str] = []
+    widths: list[float] = []
+    cut = 0  # a break is allowed before line[cut] (0: nowhere yet)
+    for c in s:
+        w = _char_width(c, font, size)
+        wide = ord(c) > 0x2E7F
+        while line and sum(widths) + w > room:
+            k = len(line) if wide or not 0 < cut < len(line) else cut
+            lines.append("".join(line[:k]).rstrip())
+            line, widths, cut = line[k:], widths[k:], 0
+            while line and line[0] == " ":
+                line.pop(0)
+                widths.pop(0)
+        if wide and line:
+            cut = len(line)
+        line.append(c)
+        widths.append(w)
+        if wide or c in _BREAK_AFTER:
+            cut = len(line)
+    if line or not lines:
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+def _one_line(text: str, room: float, font: str, size: float) -> str:
+    """``text`` on one line of ``room`` points (control characters dropped, cut with ``…``)."""
+    s = "".join(c if c.isprintable() else " " if c.isspace() else "" for c in text)
+    return s if stringWidth(s, font, size) <= room else _fit_line(s, room, font, size)
+
+
+def _fit_line(s: str, room: float, font: str, size: float) -> str:
+    """``s`` cut to fit ``room`` points with a trailing ``…``."""
+    out, used = [], _char_width("…", font, size)
+    for c in s:
+        used += _char_width(c, font, size)
+        if used > room:
+            break
+        out.append(c)
+    return "".join(out).rstrip() + "…"
 
 
 class _Stamp(Flowable):
@@ -103,26 +217,6 @@ def _boxes(section: str, font: str = "") -> _Stamp:
     return _Stamp(text, font or register_reportlab_font())
 
 
-def _fit(text: object, width: float, size: float = 8.0) -> str:
-    """``text`` cut (with …) to fit ``width`` points at font ``size``, less the cell padding."""
-    s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-    room = (width - 6) / size  # in ems
-    if _text_width(s) <= room:
-        return s
-    out, used = [], 1.0  # keep room for the ellipsis
-    for c in s:
-        used += _text_width(c)
-        if used > room:
-            break
-        out.append(c)
-    return "".join(out) + "…"
-
-
-def _clip(text: object, n: int) -> str:
-    s = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
 # -- checklist pieces ----------------------------------------------------------------
 
 
@@ -142,16 +236,20 @@ class _GridMarker(Flowable):
 def _header_block(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
     h = cl.header
     title = Paragraph(
-        f"{h['community']} {h['grid_name']}（{h['grid_id']}）防汛巡查清单 "
-        f"<font color='{h['level_color']}'>■ {h['level_zh']}</font>", st["title"])
+        f"{markup(h['community'])} {markup(h['grid_name'])}（{markup(h['grid_id'])}）防汛巡查清单 "
+        f"<font color='{h['level_color']}'>■ {markup(h['level_zh'])}</font>", st["title"])
+    widths = [18 * mm, 72 * mm, 18 * mm, WIDTH - 108 * mm]
+
+    def cells(a: str, b: object, c: str, d: object) -> list[Any]:
+        return [a, _cell(b, widths[1], font, size=8.5), c, _cell(d, widths[3], font, size=8.5)]
+
     rows = [
-        ["网格员", f"{h['worker']}  {h['phone']}", "预警级别", h["level_zh"]],
-        ["生成时间", h["generated_at"], "清单编号", h["checklist_id"]],
-        ["检查人", h["inspector"] or "", "检查时间", "    年   月   日   时   分"],
+        cells("网格员", f"{h['worker']}  {h['phone']}", "预警级别", h["level_zh"]),
+        cells("生成时间", h["generated_at"], "清单编号", h["checklist_id"]),
+        cells("检查人", h["inspector"] or "", "检查时间", "    年   月   日   时   分"),
         ["检查人签字", "", "网格员签字", ""],
     ]
-    t = Table(rows, colWidths=[18 * mm, 72 * mm, 18 * mm, WIDTH - 108 * mm],
-              rowHeights=[None, None, None, 10 * mm])
+    t = Table(rows, colWidths=widths, rowHeights=[None, None, None, 10 * mm])
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -159,6 +257,7 @@ def _header_block(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8edf5")),
         ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#e8edf5")),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]))
     n = cl.items["section"].value_counts()
     counts = (f"雨水篦子 {n.get('grate', 0)} 个 · 积水点 {n.get('flooding', 0)} 处 · 地下室/车库 {n.get('basement', 0)} 栋 · "
@@ -366,60 +465,88 @@ def _lines(geoms: Any) -> list[Any]:
 
 def _section_flowables(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
     out: list[Any] = []
-    for _code, title, rows, widths in _section_tables(cl):
+    for _code, title, rows, widths in _section_tables(cl, font):
         heading = Paragraph(f"{title}（{len(rows) - 1}）", st["h2"])
         if len(rows) == 1:
             out += [heading, Paragraph("本级别下本网格无此项。", st["small"])]
             continue
-        out += [CondPageBreak(30 * mm), heading, _table(rows, widths, font)]
+        # the heading never ends a page alone: room for it, the column headings and the first row
+        out += [CondPageBreak(max(30 * mm, 44 + _row_height(rows[1], widths))), heading, _table(rows, widths, font)]
     return out
 
 
-def _section_tables(cl: GridChecklist) -> list[tuple[str, str, list[list[str]], list[float]]]:
+def _row_height(row: list[Any], widths: Sequence[float], font_size: float = 8.0) -> float:
+    """Height in points of a table row of :func:`_table` (wrapped cells measured)."""
+    one_line = font_size + 6.4
+    tall = [c.wrap(w - 2 * CELL_PAD, 1e6)[1] + 4.4 for c, w in zip(row, widths, strict=True) if isinstance(c, Paragraph)]
+    return max([one_line, *tall])
+
+
+#: Lines a location hint ("near building · street") may take in a table: the id
+#: and the map already place the item, so a long hint is cut rather than
+#: making every row near a long-named building tall.
+HINT_LINES: Final = 2
+
+
+def _section_tables(cl: GridChecklist, font: str = "") -> list[tuple[str, str, list[list[Any]], list[float]]]:
+    """Each listed section as (code, heading, rows with the heading row first, column widths).
+
+    Ids, names, contacts and details are wrapped in full inside their cells
+    (a sheet on paper must not hide what the inspector has to find);
+    location hints take at most :data:`HINT_LINES` lines.
+    """
+    font = font or register_reportlab_font()
     w = WIDTH
     tables = []
+
+    def fit(text: object, width: float, lines: int = MAX_CELL_LINES) -> Any:
+        return _cell(text, width, font, lines=lines)
+
     g = cl.section("grate")
+    cols = [9 * mm, 17 * mm, 40 * mm, 15 * mm, 76 * mm, w - 157 * mm]
     tables.append(("grate", SECTIONS["grate"].title_zh,
                    [["站", "编号", "位置", "上次状态", "检查结果", "备注"]]
-                   + [[str(r.no), r.item_id, _clip(r.where, 18), r.last_status, _boxes("grate"), EMPTY]
-                      for r in g.itertuples()],
-                   [9 * mm, 17 * mm, 40 * mm, 15 * mm, 76 * mm, w - 157 * mm]))
+                   + [[str(r.no), fit(r.item_id, cols[1]), fit(r.where, cols[2], HINT_LINES), fit(r.last_status, cols[3]),
+                       _boxes("grate", font), EMPTY] for r in g.itertuples()], cols))
     if _listed(cl, "flooding"):
         sub = cl.section("flooding")
+        cols = [9 * mm, 9 * mm, 14 * mm, 34 * mm, 24 * mm, 13 * mm, 55 * mm, w - 158 * mm]
         tables.append(("flooding", SECTIONS["flooding"].title_zh,
                        [["序号", "近站", "编号", "位置", "情况", "状态", "检查结果", "备注"]]
-                       + [[str(r.no), _stop(r.stop), r.item_id, _clip(r.where, 16), _clip(r.details, 12), r.last_status,
-                           _boxes("flooding"), EMPTY] for r in sub.itertuples()],
-                       [9 * mm, 9 * mm, 14 * mm, 34 * mm, 24 * mm, 13 * mm, 55 * mm, w - 158 * mm]))
+                       + [[str(r.no), _stop(r.stop), fit(r.item_id, cols[2]), fit(r.where, cols[3], HINT_LINES),
+                           fit(r.details, cols[4]), fit(r.last_status, cols[5]), _boxes("flooding", font), EMPTY]
+                          for r in sub.itertuples()], cols))
     if _listed(cl, "basement"):
         sub = cl.section("basement")
+        cols = [9 * mm, 9 * mm, 32 * mm, 25 * mm, 38 * mm, 50 * mm, w - 163 * mm]
         tables.append(("basement", SECTIONS["basement"].title_zh,
                        [["序号", "近站", "楼栋", "情况", "楼栋长及电话", "检查结果", "备注"]]
-                       + [[str(r.no), _stop(r.stop), f"{r.where}（{r.item_id}）", r.details, _clip(r.contact, 20),
-                           _boxes("basement"), EMPTY] for r in sub.itertuples()],
-                       [9 * mm, 9 * mm, 32 * mm, 25 * mm, 38 * mm, 50 * mm, w - 163 * mm]))
+                       + [[str(r.no), _stop(r.stop), fit(f"{r.where}（{r.item_id}）", cols[2]), fit(r.details, cols[3]),
+                           fit(r.contact, cols[4]), _boxes("basement", font), EMPTY] for r in sub.itertuples()], cols))
     if _listed(cl, "unit_light"):
         units = cl.section("unit_light")
+        cols = [9 * mm, 9 * mm, 28 * mm, 38 * mm, 30 * mm, 30 * mm, w - 144 * mm]
         tables.append(("unit", "四、逐单元检查：楼道灯、排水管",
                        [["序号", "近站", "单元", "楼栋长及电话", "楼道灯", "排水管", "备注"]]
-                       + [[str(r.no), _stop(r.stop), r.where, _clip(r.contact, 20), _boxes("unit_light"),
-                           _boxes("unit_drain"), EMPTY] for r in units.itertuples()],
-                       [9 * mm, 9 * mm, 28 * mm, 38 * mm, 30 * mm, 30 * mm, w - 144 * mm]))
+                       + [[str(r.no), _stop(r.stop), fit(r.where, cols[2]), fit(r.contact, cols[3]),
+                           _boxes("unit_light", font), _boxes("unit_drain", font), EMPTY] for r in units.itertuples()],
+                       cols))
     if _listed(cl, "vulnerable"):
         sub = cl.section("vulnerable")
+        cols = [9 * mm, 9 * mm, 26 * mm, 48 * mm, 32 * mm, 44 * mm, w - 168 * mm]
         tables.append(("vulnerable", SECTIONS["vulnerable"].title_zh,
                        [["序号", "近站", "楼栋/单元", "人数及姓名", "楼栋长及电话", "走访结果", "备注"]]
-                       + [[str(r.no), _stop(r.stop), _fit(r.where, 26 * mm), _fit(r.details, 48 * mm),
-                           _fit(r.contact, 32 * mm), _boxes("vulnerable"), EMPTY] for r in sub.itertuples()],
-                       [9 * mm, 9 * mm, 26 * mm, 48 * mm, 32 * mm, 44 * mm, w - 168 * mm]))
+                       + [[str(r.no), _stop(r.stop), fit(r.where, cols[2]), fit(r.details, cols[3]),
+                           fit(r.contact, cols[4]), _boxes("vulnerable", font), EMPTY] for r in sub.itertuples()],
+                       cols))
     if not _listed(cl, "wire"):
         return tables
     sub = cl.section("wire")
+    cols = [9 * mm, 9 * mm, 17 * mm, 40 * mm, 15 * mm, 48 * mm, w - 138 * mm]
     tables.append(("wire", SECTIONS["wire"].title_zh,
                    [["序号", "近站", "编号", "位置", "上次状态", "处理结果", "备注"]]
-                   + [[str(r.no), _stop(r.stop), r.item_id, _clip(r.where, 18), r.last_status, _boxes("wire"), EMPTY]
-                      for r in sub.itertuples()],
-                   [9 * mm, 9 * mm, 17 * mm, 40 * mm, 15 * mm, 48 * mm, w - 138 * mm]))
+                   + [[str(r.no), _stop(r.stop), fit(r.item_id, cols[2]), fit(r.where, cols[3], HINT_LINES),
+                       fit(r.last_status, cols[4]), _boxes("wire", font), EMPTY] for r in sub.itertuples()], cols))
     return tables
 
 
@@ -468,7 +595,7 @@ def checklists_pdf(checklists: Sequence[GridChecklist], path: Path, *,
         canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
         text = f"{state.get('community', '')} {state.get('grid_name', '')} · {state.get('level_zh', '')} · {state.get('checklist_id', '')}"
-        canvas.drawString(MARGIN, 7 * mm, text)
+        canvas.drawString(MARGIN, 7 * mm, _one_line(text, WIDTH - 48 * mm, font, 7.5))  # room for the page number
         k = doc.page - int(state.get("first_page", "1")) + 1  # sheets go out per grid: number them per grid too
         canvas.drawRightString(A4[0] - MARGIN, 7 * mm, f"本网格第 {k} 页 · 总第 {doc.page} 页")
         canvas.restoreState()
@@ -597,8 +724,8 @@ def _text_width(text: str) -> float:
 
 
 def _fit_widths(rows: list[list[str]], total: float = WIDTH) -> list[float]:
-    """Column widths in proportion to the widest cell of each column (headings included)."""
-    need = [max(_text_width(str(r[c])) for r in rows) + 1.2 for c in range(len(rows[0]))]
+    """Column widths in proportion to the widest cell of each column (headings included, cells up to 24 characters)."""
+    need = [max(_text_width(str(r[c])[:24]) for r in rows) + 1.2 for c in range(len(rows[0]))]
     return [total * n / sum(need) for n in need]
 
 
@@ -606,22 +733,30 @@ def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[st
                *, figure: tuple[str, Callable[[str], Drawing]] | None = None) -> None:
     """A simple A4 report: title, an optional map, a summary table, then titled tables.
 
-    ``figure`` is ``(heading, draw)``; ``draw(font)`` returns the drawing
-    placed under the title.
+    ``title``, headings and cells are plain text (escaped here); cells wrap
+    inside their columns. ``figure`` is ``(heading, draw)``; ``draw(font)``
+    returns the drawing placed under the title.
     """
     font = register_reportlab_font()
     st = _styles(font)
-    story: list[Any] = [Paragraph(title, st["title"])]
+    story: list[Any] = [Paragraph(markup(title), st["title"])]
     if figure is not None:
-        story += [Paragraph(figure[0], st["h2"]), figure[1](font), Spacer(1, 2 * mm)]
+        story += [Paragraph(markup(figure[0]), st["h2"]), figure[1](font), Spacer(1, 2 * mm)]
     story.append(_table([["项目", "数量"], *[[a, b] for a, b in summary]], [60 * mm, 30 * mm], font))
     for heading, df in tables:
-        story.append(Paragraph(f"{heading}（{len(df)}）", st["h2"]))
+        story.append(Paragraph(f"{markup(heading)}（{len(df)}）", st["h2"]))
         if df.empty:
             story.append(Paragraph("无。", st["small"]))
             continue
-        rows = [list(map(str, df.columns))] + [[_clip(v, 24) for v in r] for r in df.itertuples(index=False)]
-        story.append(_table(rows, _fit_widths(rows), font, font_size=7.5))
+        text = [list(map(str, df.columns))] + [["" if _missing(v) else str(v) for v in r]
+                                               for r in df.itertuples(index=False)]
+        widths = _fit_widths(text)
+        rows = [[_cell(v, w, font, size=7.5) for v, w in zip(r, widths, strict=True)] for r in text]
+        story.append(_table(rows, widths, font, font_size=7.5))
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=14 * mm, title=title, author="GridWatch")
+                            bottomMargin=14 * mm, title=_one_line(title, 1e9, font, 1), author="GridWatch")
     doc.build(story)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))

@@ -45,6 +45,7 @@ import shapely
 from . import _rain, schema
 from ._errors import GridWatchError, UnknownIdError
 from .levels import WarningLevel, get_level
+from .safe import printable
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -248,8 +249,8 @@ def build_checklists(
         wanted = [str(g) for g in grid_ids]
         unknown = sorted(set(wanted) - set(grids["grid_id"].astype(str)))
         if unknown:
-            msg = f"No grid has id {', '.join(map(repr, unknown))}."
-            raise UnknownIdError(msg, f"Known grids: {', '.join(grids['grid_id'].astype(str))}.")
+            raise UnknownIdError.of("rain.unknown_grid", ids=", ".join(f"'{printable(u)}'" for u in unknown),
+                                    known=printable(", ".join(grids["grid_id"].astype(str)), limit=400))
         grids = grids[grids["grid_id"].astype(str).isin(wanted)]
     ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
     ctx.register = _prepare_register(register)
@@ -615,11 +616,13 @@ def _building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.
     if section == "basement":
         details = [f"{h}户 · {f}层" for h, f in zip(buildings["_households"], buildings["_floors"], strict=True)]
     else:
-        details = [f"独居老人{e}人 · {u}个单元 · {h}户" for e, u, h in
+        details = [f"独居老人{e}人 · {u}个单元 · {h}户" if u else f"独居老人{e}人 · {h}户" for e, u, h in
                    zip(buildings["_elderly_alone"], buildings["_units"], buildings["_households"], strict=True)]
+    ids = buildings["building_id"].astype(str).to_numpy()
     return pd.DataFrame({
-        "section": section, "item_id": buildings["building_id"].astype(str).to_numpy(),
-        "where": buildings["_name"].to_numpy(), "details": details, "contact": _contacts(buildings, role),
+        "section": section, "item_id": ids,
+        "where": [n or b for n, b in zip(buildings["_name"], ids, strict=True)], "details": details,
+        "contact": _contacts(buildings, role),
         "last_status": "", "geometry": buildings["_point"].to_numpy(),
     })
 
@@ -664,7 +667,7 @@ def _vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None
         names = "、".join(x for x in (_rain.show_name(v, role) for v in people["name"]) if x)
         rows.append({
             "section": "vulnerable", "item_id": f"{b}/{unit}" if unit else b,
-            "where": f"{row['_name']} {unit}单元" if unit else f"{row['_name']}（单元不详）",
+            "where": f"{row['_name'] or b} {unit}单元" if unit else f"{row['_name'] or b}（单元不详）",
             "details": f"{kinds}：{names}" if names else kinds, "contact": contacts[b],
             "last_status": "", "geometry": row["_point"],
         })
@@ -674,20 +677,33 @@ def _vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None
     return pd.concat([_building_items("vulnerable", plain, role), units], ignore_index=True) if len(plain) else units
 
 
+#: Text of the unit column for a building whose number of units is not known.
+WHOLE_BUILDING: Final = "全楼（单元数未登记）"
+
+
 def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
+    """Section 4: a light and a drain row per unit of every building.
+
+    A building whose ``units`` is missing or 0 gets one pair of rows for the
+    whole building (id = building id, unit column :data:`WHOLE_BUILDING`),
+    never an invented "1单元": the inspector checks every stairway and notes
+    what was found. A building without a name shows its id.
+    """
     if buildings.empty:
         return pd.DataFrame(columns=_ITEM_FIELDS)
-    units = np.maximum(buildings["_units"].to_numpy(), 1)
+    known = buildings["_units"].to_numpy()
+    units = np.maximum(known, 1)
     rep = np.repeat(np.arange(len(buildings)), units * 2)
-    unit_no = np.concatenate([np.repeat(np.arange(1, u + 1), 2) for u in units])
+    unit_no = np.concatenate([np.repeat(np.arange(1, u + 1), 2) if k > 0 else np.zeros(2, dtype=np.int64)
+                              for u, k in zip(units, known, strict=True)])
     light = np.tile([True, False], int(units.sum()))
     bid = buildings["building_id"].astype(str).to_numpy()[rep]
-    name = buildings["_name"].to_numpy()[rep]
+    name = [n or b for n, b in zip(buildings["_name"].to_numpy()[rep], bid, strict=True)]
     contact = np.asarray(_contacts(buildings, role), dtype=object)[rep]
     return pd.DataFrame({
         "section": np.where(light, "unit_light", "unit_drain"),
-        "item_id": [f"{b}/{u}" for b, u in zip(bid, unit_no, strict=True)],
-        "where": [f"{n} {u}单元" for n, u in zip(name, unit_no, strict=True)],
+        "item_id": [f"{b}/{u}" if u else b for b, u in zip(bid, unit_no, strict=True)],
+        "where": [f"{n} {u}单元" if u else f"{n} {WHOLE_BUILDING}" for n, u in zip(name, unit_no, strict=True)],
         "details": np.where(light, "楼道灯", "排水管"), "contact": contact, "last_status": "",
         "geometry": buildings["_point"].to_numpy()[rep],
     })

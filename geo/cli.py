@@ -166,8 +166,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _write_csv(table: pd.DataFrame, path: str, *, encoding: str = "utf-8") -> None:
+    """Write ``table`` as CSV, formula-like text neutralised (:func:`geo.safe.spreadsheet_frame`)."""
+    from .safe import spreadsheet_frame
+
     try:
-        table.to_csv(path, index=False, encoding=encoding)
+        spreadsheet_frame(table).to_csv(path, index=False, encoding=encoding)
     except OSError as exc:
         msg = f"Cannot write {path!r}: {exc.strerror or exc}."
         raise OptionError(msg, "Name a file in a folder that exists and that you may write to.") from exc

@@ -276,7 +276,10 @@ def write_register_csv(register: pd.DataFrame, path: str | PathLike[str]) -> Non
     path
         The file to write (replaced if present).
     """
-    register.reindex(columns=list(_REGISTER_COLUMNS)).to_csv(path, index=False, encoding="utf-8-sig")
+    from .safe import spreadsheet_frame
+
+    table = spreadsheet_frame(register.reindex(columns=list(_REGISTER_COLUMNS)))  # ids may come from a user's file
+    table.to_csv(path, index=False, encoding="utf-8-sig")
 
 
 # --------------------------------------------------------------------------- community

@@ -9,12 +9,21 @@ XLSX and CSV.
   a drop-down list of allowed results per section, hidden columns that let
   :mod:`geo.inspection` detect edited ids.
 - CSV: every grid in one UTF-8 (with BOM, for Excel) table.
+
+Every CSV and XLSX cell goes through :func:`geo.safe.spreadsheet_cell`: a
+name or id that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
+``+cmd|...``, ``@SUM(...)``, a leading tab) is written as text with a
+leading ``'`` (which :mod:`geo.inspection` takes off again on import);
+numbers stay numbers. XLSX cells also drop the control characters the
+format cannot hold. Every PDF value is escaped by :mod:`geo._pdf` with
+:func:`geo.safe.markup`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -22,10 +31,12 @@ from typing import Any, Final
 import pandas as pd
 
 from .checklist import SECTIONS, GridChecklist
+from .safe import printable, spreadsheet_cell, spreadsheet_frame
 
 __all__ = [
     "CSV_COLUMNS",
     "XLSX_HEADINGS",
+    "csv_bytes",
     "flood_table",
     "write_checklist_csv",
     "write_checklist_pdf",
@@ -34,6 +45,8 @@ __all__ = [
     "write_flood_csv",
     "write_flood_pdf",
     "write_flood_xlsx",
+    "xlsx_cell",
+    "xlsx_frame",
 ]
 
 #: Columns of a checklist CSV, in order.
@@ -54,6 +67,35 @@ SECTION_SHORT: Final = {"grate": "雨水篦子", "flooding": "积水点", "basem
 FORMATS: Final = ("pdf", "xlsx", "csv")
 
 Progress = Callable[[int, int], None] | None
+
+#: Characters an XLSX cell cannot hold (openpyxl refuses them): C0 controls but tab, LF, CR.
+_XLSX_BAD: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_cell(value: object) -> object:
+    """A value safe for an XLSX cell: never a formula, no character the format cannot hold.
+
+    Parameters
+    ----------
+    value
+        Any cell value.
+
+    Returns
+    -------
+    The value through :func:`geo.safe.spreadsheet_cell`, text without
+    control characters (a tab, line feed or carriage return is kept).
+    """
+    return spreadsheet_cell(_XLSX_BAD.sub("", value) if isinstance(value, str) else value)
+
+
+def xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose every text cell and heading is an :func:`xlsx_cell`."""
+    out = df.copy()
+    out.columns = [_XLSX_BAD.sub("", c) if isinstance(c, str) else c for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: _XLSX_BAD.sub("", v) if isinstance(v, str) else v)
+    return spreadsheet_frame(out)  # after the clean-up: "\x01=x" must not become a live "=x"
 
 
 def write_checklists(checklists: Sequence[GridChecklist], path: str | Path, fmt: str | None = None,
@@ -80,11 +122,10 @@ def write_checklists(checklists: Sequence[GridChecklist], path: str | Path, fmt:
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        msg = f"Cannot write a checklist as {fmt or 'a file without suffix'!r}."
-        raise OptionError(msg, f"Use --format {' | '.join(FORMATS)} (or name the file .pdf/.xlsx/.csv).")
+        raise OptionError.of("rain.checklist_format", fmt=f"'{printable(fmt or 'a file without suffix')}'",
+                             formats=" | ".join(FORMATS))
     if not checklists:
-        msg = "There are no grids to write a checklist for."
-        raise OptionError(msg, "Load grids into the store first (python -m geo import --grids FILE).")
+        raise OptionError.of("rain.no_grids")
     if fmt == "pdf":
         write_checklist_pdf(checklists, path, progress=progress)
     elif fmt == "xlsx":
@@ -114,7 +155,8 @@ def checklist_frame(checklists: Sequence[GridChecklist]) -> pd.DataFrame:
 
 def write_checklist_csv(checklists: Sequence[GridChecklist], path: Path) -> None:
     """Write every grid's checklist into one CSV (UTF-8 with BOM)."""
-    checklist_frame(checklists).to_csv(path, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
+    spreadsheet_frame(checklist_frame(checklists)).to_csv(path, index=False, encoding="utf-8-sig",
+                                                          quoting=csv.QUOTE_MINIMAL)
 
 
 # -- XLSX ------------------------------------------------------------------------
@@ -133,7 +175,7 @@ def write_checklist_xlsx(checklists: Sequence[GridChecklist], path: Path) -> Non
 
 
 def _sheet_title(grid_id: str, used: set[str]) -> str:
-    base = "".join("_" if c in "[]:*?/\\" else c for c in grid_id)[:28] or "grid"
+    base = "".join("_" if c in "[]:*?/\\" else c for c in _XLSX_BAD.sub("", grid_id))[:28].strip("'") or "grid"
     title, k = base, 1
     while title.lower() in used:
         k += 1
@@ -148,14 +190,14 @@ def _checklist_sheet(wb: Any, cl: GridChecklist, title: str) -> None:
 
     ws = wb.create_sheet(title)
     h = cl.header
-    ws["A1"] = f"{h['community']} {h['grid_name']} {h['level_zh']} 防汛巡查清单"
+    ws["A1"] = xlsx_cell(f"{h['community']} {h['grid_name']} {h['level_zh']} 防汛巡查清单")
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"网格员：{h['worker']}  电话：{h['phone']}  等级：{h['level_zh']}"
+    ws["A2"] = xlsx_cell(f"网格员：{h['worker']}  电话：{h['phone']}  等级：{h['level_zh']}")
     block = [(k, h.get(k, "")) for k in ("checklist_id", "level", "grid_id", "generated_at", "inspector")]
     block.append(("inspected_at", ""))
     for r, (key, value) in enumerate(block, start=3):
         ws.cell(r, 1, HEADER_LABELS[key]).font = Font(bold=True)
-        ws.cell(r, 2, value)
+        ws.cell(r, 2, xlsx_cell(value))
     fill_me = PatternFill("solid", fgColor="FFF2CC")
     for r in (7, 8):  # inspector, inspected_at: to be filled in
         ws.cell(r, 2).fill = fill_me
@@ -169,7 +211,7 @@ def _checklist_sheet(wb: Any, cl: GridChecklist, title: str) -> None:
     fields = [f for _, f in XLSX_HEADINGS]
     for r, row in enumerate(items[fields].itertuples(index=False), start=head_row + 1):
         for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
+            ws.cell(r, c, xlsx_cell(value))
     _add_validations(ws, items, head_row + 1)
     ws.freeze_panes = ws.cell(head_row + 1, 1)
     widths = (6, 11, 12, 22, 28, 22, 10, 12, 24)
@@ -257,7 +299,7 @@ def write_flood_csv(response: Any, path: Path) -> None:
     # object columns, so counts stay whole numbers where sections do not share a column
     frames = [df.astype(object).assign(section=name)[["section", *df.columns]]
               for name, df in response.sections().items()]
-    pd.concat(frames, ignore_index=True).to_csv(path, index=False, encoding="utf-8-sig")
+    spreadsheet_frame(pd.concat(frames, ignore_index=True)).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def write_flood_xlsx(response: Any, path: Path) -> None:
@@ -265,9 +307,9 @@ def write_flood_xlsx(response: Any, path: Path) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         summary = pd.DataFrame({"项目": [response.title, *_SUMMARY_ZH.values()],
                                 "数量": ["", *[response.summary.get(k, 0) for k in _SUMMARY_ZH]]})
-        summary.to_excel(xw, sheet_name="概况", index=False)
+        xlsx_frame(summary).to_excel(xw, sheet_name="概况", index=False)
         for name, df in response.sections().items():
-            flood_table(df, name).to_excel(xw, sheet_name=FLOOD_TITLES[name][:31], index=False)
+            xlsx_frame(flood_table(df, name)).to_excel(xw, sheet_name=FLOOD_TITLES[name][:31], index=False)
             xw.sheets[FLOOD_TITLES[name][:31]].freeze_panes = "A2"
 
 
@@ -304,7 +346,7 @@ def write_flood_pdf(response: Any, path: Path) -> None:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV bytes with BOM (for downloads)."""
+    """A table as UTF-8 CSV bytes with BOM (for downloads), formulas neutralised (:func:`geo.safe.spreadsheet_frame`)."""
     buf = io.StringIO()
-    df.to_csv(buf, index=False)
+    spreadsheet_frame(df).to_csv(buf, index=False)
     return buf.getvalue().encode("utf-8-sig")

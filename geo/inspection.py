@@ -19,6 +19,11 @@ empty. Importing the same file again changes nothing: a result already
 recorded for the same checklist and item is skipped, and the store is not
 written at all when nothing is new.
 
+Cells are read as the export wrote them: the one leading ``'`` that
+:func:`geo.safe.spreadsheet_cell` put before a formula-like value
+(``'=X1``) is taken off again (``=X1``), and ids, keys and notes are not
+trimmed (an id ``\t=1+1`` stays as it was stored).
+
 :func:`import_register` loads the community's register of vulnerable
 residents (building, unit, name, category) from a CSV or XLSX into the store
 table :data:`geo.checklist.REGISTER`; section 5 of the checklists then lists
@@ -39,6 +44,7 @@ from . import _rain, schema
 from ._errors import InputFileError
 from .checklist import LOCAL_TZ, REGISTER, SECTIONS
 from .documents import CSV_COLUMNS, HEADER_LABELS, XLSX_HEADINGS
+from .safe import printable, spreadsheet_cell
 
 __all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "import_register", "read_filled",
            "read_register"]
@@ -116,16 +122,16 @@ class ImportReport:
         """The report as lines for the terminal or the app."""
         out = [f"新记录 {self.recorded} 条，更正 {self.revised} 条，已导入过 {self.unchanged} 条；"
                f"状态变更 {len(self.status_changes)} 个；问题 {len(self.problems)} 条。"]
-        out += [f"  {iid}: {a} -> {b}" for iid, a, b in self.status_changes]
+        out += [f"  {printable(iid)}: {a} -> {b}" for iid, a, b in self.status_changes]
         blank: dict[str, list[int]] = {}
         for p in self.problems:
             if p.kind == "no_result" and p.row:  # rows left blank: one line per sheet, with their rows
                 blank.setdefault(p.sheet, []).append(p.row)
             else:
-                out.append(f"  [{p.kind}] {p.where} {p.item_id}: {p.message}")
+                out.append(f"  [{p.kind}] {printable(p.where)} {printable(p.item_id)}: {printable(p.message, 400)}")
         for sheet, rows in blank.items():
             spans = "、".join(f"第{a}行" if a == b else f"第{a}-{b}行" for a, b in _spans(rows))
-            out.append(f"  [no_result] {sheet}: {len(rows)} 行未填写检查结果，状态保持不变（{spans}）。")
+            out.append(f"  [no_result] {printable(sheet)}: {len(rows)} 行未填写检查结果，状态保持不变（{spans}）。")
         return out
 
 
@@ -166,15 +172,13 @@ def read_filled(path: str | Path) -> list[_Sheet]:
     """
     path = Path(path)
     if not path.is_file():
-        msg = f"Checklist file {str(path)!r} does not exist."
-        raise InputFileError(msg, "Check the path of the filled-in checklist.")
+        raise InputFileError.of("rain.filled_missing", file=f"'{printable(path)}'")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path)
     if suffix == ".csv":
         return _read_csv(path)
-    msg = f"Cannot read a checklist from {path.suffix or 'a file without suffix'}."
-    raise InputFileError(msg, "Import the .xlsx or .csv checklist written by 'python -m geo checklist'.")
+    raise InputFileError.of("rain.filled_suffix", suffix=printable(path.suffix or "a file without suffix"))
 
 
 def _read_xlsx(path: Path) -> list[_Sheet]:
@@ -183,8 +187,7 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        msg = f"{path.name} cannot be read as an Excel workbook ({type(exc).__name__})."
-        raise InputFileError(msg, "Save it again from Excel/WPS as .xlsx, or use the CSV checklist.") from exc
+        raise InputFileError.of("rain.filled_xlsx", file=printable(path.name), reason=type(exc).__name__) from exc
     sheets = []
     for ws in wb.worksheets:
         values = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -193,9 +196,14 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
             sheets.append(sheet)
     wb.close()
     if not sheets:
-        msg = f"{path.name} holds no checklist sheet (no heading row starting with 序号)."
-        raise InputFileError(msg, "Import the workbook written by 'python -m geo checklist --format xlsx'.")
+        raise InputFileError.of("rain.filled_no_sheet", file=printable(path.name))
     return sheets
+
+
+#: Meta fields (header block, CSV columns) compared as trimmed text; the others are kept as written.
+_TRIMMED_META: Final = ("level", "inspector", "inspected_at")
+#: Row fields compared as trimmed text (codes and chosen results); ids, keys and notes are kept as written.
+_TRIMMED: Final = ("section", "result")
 
 
 def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
@@ -205,7 +213,8 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
     for r, row in enumerate(values):
         first = _rain.text(row[0]) if row else ""
         if first in labels and len(row) > 1:
-            meta[labels[first]] = _cell_text(row[1])
+            key = labels[first]
+            meta[key] = _cell_text(row[1]).strip() if key in _TRIMMED_META else _cell_text(row[1])
         if first == "序号":
             head = r
             break
@@ -215,12 +224,13 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
     wanted = {label: f for label, f in XLSX_HEADINGS}
     missing = [label for label in ("编号", "检查结果", "key", "section") if label not in names]
     if missing:
-        msg = f"Sheet {title!r}: the heading row lacks column(s) {', '.join(missing)}."
-        raise InputFileError(msg, "Do not delete or rename columns (hidden ones included); export a fresh checklist.")
+        raise InputFileError.of("rain.filled_heading", sheet=f"'{printable(title)}'", columns=", ".join(missing))
     records: list[dict[str, object]] = []
     for r, row in enumerate(values[head + 1:], start=head + 2):
         rec: dict[str, object] = {wanted[n]: _cell_text(row[c]) if c < len(row) else ""
                                   for c, n in enumerate(names) if n in wanted}
+        for k in _TRIMMED:
+            rec[k] = str(rec.get(k, "")).strip()
         rec["row"] = r
         records.append(rec)
     rows = pd.DataFrame(records, columns=["section", "item_id", "key", "result", "note", "where", "row"])
@@ -228,31 +238,49 @@ def _parse_sheet(values: list[list[object]], title: str) -> _Sheet | None:
 
 
 def _cell_text(value: object) -> str:
+    """A cell as the text exported: dates and whole numbers as written, the export's ``'`` taken off."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _rain.text(value)
+    return _unquoted(str(value))
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without the one leading ``'`` that :func:`geo.safe.spreadsheet_cell` added.
+
+    Only an apostrophe the export would have added is taken off: ``'=X1``
+    reads ``=X1``, while ``'abc`` (not formula-like after the quote) stays
+    ``'abc``. Nothing else is changed: a ``\t=1+1`` stays as it is.
+    """
+    if text.startswith("'") and spreadsheet_cell(text[1:]) != text[1:]:
+        return text[1:]
+    return text
 
 
 def _read_csv(path: Path) -> list[_Sheet]:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        msg = f"{path.name} cannot be read as a UTF-8 CSV ({exc})."
-        raise InputFileError(msg, "Save it as 'CSV UTF-8' from Excel/WPS, or import the .xlsx checklist.") from exc
+        raise InputFileError.of("rain.filled_csv", file=printable(path.name), reason=printable(exc)) from exc
     missing = [c for c in ("checklist_id", "section", "item_id", "key", "result") if c not in df.columns]
     if missing:
-        msg = f"{path.name} lacks column(s) {', '.join(missing)}."
-        raise InputFileError(msg, f"Keep the columns of the exported CSV: {', '.join(CSV_COLUMNS)}.")
+        raise InputFileError.of("rain.filled_columns", file=printable(path.name), columns=", ".join(missing),
+                                expected=", ".join(CSV_COLUMNS))
     for col in ("note", "where", "inspector", "inspected_at", "grid_id", "level"):
         if col not in df.columns:
             df[col] = ""
+    df = df.map(_unquoted)
+    for col in _TRIMMED:
+        df[col] = df[col].str.strip()
     df["row"] = range(2, len(df) + 2)
     sheets = []
     for cid, part in df.groupby("checklist_id", sort=False):
         first = part.iloc[0]
-        meta = {k: _rain.text(first[k]) for k in ("grid_id", "level", "inspector", "inspected_at")}
+        meta = {k: _rain.text(first[k]) for k in _TRIMMED_META}
+        meta["grid_id"] = str(first["grid_id"])
         meta["checklist_id"] = str(cid)
         sheets.append(_Sheet(meta, part[["section", "item_id", "key", "result", "note", "where", "row"]], path.name))
     return sheets
@@ -345,7 +373,7 @@ def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, l
     def problem(kind: str, message: str) -> None:
         report.problems.append(Problem(kind, where, item_id or key, message, sheet, int(rec["row"])))  # type: ignore[call-overload]
 
-    if not any((section, item_id, key, result, note)):
+    if not any(v.strip() for v in (section, item_id, key, result, note)):
         if int(rec["row"]) < last:  # type: ignore[call-overload]
             problem("empty_row", "空行（表格中间），已跳过。")
         return None
@@ -355,8 +383,7 @@ def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, l
     if item_id != key:
         problem("changed_id", f"编号被改动（原为 {key}），未导入；请恢复原编号，备注中说明情况。")
         return None
-    base_id = key.split("/")[0] if section.startswith("unit_") or section == "vulnerable" else key
-    if base_id not in known.get(section.replace("unit_light", "basement").replace("unit_drain", "basement"), set()):
+    if _base_id(section, key, known) is None:
         problem("unknown_id", "库中没有这个编号，未导入；请确认清单是否来自本社区的数据。")
         return None
     if not result:
@@ -367,6 +394,23 @@ def _check_row(rec: dict[str, object], known: dict[str, set[str]], where: str, l
         problem("invalid_result", f"结果“{result}”不在可选项中（{'、'.join(SECTIONS[section].choices)}），未导入。")
         return None
     return {"section": section, "item_id": key, "result": code, "result_zh": _result_zh(section, code), "note": note}
+
+
+def _base_id(section: str, key: str, known: dict[str, set[str]]) -> str | None:
+    """The store id an item refers to, or None if the store has none.
+
+    Unit and register rows carry ``building_id/unit`` (or the building id
+    alone when the units are not known); a building id may itself hold a
+    ``/``.
+    """
+    ids = known.get("basement" if section.startswith("unit_") else section, set())
+    if key in ids:
+        return key
+    if section.startswith("unit_") or section == "vulnerable":
+        head, sep, unit = key.rpartition("/")
+        if sep and unit.isdigit() and head in ids:
+            return head
+    return None
 
 
 def _result_code(section: str, result: str) -> str | None:
@@ -461,25 +505,24 @@ def read_register(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        msg = f"Register file {str(path)!r} does not exist."
-        raise InputFileError(msg, "Check the path of the vulnerable-residents register.")
+        raise InputFileError.of("rain.register_missing", file=f"'{printable(path)}'")
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        msg = f"Cannot read a register from {path.suffix or 'a file without suffix'}."
-        raise InputFileError(msg, "Save the register as .csv (UTF-8) or .xlsx.")
+        raise InputFileError.of("rain.register_suffix", suffix=printable(path.suffix or "a file without suffix"))
     try:
         if suffix == ".csv":
             df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
             df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     except Exception as exc:  # pandas/openpyxl raise many kinds for a broken file
-        msg = f"{path.name} cannot be read as a register ({type(exc).__name__})."
-        raise InputFileError(msg, "Save it again as .xlsx or as 'CSV UTF-8' from Excel/WPS.") from exc
+        raise InputFileError.of("rain.register_unreadable", file=printable(path.name),
+                                reason=type(exc).__name__) from exc
     df = df.rename(columns=lambda c: _REGISTER_HEADINGS.get(str(c).strip(), str(c).strip()))
     if "building_id" not in df.columns:
-        msg = f"{path.name} has no building_id (楼栋编号) column; its columns are {', '.join(map(str, df.columns))}."
-        raise InputFileError(msg, "Head the columns building_id, unit, name, category (or 楼栋编号, 单元, 姓名, 类别).")
-    out = pd.DataFrame({c: df[c].map(_rain.text) if c in df.columns else "" for c in REGISTER_COLUMNS})
+        raise InputFileError.of("rain.register_no_building", file=printable(path.name),
+                                columns=printable(", ".join(map(str, df.columns)), limit=400))
+    out = pd.DataFrame({c: df[c].map(lambda v: _unquoted(_rain.text(v))) if c in df.columns else ""
+                        for c in REGISTER_COLUMNS})
     out["row"] = range(2, len(df) + 2)
     return out
 

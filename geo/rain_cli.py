@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._errors import OptionError
+from .safe import printable
 
 __all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels",
            "cmd_vulnerable_import"]
@@ -157,8 +158,7 @@ def _lonlat(text: str) -> tuple[float, float]:
     try:
         lon, lat = (float(v) for v in text.split(","))
     except ValueError as exc:
-        msg = f"--at {text!r} is not lon,lat."
-        raise OptionError(msg, "Write it as two numbers with a comma, e.g. --at 114.362,30.518.") from exc
+        raise OptionError.of("rain.bad_lonlat", text=f"'{printable(text)}'") from exc
     return lon, lat
 
 
@@ -166,5 +166,4 @@ def _require_store(path: str) -> None:
     if not Path(path).exists():
         from ._errors import StoreError
 
-        msg = f"Store {path!r} does not exist."
-        raise StoreError(msg, "Build it with 'python -m geo demo --out DIR' or 'python -m geo import'.")
+        raise StoreError.of("rain.no_store", store=f"'{printable(path)}'")

@@ -74,7 +74,9 @@ def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = [spreadsheet_cell(c) if isinstance(c, str) else c for c in out.columns]
     for col in out.columns:
         s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
+        if s.dtype == object:  # built as object: map() would infer a dtype (whole numbers to 24.0)
+            out[col] = pd.Series([spreadsheet_cell(v) for v in s], index=s.index, dtype=object)
+        elif pd.api.types.is_string_dtype(s):
             out[col] = s.map(spreadsheet_cell, na_action="ignore")
     return out
 

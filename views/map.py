@@ -16,6 +16,7 @@ from geo._errors import GridWatchError
 from geo.crs import china_shift
 from geo.i18n import column_label
 from geo.pipeline import report_incident
+from geo.safe import spreadsheet_frame
 from layers.controls import base_map
 from layers.grids import selection_layer
 from layers.select import view_bounds
@@ -278,7 +279,7 @@ def _incident_table(ctx: AppContext, inc: gpd.GeoDataFrame, slug: str, name: str
     df["severity"] = df["severity"].map(lambda s: ctx.tr(f"severity.{s}") if _text(s) else "")
     df.columns = [column_label(c, ctx.lang) for c in cols]
     st.dataframe(df, hide_index=True, width="stretch", height=min(36 * (len(df) + 1), 320))
-    st.download_button(ctx.tr("app.download_csv"), df.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(ctx.tr("app.download_csv"), spreadsheet_frame(df).to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"incidents-{slug}.csv", mime="text/csv", key=f"gw_dl_{slug}")
 
 

@@ -10,6 +10,7 @@ functions the command line calls.
 from __future__ import annotations
 
 import html
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -302,10 +303,15 @@ def _checklist_section(ctx: AppContext, level: WarningLevel) -> None:
         except GridWatchError as exc:
             st.error(exc.message)
         else:
-            name = f"checklist_{level.code}_{grid or 'all'}.{fmt}"
+            name = f"checklist_{level.code}_{_file_part(grid or 'all')}.{fmt}"
             st.download_button(tr("rain.download", name=name), data, file_name=name, mime=_MIME[fmt],
                                key="rain_download")
     _upload_section(ctx)
+
+
+def _file_part(text: str) -> str:
+    """``text`` fit for a file name: letters (Chinese too), digits, ``.-_`` kept, the rest as ``_``."""
+    return re.sub(r"[^\w.\-]+", "_", text)[:80]
 
 
 def _checklist_bytes(ctx: AppContext, level: WarningLevel, grid_ids: list[str] | None, role: str, fmt: str) -> bytes:
@@ -340,7 +346,7 @@ def _upload_section(ctx: AppContext) -> None:
     if up is None or not st.button(tr("rain.import"), key="rain_import"):
         return
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(up.name).name
+        path = Path(tmp) / (_file_part(Path(up.name).name).lstrip(".") or f"checklist{Path(up.name).suffix}")
         path.write_bytes(up.getvalue())
         try:
             report = import_checklist(ctx.store, path, inspector=who or None)

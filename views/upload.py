@@ -13,6 +13,7 @@ import streamlit as st
 from geo import schema
 from geo._errors import GridWatchError
 from geo.pipeline import ImportRefused, import_layer
+from geo.safe import spreadsheet_frame
 
 from . import View
 from .context import AppContext
@@ -119,7 +120,7 @@ def _show_last(ctx: AppContext) -> None:
         return
     st.markdown(f"**{ctx.tr('app.upload_issues', n=len(issues))}**")
     st.dataframe(report_table(issues, ctx.tr), hide_index=True, width="stretch")
-    st.download_button(ctx.tr("app.upload_report_csv"), issues.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(ctx.tr("app.upload_report_csv"), spreadsheet_frame(issues).to_csv(index=False).encode("utf-8-sig"),
                        file_name="validation-report.csv", mime="text/csv", key="gw_up_report_csv")
 
 
