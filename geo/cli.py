@@ -140,13 +140,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     kind, path, options = _layer_args(args)
     _link_distance(args)
-    if kind == schema.STREETS:
-        from .network import load_streets
-
-        streets = load_streets(path)
-        print(f"streets from {path}: {len(streets)} lines, nothing wrong found")
-        return 0
     store = _existing_store(args.store) if args.store else None
+    if kind == schema.STREETS:
+        from .network import read_streets, streets_report
+
+        streets, dropped = read_streets(path)
+        grids = store.read(schema.GRIDS) if store is not None else None
+        print(streets_report(streets, dropped, source=os.path.basename(path), grids=grids).to_text(args.lang))
+        return 0
     grids = store.read(schema.GRIDS) if store is not None else None
     types = store.incident_types() if store is not None else None
     _, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,

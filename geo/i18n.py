@@ -531,6 +531,82 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.route.points_unreadable.hint": ("请另存为带表头的 UTF-8 CSV。", "Save it as UTF-8 CSV with a header row."),
     "err.route.unknown_format": ("未知的路线文件格式 {fmt}。", "Unknown route file format {fmt}."),
     "err.route.unknown_format.hint": ("请选择：{formats}。", "Choose one of: {formats}."),
+    "err.streets.missing": ("街道文件 {file} 不存在。", "Street file {file} does not exist."),
+    "err.streets.missing.hint": (
+        "请检查路径；给出 .osm/.osm.pbf 文件或线图层（GeoJSON、GeoPackage、Shapefile）。",
+        "Check the path; give an .osm/.osm.pbf file or a line layer (GeoJSON, GeoPackage, Shapefile).",
+    ),
+    "err.streets.unreadable": ("街道文件 {file} 无法读取：{error}", "Street file {file} cannot be read: {error}"),
+    "err.streets.unreadable.hint": (
+        "请给出 .osm/.osm.pbf 文件或线图层（GeoJSON、GeoPackage、Shapefile）。",
+        "Give an .osm/.osm.pbf file or a line layer (GeoJSON, GeoPackage, Shapefile).",
+    ),
+    "err.streets.no_crs": ("{file} 没有说明坐标系。", "{file} does not say which coordinate system it is in."),
+    "err.streets.no_crs.hint": (
+        "请带坐标系保存（GeoJSON 总是 WGS-84），或先转换为 EPSG:4326。",
+        "Save it with a CRS (GeoJSON is always WGS-84), or reproject it to EPSG:4326 first.",
+    ),
+    "err.streets.none_walkable": (
+        "{file} 中没有可步行的街道线（共 {n} 个要素；去掉的：{dropped}）。",
+        "{file} holds no walkable street lines ({n} features; dropped: {dropped}).",
+    ),
+    "err.streets.none_walkable.hint": (
+        "请给出街道和人行道的线图层，或 OpenStreetMap 文件。",
+        "Give a line layer of streets and footpaths, or an OpenStreetMap file.",
+    ),
+    "err.streets.osm_unreadable": ("OpenStreetMap 文件 {file} 无法读取：{error}", "OpenStreetMap file {file} cannot be read: {error}"),
+    "err.streets.osm_unreadable.hint": (
+        "请确认它是完整的 .osm 或 .osm.pbf 文件（osmium fileinfo 文件名）。",
+        "Check it is a complete .osm or .osm.pbf file (osmium fileinfo FILE).",
+    ),
+    "err.streets.osm_none_walkable": ("{file} 中没有可步行的道路（去掉的：{dropped}）。", "{file} holds no walkable ways (dropped: {dropped})."),
+    "err.streets.osm_none_walkable.hint": (
+        "请提取有街道的区域，例如用 osmium extract 或从 Geofabrik 下载。",
+        "Extract an area with streets, e.g. with osmium extract or from Geofabrik.",
+    ),
+    "err.streets.layer_no_crs": ("街道图层没有坐标系。", "The streets layer has no coordinate system."),
+    "err.streets.layer_no_crs.hint": ("请先设置坐标系（数据库使用 EPSG:4326）。", "Set it (the store keeps EPSG:4326) before building the network."),
+    "err.streets.layer_no_lines": ("街道图层没有线（{n} 个要素）。", "The streets layer holds no lines ({n} features)."),
+    "err.streets.layer_no_lines.hint": (
+        "请用 `python -m geo import --store 数据库 --streets 文件` 导入街道。",
+        "Import streets with `python -m geo import --store STORE --streets FILE`.",
+    ),
+    "check.streets_dropped_ferry": ("去掉 {n} 条渡轮航线：乘船不是步行。", "{n} ferry line(s) dropped: a crossing by boat is not a walk."),
+    "check.streets_dropped_rail": ("去掉 {n} 条铁路、地铁或有轨电车线。", "{n} rail, subway or tram line(s) dropped."),
+    "check.streets_dropped_not_built": (
+        "去掉 {n} 条在建、规划或废弃的道路（或站台等非通行线）。",
+        "{n} line(s) under construction, proposed, abandoned or not for use (platforms...) dropped.",
+    ),
+    "check.streets_dropped_no_foot": (
+        "去掉 {n} 条禁止行人或私有的道路（foot=no、access=private/no）。",
+        "{n} way(s) closed to pedestrians or private dropped (foot=no, access=private/no).",
+    ),
+    "check.streets_dropped_motorway": ("去掉 {n} 条高速公路（不允许步行）。", "{n} motorway line(s) dropped (no walking)."),
+    "check.streets_dropped_motor_tunnel": (
+        "去掉 {n} 条机动车道路隧道（没有人行道；foot=yes 的保留）。",
+        "{n} road tunnel(s) for motor traffic dropped (no pavement; those with foot=yes are kept).",
+    ),
+    "check.streets_dropped_area": ("去掉 {n} 个面状道路（area=yes，广场轮廓）。", "{n} area outline(s) dropped (area=yes, squares)."),
+    "check.streets_dropped_no_kind": (
+        "去掉 {n} 条没有道路类型的线（highway 为空：多为渡轮、河流或边界）。",
+        "{n} line(s) without a road kind dropped (empty highway: usually ferries, rivers or boundaries).",
+    ),
+    "check.streets_dropped_not_line": ("去掉 {n} 个不是线的要素。", "{n} feature(s) that are not lines dropped."),
+    "check.streets_far": (
+        "街道没有覆盖网格：网格面积只有 {share:.0f}% 落在街道范围内，网格中心离最近的街道 {distance:,.0f} 米。"
+        "可能是坐标系错误（投影坐标当作经纬度）或导入了别处的街道：请检查文件的坐标系和范围。",
+        "The streets do not cover the grids: only {share:.0f}% of the grids' area lies within the streets' extent, "
+        "and the grids' centre is {distance:,.0f} m from the nearest street. Likely a wrong CRS (projected "
+        "coordinates read as degrees) or an extract of another area: check the file's CRS and extent.",
+    ),
+    "check.streets_far_shift": (
+        "街道没有覆盖网格：网格面积只有 {share:.0f}% 落在街道范围内，网格中心离最近的街道 {distance:,.0f} 米。"
+        "相差数百米，多半是一层为 GCJ-02（国内网络地图）、另一层为 WGS-84（GPS）：请用正确的坐标系重新导入偏移的一层。",
+        "The streets do not cover the grids: only {share:.0f}% of the grids' area lies within the streets' extent, "
+        "and the grids' centre is {distance:,.0f} m from the nearest street. A gap of a few hundred metres usually "
+        "means one layer is in GCJ-02 (Chinese web maps) and the other in WGS-84 (GPS): re-import the shifted one "
+        "with its right coordinate system.",
+    ),
     # (end of block: patrol routes and streets)
     #
     # ---- errors: rain emergency, flood zones, documents -----------------------
