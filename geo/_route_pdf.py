@@ -51,6 +51,8 @@ NEAR_BUILDING_M: Final = 80.0
 #: Font sizes of the table, and the smallest an id may shrink to before it wraps.
 TABLE_FONT: Final = 8.0
 MIN_ID_FONT: Final = 6.0
+#: Room a table cell keeps around its text (ReportLab's 6 pt padding each side, and a little).
+CELL_PADDING: Final = 13.0
 #: Characters an id may wrap after (never inside a run of letters and digits).
 _ID_BREAK: Final = re.compile(r"(?<=[-_/.:·\s])")
 #: Most unreachable ids listed in a note.
@@ -70,7 +72,9 @@ def route_sheets(
         "title": ParagraphStyle("title", fontName=font, fontSize=15, leading=20, spaceAfter=4),
         "body": ParagraphStyle("body", fontName=font, fontSize=9, leading=12),
         "warn": ParagraphStyle("warn", fontName=font, fontSize=9, leading=12, textColor=colors.HexColor("#b00000")),
-        "cell": ParagraphStyle("cell", fontName=font, fontSize=TABLE_FONT, leading=TABLE_FONT + 2, wordWrap="CJK"),
+        # Chinese text breaks between any two characters; English only between words
+        "cell": ParagraphStyle("cell", fontName=font, fontSize=TABLE_FONT, leading=TABLE_FONT + 2,
+                               wordWrap="CJK" if lang != "en" else None),
     }
     places = stop_places(plan, sheet, lang)
     story: list[Any] = []
@@ -298,7 +302,7 @@ def _stop_table(
     stops = plan.route_stops(p)
     ids = stops["id"].astype(str).tolist()
     head = [t(f"routes.sheet_col_{c}", lang) for c in ("seq", "id", "type", "place", "leg", "cum", "done")]
-    fixed = {"seq": 10 * mm, "type": 22 * mm, "leg": 17 * mm, "cum": 16 * mm, "done": 10 * mm}
+    fixed = {"seq": 10 * mm, "type": 24 * mm, "leg": 20 * mm, "cum": 17 * mm, "done": 10 * mm}
     id_width, id_size = _id_column(ids, font, WIDTH - sum(fixed.values()) - 45 * mm)
     place_width = WIDTH - sum(fixed.values()) - id_width
     id_style = ParagraphStyle("id", parent=styles["cell"], fontSize=id_size, leading=id_size + 2, wordWrap=None)
@@ -307,7 +311,7 @@ def _stop_table(
         mark = "*" if row.straight else ""
         rows.append([
             str(row.seq),
-            Paragraph(_wrap_id(ident, font, id_size, id_width - 4), id_style),
+            Paragraph(_wrap_id(ident, font, id_size, id_width - CELL_PADDING), id_style),
             Paragraph(markup(label(str(row.type))), styles["cell"]),
             Paragraph(markup(places.get(row.Index, "") or str(row.grid_id)), styles["cell"]),
             f"{row.leg_m:,.0f}{mark}",
@@ -342,9 +346,11 @@ def _id_column(ids: Sequence[str], font: str, most: float) -> tuple[float, float
     least 18 mm), up to ``most``; when that is not enough the font shrinks,
     down to :data:`MIN_ID_FONT`, after which long ids wrap at separators.
     """
-    longest = max((stringWidth(i, font, TABLE_FONT) for i in ids), default=0.0) + 6
+    longest = max((stringWidth(i, font, TABLE_FONT) for i in ids), default=0.0) + CELL_PADDING
     width = min(max(longest, 18 * mm), most)
-    size = TABLE_FONT if longest <= width else max(MIN_ID_FONT, TABLE_FONT * (width - 6) / (longest - 6))
+    size = TABLE_FONT
+    if longest > width:
+        size = max(MIN_ID_FONT, TABLE_FONT * (width - CELL_PADDING) / (longest - CELL_PADDING))
     return width, size
 
 
