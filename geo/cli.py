@@ -131,7 +131,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     report = import_layer(store, kind, path, replace=args.replace, progress=progress, link_distance=metres,
                           **options)
     progress("done")
-    print(report.to_text())
+    print(report.to_text(args.lang))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -101,3 +102,19 @@ def test_cli_all_empty_and_unknown_exit_2(tmp_path: Path, capsys: pytest.Capture
     err = capsys.readouterr().err.strip().splitlines()
     assert err[0] == "error: Unknown grid 'G4': no grid of the store has this id."
     assert err[1].startswith("hint: Choose from: G1, G2, G3")
+
+
+def test_a_plan_on_streets_that_do_not_cover_the_points_says_why() -> None:
+    from .route_fixtures import streets
+
+    net = build_network(streets([[(0, 0), (300, 0)], [(300, 0), (300, 300)]]))
+    pts = points([(0, 600), (100, 650), (200, 600), (250, 700)])  # 600-700 m north of every street
+    plan = plan_routes(pts, network=net, closed=False)
+    keys = [k for k, _ in plan.notes]
+    assert "routes.warn_streets_far" in keys and "routes.warn_none_reached" in keys
+    far = next(w for w in plan.warnings if "beyond snapping distance" in w)
+    assert "100% of the points" in far and "GCJ-02" in far
+    assert re.search(r"median (3|4)\d\d m", far)  # 300-450 m from the nearest street
+    assert any("GCJ-02" in m and "米" in m for m in plan.messages("zh"))
+    near = plan_routes(points([(0, 5), (100, 5), (300, 200)]), network=net, closed=False)
+    assert "routes.warn_streets_far" not in [k for k, _ in near.notes]
