@@ -82,7 +82,6 @@ def label(code: str, types: _Labels | None, lang: str = "zh") -> str:
     return (kind.label_en if lang == "en" else kind.label_zh) or code
 
 
-_label = label
 
 
 def _check_patroller(plan: RoutePlan, patroller: int | None) -> list[int]:
