@@ -4,7 +4,7 @@ Mounted by :mod:`geo.cli` with :func:`add_commands`. Two forms::
 
     python -m geo route --store S --grid G [--grid G2] --types drain_grate[,flooding] [--status blocked,...]
                         [--start ID|lon,lat] [--patrollers K] [--closed|--open] [--time-limit S]
-                        --out FILE.{gpx,kml,geojson,csv,pdf,zip}
+                        [--sheet-lang zh|en] --out FILE.{gpx,kml,geojson,csv,pdf,zip}
     python -m geo route --points FILE.csv --crs EPSG:NNNN [--x-field x --y-field y] [--closed] --out tour.csv
 
 Errors are :class:`geo._errors.GridWatchError` (one line and a hint, exit 2).
@@ -56,6 +56,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--crs", help="with --points: coordinate system of the CSV, e.g. EPSG:4326 or EPSG:32650")
     p.add_argument("--x-field", help="with --points: x / longitude column")
     p.add_argument("--y-field", help="with --points: y / latitude column")
+    p.add_argument("--sheet-lang", choices=("zh", "en"), default="zh",
+                   help="language of the route files (names, descriptions, the PDF sheet; default zh)")
     p.add_argument("--out", required=True, help="output file; its suffix picks the format")
     p.set_defaults(func=cmd_route)
 
@@ -92,7 +94,7 @@ def _route_store(args: argparse.Namespace) -> int:
                        closed=True if args.closed is None else args.closed, time_limit=args.time_limit,
                        seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length)  # fmt: skip
     sheet = export.SheetContext(grids=grids, buildings=store.read(schema.BUILDINGS), streets=streets)
-    written = _write_plan(plan, out, fmt, types=types, lang=args.lang, sheet=sheet)
+    written = _write_plan(plan, out, fmt, types=types, lang=args.sheet_lang, sheet=sheet)
     _report(plan, written, args.lang)
     return 0
 

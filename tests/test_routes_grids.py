@@ -118,3 +118,14 @@ def test_a_plan_on_streets_that_do_not_cover_the_points_says_why() -> None:
     assert any("GCJ-02" in m and "米" in m for m in plan.messages("zh"))
     near = plan_routes(points([(0, 5), (100, 5), (300, 200)]), network=net, closed=False)
     assert "routes.warn_streets_far" not in [k for k, _ in near.notes]
+
+
+def test_cli_sheet_language(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    out = tmp_path / "r.kml"
+    base = ["route", "--store", store, "--types", "drain_grate", "--out", str(out)]
+    assert main(base) == 0
+    assert "巡查员 1" in out.read_text(encoding="utf-8") and "雨水篦子" in out.read_text(encoding="utf-8")
+    assert main([*base, "--sheet-lang", "en"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Patroller 1" in text and "Rain grate" in text and "巡查" not in text
