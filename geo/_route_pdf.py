@@ -124,7 +124,7 @@ def sheet_notes(plan: RoutePlan, p: int | None = None, lang: str = "zh") -> list
     if plan.on_streets and plan.unreachable and len(plan.unreachable) == len(plan.stops):
         notes.append(t("routes.warn_none_reached", lang))
     for key, values in plan.notes:
-        if key in ("routes.warn_streets_far", "routes.warn_empty_grids"):
+        if key in ("routes.warn_streets_far", "routes.warn_empty_grids", "routes.warn_grids_uncovered"):
             notes.append(t(key, lang, **values))
     if plan.start_straight:
         notes.append(t("routes.warn_start_straight", lang))

@@ -385,6 +385,13 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "{n} 名巡查员没有巡查点：巡查点比巡查员少。",
         "{n} patroller(s) have no stops: there are fewer points than patrollers.",
     ),
+    "routes.warn_grids_uncovered": (
+        "街道没有覆盖所选网格：网格面积只有 {share:.0f}% 落在街道范围内，网格中心离最近的街道约 {distance:,.0f} 米。"
+        "可能原因：坐标系错误、GCJ-02 与 WGS-84 混用（国内相差数百米），或导入了别处的街道。",
+        "The streets do not cover the chosen grids: only {share:.0f}% of their area lies within the streets' extent, "
+        "and their centre is about {distance:,.0f} m from the nearest street. Likely causes: a wrong CRS, GCJ-02 "
+        "mixed with WGS-84 (a few hundred metres in China), or an extract of another area.",
+    ),
     "routes.warn_empty_grids": (
         "{n} 个所选网格没有要巡查的点（按所选类型和状态），未安排路线：{grids}。",
         "{n} chosen grid(s) had nothing to visit (of the chosen types and statuses) and get no route: {grids}.",

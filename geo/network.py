@@ -53,6 +53,7 @@ __all__ = [
     "StreetNetwork",
     "build_network",
     "load_streets",
+    "network_coverage",
     "read_osm_streets",
     "read_streets",
     "streets_report",
@@ -454,6 +455,26 @@ def street_coverage(
     _, gaps = shapely.STRtree(metric.values).query_nearest(centre, return_distance=True)
     lon, lat = pyproj.Transformer.from_crs(crs, schema.STORAGE_CRS, always_xy=True).transform(centre.x, centre.y)
     return share, float(gaps[0]), (float(lon), float(lat))
+
+
+def network_coverage(network: StreetNetwork, grids: gpd.GeoDataFrame) -> tuple[float, float] | None:
+    """:func:`street_coverage` for a built network: ``(share, distance_m)``, None without grids.
+
+    The distance is from the grids' centre to the nearest vertex of the
+    network (a street within a few metres of that, for the short segments of
+    real street data).
+    """
+    areas = grids.geometry[grids.geometry.notna() & ~grids.geometry.is_empty] if len(grids) else grids.geometry
+    if len(areas) == 0 or areas.crs is None or network.n_nodes == 0:
+        return None
+    zone = shapely.union_all(areas.to_crs(network.crs).values)
+    if zone.area <= 0:
+        return None
+    lo, hi = network.node_xy.min(axis=0), network.node_xy.max(axis=0)
+    share = float(zone.intersection(shapely.box(lo[0], lo[1], hi[0], hi[1])).area / zone.area)
+    centre = zone.centroid
+    gap = float(cKDTree(network.node_xy).query([centre.x, centre.y])[0])
+    return share, gap
 
 
 # --------------------------------------------------------------------------

@@ -92,11 +92,19 @@ def _route_store(args: argparse.Namespace) -> int:
     start = resolve_start(store, args.start) if args.start else None
     plan = plan_routes(points, network=network, start=start, patrollers=args.patrollers,
                        closed=True if args.closed is None else args.closed, time_limit=args.time_limit,
-                       seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length)  # fmt: skip
+                       seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length,
+                       grids=_chosen(grids, args.grid))  # fmt: skip
     sheet = export.SheetContext(grids=grids, buildings=store.read(schema.BUILDINGS), streets=streets)
     written = _write_plan(plan, out, fmt, types=types, lang=args.sheet_lang, sheet=sheet)
     _report(plan, written, args.lang)
     return 0
+
+
+def _chosen(grids: gpd.GeoDataFrame, ids: list[str]) -> gpd.GeoDataFrame:
+    """The grids named (all of them when none is)."""
+    if not ids or not len(grids):
+        return grids
+    return grids[grids["grid_id"].astype(str).isin(ids)]
 
 
 def _split(text: str) -> list[str]:

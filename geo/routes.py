@@ -44,7 +44,15 @@ import shapely
 from . import schema
 from ._errors import CRSError, GeometryError, OptionError, SchemaError, UnknownIdError
 from .crs import local_metric_crs
-from .network import DEFAULT_MAX_SNAP_M, DistanceMatrix, StreetNetwork, straight_matrix, street_matrix
+from .network import (
+    DEFAULT_MAX_SNAP_M,
+    MIN_COVER_SHARE,
+    DistanceMatrix,
+    StreetNetwork,
+    network_coverage,
+    straight_matrix,
+    street_matrix,
+)
 
 __all__ = [
     "RoutePlan",
@@ -287,6 +295,7 @@ def plan_routes(
     max_length_m: float | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
     empty_grids: Sequence[str] | None = None,
+    grids: gpd.GeoDataFrame | None = None,
 ) -> RoutePlan:
     """Plan patrol routes visiting every point exactly once.
 
@@ -318,6 +327,10 @@ def plan_routes(
     empty_grids
         Chosen grids with nothing to visit, named in a warning of the plan;
         default: ``points.attrs["empty_grids"]`` (set by :func:`select_points`).
+    grids
+        The grids of the points (optional): a warning of the plan when the
+        street network does not cover them
+        (:func:`geo.network.network_coverage` below :data:`MIN_COVER_SHARE`).
 
     Returns
     -------
@@ -351,6 +364,10 @@ def plan_routes(
     if empty:
         plan.empty_grids = empty
         plan.note("routes.warn_empty_grids", n=len(empty), grids=", ".join(empty))
+    if network is not None and grids is not None and len(grids):
+        cover = network_coverage(network, grids)
+        if cover is not None and cover[0] < MIN_COVER_SHARE:
+            plan.note("routes.warn_grids_uncovered", share=100 * cover[0], distance=cover[1])
     _check_length(plan, max_length_m)
     plan.seconds = time.perf_counter() - began
     return plan

@@ -129,3 +129,20 @@ def test_cli_sheet_language(tmp_path: Path) -> None:
     assert main([*base, "--sheet-lang", "en"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "Patroller 1" in text and "Rain grate" in text and "巡查" not in text
+
+
+def test_a_plan_warns_when_the_streets_do_not_cover_the_chosen_grids(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    net = build_network(grid_streets())  # 300 m x 300 m of streets at the origin
+    pts = points([(0, 0), (100, 0), (200, 100)])
+    far = gpd.GeoDataFrame({"grid_id": ["G9"]}, geometry=[shapely.box(600, 600, 1400, 1400)], crs=LOCAL).to_crs(4326)
+    plan = plan_routes(pts, network=net, grids=far)
+    note = dict(plan.notes)["routes.warn_grids_uncovered"]
+    assert note["share"] == pytest.approx(0.0) and 950 < float(note["distance"]) < 1000  # type: ignore[arg-type]
+    assert any("do not cover the chosen grids" in w and "GCJ-02" in w for w in plan.warnings)
+    near = gpd.GeoDataFrame({"grid_id": ["G1"]}, geometry=[shapely.box(-20, -20, 320, 320)], crs=LOCAL).to_crs(4326)
+    assert "routes.warn_grids_uncovered" not in dict(plan_routes(pts, network=net, grids=near).notes)
+    # the command passes the chosen grids: the store's grids (around the streets) are covered
+    store = _store(tmp_path)
+    assert main(["route", "--store", store, "--grid", "G1", "--types", "drain_grate", "--out", str(tmp_path / "r.gpx")]) == 0
+    assert "do not cover" not in capsys.readouterr().err

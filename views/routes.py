@@ -171,8 +171,9 @@ def _plan(ctx: AppContext, grids: list[str], types: list[str], statuses: list[st
         return
     try:
         with st.spinner(tr("routes.planning")):
+            chosen = ctx.grids[ctx.grids["grid_id"].astype(str).isin(grids)] if grids else ctx.grids
             plan = plan_routes(points, network=_network(ctx.store.location, ctx.store.version), start=start,
-                               patrollers=patrollers, closed=closed, time_limit=limit)  # fmt: skip
+                               patrollers=patrollers, closed=closed, time_limit=limit, grids=chosen)  # fmt: skip
             files = _files(ctx, plan)
     except GridWatchError as exc:
         message, hint = exc.localized(ctx.lang)
@@ -217,7 +218,7 @@ def _headline(ctx: AppContext, plan: RoutePlan) -> None:
     if idle:
         st.warning(tr("routes.idle", n=idle))
     for key, values in plan.notes:
-        if key in ("routes.warn_empty_grids", "routes.warn_streets_far"):
+        if key in ("routes.warn_empty_grids", "routes.warn_streets_far", "routes.warn_grids_uncovered"):
             st.warning(tr(key, **values))
     if plan.notes:
         with st.expander(tr("routes.details")):
