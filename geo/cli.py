@@ -140,16 +140,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     kind, path, options = _layer_args(args)
     _link_distance(args)
+    store = _existing_store(args.store) if args.store else None
     if kind == schema.STREETS:
-        from .network import load_streets
+        from .network import read_streets, streets_report
 
-        streets = load_streets(path)
-        print(f"streets from {path}: {len(streets)} lines, nothing wrong found")
+        streets, dropped = read_streets(path)
+        grids = store.read(schema.GRIDS) if store is not None else None
+        print(streets_report(streets, dropped, source=os.path.basename(path), grids=grids).to_text(args.lang))
         return 0
-    if args.store:
+    if store is not None:
         from .pipeline import check_file
 
-        _, report = check_file(_existing_store(args.store), kind, path, **options)
+        _, report = check_file(store, kind, path, **options)
     else:
         _, report = load_layer(path, kind, **options)
     print(report.to_text(args.lang))

@@ -1,11 +1,17 @@
 """Patrol routes to files: GPX and KML for phones, GeoJSON and CSV for
-spreadsheets and GIS, and a printable A4 PDF sheet in Chinese.
+spreadsheets and GIS, and a printable A4 PDF sheet (Chinese or English).
 
 Every function takes a :class:`geo.routes.RoutePlan` and returns the file's
 bytes (the app offers them as downloads; the command line writes them).
 ``patroller`` is 1-based; the formats that hold several routes (KML,
 GeoJSON, CSV) take ``None`` for all of them. :func:`to_zip` bundles one
 file per patroller.
+
+Ids, names and types come from users' files and may hold anything: XML
+text goes through :func:`geo.safe.xml_chars` (``xml.etree`` escapes
+``&<>"``; characters XML cannot hold are dropped, so the file always
+parses), CSV cells through :func:`geo.safe.spreadsheet_frame` (formulas
+stay text), PDF text through :func:`geo.safe.markup`.
 """
 
 from __future__ import annotations
@@ -14,19 +20,24 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Final
 from xml.etree import ElementTree as ET
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from . import schema
 from ._errors import OptionError
+from .i18n import t
 from .routes import RoutePlan
+from .safe import spreadsheet_frame, xml_chars
 
-__all__ = ["FORMATS", "to_csv", "to_geojson", "to_gpx", "to_kml", "to_pdf", "to_zip"]
+__all__ = ["FORMATS", "SheetContext", "to_csv", "to_geojson", "to_gpx", "to_kml", "to_pdf", "to_zip", "write"]
 
 CREATOR: Final = "GridWatch"
 GPX_NS: Final = "http://www.topografix.com/GPX/1/1"
@@ -38,15 +49,39 @@ CSV_COLUMNS: Final = ("seq", "id", "type", "grid_id", "lon", "lat", "leg_m", "cu
 _Labels = Mapping[str, schema.IncidentType]
 
 
+@dataclass(frozen=True)
+class SheetContext:
+    """The store's layers a route sheet draws and names its stops from (all optional).
+
+    Attributes
+    ----------
+    grids
+        Grids (``grid_id``, ``name``): outlines on the map, grid names in the table.
+    buildings
+        Buildings (``building_id``, ``name``): the place of each stop (in or near which building).
+    streets
+        Street lines drawn under the route.
+    """
+
+    grids: gpd.GeoDataFrame | None = None
+    buildings: gpd.GeoDataFrame | None = None
+    streets: gpd.GeoDataFrame | None = None
+
+
 def color(patroller: int) -> str:
     """Map colour of a patroller's route (1-based)."""
     return COLORS[(patroller - 1) % len(COLORS)]
 
 
-def _label(code: str, types: _Labels | None) -> str:
+def label(code: str, types: _Labels | None, lang: str = "zh") -> str:
+    """What users read for an incident type code: its label in ``lang`` (the code for an unknown type)."""
     registry = types if types is not None else schema.BUILTIN_TYPES
-    t = registry.get(code)
-    return t.label_zh if t is not None else code
+    kind = registry.get(code)
+    if kind is None:
+        return code
+    return (kind.label_en if lang == "en" else kind.label_zh) or code
+
+
 
 
 def _check_patroller(plan: RoutePlan, patroller: int | None) -> list[int]:
@@ -63,8 +98,8 @@ def _line_lonlat(plan: RoutePlan, patroller: int) -> np.ndarray:
     return shapely.get_coordinates(geom)
 
 
-def _distance_note(plan: RoutePlan) -> str:
-    return "沿街道步行距离" if plan.on_streets else "直线距离（无街道网络，实际步行更远）"
+def _distance_note(plan: RoutePlan, lang: str = "zh") -> str:
+    return t("routes.x_on_streets" if plan.on_streets else "routes.x_straight", lang)
 
 
 # --------------------------------------------------------------------------
@@ -72,7 +107,7 @@ def _distance_note(plan: RoutePlan) -> str:
 # --------------------------------------------------------------------------
 
 
-def to_gpx(plan: RoutePlan, patroller: int = 1, *, types: _Labels | None = None) -> bytes:
+def to_gpx(plan: RoutePlan, patroller: int = 1, *, types: _Labels | None = None, lang: str = "zh") -> bytes:
     """One patroller's route as GPX 1.1.
 
     Waypoints in visiting order, named ``seq id type`` (``type`` is the
@@ -87,6 +122,8 @@ def to_gpx(plan: RoutePlan, patroller: int = 1, *, types: _Labels | None = None)
         Which route (1-based).
     types
         Incident types for labels (default: the built-in ones).
+    lang
+        Language of names and descriptions (``zh`` or ``en``).
 
     Returns
     -------
@@ -97,16 +134,16 @@ def to_gpx(plan: RoutePlan, patroller: int = 1, *, types: _Labels | None = None)
     ET.register_namespace("", GPX_NS)
     root = ET.Element(f"{{{GPX_NS}}}gpx", {"version": "1.1", "creator": CREATOR})
     meta = ET.SubElement(root, f"{{{GPX_NS}}}metadata")
-    _sub(meta, "name", f"巡查路线 {patroller}")
-    _sub(meta, "desc", _summary_text(plan, patroller))
+    _sub(meta, "name", t("routes.x_route", lang, p=patroller))
+    _sub(meta, "desc", _summary_text(plan, patroller, lang))
     _sub(meta, "time", datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     if plan.start is not None:
-        _gpx_point(root, "wpt", plan.start, name="0 start", desc="起点", sym="Flag, Blue")
+        _gpx_point(root, "wpt", plan.start, name="0 start", desc=t("routes.start_marker", lang), sym="Flag, Blue")
     for row in plan.route_stops(patroller).itertuples():
-        desc = f"{_label(row.type, types)} · 网格 {row.grid_id} · 累计 {row.cumulative_m:.0f} 米"
+        desc = t("routes.x_stop_desc", lang, type=label(row.type, types, lang), grid=row.grid_id, cum=row.cumulative_m)
         _gpx_point(root, "wpt", (row.lon, row.lat), name=f"{row.seq} {row.id} {row.type}", desc=desc, type_=row.type)
     trk = ET.SubElement(root, f"{{{GPX_NS}}}trk")
-    _sub(trk, "name", f"巡查路线 {patroller}")
+    _sub(trk, "name", t("routes.x_route", lang, p=patroller))
     segment = ET.SubElement(trk, f"{{{GPX_NS}}}trkseg")
     for lon, lat in _line_lonlat(plan, patroller):
         _gpx_point(segment, "trkpt", (lon, lat))
@@ -115,7 +152,7 @@ def to_gpx(plan: RoutePlan, patroller: int = 1, *, types: _Labels | None = None)
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{GPX_NS}}}{tag}")
-    element.text = text
+    element.text = xml_chars(text)
     return element
 
 
@@ -133,10 +170,11 @@ def _xml_bytes(root: ET.Element) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def _summary_text(plan: RoutePlan, patroller: int) -> str:
+def _summary_text(plan: RoutePlan, patroller: int, lang: str = "zh") -> str:
     route = plan.routes.iloc[patroller - 1]
-    back = "，返回起点" if plan.closed else ""
-    return f"{int(route['n_stops'])} 个点，全长 {route['length_m']:.0f} 米{back}（{_distance_note(plan)}）"
+    back = t("routes.x_back", lang) if plan.closed else ""
+    return t("routes.x_summary", lang, n=int(route["n_stops"]), m=float(route["length_m"]), back=back,
+             distance=_distance_note(plan, lang))  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -144,7 +182,7 @@ def _summary_text(plan: RoutePlan, patroller: int) -> str:
 # --------------------------------------------------------------------------
 
 
-def to_kml(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | None = None) -> bytes:
+def to_kml(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | None = None, lang: str = "zh") -> bytes:
     """Routes as KML: a folder per patroller with numbered placemarks and the route line.
 
     Parameters
@@ -155,6 +193,8 @@ def to_kml(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | No
         One route (1-based), or None for all.
     types
         Incident types for labels (default: the built-in ones).
+    lang
+        Language of names and descriptions (``zh`` or ``en``).
 
     Returns
     -------
@@ -165,28 +205,28 @@ def to_kml(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | No
     ET.register_namespace("", KML_NS)
     root = ET.Element(f"{{{KML_NS}}}kml")
     doc = ET.SubElement(root, f"{{{KML_NS}}}Document")
-    _kml_text(doc, "name", "巡查路线")
+    _kml_text(doc, "name", t("routes.layer", lang))
     for p in which:
         _kml_style(doc, p)
     if plan.start is not None:
-        _kml_placemark(doc, "起点", None, point=plan.start)
+        _kml_placemark(doc, t("routes.start_marker", lang), None, point=plan.start)
     for p in which:
         folder = ET.SubElement(doc, f"{{{KML_NS}}}Folder")
-        _kml_text(folder, "name", f"巡查员 {p}")
-        _kml_text(folder, "description", _summary_text(plan, p))
+        _kml_text(folder, "name", t("routes.patroller", lang, p=p))
+        _kml_text(folder, "description", _summary_text(plan, p, lang))
         line = _line_lonlat(plan, p)
         if len(line):
-            _kml_placemark(folder, f"巡查路线 {p}", p, line=line)
+            _kml_placemark(folder, t("routes.x_route", lang, p=p), p, line=line)
         for row in plan.route_stops(p).itertuples():
-            name = f"{row.seq} {row.id} {_label(row.type, types)}"
-            desc = f"网格 {row.grid_id}；距上一点 {row.leg_m:.0f} 米；累计 {row.cumulative_m:.0f} 米"
+            name = f"{row.seq} {row.id} {label(row.type, types, lang)}"
+            desc = t("routes.x_kml_desc", lang, grid=row.grid_id, leg=row.leg_m, cum=row.cumulative_m)
             _kml_placemark(folder, name, p, point=(row.lon, row.lat), description=desc)
     return _xml_bytes(root)
 
 
 def _kml_text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{KML_NS}}}{tag}")
-    element.text = text
+    element.text = xml_chars(text)
     return element
 
 
@@ -274,9 +314,8 @@ def to_geojson(plan: RoutePlan, patroller: int | None = None) -> bytes:
                 }
             )
     totals = _totals(plan, which)
-    return json.dumps({"type": "FeatureCollection", "gridwatch": totals, "features": features}, ensure_ascii=False).encode(
-        "utf-8"
-    )
+    text = json.dumps({"type": "FeatureCollection", "gridwatch": totals, "features": features}, ensure_ascii=False)
+    return text.encode("utf-8", "replace")  # a lone surrogate (broken text in a source file) becomes "?"
 
 
 def _stop_fields(row: object) -> dict[str, object]:
@@ -332,24 +371,27 @@ def to_csv(plan: RoutePlan, patroller: int | None = None) -> bytes:
     which = _check_patroller(plan, patroller)
     many = len(which) > 1
     kind = "streets" if plan.on_streets else "straight_line"
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow((["patroller"] if many else []) + list(CSV_COLUMNS))
+    rows: list[list[object]] = []
     for p in which:
         lead: list[object] = [p] if many else []
         route = plan.routes.iloc[p - 1]
         stops = plan.route_stops(p)
         for row in stops.itertuples():
             f = _stop_fields(row)
-            writer.writerow(lead + [f[c] for c in CSV_COLUMNS])
+            rows.append(lead + [f[c] for c in CSV_COLUMNS])
         if plan.closed and route["n_stops"]:
             back = plan.start if plan.start is not None else (float(stops["lon"].iloc[0]), float(stops["lat"].iloc[0]))
-            writer.writerow(lead + ["", "return", "", "", round(back[0], 7), round(back[1], 7),
-                                    round(float(route["return_m"]), 1), round(float(route["length_m"]), 1)])  # fmt: skip
-        writer.writerow(lead + ["", "TOTAL", kind, "", "", "", "", round(float(route["length_m"]), 1)])
+            rows.append(lead + ["", "return", "", "", round(back[0], 7), round(back[1], 7),
+                                round(float(route["return_m"]), 1), round(float(route["length_m"]), 1)])  # fmt: skip
+        rows.append(lead + ["", "TOTAL", kind, "", "", "", "", round(float(route["length_m"]), 1)])
     if many:
-        writer.writerow(["", "", "TOTAL", kind, "", "", "", "", round(float(plan.routes["length_m"].sum()), 1)])
-    return out.getvalue().encode("utf-8-sig")
+        rows.append(["", "", "TOTAL", kind, "", "", "", "", round(float(plan.routes["length_m"].sum()), 1)])
+    table = spreadsheet_frame(pd.DataFrame(rows, columns=(["patroller"] if many else []) + list(CSV_COLUMNS), dtype=object))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.itertuples(index=False, name=None))
+    return out.getvalue().encode("utf-8-sig", "replace")
 
 
 # --------------------------------------------------------------------------
@@ -357,8 +399,16 @@ def to_csv(plan: RoutePlan, patroller: int | None = None) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def to_pdf(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | None = None, title: str = "巡查路线") -> bytes:
-    """A printable A4 sheet per route: map with numbered stops, then the stop table, in Chinese.
+def to_pdf(
+    plan: RoutePlan,
+    patroller: int | None = None,
+    *,
+    types: _Labels | None = None,
+    title: str | None = None,
+    lang: str = "zh",
+    sheet: SheetContext | None = None,
+) -> bytes:
+    """A printable A4 sheet per route: map with numbered stops, then the stop table.
 
     Parameters
     ----------
@@ -369,7 +419,12 @@ def to_pdf(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | No
     types
         Incident types for labels (default: the built-in ones).
     title
-        Sheet title.
+        Sheet title (default: "巡查路线" / "Patrol routes").
+    lang
+        Language of the sheet (``zh`` or ``en``).
+    sheet
+        Grids, buildings and streets: grid outlines and streets on the map,
+        the place of each stop (building, grid) in the table.
 
     Returns
     -------
@@ -379,23 +434,67 @@ def to_pdf(plan: RoutePlan, patroller: int | None = None, *, types: _Labels | No
     from ._route_pdf import route_sheets
 
     which = _check_patroller(plan, patroller)
-    return route_sheets(plan, which, lambda code: _label(code, types), title)
+    return route_sheets(plan, which, lambda code: label(code, types, lang), title or t("routes.tab", lang),
+                        lang=lang, sheet=sheet or SheetContext())  # fmt: skip
+
+
+def write(
+    plan: RoutePlan,
+    fmt: str,
+    patroller: int | None = None,
+    *,
+    types: _Labels | None = None,
+    title: str | None = None,
+    lang: str = "zh",
+    sheet: SheetContext | None = None,
+) -> bytes:
+    """The file of one format (``gpx`` needs one patroller: the first when None).
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    fmt
+        One of :data:`FORMATS`.
+    patroller
+        One route (1-based), or None for all (KML, GeoJSON, CSV, PDF).
+    types, title, lang, sheet
+        As for :func:`to_pdf` (each format takes what it uses).
+
+    Returns
+    -------
+    bytes
+    """
+    if fmt not in FORMATS:
+        raise OptionError.of("route.unknown_format", fmt=repr(fmt), formats=", ".join(FORMATS))
+    if fmt == "gpx":
+        return to_gpx(plan, patroller or 1, types=types, lang=lang)
+    if fmt == "kml":
+        return to_kml(plan, patroller, types=types, lang=lang)
+    if fmt == "geojson":
+        return to_geojson(plan, patroller)
+    if fmt == "csv":
+        return to_csv(plan, patroller)
+    return to_pdf(plan, patroller, types=types, title=title, lang=lang, sheet=sheet)
 
 
 # --------------------------------------------------------------------------
 # Zip of one file per patroller
 # --------------------------------------------------------------------------
 
-FORMATS: Final[dict[str, Callable[[RoutePlan, int], bytes]]] = {
-    "gpx": lambda plan, p: to_gpx(plan, p),
-    "kml": lambda plan, p: to_kml(plan, p),
-    "geojson": lambda plan, p: to_geojson(plan, p),
-    "csv": lambda plan, p: to_csv(plan, p),
-    "pdf": lambda plan, p: to_pdf(plan, p),
-}
+#: File formats, by suffix.
+FORMATS: Final = ("gpx", "kml", "geojson", "csv", "pdf")
 
 
-def to_zip(plan: RoutePlan, fmt: str) -> bytes:
+def to_zip(
+    plan: RoutePlan,
+    fmt: str,
+    *,
+    types: _Labels | None = None,
+    title: str | None = None,
+    lang: str = "zh",
+    sheet: SheetContext | None = None,
+) -> bytes:
     """One file per patroller (``route_1.gpx``, ``route_2.gpx``...) in a zip.
 
     Parameters
@@ -404,6 +503,8 @@ def to_zip(plan: RoutePlan, fmt: str) -> bytes:
         The plan.
     fmt
         One of :data:`FORMATS`.
+    types, title, lang, sheet
+        As for :func:`write`: labels, title and language of every file.
 
     Returns
     -------
@@ -411,10 +512,9 @@ def to_zip(plan: RoutePlan, fmt: str) -> bytes:
         The zip archive.
     """
     if fmt not in FORMATS:
-        msg = f"Unknown route file format {fmt!r}."
-        raise OptionError(msg, f"Choose one of: {', '.join(FORMATS)}.")
+        raise OptionError.of("route.unknown_format", fmt=repr(fmt), formats=", ".join(FORMATS))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for p in range(1, plan.patrollers + 1):
-            archive.writestr(f"route_{p}.{fmt}", FORMATS[fmt](plan, p))
+            archive.writestr(f"route_{p}.{fmt}", write(plan, fmt, p, types=types, title=title, lang=lang, sheet=sheet))
     return buffer.getvalue()

@@ -360,6 +360,82 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "routes.col_leg": ("本段（米）", "Leg (m)"),
     "routes.col_cum": ("累计（米）", "So far (m)"),
     "routes.col_is_straight": ("直线", "Straight"),
+    "routes.warn_straight": (
+        "没有街道网络：按直线距离计算，实际步行更远。",
+        "No street network: distances are straight lines, real walks are longer.",
+    ),
+    "routes.warn_unreachable": (
+        "{n} 个点没有街道可达（离街道太远，或所在街道与其他街道不相连），用直线连接：{ids}。",
+        "{n} point(s) no street reaches (too far from any, or on streets cut off from the rest), "
+        "joined by straight lines: {ids}.",
+    ),
+    "routes.warn_none_reached": (
+        "所有点都没有街道可达：数据库中的街道是否覆盖这些网格？",
+        "No street reaches any point: do the streets in the store cover these grids?",
+    ),
+    "routes.warn_streets_far": (
+        "{share:.0f}% 的巡查点离最近的街道超过吸附距离（中位数 {distance:,.0f} 米）：街道数据没有覆盖这些点。"
+        "可能原因：坐标系错误（投影坐标当作经纬度）、GCJ-02 与 WGS-84 混用（国内相差数百米），或导入了别处的街道。",
+        "{share:.0f}% of the points are beyond snapping distance of every street (median {distance:,.0f} m): "
+        "the streets do not cover them. Likely causes: a wrong CRS (projected coordinates read as degrees), "
+        "GCJ-02 mixed with WGS-84 (a few hundred metres in China), or an extract of another area.",
+    ),
+    "routes.warn_start_straight": ("起点附近没有街道，以直线连接。", "No street reaches the start: it is joined by straight lines."),
+    "routes.warn_idle": (
+        "{n} 名巡查员没有巡查点：巡查点比巡查员少。",
+        "{n} patroller(s) have no stops: there are fewer points than patrollers.",
+    ),
+    "routes.warn_grids_uncovered": (
+        "街道没有覆盖所选网格：网格面积只有 {share:.0f}% 落在街道范围内，网格中心离最近的街道约 {distance:,.0f} 米。"
+        "可能原因：坐标系错误、GCJ-02 与 WGS-84 混用（国内相差数百米），或导入了别处的街道。",
+        "The streets do not cover the chosen grids: only {share:.0f}% of their area lies within the streets' extent, "
+        "and their centre is about {distance:,.0f} m from the nearest street. Likely causes: a wrong CRS, GCJ-02 "
+        "mixed with WGS-84 (a few hundred metres in China), or an extract of another area.",
+    ),
+    "routes.warn_empty_grids": (
+        "{n} 个所选网格没有要巡查的点（按所选类型和状态），未安排路线：{grids}。",
+        "{n} chosen grid(s) had nothing to visit (of the chosen types and statuses) and get no route: {grids}.",
+    ),
+    "routes.x_route": ("巡查路线 {p}", "Patrol route {p}"),
+    "routes.x_on_streets": ("沿街道步行距离", "walking distance along streets"),
+    "routes.x_straight": ("直线距离（无街道网络，实际步行更远）", "straight-line distance (no street network: real walks are longer)"),
+    "routes.x_back": ("，返回起点", ", back to the start"),
+    "routes.x_summary": ("{n} 个点，全长 {m:,.0f} 米{back}（{distance}）", "{n} stops, {m:,.0f} m in all{back} ({distance})"),
+    "routes.x_stop_desc": ("{type} · 网格 {grid} · 累计 {cum:,.0f} 米", "{type} · grid {grid} · {cum:,.0f} m so far"),
+    "routes.x_kml_desc": (
+        "网格 {grid}；距上一点 {leg:,.0f} 米；累计 {cum:,.0f} 米",
+        "Grid {grid}; {leg:,.0f} m from the previous stop; {cum:,.0f} m so far",
+    ),
+    "routes.sheet_title": ("{title} · 巡查员 {p} / {k}", "{title} · patroller {p} of {k}"),
+    "routes.sheet_summary": (
+        "{n} 个巡查点，全长 {m:,.0f} 米{back}；{distance}。",
+        "{n} stops, {m:,.0f} m in all{back}; {distance}.",
+    ),
+    "routes.sheet_closed": ("，返回起点", ", back to the start"),
+    "routes.sheet_open": ("，不返回起点", ", not back to the start"),
+    "routes.sheet_streets": ("沿街道步行距离", "walking distances along streets"),
+    "routes.sheet_straight_lines": ("直线距离", "straight-line distances"),
+    "routes.sheet_fill_in": (
+        "巡查人：__________  日期：__________  开始时间：______  结束时间：______",
+        "Patroller: __________  Date: __________  Started: ______  Finished: ______",
+    ),
+    "routes.sheet_note": ("注意：{note}", "Note: {note}"),
+    "routes.sheet_unreachable": (
+        "本路线 {n} 个点没有街道可达，以直线连接（表中距离标 *）：{ids}。",
+        "{n} stop(s) of this route no street reaches, joined by straight lines (distances marked *): {ids}.",
+    ),
+    "routes.sheet_metres": ("{m:,.0f} 米", "{m:,.0f} m"),
+    "routes.sheet_return": ("返回起点", "Back to the start"),
+    "routes.sheet_col_seq": ("序号", "No."),
+    "routes.sheet_col_id": ("编号", "Id"),
+    "routes.sheet_col_type": ("类型", "Type"),
+    "routes.sheet_col_place": ("位置", "Place"),
+    "routes.sheet_col_leg": ("距上一点(米)", "Leg (m)"),
+    "routes.sheet_col_cum": ("累计(米)", "So far (m)"),
+    "routes.sheet_col_done": ("完成", "Done"),
+    "routes.place_in": ("{name}", "{name}"),
+    "routes.place_near": ("{name} 附近", "near {name}"),
+    "routes.place_outside": ("网格外", "outside the grids"),
     # ---- errors and validation, by area (issue 10) ----------------------------
     # Errors: "err.<key>" is the message and "err.<key>.hint" how to fix it
     # (raise XError.of("<key>", **values)); validation issues: "check.<code>"
@@ -407,6 +483,167 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: store, pipeline and command line)
     #
     # ---- errors: patrol routes and streets ------------------------------------
+    "err.route.no_column": ("巡查点图层缺少 {column!r} 列。", "The incidents layer has no {column!r} column."),
+    "err.route.no_column.hint": (
+        "请用 `python -m geo import` 导入事件，它会补上派生列。",
+        "Load incidents through `python -m geo import`, which adds the derived columns.",
+    ),
+    "err.route.unknown_grid": ("没有编号为 {ids} 的网格。", "Unknown grid {ids}: no grid of the store has this id."),
+    "err.route.unknown_grid.hint": (
+        "可选网格：{known}（与输入最接近：{close}）。",
+        "Choose from: {known} (closest to what was typed: {close}).",
+    ),
+    "err.route.unknown_type": ("未知的事件类型 {ids}。", "Unknown incident type {ids}."),
+    "err.route.unknown_type.hint": (
+        "可选类型：{known}（与输入最接近：{close}）。",
+        "Choose from: {known} (closest to what was typed: {close}).",
+    ),
+    "err.route.nothing_to_visit": (
+        "所选网格（{grids}）中没有类型为 {types}、状态为 {statuses} 的巡查点。",
+        "No incident matches grids {grids}, types {types}, statuses {statuses}: no chosen grid has such a point.",
+    ),
+    "err.route.nothing_to_visit.hint": (
+        "请增加网格、类型或状态（* 表示全部）。",
+        "Widen the choice: more grids, types or statuses (* means all).",
+    ),
+    "err.route.no_patroller": ("巡查员 {p} 不存在；本方案共 {k} 名巡查员。", "Patroller {p} does not exist; the plan has {k}."),
+    "err.route.no_patroller.hint": ("请选择 1 到 {k} 号巡查员。", "Choose a patroller from 1 to {k}."),
+    "err.route.points_no_crs": ("巡查点没有坐标系。", "The points have no coordinate system."),
+    "err.route.points_no_crs.hint": (
+        "请指定坐标系（GPS 经纬度为 EPSG:4326），例如用 --crs。",
+        "Set one (EPSG:4326 for GPS longitude/latitude), e.g. with --crs.",
+    ),
+    "err.route.no_points": ("没有要巡查的点。", "There are no points to visit."),
+    "err.route.no_points.hint": ("请选择有事件的网格、类型和状态。", "Choose grids, types and statuses that match some incidents."),
+    "err.route.not_points": ("每个巡查点都必须是非空的点。", "Every point to visit must be a non-empty Point."),
+    "err.route.not_points.hint": ("请用点图层（事件），或面的中心点。", "Use point layers (incidents), or the centroids of polygons."),
+    "err.route.patrollers": ("巡查人数至少为 1，而不是 {k}。", "The number of patrollers must be at least 1, not {k}."),
+    "err.route.patrollers.hint": (
+        "请给出 1 名或以上巡查员（“1-1-3”小组最多 5 人），例如 --patrollers 2。",
+        "Give 1 patroller or more (a 1-1-3 squad has up to 5), e.g. --patrollers 2.",
+    ),
+    "err.route.time_limit": ("计算时间上限必须为正数，而不是 {seconds}。", "The time limit must be positive, not {seconds}."),
+    "err.route.time_limit.hint": ("请给出秒数，例如 --time-limit 2。", "Give a number of seconds, e.g. --time-limit 2."),
+    "err.route.max_stops": (
+        "{k} 名巡查员每人最多 {most} 个点，无法巡查 {n} 个点。",
+        "{k} patroller(s) with at most {most} stops each cannot visit {n} points.",
+    ),
+    "err.route.max_stops.hint": ("请至少安排 {need} 名巡查员，或放宽每人点数。", "Use at least {need} patrollers or allow more stops each."),
+    "err.route.max_length": ("路线长度上限必须为正数，而不是 {metres}。", "The maximum route length must be positive, not {metres}."),
+    "err.route.max_length.hint": ("请以米为单位给出，例如 5000。", "Give it in metres, e.g. 5000."),
+    "err.route.start_not_lonlat": ("起点 {start} 不是经纬度。", "The start {start} is not a longitude/latitude pair."),
+    "err.route.start_not_lonlat.hint": (
+        "请按 WGS-84 经度,纬度给出，例如 114.39,30.51。",
+        "Give it as lon,lat in WGS-84, e.g. 114.39,30.51.",
+    ),
+    "err.route.too_long": ("最长路线 {longest} 米，超过上限 {limit} 米。", "The longest route is {longest} m, above the limit of {limit} m."),
+    "err.route.too_long.hint": ("请增加巡查员（约 {need} 名）或提高上限。", "Use more patrollers (about {need}) or a higher limit."),
+    "err.route.out_format": ("无法从 {file} 判断路线文件格式。", "Cannot tell the route file format from {file}."),
+    "err.route.out_format.hint": ("--out 请以 {formats} 或 .zip 结尾。", "End --out with one of: {formats}, or .zip."),
+    "err.route.unknown_start": (
+        "起点 {start} 既不是经纬度，也不是数据库中的楼栋、事件或网格编号。",
+        "The start {start} is neither lon,lat nor a building, incident or grid id of the store.",
+    ),
+    "err.route.unknown_start.hint": (
+        "请给出 WGS-84 经度,纬度（例如 114.39,30.51）或数据库中的编号。",
+        "Give lon,lat in WGS-84 (e.g. 114.39,30.51) or an id from the store.",
+    ),
+    "err.route.points_need_crs": ("--points 需要 --crs：坐标所用的坐标系。", "--points needs --crs: the coordinates' coordinate system."),
+    "err.route.points_need_crs.hint": (
+        "例如经纬度加 --crs EPSG:4326，以米为单位的投影坐标给出其 EPSG 代码。",
+        "Add e.g. --crs EPSG:4326 for lon/lat, or the EPSG code of projected x/y in metres.",
+    ),
+    "err.route.points_china_crs": ("--points 不能直接规划 {crs} 坐标。", "--points cannot route {crs} coordinates directly."),
+    "err.route.points_china_crs.hint": (
+        "请先用 `python -m geo import --crs gcj02` 导入数据库，或给出 EPSG 代码。",
+        "Import them into a store with `python -m geo import --crs gcj02` first, or give an EPSG code.",
+    ),
+    "err.route.points_no_column": ("{file} 没有 {column} 列（现有列：{columns}）。", "{file} has no column {column} (columns: {columns})."),
+    "err.route.points_no_column.hint": ("请用 --x-field 和 --y-field 指定坐标列。", "Name the coordinate columns with --x-field and --y-field."),
+    "err.route.points_bad_xy": ("{file} 第 {row} 行的 {x}/{y} 不是有限的数字。", "Row {row} of {file} has no finite numeric {x}/{y}."),
+    "err.route.points_bad_xy.hint": ("请补上或删除没有坐标的行。", "Fill in or remove rows without coordinates."),
+    "err.route.points_missing": ("巡查点文件 {file} 不存在。", "Points file {file} does not exist."),
+    "err.route.points_missing.hint": ("请检查 --points 给出的 CSV 路径。", "Check the path of the CSV given to --points."),
+    "err.route.points_unreadable": ("{file} 无法按 CSV 读取：{error}", "{file} cannot be read as CSV: {error}"),
+    "err.route.points_unreadable.hint": ("请另存为带表头的 UTF-8 CSV。", "Save it as UTF-8 CSV with a header row."),
+    "err.route.unknown_format": ("未知的路线文件格式 {fmt}。", "Unknown route file format {fmt}."),
+    "err.route.unknown_format.hint": ("请选择：{formats}。", "Choose one of: {formats}."),
+    "err.streets.missing": ("街道文件 {file} 不存在。", "Street file {file} does not exist."),
+    "err.streets.missing.hint": (
+        "请检查路径；给出 .osm/.osm.pbf 文件或线图层（GeoJSON、GeoPackage、Shapefile）。",
+        "Check the path; give an .osm/.osm.pbf file or a line layer (GeoJSON, GeoPackage, Shapefile).",
+    ),
+    "err.streets.unreadable": ("街道文件 {file} 无法读取：{error}", "Street file {file} cannot be read: {error}"),
+    "err.streets.unreadable.hint": (
+        "请给出 .osm/.osm.pbf 文件或线图层（GeoJSON、GeoPackage、Shapefile）。",
+        "Give an .osm/.osm.pbf file or a line layer (GeoJSON, GeoPackage, Shapefile).",
+    ),
+    "err.streets.no_crs": ("{file} 没有说明坐标系。", "{file} does not say which coordinate system it is in."),
+    "err.streets.no_crs.hint": (
+        "请带坐标系保存（GeoJSON 总是 WGS-84），或先转换为 EPSG:4326。",
+        "Save it with a CRS (GeoJSON is always WGS-84), or reproject it to EPSG:4326 first.",
+    ),
+    "err.streets.none_walkable": (
+        "{file} 中没有可步行的街道线（共 {n} 个要素；去掉的：{dropped}）。",
+        "{file} holds no walkable street lines ({n} features; dropped: {dropped}).",
+    ),
+    "err.streets.none_walkable.hint": (
+        "请给出街道和人行道的线图层，或 OpenStreetMap 文件。",
+        "Give a line layer of streets and footpaths, or an OpenStreetMap file.",
+    ),
+    "err.streets.osm_unreadable": ("OpenStreetMap 文件 {file} 无法读取：{error}", "OpenStreetMap file {file} cannot be read: {error}"),
+    "err.streets.osm_unreadable.hint": (
+        "请确认它是完整的 .osm 或 .osm.pbf 文件（osmium fileinfo 文件名）。",
+        "Check it is a complete .osm or .osm.pbf file (osmium fileinfo FILE).",
+    ),
+    "err.streets.osm_none_walkable": ("{file} 中没有可步行的道路（去掉的：{dropped}）。", "{file} holds no walkable ways (dropped: {dropped})."),
+    "err.streets.osm_none_walkable.hint": (
+        "请提取有街道的区域，例如用 osmium extract 或从 Geofabrik 下载。",
+        "Extract an area with streets, e.g. with osmium extract or from Geofabrik.",
+    ),
+    "err.streets.layer_no_crs": ("街道图层没有坐标系。", "The streets layer has no coordinate system."),
+    "err.streets.layer_no_crs.hint": ("请先设置坐标系（数据库使用 EPSG:4326）。", "Set it (the store keeps EPSG:4326) before building the network."),
+    "err.streets.layer_no_lines": ("街道图层没有线（{n} 个要素）。", "The streets layer holds no lines ({n} features)."),
+    "err.streets.layer_no_lines.hint": (
+        "请用 `python -m geo import --store 数据库 --streets 文件` 导入街道。",
+        "Import streets with `python -m geo import --store STORE --streets FILE`.",
+    ),
+    "check.streets_dropped_ferry": ("去掉 {n} 条渡轮航线：乘船不是步行。", "{n} ferry line(s) dropped: a crossing by boat is not a walk."),
+    "check.streets_dropped_rail": ("去掉 {n} 条铁路、地铁或有轨电车线。", "{n} rail, subway or tram line(s) dropped."),
+    "check.streets_dropped_not_built": (
+        "去掉 {n} 条在建、规划或废弃的道路（或站台等非通行线）。",
+        "{n} line(s) under construction, proposed, abandoned or not for use (platforms...) dropped.",
+    ),
+    "check.streets_dropped_no_foot": (
+        "去掉 {n} 条禁止行人或私有的道路（foot=no、access=private/no）。",
+        "{n} way(s) closed to pedestrians or private dropped (foot=no, access=private/no).",
+    ),
+    "check.streets_dropped_motorway": ("去掉 {n} 条高速公路（不允许步行）。", "{n} motorway line(s) dropped (no walking)."),
+    "check.streets_dropped_motor_tunnel": (
+        "去掉 {n} 条机动车道路隧道（没有人行道；foot=yes 的保留）。",
+        "{n} road tunnel(s) for motor traffic dropped (no pavement; those with foot=yes are kept).",
+    ),
+    "check.streets_dropped_area": ("去掉 {n} 个面状道路（area=yes，广场轮廓）。", "{n} area outline(s) dropped (area=yes, squares)."),
+    "check.streets_dropped_no_kind": (
+        "去掉 {n} 条没有道路类型的线（highway 为空：多为渡轮、河流或边界）。",
+        "{n} line(s) without a road kind dropped (empty highway: usually ferries, rivers or boundaries).",
+    ),
+    "check.streets_dropped_not_line": ("去掉 {n} 个不是线的要素。", "{n} feature(s) that are not lines dropped."),
+    "check.streets_far": (
+        "街道没有覆盖网格：网格面积只有 {share:.0f}% 落在街道范围内，网格中心离最近的街道 {distance:,.0f} 米。"
+        "可能是坐标系错误（投影坐标当作经纬度）或导入了别处的街道：请检查文件的坐标系和范围。",
+        "The streets do not cover the grids: only {share:.0f}% of the grids' area lies within the streets' extent, "
+        "and the grids' centre is {distance:,.0f} m from the nearest street. Likely a wrong CRS (projected "
+        "coordinates read as degrees) or an extract of another area: check the file's CRS and extent.",
+    ),
+    "check.streets_far_shift": (
+        "街道没有覆盖网格：网格面积只有 {share:.0f}% 落在街道范围内，网格中心离最近的街道 {distance:,.0f} 米。"
+        "相差数百米，多半是一层为 GCJ-02（国内网络地图）、另一层为 WGS-84（GPS）：请用正确的坐标系重新导入偏移的一层。",
+        "The streets do not cover the grids: only {share:.0f}% of the grids' area lies within the streets' extent, "
+        "and the grids' centre is {distance:,.0f} m from the nearest street. A gap of a few hundred metres usually "
+        "means one layer is in GCJ-02 (Chinese web maps) and the other in WGS-84 (GPS): re-import the shifted one "
+        "with its right coordinate system.",
+    ),
     # (end of block: patrol routes and streets)
     #
     # ---- errors: rain emergency, flood zones, documents -----------------------

@@ -385,8 +385,10 @@ def report_incident(
 def _import_streets(store: Store, path: str | os.PathLike[str], *, dry_run: bool) -> ValidationReport:
     from . import network
 
-    streets = network.load_streets(Path(path))
-    report = ValidationReport(schema.STREETS, os.path.basename(os.fspath(path)), len(streets))
+    streets, dropped = network.read_streets(Path(path))
+    grids = store.read(schema.GRIDS)
+    report = network.streets_report(streets, dropped, source=os.path.basename(os.fspath(path)),
+                                    grids=grids if len(grids) else None)
     if not dry_run:
         store.write({schema.STREETS: streets}, note=f"import streets from {os.path.basename(os.fspath(path))} ({len(streets)} lines)")
     return report

@@ -4,7 +4,7 @@ Mounted by :mod:`geo.cli` with :func:`add_commands`. Two forms::
 
     python -m geo route --store S --grid G [--grid G2] --types drain_grate[,flooding] [--status blocked,...]
                         [--start ID|lon,lat] [--patrollers K] [--closed|--open] [--time-limit S]
-                        --out FILE.{gpx,kml,geojson,csv,pdf,zip}
+                        [--sheet-lang zh|en] --out FILE.{gpx,kml,geojson,csv,pdf,zip}
     python -m geo route --points FILE.csv --crs EPSG:NNNN [--x-field x --y-field y] [--closed] --out tour.csv
 
 Errors are :class:`geo._errors.GridWatchError` (one line and a hint, exit 2).
@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import export, schema
 from ._errors import InputFileError, OptionError, UnknownIdError
 from .routes import RoutePlan, plan_routes, select_points
+from .safe import printable, spreadsheet_frame
 
 __all__ = ["add_commands", "cmd_route", "resolve_start"]
 
@@ -53,6 +56,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--crs", help="with --points: coordinate system of the CSV, e.g. EPSG:4326 or EPSG:32650")
     p.add_argument("--x-field", help="with --points: x / longitude column")
     p.add_argument("--y-field", help="with --points: y / latitude column")
+    p.add_argument("--sheet-lang", choices=("zh", "en"), default="zh",
+                   help="language of the route files (names, descriptions, the PDF sheet; default zh)")
     p.add_argument("--out", required=True, help="output file; its suffix picks the format")
     p.set_defaults(func=cmd_route)
 
@@ -60,8 +65,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 def cmd_route(args: argparse.Namespace) -> int:
     """Run ``route`` (either form)."""
     if args.patrollers < 1:
-        msg = f"--patrollers must be at least 1, not {args.patrollers}."
-        raise OptionError(msg, "Give --patrollers 1 to 5 for a 1-1-3 squad.")
+        raise OptionError.of("route.patrollers", k=args.patrollers)
     if args.points:
         return _route_points(args)
     return _route_store(args)
@@ -78,16 +82,29 @@ def _route_store(args: argparse.Namespace) -> int:
     fmt = _format(out, args.format)
     store = open_store(args.store)
     incidents = store.read(schema.INCIDENTS)
-    points = select_points(incidents, grids=args.grid, types=_split(args.types), statuses=_split(args.status))
+    grids = store.read(schema.GRIDS)
+    types = store.incident_types()
+    points = select_points(incidents, grids=args.grid, types=_split(args.types), statuses=_split(args.status),
+                           grid_ids=grids["grid_id"].astype(str).tolist() if len(grids) else None,
+                           type_codes=list(types))  # fmt: skip
     streets = store.read(schema.STREETS)
     network = None if args.straight or streets.empty else build_network(streets)
     start = resolve_start(store, args.start) if args.start else None
     plan = plan_routes(points, network=network, start=start, patrollers=args.patrollers,
                        closed=True if args.closed is None else args.closed, time_limit=args.time_limit,
-                       seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length)  # fmt: skip
-    written = _write_plan(plan, out, fmt)
-    _report(plan, written)
+                       seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length,
+                       grids=_chosen(grids, args.grid))  # fmt: skip
+    sheet = export.SheetContext(grids=grids, buildings=store.read(schema.BUILDINGS), streets=streets)
+    written = _write_plan(plan, out, fmt, types=types, lang=args.sheet_lang, sheet=sheet)
+    _report(plan, written, args.lang)
     return 0
+
+
+def _chosen(grids: gpd.GeoDataFrame, ids: list[str]) -> gpd.GeoDataFrame:
+    """The grids named (all of them when none is)."""
+    if not ids or not len(grids):
+        return grids
+    return grids[grids["grid_id"].astype(str).isin(ids)]
 
 
 def _split(text: str) -> list[str]:
@@ -99,34 +116,41 @@ def _format(out: Path, zip_format: str | None) -> str:
     if suffix == "zip":
         return zip_format or "gpx"
     if suffix not in export.FORMATS:
-        msg = f"Cannot tell the route file format from {out.name!r}."
-        raise OptionError(msg, f"End --out with one of: {', '.join('.' + f for f in export.FORMATS)}, or .zip.")
+        raise OptionError.of("route.out_format", file=printable(out.name),
+                             formats=", ".join("." + f for f in export.FORMATS))
     return suffix
 
 
-def _write_plan(plan: RoutePlan, out: Path, fmt: str) -> list[Path]:
+def _write_plan(
+    plan: RoutePlan,
+    out: Path,
+    fmt: str,
+    *,
+    types: Mapping[str, schema.IncidentType] | None = None,
+    lang: str = "zh",
+    sheet: export.SheetContext | None = None,
+) -> list[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".zip":
-        out.write_bytes(export.to_zip(plan, fmt))
+        out.write_bytes(export.to_zip(plan, fmt, types=types, lang=lang, sheet=sheet))
         return [out]
     if fmt in _MULTI or plan.patrollers == 1:
-        writer = {"kml": export.to_kml, "geojson": export.to_geojson, "csv": export.to_csv, "pdf": export.to_pdf}.get(fmt)
-        out.write_bytes(writer(plan) if writer else export.to_gpx(plan, 1))
+        out.write_bytes(export.write(plan, fmt, None if fmt in _MULTI else 1, types=types, lang=lang, sheet=sheet))
         return [out]
     paths = [out.with_name(f"{out.stem}_{p}{out.suffix}") for p in range(1, plan.patrollers + 1)]
     for p, path in enumerate(paths, start=1):
-        path.write_bytes(export.to_gpx(plan, p))
+        path.write_bytes(export.to_gpx(plan, p, types=types, lang=lang))
     return paths
 
 
-def _report(plan: RoutePlan, written: list[Path]) -> None:
+def _report(plan: RoutePlan, written: list[Path], lang: str = "en") -> None:
     distance = "along streets" if plan.on_streets else "STRAIGHT LINES (no street network)"
     if plan.on_streets and plan.unreachable:
         distance += f" except {len(plan.unreachable)} point(s) joined by straight lines"
     print(f"{len(plan.stops)} stops, {plan.patrollers} patroller(s), longest {plan.makespan_m:,.0f} m, "
           f"total {plan.total_m:,.0f} m, {distance}, {plan.method}, {plan.seconds:.2f} s")  # fmt: skip
-    for note in plan.warnings:
-        print(f"warning: {note}", file=sys.stderr)
+    for note in plan.messages(lang):
+        print(f"warning: {printable(note, 4000)}", file=sys.stderr)
     for path in written:
         print(path)
 
@@ -160,8 +184,7 @@ def resolve_start(store: object, text: str) -> tuple[float, float]:
         if len(hit):
             point = hit.geometry.iloc[0].representative_point()
             return float(point.x), float(point.y)
-    msg = f"The start {text!r} is neither lon,lat nor a building, incident or grid id of the store."
-    raise UnknownIdError(msg, "Give lon,lat in WGS-84 (e.g. 114.39,30.51) or an id from the store.")
+    raise UnknownIdError.of("route.unknown_start", start=printable(text))
 
 
 # -- the points form --------------------------------------------------------------
@@ -172,24 +195,22 @@ def _route_points(args: argparse.Namespace) -> int:
     from .io import detect_xy_columns
 
     if not args.crs:
-        msg = "--points needs --crs: the coordinates' coordinate system."
-        raise OptionError(msg, "Add e.g. --crs EPSG:4326 for lon/lat, or the EPSG code of projected x/y in metres.")
+        raise OptionError.of("route.points_need_crs")
     crs = parse_crs(args.crs)
     if isinstance(crs, str):
-        msg = f"--points cannot route {args.crs} coordinates directly."
-        raise OptionError(msg, "Import them into a store with `python -m geo import --crs gcj02` first, or give an EPSG code.")
+        raise OptionError.of("route.points_china_crs", crs=printable(args.crs))
     table = _read_points(Path(args.points))
     guess_x, guess_y = detect_xy_columns(list(table.columns))
     x, y = args.x_field or guess_x or "x", args.y_field or guess_y or "y"
     for column in (x, y):
         if column not in table.columns:
-            msg = f"{Path(args.points).name} has no column {column!r} (columns: {', '.join(map(str, table.columns))})."
-            raise InputFileError(msg, "Name the coordinate columns with --x-field and --y-field.")
+            raise InputFileError.of("route.points_no_column", file=printable(Path(args.points).name),
+                                    column=printable(column), columns=printable(", ".join(map(str, table.columns))))
     coords = table[[x, y]].apply(pd.to_numeric, errors="coerce")
-    if coords.isna().any().any():
-        bad = int(coords.isna().any(axis=1).to_numpy().argmax()) + 2
-        msg = f"Row {bad} of {Path(args.points).name} has no numeric {x}/{y}."
-        raise InputFileError(msg, "Fill in or remove rows without coordinates.")
+    if not np.isfinite(coords.to_numpy(dtype=float)).all():
+        bad = int((~np.isfinite(coords.to_numpy(dtype=float))).any(axis=1).argmax()) + 2
+        raise InputFileError.of("route.points_bad_xy", file=printable(Path(args.points).name), row=bad,
+                                x=printable(x), y=printable(y))
     points = gpd.GeoDataFrame(table.copy(), geometry=gpd.points_from_xy(coords[x], coords[y]), crs=crs)
     points["id"] = [str(i) for i in range(len(points))]
     closed = bool(args.closed)
@@ -197,7 +218,7 @@ def _route_points(args: argparse.Namespace) -> int:
     tour = _tour_table(table, plan)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tour.to_csv(out, index=False, encoding="utf-8-sig")
+    spreadsheet_frame(tour).to_csv(out, index=False, encoding="utf-8-sig")
     print(f"{len(tour)} points, {'closed tour' if closed else 'open path'} {plan.total_m:,.1f} "
           f"({'metres' if points.crs.is_projected else 'metres, on a local projection'}, straight lines), "
           f"{plan.method}, {plan.seconds:.2f} s")  # fmt: skip
@@ -207,13 +228,12 @@ def _route_points(args: argparse.Namespace) -> int:
 
 def _read_points(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        msg = f"Points file {path} does not exist."
-        raise InputFileError(msg, "Check the path of the CSV given to --points.")
+        raise InputFileError.of("route.points_missing", file=printable(path.name))
     try:
         return pd.read_csv(path, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        msg = f"{path.name} cannot be read as CSV: {exc}."
-        raise InputFileError(msg, "Save it as UTF-8 CSV with a header row.") from exc
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputFileError.of("route.points_unreadable", file=printable(path.name),
+                                error=printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from exc
 
 
 def _tour_table(table: pd.DataFrame, plan: RoutePlan) -> pd.DataFrame:

@@ -44,7 +44,15 @@ import shapely
 from . import schema
 from ._errors import CRSError, GeometryError, OptionError, SchemaError, UnknownIdError
 from .crs import local_metric_crs
-from .network import DEFAULT_MAX_SNAP_M, DistanceMatrix, StreetNetwork, straight_matrix, street_matrix
+from .network import (
+    DEFAULT_MAX_SNAP_M,
+    MIN_COVER_SHARE,
+    DistanceMatrix,
+    StreetNetwork,
+    network_coverage,
+    straight_matrix,
+    street_matrix,
+)
 
 __all__ = [
     "RoutePlan",
@@ -114,11 +122,16 @@ class RoutePlan:
     unreachable
         Ids of points no street reaches (joined by straight lines).
     warnings
-        What the user should know about the plan, in plain words.
+        What the user should know about the plan, in plain words (English).
     seconds
         Wall-clock time of the planning.
     start_straight
         No street reaches the start: it is joined by straight lines.
+    notes
+        The same warnings as keys of the translation table and their
+        values (``routes.warn_*``): :meth:`messages` gives them in any language.
+    empty_grids
+        Chosen grids that had no point to visit.
     """
 
     stops: gpd.GeoDataFrame
@@ -131,6 +144,21 @@ class RoutePlan:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     start_straight: bool = False
+    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    empty_grids: list[str] = field(default_factory=list)
+
+    def messages(self, lang: str = "en") -> list[str]:
+        """The plan's warnings in ``lang`` (``"zh"`` or ``"en"``)."""
+        from . import i18n
+
+        return [i18n.t(key, lang, **values) for key, values in self.notes]
+
+    def note(self, key: str, **values: object) -> None:
+        """Add a warning (``key`` of the translation table, with its values)."""
+        from . import i18n
+
+        self.notes.append((key, dict(values)))
+        self.warnings.append(i18n.t(key, "en", **values))
 
     @property
     def patrollers(self) -> int:
@@ -150,8 +178,7 @@ class RoutePlan:
     def route_stops(self, patroller: int) -> gpd.GeoDataFrame:
         """Stops of one patroller (1-based), in visiting order."""
         if not 1 <= patroller <= self.patrollers:
-            msg = f"Patroller {patroller} does not exist; the plan has {self.patrollers}."
-            raise OptionError(msg, f"Choose a patroller from 1 to {self.patrollers}.")
+            raise OptionError.of("route.no_patroller", p=patroller, k=self.patrollers)
         return self.stops[self.stops["patroller"] == patroller]
 
 
@@ -166,8 +193,16 @@ def select_points(
     grids: Sequence[str],
     types: Sequence[str],
     statuses: Sequence[str] | None = None,
+    grid_ids: Sequence[str] | None = None,
+    type_codes: Sequence[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """The incidents to visit: those of the given grids, types and statuses.
+
+    A chosen grid that has no point of the chosen types and statuses is
+    not an error: the others are planned, and the grids with nothing to
+    visit are listed in ``attrs["empty_grids"]`` of the result (which
+    :func:`plan_routes` turns into a warning of the plan). Only ids that
+    are not grids are refused, with the closest real ids.
 
     Parameters
     ----------
@@ -179,37 +214,67 @@ def select_points(
         Incident type codes; empty for every type.
     statuses
         Statuses to keep; None or empty for all.
+    grid_ids
+        Every grid id of the store (its grids layer); default: the grids
+        the incidents lie in.
+    type_codes
+        Every incident type the store knows; default: the types of the incidents.
 
     Returns
     -------
     GeoDataFrame
-        The matching rows (index kept), ordered by ``incident_id``.
+        The matching rows (index kept), ordered by ``incident_id``;
+        ``attrs["empty_grids"]``: chosen grids without any matching point.
     """
     for column in ("incident_id", "type", "grid_id", "status"):
         if column not in incidents.columns:
-            msg = f"The incidents layer has no {column!r} column."
-            raise SchemaError(msg, "Load incidents through `python -m geo import`, which adds the derived columns.")
-    _check_known("grid", grids, incidents["grid_id"].dropna().astype(str).unique())
-    _check_known("incident type", types, incidents["type"].dropna().astype(str).unique())
+            raise SchemaError.of("route.no_column", column=column)
+    in_data = incidents["grid_id"].dropna().astype(str).unique().tolist()
+    known_grids = sorted({*map(str, grid_ids), *in_data} if grid_ids is not None and len(grid_ids) else in_data)
+    _check_known("grid", grids, known_grids)
+    present_types = incidents["type"].dropna().astype(str).unique().tolist()
+    _check_known("type", types, sorted({*present_types, *map(str, type_codes or [])}))
     keep = pd.Series(True, index=incidents.index)
-    if grids:
-        keep &= incidents["grid_id"].astype(str).isin(list(grids))
     if types:
         keep &= incidents["type"].astype(str).isin(list(types))
     if statuses:
         keep &= incidents["status"].astype(str).isin(list(statuses))
-    chosen = incidents[keep & incidents.geometry.notna() & ~incidents.geometry.is_empty]
+    keep &= incidents.geometry.notna() & ~incidents.geometry.is_empty
+    wanted = list(dict.fromkeys(map(str, grids)))
+    if wanted:
+        keep &= incidents["grid_id"].astype(str).isin(wanted)
+    chosen = incidents[keep]
     if chosen.empty:
-        msg = f"No incident matches grids {list(grids) or 'any'}, types {list(types) or 'any'}, statuses {list(statuses or []) or 'any'}."
-        raise OptionError(msg, "Widen the choice: more grids, types or statuses.")
-    return chosen.sort_values("incident_id", kind="stable")
+        raise OptionError.of(
+            "route.nothing_to_visit",
+            grids=", ".join(wanted) or "*",
+            types=", ".join(types) or "*",
+            statuses=", ".join(statuses or []) or "*",
+        )
+    have = set(chosen["grid_id"].dropna().astype(str))
+    chosen = chosen.sort_values("incident_id", kind="stable")
+    chosen.attrs["empty_grids"] = [g for g in wanted if g not in have]
+    return chosen
+
+
+#: Most ids listed in an "unknown id" message.
+MAX_LISTED: Final = 20
 
 
 def _check_known(what: str, given: Sequence[str], known: Sequence[str]) -> None:
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        msg = f"Unknown {what} {', '.join(map(repr, unknown))}."
-        raise UnknownIdError(msg, f"Choose from: {', '.join(sorted(known)) or '(none in the data)'}.")
+    import difflib
+
+    unknown = sorted(set(map(str, given)) - set(known))
+    if not unknown:
+        return
+    close = sorted({m for u in unknown for m in difflib.get_close_matches(u, list(known), n=3, cutoff=0.5)})
+    listed = ", ".join(list(known)[:MAX_LISTED]) + (f" … (+{len(known) - MAX_LISTED})" if len(known) > MAX_LISTED else "")
+    raise UnknownIdError.of(
+        f"route.unknown_{what}",
+        ids=", ".join(map(repr, unknown)),
+        close=", ".join(close) or "—",
+        known=listed or "—",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -229,6 +294,8 @@ def plan_routes(
     max_stops: int | None = None,
     max_length_m: float | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
+    empty_grids: Sequence[str] | None = None,
+    grids: gpd.GeoDataFrame | None = None,
 ) -> RoutePlan:
     """Plan patrol routes visiting every point exactly once.
 
@@ -257,6 +324,13 @@ def plan_routes(
         Optional limits per patroller.
     max_snap_m
         Points further than this from every street are joined in straight lines.
+    empty_grids
+        Chosen grids with nothing to visit, named in a warning of the plan;
+        default: ``points.attrs["empty_grids"]`` (set by :func:`select_points`).
+    grids
+        The grids of the points (optional): a warning of the plan when the
+        street network does not cover them
+        (:func:`geo.network.network_coverage` below :data:`MIN_COVER_SHARE`).
 
     Returns
     -------
@@ -285,7 +359,15 @@ def plan_routes(
     budget = max(0.05, time_limit - reserve - (time.perf_counter() - began))
     canon = _Canon(matrix, depot)
     routes, method = _solve(matrix.dist, depot, patrollers, closed, budget, seed, max_stops, canon)
-    plan = _assemble(points, matrix, routes, depot, start, closed, method)
+    plan = _assemble(points, matrix, routes, depot, start, closed, method, max_snap_m)
+    empty = list(empty_grids if empty_grids is not None else points.attrs.get("empty_grids", []))
+    if empty:
+        plan.empty_grids = empty
+        plan.note("routes.warn_empty_grids", n=len(empty), grids=", ".join(empty))
+    if network is not None and grids is not None and len(grids):
+        cover = network_coverage(network, grids)
+        if cover is not None and cover[0] < MIN_COVER_SHARE:
+            plan.note("routes.warn_grids_uncovered", share=100 * cover[0], distance=cover[1])
     _check_length(plan, max_length_m)
     plan.seconds = time.perf_counter() - began
     return plan
@@ -295,27 +377,20 @@ def _check_options(
     points: gpd.GeoDataFrame, patrollers: int, time_limit: float, max_stops: int | None, max_length_m: float | None
 ) -> None:
     if points.crs is None:
-        msg = "The points have no coordinate system."
-        raise CRSError(msg, "Set one (EPSG:4326 for GPS longitude/latitude), e.g. with --crs.")
+        raise CRSError.of("route.points_no_crs")
     if len(points) == 0:
-        msg = "There are no points to visit."
-        raise OptionError(msg, "Choose grids, types and statuses that match some incidents.")
+        raise OptionError.of("route.no_points")
     if not points.geometry.geom_type.eq("Point").all() or points.geometry.is_empty.any():
-        msg = "Every point to visit must be a non-empty Point."
-        raise GeometryError(msg, "Use point layers (incidents), or the centroids of polygons.")
+        raise GeometryError.of("route.not_points")
     if patrollers < 1:
-        msg = f"The number of patrollers must be at least 1, not {patrollers}."
-        raise OptionError(msg, "Give --patrollers 1 or more (a 1-1-3 squad has up to 5).")
+        raise OptionError.of("route.patrollers", k=patrollers)
     if not time_limit > 0:
-        msg = f"The time limit must be positive, not {time_limit}."
-        raise OptionError(msg, "Give a number of seconds, e.g. --time-limit 2.")
+        raise OptionError.of("route.time_limit", seconds=time_limit)
     if max_stops is not None and max_stops * patrollers < len(points):
         need = math.ceil(len(points) / max_stops)
-        msg = f"{patrollers} patroller(s) with at most {max_stops} stops each cannot visit {len(points)} points."
-        raise OptionError(msg, f"Use at least {need} patrollers or allow more stops each.")
+        raise OptionError.of("route.max_stops", k=patrollers, most=max_stops, n=len(points), need=need)
     if max_length_m is not None and not max_length_m > 0:
-        msg = f"The maximum route length must be positive, not {max_length_m}."
-        raise OptionError(msg, "Give it in metres, e.g. 5000.")
+        raise OptionError.of("route.max_length", metres=max_length_m)
 
 
 def _geographic(gdf: gpd.GeoDataFrame) -> bool:
@@ -330,8 +405,7 @@ def _metric_xy(points: gpd.GeoDataFrame, crs: pyproj.CRS) -> np.ndarray:
 def _start_xy(start: tuple[float, float], crs: pyproj.CRS) -> np.ndarray:
     lon, lat = start
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        msg = f"The start {start} is not a longitude/latitude pair."
-        raise CRSError(msg, "Give it as lon,lat in WGS-84, e.g. 114.39,30.51.")
+        raise CRSError.of("route.start_not_lonlat", start=f"{lon},{lat}")
     x, y = pyproj.Transformer.from_crs(schema.STORAGE_CRS, crs, always_xy=True).transform(lon, lat)
     return np.array([[x, y]])
 
@@ -340,8 +414,7 @@ def _check_length(plan: RoutePlan, max_length_m: float | None) -> None:
     if max_length_m is None or plan.makespan_m <= max_length_m:
         return
     need = max(plan.patrollers + 1, math.ceil(plan.total_m / max_length_m))
-    msg = f"The longest route is {plan.makespan_m:,.0f} m, above the limit of {max_length_m:,.0f} m."
-    raise OptionError(msg, f"Use more patrollers (about {need}) or a higher limit.")
+    raise OptionError.of("route.too_long", longest=f"{plan.makespan_m:,.0f}", limit=f"{max_length_m:,.0f}", need=need)
 
 
 # --------------------------------------------------------------------------
@@ -1094,6 +1167,7 @@ def _assemble(
     start: tuple[float, float] | None,
     closed: bool,
     method: str,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> RoutePlan:
     ids, types, grids = _point_ids(points), _column(points, "type"), _column(points, "grid_id")
     lonlat = shapely.get_coordinates(points.geometry.to_crs(schema.STORAGE_CRS).values)
@@ -1118,7 +1192,7 @@ def _assemble(
     stops = _stops_frame(stop_rows)
     routes_gdf = gpd.GeoDataFrame(route_rows, geometry="geometry", crs=schema.STORAGE_CRS)
     unreachable = sorted({ids[i] for i in np.flatnonzero(matrix.straight[: len(ids)])}) if matrix.on_streets else []
-    return RoutePlan(
+    plan = RoutePlan(
         stops=stops,
         routes=routes_gdf,
         start=start,
@@ -1126,9 +1200,11 @@ def _assemble(
         on_streets=matrix.on_streets,
         method=method,
         unreachable=unreachable,
-        warnings=_warnings(matrix, unreachable, routes, depot),
         start_straight=bool(depot is not None and matrix.on_streets and matrix.straight[depot]),
     )
+    for key, values in _warnings(matrix, unreachable, routes, depot, max_snap_m):
+        plan.note(key, **values)
+    return plan
 
 
 def _walk_sequence(route: list[int], depot: int | None, closed: bool) -> list[int]:
@@ -1175,19 +1251,31 @@ def _route_row(
     }
 
 
-def _warnings(matrix: DistanceMatrix, unreachable: list[str], routes: list[list[int]], depot: int | None) -> list[str]:
-    notes = []
+#: Share of the points further than the snapping distance from every street
+#: above which the streets are said not to cover the points.
+FAR_SHARE: Final = 0.5
+
+
+def _warnings(
+    matrix: DistanceMatrix, unreachable: list[str], routes: list[list[int]], depot: int | None, max_snap_m: float
+) -> list[tuple[str, dict[str, object]]]:
+    notes: list[tuple[str, dict[str, object]]] = []
     if not matrix.on_streets:
-        notes.append("No street network: distances are straight lines, real walks are longer.")
+        notes.append(("routes.warn_straight", {}))
     if unreachable:
         shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
-        notes.append(f"{len(unreachable)} point(s) no street reaches (too far from any, or on streets cut off "
-                     f"from the rest), joined by straight lines: {shown}.")  # fmt: skip
+        notes.append(("routes.warn_unreachable", {"n": len(unreachable), "ids": shown}))
         if len(unreachable) == sum(map(len, routes)):
-            notes.append("No street reaches any point: do the streets in the store cover these grids?")
+            notes.append(("routes.warn_none_reached", {}))
+    if matrix.on_streets and len(matrix.snap_m):
+        stops = np.array(sorted({i for r in routes for i in r}), dtype=np.int64)
+        snap = matrix.snap_m[stops] if len(stops) else matrix.snap_m
+        if len(snap) and float(np.mean(snap > max_snap_m)) >= FAR_SHARE:
+            notes.append(("routes.warn_streets_far", {"share": 100 * float(np.mean(snap > max_snap_m)),
+                                                      "distance": float(np.median(snap))}))  # fmt: skip
     if depot is not None and matrix.on_streets and matrix.straight[depot]:
-        notes.append("No street reaches the start: it is joined by straight lines.")
+        notes.append(("routes.warn_start_straight", {}))
     idle = sum(1 for r in routes if not r)
     if idle:
-        notes.append(f"{idle} patroller(s) have no stops: there are fewer points than patrollers.")
+        notes.append(("routes.warn_idle", {"n": idle}))
     return notes

@@ -11,7 +11,8 @@ by anyone. Every writer passes such values through one of these helpers:
   would otherwise turn ``<a href=...>`` into a link, ``<img src=...>`` into
   a file read from the server's disk, and fail on ``<b>unclosed``.
 - :func:`xml_text`: text for KML, GPX and other XML: characters XML 1.0
-  cannot hold are dropped, ``&<>"'`` escaped.
+  cannot hold are dropped, ``&<>"'`` escaped. :func:`xml_chars` only drops
+  them, for writers that escape themselves (``xml.etree``).
 - :func:`printable`: text for a terminal or a log line: control characters
   shown as ``\\x1b`` escapes, so a layer name cannot move the cursor or fake
   a line of output.
@@ -25,7 +26,7 @@ from typing import Final
 
 import pandas as pd
 
-__all__ = ["markup", "printable", "spreadsheet_cell", "spreadsheet_frame", "xml_text"]
+__all__ = ["markup", "printable", "spreadsheet_cell", "spreadsheet_frame", "xml_chars", "xml_text"]
 
 #: First characters that make a spreadsheet read a cell as a formula (or
 #: a DDE command): OWASP's list, with the full-width forms Chinese input
@@ -113,6 +114,21 @@ def xml_text(text: object) -> str:
     if text is None:
         return ""
     return html.escape(_XML_BAD.sub("", str(text)), quote=True)
+
+
+def xml_chars(text: object) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (not escaped: for ``xml.etree``, which escapes).
+
+    Parameters
+    ----------
+    text
+        Any value; ``None`` reads as empty.
+
+    Returns
+    -------
+    str
+    """
+    return "" if text is None else _XML_BAD.sub("", str(text))
 
 
 def printable(text: object, limit: int = 200) -> str:

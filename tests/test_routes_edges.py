@@ -17,7 +17,7 @@ import shapely
 from lxml import etree
 
 from geo import export
-from geo._route_pdf import notes_zh
+from geo._route_pdf import notes_zh, sheet_notes
 from geo.network import build_network, load_streets
 from geo.routes import METHOD_ORTOOLS, plan_routes, route_length, split_tour, to_uint16
 
@@ -118,7 +118,11 @@ class TestPlacesAndPieces:
         assert any("没有街道可达" in n and "P03" in n for n in notes)
         assert any("名巡查员没有巡查点" in n for n in notes)
         assert not any(c.isascii() and c.isalpha() for n in notes for c in n.replace("P03", ""))
-        pdf = export.to_pdf(plan, 1)
+        owner = int(plan.stops.loc[plan.stops["id"] == "P03", "patroller"].iloc[0])
+        other = next(int(p) for p in plan.stops["patroller"].unique() if p != owner)
+        assert any("P03" in n for n in sheet_notes(plan, owner, "zh"))
+        assert not any("P03" in n for n in sheet_notes(plan, other, "zh"))  # each sheet lists its own
+        pdf = export.to_pdf(plan, owner)
         if shutil.which("pdftotext"):
             (tmp_path / "r.pdf").write_bytes(pdf)
             text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, check=True, text=True)

@@ -10,7 +10,8 @@ same functions the command line calls. The plan and its files stay in
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
@@ -97,12 +98,25 @@ def _point_controls(ctx: AppContext) -> tuple[list[str], list[str], list[str]]:
     c1, c2, c3 = st.columns(3)
     grids = c1.multiselect(tr("routes.grids"), list(names), key="rt_grids", placeholder=tr("routes.all"),
                            format_func=lambda g: f"{names[g]} ({g})" if names.get(g) else g)  # fmt: skip
-    codes = list(ctx.types)
-    types = c2.multiselect(tr("routes.types"), codes, default=[c for c in codes if c == "drain_grate"][:1],
-                           key="rt_types", format_func=ctx.type_label)  # fmt: skip
+    codes, default = type_choices(ctx.types, ctx.incidents)
+    types = c2.multiselect(tr("routes.types"), codes, default=default, key="rt_types",
+                           format_func=ctx.type_label)  # fmt: skip
     statuses = c3.multiselect(tr("routes.statuses"), [*schema.ASSET_STATUSES, *schema.EVENT_STATUSES],
                               key="rt_statuses", placeholder=tr("routes.all"), format_func=lambda s: tr(f"status.{s}"))  # fmt: skip
     return grids, types, statuses
+
+
+def type_choices(types: dict[str, Any], incidents: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:
+    """The type codes to offer (those with points first, rain grates first of all) and the default choice.
+
+    The default is rain grates when the store has some, otherwise every
+    type the store has points of (never a type with nothing to visit).
+    """
+    have = incidents["type"].dropna().astype(str).value_counts() if "type" in incidents.columns else pd.Series(dtype=int)
+    present = [c for c in have.index if have[c] > 0]
+    codes = list(dict.fromkeys([*sorted(present, key=lambda c: (c != "drain_grate", -int(have[c]), c)), *types]))
+    default = ["drain_grate"] if "drain_grate" in present else sorted(present, key=lambda c: codes.index(c))
+    return codes, default
 
 
 def _start_controls(ctx: AppContext, grids: list[str]) -> tuple[str, str]:
@@ -140,10 +154,12 @@ def _plan(ctx: AppContext, grids: list[str], types: list[str], statuses: list[st
         st.warning(tr("routes.need_types"))
         return
     try:
-        points = select_points(ctx.incidents, grids=grids, types=types, statuses=statuses)
+        points = select_points(ctx.incidents, grids=grids, types=types, statuses=statuses,
+                               grid_ids=ctx.grids["grid_id"].astype(str).tolist(), type_codes=list(ctx.types))  # fmt: skip
     except GridWatchError as exc:
         st.warning(tr("routes.no_points"))
-        st.caption(exc.message)
+        message, hint = exc.localized(ctx.lang)
+        st.caption(f"{message} {hint}".strip())
         return
     if start_kind != "none" and not start_text:
         st.warning(tr("routes.need_click") if start_kind == "click" else tr("routes.bad_start", error="—"))
@@ -151,17 +167,19 @@ def _plan(ctx: AppContext, grids: list[str], types: list[str], statuses: list[st
     try:
         start = resolve_start(ctx.store, start_text) if start_kind != "none" else None
     except GridWatchError as exc:
-        st.error(tr("routes.bad_start", error=exc.message))
+        st.error(tr("routes.bad_start", error=exc.localized(ctx.lang)[0]))
         return
     try:
         with st.spinner(tr("routes.planning")):
+            chosen = ctx.grids[ctx.grids["grid_id"].astype(str).isin(grids)] if grids else ctx.grids
             plan = plan_routes(points, network=_network(ctx.store.location, ctx.store.version), start=start,
-                               patrollers=patrollers, closed=closed, time_limit=limit)  # fmt: skip
+                               patrollers=patrollers, closed=closed, time_limit=limit, grids=chosen)  # fmt: skip
             files = _files(ctx, plan)
     except GridWatchError as exc:
-        st.error(tr("routes.error", error=exc.message))
-        if exc.hint:
-            st.caption(exc.hint)
+        message, hint = exc.localized(ctx.lang)
+        st.error(tr("routes.error", error=message))
+        if hint:
+            st.caption(hint)
         return
     st.session_state[RESULT] = {"plan": plan, "files": files, "slug": _slug(grids), "version": ctx.store.version}
 
@@ -174,15 +192,11 @@ def _slug(grids: list[str]) -> str:
 
 def _files(ctx: AppContext, plan: RoutePlan) -> dict[tuple[int, str], bytes]:
     """Every download's bytes, made once per plan: ``(patroller, fmt)``; patroller 0 is the zip of all."""
-    writers = {
-        "gpx": lambda p: export.to_gpx(plan, p, types=ctx.types),
-        "kml": lambda p: export.to_kml(plan, p, types=ctx.types),
-        "geojson": lambda p: export.to_geojson(plan, p),
-        "csv": lambda p: export.to_csv(plan, p),
-        "pdf": lambda p: export.to_pdf(plan, p, types=ctx.types, title=ctx.tr("routes.tab")),
-    }
-    files = {(p, fmt): writers[fmt](p) for p in range(1, plan.patrollers + 1) for fmt in FORMATS}
-    files.update({(0, fmt): export.to_zip(plan, fmt) for fmt in FORMATS})
+    options: dict[str, Any] = {"types": ctx.types, "title": ctx.tr("routes.tab"), "lang": ctx.lang,
+                               "sheet": export.SheetContext(grids=ctx.grids, buildings=ctx.buildings,
+                                                            streets=ctx.store.read(schema.STREETS))}  # fmt: skip
+    files = {(p, fmt): export.write(plan, fmt, p, **options) for p in range(1, plan.patrollers + 1) for fmt in FORMATS}
+    files.update({(0, fmt): export.to_zip(plan, fmt, **options) for fmt in FORMATS})
     return files
 
 
@@ -203,9 +217,12 @@ def _headline(ctx: AppContext, plan: RoutePlan) -> None:
     idle = int((plan.routes["n_stops"] == 0).sum())
     if idle:
         st.warning(tr("routes.idle", n=idle))
-    if plan.warnings:
+    for key, values in plan.notes:
+        if key in ("routes.warn_empty_grids", "routes.warn_streets_far", "routes.warn_grids_uncovered"):
+            st.warning(tr(key, **values))
+    if plan.notes:
         with st.expander(tr("routes.details")):
-            for note in plan.warnings:
+            for note in plan.messages(ctx.lang):
                 st.caption(note)
             st.caption(f"{plan.method} · {plan.seconds:.2f} s")
 
@@ -284,11 +301,12 @@ def _map(ctx: AppContext, plan: RoutePlan | None, start_kind: str) -> None:
         x, y = shift_coords(np.array([at[0]]), np.array([at[1]]), shift)
         return float(x[0]), float(y[0])
 
-    frame = plan.stops if plan is not None and len(plan.stops) else ctx.grids
-    minx, miny, maxx, maxy = show(frame).total_bounds if len(frame) else (114.2, 30.4, 114.4, 30.6)
-    pad = 0.0005
-    m = base_map(ctx.basemap, bounds=[[miny - pad, minx - pad], [maxy + pad, maxx + pad]], lang=ctx.lang,
-                 height=MAP_HEIGHT)  # fmt: skip
+    center, zoom = map_view(show(_extent_frame(ctx, plan)))
+    # centre and zoom computed here, not fitted by Leaflet: a map drawn in a hidden tab has no size,
+    # and fitting bounds there ends at the maximum zoom on a grey map
+    m = base_map(ctx.basemap, bounds=None, lang=ctx.lang, height=MAP_HEIGHT)
+    m.location = list(center)
+    m.options["zoom"] = zoom
     if len(ctx.grids):
         folium.GeoJson(show(ctx.grids[["grid_id", "geometry"]]), name=ctx.tr("kind.grids"), style_function=lambda _: {
             "color": "#2f6b2f", "weight": 1.5, "fillOpacity": 0.03}).add_to(m)  # fmt: skip
@@ -298,7 +316,8 @@ def _map(ctx: AppContext, plan: RoutePlan | None, start_kind: str) -> None:
     elif start_kind == "click" and st.session_state.get(CLICKED):
         route_layer(plan_stops_empty(), plan_routes_empty(), show_xy(st.session_state[CLICKED]),
                     lang=ctx.lang).add_to(m)  # fmt: skip
-    out = st_folium(m, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_clicked"])
+    out = st_folium(m, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_clicked"],
+                    center=center, zoom=zoom)  # fmt: skip
     click = (out or {}).get("last_clicked")
     if click and start_kind == "click":
         lon, lat = float(click["lng"]), float(click["lat"])
@@ -308,6 +327,43 @@ def _map(ctx: AppContext, plan: RoutePlan | None, start_kind: str) -> None:
         if st.session_state.get(CLICKED) != (lon, lat):
             st.session_state[CLICKED] = (lon, lat)
             st.rerun()
+
+
+#: Map size assumed when choosing the zoom (pixels), and the view with nothing to show.
+VIEW_PX: Final = (640, MAP_HEIGHT)
+CHINA_VIEW: Final = ((30.5, 114.3), 4)
+
+
+def _extent_frame(ctx: AppContext, plan: RoutePlan | None) -> gpd.GeoDataFrame:
+    """What the map shows: the plan's stops, else the chosen grids, else every grid (or incident) of the store."""
+    if plan is not None and len(plan.stops):
+        return plan.stops
+    chosen = st.session_state.get("rt_grids") or []
+    grids = ctx.grids
+    if chosen and len(grids):
+        picked = grids[grids["grid_id"].astype(str).isin(chosen)]
+        if len(picked):
+            return picked
+    if len(grids):
+        return grids
+    return ctx.incidents if len(ctx.incidents) else ctx.buildings
+
+
+def map_view(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> tuple[tuple[float, float], int]:
+    """``((lat, lon), zoom)`` that shows the whole of ``frame`` (WGS-84) on the tab's map; China without data."""
+    geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    geoms = geoms[geoms.notna() & ~geoms.is_empty] if len(geoms) else geoms
+    if len(geoms) == 0:
+        return CHINA_VIEW
+    minx, miny, maxx, maxy = (float(v) for v in geoms.total_bounds)
+    if not all(map(math.isfinite, (minx, miny, maxx, maxy))):
+        return CHINA_VIEW
+    lat = 0.5 * (miny + maxy)
+    # Web Mercator: 256 px show 360° of longitude at zoom 0; latitude stretches by 1/cos(lat)
+    dx = max(maxx - minx, 1e-4) * 1.15
+    dy = max(maxy - miny, 1e-4) * 1.15 / max(math.cos(math.radians(lat)), 0.1)
+    zoom = math.floor(min(math.log2(VIEW_PX[0] / 256 * 360 / dx), math.log2(VIEW_PX[1] / 256 * 360 / dy)))
+    return (lat, 0.5 * (minx + maxx)), int(min(max(zoom, 2), 18))
 
 
 def plan_stops_empty() -> gpd.GeoDataFrame:
