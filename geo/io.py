@@ -19,6 +19,7 @@ import csv
 import os
 import re
 import sqlite3
+import struct
 import warnings
 import zipfile
 import zlib
@@ -278,6 +279,10 @@ def _read_vector(p: Path, *, layer: str | None, lim: limits.Limits, crs_given: b
     chosen = layer or (layers[0] if layers else None)
     if suffix == ".gpkg" and chosen is not None:
         _refuse_view(p, chosen)
+    if not crs_given:
+        _refuse_unknown_file_crs(p)
+    if suffix in (".shp", ".zip"):
+        _check_dbf(p)
     encoding = _dbf_encoding(p) if suffix in (".shp", ".zip") else None
     try:
         with warnings.catch_warnings():
@@ -288,8 +293,6 @@ def _read_vector(p: Path, *, layer: str | None, lim: limits.Limits, crs_given: b
     if int(info.get("features") or 0) > lim.max_features:
         raise InputFileError.of("io.too_many_features", file=name, n=f"{int(info['features']):,}",
                                 limit=f"{lim.max_features:,}", variable=limits.ENV["max_features"])
-    if not crs_given:
-        _refuse_unknown_file_crs(p)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -328,6 +331,8 @@ def _zip_members(p: Path, lim: limits.Limits) -> list[zipfile.ZipInfo]:
         with zipfile.ZipFile(p) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        if p.suffix.lower() == ".xlsx":
+            raise InputFileError.of("io.table_unreadable", file=name, reason="not an Excel 2007+ (zip) workbook") from exc
         raise InputFileError.of("io.not_zip", file=name) from exc
     if len(members) > lim.max_zip_members:
         raise InputFileError.of("io.zip_members", file=name, n=f"{len(members):,}", limit=f"{lim.max_zip_members:,}",
@@ -436,6 +441,39 @@ def _refuse_view(p: Path, layer: str) -> None:
         con.close()
     if row is not None and row[0] == "view":
         raise InputFileError.of("io.gpkg_view", file=_quoted(p.name), layer=_quoted(layer))
+
+
+def _check_dbf(p: Path) -> None:
+    """Refuse a Shapefile whose .dbf is shorter than its own header says.
+
+    GDAL reads a .dbf cut inside its header as a table without columns and
+    one cut inside its records as fewer rows, both without an error.
+    """
+    try:
+        if p.suffix.lower() == ".zip":
+            with zipfile.ZipFile(p) as zf:
+                dbf = next((i for i in zf.infolist() if i.filename.lower().endswith(".dbf")
+                            and not i.filename.startswith("__MACOSX")), None)
+                if dbf is None:
+                    return
+                size = dbf.file_size
+                with zf.open(dbf) as fh:
+                    head = fh.read(32)
+        else:
+            path = next((p.with_suffix(s) for s in (".dbf", ".DBF") if p.with_suffix(s).exists()), None)
+            if path is None:
+                return
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.read(32)
+    except (OSError, zipfile.BadZipFile, zlib.error):
+        return
+    if len(head) < 32:
+        raise InputFileError.of("io.truncated", file=_quoted(p.name), reason="its .dbf file is cut inside its header")
+    records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+    if size < header_len + records * record_len:
+        reason = f"its .dbf file holds {size:,} bytes, its header announces {header_len + records * record_len:,}"
+        raise InputFileError.of("io.truncated", file=_quoted(p.name), reason=reason)
 
 
 def _refuse_unknown_file_crs(p: Path) -> None:
@@ -708,9 +746,9 @@ def _read_xlsx(p: Path, layer: str | None, lim: limits.Limits) -> pd.DataFrame:
 
     try:
         book = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except defusedxml.DefusedXmlException as exc:
-        raise InputFileError.of("io.xml_entity", file=name) from exc
-    except Exception as exc:  # openpyxl raises what its XML and zip layers raise
+    except Exception as exc:  # openpyxl raises what its XML and zip layers raise, sometimes wrapped
+        if _caused_by(exc, defusedxml.DefusedXmlException):
+            raise InputFileError.of("io.xml_entity", file=name) from exc
         raise InputFileError.of("io.table_unreadable", file=name, reason=_short(exc, p)) from exc
     try:
         sheets = [str(s) for s in book.sheetnames]
@@ -722,9 +760,9 @@ def _read_xlsx(p: Path, layer: str | None, lim: limits.Limits) -> pd.DataFrame:
         rows = _sheet_rows(book[title], name, _quoted(title), lim)
     except GridWatchError:
         raise
-    except defusedxml.DefusedXmlException as exc:
-        raise InputFileError.of("io.xml_entity", file=name) from exc
     except Exception as exc:
+        if _caused_by(exc, defusedxml.DefusedXmlException):
+            raise InputFileError.of("io.xml_entity", file=name) from exc
         raise InputFileError.of("io.table_unreadable", file=name, reason=_short(exc, p)) from exc
     finally:
         book.close()
@@ -737,12 +775,26 @@ def _read_xlsx(p: Path, layer: str | None, lim: limits.Limits) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` or an exception it was raised from (or during) is a ``kind``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _sheet_rows(ws: Any, name: str, title: str, lim: limits.Limits) -> list[tuple[object, ...]]:
     """The rows of a read-only worksheet, trailing empty rows dropped, counted against the cell limit."""
     declared_rows, declared_cols = ws.max_row, ws.max_column  # from the sheet's <dimension>, before reading
     if declared_rows is not None and declared_cols is not None and declared_rows * declared_cols > lim.max_cells:
         raise InputFileError.of("io.too_many_cells", file=name, sheet=title, n=f"{declared_rows * declared_cols:,}",
                                 limit=f"{lim.max_cells:,}", variable=limits.ENV["max_cells"])
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # read every row there is, not only those the <dimension> admits (often wrong)
     rows: list[tuple[object, ...]] = []
     cells = 0
     last = 0
