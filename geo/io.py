@@ -318,6 +318,10 @@ def _names(names: list[str]) -> str:
     return ", ".join(printable(n, 80) for n in names[:30]) + (f" (and {len(names) - 30} more)" if len(names) > 30 else "")
 
 
+#: What Python's zip reader raises on a damaged archive.
+_ZIP_ERRORS: Final = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError, KeyError)
+
+
 def _zip_members(p: Path, lim: limits.Limits) -> list[zipfile.ZipInfo]:
     """The entries of a zip archive, refused when it is unsafe to open.
 
@@ -330,7 +334,7 @@ def _zip_members(p: Path, lim: limits.Limits) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(p) as zf:
             members = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         if p.suffix.lower() == ".xlsx":
             raise InputFileError.of("io.table_unreadable", file=name, reason="not an Excel 2007+ (zip) workbook") from exc
         raise InputFileError.of("io.not_zip", file=name) from exc
@@ -371,7 +375,9 @@ def _check_expanded(p: Path, entries: list[str], lim: limits.Limits) -> None:
                         if total > lim.max_zip_bytes:
                             raise InputFileError.of("io.zip_too_big", file=_quoted(p.name), size_mb=f"over {lim.max_zip_mb:g}",
                                                     limit_mb=f"{lim.max_zip_mb:g}", variable=limits.ENV["max_zip_mb"])
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+    except GridWatchError:
+        raise
+    except (*_ZIP_ERRORS, RuntimeError) as exc:
         raise InputFileError.of("io.zip_corrupt", file=_quoted(p.name), reason=_short(exc, p)) from exc
 
 
@@ -415,7 +421,7 @@ def _sqlite(p: Path) -> sqlite3.Connection:
             raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason="not recognized as a GeoPackage (SQLite) database")
     try:
         return sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeError) as exc:  # a damaged file's schema text need not decode
         raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason=_short(exc, p)) from exc
 
 
@@ -424,7 +430,7 @@ def _check_geopackage(p: Path) -> None:
     con = _sqlite(p)
     try:
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeError) as exc:  # a damaged file's schema text need not decode
         raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason=_short(exc, p)) from exc
     finally:
         con.close()
@@ -435,7 +441,7 @@ def _refuse_view(p: Path, layer: str) -> None:
     con = _sqlite(p)
     try:
         row = con.execute("SELECT type FROM sqlite_master WHERE lower(name) = lower(?)", (layer,)).fetchone()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeError) as exc:  # a damaged file's schema text need not decode
         raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason=_short(exc, p)) from exc
     finally:
         con.close()
@@ -466,7 +472,7 @@ def _check_dbf(p: Path) -> None:
             size = path.stat().st_size
             with open(path, "rb") as fh:
                 head = fh.read(32)
-    except (OSError, zipfile.BadZipFile, zlib.error):
+    except _ZIP_ERRORS:
         return
     if len(head) < 32:
         raise InputFileError.of("io.truncated", file=_quoted(p.name), reason="its .dbf file is cut inside its header")
@@ -497,7 +503,7 @@ def _refuse_unknown_file_crs(p: Path) -> None:
             with zipfile.ZipFile(p) as zf:
                 prjs = [n for n in zf.namelist() if n.lower().endswith(".prj") and not n.startswith("__MACOSX")]
                 text = zf.read(prjs[0])[:4000].decode("utf-8", "replace") if prjs else ""
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except _ZIP_ERRORS:
         return
     if not text.strip():
         return
@@ -538,7 +544,7 @@ def _dbf_encoding(p: Path) -> str | None:
                 return None
             with open(dbf, "rb") as fh:
                 data = fh.read(head_bytes)
-    except (OSError, StopIteration, zipfile.BadZipFile):
+    except (*_ZIP_ERRORS, StopIteration):
         return None
     if len(data) < 32 or data[29] != 0 or max(data[32:], default=0) < 0x80:
         return None
