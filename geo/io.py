@@ -280,7 +280,7 @@ def _read_vector(p: Path, *, layer: str | None, lim: limits.Limits, crs_given: b
     if suffix == ".gpkg" and chosen is not None:
         _refuse_view(p, chosen)
     if not crs_given:
-        _refuse_unknown_file_crs(p)
+        _refuse_unknown_file_crs(p, chosen)
     if suffix in (".shp", ".zip"):
         _check_dbf(p)
     encoding = _dbf_encoding(p) if suffix in (".shp", ".zip") else None
@@ -482,14 +482,18 @@ def _check_dbf(p: Path) -> None:
         raise InputFileError.of("io.truncated", file=_quoted(p.name), reason=reason)
 
 
-def _refuse_unknown_file_crs(p: Path) -> None:
+def _refuse_unknown_file_crs(p: Path, layer: str | None = None) -> None:
     """Refuse a file that names a coordinate system PROJ does not know.
 
-    GDAL reads such a GeoJSON as WGS-84 and such a Shapefile as having no
-    CRS; both would put the data in the wrong place without a word.
+    GDAL reads such a GeoJSON as WGS-84 and such a Shapefile or GeoPackage
+    as having no CRS; both would put the data in the wrong place or ask for
+    a CRS the file does name.
     """
     text = ""
     suffix = p.suffix.lower()
+    if suffix == ".gpkg":
+        text = _gpkg_crs_text(p, layer) if layer is not None else ""
+        suffix = ""
     try:
         if suffix in (".geojson", ".json"):
             with open(p, "rb") as fh:
@@ -511,6 +515,28 @@ def _refuse_unknown_file_crs(p: Path) -> None:
         pyproj.CRS.from_user_input(text.strip())
     except pyproj.exceptions.CRSError:
         raise CRSError.of("io.file_crs_unknown", file=_quoted(p.name), crs=printable(text.strip(), 120)) from None
+
+
+def _gpkg_crs_text(p: Path, layer: str) -> str:
+    """The CRS a GeoPackage layer names, when PROJ cannot read it ("" when it can, or names none)."""
+    con = _sqlite(p)
+    try:
+        row = con.execute(
+            "SELECT s.srs_id, s.definition, s.organization, s.organization_coordsys_id FROM gpkg_geometry_columns g "
+            "JOIN gpkg_spatial_ref_sys s ON g.srs_id = s.srs_id WHERE lower(g.table_name) = lower(?)", (layer,)).fetchone()
+    except (sqlite3.Error, UnicodeError):
+        return ""
+    finally:
+        con.close()
+    if row is None or row[0] in (0, -1):
+        return ""
+    for candidate in (str(row[1] or ""), f"{row[2]}:{row[3]}"):
+        try:
+            pyproj.CRS.from_user_input(candidate)
+        except (pyproj.exceptions.CRSError, ValueError, TypeError):
+            continue
+        return ""
+    return str(row[1] or f"{row[2]}:{row[3]}")
 
 
 def _dbf_encoding(p: Path) -> str | None:

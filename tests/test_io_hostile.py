@@ -553,6 +553,18 @@ def make_shapefile_unknown_prj(tmp: Path) -> Path:
     return folder / "grids.shp"
 
 
+@refused("coordinate systems", "'g.gpkg' names a coordinate system that is not known: PROJCS[\"made up\"]", "--crs")
+def make_geopackage_unknown_srs(tmp: Path) -> Path:
+    p = tmp / "g.gpkg"
+    pyogrio.write_dataframe(fx.grids(), p, layer="g")
+    con = sqlite3.connect(p)
+    con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES ('made up', 999999, 'NONE', 999999, 'PROJCS[\"made up\"]', NULL)")
+    con.execute("UPDATE gpkg_geometry_columns SET srs_id = 999999")
+    con.commit()
+    con.close()
+    return p
+
+
 @refused("coordinate systems", "'g.geojson': coordinates (", "They look projected (metres), in China: name the CRS with --crs")
 def make_metres_labelled_as_degrees(tmp: Path) -> Path:
     g = fx.grids().to_crs(32650)
