@@ -103,6 +103,8 @@ def read_file(
                                 formats=", ".join(SUPPORTED))
     lim = limits.current()
     size = p.stat().st_size
+    if suffix == ".shp":  # its attributes and index count too
+        size += sum(p.with_suffix(x).stat().st_size for x in (".dbf", ".shx", ".DBF", ".SHX") if p.with_suffix(x).is_file())
     if size == 0:
         raise InputFileError.of("io.empty", file=name)
     if size > lim.max_file_bytes:
@@ -111,7 +113,7 @@ def read_file(
     declared = parse_crs(crs)
     if suffix in (".csv", ".xlsx"):
         gdf = _read_table(p, layer=layer, x_field=x_field, y_field=y_field, swap_xy=swap_xy, lim=lim)
-        row_base = 2
+        row_base = int(gdf.attrs.get("row_base", 2))
     else:
         gdf = _read_vector(p, layer=layer, lim=lim, crs_given=declared is not None)
         row_base = 1
@@ -627,13 +629,16 @@ def _read_table(
     if len(df) > lim.max_features:
         raise InputFileError.of("io.too_many_features", file=name, n=f"{len(df):,}", limit=f"{lim.max_features:,}",
                                 variable=limits.ENV["max_features"])
+    base = int(df.attrs.get("row_base", 2))
     df.columns = [str(c).strip() for c in df.columns]
     _refuse_duplicate_headers(list(df.columns), name)
     df = df.reset_index(drop=True)
     wkt = next((c for c in df.columns if c.lower() in _WKT_NAMES), None)
     if x_field is None and y_field is None and wkt is not None:
         geom = _parse_wkt(df[wkt], name, wkt)
-        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom, crs=None)
+        out = gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom, crs=None)
+        out.attrs["row_base"] = base
+        return out
     dx, dy = detect_xy_columns(list(df.columns))
     x_field, y_field = x_field or dx, y_field or dy
     for role, field in (("x", x_field), ("y", y_field)):
@@ -645,21 +650,23 @@ def _read_table(
     y, bad_y, inf_y = _coordinate_values(df[y_field], "y")
     nonfinite = np.flatnonzero(inf_x | inf_y)
     if nonfinite.size:
-        raise SchemaError.of("io.nonfinite_xy", file=name, n=str(nonfinite.size), rows=_rows(nonfinite, 2),
+        raise SchemaError.of("io.nonfinite_xy", file=name, n=str(nonfinite.size), rows=_rows(nonfinite, base),
                              x=printable(x_field), y=printable(y_field))
     for col, bad in ((x_field, bad_x), (y_field, bad_y)):
         text = bad[0] if bad else None
         if text is not None and _DMS_HINT.search(text[1]):
-            raise SchemaError.of("io.bad_dms", file=name, column=_quoted(col), row=str(text[0] + 2),
+            raise SchemaError.of("io.bad_dms", file=name, column=_quoted(col), row=str(text[0] + base),
                                  value=_quoted(text[1], 60))
     missing = np.flatnonzero(np.isnan(x) | np.isnan(y))
     if missing.size:
-        raise SchemaError.of("io.no_numeric_xy", file=name, n=str(missing.size), rows=_rows(missing, 2),
+        raise SchemaError.of("io.no_numeric_xy", file=name, n=str(missing.size), rows=_rows(missing, base),
                              x=printable(x_field), y=printable(y_field))
     if swap_xy:
         x, y = y, x
     rest = df.drop(columns=[x_field, y_field])
-    return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=None)
+    out = gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=None)
+    out.attrs["row_base"] = base
+    return out
 
 
 def _refuse_duplicate_headers(columns: list[str], name: str) -> None:
@@ -798,13 +805,21 @@ def _read_xlsx(p: Path, layer: str | None, lim: limits.Limits) -> pd.DataFrame:
         raise InputFileError.of("io.table_unreadable", file=name, reason=_short(exc, p)) from exc
     finally:
         book.close()
-    if not rows:
+    lead = next((i for i, r in enumerate(rows) if any(_filled(v) for v in r)), len(rows))
+    if lead == len(rows):
         raise InputFileError.of("io.empty", file=name)
-    header = [("" if c is None else str(c)) for c in rows[0]]
+    header = [("" if c is None else str(c)) for c in rows[lead]]
     width = len(header)
-    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[1:]]
+    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[lead + 1:]]
     header = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    df.attrs["row_base"] = lead + 2  # the header's sheet line is lead + 1
+    return df
+
+
+def _filled(v: object) -> bool:
+    """Whether a cell holds something (not None, not blank text)."""
+    return v is not None and (not isinstance(v, str) or bool(v.strip()))
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
@@ -836,7 +851,7 @@ def _sheet_rows(ws: Any, name: str, title: str, lim: limits.Limits) -> list[tupl
             raise InputFileError.of("io.too_many_cells", file=name, sheet=title, n=f"over {lim.max_cells:,}",
                                     limit=f"{lim.max_cells:,}", variable=limits.ENV["max_cells"])
         rows.append(row)
-        if any(v is not None and (not isinstance(v, str) or v.strip()) for v in row):
+        if any(_filled(v) for v in row):
             last = len(rows)
     return rows[:last]
 

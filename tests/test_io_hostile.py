@@ -372,6 +372,21 @@ def make_xlsx_rows_with_lying_dimension(tmp: Path) -> Path:
     return _xlsx_with_sheet_xml(tmp, xml)
 
 
+@refused("spreadsheets", "'t.xlsx': 1 row(s) have no numeric coordinates (lines 6)", "Fill in lon and lat", kind="incidents",
+         args=("--crs", "wgs84"))
+def make_xlsx_table_below_empty_rows(tmp: Path) -> Path:
+    """The header on sheet line 3: the missing coordinate is named by the line Excel shows (6)."""
+    p = tmp / "t.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, row in enumerate([["incident_id", "type", "lon", "lat"], ["I1", "flooding", 114.36, 30.52],
+                             ["I2", "flooding", 114.36, 30.52], ["I3", "flooding", None, 30.52]], start=3):
+        for c, v in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=v)
+    wb.save(p)
+    return p
+
+
 @refused("spreadsheets", "'t.xlsx' holds several sheets: 说明, 数据", "--layer SHEET", kind="incidents", args=("--crs", "wgs84"))
 def make_xlsx_several_sheets(tmp: Path) -> Path:
     p = tmp / "t.xlsx"
