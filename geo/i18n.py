@@ -534,6 +534,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.io.repair_timeout.hint": ("这些几何自相交过多: 请在 GIS 中修正或简化后再导入; 管理员可用 {variable} 调整时限。",
                                    "They cross themselves too often: fix or simplify them in a GIS first; an administrator can "
                                    "change the time limit with {variable}."),
+    "err.io.repair_too_long": ("{file} 的 {n} 个无效几何 (第 {rows} 个要素) 无法在 {seconds} 秒内修复。",
+                               "{file}: {n} invalid geometr(ies) (feature(s) {rows}) cannot be repaired within {seconds} s."),
+    "err.io.repair_too_long.hint": ("它们自相交过多: 请在 GIS 中修正或简化后再导入; 管理员可用 {variable} 调整时限。",
+                                    "They cross themselves too often: fix or simplify them in a GIS first; an administrator can "
+                                    "change the time limit with {variable}."),
     "err.limits.bad_value": ("环境变量 {variable} 的值 '{value}' 不是正数。", "Environment variable {variable} is '{value}', not a positive number."),
     "err.limits.bad_value.hint": ("请设为正数 (默认 {default}), 或取消设置。", "Set it to a positive number (default {default}), or unset it."),
     # (end of block: reading files)

@@ -628,6 +628,16 @@ def make_8mb_self_intersecting_polygon(tmp: Path) -> Path:
     return p
 
 
+@refused("geometry and limits", "'g.geojson': 1 invalid geometr(ies) (feature(s) 2) cannot be repaired within 1 s",
+         "They cross themselves too often", env={"GRIDWATCH_MAX_REPAIR_SECONDS": "1"})
+def make_polygon_crossing_itself_a_million_times(tmp: Path) -> Path:
+    """3,000 random vertices (under the vertex limit): hours of make_valid, stopped after a second."""
+    g = fx.grids()
+    rng = np.random.default_rng(0)
+    g.loc[1, "geometry"] = shapely.Polygon(np.column_stack([fx.LON0 + rng.random(3_000) * 0.01, fx.LAT0 + rng.random(3_000) * 0.01]))
+    return _geojson(tmp, g)
+
+
 @refused("geometry and limits", "'g.geojson' has 176 vertices in all, over the limit of 100", "GRIDWATCH_MAX_TOTAL_VERTICES",
          env={"GRIDWATCH_MAX_TOTAL_VERTICES": "100"})
 def make_too_many_vertices_in_all(tmp: Path) -> Path:
