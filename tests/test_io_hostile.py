@@ -215,39 +215,46 @@ def make_binary_csv(tmp: Path) -> Path:
 # -- zip archives ----------------------------------------------------------------------
 
 
-@refused("zip archives", "Shapefile 'grids.shp' in 'g.zip' has no .dbf file", "zip them together")
+@refused("zip archives and Shapefiles", "Shapefile 'grids.shp' in 'g.zip' has no .dbf file", "zip them together")
 def make_zip_without_dbf(tmp: Path) -> Path:
     return _zip(tmp, _shp_parts(tmp, skip=(".dbf",)))
 
 
-@refused("zip archives", "Shapefile 'grids.shp' in 'g.zip' has no .shx file", "zip them together")
+@refused("zip archives and Shapefiles", "Shapefile 'grids.shp' in 'g.zip' has no .shx file", "zip them together")
 def make_zip_without_shx(tmp: Path) -> Path:
     return _zip(tmp, _shp_parts(tmp, skip=(".shx",)))
 
 
-@refused("zip archives", "'g.zip' has no .prj file, so its coordinate system is unknown", "--crs EPSG:4326")
+@refused("zip archives and Shapefiles", "Shapefile 'grids.shp' has no .dbf file beside it", "zip them together and import the .zip")
+def make_shapefile_without_dbf(tmp: Path) -> Path:
+    folder = _shp_folder(tmp)
+    (folder / "grids.dbf").unlink()
+    return folder / "grids.shp"
+
+
+@refused("zip archives and Shapefiles", "'g.zip' has no .prj file, so its coordinate system is unknown", "--crs EPSG:4326")
 def make_zip_without_prj(tmp: Path) -> Path:
     return _zip(tmp, _shp_parts(tmp, skip=(".prj",)))
 
 
-@refused("zip archives", "'g.zip' holds an entry with an unsafe path, '../grids.", "plain relative paths")
+@refused("zip archives and Shapefiles", "'g.zip' holds an entry with an unsafe path, '../grids.", "plain relative paths")
 def make_zip_path_traversal(tmp: Path) -> Path:
     return _zip(tmp, _shp_parts(tmp, prefix="../"))
 
 
-@refused("zip archives", "'g.zip' holds an entry with an unsafe path, '/tmp/grids.", "plain relative paths")
+@refused("zip archives and Shapefiles", "'g.zip' holds an entry with an unsafe path, '/tmp/grids.", "plain relative paths")
 def make_zip_absolute_path(tmp: Path) -> Path:
     return _zip(tmp, _shp_parts(tmp, prefix="/tmp/"))
 
 
-@refused("zip archives", "'g.zip' holds 20,004 entries, over the limit of 1,000", "GRIDWATCH_MAX_ZIP_MEMBERS")
+@refused("zip archives and Shapefiles", "'g.zip' holds 20,004 entries, over the limit of 1,000", "GRIDWATCH_MAX_ZIP_MEMBERS")
 def make_zip_20000_members(tmp: Path) -> Path:
     files = _shp_parts(tmp, skip=(".cpg",))
     files.update({f"junk/{i}.txt": b"" for i in range(20_000)})
     return _zip(tmp, files)
 
 
-@refused("zip archives", "Entry 'grids.dbf' of 'g.zip' expands 1,029-fold (204 KB to 209.7 MB), over the limit of 200-fold",
+@refused("zip archives and Shapefiles", "Entry 'grids.dbf' of 'g.zip' expands 1,029-fold (204 KB to 209.7 MB), over the limit of 200-fold",
          "Zip bombs look like this")
 def make_zip_bomb(tmp: Path) -> Path:
     """0.2 MB that declares 200 MB of attributes (the 0.6 MB / 1.8 GB bomb, smaller)."""
@@ -263,7 +270,7 @@ def make_zip_bomb(tmp: Path) -> Path:
     return p
 
 
-@refused("zip archives", "'g.zip' expands to 3 MB, over the limit of 2 MB", "GRIDWATCH_MAX_ZIP_MB",
+@refused("zip archives and Shapefiles", "'g.zip' expands to 3 MB, over the limit of 2 MB", "GRIDWATCH_MAX_ZIP_MB",
          env={"GRIDWATCH_MAX_ZIP_MB": "2"})
 def make_zip_declared_too_big(tmp: Path) -> Path:
     files = _shp_parts(tmp)
@@ -271,7 +278,7 @@ def make_zip_declared_too_big(tmp: Path) -> Path:
     return _zip(tmp, files)
 
 
-@refused("zip archives", "'g.zip' is damaged, or an entry is not the size the archive declares (Bad CRC-32", "Zip or download")
+@refused("zip archives and Shapefiles", "'g.zip' is damaged, or an entry is not the size the archive declares (Bad CRC-32", "Zip or download")
 def make_zip_lying_about_size(tmp: Path) -> Path:
     """The .dbf declares 100 bytes but holds 50 kB: a reader trusting the stream would go on."""
     parts = _shp_parts(tmp)
@@ -288,14 +295,14 @@ def make_zip_lying_about_size(tmp: Path) -> Path:
     return p
 
 
-@refused("zip archives", "'g.zip' holds 2 Shapefiles; one is expected", "exactly one .shp")
+@refused("zip archives and Shapefiles", "'g.zip' holds 2 Shapefiles; one is expected", "exactly one .shp")
 def make_zip_two_shapefiles(tmp: Path) -> Path:
     files = _shp_parts(tmp)
     files.update({k.replace("grids", "other"): v for k, v in files.items()})
     return _zip(tmp, files)
 
 
-@refused("zip archives", "'g.zip' is not a valid zip archive", "Zip the Shapefile's")
+@refused("zip archives and Shapefiles", "'g.zip' is not a valid zip archive", "Zip the Shapefile's")
 def make_zip_that_is_text(tmp: Path) -> Path:
     p = tmp / "g.zip"
     p.write_text("PK? no, a text file", encoding="utf-8")
@@ -764,6 +771,12 @@ class TestLoads:
         out = _loads(capsys, "--grids", str(_geojson(tmp_path, g)))
         assert "no geometry and were not imported" in out and "G2" in out
 
+    def test_state_plane_feet_shapefile_lands_in_place(self, tmp_path: Path) -> None:
+        sf = gpd.GeoDataFrame({"grid_id": ["SF1"]}, geometry=[shapely.box(-122.42, 37.77, -122.41, 37.78)], crs=4326)
+        pyogrio.write_dataframe(sf.to_crs(2227), tmp_path / "sf.shp")
+        got = io.read_file(tmp_path / "sf.shp")
+        assert got.geometry.iloc[0].normalize().equals_exact(sf.geometry.iloc[0].normalize(), 1e-7)
+
     def test_rows_keep_their_line_numbers(self, tmp_path: Path) -> None:
         p = _points_csv(tmp_path, [114.36, 114.37], [30.52, 30.53])
         got = io.read_file(p, crs="wgs84")
@@ -865,7 +878,7 @@ def test_corpus_figures() -> None:
         by_group[c.group] = by_group.get(c.group, 0) + 1
     loads = len([n for n in dir(TestLoads) if n.startswith("test_")])
     assert len(CASES) >= 45 and loads >= 8
-    assert set(by_group) == {"empty and truncated", "encodings", "zip archives", "XML entities", "spreadsheets",
+    assert set(by_group) == {"empty and truncated", "encodings", "zip archives and Shapefiles", "XML entities", "spreadsheets",
                              "GeoPackage", "control characters", "coordinates", "coordinate systems", "geometry and limits"}
     print(by_group, "refused:", len(CASES), "loaded:", loads)
 
