@@ -528,6 +528,15 @@ def make_geojson_with_nan(tmp: Path) -> Path:
     return p
 
 
+@refused("coordinates", "'g.geojson' cannot be read as a GEOJSON file (Failed to read GeoJSON data; At line 1, character 50: "
+         "Unrecognized number: 1e400)", "Open it in QGIS", kind="incidents")
+def make_geojson_with_overflowing_number(tmp: Path) -> Path:
+    p = tmp / "g.geojson"
+    p.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"incident_id": "I1", '
+                 '"type": "flooding"}, "geometry": {"type": "Point", "coordinates": [1e400, 30.52]}}]}', encoding="utf-8")
+    return p
+
+
 @refused("geometry and limits", "'g.geojson' cannot be read (IllegalArgumentException: Points of LinearRing do not form a "
          "closed linestring)", "export it again")
 def make_unclosed_ring(tmp: Path) -> Path:
