@@ -5,6 +5,11 @@ polygon of 400 random vertices takes over a minute, one of a few thousand
 never finishes in practice. A C call cannot be interrupted, so the repair
 runs in a child process that is killed when the limit
 (:attr:`geo.limits.Limits.max_repair_seconds`) passes.
+
+The child is forked, not spawned: a spawned child would import the
+parent's main module again (the Streamlit script, or the command line).
+It runs only GEOS and one write to a pipe, nothing that waits on a lock
+another thread of the parent may have held at the fork.
 """
 
 from __future__ import annotations
