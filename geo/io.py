@@ -122,10 +122,10 @@ def read_file(
             gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]), crs=gdf.crs)
     gdf = gdf.reset_index(drop=True)
     _check_coordinates(gdf, name, row_base, lim)
-    _check_repairable(gdf, name, row_base, lim)
     if declared is None and gdf.crs is None and suffix in (".shp", ".zip"):
         raise CRSError.of("io.no_prj", file=name)
     _check_plausible(gdf, declared if declared is not None else gdf.crs, name, own=gdf.crs, near=near)
+    _check_repairable(gdf, name, row_base, lim)
     out = to_storage_crs(gdf, declared)
     out.attrs["row_base"] = row_base
     return out
