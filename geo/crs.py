@@ -24,6 +24,7 @@ from pyproj.exceptions import CRSError as ProjCRSError
 
 from . import schema
 from ._errors import CRSError
+from .safe import printable
 
 __all__ = [
     "china_shift",
@@ -78,9 +79,8 @@ def parse_crs(text: str | int | pyproj.CRS | None) -> pyproj.CRS | str | None:
             return key
     try:
         return pyproj.CRS.from_user_input(int(key) if key.isdigit() else (key.upper() if key.startswith("epsg") else str(text)))
-    except ProjCRSError as exc:
-        msg = f"Coordinate system {text!r} is not known."
-        raise CRSError(msg, "Give an EPSG code (e.g. EPSG:4326, EPSG:4490 for CGCS2000) or gcj02 / bd09.") from exc
+    except (ProjCRSError, ValueError, OverflowError) as exc:
+        raise CRSError.of("io.crs_unknown", crs=f"'{printable(text, 120)}'") from exc
 
 
 def local_metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
@@ -130,8 +130,7 @@ def to_storage_crs(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | str | None = None) -
     crs = parse_crs(crs)
     if crs is None:
         if gdf.crs is None:
-            msg = "The file does not say which coordinate system it is in."
-            raise CRSError(msg, "Name it with --crs, e.g. --crs EPSG:4326 (GPS), --crs gcj02 (AutoNavi/Tencent) or --crs bd09 (Baidu).")
+            raise CRSError.of("io.no_crs")
         crs = gdf.crs
     if isinstance(crs, str):
         shifted = gdf.set_crs(schema.STORAGE_CRS, allow_override=True)

@@ -15,13 +15,18 @@ Two steps, each usable alone:
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import re
+import sqlite3
+import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
+from io import StringIO
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -30,9 +35,11 @@ import pyogrio
 import pyproj
 import shapely
 
-from . import i18n, schema
-from ._errors import CRSError, GridWatchError, InputFileError, SchemaError
+from . import i18n, limits, schema
+from ._errors import CRSError, GeometryError, GridWatchError, InputFileError, SchemaError
+from ._repair import make_valid_within
 from .crs import parse_crs, to_storage_crs
+from .safe import printable
 
 __all__ = ["conform", "detect_xy_columns", "load_layer", "read_file", "SUPPORTED"]
 
@@ -54,8 +61,13 @@ def read_file(
     x_field: str | None = None,
     y_field: str | None = None,
     swap_xy: bool = False,
+    near: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a vector or table file into a GeoDataFrame in WGS-84.
+
+    Every limit of :mod:`geo.limits` is checked before parsing where it can
+    be (file size, zip entries and expanded size, declared feature count)
+    and while or right after reading otherwise (XLSX cells, vertices).
 
     Parameters
     ----------
@@ -71,28 +83,52 @@ def read_file(
         Coordinate columns of a CSV/XLSX (detected when not given).
     swap_xy
         The file has latitude where longitude belongs (and back).
+    near
+        Bounds (WGS-84 ``minx, miny, maxx, maxy``) of where the data should
+        be, e.g. the stored grids: swapped axes are recognised there too,
+        not only in China.
 
     Returns
     -------
-    GeoDataFrame in EPSG:4326.
+    GeoDataFrame in EPSG:4326, with a 0-based RangeIndex in file order and
+    ``attrs["row_base"]``: the number a user sees for row 0 (2 for CSV and
+    XLSX, whose line 1 is the header; 1 for vector files).
     """
     p = Path(path)
-    if not p.exists():
-        msg = f"File {str(p)!r} does not exist."
-        raise InputFileError(msg, "Check the path and the file name.")
+    name = _quoted(p.name)
+    if not p.is_file():
+        raise InputFileError.of("io.not_found", file=_quoted(str(p)))
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED:
-        msg = f"File type {suffix or '(none)'!r} of {p.name!r} is not supported."
-        raise InputFileError(msg, f"Use one of {', '.join(SUPPORTED)}.")
+        raise InputFileError.of("io.unsupported", file=name, suffix=_quoted(suffix or "(none)"),
+                                formats=", ".join(SUPPORTED))
+    lim = limits.current()
+    size = p.stat().st_size
+    if suffix == ".shp":  # its attributes and index count too
+        size += sum(p.with_suffix(x).stat().st_size for x in (".dbf", ".shx", ".DBF", ".SHX") if p.with_suffix(x).is_file())
+    if size == 0:
+        raise InputFileError.of("io.empty", file=name)
+    if size > lim.max_file_bytes:
+        raise InputFileError.of("io.too_large", file=name, size_mb=f"{size / 1e6:.1f}", limit_mb=f"{lim.max_file_mb:g}",
+                                variable=limits.ENV["max_file_mb"])
+    declared = parse_crs(crs)
     if suffix in (".csv", ".xlsx"):
-        gdf = _read_table(p, layer=layer, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
+        gdf = _read_table(p, layer=layer, x_field=x_field, y_field=y_field, swap_xy=swap_xy, lim=lim)
+        row_base = int(gdf.attrs.get("row_base", 2))
     else:
-        gdf = _read_vector(p, layer=layer)
+        gdf = _read_vector(p, layer=layer, lim=lim, crs_given=declared is not None)
+        row_base = 1
         if swap_xy:
             gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]), crs=gdf.crs)
-    declared = parse_crs(crs)
-    _check_plausible(gdf, declared if declared is not None else gdf.crs, p.name)
-    return to_storage_crs(gdf, declared)
+    gdf = gdf.reset_index(drop=True)
+    _check_coordinates(gdf, name, row_base, lim)
+    if declared is None and gdf.crs is None and suffix in (".shp", ".zip"):
+        raise CRSError.of("io.no_prj", file=name)
+    _check_plausible(gdf, declared if declared is not None else gdf.crs, name, own=gdf.crs, near=near)
+    _check_repairable(gdf, name, row_base, lim)
+    out = to_storage_crs(gdf, declared)
+    out.attrs["row_base"] = row_base
+    return out
 
 
 def conform(
@@ -178,10 +214,19 @@ def load_layer(
     -------
     (layer, report): the repaired layer and what was found.
     """
-    raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
+    near = _bounds(grids)
+    raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy, near=near)
     gdf = conform(raw, kind, fields=fields, type_value=type_value, type_field=type_field, types=types)
     return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name, merge_duplicates=merge_duplicates,
                                    crs=crs)
+
+
+def _bounds(grids: gpd.GeoDataFrame | None) -> tuple[float, float, float, float] | None:
+    """WGS-84 bounds of the grids (where data should be), None without grids."""
+    if grids is None or len(grids) == 0 or grids.crs is None:
+        return None
+    b = grids.to_crs(4326).total_bounds
+    return (float(b[0]), float(b[1]), float(b[2]), float(b[3])) if np.isfinite(b).all() else None
 
 
 def detect_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:
@@ -211,46 +256,292 @@ def detect_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:
 # -- private steps -----------------------------------------------------------
 
 
-def _read_vector(p: Path, *, layer: str | None) -> gpd.GeoDataFrame:
+def _read_vector(p: Path, *, layer: str | None, lim: limits.Limits, crs_given: bool) -> gpd.GeoDataFrame:
+    name = _quoted(p.name)
+    suffix = p.suffix.lower()
     target: str = str(p)
-    if p.suffix.lower() == ".zip":
-        target = _shapefile_in_zip(p)
-    try:
-        layers = [str(n) for n, _ in pyogrio.list_layers(target)]
-    except Exception as exc:
-        msg = f"{p.name!r} cannot be read as a {p.suffix.lstrip('.').upper()} file ({_short(exc)})."
-        raise InputFileError(msg, "Open it in QGIS to check it, or export it again.") from exc
-    if layer is None and len(layers) > 1 and p.suffix.lower() in (".gpkg", ".kml"):
-        msg = f"{p.name!r} holds several layers: {', '.join(layers)}."
-        raise InputFileError(msg, "Choose one with --layer NAME.")
-    if layer is not None and layer not in layers:
-        msg = f"{p.name!r} has no layer {layer!r}; it has {', '.join(layers) or 'none'}."
-        raise InputFileError(msg, "Choose one of those with --layer NAME.")
-    encoding = _dbf_encoding(p) if p.suffix.lower() in (".shp", ".zip") else None
+    if suffix == ".zip":
+        target = _shapefile_in_zip(p, lim)
+    elif suffix == ".shp":
+        for part in (".shx", ".dbf"):
+            if not any(p.with_suffix(s).exists() for s in (part, part.upper())):
+                raise InputFileError.of("io.shp_no_part", file=name, part=part)
+    elif suffix == ".kml":
+        _refuse_xml_declarations(p)
+    elif suffix == ".gpkg":
+        _check_geopackage(p)
+    fmt = suffix.lstrip(".").upper()
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            gdf = pyogrio.read_dataframe(target, layer=layer or (layers[0] if layers else None), use_arrow=False,
-                                         encoding=encoding)
+            warnings.simplefilter("ignore")
+            layers = [str(n) for n, _ in pyogrio.list_layers(target)]
     except Exception as exc:
-        msg = f"{p.name!r} cannot be read ({_short(exc)})."
-        raise InputFileError(msg, "The file may be truncated or not what its name says: export it again.") from exc
+        raise InputFileError.of("io.unreadable", file=name, format=fmt, reason=_short(exc, p)) from exc
+    if layer is None and len(layers) > 1 and suffix in (".gpkg", ".kml"):
+        raise InputFileError.of("io.several_layers", file=name, layers=_names(layers))
+    if layer is not None and layer not in layers:
+        raise InputFileError.of("io.no_layer", file=name, layer=_quoted(layer), layers=_names(layers) or "none")
+    chosen = layer or (layers[0] if layers else None)
+    if suffix == ".gpkg" and chosen is not None:
+        _refuse_view(p, chosen)
+    if not crs_given:
+        _refuse_unknown_file_crs(p, chosen)
+    if suffix in (".shp", ".zip"):
+        _check_dbf(p)
+    encoding = _dbf_encoding(p) if suffix in (".shp", ".zip") else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            info = pyogrio.read_info(target, layer=chosen, encoding=encoding)
+    except Exception as exc:
+        raise InputFileError.of("io.truncated", file=name, reason=_short(exc, p)) from exc
+    if int(info.get("features") or 0) > lim.max_features:
+        raise InputFileError.of("io.too_many_features", file=name, n=f"{int(info['features']):,}",
+                                limit=f"{lim.max_features:,}", variable=limits.ENV["max_features"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = pyogrio.read_dataframe(target, layer=chosen, use_arrow=False, encoding=encoding,
+                                         max_features=lim.max_features + 1)
+    except Exception as exc:
+        raise InputFileError.of("io.truncated", file=name, reason=_short(exc, p)) from exc
+    if len(gdf) > lim.max_features:
+        raise InputFileError.of("io.too_many_features", file=name, n=f"more than {lim.max_features:,}",
+                                limit=f"{lim.max_features:,}", variable=limits.ENV["max_features"])
     if gdf.geometry.name != "geometry":
         gdf = gdf.rename_geometry("geometry")
     return gdf
 
 
-def _shapefile_in_zip(p: Path) -> str:
+def _quoted(text: object, limit: int = 200) -> str:
+    """A user's file, layer, sheet or column name for a message: quoted, control characters escaped."""
+    return f"'{printable(text, limit)}'"
+
+
+def _names(names: list[str]) -> str:
+    """Layer, sheet or column names for a message: terminal-safe, comma-separated."""
+    return ", ".join(printable(n, 80) for n in names[:30]) + (f" (and {len(names) - 30} more)" if len(names) > 30 else "")
+
+
+#: What Python's zip reader raises on a damaged archive.
+_ZIP_ERRORS: Final = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError, KeyError)
+
+
+def _zip_members(p: Path, lim: limits.Limits) -> list[zipfile.ZipInfo]:
+    """The entries of a zip archive, refused when it is unsafe to open.
+
+    Checked from the central directory, before anything is expanded: the
+    number of entries, names that climb out of the archive (``../x.shp``,
+    ``/etc/x``), the declared uncompressed size of the whole and each
+    entry's compression ratio.
+    """
+    name = _quoted(p.name)
     try:
         with zipfile.ZipFile(p) as zf:
-            shps = [n for n in zf.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
-    except zipfile.BadZipFile as exc:
-        msg = f"{p.name!r} is not a valid zip archive."
-        raise InputFileError(msg, "Zip the Shapefile's .shp, .shx, .dbf and .prj files again.") from exc
+            members = zf.infolist()
+    except _ZIP_ERRORS as exc:
+        if p.suffix.lower() == ".xlsx":
+            raise InputFileError.of("io.table_unreadable", file=name, reason="not an Excel 2007+ (zip) workbook") from exc
+        raise InputFileError.of("io.not_zip", file=name) from exc
+    if len(members) > lim.max_zip_members:
+        raise InputFileError.of("io.zip_members", file=name, n=f"{len(members):,}", limit=f"{lim.max_zip_members:,}",
+                                variable=limits.ENV["max_zip_members"])
+    for m in members:
+        parts = m.filename.replace("\\", "/").split("/")
+        if m.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+            raise InputFileError.of("io.zip_unsafe_name", file=name, entry=_quoted(m.filename, 120))
+    total = sum(m.file_size for m in members)
+    if total > lim.max_zip_bytes:
+        raise InputFileError.of("io.zip_too_big", file=name, size_mb=f"{total / 1e6:,.0f}", limit_mb=f"{lim.max_zip_mb:g}",
+                                variable=limits.ENV["max_zip_mb"])
+    for m in members:
+        ratio = m.file_size / max(m.compress_size, 1)
+        if m.file_size > 1_000_000 and ratio > lim.max_zip_ratio:
+            raise InputFileError.of("io.zip_ratio", file=name, entry=_quoted(m.filename, 120), ratio=f"{ratio:,.0f}",
+                                    size_mb=f"{m.file_size / 1e6:,.1f}", packed_kb=f"{m.compress_size / 1e3:,.0f}",
+                                    limit=f"{lim.max_zip_ratio:g}", variable=limits.ENV["max_zip_ratio"])
+    return members
+
+
+def _check_expanded(p: Path, entries: list[str], lim: limits.Limits) -> None:
+    """Expand ``entries`` of the zip in chunks, keeping nothing, to check their actual size.
+
+    Python's zip reader stops at the declared size and checks the CRC, so
+    an entry that lies about its size is caught here, before GDAL (which
+    trusts the stream) reads it.
+    """
+    total = 0
+    try:
+        with zipfile.ZipFile(p) as zf:
+            for entry in entries:
+                with zf.open(entry) as fh:
+                    while chunk := fh.read(1 << 20):
+                        total += len(chunk)
+                        if total > lim.max_zip_bytes:
+                            raise InputFileError.of("io.zip_too_big", file=_quoted(p.name), size_mb=f"over {lim.max_zip_mb:g}",
+                                                    limit_mb=f"{lim.max_zip_mb:g}", variable=limits.ENV["max_zip_mb"])
+    except GridWatchError:
+        raise
+    except (*_ZIP_ERRORS, RuntimeError) as exc:
+        raise InputFileError.of("io.zip_corrupt", file=_quoted(p.name), reason=_short(exc, p)) from exc
+
+
+def _shapefile_in_zip(p: Path, lim: limits.Limits) -> str:
+    name = _quoted(p.name)
+    members = _zip_members(p, lim)
+    names = [m.filename for m in members if not m.is_dir()]
+    shps = [n for n in names if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
     if len(shps) != 1:
-        msg = f"{p.name!r} holds {len(shps)} Shapefiles; one is expected."
-        raise InputFileError(msg, "Put exactly one .shp (with its .shx, .dbf, .prj) in the zip.")
+        raise InputFileError.of("io.zip_shapefiles", file=name, n=str(len(shps)))
+    stem = shps[0][:-4].lower()
+    by_lower = {n.lower(): n for n in names}
+    for part in (".shx", ".dbf"):
+        if stem + part not in by_lower:
+            raise InputFileError.of("io.zip_no_part", file=name, shp=_quoted(shps[0], 120), part=part)
+    parts = [by_lower[stem + s] for s in (".shp", ".shx", ".dbf", ".prj", ".cpg") if stem + s in by_lower]
+    _check_expanded(p, parts, lim)
     return f"/vsizip/{p}/{shps[0]}"
+
+
+def _refuse_xml_declarations(p: Path) -> None:
+    """Refuse XML with a DTD (``<!DOCTYPE``, ``<!ENTITY``): KML never needs one.
+
+    An entity can name a file of the server (``SYSTEM "file:///etc/passwd"``)
+    or expand exponentially ("billion laughs"); the file is refused before
+    any XML parser sees it.
+    """
+    tail = b""
+    with open(p, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            block = (tail + chunk).upper()
+            if b"<!DOCTYPE" in block or b"<!ENTITY" in block:
+                raise InputFileError.of("io.xml_entity", file=_quoted(p.name))
+            tail = chunk[-16:]
+
+
+def _sqlite(p: Path) -> sqlite3.Connection:
+    """A read-only connection to a GeoPackage (never written, never created)."""
+    with open(p, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason="not recognized as a GeoPackage (SQLite) database")
+    try:
+        return sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True)
+    except (sqlite3.Error, UnicodeError) as exc:  # a damaged file's schema text need not decode
+        raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason=_short(exc, p)) from exc
+
+
+def _check_geopackage(p: Path) -> None:
+    """A GeoPackage must be an SQLite file; opening it must not run a query of its own."""
+    con = _sqlite(p)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (sqlite3.Error, UnicodeError) as exc:  # a damaged file's schema text need not decode
+        raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason=_short(exc, p)) from exc
+    finally:
+        con.close()
+
+
+def _refuse_view(p: Path, layer: str) -> None:
+    """Refuse a GeoPackage layer that is a view: a query (maybe recursive, maybe endless), not a table."""
+    con = _sqlite(p)
+    try:
+        row = con.execute("SELECT type FROM sqlite_master WHERE lower(name) = lower(?)", (layer,)).fetchone()
+    except (sqlite3.Error, UnicodeError) as exc:  # a damaged file's schema text need not decode
+        raise InputFileError.of("io.unreadable", file=_quoted(p.name), format="GPKG", reason=_short(exc, p)) from exc
+    finally:
+        con.close()
+    if row is not None and row[0] == "view":
+        raise InputFileError.of("io.gpkg_view", file=_quoted(p.name), layer=_quoted(layer))
+
+
+def _check_dbf(p: Path) -> None:
+    """Refuse a Shapefile whose .dbf is shorter than its own header says.
+
+    GDAL reads a .dbf cut inside its header as a table without columns and
+    one cut inside its records as fewer rows, both without an error.
+    """
+    try:
+        if p.suffix.lower() == ".zip":
+            with zipfile.ZipFile(p) as zf:
+                dbf = next((i for i in zf.infolist() if i.filename.lower().endswith(".dbf")
+                            and not i.filename.startswith("__MACOSX")), None)
+                if dbf is None:
+                    return
+                size = dbf.file_size
+                with zf.open(dbf) as fh:
+                    head = fh.read(32)
+        else:
+            path = next((p.with_suffix(s) for s in (".dbf", ".DBF") if p.with_suffix(s).exists()), None)
+            if path is None:
+                return
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.read(32)
+    except _ZIP_ERRORS:
+        return
+    if len(head) < 32:
+        raise InputFileError.of("io.truncated", file=_quoted(p.name), reason="its .dbf file is cut inside its header")
+    records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+    if size < header_len + records * record_len:
+        reason = f"its .dbf file holds {size:,} bytes, its header announces {header_len + records * record_len:,}"
+        raise InputFileError.of("io.truncated", file=_quoted(p.name), reason=reason)
+
+
+def _refuse_unknown_file_crs(p: Path, layer: str | None = None) -> None:
+    """Refuse a file that names a coordinate system PROJ does not know.
+
+    GDAL reads such a GeoJSON as WGS-84 and such a Shapefile or GeoPackage
+    as having no CRS; both would put the data in the wrong place or ask for
+    a CRS the file does name.
+    """
+    text = ""
+    suffix = p.suffix.lower()
+    if suffix == ".gpkg":
+        text = _gpkg_crs_text(p, layer) if layer is not None else ""
+        suffix = ""
+    try:
+        if suffix in (".geojson", ".json"):
+            with open(p, "rb") as fh:
+                head = fh.read(1 << 16).decode("utf-8", "replace")
+            m = re.search(r'"crs"\s*:\s*\{.*?"name"\s*:\s*"([^"]{1,300})"', head, re.S)
+            text = m.group(1) if m else ""
+        elif suffix == ".shp":
+            prj = next((p.with_suffix(s) for s in (".prj", ".PRJ") if p.with_suffix(s).exists()), None)
+            text = prj.read_text("utf-8", "replace")[:4000] if prj is not None else ""
+        elif suffix == ".zip":
+            with zipfile.ZipFile(p) as zf:
+                prjs = [n for n in zf.namelist() if n.lower().endswith(".prj") and not n.startswith("__MACOSX")]
+                text = zf.read(prjs[0])[:4000].decode("utf-8", "replace") if prjs else ""
+    except _ZIP_ERRORS:
+        return
+    if not text.strip():
+        return
+    try:
+        pyproj.CRS.from_user_input(text.strip())
+    except pyproj.exceptions.CRSError:
+        raise CRSError.of("io.file_crs_unknown", file=_quoted(p.name), crs=printable(text.strip(), 120)) from None
+
+
+def _gpkg_crs_text(p: Path, layer: str) -> str:
+    """The CRS a GeoPackage layer names, when PROJ cannot read it ("" when it can, or names none)."""
+    con = _sqlite(p)
+    try:
+        row = con.execute(
+            "SELECT s.srs_id, s.definition, s.organization, s.organization_coordsys_id FROM gpkg_geometry_columns g "
+            "JOIN gpkg_spatial_ref_sys s ON g.srs_id = s.srs_id WHERE lower(g.table_name) = lower(?)", (layer,)).fetchone()
+    except (sqlite3.Error, UnicodeError):
+        return ""
+    finally:
+        con.close()
+    if row is None or row[0] in (0, -1):
+        return ""
+    for candidate in (str(row[1] or ""), f"{row[2]}:{row[3]}"):
+        try:
+            pyproj.CRS.from_user_input(candidate)
+        except (pyproj.exceptions.CRSError, ValueError, TypeError):
+            continue
+        return ""
+    return str(row[1] or f"{row[2]}:{row[3]}")
 
 
 def _dbf_encoding(p: Path) -> str | None:
@@ -284,7 +575,7 @@ def _dbf_encoding(p: Path) -> str | None:
                 return None
             with open(dbf, "rb") as fh:
                 data = fh.read(head_bytes)
-    except (OSError, StopIteration, zipfile.BadZipFile):
+    except (*_ZIP_ERRORS, StopIteration):
         return None
     if len(data) < 32 or data[29] != 0 or max(data[32:], default=0) < 0x80:
         return None
@@ -297,116 +588,422 @@ def _dbf_encoding(p: Path) -> str | None:
     return None
 
 
-def _read_table(
-    p: Path, *, layer: str | None, x_field: str | None, y_field: str | None, swap_xy: bool
-) -> gpd.GeoDataFrame:
+def _check_coordinates(gdf: gpd.GeoDataFrame, name: str, row_base: int, lim: limits.Limits) -> None:
+    """Refuse coordinates that are not finite numbers, and geometries over the vertex limits.
+
+    Checked right after reading, before any repair or reprojection: a
+    NaN breaks every later step, and repair time grows with the vertices.
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if geoms.size == 0:
+        return
+    counts = shapely.get_num_coordinates(geoms)
+    total = int(counts.sum())
+    big = np.flatnonzero(counts > lim.max_vertices)
+    if big.size:
+        i = int(big[0])
+        raise GeometryError.of("io.too_many_vertices", file=name, row=str(i + row_base), n=f"{int(counts[i]):,}",
+                               limit=f"{lim.max_vertices:,}", more=str(big.size - 1), variable=limits.ENV["max_vertices"])
+    if total > lim.max_total_vertices:
+        raise GeometryError.of("io.too_many_vertices_total", file=name, n=f"{total:,}", limit=f"{lim.max_total_vertices:,}",
+                               variable=limits.ENV["max_total_vertices"])
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.unique(index[~np.isfinite(coords).all(axis=1)])
+    if bad.size:
+        raise GeometryError.of("io.nonfinite_geometry", file=name, n=str(bad.size), rows=_rows(bad, row_base))
+
+
+def _check_repairable(gdf: gpd.GeoDataFrame, name: str, row_base: int, lim: limits.Limits) -> None:
+    """Refuse invalid geometries whose repair would not finish within the time limit.
+
+    Validation repairs invalid geometries later (:func:`geo.validate.validate_layer`);
+    ``make_valid`` grows with the self-intersections, not the vertices, so
+    a few hundred random vertices can take minutes. The repair is tried
+    here in a child process that is stopped at the limit; what it returns
+    is dropped (validation repairs again and reports it), so a layer that
+    passes costs at most twice its repair time.
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if geoms.size == 0:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bad = np.flatnonzero(~shapely.is_valid(geoms) & ~shapely.is_missing(geoms))
+    if bad.size == 0:
+        return
     try:
-        if p.suffix.lower() == ".csv":
-            df = _read_csv(p)
-        else:
-            df = pd.read_excel(p, sheet_name=_sheet(p, layer), dtype=object)
+        make_valid_within(geoms[bad], lim.max_repair_seconds)
+    except GeometryError as exc:
+        raise GeometryError.of("io.repair_too_long", file=name, n=str(bad.size), rows=_rows(bad, row_base),
+                               seconds=f"{lim.max_repair_seconds:g}", variable=limits.ENV["max_repair_seconds"]) from exc
+
+
+def _rows(idx: np.ndarray | list[int] | pd.Index, row_base: int) -> str:
+    """Row positions as the numbers a user sees (``3, 7, 12 ...``), at most ten."""
+    shown = [str(int(i) + row_base) for i in list(idx)[:10]]
+    return ", ".join(shown) + (" ..." if len(idx) > 10 else "")
+
+
+def _read_table(
+    p: Path, *, layer: str | None, x_field: str | None, y_field: str | None, swap_xy: bool, lim: limits.Limits
+) -> gpd.GeoDataFrame:
+    name = _quoted(p.name)
+    try:
+        df = _read_csv(p) if p.suffix.lower() == ".csv" else _read_xlsx(p, layer, lim)
     except GridWatchError:
         raise
-    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
-        msg = f"{p.name!r} cannot be read as a table ({_short(exc)})."
-        hint = "Save it again as UTF-8 CSV or as .xlsx (Excel 2007 or later)."
-        raise InputFileError(msg, hint) from exc
+    except (ValueError, OSError, KeyError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
+        raise InputFileError.of("io.table_unreadable", file=name, reason=_short(exc, p)) from exc
+    if len(df) > lim.max_features:
+        raise InputFileError.of("io.too_many_features", file=name, n=f"{len(df):,}", limit=f"{lim.max_features:,}",
+                                variable=limits.ENV["max_features"])
+    base = int(df.attrs.get("row_base", 2))
     df.columns = [str(c).strip() for c in df.columns]
+    _refuse_duplicate_headers(list(df.columns), name)
+    df = df.reset_index(drop=True)
     wkt = next((c for c in df.columns if c.lower() in _WKT_NAMES), None)
     if x_field is None and y_field is None and wkt is not None:
-        geom = _parse_wkt(df[wkt], p.name, wkt)
-        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom, crs=None)
+        geom = _parse_wkt(df[wkt], name, wkt)
+        out = gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom, crs=None)
+        out.attrs["row_base"] = base
+        return out
     dx, dy = detect_xy_columns(list(df.columns))
     x_field, y_field = x_field or dx, y_field or dy
-    for role, name in (("x (longitude)", x_field), ("y (latitude)", y_field)):
-        if name is None:
-            msg = f"{p.name!r} has no {role} column (columns: {', '.join(df.columns)})."
-            raise SchemaError(msg, "Name the coordinate columns with --x-field and --y-field.")
-        if name not in df.columns:
-            msg = f"{p.name!r} has no column {name!r} (columns: {', '.join(df.columns)})."
-            raise SchemaError(msg, "Check the spelling of --x-field / --y-field.")
-    x = pd.to_numeric(df[x_field], errors="coerce")
-    y = pd.to_numeric(df[y_field], errors="coerce")
-    bad = df.index[(x.isna() | y.isna()).to_numpy()]
-    if len(bad):
-        rows = ", ".join(str(i + 2) for i in bad[:10])
-        msg = f"{p.name!r}: {len(bad)} row(s) have no numeric coordinates (lines {rows}{'...' if len(bad) > 10 else ''})."
-        raise SchemaError(msg, f"Fill in {x_field} and {y_field} as numbers, or delete those rows.")
+    for role, field in (("x", x_field), ("y", y_field)):
+        if field is None:
+            raise SchemaError.of(f"io.no_{role}_column", file=name, columns=_names(list(df.columns)))
+        if field not in df.columns:
+            raise SchemaError.of("io.no_xy_named", file=name, column=_quoted(field), columns=_names(list(df.columns)))
+    x, bad_x, inf_x = _coordinate_values(df[x_field], "x")
+    y, bad_y, inf_y = _coordinate_values(df[y_field], "y")
+    nonfinite = np.flatnonzero(inf_x | inf_y)
+    if nonfinite.size:
+        raise SchemaError.of("io.nonfinite_xy", file=name, n=str(nonfinite.size), rows=_rows(nonfinite, base),
+                             x=printable(x_field), y=printable(y_field))
+    for col, bad in ((x_field, bad_x), (y_field, bad_y)):
+        text = bad[0] if bad else None
+        if text is not None and _DMS_HINT.search(text[1]):
+            raise SchemaError.of("io.bad_dms", file=name, column=_quoted(col), row=str(text[0] + base),
+                                 value=_quoted(text[1], 60))
+    missing = np.flatnonzero(np.isnan(x) | np.isnan(y))
+    if missing.size:
+        raise SchemaError.of("io.no_numeric_xy", file=name, n=str(missing.size), rows=_rows(missing, base),
+                             x=printable(x_field), y=printable(y_field))
     if swap_xy:
         x, y = y, x
     rest = df.drop(columns=[x_field, y_field])
-    return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=None)
+    out = gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=None)
+    out.attrs["row_base"] = base
+    return out
 
 
-def _sheet(p: Path, layer: str | None) -> str:
-    """The sheet to read: the one named, or the only one."""
-    with pd.ExcelFile(p) as book:
-        sheets = [str(n) for n in book.sheet_names]
-    if layer is not None and layer not in sheets:
-        msg = f"{p.name!r} has no sheet {layer!r}; it has {', '.join(sheets)}."
-        raise InputFileError(msg, "Choose one of those with --layer SHEET.")
-    if layer is None and len(sheets) > 1:
-        msg = f"{p.name!r} holds several sheets: {', '.join(sheets)}."
-        raise InputFileError(msg, "Choose the one with the data with --layer SHEET.")
-    return layer if layer is not None else sheets[0]
+def _refuse_duplicate_headers(columns: list[str], name: str) -> None:
+    """Refuse a table whose header names one column twice: which one is meant cannot be known."""
+    seen: dict[str, list[int]] = {}
+    for i, c in enumerate(columns):
+        seen.setdefault(c, []).append(i)
+    dup = next(((c, pos) for c, pos in seen.items() if len(pos) > 1), None)
+    if dup is not None:
+        letters = ", ".join(_column_letter(i) for i in dup[1])
+        raise SchemaError.of("io.duplicate_header", file=name, column=_quoted(dup[0]), n=str(len(dup[1])), letters=letters)
+
+
+def _column_letter(i: int) -> str:
+    """Spreadsheet column letter of the 0-based position ``i`` (0 -> A, 26 -> AA)."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+#: Degrees-minutes-seconds: 114°18'30.5"E, 114 18 30.5, 30°31′12″N, 东经114度18分30.5秒.
+_DMS: Final = re.compile(
+    r"""^\s*(?P<hemi1>[NSEW东西南北]|东经|西经|北纬|南纬)?\s*(?P<sign>[-+])?\s*
+    (?P<deg>\d{1,3}(?:\.\d+)?)\s*(?:°|º|度|d|:|\s)\s*
+    (?:(?P<min>\d{1,2}(?:\.\d+)?)\s*(?:'|′|’|分|m|:|\s)?\s*)?
+    (?:(?P<sec>\d{1,2}(?:\.\d+)?)\s*(?:"|″|”|''|′′|秒|s)?\s*)?
+    (?P<hemi2>[NSEW东西南北])?\s*$""",
+    re.X | re.I,
+)
+_DMS_HINT: Final = re.compile(r"[°º度′″'\"分秒]|\d\s+\d")
+_DECIMAL_COMMA: Final = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+
+
+def _coordinate_values(col: pd.Series, axis: str) -> tuple[np.ndarray, list[tuple[int, str]], np.ndarray]:
+    """A coordinate column as floats: decimals (``114.3052``, ``114,3052``) or degrees-minutes-seconds.
+
+    Returns
+    -------
+    (values, bad, nonfinite): values are NaN where a cell is empty, not a
+    number or not finite; ``bad`` lists (row, text) of the first text cells
+    that are not a coordinate; ``nonfinite`` marks ``nan``, ``inf`` and
+    overflowing numbers (``1e400``).
+    """
+    obj = col.astype(object)
+    try:
+        values = np.array(pd.to_numeric(obj, errors="coerce").to_numpy(dtype=float, na_value=np.nan), dtype=float)
+    except (OverflowError, ValueError, TypeError):
+        values = np.full(len(col), np.nan)
+    nonfinite = np.isinf(values)
+    values[nonfinite] = np.nan
+    bad: list[tuple[int, str]] = []
+    for i in np.flatnonzero(np.isnan(values) & obj.notna().to_numpy()):
+        v = obj.iat[i]
+        if isinstance(v, str) and v.strip().lower().lstrip("+-") in _NONFINITE_WORDS:
+            nonfinite[i] = True
+            continue
+        f = _coordinate(v, axis)
+        values[i] = f
+        if np.isnan(f) and isinstance(v, str) and v.strip() and len(bad) < 10:
+            bad.append((int(i), v))
+    return values, bad, nonfinite
+
+
+_NONFINITE_WORDS: Final = {"nan", "inf", "infinity"}
+
+
+def _coordinate(v: object, axis: str) -> float:
+    """One coordinate cell as a finite float, NaN when it is none."""
+    if v is None or isinstance(v, bool):
+        return float("nan")
+    if isinstance(v, int | float | np.integer | np.floating):
+        f = float(v)
+        return f if np.isfinite(f) else float("nan")
+    text = str(v).strip()
+    if _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    try:
+        f = float(text)
+    except ValueError:
+        return _dms(text, axis)
+    return f if np.isfinite(f) else float("nan")
+
+
+def _dms(text: str, axis: str) -> float:
+    """Degrees-minutes-seconds text as decimal degrees, NaN when it is not that."""
+    m = _DMS.match(text.replace(",", "."))
+    if m is None or not _DMS_HINT.search(text):
+        return float("nan")
+    deg = float(m["deg"])
+    minutes = float(m["min"] or 0)
+    seconds = float(m["sec"] or 0)
+    if minutes >= 60 or seconds >= 60:
+        return float("nan")
+    hemi = (m["hemi1"] or m["hemi2"] or "").upper()
+    if (axis == "x" and hemi in ("N", "S", "北", "南", "北纬", "南纬")) or (axis == "y" and hemi in ("E", "W", "东", "西", "东经", "西经")):
+        return float("nan")
+    value = deg + minutes / 60 + seconds / 3600
+    negative = m["sign"] == "-" or hemi in ("S", "W", "南", "西", "南纬", "西经")
+    return -value if negative else value
+
+
+def _read_xlsx(p: Path, layer: str | None, lim: limits.Limits) -> pd.DataFrame:
+    """One sheet of an XLSX, streamed, refused past the cell limit.
+
+    The XLSX is a zip: its entries are checked (:func:`_zip_members`) before
+    openpyxl opens it; openpyxl parses its XML with defusedxml (entities
+    refused) and, in read-only mode, one row at a time.
+    """
+    name = _quoted(p.name)
+    _zip_members(p, lim)
+    import defusedxml
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises what its XML and zip layers raise, sometimes wrapped
+        if _caused_by(exc, defusedxml.DefusedXmlException):
+            raise InputFileError.of("io.xml_entity", file=name) from exc
+        raise InputFileError.of("io.table_unreadable", file=name, reason=_short(exc, p)) from exc
+    try:
+        sheets = [str(s) for s in book.sheetnames]
+        if layer is not None and layer not in sheets:
+            raise InputFileError.of("io.no_sheet", file=name, sheet=_quoted(layer), sheets=_names(sheets))
+        if layer is None and len(sheets) > 1:
+            raise InputFileError.of("io.several_sheets", file=name, sheets=_names(sheets))
+        title = layer if layer is not None else sheets[0]
+        rows = _sheet_rows(book[title], name, _quoted(title), lim)
+    except GridWatchError:
+        raise
+    except Exception as exc:
+        if _caused_by(exc, defusedxml.DefusedXmlException):
+            raise InputFileError.of("io.xml_entity", file=name) from exc
+        raise InputFileError.of("io.table_unreadable", file=name, reason=_short(exc, p)) from exc
+    finally:
+        book.close()
+    lead = next((i for i, r in enumerate(rows) if any(_filled(v) for v in r)), len(rows))
+    if lead == len(rows):
+        raise InputFileError.of("io.empty", file=name)
+    header = [("" if c is None else str(c)) for c in rows[lead]]
+    width = len(header)
+    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[lead + 1:]]
+    header = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)]
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    df.attrs["row_base"] = lead + 2  # the header's sheet line is lead + 1
+    return df
+
+
+def _filled(v: object) -> bool:
+    """Whether a cell holds something (not None, not blank text)."""
+    return v is not None and (not isinstance(v, str) or bool(v.strip()))
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc`` or an exception it was raised from (or during) is a ``kind``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _sheet_rows(ws: Any, name: str, title: str, lim: limits.Limits) -> list[tuple[object, ...]]:
+    """The rows of a read-only worksheet, trailing empty rows dropped, counted against the cell limit."""
+    declared_rows, declared_cols = ws.max_row, ws.max_column  # from the sheet's <dimension>, before reading
+    if declared_rows is not None and declared_cols is not None and declared_rows * declared_cols > lim.max_cells:
+        raise InputFileError.of("io.too_many_cells", file=name, sheet=title, n=f"{declared_rows * declared_cols:,}",
+                                limit=f"{lim.max_cells:,}", variable=limits.ENV["max_cells"])
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # read every row there is, not only those the <dimension> admits (often wrong)
+    rows: list[tuple[object, ...]] = []
+    cells = 0
+    last = 0
+    for row in ws.iter_rows(values_only=True):
+        cells += len(row)
+        if cells > lim.max_cells or len(rows) > lim.max_features:
+            raise InputFileError.of("io.too_many_cells", file=name, sheet=title, n=f"over {lim.max_cells:,}",
+                                    limit=f"{lim.max_cells:,}", variable=limits.ENV["max_cells"])
+        rows.append(row)
+        if any(_filled(v) for v in row):
+            last = len(rows)
+    return rows[:last]
 
 
 def _read_csv(p: Path) -> pd.DataFrame:
-    for enc in ("utf-8-sig", "gb18030"):
+    """A CSV as text columns: UTF-8 (with or without BOM), UTF-16 or GB18030; comma, semicolon, tab or bar."""
+    data = p.read_bytes()
+    text = _decode(data, _quoted(p.name))
+    delimiter = _delimiter(text)
+    df = pd.read_csv(StringIO(text), dtype=object, keep_default_na=False, na_values=[""], sep=delimiter,
+                     header=None, engine="c")
+    if df.empty:
+        raise InputFileError.of("io.empty", file=_quoted(p.name))
+    header = ["" if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in df.iloc[0]]
+    body = df.iloc[1:].reset_index(drop=True)
+    body.columns = [h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(header)]
+    return body
+
+
+def _decode(data: bytes, name: str) -> str:
+    """Text of a CSV file; a UTF-8 BOM before GBK text (some editors add one) is dropped, not decoded."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return pd.read_csv(p, dtype=object, encoding=enc, keep_default_na=False, na_values=[""])
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return body.decode(enc)
         except UnicodeDecodeError:
             continue
-    msg = f"{p.name!r} is neither UTF-8 nor GB18030 text."
-    raise InputFileError(msg, "Save it again as UTF-8 CSV.")
+    raise InputFileError.of("io.encoding", file=name)
+
+
+def _delimiter(text: str) -> str:
+    """The field separator of a CSV: the one of ``, ; TAB |`` that its header line uses most."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    first = re.sub(r'"[^"]*"', "", first)
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
 
 
 def _parse_wkt(col: pd.Series, name: str, column: str) -> gpd.GeoSeries:
+    text = col.astype(object).where(col.notna(), None).to_numpy()
     try:
-        return gpd.GeoSeries(shapely.from_wkt(col.astype(str).to_numpy()))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return gpd.GeoSeries(shapely.from_wkt(text))
     except shapely.errors.GEOSException as exc:
-        msg = f"{name!r}: column {column!r} holds text that is not WKT geometry ({_short(exc)})."
-        raise SchemaError(msg, "Use WKT such as 'POINT (114.36 30.52)', or give --x-field/--y-field.") from exc
+        raise SchemaError.of("io.not_wkt", file=name, column=_quoted(column), reason=_short(exc)) from exc
 
 
-def _check_plausible(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | str | None, name: str) -> None:
+def _check_plausible(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | str | None, name: str, *,
+                     own: pyproj.CRS | None = None, near: tuple[float, float, float, float] | None = None) -> None:
+    """Refuse coordinates that cannot be in the CRS they are read in, with the likely fix.
+
+    ``own`` is the file's own CRS (its units name feet or metres in the
+    hint); ``near`` the bounds where the data should be (the grids).
+    """
     geoms = gdf.geometry[~(gdf.geometry.is_empty | gdf.geometry.isna())]
     if geoms.empty:
         return
-    minx, miny, maxx, maxy = geoms.total_bounds
+    minx, miny, maxx, maxy = (float(v) for v in geoms.total_bounds)
+    if not all(np.isfinite([minx, miny, maxx, maxy])):
+        return
     geographic = isinstance(crs, str) or crs is None or crs.is_geographic
     if not geographic:
         return
+    box = dict(minx=f"{minx:.2f}", maxx=f"{maxx:.2f}", miny=f"{miny:.2f}", maxy=f"{maxy:.2f}")
     if not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
         if minx >= -90 and maxx <= 90 and miny >= -180 and maxy <= 180:
-            msg = f"{name!r}: coordinates look like latitude, longitude (swapped)."
-            raise CRSError(msg, "Add --swap-xy, or give --x-field/--y-field the other way round.")
-        msg = f"{name!r}: coordinates ({minx:.0f}, {miny:.0f}) .. ({maxx:.0f}, {maxy:.0f}) are not longitude/latitude."
-        raise CRSError(msg, _projected_hint(minx, maxx))
-    in_china_swapped = _CHINA[1] <= minx and maxx <= _CHINA[3] and _CHINA[0] <= miny and maxy <= _CHINA[2]
-    if in_china_swapped:
-        msg = f"{name!r}: x is between {minx:.2f} and {maxx:.2f} and y between {miny:.2f} and {maxy:.2f}: latitude and longitude look swapped."
-        raise CRSError(msg, "Add --swap-xy, or give --x-field/--y-field the other way round.")
+            raise CRSError.of("io.swapped", file=name, **box)
+        raise CRSError.of(_projected_key(minx, maxx, miny, maxy, own), file=name, **_projected_params(minx, maxx, own),
+                          minx=f"{minx:.0f}", miny=f"{miny:.0f}", maxx=f"{maxx:.0f}", maxy=f"{maxy:.0f}")
+    swapped = (miny, minx, maxy, maxx)
+    for where in ([near] if near is not None else []) + [_CHINA]:
+        if not _overlaps((minx, miny, maxx, maxy), where) and _overlaps(swapped, where):
+            raise CRSError.of("io.swapped", file=name, **box)
+        if _overlaps((minx, miny, maxx, maxy), where):
+            return
 
 
-def _projected_hint(minx: float, maxx: float) -> str:
-    """Which CGCS2000 Gauss-Krüger CRS projected numbers are probably in.
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float], pad: float = 0.5) -> bool:
+    """Whether bounds ``a`` touch bounds ``b`` grown by ``pad`` degrees."""
+    return a[0] <= b[2] + pad and a[2] >= b[0] - pad and a[1] <= b[3] + pad and a[3] >= b[1] - pad
+
+
+def _projected_key(minx: float, maxx: float, miny: float, maxy: float, own: pyproj.CRS | None) -> str:
+    """Which hint fits projected numbers read as degrees.
 
     Eastings with the zone number in front (38 534 552) name their zone:
     3-degree zones 25-45 are EPSG:4513-4533, 6-degree zones 13-23 are
-    EPSG:4491-4501. Without it (534 552) only the central meridian is
-    missing: EPSG:4534-4554 are CM 75°E to 135°E in 3-degree steps.
+    EPSG:4491-4501. Without it (534 552), with northings of China (1 700 to
+    6 000 km), only the central meridian is missing: EPSG:4534-4554 are CM
+    75°E to 135°E in 3-degree steps. Any other numbers get no Chinese
+    advice; a file with a projected CRS of its own is named with its units.
     """
+    if own is not None and own.is_projected:
+        return "io.not_lonlat_own"
     zone = int(minx // 1_000_000)
-    if zone == int(maxx // 1_000_000) and minx % 1_000_000 >= 100_000 and maxx % 1_000_000 <= 900_000:
+    in_china = miny >= 1_700_000 and maxy <= 6_000_000
+    if in_china and zone == int(maxx // 1_000_000) and minx % 1_000_000 >= 100_000 and maxx % 1_000_000 <= 900_000:
         if 25 <= zone <= 45:
-            return (f"They look like CGCS2000 3-degree Gauss-Krüger zone {zone} (metres, zone number in front): "
-                    f"load with --crs EPSG:{4513 + zone - 25}.")
+            return "io.not_lonlat_gk3"
         if 13 <= zone <= 23:
-            return (f"They look like CGCS2000 6-degree Gauss-Krüger zone {zone} (metres, zone number in front): "
-                    f"load with --crs EPSG:{4491 + zone - 13}.")
-    return ("They look projected (metres): name the CRS with --crs, e.g. CGCS2000 3-degree Gauss-Krüger "
-            "EPSG:4534..4554 for central meridian 75°E..135°E (114°E is EPSG:4547); ask the data's provider.")
+            return "io.not_lonlat_gk6"
+        if zone == 0:
+            return "io.not_lonlat_cm"
+    return "io.not_lonlat"
+
+
+def _projected_params(minx: float, maxx: float, own: pyproj.CRS | None) -> dict[str, str]:
+    zone = int(minx // 1_000_000)
+    params = {"zone": str(zone), "epsg3": str(4513 + zone - 25), "epsg6": str(4491 + zone - 13), "own": "", "units": ""}
+    if own is not None and own.is_projected:
+        unit = own.axis_info[0].unit_name if own.axis_info else "metre"
+        params["own"] = printable(own.name, 120)
+        params["units"] = _UNIT_WORDS.get(unit, unit)
+    return params
+
+
+_UNIT_WORDS: Final = {"metre": "metres", "US survey foot": "US survey feet", "foot": "feet", "kilometre": "kilometres"}
 
 
 def _rename(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str], type_field: str | None) -> gpd.GeoDataFrame:
@@ -630,10 +1227,24 @@ def _bad_values(col: str, values: pd.Series, expected: str) -> str:
     return f"{col} must be {expected}, not {shown}{more}"
 
 
-def _short(exc: BaseException) -> str:
+def _short(exc: BaseException, path: Path | None = None) -> str:
+    """The first line of a reader's error, without the machine's paths.
+
+    GDAL and Python name the file by its full path (``/vsizip//srv/up/x.zip/a.shp``)
+    and sometimes their own build paths: the user knows the file by its
+    name, and the server's folders are nobody's business.
+    """
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     text = text.split("; It might help to specify the correct driver")[0].rstrip(".; ")
-    return text[:200]
+    if path is not None:
+        for full in (f"/vsizip/{path}", str(path.resolve()), str(path)):
+            text = text.replace(full, path.name)
+    text = _PATH.sub(lambda m: m.group(2), text)
+    return printable(text, 200)
+
+
+#: An absolute path (POSIX, Windows or GDAL virtual): only its last part is kept.
+_PATH: Final = re.compile(r"""(?<![^\s'"(])((?:/vsi\w+/)?(?:[A-Za-z]:)?(?:[/\\][^/\\\s'"()<>,;]+)+[/\\])([^/\\\s'"()<>,;]*)""")
 
 
 from . import validate  # noqa: E402  (validate imports nothing from io at import time)
