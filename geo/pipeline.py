@@ -27,11 +27,11 @@ import pandas as pd
 import shapely
 
 from . import schema
-from ._errors import GridWatchError, OptionError, SchemaError, StoreError, UnknownIdError
+from ._errors import OptionError, SchemaError, StoreError, UnknownIdError
 from .io import load_layer
 from .join import NEAREST_BUILDING_M, join_layers
 from .store import Store
-from .validate import ValidationReport
+from .validate import ReportError, ValidationReport
 
 __all__ = [
     "LINK_DISTANCE_KEY",
@@ -53,18 +53,17 @@ LINK_DISTANCE_KEY: Final = "link_distance_m"
 MAX_LINK_DISTANCE_M: Final = 500.0
 
 
-class ImportRefused(GridWatchError):
-    """Validation found errors; nothing was written."""
+class ImportRefused(ReportError):
+    """Validation found errors; nothing was written (every error is in ``report``)."""
 
-    def __init__(self, report: ValidationReport) -> None:
-        self.report = report
-        first = report.errors[0]
-        ids = f" ({', '.join(first.ids[:5])}{' ...' if len(first.ids) > 5 else ''})" if first.ids else ""
-        more = f" and {len(report.errors) - 1} more error(s)" if len(report.errors) > 1 else ""
-        super().__init__(
-            f"{report.source or report.layer}: {first.message}{ids}{more}; nothing was imported.",
-            "Run 'python -m geo validate' for the full report, fix the file and import again.",
-        )
+    def localized(self, lang: str) -> tuple[str, str]:
+        """``(message, hint)`` in ``lang``: the first errors, how many, and that nothing was written."""
+        from . import i18n
+
+        r = self.report
+        return (i18n.t("err.import.refused", lang, source=r.source or r.layer, n=len(r.errors),
+                       errors=r.summary(lang, limit=3)),
+                i18n.t("err.import.refused.hint", lang))
 
 
 def check_link_distance(value: float | str) -> float:
@@ -157,7 +156,8 @@ def import_layer(
         the store (kept in its metadata); the stored setting when not given.
     **options
         Passed to :func:`geo.io.load_layer` (``crs``, ``layer``,
-        ``fields``, ``type_value``...).
+        ``fields``, ``type_value``, ``value_maps``, ``id_from_row``,
+        ``sliver_m2``...).
 
     Returns
     -------
