@@ -600,15 +600,13 @@ def _no_collisions(gdf: gpd.GeoDataFrame, kind: str, report: validate.Validation
     geom = gdf.geometry.name
     names = [str(c) for c in gdf.columns if c != geom]
     canonical = set(schema.COLUMNS[kind])
-    # who keeps a lower-case name: the schema column, else the first
-    keeper: dict[str, str] = {}
-    for c in names:
-        if c in canonical:
-            keeper[c.lower()] = c
+    # a schema column (derived ones too: the joins add them) keeps its name;
+    # of other names equal but for case, the first keeps it
+    keeper: dict[str, str] = {c.lower(): c for c in canonical}
     for c in names:
         keeper.setdefault(c.lower(), c)
     reserved = set(_STORE_NAMES)
-    taken = {c.lower() for c in names} | reserved
+    taken = {c.lower() for c in names} | reserved | set(keeper)
     renames: dict[str, str] = {}
     for c in names:
         low = c.lower()
@@ -744,10 +742,17 @@ def _coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: validate.Valida
             if bad.any():
                 _bad(report, "bad_bool", col, s, bad, base)
             out[col] = b.astype("boolean")
+    cleaned: dict[str, pd.Series] = {}
     for col in out.columns:
-        if col == out.geometry.name or col in schema.COLUMNS[kind] or out[col].dtype != object:
+        if col == out.geometry.name or col in schema.COLUMNS[kind]:
             continue
-        out[col] = _strip_control(out[col], str(col), base, report)
+        if not (pd.api.types.is_object_dtype(out[col].dtype) or pd.api.types.is_string_dtype(out[col].dtype)):
+            continue
+        s = _strip_control(out[col], str(col), base, report)
+        if s is not out[col]:
+            cleaned[col] = s
+    for col, s in cleaned.items():
+        out[col] = s
     return out
 
 
