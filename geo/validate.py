@@ -605,7 +605,8 @@ def _first_of_same_points(gdf: gpd.GeoDataFrame, id_col: str, report: Validation
     if dropped.any():
         report.issue(WARNING, "duplicate_points_dropped", ids=sorted(set(pts.loc[dropped, id_col])),
                      n=int(dropped.sum()), metres=f"{float(near.max()):.1f}")
-    return gdf.drop(index=pts.index[dropped.to_numpy()])
+    # far repeats are refused above; keep only the first so that they are not reported twice
+    return gdf.drop(index=pts.index[later.to_numpy()])
 
 
 def _drop_empty(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
