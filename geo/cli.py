@@ -102,18 +102,15 @@ def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
     fields: dict[str, str] = {}
     for item in args.field:
         if "=" not in item:
-            msg = f"--field {item!r} is not SCHEMA=COLUMN."
-            raise OptionError(msg, "Write it like --field name=楼栋名称.")
+            raise OptionError.of("cli.field_syntax", item=printable(item, 80))
         k, v = item.split("=", 1)
         fields[k.strip()] = v.strip()
     if args.id_field:
         fields[schema.ID_COLUMN[kind]] = args.id_field
     if kind != schema.INCIDENTS and (args.type_value or args.type_field):
-        msg = f"--type and --type-field apply to incidents, not to {kind}."
-        raise OptionError(msg, "Drop them, or load the file with --incidents.")
+        raise OptionError.of("cli.type_not_incidents", layer=kind)
     if kind == schema.STREETS and args.link_distance is not None:
-        msg = "--link-distance applies to grids, buildings and incidents; streets are not linked to buildings."
-        raise OptionError(msg, "Drop it, or give it with the next --grids, --buildings or --incidents import.")
+        raise OptionError.of("cli.link_streets")
     options: dict[str, Any] = {}
     if kind != schema.STREETS:
         from .io import parse_value_maps
@@ -180,13 +177,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         from .network import load_streets
 
         streets = load_streets(path)
-        print(f"streets from {path}: {len(streets)} lines, nothing wrong found")
+        from . import i18n
+
+        print(printable(i18n.t("check.report.streets", args.lang, source=path, n=len(streets)), 400))
         return 0
-    store = _existing_store(args.store) if args.store else None
-    grids = store.read(schema.GRIDS) if store is not None else None
-    types = store.incident_types() if store is not None else None
-    _, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
-                           types=types, **options)
+    if args.store:
+        # the import's own path, writing nothing: validate passes what import takes
+        from .pipeline import ImportRefused, import_layer
+
+        try:
+            report = import_layer(_existing_store(args.store), kind, path, dry_run=True, **options)
+        except ImportRefused as exc:
+            report = exc.report
+    else:
+        _, report = load_layer(path, kind, **options)
     print(report.to_text(args.lang))
     if args.report:
         _write_csv(report.to_frame(args.lang), args.report)

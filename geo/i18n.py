@@ -540,6 +540,21 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                               "{flag} {value} cannot be used: give a number from {low} to {high}."),
     "err.cli.number_option.hint": ("例如 --sliver-tolerance 50（平方米）或 --max-text 20000（字符）。",
                                    "e.g. --sliver-tolerance 50 (m²) or --max-text 20000 (characters)."),
+    "err.cli.field_syntax": ("--field {item!r} 不是 SCHEMA=COLUMN 的形式。", "--field {item!r} is not SCHEMA=COLUMN."),
+    "err.cli.field_syntax.hint": ("例如 --field name=楼栋名称。", "Write it like --field name=楼栋名称."),
+    "err.cli.type_not_incidents": ("--type 和 --type-field 只用于事件，不用于 {layer}。",
+                                   "--type and --type-field apply to incidents, not to {layer}."),
+    "err.cli.type_not_incidents.hint": ("去掉它们，或用 --incidents 加载该文件。",
+                                        "Drop them, or load the file with --incidents."),
+    "err.cli.link_streets": ("--link-distance 只用于网格、楼栋和事件；道路不与楼栋关联。",
+                             "--link-distance applies to grids, buildings and incidents; streets are not linked to "
+                             "buildings."),
+    "err.cli.link_streets.hint": ("去掉它，或在下一次导入 --grids、--buildings 或 --incidents 时给出。",
+                                  "Drop it, or give it with the next --grids, --buildings or --incidents import."),
+    "check.report.streets": ("{source} 的道路：{n} 条线，未发现问题", "streets from {source}: {n} lines, nothing wrong found"),
+    "check.columns_aligned": ("以下列与数据库中已有的列仅大小写不同，按已有列名保存：{columns}。",
+                              "These columns differ from columns already stored only by case and are stored under "
+                              "the stored names: {columns}."),
     # (end of block: columns, codes and ids)
     #
     # ---- errors: coordinate shifts (GCJ-02 / BD-09 / WGS-84) -----------------

@@ -174,13 +174,16 @@ def import_layer(
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
     layer, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
                                types=store.incident_types(), **options)
+    stored = None if replace else store.read(kind)
+    if stored is not None:
+        layer = _align_to_stored(layer, stored, report)
     if not report.ok:
         raise ImportRefused(report)
     if dry_run:
         return report
     radius = metres if metres is not None else link_distance_of(store)
-    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
-    current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
+    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS) if k != kind}
+    current[kind] = layer if stored is None else merge_by_id(stored, layer, kind)
     progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} incidents "
              f"to {len(current[schema.GRIDS])} grids (incidents to buildings within {radius:g} m)")
     joined = join_layers(current, max_distance=radius)
@@ -189,6 +192,22 @@ def import_layer(
                 note=f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows"
                      f"{', replace' if replace else ''}{f', link distance {metres:g} m' if metres is not None else ''})")
     return report
+
+
+def _align_to_stored(layer: gpd.GeoDataFrame, stored: gpd.GeoDataFrame,
+                     report: ValidationReport) -> gpd.GeoDataFrame:
+    """Name the new layer's extra columns as the stored layer does when they
+    differ only by case (``Remark`` stored, ``REMARK`` new): the store's
+    column names are case-insensitive, so both cannot be kept."""
+    if stored.empty:
+        return layer
+    by_lower = {str(c).lower(): str(c) for c in stored.columns}
+    renames = {c: by_lower[str(c).lower()] for c in layer.columns
+               if str(c).lower() in by_lower and by_lower[str(c).lower()] != c}
+    if not renames:
+        return layer
+    report.issue("warning", "columns_aligned", columns=", ".join(f"{a} → {b}" for a, b in renames.items()))
+    return layer.rename(columns=renames)
 
 
 def import_layers(

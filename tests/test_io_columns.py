@@ -66,6 +66,21 @@ class TestCollidingColumns:
         assert got["type"].tolist() == ["drain_grate", "flooding", "flying_wire", "drain_grate"]
         assert got["grid_id"].tolist()[0] == "G1"  # derived, not the file's GRID_ID
 
+    def test_extra_column_differing_from_a_stored_one_by_case_joins_it(self, tmp_path: Path) -> None:
+        store = open_store(_store(tmp_path))
+        first = fx.buildings()
+        first["Remark"] = ["a", "b", "c", "d"]
+        src = tmp_path / "b1.geojson"
+        pyogrio.write_dataframe(first, src)
+        pipeline.import_layer(store, "buildings", src)
+        again = fx.buildings().iloc[:1].assign(building_id="B7", REMARK="new")
+        src2 = tmp_path / "b2.geojson"
+        pyogrio.write_dataframe(again, src2)
+        report = pipeline.import_layer(store, "buildings", src2)
+        assert "REMARK → Remark" in _codes(report)["columns_aligned"].text("en")
+        got = store.read("buildings").set_index("building_id")
+        assert got.loc["B7", "Remark"] == "new" and got.loc["B1", "Remark"] == "a"
+
     def test_upper_case_canonical_column_is_taken(self, tmp_path: Path) -> None:
         g = fx.grids().rename(columns={"grid_id": "GRID_ID", "name": "NAME"})
         src = tmp_path / "g.geojson"
