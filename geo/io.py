@@ -710,8 +710,10 @@ def _coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: validate.Valida
         if col not in out.columns or col in schema.DERIVED[kind]:
             continue
         s = out[col]
+        if k == "str" and col == "reported_at" and _iso_from_datetimes(s.iloc[:0]) is not None:
+            continue  # a datetime column: written as ISO 8601 text by _iso_times
         if k == "str":
-            text = _nullable(_map_unique(s, _to_text))
+            text = _text_column(s)
             out[col] = _check_text(text, col, base, report, max_len=max_id if col == id_col else max_text,
                                    is_id=col == id_col)
         elif k in ("int", "float"):
@@ -915,8 +917,38 @@ def _code(value: object, codes: dict[str, str]) -> str | None:
     return codes.get(text, text)
 
 
+def _text_column(s: pd.Series) -> pd.Series:
+    """:func:`_to_text` of every cell, vectorised for a column of strings."""
+    if isinstance(s.dtype, pd.StringDtype):
+        stripped = s.str.strip()
+        return _nullable(stripped.where(stripped.str.len() > 0))
+    return _nullable(_map_unique(s, _to_text))
+
+
+def _iso_from_datetimes(col: pd.Series) -> pd.Series | None:
+    """ISO 8601 text of a datetime column (as GeoJSON and GeoPackage readers give), vectorised;
+    None when the column holds something else or fractions of a second."""
+    if not (isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(col.dtype)):
+        return None
+    t = col if isinstance(col.dtype, pd.DatetimeTZDtype) else col.dt.tz_localize("Asia/Shanghai")
+    if ((t.dt.microsecond.fillna(0) != 0) | (t.dt.nanosecond.fillna(0) != 0)).any():
+        return None
+    wall = t.dt.tz_localize(None).to_numpy("datetime64[s]")
+    utc = t.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
+    missing = np.isnat(wall)
+    minutes = np.where(missing, 0, (wall - utc).astype("timedelta64[m]").astype(np.int64))
+    codes, offsets = pd.factorize(minutes)
+    names = np.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}" for m in offsets], dtype=object)
+    text = np.char.add(np.datetime_as_string(wall, unit="s").astype(object).astype(str), names[codes].astype(str))
+    out = pd.Series(text.astype(object), index=col.index, dtype=object)
+    return out.where(~missing, None)
+
+
 def _iso_times(col: pd.Series, base: int, report: validate.ValidationReport) -> pd.Series:
     """ISO 8601 text with an offset; times without one are China Standard Time."""
+    fast = _iso_from_datetimes(col)
+    if fast is not None:
+        return fast
     text = _nullable(_map_unique(col, _blank_to_na))
     cache: dict[str, str | None] = {}
 
