@@ -502,9 +502,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                           "{column} must be a whole number, not {rows} ({n} cell(s))."),
     "check.out_of_range": ("{column} 必须在 {low} 到 {high} 之间，有 {n} 个不在：{rows}。",
                            "{column} must be from {low} to {high}, not {rows} ({n} cell(s))."),
-    "check.bad_bool": ("{column} 必须是 是/否（true/false、1/0），有 {n} 个不是：{rows}（可用 --map {column}=值:yes 映射）。",
-                       "{column} must be yes/no (是/否, true/false, 1/0), not {rows} ({n} cell(s); map them with "
-                       "--map {column}=VALUE:yes)."),
+    "check.bad_bool": ("{column} 必须是 是/否（true/false、1/0），有 {n} 个不是：{rows}；这些值为 {values}（可用 {example} 映射）。",
+                       "{column} must be yes/no (是/否, true/false, 1/0), not {rows} ({n} cell(s): {values}; map "
+                       "them with {example})."),
     "check.bad_date": ("{column} 必须是日期（ISO 8601，如 2025-07-21T18:30:00+08:00），有 {n} 个不是：{rows}。",
                        "{column} must be a date (ISO 8601, e.g. 2025-07-21T18:30:00+08:00), not {rows} "
                        "({n} cell(s))."),

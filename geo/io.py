@@ -197,7 +197,8 @@ def conform(
         out = _ids_from_rows(out, kind, id_from_row, type_value, base, rep)
     _check_required(out, kind)
     out = _limit_columns(out, kind, rep)
-    out = _apply_value_maps(out, kind, dict(value_maps or {}))
+    by_source = {v: k for k, v in fields.items()}  # a map may name the file's column or ours
+    out = _apply_value_maps(out, kind, {by_source.get(c, c): m for c, m in (value_maps or {}).items()})
     out = _coerce(out, kind, base, rep, max_text=max_text, max_id=max_id)
     if kind == schema.INCIDENTS:
         out = _conform_incidents(out, types or schema.BUILTIN_TYPES, base, rep, mapped=set(value_maps or {}))
@@ -742,7 +743,8 @@ def _coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: validate.Valida
             b = _map_unique(s, _to_bool)
             bad = (b.isna() & _map_unique(s, _blank_to_na).notna()).to_numpy().copy()
             if bad.any():
-                _bad(report, "bad_bool", col, s, bad, base)
+                _bad(report, "bad_bool", col, s, bad, base, values=_distinct(s[bad]),
+                     example=_map_example(col, s[bad], "yes"))
             out[col] = b.astype("boolean")
     cleaned: dict[str, pd.Series] = {}
     for col in out.columns:
@@ -817,10 +819,10 @@ def _strip_control(s: pd.Series, col: str, base: int, report: validate.Validatio
     return pd.Series(values[codes], index=s.index, dtype=object)
 
 
-def _bad(report: validate.ValidationReport, code: str, col: str, values: pd.Series, mask: np.ndarray, base: int,
+def _bad(report: validate.ValidationReport, code: str, col: str, cells: pd.Series, mask: np.ndarray, base: int,
          **extra: object) -> None:
-    pos = validate._positions(values.to_frame(), mask)
-    shown = values.to_numpy()[mask][: validate.Rows.SHOWN]
+    pos = validate._positions(cells.to_frame(), mask)
+    shown = cells.to_numpy()[mask][: validate.Rows.SHOWN]
     params: dict[str, object] = {"column": col, "n": int(mask.sum()),
                                  "rows": validate.Rows.of(pos, base, [v for v in shown]), **extra}
     report.issue(validate.ERROR, code, **params)  # type: ignore[arg-type]

@@ -73,6 +73,11 @@ class TestValueMaps:
                               "--map", str(codes))
         assert code == 0, err
         assert open_store(store).read("incidents")["status"].tolist() == ["ok", "blocked"]
+        code, out, err = _run(capsys, "import", "--quiet", "--store", str(store), "--incidents", str(src), "--crs",
+                              "EPSG:4326", "--id-field", "编号", "--type", "drain_grate", "--field", "status=状态",
+                              "--map", "状态=通畅:damaged,堵了:missing")  # the file's column name works too
+        assert code == 0, err
+        assert open_store(store).read("incidents")["status"].tolist() == ["damaged", "missing"]
 
     @pytest.mark.parametrize("bad", ["status", "status=Open", "status=:reported", "missing.toml"])
     def test_bad_map_option(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str) -> None:

@@ -288,6 +288,8 @@ class TestEveryProblemAtOnce:
         with pytest.raises(pipeline.ImportRefused) as caught:
             pipeline.import_layer(store, "buildings", src, replace=True)
         assert {i.code for i in caught.value.report.errors} == {"bad_number", "bad_bool"}
+        bools = next(i for i in caught.value.report.errors if i.code == "bad_bool").text("en")
+        assert "'maybe' (1)" in bools and "--map basement=maybe:yes" in bools
         message, hint = caught.value.localized("zh")
         assert "未导入任何数据" in message and "2 个错误" in message and hint
         assert store.read("buildings")["units"].tolist() == [2, 3, 1, 2]  # nothing stored lost
