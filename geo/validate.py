@@ -336,7 +336,9 @@ def validate_layer(
     base = int(gdf.attrs.get("row_base", 1))
     id_col = schema.ID_COLUMN[kind]
     out = gdf.copy()
-    out[id_col] = gdf[id_col].astype(object).map(lambda v: None if pd.isna(v) else str(v))
+    given = gdf[id_col].astype(object)
+    present = given.notna()
+    out[id_col] = given.where(~present, given[present].astype(str)).where(present, None)
     out = _check_missing_ids(out, kind, id_col, base, report)
     if merge_duplicates:
         out = _merge_duplicates(out, id_col, report)
