@@ -51,6 +51,9 @@ _CST = timezone(timedelta(hours=8))
 LINK_DISTANCE_KEY: Final = "link_distance_m"
 #: Largest radius accepted (m); beyond it an incident is no longer "at" a building.
 MAX_LINK_DISTANCE_M: Final = 500.0
+#: Most columns of a stored layer, the stored ones and a new file's together
+#: (a GeoPackage table holds at most 2,000 with its key and geometry).
+MAX_STORED_COLUMNS: Final = 1_990
 
 
 class ImportRefused(ReportError):
@@ -204,10 +207,17 @@ def _align_to_stored(layer: gpd.GeoDataFrame, stored: gpd.GeoDataFrame,
     by_lower = {str(c).lower(): str(c) for c in stored.columns}
     renames = {c: by_lower[str(c).lower()] for c in layer.columns
                if str(c).lower() in by_lower and by_lower[str(c).lower()] != c}
-    if not renames:
-        return layer
-    report.issue("warning", "columns_aligned", columns=", ".join(f"{a} → {b}" for a, b in renames.items()))
-    return layer.rename(columns=renames)
+    if renames:
+        report.issue("warning", "columns_aligned", columns=", ".join(f"{a} → {b}" for a, b in renames.items()))
+        layer = layer.rename(columns=renames)
+    new = [c for c in layer.columns if str(c).lower() not in by_lower]
+    room = max(MAX_STORED_COLUMNS - len(by_lower), 0)
+    if len(new) > room:
+        dropped = new[room:]
+        report.issue("warning", "columns_dropped", n=len(dropped), total=len(by_lower) + len(new),
+                     limit=MAX_STORED_COLUMNS, first=str(dropped[0])[:60], last=str(dropped[-1])[:60])
+        layer = layer.drop(columns=dropped)
+    return layer
 
 
 def import_layers(

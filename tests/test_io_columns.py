@@ -81,6 +81,18 @@ class TestCollidingColumns:
         got = store.read("buildings").set_index("building_id")
         assert got.loc["B7", "Remark"] == "new" and got.loc["B1", "Remark"] == "a"
 
+    def test_merge_with_the_stored_layer_keeps_within_the_column_limit(self, tmp_path: Path) -> None:
+        store = open_store(_store(tmp_path))
+        y = fx.LAT0 + 0.5 * fx.D
+        for batch in range(3):  # three files of 900 different extra columns each
+            extra = ",".join(f"b{batch}_{i}" for i in range(900))
+            src = _csv(tmp_path, f"building_id,lon,lat,{extra}\nN{batch},{fx.LON0 + 0.5 * fx.D},{y},"
+                                 + ",".join("1" for _ in range(900)) + "\n", f"b{batch}.csv")
+            report = pipeline.import_layer(store, "buildings", src, crs="EPSG:4326")
+        assert "columns_dropped" in _codes(report)
+        got = store.read("buildings")
+        assert {"N0", "N1", "N2"} <= set(got["building_id"]) and len(got.columns) <= pipeline.MAX_STORED_COLUMNS + 1
+
     def test_upper_case_canonical_column_is_taken(self, tmp_path: Path) -> None:
         g = fx.grids().rename(columns={"grid_id": "GRID_ID", "name": "NAME"})
         src = tmp_path / "g.geojson"
