@@ -551,6 +551,9 @@ def _rename(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str], type_field
         raise SchemaError.of("io.unknown_field", fields=", ".join(unknown), layer=validate.layer_term(kind),
                              columns=", ".join(schema.COLUMNS[kind]))
     columns = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    if len(set(columns)) != len(columns):
+        raise SchemaError.of("io.duplicate_columns",
+                             columns=_column_list(sorted({c for c in columns if columns.count(c) > 1})))
     missing = [v for v in fields.values() if v not in columns]
     if missing:
         raise SchemaError.of("io.no_mapped_column", missing=", ".join(map(repr, missing)),
@@ -620,8 +623,6 @@ def _no_collisions(gdf: gpd.GeoDataFrame, kind: str, report: validate.Validation
         renames[c] = new
     if not renames:
         return gdf
-    if len(set(names)) != len(names):
-        raise SchemaError.of("io.duplicate_columns", columns=_column_list(sorted({c for c in names if names.count(c) > 1})))
     report.issue(validate.WARNING, "column_renamed",
                  columns=", ".join(f"{old} → {new}" for old, new in renames.items()))
     return gdf.rename(columns=renames)
@@ -727,11 +728,13 @@ def _coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: validate.Valida
                 _bad(report, "bad_number", col, s, bad, base)
             lo_hi = _RANGES.get(col)
             if k == "int":
-                frac = (num.notna().to_numpy() & finite & ((num.round() != num).to_numpy()
-                                                          | (num.abs() > 2**53).to_numpy()))
+                frac = num.notna().to_numpy() & finite & (num.round() != num).to_numpy()
                 if frac.any():
                     _bad(report, "bad_integer", col, s, frac, base)
-                bad |= frac
+                huge = num.notna().to_numpy() & finite & ~frac & (num.abs() > 2**53).to_numpy()
+                if huge.any():
+                    _bad(report, "out_of_range", col, s, huge, base, low=f"{-(2**53)}", high=f"{2**53}")
+                bad |= frac | huge
             elif lo_hi is not None:
                 out_of = num.notna().to_numpy() & finite & ~num.between(*lo_hi).to_numpy()
                 if out_of.any():

@@ -232,6 +232,18 @@ class TestHostileValues:
         with pytest.raises(SchemaError, match="households must be a finite number, not '1e400' \\(feature 1\\)"):
             io.conform(b, "buildings")
 
+    def test_integer_beyond_exact_range_is_refused(self) -> None:
+        b = fx.buildings()
+        b["units"] = [2**62, 1, 1, 1]
+        with pytest.raises(SchemaError, match="units must be from -9007199254740992 to 9007199254740992"):
+            io.conform(b, "buildings")
+
+    def test_two_columns_of_the_same_name_are_refused(self) -> None:
+        g = fx.grids()
+        twice = gpd.GeoDataFrame(pd.concat([g.drop(columns="geometry"), g[["name"]]], axis=1), geometry=g.geometry)
+        with pytest.raises(SchemaError, match="columns of the same name: name"):
+            io.conform(twice, "grids")
+
     def test_nul_in_ids_refused_and_control_characters_stripped_from_text(self, tmp_path: Path) -> None:
         inc = fx.incidents()
         inc["incident_id"] = ["X\0 1", "X\0 2", "I3", "I4"]
