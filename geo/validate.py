@@ -459,9 +459,11 @@ def building_parts_and_overlaps(buildings: gpd.GeoDataFrame, report: ValidationR
         if len(inside):
             drop[inside] = True
             report.issue(WARNING, "entrance_points_dropped", ids=list(ids[inside]), n=len(inside))
-    a, b = tree.query(geoms[poly_idx], predicate="intersects")
+    a, b = tree.query(geoms[poly_idx])  # boxes only: most buildings touch none but themselves
     keep = a < b
     a, b = poly_idx[a[keep]], poly_idx[b[keep]]
+    touching = shapely.intersects(geoms[a], geoms[b])
+    a, b = a[touching], b[touching]
     if len(a) == 0:
         return buildings[~drop] if drop.any() else buildings
     crs = local_metric_crs(buildings.iloc[np.unique(np.concatenate([a, b]))])
