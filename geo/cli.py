@@ -197,7 +197,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if report.ok:
         return 0
     raise SchemaError.of("validate.refused", source=report.source, n=len(report.errors),
-                         errors=_Localized(report.summary))
+                         errors=_Localized(lambda lang: report.summary(lang, limit=1)))
 
 
 class _Localized:

@@ -201,7 +201,7 @@ def conform(
     out = _apply_value_maps(out, kind, {by_source.get(c, c): m for c, m in (value_maps or {}).items()})
     out = _coerce(out, kind, base, rep, max_text=max_text, max_id=max_id)
     if kind == schema.INCIDENTS:
-        out = _conform_incidents(out, types or schema.BUILTIN_TYPES, base, rep, mapped=set(value_maps or {}))
+        out = _conform_incidents(out, types or schema.BUILTIN_TYPES, base, rep)
     for col in schema.DERIVED[kind]:
         out[col] = None
     ordered = [c for c in schema.COLUMNS[kind] if c in out.columns]
@@ -844,7 +844,7 @@ def _map_example(col: str, values: pd.Series, target: str) -> str:
 
 
 def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.IncidentType], base: int,
-                       report: validate.ValidationReport, *, mapped: set[str]) -> gpd.GeoDataFrame:
+                       report: validate.ValidationReport) -> gpd.GeoDataFrame:
     out = gdf.copy()
     by_label = {}
     for t in types.values():
@@ -879,8 +879,7 @@ def _conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Inciden
     not_code = status.notna() & ~status.isin(all_codes)
     if not_code.any():
         report.issue(validate.ERROR, "unknown_status", n=int(not_code.sum()), values=_distinct(status_raw[not_code]),
-                     example=_map_example("status", status_raw[not_code], "reported"),
-                     mapped=", ".join(sorted(mapped)) or "-")
+                     example=_map_example("status", status_raw[not_code], "reported"))
     wrong = pd.Series(False, index=out.index)
     for code in codes[known].unique():
         of_type = out["type"] == code

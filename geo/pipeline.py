@@ -65,7 +65,7 @@ class ImportRefused(ReportError):
 
         r = self.report
         return (i18n.t("err.import.refused", lang, source=r.source or r.layer, n=len(r.errors),
-                       errors=r.summary(lang, limit=3)),
+                       errors=r.summary(lang, limit=1)),
                 i18n.t("err.import.refused.hint", lang))
 
 
