@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema
-from ._errors import GridWatchError, OptionError
+from ._errors import GridWatchError, OptionError, SchemaError
 from .safe import printable
 
 if TYPE_CHECKING:
@@ -82,6 +82,16 @@ def _layer_options(p: argparse.ArgumentParser) -> None:
                    help="rows sharing an id are pieces of one feature (tiled exports): merge them, drop label points")
     p.add_argument("--field", action="append", default=[], metavar="SCHEMA=COLUMN",
                    help="map another column, e.g. --field name=楼栋名称 (repeatable)")
+    p.add_argument("--map", action="append", default=[], metavar="COLUMN=FROM:TO,... | FILE.toml",
+                   help="map the file's codes onto ours, e.g. --map status=Open:reported,Closed:resolved or "
+                        "--map 状态=开放:reported; or a TOML file with a table per column (repeatable)")
+    p.add_argument("--id-from-row", nargs="?", const="", default=None, metavar="PREFIX",
+                   help="the file has no ids: number the rows (PREFIX + line of a CSV/XLSX or feature number; "
+                        "default prefix G, B, I or the --type code)")
+    p.add_argument("--sliver-tolerance", metavar="M2",
+                   help="grid gaps/overlaps and building overlaps under this many m² are summed on one line "
+                        "(default 50)")
+    p.add_argument("--max-text", metavar="CHARS", help="longest text cell accepted (default 10000)")
     p.add_argument("--link-distance", metavar="METRES",
                    help="link an incident to the nearest building within this many metres (default 30, at most 500); "
                         "import keeps it in the store for every later join, validate only checks it")
@@ -92,24 +102,41 @@ def _layer_args(args: argparse.Namespace) -> tuple[str, str, dict[str, Any]]:
     fields: dict[str, str] = {}
     for item in args.field:
         if "=" not in item:
-            msg = f"--field {item!r} is not SCHEMA=COLUMN."
-            raise OptionError(msg, "Write it like --field name=楼栋名称.")
+            raise OptionError.of("cli.field_syntax", item=printable(item, 80))
         k, v = item.split("=", 1)
         fields[k.strip()] = v.strip()
     if args.id_field:
         fields[schema.ID_COLUMN[kind]] = args.id_field
     if kind != schema.INCIDENTS and (args.type_value or args.type_field):
-        msg = f"--type and --type-field apply to incidents, not to {kind}."
-        raise OptionError(msg, "Drop them, or load the file with --incidents.")
+        raise OptionError.of("cli.type_not_incidents", layer=kind)
     if kind == schema.STREETS and args.link_distance is not None:
-        msg = "--link-distance applies to grids, buildings and incidents; streets are not linked to buildings."
-        raise OptionError(msg, "Drop it, or give it with the next --grids, --buildings or --incidents import.")
+        raise OptionError.of("cli.link_streets")
     options: dict[str, Any] = {}
     if kind != schema.STREETS:
+        from .io import parse_value_maps
+
         options = {"layer": args.layer, "crs": args.crs, "x_field": args.x_field, "y_field": args.y_field,
                    "swap_xy": args.swap_xy, "fields": fields, "type_value": args.type_value,
-                   "type_field": args.type_field, "merge_duplicates": args.merge_duplicates}
+                   "type_field": args.type_field, "merge_duplicates": args.merge_duplicates,
+                   "value_maps": parse_value_maps(args.map), "id_from_row": args.id_from_row}
+        if args.sliver_tolerance is not None:
+            options["sliver_m2"] = _number_option("--sliver-tolerance", args.sliver_tolerance, 0.0, 1e9)
+        if args.max_text is not None:
+            options["max_text"] = int(_number_option("--max-text", args.max_text, 1.0, 10_000_000.0))
     return kind, getattr(args, kind), options
+
+
+def _number_option(flag: str, text: str, low: float, high: float) -> float:
+    """The number given after ``flag``, refused outside ``low``..``high``."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not low <= value <= high:
+        raise OptionError.of("cli.number_option", flag=flag, value=printable(text, 40), low=f"{low:g}", high=f"{high:g}")
+    return value
 
 
 def _link_distance(args: argparse.Namespace) -> float | None:
@@ -128,8 +155,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     metres = _link_distance(args)
     store = open_store(args.store)
     progress(f"importing {kind} from {path} into {store.location}")
-    report = import_layer(store, kind, path, replace=args.replace, progress=progress, link_distance=metres,
-                          **options)
+    from .pipeline import ImportRefused
+
+    try:
+        report = import_layer(store, kind, path, replace=args.replace, progress=progress, link_distance=metres,
+                              **options)
+    except ImportRefused as exc:
+        print(exc.report.to_text(args.lang))
+        raise
     progress("done")
     print(report.to_text(args.lang))
     return 0
@@ -149,22 +182,35 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(streets_report(streets, dropped, source=os.path.basename(path), grids=grids).to_text(args.lang))
         return 0
     if store is not None:
-        from .pipeline import check_file
+        # the import's own path, writing nothing: validate passes what import takes
+        from .pipeline import ImportRefused, import_layer
 
-        _, report = check_file(store, kind, path, **options)
+        try:
+            report = import_layer(store, kind, path, dry_run=True, **options)
+        except ImportRefused as exc:
+            report = exc.report
     else:
         _, report = load_layer(path, kind, **options)
     print(report.to_text(args.lang))
     if args.report:
-        _write_csv(report.to_frame(), args.report)
+        _write_csv(report.to_frame(args.lang), args.report)
     if report.ok:
         return 0
-    first = report.errors[0]
-    more = f" (and {len(report.errors) - 1} more error(s), listed above)" if len(report.errors) > 1 else ""
-    ids = f" ({', '.join(first.ids[:5])}{' ...' if len(first.ids) > 5 else ''})" if first.ids else ""
-    print(f"error: {report.source}: {first.message}{ids}{more}", file=sys.stderr)
-    print("hint: fix the file as the report says and validate again; an import would write nothing.", file=sys.stderr)
-    return 2
+    raise SchemaError.of("validate.refused", source=report.source, n=len(report.errors),
+                         errors=_Localized(lambda lang: report.summary(lang, limit=1)))
+
+
+class _Localized:
+    """A message value computed in the reader's language (``text(lang)``)."""
+
+    def __init__(self, fn: Callable[[str], str]) -> None:
+        self.fn = fn
+
+    def text(self, lang: str) -> str:
+        return self.fn(lang)
+
+    def __format__(self, spec: str) -> str:
+        return self.fn("en")
 
 
 def _write_csv(table: pd.DataFrame, path: str, *, encoding: str = "utf-8") -> None:

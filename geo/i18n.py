@@ -620,6 +620,193 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: reading files)
     #
     # ---- errors: columns, codes and ids (geo/io.py conform, geo/validate.py) --
+    "err.io.unknown_kind": ("未知的图层类型 {kind!r}。", "Unknown layer kind {kind!r}."),
+    "err.io.unknown_kind.hint": ("请使用 {kinds} 之一。", "Use one of {kinds}."),
+    "err.io.unknown_field": ("{fields} 不是{layer}图层的列。", "{fields} is not a column of {layer}."),
+    "err.io.unknown_field.hint": ("请映射到 {columns} 之一。", "Map onto one of {columns}."),
+    "err.io.no_mapped_column": ("文件中没有列 {missing}（现有列：{columns}）。",
+                                "The file has no column {missing} (it has {columns})."),
+    "err.io.no_mapped_column.hint": ("请检查字段选项（如 --id-field、--field）中的列名拼写。",
+                                     "Check the spelling of the field options (e.g. --id-field, --field)."),
+    "err.io.duplicate_columns": ("文件中有重名的列：{columns}。", "The file has columns of the same name: {columns}."),
+    "err.io.duplicate_columns.hint": ("请在文件中给这些列改成不同的名字后重新加载。",
+                                      "Give those columns different names in the file and load it again."),
+    "err.io.no_id_column": ("{layer}文件没有 {column} 列（现有列：{columns}）。",
+                            "The {layer} file has no {column} column (it has {columns})."),
+    "err.io.no_id_column.hint": ("用 --id-field COLUMN 指定存放编号的列；文件没有编号时用 --id-from-row [PREFIX] 按行号编号。",
+                                 "Name the column that holds it with --id-field COLUMN, or number the rows with "
+                                 "--id-from-row [PREFIX] if the file has no ids."),
+    "err.io.no_type_column": ("{layer}文件没有 {column} 列（现有列：{columns}）。",
+                              "The {layer} file has no {column} column (it has {columns})."),
+    "err.io.no_type_column.hint": ("用 --type TYPE 指定整个文件的事件类型，或用 --type-field COLUMN 指定类型列。",
+                                   "Give the type of every row with --type TYPE, or its column with --type-field COLUMN."),
+    "err.io.id_prefix_bad": ("编号前缀 {prefix!r} 不可用（含控制字符或超过 40 个字符）。",
+                             "Id prefix {prefix!r} cannot be used (control characters, or over 40 characters)."),
+    "err.io.id_prefix_bad.hint": ("请用简短的字母或数字，例如 --id-from-row HY。",
+                                  "Use a few letters or digits, e.g. --id-from-row HY."),
+    "err.io.map_unknown_column": ("值映射中的列 {columns} 不在文件中（现有列：{have}）。",
+                                  "The value map names column {columns}, which the file does not have (it has {have})."),
+    "err.io.map_unknown_column.hint": ("请用本图层的列名，例如 --map status=开放:reported。",
+                                       "Use a column of the layer, e.g. --map status=Open:reported."),
+    "err.io.map_syntax": ("--map {item!r} 不是 COLUMN=FROM:TO,FROM:TO 的形式，也不是 .toml 文件。",
+                          "--map {item!r} is neither COLUMN=FROM:TO,FROM:TO nor a .toml file."),
+    "err.io.map_syntax.hint": ("例如 --map status=Open:reported,Closed:resolved，或 --map codes.toml。",
+                               "Write it like --map status=Open:reported,Closed:resolved, or --map codes.toml."),
+    "err.io.map_pair": ("--map {item!r} 中的 {pair!r} 不是 FROM:TO。", "In --map {item!r}, {pair!r} is not FROM:TO."),
+    "err.io.map_pair.hint": ("每一对写成“原值:代码”，用逗号分隔；原值含逗号时请用 TOML 文件。",
+                             "Write each pair as VALUE:CODE, pairs separated by commas; use a TOML file for values "
+                             "with commas."),
+    "err.io.map_file_missing": ("值映射文件 {file!r} 不存在或无法读取。", "Value map file {file!r} does not exist or cannot be read."),
+    "err.io.map_file_missing.hint": ("请检查路径和文件名。", "Check the path and the file name."),
+    "err.io.map_file_bad": ("值映射文件 {file!r} 不是有效的 TOML（{reason}）。",
+                            "Value map file {file!r} is not valid TOML ({reason})."),
+    "err.io.map_file_bad.hint": ("每列一个表，例如：[status] 换行 \"开放\" = \"reported\"（UTF-8 编码）。",
+                                 "Write one table per column, e.g. [status] then \"Open\" = \"reported\" (UTF-8)."),
+    "err.io.map_file_table": ("值映射文件 {file!r} 中 {column!r} 不是“原值 = 代码”的表。",
+                              "In value map file {file!r}, {column!r} is not a table of value = code."),
+    "err.io.map_file_table.hint": ("例如：[status] 换行 \"开放\" = \"reported\"。",
+                                   "e.g. [status] then \"Open\" = \"reported\"."),
+    "err.check.refused": ("{source} 有 {n} 个错误：{errors}。", "{source} has {n} error(s): {errors}."),
+    "err.check.refused.hint": ("按报告修改文件后重新加载（python -m geo validate 列出全部问题）。",
+                               "Fix the file as the report says and load it again ('python -m geo validate' lists "
+                               "every problem)."),
+    "err.import.refused": ("{source}：{errors}；未导入任何数据（共 {n} 个错误）。",
+                           "{source}: {errors}; nothing was imported ({n} error(s))."),
+    "err.import.refused.hint": ("用 'python -m geo validate' 查看完整报告，修改文件后重新导入。",
+                                "Run 'python -m geo validate' for the full report, fix the file and import again."),
+    "err.validate.refused": ("{source}：{errors}（共 {n} 个错误，见上方报告）。",
+                             "{source}: {errors} ({n} error(s), listed above)."),
+    "err.validate.refused.hint": ("按报告修改文件后再次校验；现在导入不会写入任何数据。",
+                                  "Fix the file as the report says and validate again; an import would write nothing."),
+    "check.where.line": ("第 {n} 行", "line {n}"),
+    "check.where.feature": ("第 {n} 个要素", "feature {n}"),
+    "check.where.value": ("{value}（{where}）", "{value} ({where})"),
+    "check.where.sep": ("、", ", "),
+    "check.where.more": ("等，另有 {n} 处", " and {n} more"),
+    "check.report.head": ("{source} 的{layer}：{rows} 行，{errors} 个错误，{warnings} 个警告",
+                          "{layer} from {source}: {rows} rows, {errors} error(s), {warnings} warning(s)"),
+    "check.report.input": ("输入", "input"),
+    "check.report.more_errors": ("；另有 {n} 个错误", "; and {n} more error(s)"),
+    "check.level.error": ("错误", "ERROR"),
+    "check.level.warning": ("警告", "WARNING"),
+    "check.grid_overlap": ("网格 {a} 与 {b} 重叠。", "Grids {a} and {b} overlap."),
+    "check.grid_gap": ("网格之间有空隙（没有网格覆盖的区域）。", "Gap between grids (an area no grid covers)."),
+    "check.grid_sliver_overlaps": ("{n} 处小于 {tolerance} m² 的网格细碎重叠（手绘误差），合计面积见括号。",
+                                   "{n} sliver overlap(s) between grids under {tolerance} m² each (drawing noise); "
+                                   "total area in brackets."),
+    "check.grid_sliver_gaps": ("{n} 处小于 {tolerance} m² 的网格细碎空隙（手绘误差），合计面积见括号。",
+                               "{n} sliver gap(s) between grids under {tolerance} m² each (drawing noise); "
+                               "total area in brackets."),
+    "check.building_overlap": ("楼栋 {a} 与 {b} 重叠。", "Buildings {a} and {b} overlap."),
+    "check.building_sliver_overlaps": ("{n} 处小于 {tolerance} m² 的楼栋细碎重叠，合计面积见括号。",
+                                       "{n} sliver overlap(s) between buildings under {tolerance} m² each; total "
+                                       "area in brackets."),
+    "check.building_parts_merged": ("{n} 个楼栋多边形有至少 {share} 位于另一楼栋内（楼栋部件），已并入所在的 {buildings} 栋楼，不单独计数。",
+                                    "{n} building polygon(s) lie at least {share} inside another building (building "
+                                    "parts): merged into the {buildings} building(s) they belong to, not counted apart."),
+    "check.entrance_points_dropped": ("{n} 个点位于楼栋多边形内（出入口或门牌点），未作为楼栋导入。",
+                                      "{n} point(s) lie inside a building polygon (entrances or addresses) and were "
+                                      "not imported as buildings."),
+    "check.missing_id": ("{n} 行{layer}没有 {column}（{rows}）。", "{n} {layer} row(s) have no {column} ({rows})."),
+    "check.duplicate_id": ("{n} 个 {column} 值重复使用，编号必须唯一（如果这些行是分块导出的同一要素，请加 --merge-duplicates）。",
+                           "{n} {column} value(s) are used more than once; ids must be unique (if the rows are pieces "
+                           "of one feature from a tiled export, load with --merge-duplicates)."),
+    "check.label_point_dropped": ("{n} 个点与多边形同编号（标注点），已删除。",
+                                  "{n} point(s) share an id with a polygon (label points) and were dropped."),
+    "check.pieces_merged": ("{n} 行共 {ids_n} 个编号，已各自合并为一个要素。",
+                            "{n} rows sharing {ids_n} id(s) were merged into one feature each."),
+    "check.duplicate_points_dropped": ("{n} 个点与同编号的第一个点相距不超过 {metres} 米，视为重复，保留第一个。",
+                                       "{n} point(s) repeat an id within {metres} m of its first point: the first is "
+                                       "kept, the repeats dropped."),
+    "check.duplicate_points_far": ("{n} 个编号用于相距较远的多个点（最远 {metres} 米，超过 {limit} 米），它们是不同的要素。",
+                                   "{n} id(s) are used by points far apart (up to {metres} m, more than {limit} m): "
+                                   "they are different features; give them their own ids (or use --id-from-row)."),
+    "check.empty_geometry": ("{n} 行没有几何，未导入。", "{n} row(s) have no geometry and were not imported."),
+    "check.geometry_type": ("{n} 个{layer}的几何为 {found}；{layer}必须是 {allowed}。",
+                            "{n} {layer} have {found} geometry; {layer} must be {allowed}."),
+    "check.invalid_geometry": ("{n} 个无效几何已用 make_valid 修复（第一个：{first}）。",
+                               "{n} invalid geometr(y/ies) repaired with make_valid (first: {first})."),
+    "check.all_far_from_grids": ("全部 {n} 个{layer}距离任何网格都在 {km} 公里以上：坐标系可能不对。",
+                                 "All {n} {layer} lie {km} km or more from every grid: the coordinate system is "
+                                 "probably wrong."),
+    "check.outside_grids": ("{n} 个{layer}位于所有网格之外；已保留，计为网格外。",
+                            "{n} {layer} lie outside every grid; they are kept and counted as outside."),
+    "check.far_from_grids": ("{n} 个{layer}距离任何网格超过 {km} 公里（坐标有误？）。",
+                             "{n} {layer} lie more than {km} km from every grid (wrong coordinates?)."),
+    "check.column_replaced": ("列 {columns} 被映射的列替换。", "Column(s) {columns} replaced by the mapped column(s)."),
+    "check.column_case_mapped": ("按忽略大小写的列名读取：{columns}。", "Columns read ignoring case: {columns}."),
+    "check.column_renamed": ("以下列名与本图层或数据库自己的列名仅大小写不同，会在数据库中冲突，已改名保存：{columns}。",
+                             "These columns differ from a column of the layer or of the store only by case and would "
+                             "collide in the store; kept as: {columns}."),
+    "check.columns_dropped": ("文件有 {total} 列，超过上限 {limit}：保留本图层的列和前面的附加列，删除 {n} 列（{first} … {last}）。",
+                              "The file has {total} columns, more than {limit}: the layer's columns and the first "
+                              "extra ones are kept, {n} dropped ({first} … {last})."),
+    "check.ids_replaced": ("按行号编号：原 {column} 列保存为 {kept}。", "Ids numbered from rows: the file's {column} column is kept as {kept}."),
+    "check.ids_from_lines": ("{n} 行按表格行号编号（{column} = {prefix} + 行号，第一行为 {first}）。",
+                             "{n} rows numbered from their spreadsheet line ({column} = {prefix} + line, the first "
+                             "is {first})."),
+    "check.ids_from_features": ("{n} 个要素按序号编号（{column} = {prefix} + 序号，第一个为 {first}）。",
+                                "{n} features numbered in file order ({column} = {prefix} + feature number, the first "
+                                "is {first})."),
+    "check.bad_number": ("{column} 必须是有限的数字，有 {n} 个不是：{rows}。",
+                         "{column} must be a finite number, not {rows} ({n} cell(s))."),
+    "check.bad_integer": ("{column} 必须是整数，有 {n} 个不是：{rows}。",
+                          "{column} must be a whole number, not {rows} ({n} cell(s))."),
+    "check.out_of_range": ("{column} 必须在 {low} 到 {high} 之间，有 {n} 个不在：{rows}。",
+                           "{column} must be from {low} to {high}, not {rows} ({n} cell(s))."),
+    "check.bad_bool": ("{column} 必须是 是/否（true/false、1/0），有 {n} 个不是：{rows}；这些值为 {values}（可用 {example} 映射）。",
+                       "{column} must be yes/no (是/否, true/false, 1/0), not {rows} ({n} cell(s): {values}; map "
+                       "them with {example})."),
+    "check.bad_date": ("{column} 必须是日期（ISO 8601，如 2025-07-21T18:30:00+08:00），有 {n} 个不是：{rows}。",
+                       "{column} must be a date (ISO 8601, e.g. 2025-07-21T18:30:00+08:00), not {rows} "
+                       "({n} cell(s))."),
+    "check.control_in_id": ("{column} 中有 {n} 个编号含控制字符（如 NUL），会被截断而混淆：{rows}。",
+                            "{n} {column} value(s) hold control characters (such as NUL), which would cut them short "
+                            "and mix them up: {rows}."),
+    "check.control_stripped": ("{column} 中 {n} 个值含控制字符，已删除这些字符（{rows}）。",
+                               "{n} {column} value(s) held control characters, which were removed ({rows})."),
+    "check.text_too_long": ("{column} 中 {n} 个值超过 {limit} 个字符（最长 {longest}）：{rows}。",
+                            "{n} {column} value(s) are longer than {limit} characters (longest {longest}): {rows}."),
+    "check.unknown_type": ("{n} 行的事件类型未知：{values}。可用 {codes}，或用 {example} 映射，或先添加类型：python -m geo types add CODE --zh 中文名 --en 'English name'。",
+                           "Unknown incident type(s) in {n} row(s): {values}. Use {codes}, map them with {example}, "
+                           "or add the type first: python -m geo types add CODE --zh 中文名 --en 'English name'."),
+    "check.missing_type": ("{n} 行没有事件类型（{rows}）。", "{n} row(s) have no incident type ({rows})."),
+    "check.status_column_default": ("文件没有状态列：{n} 行使用了其类型的默认状态（{defaults}）。如果文件的状态另有含义，请用 --field status=COLUMN 或 --map 指定。",
+                                    "The file has no status column: {n} row(s) were given their type's default "
+                                    "status ({defaults}). If that is wrong, name the column with --field "
+                                    "status=COLUMN or map its values with --map."),
+    "check.status_default": ("{n} 行状态为空，使用了其类型的默认状态（{defaults}）。",
+                             "{n} row(s) have an empty status and were given their type's default ({defaults})."),
+    "check.unknown_status": ("{n} 行的状态未知：{values}。雨水篦子用 ok/blocked/damaged/missing（正常/堵塞/损坏/缺失），事件用 reported/assigned/resolved/verified（已上报/处理中/已解决/已核实）；可用 {example} 映射。",
+                             "{n} row(s) have an unknown status: {values}. Rain grates take ok/blocked/damaged/missing "
+                             "(正常/堵塞/损坏/缺失), events reported/assigned/resolved/verified (已上报/处理中/已解决/"
+                             "已核实); map the file's codes with {example}."),
+    "check.status_not_allowed": ("{n} 行的状态不适用于其类型：{values}（{rows}）。资产（雨水篦子）用 ok/blocked/damaged/missing，事件用 reported/assigned/resolved/verified。",
+                                 "{n} row(s) have a status their type does not allow: {values} ({rows}). Assets "
+                                 "(rain grates) take ok/blocked/damaged/missing, events reported/assigned/resolved/"
+                                 "verified."),
+    "check.unknown_severity": ("{n} 行的严重程度未知：{values}。请用 {codes}（低/中/高/紧急），或用 {example} 映射。",
+                               "{n} row(s) have an unknown severity: {values}. Use {codes} (低/中/高/紧急), or map "
+                               "them with {example}."),
+    "err.cli.number_option": ("{flag} {value} 不可用：需要 {low} 到 {high} 之间的数字。",
+                              "{flag} {value} cannot be used: give a number from {low} to {high}."),
+    "err.cli.number_option.hint": ("例如 --sliver-tolerance 50（平方米）或 --max-text 20000（字符）。",
+                                   "e.g. --sliver-tolerance 50 (m²) or --max-text 20000 (characters)."),
+    "err.cli.field_syntax": ("--field {item!r} 不是 SCHEMA=COLUMN 的形式。", "--field {item!r} is not SCHEMA=COLUMN."),
+    "err.cli.field_syntax.hint": ("例如 --field name=楼栋名称。", "Write it like --field name=楼栋名称."),
+    "err.cli.type_not_incidents": ("--type 和 --type-field 只用于事件，不用于 {layer}。",
+                                   "--type and --type-field apply to incidents, not to {layer}."),
+    "err.cli.type_not_incidents.hint": ("去掉它们，或用 --incidents 加载该文件。",
+                                        "Drop them, or load the file with --incidents."),
+    "err.cli.link_streets": ("--link-distance 只用于网格、楼栋和事件；道路不与楼栋关联。",
+                             "--link-distance applies to grids, buildings and incidents; streets are not linked to "
+                             "buildings."),
+    "err.cli.link_streets.hint": ("去掉它，或在下一次导入 --grids、--buildings 或 --incidents 时给出。",
+                                  "Drop it, or give it with the next --grids, --buildings or --incidents import."),
+    "check.report.streets": ("{source} 的道路：{n} 条线，未发现问题", "streets from {source}: {n} lines, nothing wrong found"),
+    "check.columns_aligned": ("以下列与数据库中已有的列仅大小写不同，按已有列名保存：{columns}。",
+                              "These columns differ from columns already stored only by case and are stored under "
+                              "the stored names: {columns}."),
     # (end of block: columns, codes and ids)
     #
     # ---- errors: coordinate shifts (GCJ-02 / BD-09 / WGS-84) -----------------
@@ -919,7 +1106,7 @@ def error_text(key: str, lang: str, params: Mapping[str, Any] | None = None) -> 
     -------
     tuple of str: the message and the hint (empty when the table has none).
     """
-    values = dict(params or {})
+    values = {k: (v.text(lang) if callable(getattr(v, "text", None)) else v) for k, v in (params or {}).items()}
     message = t(f"err.{key}", lang, **values)
     hint = t(f"err.{key}.hint", lang, **values) if f"err.{key}.hint" in STRINGS else ""
     return message, hint

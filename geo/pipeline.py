@@ -27,11 +27,11 @@ import pandas as pd
 import shapely
 
 from . import schema
-from ._errors import GridWatchError, OptionError, SchemaError, StoreError, UnknownIdError
+from ._errors import OptionError, SchemaError, StoreError, UnknownIdError
 from .io import load_layer
 from .join import NEAREST_BUILDING_M, join_layers
 from .store import Store
-from .validate import ValidationReport
+from .validate import ReportError, ValidationReport
 
 __all__ = [
     "LINK_DISTANCE_KEY",
@@ -52,20 +52,22 @@ _CST = timezone(timedelta(hours=8))
 LINK_DISTANCE_KEY: Final = "link_distance_m"
 #: Largest radius accepted (m); beyond it an incident is no longer "at" a building.
 MAX_LINK_DISTANCE_M: Final = 500.0
+#: Most columns of a stored layer, the stored ones and a new file's together
+#: (a GeoPackage table holds at most 2,000 with its key and geometry).
+MAX_STORED_COLUMNS: Final = 1_990
 
 
-class ImportRefused(GridWatchError):
-    """Validation found errors; nothing was written."""
+class ImportRefused(ReportError):
+    """Validation found errors; nothing was written (every error is in ``report``)."""
 
-    def __init__(self, report: ValidationReport) -> None:
-        self.report = report
-        first = report.errors[0]
-        ids = f" ({', '.join(first.ids[:5])}{' ...' if len(first.ids) > 5 else ''})" if first.ids else ""
-        more = f" and {len(report.errors) - 1} more error(s)" if len(report.errors) > 1 else ""
-        super().__init__(
-            f"{report.source or report.layer}: {first.message}{ids}{more}; nothing was imported.",
-            "Run 'python -m geo validate' for the full report, fix the file and import again.",
-        )
+    def localized(self, lang: str) -> tuple[str, str]:
+        """``(message, hint)`` in ``lang``: the first errors, how many, and that nothing was written."""
+        from . import i18n
+
+        r = self.report
+        return (i18n.t("err.import.refused", lang, source=r.source or r.layer, n=len(r.errors),
+                       errors=r.summary(lang, limit=1)),
+                i18n.t("err.import.refused.hint", lang))
 
 
 def check_link_distance(value: float | str) -> float:
@@ -158,7 +160,8 @@ def import_layer(
         the store (kept in its metadata); the stored setting when not given.
     **options
         Passed to :func:`geo.io.load_layer` (``crs``, ``layer``,
-        ``fields``, ``type_value``...).
+        ``fields``, ``type_value``, ``value_maps``, ``id_from_row``,
+        ``sliver_m2``...).
 
     Returns
     -------
@@ -174,12 +177,15 @@ def import_layer(
     current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
     layer, report = check_file(store, kind, path, stored=current, **options)
+    stored = None if replace else current[kind]
+    if stored is not None:
+        layer = _align_to_stored(layer, stored, report)
     if not report.ok:
         raise ImportRefused(report)
     if dry_run:
         return report
     radius = metres if metres is not None else link_distance_of(store)
-    current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
+    current[kind] = layer if stored is None else merge_by_id(stored, layer, kind)
     progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} incidents "
              f"to {len(current[schema.GRIDS])} grids (incidents to buildings within {radius:g} m)")
     joined = join_layers(current, max_distance=radius)
@@ -236,6 +242,29 @@ def check_file(
     if report.ok and len(layer) and any(len(others[k]) for k in extra):
         check_shift(report, layer, kind, crs=options.get("crs"), **others)
     return layer, report
+
+
+def _align_to_stored(layer: gpd.GeoDataFrame, stored: gpd.GeoDataFrame,
+                     report: ValidationReport) -> gpd.GeoDataFrame:
+    """Name the new layer's extra columns as the stored layer does when they
+    differ only by case (``Remark`` stored, ``REMARK`` new): the store's
+    column names are case-insensitive, so both cannot be kept."""
+    if stored.empty:
+        return layer
+    by_lower = {str(c).lower(): str(c) for c in stored.columns}
+    renames = {c: by_lower[str(c).lower()] for c in layer.columns
+               if str(c).lower() in by_lower and by_lower[str(c).lower()] != c}
+    if renames:
+        report.issue("warning", "columns_aligned", columns=", ".join(f"{a} → {b}" for a, b in renames.items()))
+        layer = layer.rename(columns=renames)
+    new = [c for c in layer.columns if str(c).lower() not in by_lower]
+    room = max(MAX_STORED_COLUMNS - len(by_lower), 0)
+    if len(new) > room:
+        dropped = new[room:]
+        report.issue("warning", "columns_dropped", n=len(dropped), total=len(by_lower) + len(new),
+                     limit=MAX_STORED_COLUMNS, first=str(dropped[0])[:60], last=str(dropped[-1])[:60])
+        layer = layer.drop(columns=dropped)
+    return layer
 
 
 def import_layers(

@@ -18,15 +18,25 @@ import pyproj
 import shapely
 
 from . import schema
+from ._errors import SchemaError
 from .crs import local_metric_crs
 
-__all__ = ["Issue", "ValidationReport", "validate_layer", "grid_overlaps_and_gaps"]
+__all__ = ["Issue", "ReportError", "Rows", "ValidationReport", "validate_layer", "grid_overlaps_and_gaps"]
 
 ERROR: Final = "error"
 WARNING: Final = "warning"
 
 #: Overlaps and gaps smaller than this (m²) are drawing noise, not reported.
 MIN_SLIVER_M2: Final = 1.0
+#: Overlaps and gaps between grids (and overlaps between buildings) smaller
+#: than this (m²) are slivers of hand drawing: one summary line for all of
+#: them instead of one line each (``sliver_m2=``, ``--sliver-tolerance``).
+SLIVER_M2: Final = 50.0
+#: A building polygon at least this share inside another is a part of it
+#: (``building:part`` in OpenStreetMap): merged into it and listed.
+PART_SHARE: Final = 0.9
+#: Points sharing an id farther apart than this (m) are different features.
+SAME_POINT_M: Final = 10.0
 #: Data farther than this from every grid (m) is reported as far away.
 FAR_M: Final = 2_000.0
 
@@ -45,6 +55,8 @@ class Issue:
     #: Values of the message's ``{name}`` fields; with them the message is
     #: ``check.<code>`` of the translation table, in any language.
     params: dict[str, object] | None = None
+    #: Key of the message when it is not ``check.<code>`` (one code, two messages).
+    key: str | None = None
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (English for issues recorded without a key)."""
@@ -52,7 +64,104 @@ class Issue:
             return self.message
         from . import i18n
 
-        return i18n.t(f"check.{self.code}", lang, **self.params)
+        return i18n.t(self.key or f"check.{self.code}", lang, **_localized(self.params, lang))
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of a file as a user finds them, for a message in any language.
+
+    Spreadsheet lines for CSV/XLSX (the header is line 1, the first data
+    row line 2), feature numbers from 1 for vector files.
+
+    Attributes
+    ----------
+    numbers
+        The line or feature numbers (at most the first few are shown).
+    total
+        How many rows there are in all.
+    lines
+        True for spreadsheet lines, False for feature numbers.
+    values
+        The value found in each row (shown beside its number), or empty.
+    """
+
+    numbers: tuple[int, ...]
+    total: int
+    lines: bool = True
+    values: tuple[str, ...] = ()
+
+    #: Rows shown in a message.
+    SHOWN = 5
+
+    @classmethod
+    def of(cls, positions: np.ndarray | list[int], base: int, values: list[object] | None = None) -> Rows:
+        """Rows at 0-based ``positions`` of a file whose first row is ``base`` (2: table, 1: vector)."""
+        pos = [int(p) for p in positions]
+        shown = pos[: cls.SHOWN]
+        vals = () if values is None else tuple(_short_value(v) for v in list(values)[: cls.SHOWN])
+        return cls(tuple(p + base for p in shown), len(pos), base >= 2, vals)
+
+    def text(self, lang: str = "en") -> str:
+        """``line 3, line 7 and 4 more`` (or ``'x' (line 3)``, ``feature 1``), in ``lang``."""
+        from . import i18n
+
+        word = "check.where.line" if self.lines else "check.where.feature"
+        parts = [i18n.t(word, lang, n=n) for n in self.numbers]
+        if self.values:
+            parts = [i18n.t("check.where.value", lang, value=v, where=w) for v, w in zip(self.values, parts, strict=False)]
+        text = i18n.t("check.where.sep", lang).join(parts)
+        if self.total > len(self.numbers):
+            text += i18n.t("check.where.more", lang, n=self.total - len(self.numbers))
+        return text
+
+    def __format__(self, spec: str) -> str:
+        return self.text("en")
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of the translation table as a message value (a layer name...)."""
+
+    key: str
+
+    def text(self, lang: str = "en") -> str:
+        """The word in ``lang``."""
+        from . import i18n
+
+        return i18n.t(self.key, lang)
+
+    def __format__(self, spec: str) -> str:
+        return self.text("en")
+
+
+def layer_term(kind: str) -> Term:
+    """The layer's name (``kind.<layer>``) as a message value."""
+    return Term(f"kind.{kind}")
+
+
+def _short_value(v: object, limit: int = 40) -> str:
+    from .safe import printable
+
+    text = printable(str(v), limit)
+    return repr(text)
+
+
+def _localized(params: dict[str, object], lang: str) -> dict[str, object]:
+    return {k: (v.text(lang) if isinstance(v, Rows | Term) else v) for k, v in params.items()}
+
+
+def keyed(level: str, code: str, *, ids: list[str] | None = None, lon: float | None = None, lat: float | None = None,
+          area_m2: float | None = None, message_key: str | None = None, **params: object) -> Issue:
+    """An issue whose message is ``check.<code>`` (or ``message_key``; see :meth:`ValidationReport.issue`)."""
+    from . import i18n
+
+    key = message_key or f"check.{code}"
+    return Issue(level, code, i18n.t(key, "en", **_localized(params, "en")), list(ids or []), lon, lat,
+                 area_m2, dict(params), message_key)
 
 
 @dataclass
@@ -84,7 +193,8 @@ class ValidationReport:
         self.issues.append(Issue(level, code, message, **kw))  # type: ignore[arg-type]
 
     def issue(self, level: str, code: str, *, ids: list[str] | None = None, lon: float | None = None,
-              lat: float | None = None, area_m2: float | None = None, **params: object) -> Issue:
+              lat: float | None = None, area_m2: float | None = None, message_key: str | None = None,
+              **params: object) -> Issue:
         """Record an issue whose message is ``check.<code>`` of the translation table.
 
         Parameters
@@ -95,6 +205,8 @@ class ValidationReport:
             The issue's code, also its key (``check.<code>``).
         ids, lon, lat, area_m2
             Where it is (see :class:`Issue`).
+        message_key
+            The message's key when it is not ``check.<code>``.
         **params
             Values for the message's ``{name}`` fields.
 
@@ -102,10 +214,7 @@ class ValidationReport:
         -------
         Issue: the recorded issue.
         """
-        from . import i18n
-
-        item = Issue(level, code, i18n.t(f"check.{code}", "en", **params), list(ids or []), lon, lat, area_m2,
-                     dict(params))
+        item = keyed(level, code, ids=ids, lon=lon, lat=lat, area_m2=area_m2, message_key=message_key, **params)
         self.issues.append(item)
         return item
 
@@ -120,14 +229,54 @@ class ValidationReport:
 
     def to_text(self, lang: str = "en") -> str:
         """A readable report for the command line, messages in ``lang``."""
-        head = f"{self.layer} from {self.source or 'input'}: {self.rows} rows, {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-        lines = [head]
+        from . import i18n
+        from .safe import printable
+
+        head = i18n.t("check.report.head", lang, layer=i18n.t(f"kind.{self.layer}", lang)
+                      if f"kind.{self.layer}" in i18n.STRINGS else self.layer,
+                      source=self.source or i18n.t("check.report.input", lang), rows=self.rows,
+                      errors=len(self.errors), warnings=len(self.warnings))
+        lines = [printable(head, 400)]
         for i in self.issues:
-            where = f" at {i.lon:.6f},{i.lat:.6f}" if i.lon is not None and i.lat is not None else ""
+            where = f" @ {i.lon:.6f},{i.lat:.6f}" if i.lon is not None and i.lat is not None else ""
             area = f" ({i.area_m2:.1f} m²)" if i.area_m2 is not None else ""
             ids = f" [{', '.join(i.ids[:10])}{' ...' if len(i.ids) > 10 else ''}]" if i.ids else ""
-            lines.append(f"  {i.level.upper()} {i.code}: {i.text(lang)}{area}{where}{ids}")
+            level = i18n.t(f"check.level.{i.level}", lang)
+            lines.append(printable(f"  {level} {i.code}: {i.text(lang)}{area}{where}{ids}", 4000))
         return "\n".join(lines)
+
+    def summary(self, lang: str = "en", limit: int = 5) -> str:
+        """The errors on one line (the first ``limit`` and how many more), in ``lang``."""
+        from . import i18n
+
+        shown = [i.text(lang).rstrip("。. ") + (f" ({', '.join(i.ids[:5])}{' ...' if len(i.ids) > 5 else ''})"
+                                                 if i.ids else "") for i in self.errors[:limit]]
+        text = "; ".join(shown)
+        if len(self.errors) > limit:
+            text += i18n.t("check.report.more_errors", lang, n=len(self.errors) - limit)
+        return text
+
+
+class ReportError(SchemaError):
+    """A layer cannot be used as it is: every problem found is in ``report``.
+
+    The message lists the first errors (in any language with
+    :meth:`localized`); ``report.to_text(lang)`` lists them all.
+    """
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        message, hint = self.localized("en")
+        super().__init__(message, hint)
+
+    def localized(self, lang: str) -> tuple[str, str]:
+        """``(message, hint)`` in ``lang``, from the report."""
+        from . import i18n
+
+        r = self.report
+        return (i18n.t("err.check.refused", lang, source=r.source or r.layer, n=len(r.errors),
+                       errors=r.summary(lang)),
+                i18n.t("err.check.refused.hint", lang))
 
 
 def validate_layer(
@@ -138,6 +287,8 @@ def validate_layer(
     source: str = "",
     merge_duplicates: bool = False,
     crs: str | pyproj.CRS | None = None,
+    sliver_m2: float = SLIVER_M2,
+    report: ValidationReport | None = None,
 ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Check a conformed layer, repair invalid geometries, report the rest.
 
@@ -145,6 +296,9 @@ def validate_layer(
     ----------
     gdf
         A layer in EPSG:4326 with the schema's columns (:func:`geo.io.conform`).
+        Its index is the 0-based row of the file; ``gdf.attrs["row_base"]``
+        (2 for tables, 1 for vector files, 1 when missing) turns it into the
+        line or feature number a user sees.
     kind
         Its layer name.
     grids
@@ -154,8 +308,18 @@ def validate_layer(
     merge_duplicates
         Rows sharing an id are one feature cut in pieces (tiled exports):
         polygons are merged into one, and label points beside a polygon
-        of the same id are dropped (both listed). Otherwise duplicate ids
-        are an error.
+        of the same id are dropped (both listed). Points sharing an id
+        keep the first: the others are dropped and listed with their
+        distance when within :data:`SAME_POINT_M` of it, and are an error
+        (with the distance) when farther, since they are then different
+        features. Otherwise duplicate ids are an error.
+    sliver_m2
+        Overlaps and gaps between grids, and overlaps between buildings,
+        smaller than this (m²) are summed into one warning (count and
+        total area) instead of one line each.
+    report
+        A report to add to (the one :func:`geo.io.conform` filled), else a
+        new one.
     crs
         The ``--crs`` the layer was read with, as given (None: the file's
         own), for the advice of a China map shift (:mod:`geo.shift`).
@@ -163,12 +327,23 @@ def validate_layer(
     Returns
     -------
     (layer, report): rows with empty geometry removed (and listed),
-    invalid geometries repaired (and listed).
+    invalid geometries repaired (and listed); in a building layer, parts
+    (polygons at least :data:`PART_SHARE` inside another building) merged
+    into their building, and points inside a building polygon (entrances,
+    addresses) dropped, both listed.
     """
-    report = ValidationReport(kind, source, len(gdf))
+    if report is None:
+        report = ValidationReport(kind, source, len(gdf))
+    else:
+        report.source = report.source or source
+        report.rows = report.rows or len(gdf)
+    base = int(gdf.attrs.get("row_base", 1))
     id_col = schema.ID_COLUMN[kind]
     out = gdf.copy()
-    out[id_col] = gdf[id_col].astype(object).map(lambda v: None if pd.isna(v) else str(v))
+    given = gdf[id_col].astype(object)
+    present = given.notna()
+    out[id_col] = given.where(~present, given[present].astype(str)).where(present, None)
+    out = _check_missing_ids(out, kind, id_col, base, report)
     if merge_duplicates:
         out = _merge_duplicates(out, id_col, report)
     _check_ids(out[id_col], kind, id_col, report)
@@ -176,8 +351,10 @@ def validate_layer(
     _check_types(out, kind, id_col, report)
     out = _repair(out, kind, id_col, report)
     if kind == schema.GRIDS and len(out) > 1 and report.ok:
-        for issue in grid_overlaps_and_gaps(out):
+        for issue in grid_overlaps_and_gaps(out, sliver_m2=sliver_m2):
             report.issues.append(issue)
+    if kind == schema.BUILDINGS and len(out) > 1:
+        out = building_parts_and_overlaps(out, report, sliver_m2=sliver_m2)
     if grids is not None and len(grids) and kind in (schema.BUILDINGS, schema.INCIDENTS) and len(out):
         _check_against_grids(out, grids, id_col, report)
         from .shift import check_shift
@@ -186,17 +363,20 @@ def validate_layer(
     return out, report
 
 
-def grid_overlaps_and_gaps(grids: gpd.GeoDataFrame) -> list[Issue]:
+def grid_overlaps_and_gaps(grids: gpd.GeoDataFrame, *, sliver_m2: float = SLIVER_M2) -> list[Issue]:
     """Overlaps between grids and gaps enclosed by them, with area and place.
 
     Parameters
     ----------
     grids
         Valid grid polygons in EPSG:4326.
+    sliver_m2
+        Overlaps and gaps under this area (m²) are summed into one warning
+        each (``grid_slivers``: count and total area), not listed one by one.
 
     Returns
     -------
-    list of warnings, largest first.
+    list of warnings, largest first (the sliver summaries last).
     """
     crs = local_metric_crs(grids)
     metric = grids.to_crs(crs)
@@ -204,26 +384,149 @@ def grid_overlaps_and_gaps(grids: gpd.GeoDataFrame) -> list[Issue]:
     gid = grids["grid_id"].astype(str).to_numpy()
     to_geo = pyproj.Transformer.from_crs(crs, schema.STORAGE_CRS, always_xy=True)
     issues: list[Issue] = []
-    a, b = shapely.STRtree(geoms).query(geoms, predicate="intersects")
-    keep = a < b
-    for i, j in zip(a[keep], b[keep], strict=True):
-        inter = shapely.intersection(geoms[i], geoms[j])
-        area = float(shapely.area(inter))
-        if area >= MIN_SLIVER_M2:
-            lon, lat = _where(inter, to_geo)
-            issues.append(Issue(WARNING, "grid_overlap", f"Grids {gid[i]} and {gid[j]} overlap.",
-                                [gid[i], gid[j]], lon, lat, round(area, 1)))
+    slivers: dict[str, list[float]] = {"overlap": [], "gap": []}
+    sliver_ids: dict[str, set[str]] = {"overlap": set(), "gap": set()}
     tree = shapely.STRtree(geoms)
+    a, b = tree.query(geoms, predicate="intersects")
+    keep = a < b
+    a, b = a[keep], b[keep]
+    inters = shapely.intersection(geoms[a], geoms[b])
+    areas = shapely.area(inters)
+    for i, j, inter, area in zip(a, b, inters, areas, strict=True):
+        if area < MIN_SLIVER_M2:
+            continue
+        if area < sliver_m2:
+            slivers["overlap"].append(float(area))
+            sliver_ids["overlap"].update((gid[i], gid[j]))
+            continue
+        lon, lat = _where(inter, to_geo)
+        issues.append(keyed(WARNING, "grid_overlap", ids=[gid[i], gid[j]], lon=lon, lat=lat,
+                            area_m2=round(float(area), 1), a=gid[i], b=gid[j]))
     for poly in shapely.get_parts(shapely.union_all(geoms)):
         for ring in _holes(poly):
             hole = shapely.Polygon(ring)
             area = float(hole.area)
-            if area >= MIN_SLIVER_M2:
-                lon, lat = _where(hole, to_geo)
-                near = gid[tree.query(hole, predicate="intersects")]
-                issues.append(Issue(WARNING, "grid_gap", "Gap between grids (an area no grid covers).",
-                                    sorted(set(map(str, near))), lon, lat, round(area, 1)))
-    return sorted(issues, key=lambda i: -(i.area_m2 or 0))
+            if area < MIN_SLIVER_M2:
+                continue
+            near = sorted(set(map(str, gid[tree.query(hole, predicate="intersects")])))
+            if area < sliver_m2:
+                slivers["gap"].append(area)
+                sliver_ids["gap"].update(near)
+                continue
+            lon, lat = _where(hole, to_geo)
+            issues.append(keyed(WARNING, "grid_gap", ids=near, lon=lon, lat=lat, area_m2=round(area, 1)))
+    issues.sort(key=lambda i: -(i.area_m2 or 0))
+    for what, found in slivers.items():
+        if found:
+            issues.append(keyed(WARNING, f"grid_sliver_{what}s", ids=sorted(sliver_ids[what]),
+                                area_m2=round(sum(found), 1), n=len(found), tolerance=f"{sliver_m2:g}"))
+    return issues
+
+
+def building_parts_and_overlaps(buildings: gpd.GeoDataFrame, report: ValidationReport, *,
+                                sliver_m2: float = SLIVER_M2) -> gpd.GeoDataFrame:
+    """Merge building parts into their building, drop entrance points, report overlaps.
+
+    Rules (each listed in the report):
+
+    - a polygon at least :data:`PART_SHARE` (90%) inside a larger building
+      polygon is a part of it (``building:part``, a roof, a wing): its
+      footprint is merged into the larger building and its row dropped;
+    - a point inside a building polygon is an entrance or address point of
+      that building, not a building: dropped;
+    - other overlaps of two buildings are warnings with area and place,
+      those under ``sliver_m2`` summed into one line.
+
+    Parameters
+    ----------
+    buildings
+        Valid buildings in EPSG:4326 (polygons, points or both).
+    report
+        Where to list what was found.
+    sliver_m2
+        See :func:`validate_layer`.
+
+    Returns
+    -------
+    GeoDataFrame: the buildings without parts and entrance points.
+    """
+    geoms = np.asarray(buildings.geometry.values)
+    type_id = shapely.get_type_id(geoms)
+    polygonal = (type_id == 3) | (type_id == 6)
+    if polygonal.sum() == 0:
+        return buildings
+    ids = buildings["building_id"].astype(str).to_numpy()
+    poly_idx = np.flatnonzero(polygonal)
+    tree = shapely.STRtree(geoms[poly_idx])
+    drop = np.zeros(len(geoms), dtype=bool)
+    points = np.flatnonzero(type_id == 0)
+    if len(points) and len(points) < len(geoms):
+        hit_pt, _ = tree.query(geoms[points], predicate="intersects")
+        inside = np.unique(points[hit_pt])
+        if len(inside):
+            drop[inside] = True
+            report.issue(WARNING, "entrance_points_dropped", ids=list(ids[inside]), n=len(inside))
+    a, b = tree.query(geoms[poly_idx])  # boxes only: most buildings touch none but themselves
+    keep = a < b
+    a, b = poly_idx[a[keep]], poly_idx[b[keep]]
+    touching = shapely.intersects(geoms[a], geoms[b])
+    a, b = a[touching], b[touching]
+    if len(a) == 0:
+        return buildings[~drop] if drop.any() else buildings
+    crs = local_metric_crs(buildings.iloc[np.unique(np.concatenate([a, b]))])
+    to_metric = pyproj.Transformer.from_crs(schema.STORAGE_CRS, crs, always_xy=True)
+    to_geo = pyproj.Transformer.from_crs(crs, schema.STORAGE_CRS, always_xy=True)
+    involved = np.unique(np.concatenate([a, b]))
+    metric = np.empty(len(geoms), dtype=object)
+    metric[involved] = shapely.transform(geoms[involved], lambda c: np.column_stack(to_metric.transform(c[:, 0], c[:, 1])))
+    area = np.zeros(len(geoms))
+    area[involved] = shapely.area(metric[involved])
+    inters = shapely.intersection(metric[a], metric[b])
+    inter_area = shapely.area(inters)
+    small = np.where(area[a] <= area[b], a, b)
+    large = np.where(area[a] <= area[b], b, a)
+    share = inter_area / np.maximum(area[small], 1e-9)
+    is_part = share >= PART_SHARE
+    parent: dict[int, int] = {}
+    for s_, l_ in sorted(zip(small[is_part], large[is_part], strict=True), key=lambda p: -area[p[1]]):
+        parent.setdefault(int(s_), int(l_))
+    # a part's parent may itself be a part: climb to the building that is not
+    roots = {}
+    for s_ in parent:
+        r = parent[s_]
+        seen = {s_}
+        while r in parent and r not in seen:
+            seen.add(r)
+            r = parent[r]
+        roots[s_] = r
+    if roots:
+        out_geoms = geoms.copy()
+        by_root: dict[int, list[int]] = {}
+        for s_, r in roots.items():
+            by_root.setdefault(r, []).append(s_)
+        for r, parts in by_root.items():
+            out_geoms[r] = shapely.union_all(geoms[[r, *parts]])
+        part_rows = np.array(sorted(roots))
+        drop[part_rows] = True
+        report.issue(WARNING, "building_parts_merged", ids=list(ids[part_rows]), n=len(part_rows),
+                     buildings=len(by_root), share=f"{PART_SHARE:.0%}")
+        buildings = buildings.set_geometry(out_geoms, crs=buildings.crs)
+    overlap = (~is_part) & (inter_area >= MIN_SLIVER_M2)
+    overlap &= ~(np.isin(a, list(roots)) | np.isin(b, list(roots)))
+    sl_n, sl_area = 0, 0.0
+    sl_ids: set[str] = set()
+    for i, j, inter, ar in zip(a[overlap], b[overlap], inters[overlap], inter_area[overlap], strict=True):
+        if ar < sliver_m2:
+            sl_n, sl_area = sl_n + 1, sl_area + float(ar)
+            sl_ids.update((ids[i], ids[j]))
+            continue
+        lon, lat = _where(inter, to_geo)
+        report.issue(WARNING, "building_overlap", ids=[ids[i], ids[j]], lon=lon, lat=lat, area_m2=round(float(ar), 1),
+                     a=ids[i], b=ids[j])
+    if sl_n:
+        report.issue(WARNING, "building_sliver_overlaps", ids=sorted(sl_ids), area_m2=round(sl_area, 1), n=sl_n,
+                     tolerance=f"{sliver_m2:g}")
+    return buildings[~drop] if drop.any() else buildings
 
 
 # -- private steps -----------------------------------------------------------
@@ -239,18 +542,30 @@ def _where(geom: shapely.Geometry, to_geo: pyproj.Transformer) -> tuple[float, f
     return round(float(lon), 7), round(float(lat), 7)
 
 
-def _check_ids(ids: pd.Series, kind: str, id_col: str, report: ValidationReport) -> None:
-    missing = ids.isna()
+def _check_missing_ids(gdf: gpd.GeoDataFrame, kind: str, id_col: str, base: int,
+                       report: ValidationReport) -> gpd.GeoDataFrame:
+    """Rows without an id are an error naming their lines (checked before any merge reorders rows)."""
+    missing = gdf[id_col].isna().to_numpy()
     if missing.any():
-        rows = [str(i) for i in ids.index[missing][:20]]
-        report.add(ERROR, "missing_id", f"{int(missing.sum())} {kind} row(s) have no {id_col} (rows {', '.join(rows)}).",
-                   ids=rows)
+        pos = _positions(gdf, missing)
+        report.issue(ERROR, "missing_id", n=int(missing.sum()), layer=layer_term(kind), column=id_col,
+                     rows=Rows.of(pos, base))
+    return gdf
+
+
+def _positions(gdf: gpd.GeoDataFrame, mask: np.ndarray) -> np.ndarray:
+    """0-based file rows of ``mask`` (the index when it is the reader's, else positions)."""
+    idx = gdf.index
+    if pd.api.types.is_integer_dtype(idx.dtype) and idx.is_unique and (len(idx) == 0 or idx.min() >= 0):
+        return np.asarray(idx[mask], dtype=np.int64)
+    return np.flatnonzero(mask)
+
+
+def _check_ids(ids: pd.Series, kind: str, id_col: str, report: ValidationReport) -> None:
     dup = ids[ids.notna() & ids.duplicated(keep=False)]
     if len(dup):
         values = sorted(set(dup))
-        report.add(ERROR, "duplicate_id",
-                   f"{len(values)} {id_col} value(s) are used more than once; ids must be unique "
-                   "(if the rows are pieces of one feature from a tiled export, load with --merge-duplicates)", ids=values)
+        report.issue(ERROR, "duplicate_id", ids=values, n=len(values), column=id_col)
 
 
 def _merge_duplicates(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
@@ -262,10 +577,9 @@ def _merge_duplicates(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationRepo
     areal_ids = set(ids[dup & ~is_point])
     labels = dup & is_point & ids.isin(areal_ids)
     if labels.any():
-        report.add(WARNING, "label_point_dropped",
-                   f"{int(labels.sum())} point(s) share an id with a polygon (label points) and were dropped.",
-                   ids=sorted(set(ids[labels])))
+        report.issue(WARNING, "label_point_dropped", ids=sorted(set(ids[labels])), n=int(labels.sum()))
     rest = gdf[~labels]
+    rest = _first_of_same_points(rest, id_col, report)
     rdup = rest[id_col].notna() & rest[id_col].duplicated(keep=False)
     if not rdup.any():
         return rest
@@ -273,19 +587,44 @@ def _merge_duplicates(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationRepo
     merged_geom = pieces.groupby(id_col, sort=False).geometry.agg(lambda s: shapely.union_all(s.to_numpy()))
     first = pieces.drop_duplicates(id_col).set_index(id_col)
     first = first.set_geometry(merged_geom.reindex(first.index).to_numpy(), crs=gdf.crs)
-    report.add(WARNING, "pieces_merged",
-               f"{int(rdup.sum())} rows sharing {len(first)} id(s) were merged into one feature each.",
-               ids=sorted(first.index.astype(str)))
+    report.issue(WARNING, "pieces_merged", ids=sorted(first.index.astype(str)), n=int(rdup.sum()), ids_n=len(first))
     merged = pd.concat([rest[~rdup], first.reset_index()], ignore_index=True)
     return gpd.GeoDataFrame(merged, geometry=gdf.geometry.name, crs=gdf.crs)
+
+
+def _first_of_same_points(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
+    """Points sharing an id (and no polygon): keep the first; the others are
+    dropped when within :data:`SAME_POINT_M` of it, an error when farther."""
+    ids = gdf[id_col]
+    is_point = gdf.geometry.geom_type.eq("Point").to_numpy()
+    dup = (ids.notna() & ids.duplicated(keep=False)).to_numpy() & is_point
+    if not dup.any():
+        return gdf
+    pts = gdf[dup]
+    first = pts.groupby(id_col, sort=False).geometry.transform("first")
+    crs = local_metric_crs(pts)
+    d = shapely.distance(np.asarray(pts.to_crs(crs).geometry.values),
+                         np.asarray(gpd.GeoSeries(first.to_numpy(), crs=gdf.crs).to_crs(crs).values))
+    far_by_id = pd.Series(d, index=pts.index).groupby(pts[id_col]).max()
+    near = far_by_id[far_by_id <= SAME_POINT_M]
+    far = far_by_id[far_by_id > SAME_POINT_M]
+    if len(far):
+        report.issue(ERROR, "duplicate_points_far", ids=[str(v) for v in far.index], n=len(far),
+                     metres=f"{float(far.max()):.0f}", limit=f"{SAME_POINT_M:g}")
+    later = pts[id_col].duplicated(keep="first")
+    dropped = later & pts[id_col].isin(near.index)
+    if dropped.any():
+        report.issue(WARNING, "duplicate_points_dropped", ids=sorted(set(pts.loc[dropped, id_col])),
+                     n=int(dropped.sum()), metres=f"{float(near.max()):.1f}")
+    # far repeats are refused above; keep only the first so that they are not reported twice
+    return gdf.drop(index=pts.index[later.to_numpy()])
 
 
 def _drop_empty(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     if empty.any():
         ids = [str(v) for v in gdf.loc[empty, id_col]]
-        report.add(WARNING, "empty_geometry",
-                   f"{int(empty.sum())} row(s) have no geometry and were not imported.", ids=ids)
+        report.issue(WARNING, "empty_geometry", ids=ids, n=int(empty.sum()))
     return gdf[~empty]
 
 
@@ -299,9 +638,8 @@ def _check_types(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: Validati
     wrong = ~types.isin(allowed)
     if wrong.any():
         found = ", ".join(sorted(set(types[wrong])))
-        report.add(ERROR, "geometry_type",
-                   f"{int(wrong.sum())} {kind} have {found} geometry; {kind} must be {' or '.join(schema.GEOMETRY_TYPES[kind])}.",
-                   ids=[str(v) for v in gdf.loc[wrong, id_col]])
+        report.issue(ERROR, "geometry_type", ids=[str(v) for v in gdf.loc[wrong, id_col]], n=int(wrong.sum()),
+                     layer=layer_term(kind), found=found, allowed=" / ".join(schema.GEOMETRY_TYPES[kind]))
 
 
 def _repair(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
@@ -323,9 +661,7 @@ def _repair(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: ValidationRep
     geoms[bad] = fixed
     ids = [str(v) for v in gdf[id_col].to_numpy()[bad]]
     first = str(reasons[0]) if len(reasons) else ""
-    report.add(WARNING, "invalid_geometry",
-               f"{len(bad)} invalid geometr{'y was' if len(bad) == 1 else 'ies were'} repaired with make_valid (first: {first}).",
-               ids=ids)
+    report.issue(WARNING, "invalid_geometry", ids=ids, n=len(bad), first=first)
     return gdf.set_geometry(geoms, crs=gdf.crs)
 
 
@@ -351,18 +687,14 @@ def _check_against_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, id_col:
     dist = shapely.distance(metric, hull)
     far = dist > FAR_M
     out_ids = [str(v) for v in gdf.loc[outside, id_col]]
-    kind = report.layer
+    kind = layer_term(report.layer)
     if far.all() and far.size == len(gdf):
-        report.add(ERROR, "far_from_grids",
-                   f"All {len(gdf)} {kind} lie {np.min(dist) / 1000:.1f} km or more from every grid: the coordinate system is probably wrong.",
-                   ids=out_ids[:50])
+        report.issue(ERROR, "far_from_grids", message_key="check.all_far_from_grids", ids=out_ids[:50], n=len(gdf), layer=kind,
+                     km=f"{np.min(dist) / 1000:.1f}")
         return
     near_ids = [i for i, f in zip(out_ids, far, strict=True) if not f]
     far_ids = [i for i, f in zip(out_ids, far, strict=True) if f]
     if near_ids:
-        report.add(WARNING, "outside_grids",
-                   f"{len(near_ids)} {kind} lie outside every grid; they are kept and counted as outside.", ids=near_ids)
+        report.issue(WARNING, "outside_grids", ids=near_ids, n=len(near_ids), layer=kind)
     if far_ids:
-        report.add(WARNING, "far_from_grids",
-                   f"{len(far_ids)} {kind} lie more than {FAR_M / 1000:.0f} km from every grid (wrong coordinates?).",
-                   ids=far_ids)
+        report.issue(WARNING, "far_from_grids", ids=far_ids, n=len(far_ids), layer=kind, km=f"{FAR_M / 1000:.0f}")

@@ -151,7 +151,7 @@ class TestConform:
     def test_types_and_bad_values(self) -> None:
         b = fx.buildings()
         b["units"] = ["2", "x", "1", "2.5"]
-        with pytest.raises(SchemaError, match="units must be a number, not 'x' \\(row 1\\), '2.5' \\(row 3\\)"):
+        with pytest.raises(SchemaError, match="units must be a finite number, not 'x' \\(feature 2\\).*units must be a whole number, not '2.5' \\(feature 4\\)"):
             io.conform(b, "buildings")
 
     def test_booleans_in_chinese(self) -> None:
