@@ -682,16 +682,16 @@ def make_bad_limit_setting(tmp: Path) -> Path:
     return _geojson(tmp, fx.grids())
 
 
-@refused("geometry and limits", "3 grids have Point geometry; grids must be Polygon or MultiPolygon. (G1, G2, G3)",
-         "fix the file as the report says")
+@refused("geometry and limits", "3 grids have Point geometry; grids must be Polygon / MultiPolygon (G1, G2, G3)",
+         "Fix the file as the report says")
 def make_points_as_grids(tmp: Path) -> Path:
     g = fx.grids()
     g["geometry"] = g.geometry.representative_point()
     return _geojson(tmp, g)
 
 
-@refused("geometry and limits", "2 incidents have Polygon geometry; incidents must be Point. (I1, I2)",
-         "fix the file as the report says", kind="incidents")
+@refused("geometry and limits", "2 incidents have Polygon geometry; incidents must be Point (I1, I2)",
+         "Fix the file as the report says", kind="incidents")
 def make_polygons_as_incidents(tmp: Path) -> Path:
     inc = fx.incidents().iloc[:2].copy()
     inc["geometry"] = inc.geometry.to_crs(32650).buffer(10).to_crs(4326)

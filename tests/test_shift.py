@@ -214,7 +214,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 def _shift_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if f"WARNING {CODE}:" in line]
+    # "WARNING china_shift: ..." in English, "警告 china_shift: ..." in Chinese
+    return [line for line in text.splitlines() if line.lstrip().split(" ", 2)[1:2] == [f"{CODE}:"]]
 
 
 def test_cli_clean_demo_imports_without_shift_warning(tmp_path: Path, demo: Layers,
