@@ -463,6 +463,28 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # ---- app: upload, errors, overview (issue 10) ------------------------------
     # (end of block: app)
     #
+    # ---- errors: real public files (geo/readgeom.py: Z/M, curves, world edges) --
+    "check.z_dropped": (
+        "{n} 个要素带有高程（Z）或量测值（M），已只保留平面坐标。",
+        "{n} feature(s) had Z (height) or M (measure) values; only the 2-D coordinates were kept.",
+    ),
+    "check.lonlat_snapped": (
+        "{n} 个要素的坐标超出 ±180°/±90° 不到 {tolerance}°（舍入误差），已归到边界上。",
+        "{n} feature(s) had coordinates past ±180° / ±90° by less than {tolerance}° (rounding noise); "
+        "they were set on the edge.",
+    ),
+    "err.real.too_wide": (
+        "{file}：其中的要素东西横跨经度 {west}° 到 {east}°，超出了 GridWatch 计算距离和面积所用的局部平面坐标的范围"
+        "（边缘处误差 {error}%，最多允许 {limit}%）。",
+        "{file}: the features reach from longitude {west}° to {east}°, too wide for the local metric map GridWatch "
+        "measures distances and areas in (off by {error}% at the edges; at most {limit}% allowed).",
+    ),
+    "err.real.too_wide.hint": (
+        "请一次只导入一个城市或一个省的范围（例如在 QGIS 中选中这些要素后另存为新文件）。",
+        "Load one city or province at a time (e.g. select its features in QGIS and save the selection as a new file).",
+    ),
+    # (end of block: real public files)
+    #
 }
 
 

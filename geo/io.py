@@ -30,7 +30,7 @@ import pyogrio
 import pyproj
 import shapely
 
-from . import i18n, schema
+from . import i18n, readgeom, schema
 from ._errors import CRSError, GridWatchError, InputFileError, SchemaError
 from .crs import parse_crs, to_storage_crs
 
@@ -90,6 +90,7 @@ def read_file(
         gdf = _read_vector(p, layer=layer)
         if swap_xy:
             gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]), crs=gdf.crs)
+    gdf = readgeom.normalize(gdf)
     declared = parse_crs(crs)
     _check_plausible(gdf, declared if declared is not None else gdf.crs, p.name)
     return to_storage_crs(gdf, declared)
@@ -180,8 +181,11 @@ def load_layer(
     """
     raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
     gdf = conform(raw, kind, fields=fields, type_value=type_value, type_field=type_field, types=types)
-    return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name, merge_duplicates=merge_duplicates,
-                                   crs=crs)
+    readgeom.check_extent(gdf, kind, Path(path).name)
+    layer_out, report = validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name,
+                                                merge_duplicates=merge_duplicates, crs=crs)
+    readgeom.report_notes(report, raw)
+    return layer_out, report
 
 
 def detect_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:
