@@ -119,7 +119,7 @@ def centre_lon(geoms: gpd.GeoSeries, minx: float, maxx: float) -> float:
     Data on both sides of 180° (Fiji, Chukotka) has bounds of about -180 to
     180, whose middle (0°) is half a world away from it. Where the data
     read with negative longitudes moved by 360° is narrower, its middle is
-    taken (back in -180..180).
+    taken (back in -180..180), if it spans less than half the world.
 
     Parameters
     ----------
@@ -136,7 +136,7 @@ def centre_lon(geoms: gpd.GeoSeries, minx: float, maxx: float) -> float:
         return (minx + maxx) / 2
     x = shapely.get_coordinates(np.asarray(geoms.values))[:, 0]
     east = np.where(x < 0, x + 360, x)
-    if east.max() - east.min() >= maxx - minx:
+    if east.max() - east.min() >= 180:  # all round the world: no better middle
         return (minx + maxx) / 2
     mid = (east.min() + east.max()) / 2
     return float(mid - 360 if mid > 180 else mid)

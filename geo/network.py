@@ -39,7 +39,7 @@ from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-from . import schema
+from . import readgeom, schema
 from ._errors import CRSError, GeometryError, InputFileError
 from .crs import local_metric_crs, to_storage_crs
 
@@ -115,7 +115,7 @@ def load_streets(path: str | Path) -> gpd.GeoDataFrame:
     except Exception as exc:  # pyogrio raises several types
         msg = f"Street file {path.name} cannot be read: {exc}."
         raise InputFileError(msg, "Give an .osm/.osm.pbf file or a line layer (GeoJSON, GeoPackage, Shapefile).") from exc
-    return streets_from_lines(raw, source=path.name)
+    return streets_from_lines(readgeom.normalize(raw), source=path.name)
 
 
 def streets_from_lines(raw: gpd.GeoDataFrame, *, source: str = "the layer") -> gpd.GeoDataFrame:

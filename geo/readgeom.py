@@ -33,9 +33,10 @@ LONLAT_TOLERANCE: Final = 1e-7
 
 #: Largest scale error (a fraction) of the local metric CRS
 #: (:func:`geo.crs.local_metric_crs`, a transverse Mercator centred on the
-#: data) at the edge of a layer: 2% is reached about 1,270 km east or west of
-#: the centre on the equator, farther north and south.
-MAX_SCALE_ERROR: Final = 0.02
+#: data) at the edge of a layer (areas are off by about twice as much): 1% is
+#: reached about 900 km east or west of the centre on the equator, farther
+#: north and south.
+MAX_SCALE_ERROR: Final = 0.01
 
 _NOTES: Final = "gridwatch_read_notes"
 _MEASURED: Final = ("grids", "buildings")
@@ -80,8 +81,8 @@ def check_extent(gdf: gpd.GeoDataFrame, kind: str, source: str) -> None:
 
     Areas, distances, overlaps and routes are computed in a transverse
     Mercator centred on the data. Its scale grows with the distance east or
-    west of the centre (k = 1 / sqrt(1 - (cos φ sin Δλ)²)): 2% at about
-    1,270 km on the equator, and it folds over 90° away, where polygons of
+    west of the centre (k = 1 / sqrt(1 - (cos φ sin Δλ)²)): 1% at about
+    900 km on the equator, and it folds over 90° away, where polygons of
     the whole world become invalid. Data crossing the antimeridian is
     centred there (:func:`geo.crs.centre_lon`).
 
