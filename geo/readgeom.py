@@ -14,6 +14,7 @@ what it changed (:func:`notes_of`), which the validation report lists.
 
 from __future__ import annotations
 
+import warnings
 from typing import Final
 
 import geopandas as gpd
@@ -39,6 +40,10 @@ LONLAT_TOLERANCE: Final = 1e-7
 MAX_SCALE_ERROR: Final = 0.01
 
 _NOTES: Final = "gridwatch_read_notes"
+
+# GDAL reads M as Z and pyogrio says so with a bare UserWarning on the
+# terminal; :func:`normalize` drops both and the report says it once.
+warnings.filterwarnings("ignore", message=r"Measured \(M\) geometry types are not supported", category=UserWarning)
 _MEASURED: Final = ("grids", "buildings")
 
 

@@ -13,6 +13,8 @@ import os
 import shutil
 import sqlite3
 import struct
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -214,9 +216,11 @@ def test_curvepolygon_without_id_column_refused(capsys: pytest.CaptureFixture[st
 
 def test_line_zm_as_streets_two_dimensional(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     store = tmp_path / "s.gpkg"
-    with pytest.warns(UserWarning, match="Measured"):
-        code, text = run(capsys, "import", "--quiet", "--store", str(store), "--streets", str(need(FIXTURES / "line_zm.gpkg")))
-    assert code == 0, text
+    done = subprocess.run([sys.executable, "-m", "geo", "import", "--quiet", "--store", str(store),
+                           "--streets", str(need(FIXTURES / "line_zm.gpkg"))],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr  # GDAL's "Measured (M) ... not supported" is not printed raw
     streets = open_store(store).read("streets")
     assert len(streets) == 1
     assert not streets.has_z.any()
@@ -226,8 +230,7 @@ def test_line_zm_as_streets_two_dimensional(capsys: pytest.CaptureFixture[str], 
 
 
 def test_line_zm_z_dropped_with_note() -> None:
-    with pytest.warns(UserWarning, match="Measured"):
-        read = io.read_file(need(FIXTURES / "line_zm.gpkg"))
+    read = io.read_file(need(FIXTURES / "line_zm.gpkg"))
     assert not read.has_z.any()
     assert readgeom.notes_of(read) == {"z_dropped": 1}
 
