@@ -403,3 +403,60 @@ def test_osm_extract_as_buildings_refused(capsys: pytest.CaptureFixture[str]) ->
     code, text = run(capsys, "validate", "--buildings", str(need(KOTKA)), "--id-field", "osm_id")
     assert code == 2
     assert ".pbf" in text and "hint:" in text
+
+
+def test_natural_earth_melanesia_across_antimeridian_too_wide(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    world = gpd.read_file(need(NATURAL_EARTH))
+    world[world["name"].isin(["Fiji", "Vanuatu", "New Caledonia", "Solomon Is."])].to_file(tmp_path / "m.gpkg")
+    code, text = run(capsys, "validate", "--grids", str(tmp_path / "m.gpkg"), "--id-field", "name")
+    assert code == 2
+    # measured from its own middle across 180°: 2.1% at the edge, not "-180 to 180"
+    assert "156.5° to -179.8°" in text and "2.1%" in text
+
+
+def test_natural_earth_lesotho_enclave_lattice_of_points(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    world = gpd.read_file(need(NATURAL_EARTH))
+    grids = world[world["name"].isin(["South Africa", "Lesotho", "eSwatini"])]
+    assert len(grids) == 3
+    grids.to_file(tmp_path / "za.gpkg")
+    x0, y0, x1, y1 = grids.total_bounds
+    xs, ys = np.meshgrid(np.arange(x0, x1, 0.25), np.arange(y0, y1, 0.25))
+    points = gpd.GeoDataFrame({"incident_id": [f"P{i:04d}" for i in range(xs.size)], "type": "flooding"},
+                              geometry=gpd.points_from_xy(xs.ravel(), ys.ravel()), crs=4326)
+    points.to_file(tmp_path / "lattice.geojson")
+    store = tmp_path / "s.gpkg"
+    assert run(capsys, "import", "--quiet", "--store", str(store), "--grids", str(tmp_path / "za.gpkg"),
+               "--id-field", "name")[0] == 0
+    code, text = run(capsys, "import", "--quiet", "--store", str(store), "--incidents", str(tmp_path / "lattice.geojson"))
+    assert code == 0, text
+    got = summary(capsys, store, tmp_path)
+    expected = in_grids(points, grids, "name")
+    per_grid = got[got["grid_id"].notna()].set_index("grid_id")["incidents"]
+    assert per_grid.to_dict() == {g: int(expected[g]) for g in grids["name"]}
+    assert per_grid["Lesotho"] > 0 and per_grid["South Africa"] > 1_000
+    assert int(got.loc[got["grid_id"].isna(), "incidents"].iloc[0]) == len(points) - int(expected.sum())
+
+
+def test_natural_earth_grids_with_z_counted_the_same(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    world = gpd.read_file(need(NATURAL_EARTH))
+    grids = world[world["name"].isin(EAST_AFRICA)]
+    with_z = grids.set_geometry(shapely.force_3d(np.asarray(grids.geometry.values), 12.5), crs=4326)
+    with_z.to_file(tmp_path / "ea_z.gpkg")
+    store = tmp_path / "s.gpkg"
+    code, text = run(capsys, "import", "--store", str(store), "--grids", str(tmp_path / "ea_z.gpkg"), "--id-field", "name")
+    assert code == 0, text
+    assert "z_dropped" in text and "5 feature(s)" in text
+    stored = open_store(store).read("grids")
+    assert not stored.has_z.any()
+    assert stored.set_index("grid_id").geometry.geom_equals_exact(grids.set_index("name").geometry, 0).all()
+
+
+def test_centre_lon_across_antimeridian() -> None:
+    from geo.crs import centre_lon
+
+    fiji = gpd.GeoSeries([shapely.box(177, -19, 180, -16), shapely.box(-180, -17, -179.5, -16)], crs=4326)
+    assert centre_lon(fiji, -180, 180) == pytest.approx(178.75)  # middle of 177°E .. 179.5°W
+    world = gpd.GeoSeries([shapely.box(-180, -10, -100, 10), shapely.box(0, -10, 100, 10), shapely.box(120, 0, 180, 10)],
+                          crs=4326)
+    assert centre_lon(world, -180, 180) == 0
+    assert centre_lon(gpd.GeoSeries([shapely.box(114, 30, 115, 31)], crs=4326), 114, 115) == 114.5
