@@ -483,6 +483,17 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "请一次只导入一个城市或一个省的范围（例如在 QGIS 中选中这些要素后另存为新文件）。",
         "Load one city or province at a time (e.g. select its features in QGIS and save the selection as a new file).",
     ),
+    "err.real.osm_no_layer": ("{file} 是 OpenStreetMap 文件，其中没有社区网格，请指定要读取的图层。",
+                              "{file} is an OpenStreetMap file, which holds no community grids: name the layer to read."),
+    "err.real.osm_no_layer.hint": ("请用 --layer 选择 {layers} 之一。", "Choose one of {layers} with --layer."),
+    "err.real.osm_layer": ("{file} 是 OpenStreetMap 文件，没有图层 {layer}。",
+                           "{file} is an OpenStreetMap file; it has no layer {layer}."),
+    "err.real.osm_layer.hint": ("请用 --layer 选择 {layers} 之一（楼栋默认 buildings，事件默认 points）。",
+                                "Choose one of {layers} with --layer (buildings read buildings, incidents points by default)."),
+    "err.real.osm_unreadable": ("{file} 无法作为 OpenStreetMap 文件读取（{reason}）。",
+                                "{file} cannot be read as an OpenStreetMap file ({reason})."),
+    "err.real.osm_unreadable.hint": ("文件可能不完整：请重新下载或导出。",
+                                     "The file may be truncated: download or export it again."),
     # (end of block: real public files)
     #
 }

@@ -81,10 +81,12 @@ def read_file(
         msg = f"File {str(p)!r} does not exist."
         raise InputFileError(msg, "Check the path and the file name.")
     suffix = p.suffix.lower()
-    if suffix not in SUPPORTED:
+    if readgeom.is_osm(p):
+        gdf = readgeom.read_osm(p, layer=layer)
+    elif suffix not in SUPPORTED:
         msg = f"File type {suffix or '(none)'!r} of {p.name!r} is not supported."
         raise InputFileError(msg, f"Use one of {', '.join(SUPPORTED)}.")
-    if suffix in (".csv", ".xlsx"):
+    elif suffix in (".csv", ".xlsx"):
         gdf = _read_table(p, layer=layer, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
     else:
         gdf = _read_vector(p, layer=layer)
@@ -179,6 +181,7 @@ def load_layer(
     -------
     (layer, report): the repaired layer and what was found.
     """
+    layer = readgeom.osm_layer(path, kind, layer)
     raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy)
     gdf = conform(raw, kind, fields=fields, type_value=type_value, type_field=type_field, types=types)
     readgeom.check_extent(gdf, kind, Path(path).name)

@@ -14,18 +14,34 @@ what it changed (:func:`notes_of`), which the validation report lists.
 
 from __future__ import annotations
 
+import os
 import warnings
+from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import pyogrio
+import pyogrio.raw
 import shapely
 
-from ._errors import GeometryError
+from ._errors import GeometryError, InputFileError
 from .crs import centre_lon
 from .validate import WARNING, ValidationReport
 
-__all__ = ["LONLAT_TOLERANCE", "MAX_SCALE_ERROR", "check_extent", "normalize", "notes_of", "report_notes"]
+__all__ = [
+    "LONLAT_TOLERANCE",
+    "MAX_SCALE_ERROR",
+    "OSM_LAYERS",
+    "check_extent",
+    "is_osm",
+    "normalize",
+    "notes_of",
+    "osm_layer",
+    "read_osm",
+    "report_notes",
+]
 
 #: How far (degrees) past ±180 / ±90 a coordinate may lie and still be taken
 #: as the edge: floating-point noise of a file written in degrees (1e-7° is
@@ -177,3 +193,75 @@ def report_notes(report: ValidationReport, raw: gpd.GeoDataFrame) -> None:
         report.issue(WARNING, "z_dropped", n=notes["z_dropped"])
     if notes.get("lonlat_snapped"):
         report.issue(WARNING, "lonlat_snapped", n=notes["lonlat_snapped"], tolerance=f"{LONLAT_TOLERANCE:g}")
+
+
+#: Layers :func:`read_osm` reads from an OpenStreetMap file: ``buildings``
+#: (the multipolygons with a ``building`` tag), GDAL's ``multipolygons``
+#: (every area) and ``points`` (tagged nodes).
+OSM_LAYERS: Final = ("buildings", "multipolygons", "points")
+
+_OSM_SUFFIXES: Final = (".osm", ".osm.pbf", ".pbf")
+
+
+def is_osm(path: str | os.PathLike[str]) -> bool:
+    """True for an OpenStreetMap file (``.osm``, ``.osm.pbf``)."""
+    return Path(path).name.lower().endswith(_OSM_SUFFIXES)
+
+
+def osm_layer(path: str | os.PathLike[str], kind: str, layer: str | None) -> str | None:
+    """The layer of an OpenStreetMap file a kind of layer is read from by default.
+
+    Buildings come from ``buildings``, incidents from ``points``; grids have
+    no default (OpenStreetMap has no community grids): the user names one.
+    Other files, and a layer the user named, are left as they are.
+    """
+    if layer is not None or not is_osm(path):
+        return layer
+    return {"buildings": "buildings", "incidents": "points"}.get(kind)
+
+
+def read_osm(path: str | os.PathLike[str], *, layer: str | None) -> gpd.GeoDataFrame:
+    """Read the areas or points of an OpenStreetMap extract.
+
+    An extract is clipped at its edges: some multipolygon rings are
+    incomplete. GDAL hands them over as rings of one or two points, which
+    geopandas refuses for the whole file; here such a feature gets no
+    geometry (validation lists it as not imported) and the rest is read.
+
+    Parameters
+    ----------
+    path
+        ``.osm`` or ``.osm.pbf``.
+    layer
+        One of :data:`OSM_LAYERS`.
+
+    Returns
+    -------
+    GeoDataFrame in EPSG:4326 with ``osm_id`` (``w<way id>``, ``r<relation
+    id>`` or ``n<node id>``, unique) and the tags GDAL reads as columns.
+    """
+    p = Path(path)
+    if layer is None:
+        raise InputFileError.of("real.osm_no_layer", file=p.name, layers=", ".join(OSM_LAYERS))
+    if layer not in OSM_LAYERS:
+        raise InputFileError.of("real.osm_layer", file=p.name, layer=str(layer), layers=", ".join(OSM_LAYERS))
+    source = "points" if layer == "points" else "multipolygons"
+    try:
+        meta, _fids, wkb, fields = pyogrio.raw.read(p, layer=source)
+    except Exception as exc:  # pyogrio raises several types
+        raise InputFileError.of("real.osm_unreadable", file=p.name,
+                                reason=str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+                                ) from exc
+    names = [str(n) for n in meta["fields"]]
+    df = pd.DataFrame({n: f for n, f in zip(names, fields, strict=True)})
+    geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+    if source == "points":
+        df["osm_id"] = "n" + df["osm_id"].astype(str)
+    else:
+        way = df["osm_way_id"]
+        df["osm_id"] = np.where(way.notna(), "w" + way.astype(str), "r" + df["osm_id"].astype(str))
+        df = df.drop(columns=["osm_way_id"])
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms), crs="EPSG:4326")
+    if layer == "buildings":
+        gdf = gdf[gdf["building"].notna()].reset_index(drop=True)
+    return gdf

@@ -399,10 +399,57 @@ def test_osm_extract_as_streets(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert streets.geom_type.isin(["LineString"]).all() and not streets.has_z.any()
 
 
-def test_osm_extract_as_buildings_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    code, text = run(capsys, "validate", "--buildings", str(need(KOTKA)), "--id-field", "osm_id")
+def blocks_of(streets: gpd.GeoDataFrame, min_m2: float, crs: str) -> gpd.GeoDataFrame:
+    """Street blocks (faces of the noded street lines) over ``min_m2``, as grids."""
+    lines = shapely.get_parts(np.asarray(streets.geometry.values))
+    faces = gpd.GeoSeries(list(shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.node(
+        shapely.union_all(lines)))))), crs=4326)
+    keep = faces.to_crs(crs).area.to_numpy() > min_m2
+    return gpd.GeoDataFrame({"block": [f"K{i:02d}" for i in range(int(keep.sum()))]}, geometry=faces[keep].values, crs=4326)
+
+
+def test_osm_extract_buildings_per_street_block(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    store = tmp_path / "s.gpkg"
+    assert run(capsys, "import", "--quiet", "--store", str(store), "--streets", str(need(KOTKA)))[0] == 0
+    grids = blocks_of(open_store(store).read("streets"), 20_000, "EPSG:3067")
+    grids.to_file(tmp_path / "blocks.geojson")
+    assert run(capsys, "import", "--quiet", "--store", str(store), "--grids", str(tmp_path / "blocks.geojson"),
+               "--id-field", "block")[0] == 0
+    code, text = run(capsys, "import", "--quiet", "--store", str(store), "--buildings", str(KOTKA), "--id-field", "osm_id")
+    assert code == 0, text
+    assert "empty_geometry: 4 row(s)" in text  # rings clipped at the extract's edge
+    # independent: GDAL's own reading, features with a building tag and a readable geometry
+    meta, _, wkb, fields = pyogrio.raw.read(KOTKA, layer="multipolygons")
+    tagged = np.array([v is not None for v in fields[list(meta["fields"]).index("building")]])
+    readable = shapely.from_wkb(wkb, on_invalid="ignore")
+    expected_n = int((tagged & ~shapely.is_missing(readable) & ~shapely.is_empty(readable)).sum())
+    stored = open_store(store).read("buildings")
+    assert len(stored) == expected_n == 2215
+    got = summary(capsys, store, tmp_path)
+    per_grid = got[got["grid_id"].notna()].set_index("grid_id")["buildings"]
+    metric = stored.to_crs(3067)
+    over = gpd.overlay(metric[["building_id", "geometry"]], grids.to_crs(3067), how="intersection", keep_geom_type=False)
+    over = over.assign(a=over.area).sort_values(["a", "block"], ascending=[False, True]).drop_duplicates("building_id")
+    n = over.loc[over["a"] > 0, "block"].value_counts()
+    assert per_grid.to_dict() == {g: int(n.get(g, 0)) for g in grids["block"]}
+    assert int(got.loc[got["grid_id"].isna(), "buildings"].iloc[0]) == len(stored) - int(n.sum())
+    assert per_grid.sum() > 500
+
+
+def test_osm_points_as_incidents(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    store = tmp_path / "s.gpkg"
+    code, text = run(capsys, "import", "--quiet", "--store", str(store), "--incidents", str(need(KOTKA)),
+                     "--id-field", "osm_id", "--type", "flooding")
+    assert code == 0, text
+    independent = gpd.read_file(KOTKA, layer="points")
+    stored = open_store(store).read("incidents")
+    assert sorted(stored["incident_id"]) == sorted("n" + independent["osm_id"].astype(str)) and len(stored) == 114
+
+
+def test_osm_extract_without_layer_for_grids(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run(capsys, "validate", "--grids", str(need(KOTKA)), "--id-field", "osm_id")
     assert code == 2
-    assert ".pbf" in text and "hint:" in text
+    assert "buildings, multipolygons, points" in text and "--layer" in text
 
 
 def test_natural_earth_melanesia_across_antimeridian_too_wide(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
