@@ -259,11 +259,45 @@ def test_nulls_as_incidents_missing_id_reported(capsys: pytest.CaptureFixture[st
     assert not store.exists() or len(open_store(store).read("incidents")) == 0
 
 
-@pytest.mark.parametrize("kind", ["grids", "buildings"])
-def test_nulls_points_as_polygons_refused(capsys: pytest.CaptureFixture[str], kind: str) -> None:
+@pytest.mark.parametrize(("kind", "codes"), [("grids", ["missing_id", "geometry_type"]), ("buildings", ["missing_id"])])
+def test_nulls_as_grids_and_buildings_every_error(capsys: pytest.CaptureFixture[str], kind: str, codes: list[str]) -> None:
     code, text = run(capsys, "validate", f"--{kind}", str(need(FIXTURES / "test_gpkg_nulls.gpkg")), "--id-field", "col_int64")
     assert code == 2
-    assert "hint:" in text
+    assert [line.split()[1].rstrip(":") for line in text.splitlines() if line.startswith("  ERROR")] == codes
+    assert f"{len(codes)} error(s)" in text
+
+
+def nulls_with_ids(dst: Path) -> Path:
+    """The nulls fixture (its null row untouched) with a text id ``bid`` = B<fid>."""
+    shutil.copy(need(FIXTURES / "test_gpkg_nulls.gpkg"), dst)
+    with sqlite3.connect(dst) as con:
+        for fn in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):  # the R-tree triggers call them
+            con.create_function(fn, 1, lambda _g: 0)
+        con.execute("ALTER TABLE test_gpkg_nulls ADD COLUMN bid TEXT")
+        con.execute("UPDATE test_gpkg_nulls SET bid = 'B' || fid")
+    return dst
+
+
+def test_nulls_as_buildings_kept_missing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = nulls_with_ids(tmp_path / "nulls.gpkg")
+    store = tmp_path / "s.gpkg"
+    code, text = run(capsys, "import", "--quiet", "--store", str(store), "--buildings", str(src), "--id-field", "bid",
+                     "--field", "units=col_int8", "--field", "households=col_uint64", "--field", "basement=col_bool",
+                     "--field", "floors=col_int16", "--field", "residents=col_int32")
+    assert code == 0, text
+    b = open_store(store).read("buildings").set_index("building_id").sort_index()
+    assert b["units"].tolist()[:3] == [1, 2, 3] and b["basement"].tolist()[:3] == [True, False, True]
+    assert b.loc["B4", ["units", "households", "basement", "floors", "residents"]].isna().all()
+    got = summary(capsys, store, tmp_path)
+    outside = got[got["grid_id"].isna()].iloc[0]
+    assert (outside["buildings"], outside["basements"], outside["units"], outside["households"]) == (4, 2, 6, 6)
+
+
+def test_nulls_fraction_into_whole_number_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = nulls_with_ids(tmp_path / "nulls.gpkg")
+    code, text = run(capsys, "validate", "--buildings", str(src), "--id-field", "bid", "--field", "residents=col_float32")
+    assert code == 2
+    assert "1.5" in text and "residents" in text
 
 
 def test_nulls_as_incidents_without_null_row(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
