@@ -494,6 +494,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                                 "{file} cannot be read as an OpenStreetMap file ({reason})."),
     "err.real.osm_unreadable.hint": ("文件可能不完整：请重新下载或导出。",
                                      "The file may be truncated: download or export it again."),
+    "err.real.osm_empty": ("{file} 的 {layer} 图层中没有要素（文件共有 {features} 个面/点要素）。",
+                           "{file} holds nothing in layer {layer} ({features} area or point features in the file)."),
+    "err.real.osm_empty.hint": ("请确认下载范围包含楼栋，或用 --layer 选择其他图层。",
+                                "Check that the extract covers buildings, or choose another layer with --layer."),
     # (end of block: real public files)
     #
 }

@@ -250,8 +250,7 @@ def read_osm(path: str | os.PathLike[str], *, layer: str | None) -> gpd.GeoDataF
         meta, _fids, wkb, fields = pyogrio.raw.read(p, layer=source)
     except Exception as exc:  # pyogrio raises several types
         raise InputFileError.of("real.osm_unreadable", file=p.name,
-                                reason=str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-                                ) from exc
+                                reason=_gdal_reason(exc).replace(str(p), p.name)) from exc
     names = [str(n) for n in meta["fields"]]
     df = pd.DataFrame({n: f for n, f in zip(names, fields, strict=True)})
     geoms = shapely.from_wkb(wkb, on_invalid="ignore")
@@ -264,4 +263,12 @@ def read_osm(path: str | os.PathLike[str], *, layer: str | None) -> gpd.GeoDataF
     gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms), crs="EPSG:4326")
     if layer == "buildings":
         gdf = gdf[gdf["building"].notna()].reset_index(drop=True)
+    if gdf.empty:
+        raise InputFileError.of("real.osm_empty", file=p.name, layer=layer, features=len(wkb))
     return gdf
+
+
+def _gdal_reason(exc: BaseException) -> str:
+    """GDAL's message, first line, without its advice on drivers."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.split("; It might help to specify the correct driver")[0].rstrip(".; ")[:200]

@@ -541,3 +541,19 @@ def test_centre_lon_across_antimeridian() -> None:
                           crs=4326)
     assert centre_lon(world, -180, 180) == 0
     assert centre_lon(gpd.GeoSeries([shapely.box(114, 30, 115, 31)], crs=4326), 114, 115) == 114.5
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (None, "cannot be read as an OpenStreetMap file"),  # the Kotka extract cut at 30 kB
+    (b"hello", "cannot be read as an OpenStreetMap file"),
+    (b'<osm version="0.6"></osm>', "holds nothing in layer buildings"),
+])
+def test_osm_broken_files_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes | None,
+                                  expected: str) -> None:
+    src = tmp_path / ("cut.osm.pbf" if content is None else "x.osm")
+    src.write_bytes(need(KOTKA).read_bytes()[:30_000] if content is None else content)
+    store = tmp_path / "s.gpkg"
+    code, text = run(capsys, "import", "--quiet", "--store", str(store), "--buildings", str(src), "--id-field", "osm_id")
+    assert code == 2
+    assert [line.split(":")[0] for line in text.strip().splitlines()] == ["error", "hint"]
+    assert expected in text and str(tmp_path) not in text
