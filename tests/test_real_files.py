@@ -557,3 +557,26 @@ def test_osm_broken_files_refused(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert code == 2
     assert [line.split(":")[0] for line in text.strip().splitlines()] == ["error", "hint"]
     assert expected in text and str(tmp_path) not in text
+
+
+def test_natural_earth_projected_shapefile_same_answers(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    world = gpd.read_file(need(NATURAL_EARTH))
+    grids = world[world["name"].isin(EAST_AFRICA)]
+    grids.to_crs(21037).to_file(tmp_path / "ea_utm.shp")  # Arc 1960 / UTM zone 37S, as a national agency ships it
+    points = world.assign(geometry=world.representative_point())
+    points.to_file(tmp_path / "points.gpkg")
+    store = tmp_path / "s.gpkg"
+    assert run(capsys, "import", "--quiet", "--store", str(store), "--grids", str(tmp_path / "ea_utm.shp"),
+               "--id-field", "name")[0] == 0
+    assert run(capsys, "import", "--quiet", "--store", str(store), "--incidents", str(tmp_path / "points.gpkg"),
+               "--id-field", "name", "--type", "drain_grate")[0] == 0
+    got = summary(capsys, store, tmp_path).set_index("grid_id")
+    areas = equal_area(grids.set_index("name"))
+    for gid in EAST_AFRICA:
+        assert got.loc[gid, "incidents"] == 1
+        assert got.loc[gid, "area_km2"] == pytest.approx(areas[gid], rel=0.01)
+    (tmp_path / "ea_utm.prj").unlink()
+    code, text = run(capsys, "validate", "--grids", str(tmp_path / "ea_utm.shp"), "--id-field", "name")
+    assert code == 2 and "--crs" in text
+    assert run(capsys, "validate", "--grids", str(tmp_path / "ea_utm.shp"), "--id-field", "name",
+               "--crs", "EPSG:21037")[0] == 0
