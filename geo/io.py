@@ -61,9 +61,11 @@ def read_file(
     ----------
     path
         The file: .geojson/.json, .gpkg, .shp, .zip (a zipped Shapefile),
-        .kml, .csv or .xlsx.
+        .kml, .csv or .xlsx, or an OpenStreetMap .osm/.osm.pbf
+        (:func:`geo.readgeom.read_osm`).
     layer
-        Layer of a multi-layer file (GeoPackage, KML) or sheet of an XLSX.
+        Layer of a multi-layer file (GeoPackage, KML, OpenStreetMap) or
+        sheet of an XLSX.
     crs
         The data's coordinate system when the file has none or has it
         wrong: EPSG code, ``cgcs2000``, ``gcj02`` or ``bd09``.
