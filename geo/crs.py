@@ -27,6 +27,7 @@ from ._errors import CRSError
 from .safe import printable
 
 __all__ = [
+    "centre_lon",
     "china_shift",
     "local_metric_crs",
     "parse_crs",
@@ -106,10 +107,39 @@ def local_metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
         lon0, lat0 = 114.0, 30.0
     else:
         minx, miny, maxx, maxy = valid.total_bounds
-        lon0, lat0 = round((minx + maxx) / 2, 3), round((miny + maxy) / 2, 3)
+        lon0, lat0 = round(centre_lon(valid, minx, maxx), 3), round((miny + maxy) / 2, 3)
     return pyproj.CRS.from_proj4(
         f"+proj=tmerc +lat_0={lat0} +lon_0={lon0} +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
     )
+
+
+def centre_lon(geoms: gpd.GeoSeries, minx: float, maxx: float) -> float:
+    """Longitude of the middle of the data, across the antimeridian where it lies there.
+
+    Data on both sides of 180° (Fiji, Chukotka) has bounds of about -180 to
+    180, whose middle (0°) is half a world away from it. Where the data
+    read with negative longitudes moved by 360° is narrower, its middle is
+    taken (back in -180..180), if it spans less than half the world.
+
+    Parameters
+    ----------
+    geoms
+        Non-empty geometries in longitude/latitude.
+    minx, maxx
+        Their bounds.
+
+    Returns
+    -------
+    float: a longitude in -180..180.
+    """
+    if maxx - minx <= 180:
+        return (minx + maxx) / 2
+    x = shapely.get_coordinates(np.asarray(geoms.values))[:, 0]
+    east = np.where(x < 0, x + 360, x)
+    if east.max() - east.min() >= 180:  # all round the world: no better middle
+        return (minx + maxx) / 2
+    mid = (east.min() + east.max()) / 2
+    return float(mid - 360 if mid > 180 else mid)
 
 
 def to_storage_crs(gdf: gpd.GeoDataFrame, crs: pyproj.CRS | str | None = None) -> gpd.GeoDataFrame:

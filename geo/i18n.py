@@ -1063,6 +1063,43 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # ---- app: upload, errors, overview (issue 10) ------------------------------
     # (end of block: app)
     #
+    # ---- errors: real public files (geo/readgeom.py: Z/M, curves, world edges) --
+    "check.z_dropped": (
+        "{n} 个要素带有高程（Z）或量测值（M），已只保留平面坐标。",
+        "{n} feature(s) had Z (height) or M (measure) values; only the 2-D coordinates were kept.",
+    ),
+    "check.lonlat_snapped": (
+        "{n} 个要素的坐标超出 ±180°/±90° 不到 {tolerance}°（舍入误差），已归到边界上。",
+        "{n} feature(s) had coordinates past ±180° / ±90° by less than {tolerance}° (rounding noise); "
+        "they were set on the edge.",
+    ),
+    "err.real.too_wide": (
+        "{file}：其中的要素东西横跨经度 {west}° 到 {east}°，超出了 GridWatch 计算距离和面积所用的局部平面坐标的范围"
+        "（边缘处误差 {error}%，最多允许 {limit}%）。",
+        "{file}: the features reach from longitude {west}° to {east}°, too wide for the local metric map GridWatch "
+        "measures distances and areas in (off by {error}% at the edges; at most {limit}% allowed).",
+    ),
+    "err.real.too_wide.hint": (
+        "请一次只导入一个城市或一个省的范围（例如在 QGIS 中选中这些要素后另存为新文件）。",
+        "Load one city or province at a time (e.g. select its features in QGIS and save the selection as a new file).",
+    ),
+    "err.real.osm_no_layer": ("{file} 是 OpenStreetMap 文件，其中没有社区网格，请指定要读取的图层。",
+                              "{file} is an OpenStreetMap file, which holds no community grids: name the layer to read."),
+    "err.real.osm_no_layer.hint": ("请用 --layer 选择 {layers} 之一。", "Choose one of {layers} with --layer."),
+    "err.real.osm_layer": ("{file} 是 OpenStreetMap 文件，没有图层 {layer}。",
+                           "{file} is an OpenStreetMap file; it has no layer {layer}."),
+    "err.real.osm_layer.hint": ("请用 --layer 选择 {layers} 之一（楼栋默认 buildings，事件默认 points）。",
+                                "Choose one of {layers} with --layer (buildings read buildings, incidents points by default)."),
+    "err.real.osm_unreadable": ("{file} 无法作为 OpenStreetMap 文件读取（{reason}）。",
+                                "{file} cannot be read as an OpenStreetMap file ({reason})."),
+    "err.real.osm_unreadable.hint": ("文件可能不完整：请重新下载或导出。",
+                                     "The file may be truncated: download or export it again."),
+    "err.real.osm_empty": ("{file} 的 {layer} 图层中没有要素（文件共有 {features} 个面/点要素）。",
+                           "{file} holds nothing in layer {layer} ({features} area or point features in the file)."),
+    "err.real.osm_empty.hint": ("请确认下载范围包含楼栋，或用 --layer 选择其他图层。",
+                                "Check that the extract covers buildings, or choose another layer with --layer."),
+    # (end of block: real public files)
+    #
 }
 
 

@@ -35,7 +35,7 @@ import pyogrio
 import pyproj
 import shapely
 
-from . import i18n, limits, schema, validate  # validate imports nothing from io
+from . import i18n, limits, readgeom, schema, validate  # validate imports nothing from io
 from ._errors import CRSError, GeometryError, GridWatchError, InputFileError, OptionError, SchemaError
 from ._repair import make_valid_within
 from .crs import parse_crs, to_storage_crs
@@ -90,9 +90,11 @@ def read_file(
     ----------
     path
         The file: .geojson/.json, .gpkg, .shp, .zip (a zipped Shapefile),
-        .kml, .csv or .xlsx.
+        .kml, .csv or .xlsx, or an OpenStreetMap .osm/.osm.pbf
+        (:func:`geo.readgeom.read_osm`).
     layer
-        Layer of a multi-layer file (GeoPackage, KML) or sheet of an XLSX.
+        Layer of a multi-layer file (GeoPackage, KML, OpenStreetMap) or
+        sheet of an XLSX.
     crs
         The data's coordinate system when the file has none or has it
         wrong: EPSG code, ``cgcs2000``, ``gcj02`` or ``bd09``.
@@ -116,7 +118,8 @@ def read_file(
     if not p.is_file():
         raise InputFileError.of("io.not_found", file=_quoted(str(p)))
     suffix = p.suffix.lower()
-    if suffix not in SUPPORTED:
+    osm = readgeom.is_osm(p)
+    if suffix not in SUPPORTED and not osm:
         raise InputFileError.of("io.unsupported", file=name, suffix=_quoted(suffix or "(none)"),
                                 formats=", ".join(SUPPORTED))
     lim = limits.current()
@@ -129,7 +132,10 @@ def read_file(
         raise InputFileError.of("io.too_large", file=name, size_mb=f"{size / 1e6:.1f}", limit_mb=f"{lim.max_file_mb:g}",
                                 variable=limits.ENV["max_file_mb"])
     declared = parse_crs(crs)
-    if suffix in (".csv", ".xlsx"):
+    if osm:
+        gdf = readgeom.read_osm(p, layer=layer)
+        row_base = 1
+    elif suffix in (".csv", ".xlsx"):
         gdf = _read_table(p, layer=layer, x_field=x_field, y_field=y_field, swap_xy=swap_xy, lim=lim)
         row_base = int(gdf.attrs.get("row_base", 2))
     else:
@@ -137,13 +143,14 @@ def read_file(
         row_base = 1
         if swap_xy:
             gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]), crs=gdf.crs)
-    gdf = gdf.reset_index(drop=True)
+    gdf = readgeom.normalize(gdf.reset_index(drop=True))
     _check_coordinates(gdf, name, row_base, lim)
     if declared is None and gdf.crs is None and suffix in (".shp", ".zip"):
         raise CRSError.of("io.no_prj", file=name)
     _check_plausible(gdf, declared if declared is not None else gdf.crs, name, own=gdf.crs, near=near)
     _check_repairable(gdf, name, row_base, lim)
     out = to_storage_crs(gdf, declared)
+    out.attrs.update(gdf.attrs)
     out.attrs["row_base"] = row_base
     return out
 
@@ -289,13 +296,17 @@ def load_layer(
     problems of :func:`conform` included (the report is not ``ok`` when
     any blocks an import).
     """
+    layer = readgeom.osm_layer(path, kind, layer)
     raw = read_file(path, layer=layer, crs=crs, x_field=x_field, y_field=y_field, swap_xy=swap_xy, near=_bounds(grids))
     raw.attrs.setdefault("row_base", 2 if Path(path).suffix.lower() in (".csv", ".xlsx") else 1)
     report = validate.ValidationReport(kind, Path(path).name, len(raw))
     gdf = conform(raw, kind, fields=fields, type_value=type_value, type_field=type_field, types=types,
                   value_maps=value_maps, id_from_row=id_from_row, max_text=max_text, max_id=max_id, report=report)
-    return validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name, merge_duplicates=merge_duplicates,
-                                   sliver_m2=sliver_m2, report=report, crs=crs)
+    readgeom.check_extent(gdf, kind, Path(path).name)
+    out, report = validate.validate_layer(gdf, kind, grids=grids, source=Path(path).name,
+                                          merge_duplicates=merge_duplicates, sliver_m2=sliver_m2, report=report, crs=crs)
+    readgeom.report_notes(report, raw)
+    return out, report
 
 
 def _bounds(grids: gpd.GeoDataFrame | None) -> tuple[float, float, float, float] | None:

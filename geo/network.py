@@ -40,7 +40,7 @@ from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-from . import schema
+from . import readgeom, schema
 from ._errors import CRSError, GeometryError, InputFileError
 from .crs import local_metric_crs, to_storage_crs
 from .safe import printable
@@ -160,7 +160,7 @@ def read_streets(path: str | Path) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     except Exception as exc:  # pyogrio raises several types
         raise InputFileError.of("streets.unreadable", file=printable(path.name),
                                 error=printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from exc  # fmt: skip
-    return _lines_to_streets(raw, printable(path.name))
+    return _lines_to_streets(readgeom.normalize(raw), printable(path.name))
 
 
 def streets_from_lines(raw: gpd.GeoDataFrame, *, source: str = "the layer") -> gpd.GeoDataFrame:
