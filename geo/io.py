@@ -52,10 +52,6 @@ _WKT_NAMES: Final = ("wkt", "geometry", "geom", "the_geom")
 #: China's extent in degrees (loose), to tell swapped axes from real data.
 _CHINA: Final = (73.0, 15.0, 136.0, 54.0)
 
-#: Longest text cell accepted (characters); ``max_text=`` changes it.
-MAX_TEXT_CHARS: Final = 10_000
-#: Longest id accepted (characters); ``max_id=`` changes it.
-MAX_ID_CHARS: Final = 200
 #: Most attribute columns kept (a store table holds at most 2,000, and a
 #: merge with the stored layer adds its own extra columns).
 MAX_COLUMNS: Final = 1_000
@@ -165,8 +161,8 @@ def conform(
     types: Mapping[str, schema.IncidentType] | None = None,
     value_maps: Mapping[str, Mapping[str, str]] | None = None,
     id_from_row: str | None = None,
-    max_text: int = MAX_TEXT_CHARS,
-    max_id: int = MAX_ID_CHARS,
+    max_text: int | None = None,
+    max_id: int | None = None,
     report: validate.ValidationReport | None = None,
 ) -> gpd.GeoDataFrame:
     """Map a user's columns onto a layer's schema and check their values.
@@ -208,7 +204,8 @@ def conform(
         a file of one incident type); None (default) reads ids from the file.
         A column already holding ids is kept as ``<id>_src``.
     max_text, max_id
-        Longest text cell and longest id accepted (characters).
+        Longest text cell and longest id accepted (characters); the limits
+        of :mod:`geo.limits` (``max_text_chars``, ``max_id_chars``) when not given.
     report
         The report to add problems and notes to (without one, notes such
         as defaults applied are not kept: pass one to read them).
@@ -241,7 +238,9 @@ def conform(
     out = _limit_columns(out, kind, rep)
     by_source = {v: k for k, v in fields.items()}  # a map may name the file's column or ours
     out = _apply_value_maps(out, kind, {by_source.get(c, c): m for c, m in (value_maps or {}).items()})
-    out = _coerce(out, kind, base, rep, max_text=max_text, max_id=max_id)
+    lim = limits.current()  # $GRIDWATCH_MAX_TEXT_CHARS / $GRIDWATCH_MAX_ID_CHARS unless given
+    out = _coerce(out, kind, base, rep, max_text=lim.max_text_chars if max_text is None else max_text,
+                  max_id=lim.max_id_chars if max_id is None else max_id)
     if kind == schema.INCIDENTS:
         out = _conform_incidents(out, types or schema.BUILTIN_TYPES, base, rep)
     for col in schema.DERIVED[kind]:
@@ -273,8 +272,8 @@ def load_layer(
     value_maps: Mapping[str, Mapping[str, str]] | None = None,
     id_from_row: str | None = None,
     sliver_m2: float = validate.SLIVER_M2,
-    max_text: int = MAX_TEXT_CHARS,
-    max_id: int = MAX_ID_CHARS,
+    max_text: int | None = None,
+    max_id: int | None = None,
 ) -> tuple[gpd.GeoDataFrame, validate.ValidationReport]:
     """Read, conform and validate one layer (nothing is stored).
 

@@ -279,6 +279,18 @@ class TestHostileValues:
         assert any("longest 100000" in i.text("en") and "feature 1" in i.text("en") for i in long_)
         assert io.conform(g.iloc[:1], "grids", max_text=200_000)["name"].str.len().iloc[0] == 100_000
 
+    def test_string_length_limits_from_the_settings(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        g = fx.grids()
+        g["name"] = ["x" * 50, "二", "三"]
+        monkeypatch.setenv("GRIDWATCH_MAX_TEXT_CHARS", "40")
+        report = validate.ValidationReport("grids")
+        io.conform(g, "grids", report=report)
+        assert [i.params["column"] for i in report.issues if i.code == "text_too_long" and i.params] == ["name"]
+        monkeypatch.setenv("GRIDWATCH_MAX_TEXT_CHARS", "60")
+        report = validate.ValidationReport("grids")
+        io.conform(g, "grids", report=report)
+        assert not [i for i in report.issues if i.code == "text_too_long"]
+
 
 class TestEveryProblemAtOnce:
     def test_one_report_lists_every_problem_with_spreadsheet_lines(self, tmp_path: Path) -> None:
