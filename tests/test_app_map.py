@@ -264,9 +264,10 @@ def test_upload_refused_shows_the_whole_report_and_writes_nothing(store):
     uploader = next(u for u in at.get("file_uploader") if any("geojson" in x for x in u.allowed_type))
     uploader.set_value(("bad.geojson", json.dumps(bad).encode(), "application/geo+json"))
     at = run(at)
-    next(b for b in at.button if b.label == "校验并导入").click()
+    next(b for b in at.button if b.label == "校验文件").click()
     at = run(at)
     assert any("bad.geojson 有 1 个错误，未导入任何数据" in str(e.value) for e in at.error)
+    assert at.button(key="gw_up_go").disabled  # nothing to load while the check finds an error
     report = next(d.value for d in at.dataframe if "代码" in d.value.columns)
     assert list(report["级别"]) == ["错误", "警告", "警告"]
     assert set(report["代码"]) == {"duplicate_id", "empty_geometry", "far_from_grids"}
