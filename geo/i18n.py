@@ -496,6 +496,31 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "下面是上一次校验的结果；文件或选项已改动，请重新校验。",
         "Below is the result of the last check; the file or an option changed since: check again.",
     ),
+    "err.types.bad_code": ("事件类型代码 {code} 不可用。", "Incident type code {code} is not valid."),
+    "err.types.bad_code.hint": (
+        "用 2 到 40 个小写英文字母、数字或下划线，以字母开头，如 sewage_backup。",
+        "Use 2-40 lower-case ASCII letters, digits or '_', starting with a letter, e.g. 'sewage_backup'.",
+    ),
+    "err.types.builtin": ("事件类型 {code} 是内置类型，不能重新定义。", "Incident type {code} is built in and cannot be redefined."),
+    "err.types.builtin.hint": ("为你的类型另取一个代码。", "Choose another code for your type."),
+    "err.types.no_label": ("事件类型 {code} 需要中文和英文名称。", "Incident type {code} needs both a Chinese and an English label."),
+    "err.types.no_label.hint": (
+        "用 --zh 和 --en 给出，如 --zh 污水外溢 --en 'Sewage backup'。",
+        "Give them with --zh and --en, e.g. --zh 污水外溢 --en 'Sewage backup'.",
+    ),
+    "err.types.bad_color": ("事件类型 {code} 的颜色 {color} 不是 #rrggbb 格式。",
+                            "Colour {color} of incident type {code} is not a #rrggbb colour."),
+    "err.types.bad_color.hint": ("写成 '#rrggbb'，如 --color '#009e73'。", "Write it as '#rrggbb', e.g. --color '#009e73'."),
+    "err.types.bad_icon": ("事件类型 {code} 的图标 {icon} 不可用。", "Icon {icon} of incident type {code} cannot be used."),
+    "err.types.bad_icon.hint": (
+        "给一到两个可显示的字符，如 --icon ▲ 或 --icon 污。",
+        "Give one or two printable characters, e.g. --icon ▲ or --icon S.",
+    ),
+    "err.types.no_code": ("types add 需要一个类型代码。", "types add needs a CODE."),
+    "err.types.no_code.hint": (
+        "如 python -m geo types add sewage_backup --zh 污水外溢 --en 'Sewage backup'。",
+        "e.g. python -m geo types add sewage_backup --zh 污水外溢 --en 'Sewage backup'",
+    ),
     # (end of block: app)
     #
 }
