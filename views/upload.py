@@ -106,7 +106,7 @@ def app_words(text: str, lang: str) -> str:
     'Name the coordinate columns with “X (longitude) column” and “Y (latitude) column”.'
     """
     def label(m: re.Match[str]) -> str:
-        return t("app.up_quote", lang, label=t(FLAG_LABELS[m.group(1)], lang).split("（")[0].split(" (e")[0])
+        return t("app.up_quote", lang, label=t(FLAG_LABELS[m.group(1)], lang))
 
     def command(m: re.Match[str]) -> str:
         key = "app.upload_check" if m.group(1) == "validate" else "app.upload_go"
@@ -254,7 +254,7 @@ def _probe(ctx: AppContext, name: str, data: bytes, digest: str, layer: str | No
     key = (digest, layer)
     if key not in cache:
         with _uploaded(name, data) as path, st.spinner(ctx.tr("app.up_reading")):
-            result = run_job("probe", {"path": str(path), "layer": layer}, seconds=min(30.0, time_limit()))
+            result = run_job("probe", {"path": str(path), "layer": layer}, seconds=min(30.0, max(time_limit(), 10.0)))
         if result.status != "ok":
             _show_result_problem(ctx, result, name)
             return None
@@ -458,7 +458,7 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
 def _problem_text(ctx: AppContext, result: JobResult, name: str) -> str:
     """A timeout, a crash or an internal error, in plain words (the latter two logged)."""
     if result.status == "timeout":
-        return ctx.tr("app.up_timeout", name=name, limit=int(time_limit()))
+        return ctx.tr("app.up_timeout", name=name, limit=f"{time_limit():g}")
     if result.status == "error" and result.error is not None:
         message, hint = result.error.localized(ctx.lang)
         return app_words(f"{message} {hint}".strip(), ctx.lang)
