@@ -20,7 +20,7 @@ from geo.i18n import column_label
 
 from .context import AppContext
 
-__all__ = ["CHART_TOP", "display_names", "overview", "ranked"]
+__all__ = ["CHART_TOP", "blank_missing", "display_names", "overview", "ranked"]
 
 #: Grids shown in a chart (the worst ones); the table lists all.
 CHART_TOP: Final = 30
@@ -31,6 +31,22 @@ CHART_PAD_PX: Final = 90
 
 def _text(v: object) -> str:
     return "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v).strip()
+
+
+def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
+    """A table to show: missing values as empty cells (Streamlit would print
+    ``None``), whole numbers without a decimal point."""
+    out = table.copy()
+    for col in out.columns:
+        values = out[col]
+        if not values.isna().any():
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            whole = bool((values.dropna() % 1 == 0).all())
+            out[col] = ["" if pd.isna(v) else (f"{v:.0f}" if whole else f"{v:g}") for v in values]
+        else:
+            out[col] = values.map(_text)
+    return out
 
 
 def display_names(grids: pd.DataFrame) -> dict[str, str]:
@@ -115,10 +131,10 @@ def overview(ctx: AppContext) -> None:
     cols = [c for c in cols if c in grids.columns]
     table = pd.concat([grids[cols], outside[cols]], ignore_index=True)
     table["worker"] = table["worker"].map(_text) if "worker" in table.columns else ""
-    table = table.rename(columns={c: column_label(c, ctx.lang, labels) for c in cols})
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={column_label("incidents_per_km2", ctx.lang):
-                                st.column_config.NumberColumn(format="%.1f")})
+    if "incidents_per_km2" in table.columns:
+        table["incidents_per_km2"] = pd.to_numeric(table["incidents_per_km2"], errors="coerce").round(1)
+    table = blank_missing(table.rename(columns={c: column_label(c, ctx.lang, labels) for c in cols}))
+    st.dataframe(table, hide_index=True, width="stretch")
     top = grids.head(CHART_TOP)
     if len(grids) > CHART_TOP:
         st.caption(ctx.tr("app.ov_top", top=CHART_TOP, n=f"{len(grids):,}", figure=figure_label))

@@ -277,6 +277,8 @@ def _incident_table(ctx: AppContext, inc: gpd.GeoDataFrame, slug: str, name: str
     df["type"] = df["type"].map(ctx.type_label)
     df["status"] = df["status"].map(lambda s: ctx.tr(f"status.{s}"))
     df["severity"] = df["severity"].map(lambda s: ctx.tr(f"severity.{s}") if _text(s) else "")
+    for col in ("incident_id", "reported_at", "description"):
+        df[col] = df[col].map(_text)  # a missing time is an empty cell, not "None"
     df.columns = [column_label(c, ctx.lang) for c in cols]
     st.dataframe(df, hide_index=True, width="stretch", height=min(36 * (len(df) + 1), 320))
     st.download_button(ctx.tr("app.download_csv"), df.to_csv(index=False).encode("utf-8-sig"),
