@@ -99,7 +99,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.upload_type": ("整个文件的事件类型", "Incident type of the whole file"),
     "app.upload_go": ("导入", "Load"),
     "app.upload_check": ("校验文件", "Check the file"),
-    "app.upload_ok": ("已导入 {n} 条 {kind}。", "Loaded {n} {kind}."),
+    "app.upload_ok": ("已导入 {n} 条{kind}。", "Loaded {n} {kind}."),
     "app.upload_checked": ("校验完成: {name} 有 {n} 条{kind}，可以导入。", "Checked: {name} holds {n} {kind} and can be loaded."),
     "app.upload_issues": ("校验报告（{n} 项）", "Validation report ({n} items)"),
     "app.upload_no_issues": ("没有发现问题。", "No problems found."),

@@ -74,7 +74,7 @@ def test_a_file_without_ids_or_types_loads_with_the_tab_options(store):
     assert open_store(store).version == before  # the check writes nothing
     assert not at.button(key="gw_up_go").disabled
     at = click(at, "导入")
-    assert "已导入 3 条 事件。" in messages(at)
+    assert "已导入 3 条事件。" in messages(at)
     got = open_store(store).read(schema.INCIDENTS).set_index("incident_id")
     assert got.loc["二号杆", "type"] == "drain_grate" and got.loc["二号杆", "description"] == "堵塞"
     assert got.loc["二号杆", "grid_id"] == "G2"

@@ -11,6 +11,7 @@ apart (:func:`display_names`).
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 import pandas as pd
@@ -24,9 +25,8 @@ __all__ = ["CHART_TOP", "blank_missing", "display_names", "overview", "ranked"]
 
 #: Grids shown in a chart (the worst ones); the table lists all.
 CHART_TOP: Final = 30
-#: Pixels per bar of a chart, and what the axes and legend take.
+#: Pixels per bar of a chart (Vega-Lite's step: the chart grows with the bars).
 BAR_PX: Final = 22
-CHART_PAD_PX: Final = 90
 
 
 def _text(v: object) -> str:
@@ -149,13 +149,36 @@ def overview(ctx: AppContext) -> None:
 
 def _chart(ctx: AppContext, top: pd.DataFrame, cols: list[str], labels: list[str], title: str,
            colors: list[Any] | None) -> None:
-    """Horizontal stacked bars in the rank order, one labelled bar per grid."""
-    chart = top.set_index("name")[cols]
-    chart = chart[chart.sum(axis=1) > 0]
-    if chart.empty:
+    """Horizontal stacked bars in the rank order, one labelled bar per grid
+    (a fixed step per bar, so no label is dropped for lack of room)."""
+    import altair as alt
+
+    wide = top.set_index("name")[cols]
+    wide = wide[wide.sum(axis=1) > 0]
+    if wide.empty:
         return
     st.markdown(f"**{ctx.tr(title)}**")
-    chart.columns = labels
-    chart.index.name = ctx.tr("map.grid")
-    st.bar_chart(chart, color=colors, horizontal=True, sort=False, stack=True,
-                 height=CHART_PAD_PX + BAR_PX * len(chart), x_label=ctx.tr("app.ov_count"), y_label="")
+    keep = [bool(v) for v in (wide.sum(axis=0) > 0)]  # no legend entry for a series with no bar
+    wide = wide.loc[:, keep]
+    labels = [lab for lab, k in zip(labels, keep, strict=True) if k]
+    colors = [c for c, k in zip(colors, keep, strict=True) if k] if colors else None
+    order = list(wide.index)
+    wide.columns = labels
+    long = wide.reset_index(names="name").melt(id_vars="name", var_name="series", value_name="value")
+    color = alt.Color("series:N", title=None, sort=labels, legend=alt.Legend(orient="top", columns=4),
+                      scale=alt.Scale(domain=labels, range=colors) if colors else alt.Undefined)
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+            x=alt.X("sum(value):Q", title=ctx.tr("app.ov_count"), axis=alt.Axis(tickMinStep=1)),
+            color=color,
+            order=alt.Order("series_order:Q"),
+            tooltip=[alt.Tooltip("name:N", title=ctx.tr("map.grid")), alt.Tooltip("series:N", title=ctx.tr("app.value")),
+                     alt.Tooltip("value:Q", title=ctx.tr("app.ov_count"))],
+        )
+        .transform_calculate(series_order=f"indexof({json.dumps(labels)}, datum.series)")
+        .properties(height=alt.Step(BAR_PX))
+    )
+    st.altair_chart(chart, width="stretch")

@@ -231,10 +231,11 @@ def _uploader_css(ctx: AppContext) -> None:
 
     button = css(ctx.tr("app.up_browse"))
     limit = css(ctx.tr("app.up_limit", mb=_max_upload_mb(), types=" · ".join(s.upper() for s in SUFFIXES[:8])))
+    button_text = "[data-testid='stFileUploaderDropzone'] > span > button [data-testid='stMarkdownContainer'] p"
     st.html(
         "<style>"
-        "[data-testid='stFileUploaderDropzone'] button{font-size:0}"
-        f"[data-testid='stFileUploaderDropzone'] button::after{{content:{button};font-size:0.875rem}}"
+        f"{button_text}{{font-size:0}}"
+        f"{button_text}::after{{content:{button};font-size:0.875rem}}"
         "[data-testid='stFileUploaderDropzoneInstructions'] span{font-size:0}"
         f"[data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:{limit};font-size:0.8rem}}"
         "</style>"
