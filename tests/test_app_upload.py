@@ -209,3 +209,44 @@ def test_reference_has_the_date_and_six_hex_digits():
 
     ref = new_reference(datetime(2026, 12, 2, tzinfo=timezone.utc))
     assert re.fullmatch(r"GW-20261202-[0-9a-f]{6}", ref)
+
+
+def test_sheets_of_a_workbook_are_offered_with_their_own_columns(store, tmp_path):
+    src = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(src) as xw:
+        pd.DataFrame({"说明": ["这是封面"]}).to_excel(xw, sheet_name="封面", index=False)
+        pd.DataFrame({"编号": ["W1"], "类型": ["flooding"], "东经": [114.402], "北纬": [30.502]}).to_excel(
+            xw, sheet_name="积水点", index=False)
+    at = upload(run(), "incidents", "book.xlsx", src.read_bytes())
+    key = next(s.key for s in at.selectbox if s.key and s.key.startswith("gw_up_layer_"))
+    assert at.selectbox(key=key).options == ["封面", "积水点"]
+    assert at.selectbox(key="gw_up_x_zh").options == ["自动识别", "说明"]
+    at.selectbox(key=key).set_value("积水点")
+    at = run(at)
+    assert at.selectbox(key="gw_up_x_zh").options == ["自动识别", "编号", "类型", "东经", "北纬"]
+    at.selectbox(key="gw_up_x_zh").set_value("东经")
+    at.selectbox(key="gw_up_y_zh").set_value("北纬")
+    at.selectbox(key="gw_up_crs_zh").set_value("EPSG:4326")
+    at.selectbox(key="gw_up_id_incidents_zh").set_value("编号")
+    at.selectbox(key="gw_up_type_field_zh").set_value("类型")
+    at = click(run(at), "校验文件")
+    assert "校验完成: book.xlsx 有 1 条事件，可以导入。" in messages(at), messages(at)
+
+
+def test_numbering_rows_is_passed_to_the_loader_or_refused_plainly(store):
+    from geo.io import load_layer
+
+    at = upload(run(), "incidents", "poles.csv", POLES_CSV.encode())
+    at.selectbox(key="gw_up_crs_zh").set_value("EPSG:4326")
+    at.selectbox(key="gw_up_type_zh").set_value("drain_grate")
+    at.checkbox(key="gw_up_id_from_row").check()
+    at = run(at)
+    at.text_input(key="gw_up_id_prefix").input("P")
+    at = click(run(at), "校验文件")
+    import inspect
+
+    if "id_from_row" in inspect.signature(load_layer).parameters:
+        assert "校验完成: poles.csv 有 3 条事件" in messages(at), messages(at)
+    else:  # a loader without the option: said plainly, nothing run
+        assert "这个版本的导入程序还不支持以下选项: id_from_row" in messages(at)
+        assert at.button(key="gw_up_go").disabled

@@ -22,6 +22,7 @@ from layers.select import view_bounds
 
 from . import View
 from . import data as appdata
+from ._guard import show_error
 from ._overview import overview
 from .context import AppContext
 
@@ -316,9 +317,7 @@ def _submit_report(ctx: AppContext, code: str, severity: str, text: str, lat: fl
     try:
         row = report_incident(ctx.store, type=code, lon=lon, lat=lat, severity=severity, description=text)
     except GridWatchError as exc:
-        st.error(exc.message)
-        if exc.hint:
-            st.caption(ctx.tr("app.hint", hint=exc.hint))
+        show_error(exc, ctx.lang)
         return
     st.session_state.pop("gw_report_at", None)
     st.session_state["gw_selection"] = ("incident", str(row.get("incident_id")))
