@@ -250,3 +250,32 @@ def test_numbering_rows_is_passed_to_the_loader_or_refused_plainly(store):
     else:  # a loader without the option: said plainly, nothing run
         assert "这个版本的导入程序还不支持以下选项: id_from_row" in messages(at)
         assert at.button(key="gw_up_go").disabled
+
+
+def _star_polygon(n: int = 2001) -> bytes:
+    """A star of ``n`` points whose every edge crosses nearly every other:
+    81 KB that the loader's geometry repair does not finish in a minute."""
+    import json
+    import math
+
+    step = n // 2 - 1
+    ring = [[114.40 + 0.01 * math.cos(2 * math.pi * k * step / n), 30.50 + 0.01 * math.sin(2 * math.pi * k * step / n)]
+            for k in range(n)]
+    ring.append(ring[0])
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"grid_id": "S1"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    ).encode()
+
+
+def test_a_polygon_that_never_finishes_is_stopped_at_the_limit(store, monkeypatch):
+    monkeypatch.setenv("GRIDWATCH_UPLOAD_SECONDS", "4")
+    at = upload(run(), "grids", "star.geojson", _star_polygon())
+    before = open_store(store).version
+    t0 = time.monotonic()
+    at = click(at, "校验文件")
+    took = time.monotonic() - t0
+    assert 4 <= took < 15, took  # stopped at the limit, not when the repair ends
+    assert "star.geojson 在 4 秒内没有处理完，已停止，数据库没有改动" in messages(at)
+    assert open_store(store).version == before
+    assert not multiprocessing.active_children()
+    assert at.button(key="gw_up_go").disabled
