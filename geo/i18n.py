@@ -558,6 +558,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.fl_title_area": ("积水区域", "Flooded area"),
     "err.app.rain_lonlat": ("{text} 不是“经度,纬度”。", "{text} is not lon,lat."),
     "err.app.rain_lonlat.hint": ("写两个数，用逗号隔开，如 114.362,30.518。", "Write two numbers with a comma, e.g. 114.362,30.518."),
+    "app.w_at": ("位置（经度,纬度）", "Position (lon,lat)"),
     # (end of block: app)
     #
 }

@@ -45,11 +45,13 @@ def new_reference(now: datetime | None = None) -> str:
 
 
 def show_error(exc: GridWatchError, lang: str, *, key: str = "app.error") -> None:
-    """A user's error in their language: the message, then how to fix it."""
+    """A user's error in their language, in the app's words: the message, then how to fix it."""
+    from ._words import app_words
+
     message, hint = exc.localized(lang)
-    st.error(t(key, lang, error=message))
+    st.error(t(key, lang, error=app_words(message, lang)))
     if hint:
-        st.caption(t("app.hint", lang, hint=hint))
+        st.caption(t("app.hint", lang, hint=app_words(hint, lang)))
 
 
 @contextmanager

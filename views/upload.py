@@ -10,8 +10,9 @@ finishes cannot hold a core after its uploader has gone.
 Messages come from the loaders in the user's language
 (``GridWatchError.localized``, ``ValidationReport.to_frame(lang)``). They are
 written for the command line and may name its options (``--id-field``);
-:func:`app_words` replaces each option by the label of the widget that sets
-it here (「编号字段」), so the app never tells a user to type a flag.
+:func:`views._words.app_words` replaces each option by the label of the
+widget that sets it here (“编号列”), so the app never tells a user to type a
+flag.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,12 +30,13 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
-from geo.i18n import column_label, t
+from geo.i18n import column_label
 from geo.io import load_layer
 from geo.safe import spreadsheet_frame
 
 from . import View
 from ._guard import LOG, new_reference
+from ._words import FLAG_LABELS, app_words
 from ._worker import JobResult, run_job, time_limit
 from .context import AppContext
 
@@ -57,63 +58,6 @@ MAPPABLE: Final[dict[str, tuple[str, ...]]] = {
     schema.INCIDENTS: ("status", "severity", "type"),
     schema.STREETS: (),
 }
-
-#: Command-line words in loader messages -> key of the widget label that does the same here.
-FLAG_LABELS: Final[dict[str, str]] = {
-    "--merge-duplicates": "app.up_merge",
-    "--sliver-tolerance": "app.up_sliver",
-    "--link-distance": "app.up_link",
-    "--id-from-row": "app.up_id_from_row",
-    "--type-field": "app.up_type_field",
-    "--id-field": "app.up_id_field",
-    "--x-field": "app.up_x_field",
-    "--y-field": "app.up_y_field",
-    "--swap-xy": "app.up_swap_xy",
-    "--incidents": "app.upload_kind",
-    "--buildings": "app.upload_kind",
-    "--streets": "app.upload_kind",
-    "--replace": "app.up_replace",
-    "--grids": "app.upload_kind",
-    "--layer": "app.up_layer",
-    "--field": "app.up_fields",
-    "--store": "app.store_word",
-    "--type": "app.upload_type",
-    "--crs": "app.up_crs",
-    "--map": "app.up_value_maps",
-}
-_FLAG_RE: Final = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in FLAG_LABELS) + r")(?![\w-])")
-_COMMAND_RE: Final = re.compile(r"'?python -m geo (validate|import)\b[^'.;]*'?")
-
-
-def app_words(text: str, lang: str) -> str:
-    """A loader's message in the app's words: command-line options become
-    the labels of the widgets that set them.
-
-    Parameters
-    ----------
-    text
-        A message or hint (already in ``lang``).
-    lang
-        Language of the labels.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> app_words("Name the coordinate columns with --x-field and --y-field.", "en")
-    'Name the coordinate columns with “X (longitude) column” and “Y (latitude) column”.'
-    """
-    def label(m: re.Match[str]) -> str:
-        return t("app.up_quote", lang, label=t(FLAG_LABELS[m.group(1)], lang))
-
-    def command(m: re.Match[str]) -> str:
-        key = "app.upload_check" if m.group(1) == "validate" else "app.upload_go"
-        return t("app.up_quote", lang, label=t(key, lang))
-
-    return _FLAG_RE.sub(label, _COMMAND_RE.sub(command, text))
-
 
 # ------------------------------------------------------------------ options
 
