@@ -559,6 +559,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.app.rain_lonlat": ("{text} 不是“经度,纬度”。", "{text} is not lon,lat."),
     "err.app.rain_lonlat.hint": ("写两个数，用逗号隔开，如 114.362,30.518。", "Write two numbers with a comma, e.g. 114.362,30.518."),
     "app.w_at": ("位置（经度,纬度）", "Position (lon,lat)"),
+    "app.up_queued": ("正在等待另一个导入完成…… 已等 {s} 秒", "Waiting for another upload to finish… {s} s so far"),
+    "app.up_busy": (
+        "其他导入一直在进行，{name} 没能开始，数据库没有改动。请稍后再试。",
+        "Other uploads kept running, so {name} could not start; the store was not changed. Try again later.",
+    ),
     # (end of block: app)
     #
 }

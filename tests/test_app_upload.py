@@ -279,3 +279,18 @@ def test_a_polygon_that_never_finishes_is_stopped_at_the_limit(store, monkeypatc
     assert open_store(store).version == before
     assert not multiprocessing.active_children()
     assert at.button(key="gw_up_go").disabled
+
+
+def test_a_second_job_waits_for_the_first_and_gives_up_at_its_limit():
+    import threading
+
+    first: dict[str, object] = {}
+    runner = threading.Thread(target=lambda: first.update(r=run_job("sleep", {"seconds": 4}, seconds=20)))
+    runner.start()
+    time.sleep(0.5)
+    waited: list[float] = []
+    second = run_job("sleep", {"seconds": 0}, seconds=1.5, on_wait=waited.append)
+    runner.join()
+    assert second.status == "busy" and waited and all(w < 0 for w in waited)  # never started
+    assert first["r"].status == "ok"  # type: ignore[union-attr]
+    assert run_job("sleep", {"seconds": 0}, seconds=20).status == "ok"  # the slot is free again

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -37,6 +38,19 @@ __all__ = ["DEFAULT_SECONDS", "JobResult", "check_or_import", "probe", "run_job"
 DEFAULT_SECONDS: Final = 120.0
 #: Priority of the worker (``nice``): the map of everyone else comes first.
 NICE: Final = 10
+
+
+def _slots_from_env() -> int:
+    try:
+        return max(1, int(os.environ.get("GRIDWATCH_UPLOAD_WORKERS", "1")))
+    except ValueError:
+        return 1
+
+
+#: Upload jobs running at once in this server (``GRIDWATCH_UPLOAD_WORKERS``,
+#: 1 unless set): a second upload waits for the first instead of taking
+#: another core from everyone's map.
+_SLOTS: Final = threading.BoundedSemaphore(_slots_from_env())
 
 
 def time_limit(env: Mapping[str, str] | None = None) -> float:
@@ -60,7 +74,8 @@ class JobResult:
     ----------
     status
         ``"ok"`` (``value`` holds the result), ``"error"`` (a user's error:
-        ``error``), ``"timeout"`` (killed at the limit), ``"internal"`` (a
+        ``error``), ``"timeout"`` (killed at the limit), ``"busy"`` (other
+        uploads held every slot for the whole limit), ``"internal"`` (a
         fault: ``trace`` holds the child's traceback) or ``"crashed"`` (the
         process died without an answer, e.g. out of memory).
     seconds
@@ -130,7 +145,8 @@ def run_job(job: str, kwargs: dict[str, Any], *, seconds: float | None = None,
         Time limit; :func:`time_limit` when not given.
     on_wait
         Called with the elapsed seconds while waiting (draws progress; when
-        the page is gone it raises, and the worker is killed).
+        the page is gone it raises, and the worker is killed); with minus
+        the seconds waited while other uploads hold every slot.
     poll
         Seconds between two looks at the worker.
 
@@ -139,6 +155,21 @@ def run_job(job: str, kwargs: dict[str, Any], *, seconds: float | None = None,
     JobResult
     """
     limit = time_limit() if seconds is None else seconds
+    t0 = time.monotonic()
+    while not _SLOTS.acquire(timeout=poll):
+        waited = time.monotonic() - t0
+        if waited > limit:
+            return JobResult("busy", seconds=waited)
+        if on_wait is not None:
+            on_wait(-waited)  # negative: still waiting for a slot
+    try:
+        return _run_in_child(job, kwargs, limit, on_wait, poll)
+    finally:
+        _SLOTS.release()
+
+
+def _run_in_child(job: str, kwargs: dict[str, Any], limit: float, on_wait: Callable[[float], None] | None,
+                  poll: float) -> JobResult:
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, job, kwargs, limit), daemon=True, name=f"gridwatch-{job}")

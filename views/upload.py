@@ -363,6 +363,9 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
     bar = st.progress(0.0, text=ctx.tr("app.up_working_check" if dry_run else "app.up_working_load", s=0, limit=int(limit)))
 
     def wait(seconds: float) -> None:
+        if seconds < 0:  # another upload is running
+            bar.progress(0.0, text=ctx.tr("app.up_queued", s=int(-seconds)))
+            return
         bar.progress(min(seconds / limit, 1.0), text=ctx.tr("app.up_working_check" if dry_run else "app.up_working_load",
                                                             s=int(seconds), limit=int(limit)))
 
@@ -404,6 +407,8 @@ def _problem_text(ctx: AppContext, result: JobResult, name: str) -> str:
     """A timeout, a crash or an internal error, in plain words (the latter two logged)."""
     if result.status == "timeout":
         return ctx.tr("app.up_timeout", name=name, limit=f"{time_limit():g}")
+    if result.status == "busy":
+        return ctx.tr("app.up_busy", name=name)
     if result.status == "error" and result.error is not None:
         message, hint = result.error.localized(ctx.lang)
         return app_words(f"{message} {hint}".strip(), ctx.lang)
