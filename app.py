@@ -19,7 +19,7 @@ import streamlit as st
 
 from geo import schema
 from geo._errors import GridWatchError
-from geo.i18n import t
+from geo.i18n import DEFAULT_LANG, t
 from geo.store import open_store
 from views import data as appdata
 from views import discover
@@ -41,7 +41,9 @@ def store_path(argv: list[str] | None = None) -> str:
 def main() -> None:
     """Draw the app: a failure shows a message with a reference, never a traceback."""
     st.set_page_config(page_title="GridWatch 网格守望", page_icon="🗺️", layout="wide")
-    lang = language()
+    lang = DEFAULT_LANG
+    with guarded(lang, "app"):
+        lang = language()
     with guarded(lang, "app"):
         _main(lang)
 

@@ -294,3 +294,17 @@ def test_a_second_job_waits_for_the_first_and_gives_up_at_its_limit():
     assert second.status == "busy" and waited and all(w < 0 for w in waited)  # never started
     assert first["r"].status == "ok"  # type: ignore[union-attr]
     assert run_job("sleep", {"seconds": 0}, seconds=20).status == "ok"  # the slot is free again
+
+
+def test_upload_choices_survive_a_language_switch(store):
+    at = upload(run(), "incidents", "poles.csv", POLES_CSV.encode())
+    at.selectbox(key="gw_up_crs_zh").set_value("gcj02")
+    at.selectbox(key="gw_up_type_zh").set_value("drain_grate")
+    at.selectbox(key="gw_up_id_incidents_zh").set_value("名称")
+    at = run(at)
+    at.sidebar.radio(key="gw_lang").set_value("en")
+    at = run(at)
+    assert at.selectbox(key="gw_up_crs_en").value == "gcj02"
+    assert at.selectbox(key="gw_up_type_en").value == "drain_grate"
+    assert at.selectbox(key="gw_up_id_incidents_en").value == "名称"
+    assert at.button(key="gw_up_check").label == "Check the file"

@@ -242,8 +242,9 @@ def _form(ctx: AppContext, kind: str, name: str, data: bytes,
             if kind == schema.INCIDENTS:
                 codes = [None, *ctx.types]
                 choices["type_value"] = left.selectbox(
-                    tr("app.upload_type"), codes, key=f"gw_up_type_{lang}",
+                    tr("app.upload_type"), codes, key=f"gw_up_type_{lang}", index=_kept_index("gw_up_type_value", codes),
                     format_func=lambda c: tr("app.up_type_from_file") if c is None else ctx.type_label(c))
+                st.session_state["gw_up_type_value"] = choices["type_value"]
                 if not choices["type_value"]:
                     choices["type_field"] = _column(ctx, right, "app.up_type_field", columns, "gw_up_type_field",
                                                     auto=True, auto_label=tr("app.up_auto_named", column="type"))
