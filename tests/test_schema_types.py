@@ -72,3 +72,28 @@ def test_register_type_refuses_built_in_codes_in_both_languages():
     with pytest.raises(OptionError) as info:
         schema.register_type("flooding", "积水", "Flood")
     assert info.value.localized("zh")[0] == "事件类型 flooding 是内置类型，不能重新定义。"
+
+
+def test_the_incident_layer_draws_four_user_types_apart(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from layers._element import GWLayer
+    from layers.incidents import incident_layer
+
+    store = open_store(tmp_path / "s.gpkg")
+    codes = ("sewage", "pole", "hydrant", "manhole")
+    for code in codes:
+        store.add_incident_type(schema.register_type(code, f"{code}甲", code.title(), existing=store.incident_types()))
+    types = store.incident_types()
+    inc = gpd.GeoDataFrame(
+        {"incident_id": [f"I{k}" for k in range(4)], "type": list(codes), "status": ["reported"] * 4,
+         "severity": [None] * 4, "reported_at": [None] * 4, "depth_cm": [float("nan")] * 4,
+         "description": [None] * 4, "grid_id": [None] * 4, "building_id": [None] * 4},
+        geometry=[Point(114.4 + k * 0.001, 30.5) for k in range(4)], crs=schema.STORAGE_CRS)
+    group = incident_layer(inc, types, lang="zh")
+    payload = next(c for c in group._children.values() if isinstance(c, GWLayer)).payload
+    drawn = {(s["code"], s["color"], s["icon"]) for s in payload["types"]}
+    assert len({(c, i) for _, c, i in drawn}) == 4 and {c for c, _, _ in drawn} == set(codes)
+    legend = {tuple(item) for item in payload["legend"]["items"]}
+    assert len({(c, g) for c, _, g in legend}) == 7  # three built-in, four user types, all apart
