@@ -524,7 +524,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.ov_ranked": ("{n} 个网格，按“{figure}”从高到低排列。", "{n} grids, worst first by “{figure}”."),
     "app.ov_outside": (
         "另有 {n} 个事件在所有网格之外（其中 {open} 个待处理），不参与排名，列在表格末尾。",
-        "{n} more incidents lie outside every grid ({open} open): not ranked, listed last in the table.",
+        "Incidents outside every grid: {n} ({open} open), not ranked, listed last in the table.",
     ),
     "app.ov_top": (
         "图中只显示“{figure}”最高的 {top} 个网格（共 {n} 个），完整列表见上表。",
