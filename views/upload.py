@@ -226,6 +226,7 @@ def _form(ctx: AppContext, kind: str, name: str, data: bytes,
                                                   index=layers.index(info["layer"]) if info.get("layer") in layers else 0)
             choices["crs"] = _crs(ctx, right)
             if info.get("table"):
+                left, right = st.columns(2)
                 choices["x_field"] = _column(ctx, left, "app.up_x_field", columns, "gw_up_x", auto=True)
                 choices["y_field"] = _column(ctx, right, "app.up_y_field", columns, "gw_up_y", auto=True)
             choices["swap_xy"] = st.checkbox(tr("app.up_swap_xy"), key="gw_up_swap", help=tr("app.up_swap_help"))
