@@ -139,7 +139,7 @@ def render(ctx: AppContext) -> None:
         _show_last(ctx, None)
         return
     data = file.getvalue()
-    digest = hashlib.sha1(data).hexdigest()  # noqa: S324 - identifies the upload, not a secret
+    digest = _upload_id(file, data)
     choices, replace, confirmed, link = _form(ctx, kind, file.name, data, digest)
     if isinstance(choices, str):  # the file could not be opened to list its columns
         _show_last(ctx, None)
@@ -155,6 +155,20 @@ def render(ctx: AppContext) -> None:
                    help=None if can_load else ctx.tr("app.up_load_help")) and can_load:
         _run(ctx, kind, file.name, data, options, sig, dry_run=False, replace=replace, link=link)
     _show_last(ctx, sig)
+
+
+def _upload_id(file: Any, data: bytes) -> str:
+    """Identifies this upload across reruns: Streamlit's file id, hashed once
+    (not the content: a 200 MB file would be hashed on every click)."""
+    cache = st.session_state.setdefault("gw_up_ids", {})
+    key = str(getattr(file, "file_id", "") or "")
+    if not key or key not in cache:
+        digest = hashlib.sha1(data).hexdigest()  # noqa: S324 - identifies the upload, not a secret
+        if not key:
+            return digest
+        cache.clear()
+        cache[key] = digest
+    return str(cache[key])
 
 
 def _kind(ctx: AppContext) -> str:
