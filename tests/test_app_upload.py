@@ -308,3 +308,16 @@ def test_upload_choices_survive_a_language_switch(store):
     assert at.selectbox(key="gw_up_type_en").value == "drain_grate"
     assert at.selectbox(key="gw_up_id_incidents_en").value == "名称"
     assert at.button(key="gw_up_check").label == "Check the file"
+
+
+def test_a_check_reads_in_the_other_language_after_a_switch(store):
+    at = upload(run(), "incidents", "poles.csv", POLES_CSV.encode())
+    at.selectbox(key="gw_up_crs_zh").set_value("EPSG:4326")
+    at.selectbox(key="gw_up_type_zh").set_value("drain_grate")
+    at.selectbox(key="gw_up_id_incidents_zh").set_value("名称")
+    at = click(run(at), "校验文件")
+    assert "校验完成: poles.csv 有 3 条事件，可以导入。" in messages(at)
+    at.sidebar.radio(key="gw_lang").set_value("en")
+    at = run(at)
+    assert "Checked: poles.csv holds 3 incidents and can be loaded." in messages(at)
+    assert not at.button(key="gw_up_go").disabled  # the check still holds: same file, same options

@@ -30,7 +30,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
-from geo.i18n import column_label
+from geo.i18n import column_label, t
 from geo.io import load_layer
 from geo.safe import spreadsheet_frame
 
@@ -371,9 +371,9 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
     accepted = set(inspect.signature(load_layer).parameters)
     missing = [k for k in options if k not in accepted]
     if missing:
+        options_text = ", ".join(missing)
         st.session_state["gw_up_last"] = {"sig": sig, "state": "error",
-                                          "msg": ctx.tr("app.up_unsupported", options=", ".join(missing)),
-                                          "hint": "", "issues": None}
+                                          "msg": lambda lang: t("app.up_unsupported", lang, options=options_text)}
         return
     limit = time_limit()
     bar = st.progress(0.0, text=ctx.tr("app.up_working_check" if dry_run else "app.up_working_load", s=0, limit=int(limit)))
@@ -390,52 +390,54 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
                                     "replace": replace, "link_distance": link, "options": options},
                          seconds=limit, on_wait=wait)
     bar.empty()
-    label = ctx.tr(f"kind.{kind}")
+    # What the page shows is kept as functions of the language: a language
+    # switch after the check shows the same outcome in the other language.
     if result.status == "ok":
-        report = result.value
+        report, seconds = result.value, f"{result.seconds:.1f}"
         key = "app.upload_checked" if dry_run else "app.upload_ok"
         st.session_state["gw_up_last"] = {
-            "sig": sig if dry_run else "", "state": "checked" if dry_run else "loaded",
-            "msg": ctx.tr(key, n=report.rows, kind=label, name=name, s=f"{result.seconds:.1f}"),
-            "hint": ctx.tr("app.up_checked_next") if dry_run else "", "issues": report.to_frame(ctx.lang)}
+            "sig": sig if dry_run else "", "state": "checked" if dry_run else "loaded", "report": report,
+            "msg": lambda lang: t(key, lang, n=report.rows, kind=t(f"kind.{kind}", lang), name=name, s=seconds),
+            "hint": (lambda lang: t("app.up_checked_next", lang)) if dry_run else None}
         if not dry_run:
             st.session_state.pop("gw_up_probe", None)
             st.rerun()  # every tab reads the new store version
         return
-    if result.status == "error" and result.error is not None:
-        report = getattr(result.error, "report", None)
-        if report is not None:
+    error = result.error
+    if result.status == "error" and error is not None:
+        refused = getattr(error, "report", None)
+        if refused is not None:
             st.session_state["gw_up_last"] = {
-                "sig": sig, "state": "refused", "hint": "",
-                "msg": ctx.tr("app.upload_refused", name=name, n=len(report.errors)),
-                "issues": report.to_frame(ctx.lang)}
+                "sig": sig, "state": "refused", "report": refused,
+                "msg": lambda lang: t("app.upload_refused", lang, name=name, n=len(refused.errors))}
             return
-        message, hint = result.error.localized(ctx.lang)
-        st.session_state["gw_up_last"] = {"sig": sig, "state": "error", "issues": None,
-                                          "msg": ctx.tr("app.upload_error", error=app_words(message, ctx.lang)),
-                                          "hint": app_words(hint, ctx.lang)}
+        st.session_state["gw_up_last"] = {
+            "sig": sig, "state": "error",
+            "msg": lambda lang: t("app.upload_error", lang, error=app_words(error.localized(lang)[0], lang)),
+            "hint": lambda lang: app_words(error.localized(lang)[1], lang)}
         return
-    st.session_state["gw_up_last"] = {"sig": sig, "state": "error", "issues": None, "hint": "",
-                                      "msg": _problem_text(ctx, result, name)}
+    st.session_state["gw_up_last"] = {"sig": sig, "state": "error", "msg": _problem_text(result, name)}
 
 
-def _problem_text(ctx: AppContext, result: JobResult, name: str) -> str:
-    """A timeout, a crash or an internal error, in plain words (the latter two logged)."""
+def _problem_text(result: JobResult, name: str) -> Callable[[str], str]:
+    """A timeout, a crash or an internal error in plain words, by language
+    (a crash or an internal error is logged once, with its reference)."""
     if result.status == "timeout":
-        return ctx.tr("app.up_timeout", name=name, limit=f"{time_limit():g}")
+        limit = f"{time_limit():g}"
+        return lambda lang: t("app.up_timeout", lang, name=name, limit=limit)
     if result.status == "busy":
-        return ctx.tr("app.up_busy", name=name)
-    if result.status == "error" and result.error is not None:
-        message, hint = result.error.localized(ctx.lang)
-        return app_words(f"{message} {hint}".strip(), ctx.lang)
+        return lambda lang: t("app.up_busy", lang, name=name)
+    error = result.error
+    if result.status == "error" and error is not None:
+        return lambda lang: app_words(" ".join(error.localized(lang)).strip(), lang)
     ref = new_reference()
     LOG.error("upload of %r failed (%s, exit code %s), reference %s\n%s", name, result.status, result.exitcode, ref,
               result.trace)
-    return ctx.tr("app.internal_error", ref=ref)
+    return lambda lang: t("app.internal_error", lang, ref=ref)
 
 
 def _show_result_problem(ctx: AppContext, result: JobResult, name: str) -> None:
-    st.error(_problem_text(ctx, result, name))
+    st.error(_problem_text(result, name)(ctx.lang))
 
 
 def report_table(issues: pd.DataFrame, lang_tr: Callable[..., str], lang: str = "zh") -> pd.DataFrame:
@@ -480,12 +482,14 @@ def _show_last(ctx: AppContext, sig: str | None) -> None:
     if last["state"] in ("checked", "refused") and last.get("sig") != sig:
         st.caption(ctx.tr("app.up_stale"))  # the file or an option changed since: check again
     state = last["state"]
-    (st.error if state in ("error", "refused") else st.success)(last["msg"])
-    if last.get("hint"):
-        st.caption(ctx.tr("app.hint", hint=last["hint"]))
-    issues = last.get("issues")
-    if issues is None:
+    (st.error if state in ("error", "refused") else st.success)(last["msg"](ctx.lang))
+    hint = last.get("hint")
+    if hint is not None and hint(ctx.lang):
+        st.caption(ctx.tr("app.hint", hint=hint(ctx.lang)))
+    report = last.get("report")
+    if report is None:
         return
+    issues = report.to_frame(ctx.lang)
     if issues.empty:
         st.caption(ctx.tr("app.upload_no_issues"))
         return
