@@ -31,8 +31,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.language": ("语言 / Language", "Language / 语言"),
     "app.store": ("数据库: {path}", "Store: {path}"),
     "app.store_missing": (
-        "找不到数据库 {path}。请先运行 `make run`（会生成示例社区），或用 --store 指定文件。",
-        "Store {path} not found. Run `make run` (it builds the demo community) or name one with --store.",
+        "找不到数据库 {path}。请先运行 `make run`（会生成示例社区），或用 `make run STORE=文件` 或 GRIDWATCH_STORE 指定数据库。",
+        "Store {path} not found. Run `make run` (it builds the demo community), or name one with "
+        "`make run STORE=FILE` or GRIDWATCH_STORE.",
     ),
     "app.store_error": ("无法打开数据库: {error}", "Cannot open the store: {error}"),
     "app.fictional": ("示例数据（虚构社区）", "Demo data (a fictional community)"),
