@@ -138,3 +138,17 @@ def test_every_app_key_reads_in_both_languages():
         if key.startswith(("app.", "err.app.", "err.types.")):
             fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
             assert zh.strip() and en.strip() and fields(zh) == fields(en), key
+
+
+def test_flood_response_reads_in_english_too(store):
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at.sidebar.radio(key="gw_lang").set_value("en")
+    at = _run(at)
+    at.selectbox(key="rain_flood_id").set_value("I004")
+    at = _run(at)
+    line = next(m.value for m in at.markdown if "I004" in m.value)
+    assert line.startswith("**Flooding point I004, radius 100 m** · 1 buildings")
+    headings = {str(c) for d in at.dataframe for c in d.value.columns}
+    assert {"Distance (m)", "Longitude", "Latitude"} <= headings
+    assert not {"lon", "lat", "距离(米)"} & headings
+    assert any(tab.label.startswith("Rain grates to clear (nearest first) (") for tab in at.tabs)
