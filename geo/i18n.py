@@ -565,6 +565,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "其他导入一直在进行，{name} 没能开始，数据库没有改动。请稍后再试。",
         "Other uploads kept running, so {name} could not start; the store was not changed. Try again later.",
     ),
+    "app.up_memory": (
+        "{name} 读取时需要超过 {mb} MB 内存，已停止，数据库没有改动。文件可能解压后过大或行数过多：请拆分后再试。",
+        "{name} needed more than {mb} MB of memory and was stopped; the store was not changed. It may expand to "
+        "too much or hold too many rows: split it and try again.",
+    ),
     # (end of block: app)
     #
 }

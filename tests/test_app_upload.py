@@ -321,3 +321,13 @@ def test_a_check_reads_in_the_other_language_after_a_switch(store):
     at = run(at)
     assert "Checked: poles.csv holds 3 incidents and can be loaded." in messages(at)
     assert not at.button(key="gw_up_go").disabled  # the check still holds: same file, same options
+
+
+def test_worker_stops_at_the_memory_limit(monkeypatch):
+    from views._worker import memory_limit
+
+    monkeypatch.setenv("GRIDWATCH_UPLOAD_MB", "1024")
+    result = run_job("hog", {"megabytes": 2048}, seconds=30)
+    assert result.status == "memory" and result.value == 1024
+    assert run_job("hog", {"megabytes": 64}, seconds=30).status == "ok"  # below the limit
+    assert memory_limit({}) == 4096 and memory_limit({"GRIDWATCH_UPLOAD_MB": "100"}) == 4096

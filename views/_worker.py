@@ -7,6 +7,7 @@ server's threads is copied) at a lower priority, waits for it while the page
 shows progress, and kills it
 
 - when the time limit passes (``GRIDWATCH_UPLOAD_SECONDS``, 120 s unless set),
+- when it needs more memory than ``GRIDWATCH_UPLOAD_MB`` (4096 unless set),
 - when the page stops waiting (the user left, or started something else:
   Streamlit stops the script, and the ``finally`` below kills the child),
 - and, should the server itself die, the kernel does (a CPU-time limit set in
@@ -32,7 +33,8 @@ from typing import Any, Final
 
 from geo._errors import GridWatchError
 
-__all__ = ["DEFAULT_SECONDS", "JobResult", "check_or_import", "probe", "run_job", "time_limit"]
+__all__ = ["DEFAULT_MB", "DEFAULT_SECONDS", "JobResult", "check_or_import", "memory_limit", "probe", "run_job",
+           "time_limit"]
 
 #: Time limit of one upload job (s) when ``GRIDWATCH_UPLOAD_SECONDS`` is not set.
 DEFAULT_SECONDS: Final = 120.0
@@ -51,6 +53,22 @@ def _slots_from_env() -> int:
 #: 1 unless set): a second upload waits for the first instead of taking
 #: another core from everyone's map.
 _SLOTS: Final = threading.BoundedSemaphore(_slots_from_env())
+
+
+#: Memory an upload job may use (MB) when ``GRIDWATCH_UPLOAD_MB`` is not set.
+DEFAULT_MB: Final = 4096
+
+
+def memory_limit(env: Mapping[str, str] | None = None) -> int:
+    """Megabytes of address space an upload job may use:
+    ``GRIDWATCH_UPLOAD_MB``, else 4096 (a zip bomb or a workbook of millions
+    of rows stops there instead of taking the server's memory)."""
+    text = (env if env is not None else os.environ).get("GRIDWATCH_UPLOAD_MB", "").strip()
+    try:
+        value = int(text)
+    except ValueError:
+        return DEFAULT_MB
+    return value if value >= 512 else DEFAULT_MB
 
 
 def time_limit(env: Mapping[str, str] | None = None) -> float:
@@ -74,7 +92,8 @@ class JobResult:
     ----------
     status
         ``"ok"`` (``value`` holds the result), ``"error"`` (a user's error:
-        ``error``), ``"timeout"`` (killed at the limit), ``"busy"`` (other
+        ``error``), ``"timeout"`` (killed at the limit), ``"memory"`` (it
+        needed more than :func:`memory_limit`), ``"busy"`` (other
         uploads held every slot for the whole limit), ``"internal"`` (a
         fault: ``trace`` holds the child's traceback) or ``"crashed"`` (the
         process died without an answer, e.g. out of memory).
@@ -110,8 +129,8 @@ def _rebuild(payload: dict[str, Any]) -> GridWatchError:
     return exc
 
 
-def _child(conn: Any, job: str, kwargs: dict[str, Any], seconds: float) -> None:
-    """The worker process: lower priority, a CPU-time backstop, one job."""
+def _child(conn: Any, job: str, kwargs: dict[str, Any], seconds: float, megabytes: int) -> None:
+    """The worker process: lower priority, CPU-time and memory limits, one job."""
     with contextlib.suppress(OSError):
         os.nice(NICE)
     with contextlib.suppress(ImportError, ValueError, OSError):
@@ -119,10 +138,13 @@ def _child(conn: Any, job: str, kwargs: dict[str, Any], seconds: float) -> None:
 
         cpu = int(seconds) + 15
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
     try:
         value = JOBS[job](**kwargs)
     except GridWatchError as exc:
         conn.send(("error", _error_payload(exc)))
+    except MemoryError:
+        conn.send(("memory", megabytes))
     except BaseException:  # noqa: BLE001 - reported to the parent, which logs it
         conn.send(("internal", traceback.format_exc()))
     else:
@@ -172,7 +194,8 @@ def _run_in_child(job: str, kwargs: dict[str, Any], limit: float, on_wait: Calla
                   poll: float) -> JobResult:
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, job, kwargs, limit), daemon=True, name=f"gridwatch-{job}")
+    proc = ctx.Process(target=_child, args=(child, job, kwargs, limit, memory_limit()), daemon=True,
+                       name=f"gridwatch-{job}")
     t0 = time.monotonic()
     proc.start()
     child.close()
@@ -190,6 +213,8 @@ def _run_in_child(job: str, kwargs: dict[str, Any], limit: float, on_wait: Calla
                     return JobResult("ok", value=payload, seconds=elapsed)
                 if status == "error":
                     return JobResult("error", error=_rebuild(payload), seconds=elapsed)
+                if status == "memory":
+                    return JobResult("memory", value=payload, seconds=elapsed)
                 return JobResult("internal", trace=str(payload), seconds=elapsed)
             if not proc.is_alive():
                 return JobResult("crashed", seconds=elapsed, exitcode=proc.exitcode)
@@ -300,6 +325,11 @@ def _sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+def _hog(megabytes: int) -> int:
+    """A job that asks for more memory than it may have (for tests of the limit)."""
+    return len(bytearray(megabytes << 20))
+
+
 def _spin(seconds: float) -> int:
     """A job that holds a core (for tests of the time limit)."""
     end, n = time.monotonic() + seconds, 0
@@ -309,5 +339,5 @@ def _spin(seconds: float) -> int:
 
 
 JOBS: Final[dict[str, Callable[..., Any]]] = {
-    "probe": probe, "import": check_or_import, "sleep": _sleep, "spin": _spin,
+    "probe": probe, "import": check_or_import, "sleep": _sleep, "spin": _spin, "hog": _hog,
 }

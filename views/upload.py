@@ -427,6 +427,9 @@ def _problem_text(result: JobResult, name: str) -> Callable[[str], str]:
         return lambda lang: t("app.up_timeout", lang, name=name, limit=limit)
     if result.status == "busy":
         return lambda lang: t("app.up_busy", lang, name=name)
+    if result.status == "memory":
+        megabytes = result.value
+        return lambda lang: t("app.up_memory", lang, name=name, mb=megabytes)
     error = result.error
     if result.status == "error" and error is not None:
         return lambda lang: app_words(" ".join(error.localized(lang)).strip(), lang)
