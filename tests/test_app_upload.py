@@ -201,6 +201,13 @@ def test_app_words_replace_every_flag(lang):
     out = app_words(text, lang)
     assert "--" not in out and "python -m" not in out
     assert app_words("Use --crs gcj02.", "zh") == "Use “坐标系” gcj02."
+    # a placeholder of the option's value goes with it; a real value stays
+    assert app_words("Name the column that holds it with --id-field COLUMN.", "zh") == \
+        "Name the column that holds it with “编号列”."
+    assert app_words("Map it with --field SCHEMA=COLUMN, e.g. --field name=楼栋名称.", "en") == \
+        "Map it with “Field mapping”, e.g. “Field mapping” name=楼栋名称."
+    assert app_words("Use --incident ID, or --at lon,lat (with --radius).", "zh") == \
+        "Use “积水点”, or “位置（经度,纬度）” lon,lat (with “半径（米）”)."
 
 
 def test_reference_has_the_date_and_six_hex_digits():

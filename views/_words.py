@@ -44,7 +44,10 @@ FLAG_LABELS: Final[dict[str, str]] = {
     "--radius": "rain.radius",
     "--at": "app.w_at",
 }
-_FLAG_RE: Final = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in FLAG_LABELS) + r")(?![\w-])")
+#: An option, and the placeholder of its value when one follows (``--id-field COLUMN``):
+#: the widget label stands for both.
+_FLAG_RE: Final = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in FLAG_LABELS)
+                             + r")(?![\w-])(?: [A-Z][A-Z_]*(?:=[A-Z_]+)?(?![\w:]))?")
 _COMMAND_RE: Final = re.compile(r"'?python -m geo (validate|import)\b[^'.;]*'?")
 
 
