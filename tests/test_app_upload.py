@@ -338,3 +338,39 @@ def test_worker_stops_at_the_memory_limit(monkeypatch):
     assert result.status == "memory" and result.value == 1024
     assert run_job("hog", {"megabytes": 64}, seconds=30).status == "ok"  # below the limit
     assert memory_limit({}) == 4096 and memory_limit({"GRIDWATCH_UPLOAD_MB": "100"}) == 4096
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.mark.skipif(not (SHARED / "china").is_dir(), reason="the shared test data is not here")
+def test_real_building_footprints_need_their_id_column_then_load(store):
+    """OpenStreetMap-derived footprints of Wuhan's Optics Valley (a tiled export):
+    no building_id column, then ids shared by the pieces of one building; each
+    message names the widget that fixes it."""
+    src = SHARED / "china" / "wuhan_optics_valley_buildings.geojson"
+    at = upload(run(), "buildings", src.name, src.read_bytes())
+    at = click(at, "校验文件")
+    shown = messages(at)
+    assert "building_id" in shown and "“编号列”" in shown and "--" not in shown, shown
+    assert "id" in at.selectbox(key="gw_up_id_buildings_zh").options
+    at.selectbox(key="gw_up_id_buildings_zh").set_value("id")
+    at = click(run(at), "校验文件")
+    # A tiled export: one building in several pieces sharing an id. The report says which
+    # widget merges them, not which flag.
+    report = next(d.value for d in at.dataframe if "代码" in d.value.columns)
+    (problem,) = report.loc[report["代码"] == "duplicate_id", "问题"]
+    assert "“同一编号的多行是同一对象的几部分（合并）”" in problem and "--" not in problem
+    assert at.button(key="gw_up_go").disabled
+    at.checkbox(key="gw_up_merge").check()
+    at = click(run(at), "校验文件")
+    assert "校验完成: wuhan_optics_valley_buildings.geojson 有" in messages(at), messages(at)
+    at = click(at, "导入")
+    assert "已导入 " in messages(at) and "条楼栋。" in messages(at)
+    stored = open_store(store).read(schema.BUILDINGS)
+    import json
+
+    ids = {f["properties"]["id"] for f in json.loads(src.read_text(encoding="utf-8"))["features"]}
+    # one building per id (pieces merged, label points dropped), beside the fixture's nine
+    assert len(stored) == len(ids) + len(fx.layers()[schema.BUILDINGS])
+    assert stored["building_id"].is_unique
