@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 DEMO   := data/demo/gridwatch.gpkg
-STORE  ?= $(DEMO)
+# The store `make run` opens: STORE=... if given, else $GRIDWATCH_STORE, else
+# the demo (app.py decides; --store is passed only when STORE is set).
+STORE  ?=
 PORT   ?= 8501
 
 .PHONY: install system-deps run test demo bench clean
@@ -38,7 +40,7 @@ $(DEMO): | $(VENV)/.installed
 demo: $(DEMO)
 
 run: install system-deps $(DEMO)
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) -- --store $(STORE)
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)$(if $(strip $(STORE)), -- --store $(STORE))
 
 # Two workers (the machine has two cores); tests of one file share a worker,
 # so each browser test module starts its app server once.

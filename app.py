@@ -19,10 +19,11 @@ import streamlit as st
 
 from geo import schema
 from geo._errors import GridWatchError
-from geo.i18n import t
+from geo.i18n import DEFAULT_LANG, t
 from geo.store import open_store
 from views import data as appdata
 from views import discover
+from views._guard import guarded, show_error
 from views.context import AppContext
 from views.sidebar import language, sidebar
 
@@ -38,9 +39,16 @@ def store_path(argv: list[str] | None = None) -> str:
 
 
 def main() -> None:
-    """Draw the app."""
+    """Draw the app: a failure shows a message with a reference, never a traceback."""
     st.set_page_config(page_title="GridWatch 网格守望", page_icon="🗺️", layout="wide")
-    lang = language()
+    lang = DEFAULT_LANG
+    with guarded(lang, "app"):
+        lang = language()
+    with guarded(lang, "app"):
+        _main(lang)
+
+
+def _main(lang: str) -> None:
     tr = lambda key, **v: t(key, lang, **v)  # noqa: E731
     path = store_path()
     if not Path(path).exists():
@@ -52,9 +60,7 @@ def main() -> None:
         data = appdata.layers(path, version)
         types, meta = appdata.types_and_meta(path, version)
     except GridWatchError as exc:
-        st.error(tr("app.store_error", error=exc.message))
-        if exc.hint:
-            st.caption(tr("app.hint", hint=exc.hint))
+        show_error(exc, lang, key="app.store_error")
         st.stop()
     grids, buildings, incidents = data[schema.GRIDS], data[schema.BUILDINGS], data[schema.INCIDENTS]
     choices = sidebar(lang, grids, buildings, incidents, types)
@@ -69,7 +75,7 @@ def main() -> None:
     )
     views = discover()
     for view, tab in zip(views, st.tabs([tr(v.label) for v in views]), strict=True):
-        with tab:
+        with tab, guarded(lang, view.key):
             view.render(ctx)
 
 

@@ -279,26 +279,28 @@ def _cmd_types(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     if args.action == "add":
         if not args.code:
-            msg = "types add needs a CODE."
-            raise OptionError(msg, "e.g. python -m geo types add sewage_backup --zh 污水外溢 --en 'Sewage backup'")
-        t = schema.register_type(args.code, args.zh or "", args.en or "", asset=args.asset,
-                                 color=args.color, icon=args.icon)
+            raise OptionError.of("types.no_code")
+        t = schema.register_type(args.code, args.zh, args.en, asset=True if args.asset else None,
+                                 color=args.color, icon=args.icon, existing=store.incident_types())
         store.add_incident_type(t)
     for t in store.incident_types().values():
-        print(f"{t.code}\t{t.label_zh}\t{t.label_en}\t{'asset' if t.asset else 'event'}\t{t.color}")
+        fields = (t.code, t.label_zh, t.label_en, "asset" if t.asset else "event", t.color, t.icon)
+        print("\t".join(printable(f, 200) for f in fields))
     return 0
 
 
 def _add_types(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("types", help="list or add incident types")
+    p = sub.add_parser("types", help="list, add or change incident types",
+                       description="List the store's incident types, add one, or change a user type "
+                                   "(labels, colour and icon not given are kept).")
     p.add_argument("action", choices=("list", "add"))
     p.add_argument("code", nargs="?")
     p.add_argument("--store", required=True)
     p.add_argument("--zh", help="Chinese label")
     p.add_argument("--en", help="English label")
     p.add_argument("--asset", action="store_true", help="a standing asset (status = condition)")
-    p.add_argument("--color", default="#6a3d9a")
-    p.add_argument("--icon", default="!")
+    p.add_argument("--color", help="map colour '#rrggbb' (default: the next unused colour of the palette)")
+    p.add_argument("--icon", help="marker glyph, one or two characters (default: the next unused symbol)")
     p.set_defaults(func=_cmd_types)
 
 

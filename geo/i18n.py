@@ -31,8 +31,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.language": ("语言 / Language", "Language / 语言"),
     "app.store": ("数据库: {path}", "Store: {path}"),
     "app.store_missing": (
-        "找不到数据库 {path}。请先运行 `make run`（会生成示例社区），或用 --store 指定文件。",
-        "Store {path} not found. Run `make run` (it builds the demo community) or name one with --store.",
+        "找不到数据库 {path}。请先运行 `make run`（会生成示例社区），或用 `make run STORE=文件` 或 GRIDWATCH_STORE 指定数据库。",
+        "Store {path} not found. Run `make run` (it builds the demo community), or name one with "
+        "`make run STORE=FILE` or GRIDWATCH_STORE.",
     ),
     "app.store_error": ("无法打开数据库: {error}", "Cannot open the store: {error}"),
     "app.fictional": ("示例数据（虚构社区）", "Demo data (a fictional community)"),
@@ -96,13 +97,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "选择文件（GeoJSON、GeoPackage、Shapefile 压缩包、KML、CSV、XLSX）",
         "Choose a file (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV, XLSX)",
     ),
-    "app.upload_crs": ("坐标系（文件未注明时填写，如 EPSG:4326、gcj02、bd09）",
-                       "Coordinate system (if the file does not say: EPSG:4326, gcj02, bd09)"),
-    "app.upload_type": ("整个文件的事件类型（可选）", "Incident type of the whole file (optional)"),
-    "app.upload_go": ("校验并导入", "Check and load"),
-    "app.upload_check": ("只校验", "Check only"),
-    "app.upload_ok": ("已导入 {n} 条 {kind}。", "Loaded {n} {kind}."),
-    "app.upload_checked": ("校验完成: {n} 条 {kind}。", "Checked: {n} {kind}."),
+    "app.upload_type": ("整个文件的事件类型", "Incident type of the whole file"),
+    "app.upload_go": ("导入", "Load"),
+    "app.upload_check": ("校验文件", "Check the file"),
+    "app.upload_ok": ("已导入 {n} 条{kind}。", "Loaded {n} {kind}."),
+    "app.upload_checked": ("校验完成: {name} 有 {n} 条{kind}，可以导入。", "Checked: {name} holds {n} {kind} and can be loaded."),
     "app.upload_issues": ("校验报告（{n} 项）", "Validation report ({n} items)"),
     "app.upload_no_issues": ("没有发现问题。", "No problems found."),
     "app.upload_error": ("无法导入: {error}", "Cannot load: {error}"),
@@ -1061,6 +1060,194 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: rain emergency, flood zones, documents)
     #
     # ---- app: upload, errors, overview (issue 10) ------------------------------
+    "app.error": ("{error}", "{error}"),
+    "app.internal_error": (
+        "抱歉，这部分页面出错了，没能显示。请把错误编号 {ref} 告诉系统管理员。",
+        "Sorry, this part of the page failed to show. Please pass the reference {ref} to your administrator.",
+    ),
+    "app.internal_error_hint": (
+        "数据没有改动。管理员可在服务器日志中按编号 {ref} 找到详细原因。",
+        "Nothing was changed. The administrator finds the details in the server log under {ref}.",
+    ),
+    "app.store_word": ("数据库", "store"),
+    "app.up_quote": ("“{label}”", "“{label}”"),
+    "app.up_browse": ("选择文件", "Choose a file"),
+    "app.up_limit": ("单个文件不超过 {mb} MB · {types}", "Up to {mb} MB per file · {types}"),
+    "app.up_reading": ("正在读取文件的图层和列……", "Reading the file's layers and columns…"),
+    "app.up_section_file": ("文件与坐标", "File and coordinates"),
+    "app.up_section_ids": ("编号与类型", "Ids and types"),
+    "app.up_section_store": ("写入方式", "How to write"),
+    "app.up_layer": ("图层或工作表", "Layer or sheet"),
+    "app.up_crs": ("坐标系", "Coordinate system"),
+    "app.up_crs_help": (
+        "文件没有注明坐标系或注明错误时选择。高德、腾讯地图取的坐标是 GCJ-02，百度地图是 BD-09，GPS 是 WGS-84。",
+        "Choose when the file names no coordinate system or the wrong one. Coordinates from Amap or Tencent maps "
+        "are GCJ-02, from Baidu maps BD-09, from GPS WGS-84.",
+    ),
+    "app.up_crs_file": ("按文件注明", "As the file says"),
+    "app.up_crs_wgs84": ("WGS-84（GPS，EPSG:4326）", "WGS-84 (GPS, EPSG:4326)"),
+    "app.up_crs_gcj02": ("GCJ-02（高德、腾讯地图）", "GCJ-02 (Amap, Tencent maps)"),
+    "app.up_crs_bd09": ("BD-09（百度地图）", "BD-09 (Baidu maps)"),
+    "app.up_crs_cgcs2000": ("CGCS2000（国家 2000，经纬度）", "CGCS2000 (China Geodetic 2000, degrees)"),
+    "app.up_crs_epsg": ("其他（填写 EPSG 代码）", "Other (type an EPSG code)"),
+    "app.up_crs_code": ("EPSG 代码", "EPSG code"),
+    "app.up_x_field": ("经度（X）列", "X (longitude) column"),
+    "app.up_y_field": ("纬度（Y）列", "Y (latitude) column"),
+    "app.up_auto": ("自动识别", "Detect"),
+    "app.up_auto_named": ("自动（名为 {column} 的列）", "Automatic (the column named {column})"),
+    "app.up_swap_xy": ("经纬度填反了（交换经度和纬度）", "Latitude and longitude are swapped (swap them)"),
+    "app.up_swap_help": (
+        "点位落在海里或国外、纬度一列是 110 多而经度一列是 30 多时勾选。",
+        "Tick when points land in the sea or abroad: the latitude column holds 110-something, the longitude 30-something.",
+    ),
+    "app.up_id_field": ("编号列", "Id column"),
+    "app.up_id_from_row": ("文件没有编号：按行号编号", "The file has no ids: number the rows"),
+    "app.up_id_from_row_help": (
+        "电线杆、消防栓等清单常常没有编号。编号取表格中看到的行号，可加前缀。",
+        "Lists of poles or hydrants often have no ids. The id is the row number seen in the spreadsheet, with an "
+        "optional prefix.",
+    ),
+    "app.up_id_prefix": ("编号前缀（可不填）", "Id prefix (optional)"),
+    "app.up_type_from_file": ("按文件中的类型列", "From the file's type column"),
+    "app.up_type_field": ("类型列", "Type column"),
+    "app.up_merge": ("同一编号的多行是同一对象的几部分（合并）", "Rows sharing an id are parts of one feature (merge them)"),
+    "app.up_merge_help": (
+        "分块导出的图层里，一个网格或楼栋会被切成几块、编号相同。勾选后合并成一个，并去掉标注用的点。",
+        "Tiled exports cut a grid or building into pieces with the same id. Tick to merge them into one and drop "
+        "label points.",
+    ),
+    "app.up_fields": ("字段对应", "Field mapping"),
+    "app.up_fields_help": (
+        "文件中的列名与系统不同时，在这里为每一项选择文件中对应的列。不选则用同名的列。",
+        "When the file's column names differ from GridWatch's, choose the file's column for each item here. "
+        "Left alone, the column of the same name is used.",
+    ),
+    "app.up_field_one": ("{column}（{code}）", "{column} ({code})"),
+    "app.up_value_maps": ("取值对照", "Value map"),
+    "app.up_value_maps_help": (
+        "文件用自己的代码表示状态、严重程度或类型（如“未处理”“Open”）时，逐行写出对应关系：列、文件中的值、系统代码。",
+        "When the file uses its own codes for status, severity or type (“未处理”, “Open”), write one line per value: "
+        "column, value in the file, GridWatch code.",
+    ),
+    "app.up_map_column": ("列", "Column"),
+    "app.up_map_source": ("文件中的值", "Value in the file"),
+    "app.up_map_code": ("系统代码", "GridWatch code"),
+    "app.up_link": ("关联楼栋的距离（米）", "Link to a building within (m)"),
+    "app.up_link_help": (
+        "事件点距楼栋多远以内算这栋楼的事件。填 0 表示沿用数据库的设置（默认 30 米），最大 500 米；填写后会保存，以后每次导入都使用。",
+        "How near an incident must be to a building to count as that building's. 0 keeps the store's setting "
+        "(30 m unless set), at most 500 m; a value given is kept for every later import.",
+    ),
+    "app.up_sliver": ("忽略的碎缝面积（平方米）", "Sliver tolerance (m²)"),
+    "app.up_sliver_help": (
+        "手绘网格之间几平方米的缝隙和重叠合并成一行报告。填 0 使用默认值。",
+        "Gaps and overlaps of a few m² between hand-drawn grids are reported as one line. 0 uses the default.",
+    ),
+    "app.up_replace": ("替换整个图层（而不是按编号合并）", "Replace the whole layer (instead of merging by id)"),
+    "app.up_replace_help": (
+        "不勾选时，同编号的更新、新编号的添加、其余保留。勾选后，库中该图层原有的全部数据被这个文件取代。",
+        "Unticked, rows with a known id are updated, new ids added and the rest kept. Ticked, everything stored "
+        "in this layer is replaced by the file.",
+    ),
+    "app.up_replace_warn": (
+        "替换会删除库中现有的全部{kind}，只保留这个文件里的。",
+        "Replacing deletes every stored {kind} and keeps only those of this file.",
+    ),
+    "app.up_replace_confirm": ("我确认替换全部{kind}", "I confirm: replace every {kind}"),
+    "app.up_load_help": (
+        "先点“校验文件”。校验没有错误后才能导入；改动文件或选项后需要重新校验。",
+        "Check the file first. Loading is possible once the check found no error; after a change to the file or "
+        "an option, check again.",
+    ),
+    "app.up_unsupported": (
+        "这个版本的导入程序还不支持以下选项: {options}。请不要使用它们。",
+        "This version of the loader does not support these options yet: {options}. Leave them unset.",
+    ),
+    "app.up_working_check": ("正在校验…… 已用 {s} 秒（最长 {limit} 秒）", "Checking… {s} s so far (at most {limit} s)"),
+    "app.up_working_load": ("正在导入…… 已用 {s} 秒（最长 {limit} 秒）", "Loading… {s} s so far (at most {limit} s)"),
+    "app.up_checked_next": ("数据库还没有改动。确认报告无误后点“导入”。", "Nothing is stored yet. If the report is right, click Load."),
+    "app.up_timeout": (
+        "{name} 在 {limit} 秒内没有处理完，已停止，数据库没有改动。文件可能太大或图形过于复杂：请拆分文件、简化图形后再试。",
+        "{name} did not finish within {limit} s and was stopped; the store was not changed. The file may be too "
+        "large or its shapes too complex: split it or simplify the shapes and try again.",
+    ),
+    "app.up_stale": (
+        "下面是上一次校验的结果；文件或选项已改动，请重新校验。",
+        "Below is the result of the last check; the file or an option changed since: check again.",
+    ),
+    "err.types.bad_code": ("事件类型代码 {code} 不可用。", "Incident type code {code} is not valid."),
+    "err.types.bad_code.hint": (
+        "用 2 到 40 个小写英文字母、数字或下划线，以字母开头，如 sewage_backup。",
+        "Use 2-40 lower-case ASCII letters, digits or '_', starting with a letter, e.g. 'sewage_backup'.",
+    ),
+    "err.types.builtin": ("事件类型 {code} 是内置类型，不能重新定义。", "Incident type {code} is built in and cannot be redefined."),
+    "err.types.builtin.hint": ("为你的类型另取一个代码。", "Choose another code for your type."),
+    "err.types.no_label": ("事件类型 {code} 需要中文和英文名称。", "Incident type {code} needs both a Chinese and an English label."),
+    "err.types.no_label.hint": (
+        "用 --zh 和 --en 给出，如 --zh 污水外溢 --en 'Sewage backup'。",
+        "Give them with --zh and --en, e.g. --zh 污水外溢 --en 'Sewage backup'.",
+    ),
+    "err.types.bad_color": ("事件类型 {code} 的颜色 {color} 不是 #rrggbb 格式。",
+                            "Colour {color} of incident type {code} is not a #rrggbb colour."),
+    "err.types.bad_color.hint": ("写成 '#rrggbb'，如 --color '#009e73'。", "Write it as '#rrggbb', e.g. --color '#009e73'."),
+    "err.types.bad_icon": ("事件类型 {code} 的图标 {icon} 不可用。", "Icon {icon} of incident type {code} cannot be used."),
+    "err.types.bad_icon.hint": (
+        "给一到两个可显示的字符，如 --icon ▲ 或 --icon 污。",
+        "Give one or two printable characters, e.g. --icon ▲ or --icon S.",
+    ),
+    "err.types.no_code": ("types add 需要一个类型代码。", "types add needs a CODE."),
+    "err.types.no_code.hint": (
+        "如 python -m geo types add sewage_backup --zh 污水外溢 --en 'Sewage backup'。",
+        "e.g. python -m geo types add sewage_backup --zh 污水外溢 --en 'Sewage backup'",
+    ),
+    "app.ov_ranked": ("{n} 个网格，按“{figure}”从高到低排列。", "{n} grids, worst first by “{figure}”."),
+    "app.ov_outside": (
+        "另有 {n} 个事件在所有网格之外（其中 {open} 个待处理），不参与排名，列在表格末尾。",
+        "Incidents outside every grid: {n} ({open} open), not ranked, listed last in the table.",
+    ),
+    "app.ov_top": (
+        "图中只显示“{figure}”最高的 {top} 个网格（共 {n} 个），完整列表见上表。",
+        "The charts show the {top} worst of {n} grids by “{figure}”; the table above lists all.",
+    ),
+    "app.ov_count": ("事件数", "Incidents"),
+    "app.fl_col_building_id": ("楼栋编号", "Building id"),
+    "app.fl_col_name": ("名称", "Name"),
+    "app.fl_col_grid_id": ("网格", "Grid"),
+    "app.fl_col_distance_m": ("距离(米)", "Distance (m)"),
+    "app.fl_col_households": ("户数", "Households"),
+    "app.fl_col_residents": ("人数", "Residents"),
+    "app.fl_col_elderly_alone": ("独居老人", "Elderly living alone"),
+    "app.fl_col_basement": ("地下室/车库", "Basement/garage"),
+    "app.fl_col_head": ("楼栋长", "Building head"),
+    "app.fl_col_head_phone": ("电话", "Phone"),
+    "app.fl_col_incident_id": ("编号", "Id"),
+    "app.fl_col_status": ("状态", "Status"),
+    "app.fl_col_inside": ("在范围内", "Inside the area"),
+    "app.fl_col_critical": ("危险(积水触电)", "Dangerous (live wire in water)"),
+    "app.fl_col_role": ("角色", "Role"),
+    "app.fl_col_phone": ("电话", "Phone"),
+    "app.fl_col_for_what": ("负责", "Responsible for"),
+    "app.fl_section_buildings": ("受影响楼栋", "Buildings affected"),
+    "app.fl_section_grates": ("需清掏的雨水篦子（由近及远）", "Rain grates to clear (nearest first)"),
+    "app.fl_section_wires": ("范围内飞线（未处理的为危险）", "Flying wires in the area (open ones are dangerous)"),
+    "app.fl_section_contacts": ("联系人", "Contacts"),
+    "app.rain_section": ("{title}（{n}）", "{title} ({n})"),
+    "app.fl_title_incident": ("积水点 {id}，半径 {r} 米", "Flooding point {id}, radius {r} m"),
+    "app.fl_title_point": ("位置 {lon},{lat}，半径 {r} 米", "Location {lon},{lat}, radius {r} m"),
+    "app.fl_title_area": ("积水区域", "Flooded area"),
+    "err.app.rain_lonlat": ("{text} 不是“经度,纬度”。", "{text} is not lon,lat."),
+    "err.app.rain_lonlat.hint": ("写两个数，用逗号隔开，如 114.362,30.518。", "Write two numbers with a comma, e.g. 114.362,30.518."),
+    "app.w_at": ("位置（经度,纬度）", "Position (lon,lat)"),
+    "app.up_queued": ("正在等待另一个导入完成…… 已等 {s} 秒", "Waiting for another upload to finish… {s} s so far"),
+    "app.up_busy": (
+        "其他导入一直在进行，{name} 没能开始，数据库没有改动。请稍后再试。",
+        "Other uploads kept running, so {name} could not start; the store was not changed. Try again later.",
+    ),
+    "app.up_memory": (
+        "{name} 读取时需要超过 {mb} MB 内存，已停止，数据库没有改动。文件可能解压后过大或行数过多：请拆分后再试。",
+        "{name} needed more than {mb} MB of memory and was stopped; the store was not changed. It may expand to "
+        "too much or hold too many rows: split it and try again.",
+    ),
     # (end of block: app)
     #
     # ---- errors: real public files (geo/readgeom.py: Z/M, curves, world edges) --

@@ -11,6 +11,7 @@ store keeps the user's types in its ``incident_types`` table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -133,8 +134,8 @@ class IncidentType:
     label_zh: str
     label_en: str
     asset: bool = False
-    color: str = "#6a3d9a"
-    icon: str = "!"
+    color: str = "#009e73"
+    icon: str = "●"
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -171,34 +172,100 @@ def type_registry(extra: list[IncidentType] | None = None) -> dict[str, Incident
     dict
         Code to type, built-in types first.
     """
+    from dataclasses import replace
+
     registry = dict(BUILTIN_TYPES)
     for t in extra or []:
         if t.code in BUILTIN_TYPES:
-            msg = f"Incident type {t.code!r} is built in and cannot be redefined."
-            raise OptionError(msg, "Choose another code for your type.")
+            raise OptionError.of("types.builtin", code=t.code)
+        if (t.color.lower(), t.icon) == LEGACY_STYLE:
+            # Stored before types had their own style: each gets the next one.
+            color, icon = next_style(registry)
+            t = replace(t, color=color, icon=icon)
         registry[t.code] = t
     return registry
 
 
+#: What every user type looked like before types had their own style (the
+#: store's rows with it are given the palette's styles when read).
+LEGACY_STYLE: Final = ("#6a3d9a", "!")
+
+#: Colours given to user types, in order: the next one not used by the
+#: store's types goes to a new type. Chosen to stay apart from the built-in
+#: blue, red and orange and from each other for the common colour-vision
+#: deficiencies (Okabe-Ito and Paul Tol's "muted" sets), and dark enough
+#: for a white glyph on an open incident's marker.
+TYPE_COLORS: Final = (
+    "#009e73",  # bluish green
+    "#cc79a7",  # reddish purple
+    "#332288",  # indigo
+    "#999933",  # olive
+    "#882255",  # wine
+    "#56b4e9",  # sky blue
+    "#117733",  # green
+    "#aa4499",  # purple
+    "#44aa99",  # teal
+    "#8c510a",  # brown
+    "#661100",  # dark red-brown
+    "#000000",  # black
+)
+#: Marker glyphs given to user types, in order (the built-in ones use ▦ ≋ ⚡,
+#: unknown codes ?), so that types differ by shape as well as colour.
+TYPE_ICONS: Final = ("●", "▲", "■", "◆", "★", "✚", "▼", "✖", "◐", "☂", "♨", "☎")
+
+
+def next_style(existing: Mapping[str, IncidentType] | None = None) -> tuple[str, str]:
+    """The colour and glyph of the next user type: the first of
+    :data:`TYPE_COLORS` and of :data:`TYPE_ICONS` that no type of
+    ``existing`` uses (built-in ones included); once all are used, they
+    repeat in order.
+
+    Parameters
+    ----------
+    existing
+        The store's types (``Store.incident_types()``).
+
+    Returns
+    -------
+    (colour, glyph)
+    """
+    types = list((existing or BUILTIN_TYPES).values())
+    colors = {t.color.lower() for t in types}
+    icons = {t.icon for t in types}
+    n_user = sum(1 for t in types if t.code not in BUILTIN_TYPES)
+    color = next((c for c in TYPE_COLORS if c not in colors), TYPE_COLORS[n_user % len(TYPE_COLORS)])
+    icon = next((i for i in TYPE_ICONS if i not in icons), TYPE_ICONS[n_user % len(TYPE_ICONS)])
+    return color, icon
+
+
 def register_type(
     code: str,
-    label_zh: str,
-    label_en: str,
+    label_zh: str | None,
+    label_en: str | None,
     *,
-    asset: bool = False,
-    color: str = "#6a3d9a",
-    icon: str = "!",
+    asset: bool | None = None,
+    color: str | None = None,
+    icon: str | None = None,
+    existing: Mapping[str, IncidentType] | None = None,
 ) -> IncidentType:
-    """Check and build a user incident type.
+    """Check and build a user incident type (a new one, or a change to one).
 
     Parameters
     ----------
     code
         Lower-case ASCII letters, digits and underscores, 2 to 40 long.
     label_zh, label_en
-        Labels users read; neither may be empty.
-    asset, color, icon
-        See :class:`IncidentType`.
+        Labels users read; neither may be empty for a new type (a type of
+        ``existing`` keeps the labels not given).
+    asset
+        See :class:`IncidentType` (an existing type keeps its own when None).
+    color, icon
+        Map colour (``#rrggbb``) and marker glyph (one or two characters).
+        When not given: an existing type keeps its own, a new one gets the
+        next unused of :data:`TYPE_COLORS` / :data:`TYPE_ICONS`
+        (:func:`next_style`).
+    existing
+        The store's types, to pick an unused style and to change a type.
 
     Returns
     -------
@@ -207,12 +274,24 @@ def register_type(
     import re
 
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code or ""):
-        msg = f"Incident type code {code!r} is not valid."
-        raise OptionError(msg, "Use 2-40 lower-case ASCII letters, digits or '_', e.g. 'sewage_backup'.")
-    if not (label_zh or "").strip() or not (label_en or "").strip():
-        msg = f"Incident type {code!r} needs both a Chinese and an English label."
-        raise OptionError(msg, "Give label_zh and label_en, e.g. '污水外溢' and 'Sewage backup'.")
+        raise OptionError.of("types.bad_code", code=repr(code))
+    if code in BUILTIN_TYPES:
+        raise OptionError.of("types.builtin", code=code)
+    old = (existing or {}).get(code)
+    zh = (label_zh or "").strip() or (old.label_zh if old else "")
+    en = (label_en or "").strip() or (old.label_en if old else "")
+    if not zh or not en:
+        raise OptionError.of("types.no_label", code=code)
+    if old is not None:
+        color = color or old.color
+        icon = icon or old.icon
+    if color is None or icon is None:
+        auto_color, auto_icon = next_style(existing)
+        color, icon = color or auto_color, icon or auto_icon
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
-        msg = f"Colour {color!r} of incident type {code!r} is not a #rrggbb colour."
-        raise OptionError(msg, "Write it as '#rrggbb', e.g. '#6a3d9a'.")
-    return IncidentType(code, label_zh.strip(), label_en.strip(), asset, color, icon[:2] or "!")
+        raise OptionError.of("types.bad_color", code=code, color=repr(color))
+    glyph = icon.strip()
+    if not glyph or len(glyph) > 2 or not glyph.isprintable():
+        raise OptionError.of("types.bad_icon", code=code, icon=repr(icon))
+    keep_asset = old.asset if (old is not None and asset is None) else bool(asset)
+    return IncidentType(code, zh, en, keep_asset, color.lower(), glyph)

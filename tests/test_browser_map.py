@@ -440,6 +440,16 @@ def test_reported_incident_of_a_user_type_appears_after_reload(session, server):
     s.shot("reported")
 
 
+def test_upload_tab_in_english(session):
+    s = session.open()
+    s.page.get_by_text("English", exact=True).click()
+    s.page.get_by_role("tab", name="Load data").click()
+    s.page.get_by_role("radiogroup").filter(has_text="streets").get_by_text("incidents", exact=True).click()
+    drop = s.page.locator("[data-testid='stFileUploaderDropzone']").first
+    assert drop.locator("button p").first.evaluate("b => getComputedStyle(b, '::after').content") == '"Choose a file"'
+    s.shot("upload-en")
+
+
 def test_upload_incidents(session, tmp_path):
     src = tmp_path / "new_incidents.geojson"
     src.write_text(json.dumps({"type": "FeatureCollection", "features": [
@@ -456,22 +466,36 @@ def test_upload_incidents(session, tmp_path):
     s.page.get_by_role("tab", name="导入数据").click()
     s.page.get_by_role("radiogroup").filter(has_text="道路").get_by_text("事件", exact=True).click()
     uploader = s.page.locator("[data-testid='stFileUploader']").filter(has_text="GeoJSON")
+    # Streamlit's own English ("Upload", "200MB per file") is covered by ours.
+    drop = uploader.locator("[data-testid='stFileUploaderDropzone']")
+    after = drop.locator("button p").first.evaluate("b => getComputedStyle(b, '::after').content")
+    assert after == '"选择文件"'
     uploader.locator("input[type=file]").set_input_files(str(bad))
-    s.page.get_by_role("button", name="校验并导入").click()
-    s.page.get_by_text("bad_incidents.geojson 有 1 个错误，未导入任何数据").wait_for()
+    uploader.get_by_text("bad_i").wait_for()
+    check = s.page.get_by_role("button", name="校验文件")
+    load = s.page.get_by_role("button", name="导入", exact=True)
+
+    def click_until(button: Any, text: str) -> None:
+        # A click that lands while the upload's own rerun redraws the form is lost: click again.
+        done = s.page.get_by_text(text).first
+        for _ in range(3):
+            button.click()
+            try:
+                done.wait_for(timeout=20_000)
+                return
+            except sync_api.TimeoutError:
+                continue
+        done.wait_for()
+
+    click_until(check, "bad_incidents.geojson 有 1 个错误，未导入任何数据")
     s.page.get_by_text("校验报告（1 项）").wait_for()
+    assert load.is_disabled()  # nothing is loaded while the check finds an error
     s.shot("upload-refused")
     uploader.locator("input[type=file]").set_input_files(str(src))
-    uploader.get_by_text("new_i").wait_for()  # uploaded (the button is enabled already); long names are cut
-    done = s.page.get_by_text("已导入 2 条")
-    for _ in range(3):  # a click that lands while the upload's own rerun redraws the form is lost: click again
-        s.page.get_by_role("button", name="校验并导入").click()
-        try:
-            done.wait_for(timeout=15_000)
-            break
-        except sync_api.TimeoutError:
-            continue
-    done.wait_for()
+    uploader.get_by_text("new_i").wait_for()  # uploaded; long names are cut
+    click_until(check, "校验完成: new_incidents.geojson 有 2 条事件，可以导入。")
+    s.shot("upload-checked")
+    click_until(load, "已导入 2 条")
     s.shot("upload")
     s.page.reload()
     s.open()

@@ -23,6 +23,8 @@ from layers.select import view_bounds
 
 from . import View
 from . import data as appdata
+from ._guard import show_error
+from ._overview import overview
 from .context import AppContext
 
 __all__ = ["MAP_KEY", "VIEW", "render"]
@@ -277,6 +279,8 @@ def _incident_table(ctx: AppContext, inc: gpd.GeoDataFrame, slug: str, name: str
     df["type"] = df["type"].map(ctx.type_label)
     df["status"] = df["status"].map(lambda s: ctx.tr(f"status.{s}"))
     df["severity"] = df["severity"].map(lambda s: ctx.tr(f"severity.{s}") if _text(s) else "")
+    for col in ("incident_id", "reported_at", "description"):
+        df[col] = df[col].map(_text)  # a missing time is an empty cell, not "None"
     df.columns = [column_label(c, ctx.lang) for c in cols]
     st.dataframe(df, hide_index=True, width="stretch", height=min(36 * (len(df) + 1), 320))
     st.download_button(ctx.tr("app.download_csv"), spreadsheet_frame(df).to_csv(index=False).encode("utf-8-sig"),
@@ -284,34 +288,7 @@ def _incident_table(ctx: AppContext, inc: gpd.GeoDataFrame, slug: str, name: str
 
 
 def _overview(ctx: AppContext) -> None:
-    st.subheader(ctx.tr("app.overview"))
-    s = ctx.summary.copy()
-    if s.empty:
-        return
-    s["worker"] = s["worker"].fillna("")
-    s["name"] = [(_text(n) or _text(g)) if _text(g) else ctx.tr("app.outside") for n, g in zip(s["name"], s["grid_id"], strict=True)]
-    type_cols = [c for c in s.columns if c.startswith("n_") and not c.startswith("n_status_")]
-    labels = {code: ctx.type_label(code) for code in ctx.types}
-    cols = ["name", "worker", "households", "elderly_alone", "incidents", "open_incidents", "incidents_per_km2", *type_cols]
-    cols = [c for c in cols if c in s.columns]
-    table = s[cols].sort_values("open_incidents", ascending=False) if "open_incidents" in s.columns else s[cols]
-    table = table.rename(columns={c: column_label(c, ctx.lang, labels) for c in cols})
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={column_label("incidents_per_km2", ctx.lang): st.column_config.NumberColumn(format="%.1f")})
-    if type_cols:
-        st.markdown(f"**{ctx.tr('app.chart_title')}**")
-        chart = s.set_index("name")[type_cols]
-        chart = chart[chart.sum(axis=1) > 0]
-        colors: list[Any] = [ctx.types[c[2:]].color if c[2:] in ctx.types else "#737373" for c in type_cols]
-        chart.columns = [column_label(c, ctx.lang, labels) for c in type_cols]
-        st.bar_chart(chart, color=colors, horizontal=True, height=260)
-    status_cols = [c for c in s.columns if c.startswith("n_status_")]
-    if status_cols:
-        st.markdown(f"**{ctx.tr('app.chart_status')}**")
-        chart = s.set_index("name")[status_cols]
-        chart = chart[chart.sum(axis=1) > 0]
-        chart.columns = [column_label(c, ctx.lang) for c in status_cols]
-        st.bar_chart(chart, horizontal=True, height=260)
+    overview(ctx)
 
 
 # ------------------------------------------------------------------ report
@@ -341,9 +318,7 @@ def _submit_report(ctx: AppContext, code: str, severity: str, text: str, lat: fl
     try:
         row = report_incident(ctx.store, type=code, lon=lon, lat=lat, severity=severity, description=text)
     except GridWatchError as exc:
-        st.error(exc.message)
-        if exc.hint:
-            st.caption(ctx.tr("app.hint", hint=exc.hint))
+        show_error(exc, ctx.lang)
         return
     st.session_state.pop("gw_report_at", None)
     st.session_state["gw_selection"] = ("incident", str(row.get("incident_id")))

@@ -27,11 +27,13 @@ from geo.checklist import REGISTER, build_checklists
 from geo.crs import china_shift, shift_coords
 from geo.documents import FLOOD_TITLES, flood_table, write_checklists
 from geo.flood import FloodResponse, export_response, flood_response, parse_polygon
+from geo.i18n import STRINGS, t
 from geo.inspection import INSPECTIONS, import_checklist
 from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
 from geo.risk import RISK_CLASSES, display_table, ranking, risk_class
 from views import View
 from views import data as appdata
+from views._guard import show_error
 from views.context import AppContext
 
 __all__ = ["VIEW", "render", "render_rain_view"]
@@ -64,8 +66,7 @@ def _levels() -> dict[str, WarningLevel]:
     try:
         return configured_levels()
     except GridWatchError as exc:
-        st.error(exc.message)
-        st.caption(exc.hint)
+        show_error(exc, st.session_state.get("gw_lang", "zh"))
         return dict(DEFAULT_LEVELS)
 
 
@@ -96,9 +97,7 @@ def _flood_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFr
     try:
         response = _response(ctx, floods, mode)
     except GridWatchError as exc:
-        st.error(exc.message)
-        if exc.hint:
-            st.caption(exc.hint)
+        show_error(exc, ctx.lang)
     color_by = st.radio(tr("rain.color_by"), ("buildings", "grids"), horizontal=True, key="rain_color",
                         format_func=lambda c: tr(f"rain.color_{c}"),
                         index=0 if len(ctx.buildings) <= MAX_MAP_BUILDINGS else 1)
@@ -107,11 +106,12 @@ def _flood_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFr
     if response is None:
         st.info(tr(f"rain.flood_none_{mode}"))
         return
-    st.markdown(f"**{response.title}** · " + tr("rain.flood_summary", **response.summary))
+    st.markdown(f"**{_md_text(flood_title(response.title, ctx.lang))}** · " + tr("rain.flood_summary", **response.summary))
     sections = response.sections()
-    tabs = st.tabs([f"{FLOOD_TITLES[name]}（{len(df)}）" for name, df in sections.items()])
+    tabs = st.tabs([tr("app.rain_section", title=_section_title(name, ctx.lang), n=len(df))
+                    for name, df in sections.items()])
     for tab, (name, df) in zip(tabs, sections.items(), strict=True):
-        tab.dataframe(flood_table(df, name), hide_index=True, width="stretch")
+        tab.dataframe(flood_view_table(df, name, ctx.lang), hide_index=True, width="stretch")
     cols = st.columns(3)
     for col, fmt in zip(cols, ("csv", "xlsx", "pdf"), strict=True):
         col.download_button(tr("rain.download_flood", fmt=fmt.upper()), _flood_file(response, fmt),
@@ -146,11 +146,57 @@ def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResp
         try:
             lon, lat = (float(v) for v in typed.split(","))
         except ValueError as exc:
-            msg = f"{typed!r} is not lon,lat."
-            raise GridWatchError(msg, "Write two numbers with a comma, e.g. 114.362,30.518.") from exc
+            raise GridWatchError.of("app.rain_lonlat", text=repr(typed)) from exc
         return flood_response(layers, at=(lon, lat), radius=float(radius))
     clicked = st.session_state.get("rain_clicked")
     return flood_response(layers, at=tuple(clicked), radius=float(radius)) if clicked else None
+
+
+#: Headings of the flood tables in English (Chinese ones: geo.documents.FLOOD_HEADINGS).
+_FLOOD_COLUMNS_EN = ("building_id", "name", "grid_id", "distance_m", "households", "residents", "elderly_alone",
+                     "basement", "head", "head_phone", "incident_id", "status", "inside", "critical", "role", "phone",
+                     "for_what")
+
+
+def flood_view_table(df: pd.DataFrame, section: str, lang: str) -> pd.DataFrame:
+    """A flood-response section as the app shows it: headings and values in
+    ``lang``, coordinates headed 经度/纬度 (longitude/latitude), empty cells empty."""
+    if lang == "en":
+        out = df.copy()
+        if "status" in out.columns:
+            out["status"] = out["status"].map(lambda v: t(f"status.{v}", "en") if f"status.{v}" in STRINGS else v)
+        for col in ("basement", "inside", "critical"):
+            if col in out.columns:
+                out[col] = out[col].map({True: t("map.yes", "en"), False: t("map.no", "en")})
+        out = out.rename(columns={c: t(f"app.fl_col_{c}", "en") for c in _FLOOD_COLUMNS_EN if c in out.columns})
+    else:
+        out = flood_table(df, section)
+    out = out.rename(columns={"lon": t("app.upload_col_lon", lang), "lat": t("app.upload_col_lat", lang)})
+    text = [c for c in out.columns if out[c].dtype == object]
+    out[text] = out[text].where(out[text].notna(), "")
+    return out
+
+
+def _section_title(name: str, lang: str) -> str:
+    return FLOOD_TITLES[name] if lang != "en" else t(f"app.fl_section_{name}", "en")
+
+
+def flood_title(title: str, lang: str) -> str:
+    """The flood response's title (written in Chinese by geo.flood) in ``lang``."""
+    if lang != "en":
+        return title
+    if m := re.fullmatch(r"积水点 (.+)，半径 (\d+) 米", title):
+        return t("app.fl_title_incident", "en", id=m.group(1), r=m.group(2))
+    if m := re.fullmatch(r"位置 ([-\d.]+),([-\d.]+)，半径 (\d+) 米", title):
+        return t("app.fl_title_point", "en", lon=m.group(1), lat=m.group(2), r=m.group(3))
+    if title == "积水区域":
+        return t("app.fl_title_area", "en")
+    return title
+
+
+def _md_text(text: str) -> str:
+    """Text shown in Markdown as it is."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~])", r"\\\1", text)
 
 
 def _legend(lang: str) -> str:
@@ -301,7 +347,7 @@ def _checklist_section(ctx: AppContext, level: WarningLevel) -> None:
         try:
             data = _checklist_bytes(ctx, level, [grid] if grid else None, role, fmt)
         except GridWatchError as exc:
-            st.error(exc.message)
+            show_error(exc, ctx.lang)
         else:
             name = f"checklist_{level.code}_{_file_part(grid or 'all')}.{fmt}"
             st.download_button(tr("rain.download", name=name), data, file_name=name, mime=_MIME[fmt],
@@ -351,9 +397,7 @@ def _upload_section(ctx: AppContext) -> None:
         try:
             report = import_checklist(ctx.store, path, inspector=who or None)
         except GridWatchError as exc:
-            st.error(exc.message)
-            if exc.hint:
-                st.caption(exc.hint)
+            show_error(exc, ctx.lang)
             return
     st.session_state["rain_import_report"] = {"written": report.written, "lines": report.lines()}
     st.rerun()

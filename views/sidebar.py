@@ -17,6 +17,8 @@ from layers.buildings import COLOR_BY
 from layers.grids import FIGURES
 from layers.select import Filters, Hit, local_times, search
 
+from ._overview import display_names
+
 __all__ = ["Choices", "language", "sidebar"]
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -106,8 +108,8 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
 
 
 def _grid_names(grids: gpd.GeoDataFrame) -> dict[str, str]:
-    """Grid id -> name (the id when a grid has no name)."""
-    return dict(zip(grids["grid_id"].astype(str), grids["name"].fillna(grids["grid_id"]).astype(str), strict=True))
+    """Grid id -> name (the id when a grid has no name; repeated names told apart)."""
+    return display_names(grids)
 
 
 _UNSET = object()
