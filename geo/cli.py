@@ -70,6 +70,9 @@ def _layer_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--buildings", metavar="FILE")
     src.add_argument("--incidents", metavar="FILE")
     src.add_argument("--streets", metavar="FILE", help="street lines, or an OpenStreetMap .osm/.osm.pbf file")
+    src.add_argument("--flood-zones", metavar="FILE",
+                     help="flood-zone polygons (e.g. a 100-year floodplain): zone_id, name, return_period_years, "
+                          "depth_m, source")
     p.add_argument("--layer", help="layer of a GeoPackage/KML, or sheet of an XLSX")
     p.add_argument("--crs", help="coordinate system of the file: EPSG code, cgcs2000, gcj02 or bd09")
     p.add_argument("--x-field", help="longitude / x column of a CSV or XLSX")
@@ -149,8 +152,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     store = _existing_store(args.store) if args.store else None
     grids = store.read(schema.GRIDS) if store is not None else None
     types = store.incident_types() if store is not None else None
-    _, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
-                           types=types, **options)
+    if kind == schema.FLOOD_ZONES:
+        from .flood import load_zones
+
+        _, report = load_zones(path, **options)
+    else:
+        _, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
+                               types=types, **options)
     print(report.to_text())
     if args.report:
         _write_csv(report.to_frame(), args.report)

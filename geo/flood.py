@@ -1,8 +1,9 @@
 """Flood response: who and what is near a flooding point.
 
 A flooding report arrives (an incident in the store, or a point clicked on
-the map, or a flooded area drawn as a polygon). :func:`flood_response`
-answers the questions of that moment, in the local metric CRS:
+the map, or a flooded area drawn as a polygon, or a stored flood zone such
+as a 100-year floodplain). :func:`flood_response` answers the questions of
+that moment, in the local metric CRS:
 
 - the buildings affected (footprint within the radius or touching the
   polygon), with households, residents, elderly living alone and basements;
@@ -11,6 +12,16 @@ answers the questions of that moment, in the local metric CRS:
 - flying wires inside the area, flagged critical (electrocution risk in
   standing water) while still open;
 - whom to call: the grid worker(s) and the affected buildings' heads.
+
+Distances (``distance_m``) are from the flooding point for a point and
+radius; for an area (a polygon or a flood zone) they are from the area
+itself: 0 m for what is inside it, otherwise the distance to its boundary.
+Every table says whether an item is ``inside`` the area.
+
+Flood zones are a layer of the store (:data:`geo.schema.FLOOD_ZONES`),
+imported like the others (:func:`load_zones` reads and checks a file,
+:func:`check_zones` the zones' values) and looked up by id
+(:func:`zone_area`).
 
 The response also carries a :class:`FloodMap`: the same features (and the
 streets, grid outlines and other buildings around them) in the local metric
@@ -24,9 +35,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 import shapely
@@ -34,13 +46,22 @@ import shapely
 from . import _rain, schema
 from ._errors import OptionError, UnknownIdError
 
-__all__ = ["FloodMap", "FloodResponse", "export_response", "flood_response", "parse_polygon", "read_layers"]
+if TYPE_CHECKING:
+    import os
+
+    from .validate import ValidationReport
+
+__all__ = ["FloodMap", "FloodResponse", "check_zones", "export_response", "flood_response", "load_zones",
+           "parse_polygon", "read_layers", "zone_area", "zone_label"]
 
 DEFAULT_RADIUS_M: Final = 100.0
 #: How many nearest grates are listed at least, even outside the area.
 DEFAULT_NEAREST_GRATES: Final = 5
 #: Margin (metres) kept around the affected area, grates and buildings on the map.
 MAP_MARGIN_M: Final = 15.0
+#: Return periods (years) and depths (m) a flood zone may have.
+MAX_RETURN_PERIOD_YEARS: Final = 10_000
+MAX_ZONE_DEPTH_M: Final = 30.0
 
 
 @dataclass
@@ -104,6 +125,9 @@ class FloodResponse:
     map
         The same in metres, for drawing (see :class:`FloodMap`); ``None``
         for a response built by hand.
+    zone
+        The stored flood zone the response is for (``zone_id``, ``name``,
+        ``return_period_years``, ``depth_m``, ``source``); ``None`` otherwise.
     """
 
     title: str
@@ -115,6 +139,7 @@ class FloodResponse:
     contacts: pd.DataFrame
     summary: dict[str, int] = field(default_factory=dict)
     map: FloodMap | None = None
+    zone: dict[str, Any] | None = None
 
     def sections(self) -> dict[str, pd.DataFrame]:
         """The tables by section name (for exports)."""
@@ -122,7 +147,7 @@ class FloodResponse:
 
 
 def read_layers(store: object) -> dict[str, gpd.GeoDataFrame]:
-    """All four layers of a store (``store.read`` for each)."""
+    """Every layer of a store (``store.read`` for each), flood zones included."""
     return {name: store.read(name) for name in schema.LAYERS}  # type: ignore[attr-defined]
 
 
@@ -132,6 +157,7 @@ def flood_response(
     incident_id: str | None = None,
     at: tuple[float, float] | None = None,
     polygon: shapely.Geometry | None = None,
+    zone: str | None = None,
     radius: float = DEFAULT_RADIUS_M,
     nearest: int = DEFAULT_NEAREST_GRATES,
     role: str = "worker",
@@ -149,6 +175,9 @@ def flood_response(
         A ``(lon, lat)`` point instead of an incident.
     polygon
         A flooded area (WGS-84) instead of a point and radius.
+    zone
+        The id of a flood zone of ``layers["flood_zones"]``: its area, as
+        for ``polygon``; the title names the zone.
     radius
         Metres around the point (ignored with ``polygon``).
     nearest
@@ -161,22 +190,32 @@ def flood_response(
     -------
     FloodResponse
         ``buildings`` (nearest first): building_id, name, grid_id,
-        distance_m, households, residents, elderly_alone, basement, head,
-        head_phone. ``grates`` (nearest first): incident_id, status,
+        distance_m, inside, households, residents, elderly_alone, basement,
+        head, head_phone. ``grates`` (nearest first): incident_id, status,
         distance_m, inside. ``wires``: incident_id, status, distance_m,
-        critical. ``contacts``: role, name, phone, for_what.
+        inside, critical. ``contacts``: role, name, phone, for_what.
+        ``distance_m`` is from the point, or from the area (0 inside it).
     """
     _rain.visibility(role)
     if radius <= 0 or radius > 5000:
         msg = f"Radius {radius} m is out of range."
         raise OptionError(msg, "Give a radius in metres between 1 and 5000 (default 100).")
+    found = None
+    if zone is not None:
+        if sum(x is not None for x in (incident_id, at, polygon)):
+            raise OptionError.of("flood.zone_and_other")
+        polygon, found = zone_area(layers.get(schema.FLOOD_ZONES), zone)
     center, area, title = _where(layers["incidents"], incident_id, at, polygon, radius)
+    if found is not None:
+        title = zone_label(found)
     crs = _rain.metric_crs(layers["grids"], layers["buildings"], layers["incidents"])
     area_m = gpd.GeoSeries([area], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
     center_m = gpd.GeoSeries([center], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
-    buildings = _affected_buildings(layers["buildings"], crs, area_m, center_m, role)
-    grates = _grates(layers["incidents"], crs, area_m, center_m, nearest)
-    wires = _wires(layers["incidents"], crs, area_m, center_m)
+    # distances from the point, or from the area itself (0 inside, else to its boundary)
+    ref = area_m if polygon is not None else center_m
+    buildings = _affected_buildings(layers["buildings"], crs, area_m, ref, role)
+    grates = _grates(layers["incidents"], crs, area_m, ref, nearest)
+    wires = _wires(layers["incidents"], crs, area_m, ref)
     contacts = _contacts(layers["grids"], buildings, center, area, role)
     summary = {
         "buildings": len(buildings),
@@ -191,7 +230,7 @@ def flood_response(
     }
     drawn = _map(layers, crs, area_m, None if polygon is not None else center_m,
                  None if polygon is not None else radius, buildings, grates, wires)
-    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn)
+    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn, found)
 
 
 def _where(
@@ -230,7 +269,7 @@ def _where(
 
 
 def _affected_buildings(
-    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point, role: str
+    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Geometry, role: str
 ) -> pd.DataFrame:
     b = _rain.to_metric(buildings, crs)
     hit = b[b.intersects(area)] if not b.empty else b
@@ -238,7 +277,8 @@ def _affected_buildings(
         "building_id": hit["building_id"].astype(str),
         "name": hit["name"].map(_rain.text),
         "grid_id": hit["grid_id"].map(_rain.text),
-        "distance_m": hit.distance(center).round(1),
+        "distance_m": hit.distance(ref).round(1),
+        "inside": pd.Series(True, index=hit.index, dtype=bool),
         "households": pd.to_numeric(hit["households"], errors="coerce").fillna(0).astype(int),
         "residents": pd.to_numeric(hit["residents"], errors="coerce").fillna(0).astype(int),
         "elderly_alone": pd.to_numeric(hit["elderly_alone"], errors="coerce").fillna(0).astype(int),
@@ -250,10 +290,10 @@ def _affected_buildings(
     return out.sort_values(["distance_m", "building_id"]).reset_index(drop=True)
 
 
-def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point,
+def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Geometry,
             nearest: int) -> pd.DataFrame:
     g = _rain.to_metric(_rain.incidents_of(incidents, _rain.GRATE), crs)
-    dist = g.distance(center)
+    dist = g.distance(ref)
     inside = g.intersects(area)
     order = dist.sort_values(kind="stable")
     keep = inside | dist.index.isin(order.index[:max(nearest, 0)])
@@ -265,12 +305,12 @@ def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry
     return out.sort_values(["distance_m", "incident_id"]).reset_index(drop=True)
 
 
-def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point) -> pd.DataFrame:
+def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Geometry) -> pd.DataFrame:
     w = _rain.to_metric(_rain.incidents_of(incidents, _rain.WIRE), crs)
     w = w[w.intersects(area)] if not w.empty else w
     out = pd.DataFrame({
         "incident_id": w["incident_id"].astype(str), "status": w["status"].map(_rain.text),
-        "distance_m": w.distance(center).round(1),
+        "distance_m": w.distance(ref).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
         "critical": ~w["status"].astype(str).isin(_rain.CLOSED_EVENT),
     })
     out = _with_lonlat(out, incidents.loc[out.index].geometry)
@@ -420,6 +460,149 @@ def _file_geoms(path: Path, hint: str) -> list[shapely.Geometry]:
     if gdf.crs is None:
         gdf = gdf.set_crs(schema.STORAGE_CRS)
     return list(gdf.to_crs(schema.STORAGE_CRS).geometry)
+
+
+# -- flood zones ---------------------------------------------------------------------
+
+
+def zone_area(zones: gpd.GeoDataFrame | None, zone_id: str) -> tuple[shapely.Geometry, dict[str, Any]]:
+    """The area (WGS-84) and the attributes of one stored flood zone.
+
+    Parameters
+    ----------
+    zones
+        The ``flood_zones`` layer (``None`` or empty when none was imported).
+    zone_id
+        The zone's id.
+
+    Returns
+    -------
+    (area, zone)
+        A valid (Multi)Polygon, and ``zone_id``, ``name``,
+        ``return_period_years``, ``depth_m``, ``source``.
+    """
+    if zones is None or zones.empty:
+        raise UnknownIdError.of("flood.no_zones", zone=str(zone_id))
+    match = zones[zones["zone_id"].astype(str) == str(zone_id)]
+    if match.empty:
+        known = sorted(zones["zone_id"].astype(str))
+        shown = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
+        raise UnknownIdError.of("flood.unknown_zone", zone=str(zone_id), zones=shown)
+    row = match.iloc[0]
+    geom = shapely.make_valid(row.geometry) if row.geometry is not None else shapely.Polygon()
+    zone = {"zone_id": str(row["zone_id"]), "name": _rain.text(row.get("name")),
+            "return_period_years": _whole(row.get("return_period_years")), "depth_m": _number(row.get("depth_m")),
+            "source": _rain.text(row.get("source"))}
+    return geom, zone
+
+
+def zone_label(zone: dict[str, Any], lang: str = "zh") -> str:
+    """One line naming a flood zone: ``淹没区 城东低洼区（Z1，100 年一遇）``."""
+    from . import i18n
+
+    name = zone.get("name") or zone["zone_id"]
+    period = zone.get("return_period_years")
+    if period is None:
+        return i18n.t("rain.zone_title", lang, name=name, zone=zone["zone_id"])
+    return i18n.t("rain.zone_title_period", lang, name=name, zone=zone["zone_id"], years=period)
+
+
+def _whole(v: object) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)  # type: ignore[call-overload]
+
+
+def _number(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+
+def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """Read, conform and check a flood-zone file (GeoJSON, GeoPackage, Shapefile, KML...).
+
+    Like :func:`geo.io.load_layer` for the ``flood_zones`` kind, and also:
+    a KML's ``Name`` becomes the zone's ``name`` when the file has no
+    ``name``; extra columns whose name differs from a zone column (or the
+    store's ``fid``/``geom``) only by case are kept with an ``src_`` prefix,
+    since a GeoPackage cannot hold both.
+
+    Parameters
+    ----------
+    path
+        The file.
+    **options
+        ``layer``, ``crs``, ``x_field``, ``y_field``, ``swap_xy``,
+        ``fields`` and ``merge_duplicates`` as for :func:`geo.io.load_layer`
+        (options of other layers, such as ``type_value``, must be empty).
+
+    Returns
+    -------
+    (zones, report)
+    """
+    from . import io, validate
+
+    read = {k: options.get(k) for k in ("layer", "crs", "x_field", "y_field")}
+    raw = io.read_file(path, swap_xy=bool(options.get("swap_xy")), **read)
+    fields = dict(options.get("fields") or {})
+    columns = {str(c) for c in raw.columns}
+    if "name" not in columns and "name" not in fields:
+        alike = [c for c in columns if c.lower() == "name"]
+        if alike:
+            fields["name"] = alike[0]
+    gdf = io.conform(raw, schema.FLOOD_ZONES, fields=fields)
+    gdf = _rename_case_clashes(gdf)
+    return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name,
+                                   merge_duplicates=bool(options.get("merge_duplicates")))
+
+
+def _rename_case_clashes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Extra columns equal to a zone column but for case (``NAME`` beside ``name``) get an ``src_`` prefix."""
+    own = {c.lower() for c in schema.COLUMNS[schema.FLOOD_ZONES]} | {"fid", "geom", "geometry"}
+    keep = set(schema.COLUMNS[schema.FLOOD_ZONES]) | {gdf.geometry.name}
+    renames = {}
+    taken = {str(c).lower() for c in gdf.columns}
+    for col in gdf.columns:
+        if col in keep or str(col).lower() not in own:
+            continue
+        new = f"src_{col}"
+        while new.lower() in taken:
+            new = f"src_{new}"
+        taken.add(new.lower())
+        renames[col] = new
+    return gdf.rename(columns=renames) if renames else gdf
+
+
+def check_zones(zones: gpd.GeoDataFrame, report: ValidationReport) -> None:
+    """Check the values of flood zones (called by :func:`geo.validate.validate_layer`).
+
+    Errors: a return period that is not a whole number of years from 1 to
+    :data:`MAX_RETURN_PERIOD_YEARS`, a depth that is negative, infinite or
+    above :data:`MAX_ZONE_DEPTH_M`, a zone left without area by the repair.
+    Warning: zones without a return period (the risk score counts them as
+    100-year zones).
+    """
+    from .validate import ERROR, WARNING
+
+    ids = zones["zone_id"].astype(str)
+    if "return_period_years" in zones.columns:
+        years = pd.to_numeric(zones["return_period_years"], errors="coerce")
+        bad = years.notna() & ((years < 1) | (years > MAX_RETURN_PERIOD_YEARS))
+        if bad.any():
+            report.issue(ERROR, "zone_return_period", ids=list(ids[bad]), n=int(bad.sum()),
+                         values=", ".join(str(v) for v in years[bad].head(5)), most=MAX_RETURN_PERIOD_YEARS)
+        missing = years.isna()
+    else:
+        missing = pd.Series(True, index=zones.index)
+    if missing.any() and len(zones):
+        report.issue(WARNING, "zone_no_return_period", ids=list(ids[missing]), n=int(missing.sum()))
+    if "depth_m" in zones.columns:
+        depth = pd.to_numeric(zones["depth_m"], errors="coerce")
+        bad = depth.notna() & (~np.isfinite(depth) | (depth < 0) | (depth > MAX_ZONE_DEPTH_M))
+        if bad.any():
+            report.issue(ERROR, "zone_depth", ids=list(ids[bad]), n=int(bad.sum()),
+                         values=", ".join(f"{v:g}" for v in depth[bad].head(5)), most=f"{MAX_ZONE_DEPTH_M:g}")
+    geoms = zones.geometry
+    empty = geoms.isna() | geoms.is_empty | (shapely.area(np.asarray(geoms.values)) == 0)
+    if empty.any():
+        report.issue(ERROR, "zone_no_area", ids=list(ids[empty]), n=int(empty.sum()))
 
 
 def export_response(response: FloodResponse, path: str | Path) -> Path:

@@ -170,6 +170,13 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "map.locate": ("定位我的位置", "Show my location"),
     "map.fullscreen": ("全屏", "Full screen"),
     "map.fullscreen_exit": ("退出全屏", "Exit full screen"),
+    "map.layer_flood_zones": ("淹没区", "Flood zones"),
+    "map.flood_zone": ("淹没区", "Flood zone"),
+    "map.return_period": ("重现期（年一遇）", "Return period (years)"),
+    "map.zone_depth": ("淹没水深（米）", "Flood depth (m)"),
+    "map.zone_source": ("来源", "Source"),
+    "map.zone_period": ("{years} 年一遇", "{years}-year"),
+    "map.zone_period_unknown": ("重现期未知", "return period unknown"),
     # ---- statuses and severities (geo/schema.py) ----------------------------
     "status.ok": ("正常", "In order"),
     "status.blocked": ("堵塞", "Blocked"),
@@ -219,6 +226,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "kind.buildings": ("楼栋", "buildings"),
     "kind.incidents": ("事件", "incidents"),
     "kind.streets": ("道路", "streets"),
+    "kind.flood_zones": ("淹没区", "flood zones"),
     # ---- rain emergency (issue 5: views/rain.py) ------------------------------
     "rain.title": ("暴雨应急", "Rain emergency"),
     "rain.tab": ("暴雨应急", "Rain emergency"),
@@ -228,9 +236,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "rain.risk_grids": ("网格", "Grids"),
     "rain.risk_buildings": ("楼栋（前 {n} 名）", "Buildings (top {n})"),
     "rain.risk_help": (
-        "得分 = 各项得分之和（满分100）：附近积水记录35、附近堵塞/损坏篦子20、地下室/车库20、独居老人15、附近飞线10。",
+        "得分 = 各项得分之和（满分100）：附近积水记录35、附近堵塞/损坏篦子20、地下室/车库20、独居老人15、附近飞线10；"
+        "位于淹没区内另加：10年一遇及更频繁20、50年一遇15、100年一遇10、更少见5（总分不超过100）。",
         "Score = sum of the parts (max 100): flooding reports nearby 35, blocked/damaged grates nearby 20, "
-        "basement/garage 20, elderly living alone 15, flying wires nearby 10.",
+        "basement/garage 20, elderly living alone 15, flying wires nearby 10; inside a flood zone, plus "
+        "20 (10-year or more frequent), 15 (50-year), 10 (100-year), 5 (rarer), the total kept at most 100.",
     ),
     "rain.flood": ("积水应急处置", "Flood response"),
     "rain.flood_pick": ("积水点", "Flooding point"),
@@ -279,6 +289,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "rain.import_done": ("已更新数据库。", "Store updated."),
     "rain.import_same": ("没有新内容，数据库未改动。", "Nothing new; the store is unchanged."),
     "rain.download_flood": ("下载处置清单 {fmt}", "Download the response as {fmt}"),
+    "rain.mode_zone": ("淹没区（已导入）", "A stored flood zone"),
+    "rain.zone_pick": ("淹没区", "Flood zone"),
+    "rain.flood_none_zone": ("请选择一个淹没区。", "Pick a flood zone."),
+    "rain.no_zones": ("数据库中没有淹没区：请在“导入数据”中导入淹没区图层。",
+                      "The store holds no flood zones: import a flood-zone layer in the upload tab."),
+    "rain.zone_title": ("淹没区 {name}（{zone}）", "Flood zone {name} ({zone})"),
+    "rain.zone_title_period": ("淹没区 {name}（{zone}，{years} 年一遇）", "Flood zone {name} ({zone}, {years}-year)"),
+    "rain.pts_flood_zone": ("淹没区", "flood zone"),
     # ---- patrol routes (issue 4: views/routes.py, layers/routes.py) ----------
     "routes.tab": ("巡查路线", "Patrol routes"),
     "routes.title": ("巡查路线规划", "Plan patrol routes"),
@@ -380,6 +398,44 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: patrol routes and streets)
     #
     # ---- errors: rain emergency, flood zones, documents -----------------------
+    "err.flood.zone_and_other": (
+        "请只给出一处积水位置：淹没区，或积水点、位置、多边形之一，不能同时给出。",
+        "Say where the flooding is once: a flood zone, or an incident, a point or a polygon, not both.",
+    ),
+    "err.flood.zone_and_other.hint": ("只用 --zone 淹没区编号。", "Give --zone ZONE_ID alone."),
+    "err.flood.no_zones": ("没有编号为“{zone}”的淹没区：数据库中还没有淹没区。",
+                           "No flood zone has id '{zone}': the store holds no flood zones."),
+    "err.flood.no_zones.hint": (
+        "先导入淹没区：python -m geo import --store 数据库 --flood-zones 文件。",
+        "Import them first: python -m geo import --store STORE --flood-zones FILE.",
+    ),
+    "err.flood.unknown_zone": ("没有编号为“{zone}”的淹没区。", "No flood zone has id '{zone}'."),
+    "err.flood.unknown_zone.hint": ("请使用已导入的淹没区编号：{zones}。", "Use the id of a stored zone: {zones}."),
+    "check.zone_return_period": (
+        "{n} 个淹没区的重现期不在 1 到 {most} 年之间（{values}）：请填写整数年，如 10、50 或 100。",
+        "{n} flood zone(s) have a return period outside 1 to {most} years ({values}): write whole years, "
+        "e.g. 10, 50 or 100.",
+    ),
+    "check.zone_no_return_period": (
+        "{n} 个淹没区没有重现期（return_period_years），风险得分按 100 年一遇计算；"
+        "可用 --field return_period_years=列名 指定该列。",
+        "{n} flood zone(s) have no return period (return_period_years); the risk score counts them as "
+        "100-year zones. Name the column with --field return_period_years=COLUMN.",
+    ),
+    "check.zone_depth": (
+        "{n} 个淹没区的水深为负数、无穷大或超过 {most} 米（{values}）：请以米为单位填写水深。",
+        "{n} flood zone(s) have a depth that is negative, infinite or above {most} m ({values}): "
+        "give the depth in metres.",
+    ),
+    "check.zone_no_area": (
+        "{n} 个淹没区修复后没有面积：请把它们重新绘制为面。",
+        "{n} flood zone(s) have no area once repaired: redraw them as polygons.",
+    ),
+    "err.flood.zone_link_distance": (
+        "连接距离只用于网格、楼栋和事件的导入；淹没区不与楼栋连接。",
+        "A link distance applies to grids, buildings and incidents imports; flood zones are not linked.",
+    ),
+    "err.flood.zone_link_distance.hint": ("去掉 --link-distance。", "Drop --link-distance."),
     # (end of block: rain emergency, flood zones, documents)
     #
     # ---- app: upload, errors, overview (issue 10) ------------------------------

@@ -176,6 +176,10 @@ def validate_layer(
             report.issues.append(issue)
     if grids is not None and len(grids) and kind in (schema.BUILDINGS, schema.INCIDENTS) and len(out):
         _check_against_grids(out, grids, id_col, report)
+    if kind == schema.FLOOD_ZONES:
+        from .flood import check_zones
+
+        check_zones(out, report)
     return out, report
 
 
@@ -310,7 +314,7 @@ def _repair(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: ValidationRep
     bad = np.flatnonzero(~valid)
     reasons = shapely.is_valid_reason(geoms[bad])
     fixed = shapely.make_valid(geoms[bad])
-    if kind in (schema.GRIDS, schema.BUILDINGS):
+    if kind in (schema.GRIDS, schema.BUILDINGS, schema.FLOOD_ZONES):
         fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
     geoms = geoms.copy()
     geoms[bad] = fixed
