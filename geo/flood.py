@@ -600,7 +600,8 @@ def check_zones(zones: gpd.GeoDataFrame, report: ValidationReport) -> None:
             report.issue(ERROR, "zone_depth", ids=list(ids[bad]), n=int(bad.sum()),
                          values=", ".join(f"{v:g}" for v in depth[bad].head(5)), most=f"{MAX_ZONE_DEPTH_M:g}")
     geoms = zones.geometry
-    empty = geoms.isna() | geoms.is_empty | (shapely.area(np.asarray(geoms.values)) == 0)
+    polygonal = geoms.geom_type.isin(("Polygon", "MultiPolygon"))
+    empty = polygonal & (geoms.is_empty | (shapely.area(np.asarray(geoms.values)) == 0))
     if empty.any():
         report.issue(ERROR, "zone_no_area", ids=list(ids[empty]), n=int(empty.sum()))
 

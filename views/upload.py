@@ -19,7 +19,7 @@ from .context import AppContext
 
 __all__ = ["VIEW", "render"]
 
-KINDS = (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS, schema.STREETS)
+KINDS = (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS, schema.STREETS, schema.FLOOD_ZONES)
 SUFFIXES = ["geojson", "json", "gpkg", "zip", "shp", "kml", "csv", "xlsx"]
 #: Columns of the validation report (``ValidationReport.to_frame``) shown, in order.
 REPORT_COLUMNS = ("level", "code", "message", "count", "ids", "lon", "lat", "area_m2")
