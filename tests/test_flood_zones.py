@@ -20,7 +20,7 @@ from geo.cli import main
 from geo.flood import export_response, flood_response, load_zones, read_layers, zone_area
 from geo.risk import PARTS, RiskWeights, building_risk, display_table, grid_risk
 from geo.store import open_store
-from tests.rain_fixtures import make_layers, to_wgs, write_store
+from tests.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
 #: The fixture's local metres: grid G1 is x 0-200, G2 x 200-400, both y 0-200.
 #: Z1 is a 10-year floodplain of 5 km x 10 km whose east edge runs at x = 100 m.
@@ -354,3 +354,56 @@ def test_rain_tab_responds_to_a_stored_zone(store: str, monkeypatch: pytest.Monk
     assert any("淹没区 城西滩地（Z1，10 年一遇）" in s and "4 栋楼" in s for s in lines), lines
     risk = [d.value for d in at.dataframe if "淹没区分" in d.value.columns]
     assert risk and max(d["淹没区分"].max() for d in risk) == 20
+
+
+# -- the map in a browser ----------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
+                    reason="needs Chromium")
+def test_map_draws_the_zones_offline_with_legend_and_escaped_tooltip(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.app_server import app_server, frame_of, launch, map_frame
+
+    path = tmp_path / "gw.gpkg"
+    write_store(str(path))
+    xss = "<img src=x onerror=alert(1)>东区"
+    pipeline.import_layer(open_store(path), schema.FLOOD_ZONES,
+                          write_zones(tmp_path / "z.geojson", zones_frame(name=["城西滩地", xss])))
+    external: list[str] = []
+    with app_server(path, env={"GRIDWATCH_BASEMAP": "none"}) as url, sync_api.sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+
+        def route(r: object) -> None:
+            u = r.request.url  # type: ignore[attr-defined]
+            if u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
+                r.continue_()  # type: ignore[attr-defined]
+            else:
+                external.append(u)
+                r.abort()  # type: ignore[attr-defined]
+
+        page.route("**/*", route)
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url)
+        map_frame(page, timeout=60_000)
+        f = frame_of(page)
+        f.wait_for_function("() => window.GW && GW.count('flood_zone') === 2", timeout=60_000)
+        legends = f.locator(".gw-legend").all_inner_texts()
+        assert any(t.startswith("淹没区") and "≤ 10 年一遇" in t and "≤ 100 年一遇" in t for t in legends), legends
+        assert "淹没区" in (f.locator(".leaflet-control-layers").text_content() or "")  # collapsed: text, not shown
+        lon, lat = lonlat(350, -50)  # in Z2, south of the grids: nothing above the zone there
+        pt = f.evaluate(f"() => map.latLngToContainerPoint([{lat}, {lon}])")
+        box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+        page.mouse.move(box["x"] + pt["x"] - 30, box["y"] + pt["y"])
+        page.mouse.move(box["x"] + pt["x"], box["y"] + pt["y"], steps=6)
+        shown = f.locator(".leaflet-tooltip", has_text="淹没区")
+        shown.wait_for()
+        tip = {"text": shown.inner_text(), "imgs": shown.locator("img").count()}
+        assert "<img src=x" in tip["text"] and tip["imgs"] == 0
+        assert "100 年一遇" in tip["text"] and "1.5" in tip["text"]
+        page.screenshot(path=str(tmp_path / "flood_zones_map.png"))
+        browser.close()
+    assert external == [] and dialogs == []
