@@ -74,7 +74,9 @@ class FloodMap:
         The local metric CRS every geometry here is in.
     extent
         ``(minx, miny, maxx, maxy)``: what the map must show (the area, the
-        listed grates and the affected buildings, with a margin).
+        listed grates and the affected buildings, with a margin). An area
+        far larger than what it affects (a floodplain of several km over a
+        community) is shown only around the affected buildings and grates.
     area
         The affected area (the radius circle, or the drawn polygon).
     center
@@ -338,7 +340,8 @@ def _map(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS, area: shapely.
     grate_pts, wire_pts = _points(grates, crs), _points(wires, crs)
     near = _near(layers.get(schema.BUILDINGS), crs, area.bounds)
     affected = near["building_id"].isin(buildings["building_id"]) if not near.empty else pd.Series([], dtype=bool)
-    parts = [area, *grate_pts, *near.geometry[affected.to_numpy()]]
+    items = [*grate_pts, *near.geometry[affected.to_numpy()]]
+    parts = [_focus(area, items) if center is None else area, *items]
     minx, miny, maxx, maxy = shapely.union_all(parts).buffer(MAP_MARGIN_M).bounds
     # surroundings: enough around the extent to fill a map box of any shape
     grow = 1.25 * max(maxx - minx, maxy - miny)
@@ -353,6 +356,23 @@ def _map(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS, area: shapely.
     outlines = _near(layers.get(schema.GRIDS), crs, box).geometry.boundary
     return FloodMap(crs, (minx, miny, maxx, maxy), area, center, radius, frame,
                     _clip(streets, box), _clip(outlines, box), grate_pts, wire_pts)
+
+
+#: An area wider or taller than this many times its affected items is framed around the items.
+_FOCUS_RATIO: Final = 4.0
+
+
+def _focus(area: shapely.Geometry, items: list[shapely.Geometry]) -> shapely.Geometry:
+    """The part of ``area`` worth framing: all of it, unless it dwarfs the ``items`` it affects."""
+    if not items:
+        return area
+    ix0, iy0, ix1, iy1 = shapely.union_all(items).bounds
+    ax0, ay0, ax1, ay1 = area.bounds
+    side = max(ix1 - ix0, iy1 - iy0, 50.0)
+    if max(ax1 - ax0, ay1 - ay0) <= _FOCUS_RATIO * side:
+        return area
+    grow = 0.25 * side
+    return shapely.box(ix0 - grow, iy0 - grow, ix1 + grow, iy1 + grow).intersection(area)
 
 
 def _near(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:

@@ -112,6 +112,17 @@ class TestDistances:
             zone_area(None, "Z1")
 
 
+def test_map_frames_the_affected_part_of_a_large_zone() -> None:
+    r = flood_response(layers_with_test_grates(), zone="Z1")
+    assert r.map is not None and r.map.center is None
+    minx, miny, maxx, maxy = r.map.extent
+    assert maxx - minx < 400 and maxy - miny < 400  # the community, not the 10 km floodplain
+    assert r.map.area.area > 40e6  # the whole zone is kept, clipped when drawn
+    small = flood_response(layers_with_test_grates(), polygon=to_wgs([shapely.box(0, 0, 200, 200)]).iloc[0])
+    sx0, sy0, sx1, sy1 = small.map.extent  # type: ignore[union-attr]
+    assert sx1 - sx0 >= 200 and sy1 - sy0 >= 200  # an area the size of what it affects is shown whole
+
+
 class TestInsideColumn:
     def test_csv_says_yes_or_no_and_names_the_zone(self, tmp_path: Path) -> None:
         r = flood_response(layers_with_test_grates(), zone="Z1", nearest=40)
