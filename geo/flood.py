@@ -200,8 +200,7 @@ def flood_response(
     """
     _rain.visibility(role)
     if radius <= 0 or radius > 5000:
-        msg = f"Radius {radius} m is out of range."
-        raise OptionError(msg, "Give a radius in metres between 1 and 5000 (default 100).")
+        raise OptionError.of("flood.radius", radius=f"{radius:g}")
     found = None
     if zone is not None:
         if sum(x is not None for x in (incident_id, at, polygon)):
@@ -244,25 +243,21 @@ def _where(
 ) -> tuple[shapely.Point, shapely.Geometry, str]:
     given = [x is not None for x in (incident_id, at, polygon)]
     if sum(given) != 1:
-        msg = "Say where the flooding is: exactly one of an incident id, a point or a polygon."
-        raise OptionError(msg, "Use --incident ID, or --at lon,lat (with --radius).")
+        raise OptionError.of("flood.where")
     if polygon is not None:
         if polygon.is_empty or polygon.geom_type not in ("Polygon", "MultiPolygon"):
-            msg = "The flooded area must be a non-empty polygon."
-            raise OptionError(msg, "Draw the area as a polygon in WGS-84 longitude/latitude.")
+            raise OptionError.of("flood.not_polygon")
         return polygon.centroid, shapely.make_valid(polygon), "积水区域"
     if incident_id is not None:
         match = incidents[incidents["incident_id"].astype(str) == str(incident_id)]
         if match.empty:
-            msg = f"No incident has id {incident_id!r}."
-            raise UnknownIdError(msg, "List flooding reports with 'python -m geo summary' or pick one on the map.")
+            raise UnknownIdError.of("flood.unknown_incident", incident=str(incident_id))
         point = match.geometry.iloc[0]
         title = f"积水点 {incident_id}，半径 {radius:.0f} 米"
     else:
         lon, lat = at  # type: ignore[misc]
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            msg = f"Point {lon},{lat} is not a longitude,latitude pair."
-            raise OptionError(msg, "Write it as lon,lat in WGS-84, e.g. --at 114.30,30.55.")
+            raise OptionError.of("flood.not_lonlat", lon=f"{lon:g}", lat=f"{lat:g}")
         point = shapely.Point(lon, lat)
         title = f"位置 {lon:.6f},{lat:.6f}，半径 {radius:.0f} 米"
     local = _rain.metric_crs(gpd.GeoDataFrame(geometry=[point], crs=schema.STORAGE_CRS))
@@ -417,66 +412,64 @@ def parse_polygon(value: str | Path) -> shapely.Geometry:
     shapely.Geometry
         A valid (Multi)Polygon in WGS-84.
     """
+    from .safe import printable
+
     text = str(value).strip()
-    hint = "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'."
     if not text:
-        msg = "The flooded area is empty."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_empty")
     if text.startswith("{"):
-        geoms = _geojson_geoms(text, hint)
+        geoms = _geojson_geoms(text)
     elif ";" not in text and Path(text).is_file():
-        geoms = _file_geoms(Path(text), hint)
+        geoms = _file_geoms(Path(text))
     elif ";" not in text and Path(text).suffix.lower() in (".geojson", ".json", ".gpkg", ".shp", ".kml"):
-        msg = f"Polygon file {text!r} does not exist."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_no_file", file=printable(Path(text).name, 200))
     else:
-        geoms = [_vertices(text, hint)]
+        geoms = [_vertices(text)]
     polys = [g for g in geoms if g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
     if not polys:
-        msg = "The flooded area holds no polygon."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_no_polygon")
     area = shapely.make_valid(shapely.union_all(polys))
     minx, miny, maxx, maxy = area.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        msg = f"The flooded area's coordinates ({minx:.1f}, {miny:.1f} ... {maxx:.1f}, {maxy:.1f}) are not longitude/latitude."
-        raise OptionError(msg, "Give the polygon in WGS-84 longitude/latitude (or a file that says its CRS).")
+        raise OptionError.of("flood.area_not_degrees", bounds=f"{minx:.1f}, {miny:.1f} ... {maxx:.1f}, {maxy:.1f}")
     return area
 
 
-def _vertices(text: str, hint: str) -> shapely.Geometry:
+def _vertices(text: str) -> shapely.Geometry:
+    from .safe import printable
+
     try:
         pts = [tuple(float(v) for v in part.split(",")) for part in text.split(";") if part.strip()]
     except ValueError as exc:
-        msg = f"Cannot read the polygon vertices {text[:60]!r}."
-        raise OptionError(msg, hint) from exc
+        raise OptionError.of("flood.area_vertices", text=printable(text, 60)) from exc
     bad = [k for k, p in enumerate(pts, start=1) if len(p) != 2]
     if bad:
-        msg = f"Vertex {bad[0]} of the flooded area is not a lon,lat pair."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_vertex", n=bad[0])
     if len(pts) < 3:
-        msg = f"A polygon needs at least three lon,lat vertices; got {len(pts)}."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_three", n=len(pts))
     return shapely.Polygon(pts)
 
 
-def _geojson_geoms(text: str, hint: str) -> list[shapely.Geometry]:
+def _geojson_geoms(text: str) -> list[shapely.Geometry]:
     import json
+
+    from .safe import printable
 
     try:
         data = json.loads(text)
         feats = data.get("features") or [data]
         return [shapely.geometry.shape(f.get("geometry", f)) for f in feats]
     except (ValueError, AttributeError, TypeError, KeyError) as exc:
-        msg = f"The flooded area is not valid GeoJSON ({exc})."
-        raise OptionError(msg, hint) from exc
+        raise OptionError.of("flood.area_geojson", reason=printable(str(exc), 200)) from exc
 
 
-def _file_geoms(path: Path, hint: str) -> list[shapely.Geometry]:
+def _file_geoms(path: Path) -> list[shapely.Geometry]:
+    from .safe import printable
+
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several kinds for an unreadable file
-        msg = f"Cannot read the polygon file {path.name} ({type(exc).__name__})."
-        raise OptionError(msg, hint) from exc
+        raise OptionError.of("flood.area_file", file=printable(path.name, 200), reason=type(exc).__name__) from exc
     if gdf.crs is None:
         gdf = gdf.set_crs(schema.STORAGE_CRS)
     return list(gdf.to_crs(schema.STORAGE_CRS).geometry)
@@ -649,7 +642,6 @@ def export_response(response: FloodResponse, path: str | Path) -> Path:
                ".pdf": documents.write_flood_pdf}
     writer = writers.get(path.suffix.lower())
     if writer is None:
-        msg = f"Cannot write a flood response as {path.suffix or 'a file without suffix'}."
-        raise OptionError(msg, "Name the output .csv, .xlsx or .pdf.")
+        raise OptionError.of("flood.out_suffix", suffix=path.suffix or "-")
     writer(response, path)
     return path

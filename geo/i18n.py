@@ -436,6 +436,86 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "A link distance applies to grids, buildings and incidents imports; flood zones are not linked.",
     ),
     "err.flood.zone_link_distance.hint": ("去掉 --link-distance。", "Drop --link-distance."),
+    "err.flood.radius": ("半径 {radius} 米超出范围。", "Radius {radius} m is out of range."),
+    "err.flood.radius.hint": (
+        "请给出 1 到 5000 米之间的半径（默认 100）。",
+        "Give a radius in metres between 1 and 5000 (default 100).",
+    ),
+    "err.flood.where": (
+        "请说明积水位置：积水点编号、位置、多边形或淹没区，只给其中一个。",
+        "Say where the flooding is: exactly one of an incident id, a point, a polygon or a flood zone.",
+    ),
+    "err.flood.where.hint": (
+        "用 --incident 编号、--at 经度,纬度（配合 --radius）、--polygon 范围或 --zone 淹没区编号。",
+        "Use --incident ID, --at lon,lat (with --radius), --polygon AREA or --zone ZONE_ID.",
+    ),
+    "err.flood.not_polygon": ("积水范围必须是非空的面。", "The flooded area must be a non-empty polygon."),
+    "err.flood.not_polygon.hint": ("请以 WGS-84 经纬度画出积水范围。", "Draw the area as a polygon in WGS-84 longitude/latitude."),
+    "err.flood.unknown_incident": ("没有编号为“{incident}”的事件。", "No incident has id '{incident}'."),
+    "err.flood.unknown_incident.hint": (
+        "用 python -m geo summary 查看积水点，或在地图上选择。",
+        "List flooding reports with 'python -m geo summary' or pick one on the map.",
+    ),
+    "err.flood.not_lonlat": ("位置 {lon},{lat} 不是经度,纬度。", "Point {lon},{lat} is not a longitude,latitude pair."),
+    "err.flood.not_lonlat.hint": (
+        "请写成 WGS-84 的经度,纬度，如 --at 114.30,30.55。",
+        "Write it as lon,lat in WGS-84, e.g. --at 114.30,30.55.",
+    ),
+    "err.flood.area_empty": ("积水范围为空。", "The flooded area is empty."),
+    "err.flood.area_empty.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_no_file": ("范围文件“{file}”不存在。", "Polygon file '{file}' does not exist."),
+    "err.flood.area_no_file.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_no_polygon": ("积水范围中没有面。", "The flooded area holds no polygon."),
+    "err.flood.area_no_polygon.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_not_degrees": (
+        "积水范围的坐标（{bounds}）不是经纬度。",
+        "The flooded area's coordinates ({bounds}) are not longitude/latitude.",
+    ),
+    "err.flood.area_not_degrees.hint": (
+        "请以 WGS-84 经纬度给出范围（或使用注明坐标系的文件）。",
+        "Give the polygon in WGS-84 longitude/latitude (or a file that says its CRS).",
+    ),
+    "err.flood.area_vertices": ("无法读取范围顶点“{text}”。", "Cannot read the polygon vertices '{text}'."),
+    "err.flood.area_vertices.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_vertex": ("积水范围的第 {n} 个顶点不是经度,纬度。", "Vertex {n} of the flooded area is not a lon,lat pair."),
+    "err.flood.area_vertex.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_three": ("面至少需要三个经度,纬度顶点；现有 {n} 个。", "A polygon needs at least three lon,lat vertices; got {n}."),
+    "err.flood.area_three.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_geojson": ("积水范围不是有效的 GeoJSON（{reason}）。", "The flooded area is not valid GeoJSON ({reason})."),
+    "err.flood.area_geojson.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_file": ("无法读取范围文件 {file}（{reason}）。", "Cannot read the polygon file {file} ({reason})."),
+    "err.flood.area_file.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.out_suffix": ("不能把积水应急处置写成 {suffix} 文件。", "Cannot write a flood response as {suffix}."),
+    "err.flood.out_suffix.hint": ("输出文件请以 .csv、.xlsx 或 .pdf 结尾。", "Name the output .csv, .xlsx or .pdf."),
+    "err.flood.at_text": ("“{text}”不是经度,纬度。", "'{text}' is not lon,lat."),
+    "err.flood.at_text.hint": (
+        "请写成用逗号隔开的两个数，如 114.362,30.518。",
+        "Write it as two numbers with a comma, e.g. 114.362,30.518.",
+    ),
     # (end of block: rain emergency, flood zones, documents)
     #
     # ---- app: upload, errors, overview (issue 10) ------------------------------

@@ -158,8 +158,9 @@ def _lonlat(text: str) -> tuple[float, float]:
     try:
         lon, lat = (float(v) for v in text.split(","))
     except ValueError as exc:
-        msg = f"--at {text!r} is not lon,lat."
-        raise OptionError(msg, "Write it as two numbers with a comma, e.g. --at 114.362,30.518.") from exc
+        from .safe import printable
+
+        raise OptionError.of("flood.at_text", text=printable(text, 60)) from exc
     return lon, lat
 
 

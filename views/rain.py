@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
-from geo._errors import GridWatchError
+from geo._errors import GridWatchError, OptionError
 from geo.checklist import REGISTER, build_checklists
 from geo.crs import china_shift, shift_coords
 from geo.documents import FLOOD_TITLES, flood_table, write_checklists
@@ -29,6 +29,7 @@ from geo.flood import FloodResponse, export_response, flood_response, parse_poly
 from geo.inspection import INSPECTIONS, import_checklist
 from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
 from geo.risk import RISK_CLASSES, display_table, ranking, risk_class
+from geo.safe import printable
 from layers.flood_zones import flood_zone_layer
 from views import View
 from views import data as appdata
@@ -96,9 +97,10 @@ def _flood_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFr
     try:
         response = _response(ctx, floods, mode)
     except GridWatchError as exc:
-        st.error(exc.message)
-        if exc.hint:
-            st.caption(exc.hint)
+        message, hint = exc.localized(ctx.lang)
+        st.error(message)
+        if hint:
+            st.caption(hint)
     color_by = st.radio(tr("rain.color_by"), ("buildings", "grids"), horizontal=True, key="rain_color",
                         format_func=lambda c: tr(f"rain.color_{c}"),
                         index=0 if len(ctx.buildings) <= MAX_MAP_BUILDINGS else 1)
@@ -156,8 +158,7 @@ def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResp
         try:
             lon, lat = (float(v) for v in typed.split(","))
         except ValueError as exc:
-            msg = f"{typed!r} is not lon,lat."
-            raise GridWatchError(msg, "Write two numbers with a comma, e.g. 114.362,30.518.") from exc
+            raise OptionError.of("flood.at_text", text=printable(typed, 60)) from exc
         return flood_response(layers, at=(lon, lat), radius=float(radius))
     clicked = st.session_state.get("rain_clicked")
     return flood_response(layers, at=tuple(clicked), radius=float(radius)) if clicked else None
