@@ -213,7 +213,8 @@ def flood_response(
     area_m = gpd.GeoSeries([area], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
     center_m = gpd.GeoSeries([center], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
     # distances from the point, or from the area itself (0 inside, else to its boundary)
-    ref = area_m if polygon is not None else center_m
+    ref = None if polygon is not None else center_m
+    shapely.prepare(area_m)  # a floodplain may have 100,000 vertices: test it prepared
     buildings = _affected_buildings(layers["buildings"], crs, area_m, ref, role)
     grates = _grates(layers["incidents"], crs, area_m, ref, nearest)
     wires = _wires(layers["incidents"], crs, area_m, ref)
@@ -266,15 +267,15 @@ def _where(
 
 
 def _affected_buildings(
-    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Geometry, role: str
+    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None, role: str
 ) -> pd.DataFrame:
     b = _rain.to_metric(buildings, crs)
-    hit = b[b.intersects(area)] if not b.empty else b
+    hit = b.iloc[_meeting(b, area)]
     out = pd.DataFrame({
         "building_id": hit["building_id"].astype(str),
         "name": hit["name"].map(_rain.text),
         "grid_id": hit["grid_id"].map(_rain.text),
-        "distance_m": hit.distance(ref).round(1),
+        "distance_m": pd.Series(_distances(hit.geometry, area, ref), index=hit.index).round(1),
         "inside": pd.Series(True, index=hit.index, dtype=bool),
         "households": pd.to_numeric(hit["households"], errors="coerce").fillna(0).astype(int),
         "residents": pd.to_numeric(hit["residents"], errors="coerce").fillna(0).astype(int),
@@ -287,11 +288,12 @@ def _affected_buildings(
     return out.sort_values(["distance_m", "building_id"]).reset_index(drop=True)
 
 
-def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Geometry,
+def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None,
             nearest: int) -> pd.DataFrame:
     g = _rain.to_metric(_rain.incidents_of(incidents, _rain.GRATE), crs)
-    dist = g.distance(ref)
-    inside = g.intersects(area)
+    inside = pd.Series(False, index=g.index)
+    inside.iloc[_meeting(g, area)] = True
+    dist = pd.Series(_distances(g.geometry, area, ref, inside.to_numpy(), nearest=max(nearest, 0)), index=g.index)
     order = dist.sort_values(kind="stable")
     keep = inside | dist.index.isin(order.index[:max(nearest, 0)])
     out = pd.DataFrame({
@@ -302,21 +304,66 @@ def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry
     return out.sort_values(["distance_m", "incident_id"]).reset_index(drop=True)
 
 
-def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Geometry) -> pd.DataFrame:
+def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None) -> pd.DataFrame:
     w = _rain.to_metric(_rain.incidents_of(incidents, _rain.WIRE), crs)
-    w = w[w.intersects(area)] if not w.empty else w
+    w = w.iloc[_meeting(w, area)]
     out = pd.DataFrame({
         "incident_id": w["incident_id"].astype(str), "status": w["status"].map(_rain.text),
-        "distance_m": w.distance(ref).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
+        "distance_m": pd.Series(_distances(w.geometry, area, ref), index=w.index).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
         "critical": ~w["status"].astype(str).isin(_rain.CLOSED_EVENT),
     })
     out = _with_lonlat(out, incidents.loc[out.index].geometry)
     return out.sort_values(["critical", "distance_m"], ascending=[False, True]).reset_index(drop=True)
 
 
+def _meeting(gdf: gpd.GeoDataFrame, area: shapely.Geometry) -> np.ndarray:
+    """Positions (sorted) of the features of ``gdf`` meeting ``area`` (spatial index, prepared area)."""
+    if gdf.empty:
+        return np.zeros(0, dtype=int)
+    return np.sort(gdf.sindex.query(area, predicate="intersects"))
+
+
+def _distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Point | None,
+               inside: np.ndarray | None = None, nearest: int | None = None) -> np.ndarray:
+    """Metres from ``center``, or (``center`` None) from ``area``: 0 inside, else to its boundary.
+
+    The distance to a boundary of many vertices is found with a spatial
+    index of its segments, not by measuring every vertex for every item.
+    With ``nearest``, only the items outside that may be among the
+    ``nearest`` closest get their distance (searched in growing reach);
+    the others, farther, get infinity.
+    """
+    arr = np.asarray(geoms.values, dtype=object)
+    if center is not None:
+        return np.asarray(shapely.distance(arr, center), dtype=float)
+    out = np.zeros(len(arr), dtype=float)
+    outside = ~inside if inside is not None else ~shapely.intersects(area, arr)
+    outside &= ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    if not outside.any():
+        return out
+    coords, ring = shapely.get_coordinates(shapely.get_parts(area.boundary), return_index=True)
+    same = ring[:-1] == ring[1:]
+    segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+    tree, pts = shapely.STRtree(segments), arr[outside]
+    if nearest is None or nearest >= len(pts):
+        _, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+        out[outside] = dist
+        return out
+    found = np.full(len(pts), np.inf)
+    reach = 100.0
+    while True:
+        idx, dist = tree.query_nearest(pts, max_distance=reach, return_distance=True, all_matches=False)
+        found[idx[0]] = dist
+        if len(dist) >= nearest or reach > 1e7:
+            break
+        reach *= 4
+    out[outside] = found
+    return out
+
+
 def _contacts(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, center: shapely.Point,
               area: shapely.Geometry, role: str) -> pd.DataFrame:
-    hit = grids[grids.intersects(area)] if not grids.empty else grids
+    hit = grids.iloc[_meeting(grids, area)]
     holding = hit[hit.contains(center)]
     ordered = pd.concat([holding, hit.drop(holding.index)])
     rows = [{"role": "网格员", "name": _rain.show_name(r["worker"], role),
@@ -337,7 +384,7 @@ def _map(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS, area: shapely.
     affected = near["building_id"].isin(buildings["building_id"]) if not near.empty else pd.Series([], dtype=bool)
     items = [*grate_pts, *near.geometry[affected.to_numpy()]]
     parts = [_focus(area, items) if center is None else area, *items]
-    minx, miny, maxx, maxy = shapely.union_all(parts).buffer(MAP_MARGIN_M).bounds
+    minx, miny, maxx, maxy = _bounds(parts, MAP_MARGIN_M)
     # surroundings: enough around the extent to fill a map box of any shape
     grow = 1.25 * max(maxx - minx, maxy - miny)
     box = (minx - grow, miny - grow, maxx + grow, maxy + grow)
@@ -361,13 +408,20 @@ def _focus(area: shapely.Geometry, items: list[shapely.Geometry]) -> shapely.Geo
     """The part of ``area`` worth framing: all of it, unless it dwarfs the ``items`` it affects."""
     if not items:
         return area
-    ix0, iy0, ix1, iy1 = shapely.union_all(items).bounds
+    ix0, iy0, ix1, iy1 = _bounds(items)
     ax0, ay0, ax1, ay1 = area.bounds
     side = max(ix1 - ix0, iy1 - iy0, 50.0)
     if max(ax1 - ax0, ay1 - ay0) <= _FOCUS_RATIO * side:
         return area
     grow = 0.25 * side
-    return shapely.box(ix0 - grow, iy0 - grow, ix1 + grow, iy1 + grow).intersection(area)
+    return shapely.clip_by_rect(area, ix0 - grow, iy0 - grow, ix1 + grow, iy1 + grow)  # only its extent is used
+
+
+def _bounds(geoms: list[shapely.Geometry], margin: float = 0.0) -> tuple[float, float, float, float]:
+    """The extent of ``geoms`` (empty ones ignored), grown by ``margin``."""
+    b = shapely.bounds(np.asarray(geoms, dtype=object))
+    return (float(np.nanmin(b[:, 0])) - margin, float(np.nanmin(b[:, 1])) - margin,
+            float(np.nanmax(b[:, 2])) + margin, float(np.nanmax(b[:, 3])) + margin)
 
 
 def _near(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:

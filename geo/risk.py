@@ -154,7 +154,8 @@ def _zones_met(footprints: gpd.GeoSeries, zones: gpd.GeoDataFrame | None, crs: o
         else pd.Series(np.nan, index=z.index)
     z_years = given.fillna(w.flood_zone_unknown_years).to_numpy(dtype=float)
     z_ids = z["zone_id"].astype(str).to_numpy()
-    b_idx, z_idx = z.sindex.query(np.asarray(footprints.values), predicate="intersects")
+    # each zone (maybe 100,000 vertices) is the query geometry, prepared once, against the footprints' index
+    z_idx, b_idx = footprints.sindex.query(np.asarray(z.geometry.values), predicate="intersects")
     best = np.full(len(footprints), np.inf)
     for b, k in zip(b_idx, z_idx, strict=True):
         if z_years[k] < best[b] or (z_years[k] == best[b] and z_ids[k] < ids[b]):

@@ -112,6 +112,26 @@ class TestDistances:
             zone_area(None, "Z1")
 
 
+def test_distance_to_a_boundary_of_many_vertices_is_exact() -> None:
+    from geo.flood import _distances
+
+    a = np.linspace(0, 2 * np.pi, 20_000, endpoint=False)
+    area = shapely.Polygon(np.column_stack([1000 * np.cos(a), 1000 * np.sin(a) * (1 + 0.05 * np.sin(9 * a))]))
+    rng = np.random.default_rng(3)
+    pts = gpd.GeoSeries(gpd.points_from_xy(rng.uniform(-3000, 3000, 2000), rng.uniform(-3000, 3000, 2000)))
+    exact = shapely.distance(np.asarray(pts.values), area)
+    np.testing.assert_allclose(_distances(pts, area, None), exact, atol=1e-6)
+    some = _distances(pts, area, None, nearest=5)
+    inside = exact == 0
+    assert (some[inside] == 0).all()
+    outside_exact, outside_some = exact[~inside], some[~inside]
+    nearest5 = np.sort(outside_exact)[:5]
+    np.testing.assert_allclose(np.sort(outside_some)[:5], nearest5, atol=1e-6)  # the 5 nearest are exact
+    known = np.isfinite(outside_some)
+    np.testing.assert_allclose(outside_some[known], outside_exact[known], atol=1e-6)
+    assert (outside_exact[~known] > nearest5[-1]).all()  # the ones left unmeasured are farther
+
+
 def test_map_frames_the_affected_part_of_a_large_zone() -> None:
     r = flood_response(layers_with_test_grates(), zone="Z1")
     assert r.map is not None and r.map.center is None
