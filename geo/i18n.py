@@ -516,6 +516,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "请写成用逗号隔开的两个数，如 114.362,30.518。",
         "Write it as two numbers with a comma, e.g. 114.362,30.518.",
     ),
+    "err.risk.no_columns": (
+        "{layer} 图层缺少计算内涝风险所需的列：{columns}。",
+        "The {layer} layer lacks column(s) {columns} needed for the flood-risk score.",
+    ),
+    "err.risk.no_columns.hint": (
+        "请用 python -m geo import 导入该图层，使其带有标准列。",
+        "Import the layer with 'python -m geo import' so that its standard columns are present.",
+    ),
     # (end of block: rain emergency, flood zones, documents)
     #
     # ---- app: upload, errors, overview (issue 10) ------------------------------

@@ -246,8 +246,7 @@ def ranking(scores: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
 def _check_columns(gdf: gpd.GeoDataFrame, cols: tuple[str, ...], layer: str) -> None:
     missing = [c for c in cols if c not in gdf.columns]
     if missing:
-        msg = f"The {layer} layer lacks column(s) {', '.join(missing)} needed for the flood-risk score."
-        raise SchemaError(msg, "Load the layer with geo.io so that the canonical columns are present.")
+        raise SchemaError.of("risk.no_columns", layer=layer, columns=", ".join(missing))
 
 
 #: Score classes for maps: upper bound (inclusive), colour, Chinese and English label.
