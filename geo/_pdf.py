@@ -707,7 +707,9 @@ def _flood_legend(response: Any) -> list[tuple[str, Callable[[float, float], lis
         items.append(("积水点", lambda x, y: [_diamond(x, y, 3.2, _INK["point"])]))
         items.append((f"影响范围（半径 {m.radius:g} 米）", _swatch(_INK["area"], _INK["area_line"])))
     else:
-        items.append(("积水区域", _swatch(_INK["area"], _INK["area_line"])))
+        zone = getattr(response, "zone", None)
+        label = "积水区域" if not zone else f"淹没区 {zone.get('name') or zone['zone_id']}"
+        items.append((label, _swatch(_INK["area"], _INK["area_line"])))
     items += [("受影响楼栋", _swatch(_INK["hit"], _INK["hit_line"])),
               ("有地下室/车库（地）", _swatch(_INK["basement"], "#000000")),
               ("雨水篦子（编号同表）", _dot(_INK["grate"])),

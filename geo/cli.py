@@ -70,6 +70,9 @@ def _layer_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--buildings", metavar="FILE")
     src.add_argument("--incidents", metavar="FILE")
     src.add_argument("--streets", metavar="FILE", help="street lines, or an OpenStreetMap .osm/.osm.pbf file")
+    src.add_argument("--flood-zones", metavar="FILE",
+                     help="flood-zone polygons (e.g. a 100-year floodplain): zone_id, name, return_period_years, "
+                          "depth_m, source")
     p.add_argument("--layer", help="layer of a GeoPackage/KML, or sheet of an XLSX")
     p.add_argument("--crs", help="coordinate system of the file: EPSG code, cgcs2000, gcj02 or bd09")
     p.add_argument("--x-field", help="longitude / x column of a CSV or XLSX")
@@ -181,7 +184,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         grids = store.read(schema.GRIDS) if store is not None else None
         print(streets_report(streets, dropped, source=os.path.basename(path), grids=grids).to_text(args.lang))
         return 0
-    if store is not None:
+    if kind == schema.FLOOD_ZONES:
+        from .flood import load_zones
+
+        _, report = load_zones(path, **options)
+    elif store is not None:
         # the import's own path, writing nothing: validate passes what import takes
         from .pipeline import ImportRefused, import_layer
 

@@ -271,10 +271,11 @@ def write_checklist_pdf(checklists: Sequence[GridChecklist], path: Path, *, prog
 
 FLOOD_HEADINGS: Final = {
     "buildings": {"building_id": "楼栋编号", "name": "楼栋", "grid_id": "网格", "distance_m": "距离(米)",
-                  "households": "户数", "residents": "人数", "elderly_alone": "独居老人", "basement": "地下室/车库",
+                  "inside": "在范围内", "households": "户数", "residents": "人数", "elderly_alone": "独居老人", "basement": "地下室/车库",
                   "head": "楼栋长", "head_phone": "电话"},
     "grates": {"incident_id": "篦子编号", "status": "状态", "distance_m": "距离(米)", "inside": "在范围内"},
-    "wires": {"incident_id": "飞线编号", "status": "状态", "distance_m": "距离(米)", "critical": "危险(积水触电)"},
+    "wires": {"incident_id": "飞线编号", "status": "状态", "distance_m": "距离(米)", "inside": "在范围内",
+              "critical": "危险(积水触电)"},
     "contacts": {"role": "角色", "name": "姓名", "phone": "电话", "for_what": "负责"},
 }
 FLOOD_TITLES: Final = {"buildings": "受影响楼栋", "grates": "需清掏的雨水篦子（由近及远）",
@@ -295,11 +296,20 @@ def flood_table(df: pd.DataFrame, section: str) -> pd.DataFrame:
 
 
 def write_flood_csv(response: Any, path: Path) -> None:
-    """One table with a ``section`` column (UTF-8 with BOM)."""
+    """One table with a ``section`` and an ``area`` column (the response's
+    title: the point, the drawn area or the flood zone), yes/no for
+    ``inside``, ``basement`` and ``critical`` (UTF-8 with BOM)."""
     # object columns, so counts stay whole numbers where sections do not share a column
-    frames = [df.astype(object).assign(section=name)[["section", *df.columns]]
+    frames = [_yes_no(df.astype(object)).assign(section=name, area=response.title)[["section", *df.columns, "area"]]
               for name, df in response.sections().items()]
     spreadsheet_frame(pd.concat(frames, ignore_index=True)).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _yes_no(df: pd.DataFrame) -> pd.DataFrame:
+    for col in ("basement", "inside", "critical"):
+        if col in df.columns:
+            df[col] = df[col].map(lambda v: "" if v is None or v is pd.NA else "yes" if bool(v) else "no")
+    return df
 
 
 def write_flood_xlsx(response: Any, path: Path) -> None:

@@ -1,8 +1,9 @@
 """Flood response: who and what is near a flooding point.
 
 A flooding report arrives (an incident in the store, or a point clicked on
-the map, or a flooded area drawn as a polygon). :func:`flood_response`
-answers the questions of that moment, in the local metric CRS:
+the map, or a flooded area drawn as a polygon, or a stored flood zone such
+as a 100-year floodplain). :func:`flood_response` answers the questions of
+that moment, in the local metric CRS:
 
 - the buildings affected (footprint within the radius or touching the
   polygon), with households, residents, elderly living alone and basements;
@@ -11,6 +12,16 @@ answers the questions of that moment, in the local metric CRS:
 - flying wires inside the area, flagged critical (electrocution risk in
   standing water) while still open;
 - whom to call: the grid worker(s) and the affected buildings' heads.
+
+Distances (``distance_m``) are from the flooding point for a point and
+radius; for an area (a polygon or a flood zone) they are from the area
+itself: 0 m for what is inside it, otherwise the distance to its boundary.
+Every table says whether an item is ``inside`` the area.
+
+Flood zones are a layer of the store (:data:`geo.schema.FLOOD_ZONES`),
+imported like the others (:func:`load_zones` reads and checks a file,
+:func:`check_zones` the zones' values) and looked up by id
+(:func:`zone_area`).
 
 The response also carries a :class:`FloodMap`: the same features (and the
 streets, grid outlines and other buildings around them) in the local metric
@@ -24,9 +35,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 import shapely
@@ -34,13 +46,22 @@ import shapely
 from . import _rain, schema
 from ._errors import OptionError, UnknownIdError
 
-__all__ = ["FloodMap", "FloodResponse", "export_response", "flood_response", "parse_polygon", "read_layers"]
+if TYPE_CHECKING:
+    import os
+
+    from .validate import ValidationReport
+
+__all__ = ["FloodMap", "FloodResponse", "check_zones", "export_response", "flood_response", "load_zones",
+           "parse_polygon", "read_layers", "zone_area", "zone_label"]
 
 DEFAULT_RADIUS_M: Final = 100.0
 #: How many nearest grates are listed at least, even outside the area.
 DEFAULT_NEAREST_GRATES: Final = 5
 #: Margin (metres) kept around the affected area, grates and buildings on the map.
 MAP_MARGIN_M: Final = 15.0
+#: Return periods (years) and depths (m) a flood zone may have.
+MAX_RETURN_PERIOD_YEARS: Final = 10_000
+MAX_ZONE_DEPTH_M: Final = 30.0
 
 
 @dataclass
@@ -53,7 +74,9 @@ class FloodMap:
         The local metric CRS every geometry here is in.
     extent
         ``(minx, miny, maxx, maxy)``: what the map must show (the area, the
-        listed grates and the affected buildings, with a margin).
+        listed grates and the affected buildings, with a margin). An area
+        far larger than what it affects (a floodplain of several km over a
+        community) is shown only around the affected buildings and grates.
     area
         The affected area (the radius circle, or the drawn polygon).
     center
@@ -104,6 +127,9 @@ class FloodResponse:
     map
         The same in metres, for drawing (see :class:`FloodMap`); ``None``
         for a response built by hand.
+    zone
+        The stored flood zone the response is for (``zone_id``, ``name``,
+        ``return_period_years``, ``depth_m``, ``source``); ``None`` otherwise.
     """
 
     title: str
@@ -115,6 +141,7 @@ class FloodResponse:
     contacts: pd.DataFrame
     summary: dict[str, int] = field(default_factory=dict)
     map: FloodMap | None = None
+    zone: dict[str, Any] | None = None
 
     def sections(self) -> dict[str, pd.DataFrame]:
         """The tables by section name (for exports)."""
@@ -122,7 +149,7 @@ class FloodResponse:
 
 
 def read_layers(store: object) -> dict[str, gpd.GeoDataFrame]:
-    """All four layers of a store (``store.read`` for each)."""
+    """Every layer of a store (``store.read`` for each), flood zones included."""
     return {name: store.read(name) for name in schema.LAYERS}  # type: ignore[attr-defined]
 
 
@@ -132,6 +159,7 @@ def flood_response(
     incident_id: str | None = None,
     at: tuple[float, float] | None = None,
     polygon: shapely.Geometry | None = None,
+    zone: str | None = None,
     radius: float = DEFAULT_RADIUS_M,
     nearest: int = DEFAULT_NEAREST_GRATES,
     role: str = "worker",
@@ -149,6 +177,9 @@ def flood_response(
         A ``(lon, lat)`` point instead of an incident.
     polygon
         A flooded area (WGS-84) instead of a point and radius.
+    zone
+        The id of a flood zone of ``layers["flood_zones"]``: its area, as
+        for ``polygon``; the title names the zone.
     radius
         Metres around the point (ignored with ``polygon``).
     nearest
@@ -161,22 +192,32 @@ def flood_response(
     -------
     FloodResponse
         ``buildings`` (nearest first): building_id, name, grid_id,
-        distance_m, households, residents, elderly_alone, basement, head,
-        head_phone. ``grates`` (nearest first): incident_id, status,
+        distance_m, inside, households, residents, elderly_alone, basement,
+        head, head_phone. ``grates`` (nearest first): incident_id, status,
         distance_m, inside. ``wires``: incident_id, status, distance_m,
-        critical. ``contacts``: role, name, phone, for_what.
+        inside, critical. ``contacts``: role, name, phone, for_what.
+        ``distance_m`` is from the point, or from the area (0 inside it).
     """
     _rain.visibility(role)
     if radius <= 0 or radius > 5000:
-        msg = f"Radius {radius} m is out of range."
-        raise OptionError(msg, "Give a radius in metres between 1 and 5000 (default 100).")
+        raise OptionError.of("flood.radius", radius=f"{radius:g}")
+    found = None
+    if zone is not None:
+        if sum(x is not None for x in (incident_id, at, polygon)):
+            raise OptionError.of("flood.zone_and_other")
+        polygon, found = zone_area(layers.get(schema.FLOOD_ZONES), zone)
     center, area, title = _where(layers["incidents"], incident_id, at, polygon, radius)
+    if found is not None:
+        title = zone_label(found)
     crs = _rain.metric_crs(layers["grids"], layers["buildings"], layers["incidents"])
     area_m = gpd.GeoSeries([area], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
     center_m = gpd.GeoSeries([center], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
-    buildings = _affected_buildings(layers["buildings"], crs, area_m, center_m, role)
-    grates = _grates(layers["incidents"], crs, area_m, center_m, nearest)
-    wires = _wires(layers["incidents"], crs, area_m, center_m)
+    # distances from the point, or from the area itself (0 inside, else to its boundary)
+    ref = None if polygon is not None else center_m
+    shapely.prepare(area_m)  # a floodplain may have 100,000 vertices: test it prepared
+    buildings = _affected_buildings(layers["buildings"], crs, area_m, ref, role)
+    grates = _grates(layers["incidents"], crs, area_m, ref, nearest)
+    wires = _wires(layers["incidents"], crs, area_m, ref)
     contacts = _contacts(layers["grids"], buildings, center, area, role)
     summary = {
         "buildings": len(buildings),
@@ -191,7 +232,7 @@ def flood_response(
     }
     drawn = _map(layers, crs, area_m, None if polygon is not None else center_m,
                  None if polygon is not None else radius, buildings, grates, wires)
-    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn)
+    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn, found)
 
 
 def _where(
@@ -203,25 +244,21 @@ def _where(
 ) -> tuple[shapely.Point, shapely.Geometry, str]:
     given = [x is not None for x in (incident_id, at, polygon)]
     if sum(given) != 1:
-        msg = "Say where the flooding is: exactly one of an incident id, a point or a polygon."
-        raise OptionError(msg, "Use --incident ID, or --at lon,lat (with --radius).")
+        raise OptionError.of("flood.where")
     if polygon is not None:
         if polygon.is_empty or polygon.geom_type not in ("Polygon", "MultiPolygon"):
-            msg = "The flooded area must be a non-empty polygon."
-            raise OptionError(msg, "Draw the area as a polygon in WGS-84 longitude/latitude.")
+            raise OptionError.of("flood.not_polygon")
         return polygon.centroid, shapely.make_valid(polygon), "积水区域"
     if incident_id is not None:
         match = incidents[incidents["incident_id"].astype(str) == str(incident_id)]
         if match.empty:
-            msg = f"No incident has id {incident_id!r}."
-            raise UnknownIdError(msg, "List flooding reports with 'python -m geo summary' or pick one on the map.")
+            raise UnknownIdError.of("flood.unknown_incident", incident=str(incident_id))
         point = match.geometry.iloc[0]
         title = f"积水点 {incident_id}，半径 {radius:.0f} 米"
     else:
         lon, lat = at  # type: ignore[misc]
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            msg = f"Point {lon},{lat} is not a longitude,latitude pair."
-            raise OptionError(msg, "Write it as lon,lat in WGS-84, e.g. --at 114.30,30.55.")
+            raise OptionError.of("flood.not_lonlat", lon=f"{lon:g}", lat=f"{lat:g}")
         point = shapely.Point(lon, lat)
         title = f"位置 {lon:.6f},{lat:.6f}，半径 {radius:.0f} 米"
     local = _rain.metric_crs(gpd.GeoDataFrame(geometry=[point], crs=schema.STORAGE_CRS))
@@ -230,15 +267,16 @@ def _where(
 
 
 def _affected_buildings(
-    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point, role: str
+    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None, role: str
 ) -> pd.DataFrame:
     b = _rain.to_metric(buildings, crs)
-    hit = b[b.intersects(area)] if not b.empty else b
+    hit = b.iloc[_meeting(b, area)]
     out = pd.DataFrame({
         "building_id": hit["building_id"].astype(str),
         "name": hit["name"].map(_rain.text),
         "grid_id": hit["grid_id"].map(_rain.text),
-        "distance_m": hit.distance(center).round(1),
+        "distance_m": pd.Series(_distances(hit.geometry, area, ref), index=hit.index).round(1),
+        "inside": pd.Series(True, index=hit.index, dtype=bool),
         "households": pd.to_numeric(hit["households"], errors="coerce").fillna(0).astype(int),
         "residents": pd.to_numeric(hit["residents"], errors="coerce").fillna(0).astype(int),
         "elderly_alone": pd.to_numeric(hit["elderly_alone"], errors="coerce").fillna(0).astype(int),
@@ -250,11 +288,12 @@ def _affected_buildings(
     return out.sort_values(["distance_m", "building_id"]).reset_index(drop=True)
 
 
-def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point,
+def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None,
             nearest: int) -> pd.DataFrame:
     g = _rain.to_metric(_rain.incidents_of(incidents, _rain.GRATE), crs)
-    dist = g.distance(center)
-    inside = g.intersects(area)
+    inside = pd.Series(False, index=g.index)
+    inside.iloc[_meeting(g, area)] = True
+    dist = pd.Series(_distances(g.geometry, area, ref, inside.to_numpy(), nearest=max(nearest, 0)), index=g.index)
     order = dist.sort_values(kind="stable")
     keep = inside | dist.index.isin(order.index[:max(nearest, 0)])
     out = pd.DataFrame({
@@ -265,21 +304,66 @@ def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry
     return out.sort_values(["distance_m", "incident_id"]).reset_index(drop=True)
 
 
-def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, center: shapely.Point) -> pd.DataFrame:
+def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None) -> pd.DataFrame:
     w = _rain.to_metric(_rain.incidents_of(incidents, _rain.WIRE), crs)
-    w = w[w.intersects(area)] if not w.empty else w
+    w = w.iloc[_meeting(w, area)]
     out = pd.DataFrame({
         "incident_id": w["incident_id"].astype(str), "status": w["status"].map(_rain.text),
-        "distance_m": w.distance(center).round(1),
+        "distance_m": pd.Series(_distances(w.geometry, area, ref), index=w.index).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
         "critical": ~w["status"].astype(str).isin(_rain.CLOSED_EVENT),
     })
     out = _with_lonlat(out, incidents.loc[out.index].geometry)
     return out.sort_values(["critical", "distance_m"], ascending=[False, True]).reset_index(drop=True)
 
 
+def _meeting(gdf: gpd.GeoDataFrame, area: shapely.Geometry) -> np.ndarray:
+    """Positions (sorted) of the features of ``gdf`` meeting ``area`` (spatial index, prepared area)."""
+    if gdf.empty:
+        return np.zeros(0, dtype=int)
+    return np.sort(gdf.sindex.query(area, predicate="intersects"))
+
+
+def _distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Point | None,
+               inside: np.ndarray | None = None, nearest: int | None = None) -> np.ndarray:
+    """Metres from ``center``, or (``center`` None) from ``area``: 0 inside, else to its boundary.
+
+    The distance to a boundary of many vertices is found with a spatial
+    index of its segments, not by measuring every vertex for every item.
+    With ``nearest``, only the items outside that may be among the
+    ``nearest`` closest get their distance (searched in growing reach);
+    the others, farther, get infinity.
+    """
+    arr = np.asarray(geoms.values, dtype=object)
+    if center is not None:
+        return np.asarray(shapely.distance(arr, center), dtype=float)
+    out = np.zeros(len(arr), dtype=float)
+    outside = ~inside if inside is not None else ~shapely.intersects(area, arr)
+    outside &= ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    if not outside.any():
+        return out
+    coords, ring = shapely.get_coordinates(shapely.get_parts(area.boundary), return_index=True)
+    same = ring[:-1] == ring[1:]
+    segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+    tree, pts = shapely.STRtree(segments), arr[outside]
+    if nearest is None or nearest >= len(pts):
+        _, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+        out[outside] = dist
+        return out
+    found = np.full(len(pts), np.inf)
+    reach = 100.0
+    while True:
+        idx, dist = tree.query_nearest(pts, max_distance=reach, return_distance=True, all_matches=False)
+        found[idx[0]] = dist
+        if len(dist) >= nearest or reach > 1e7:
+            break
+        reach *= 4
+    out[outside] = found
+    return out
+
+
 def _contacts(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, center: shapely.Point,
               area: shapely.Geometry, role: str) -> pd.DataFrame:
-    hit = grids[grids.intersects(area)] if not grids.empty else grids
+    hit = grids.iloc[_meeting(grids, area)]
     holding = hit[hit.contains(center)]
     ordered = pd.concat([holding, hit.drop(holding.index)])
     rows = [{"role": "网格员", "name": _rain.show_name(r["worker"], role),
@@ -298,8 +382,9 @@ def _map(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS, area: shapely.
     grate_pts, wire_pts = _points(grates, crs), _points(wires, crs)
     near = _near(layers.get(schema.BUILDINGS), crs, area.bounds)
     affected = near["building_id"].isin(buildings["building_id"]) if not near.empty else pd.Series([], dtype=bool)
-    parts = [area, *grate_pts, *near.geometry[affected.to_numpy()]]
-    minx, miny, maxx, maxy = shapely.union_all(parts).buffer(MAP_MARGIN_M).bounds
+    items = [*grate_pts, *near.geometry[affected.to_numpy()]]
+    parts = [_focus(area, items) if center is None else area, *items]
+    minx, miny, maxx, maxy = _bounds(parts, MAP_MARGIN_M)
     # surroundings: enough around the extent to fill a map box of any shape
     grow = 1.25 * max(maxx - minx, maxy - miny)
     box = (minx - grow, miny - grow, maxx + grow, maxy + grow)
@@ -313,6 +398,30 @@ def _map(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS, area: shapely.
     outlines = _near(layers.get(schema.GRIDS), crs, box).geometry.boundary
     return FloodMap(crs, (minx, miny, maxx, maxy), area, center, radius, frame,
                     _clip(streets, box), _clip(outlines, box), grate_pts, wire_pts)
+
+
+#: An area wider or taller than this many times its affected items is framed around the items.
+_FOCUS_RATIO: Final = 4.0
+
+
+def _focus(area: shapely.Geometry, items: list[shapely.Geometry]) -> shapely.Geometry:
+    """The part of ``area`` worth framing: all of it, unless it dwarfs the ``items`` it affects."""
+    if not items:
+        return area
+    ix0, iy0, ix1, iy1 = _bounds(items)
+    ax0, ay0, ax1, ay1 = area.bounds
+    side = max(ix1 - ix0, iy1 - iy0, 50.0)
+    if max(ax1 - ax0, ay1 - ay0) <= _FOCUS_RATIO * side:
+        return area
+    grow = 0.25 * side
+    return shapely.clip_by_rect(area, ix0 - grow, iy0 - grow, ix1 + grow, iy1 + grow)  # only its extent is used
+
+
+def _bounds(geoms: list[shapely.Geometry], margin: float = 0.0) -> tuple[float, float, float, float]:
+    """The extent of ``geoms`` (empty ones ignored), grown by ``margin``."""
+    b = shapely.bounds(np.asarray(geoms, dtype=object))
+    return (float(np.nanmin(b[:, 0])) - margin, float(np.nanmin(b[:, 1])) - margin,
+            float(np.nanmax(b[:, 2])) + margin, float(np.nanmax(b[:, 3])) + margin)
 
 
 def _near(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
@@ -357,69 +466,211 @@ def parse_polygon(value: str | Path) -> shapely.Geometry:
     shapely.Geometry
         A valid (Multi)Polygon in WGS-84.
     """
+    from .safe import printable
+
     text = str(value).strip()
-    hint = "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'."
     if not text:
-        msg = "The flooded area is empty."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_empty")
     if text.startswith("{"):
-        geoms = _geojson_geoms(text, hint)
+        geoms = _geojson_geoms(text)
     elif ";" not in text and Path(text).is_file():
-        geoms = _file_geoms(Path(text), hint)
+        geoms = _file_geoms(Path(text))
     elif ";" not in text and Path(text).suffix.lower() in (".geojson", ".json", ".gpkg", ".shp", ".kml"):
-        msg = f"Polygon file {text!r} does not exist."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_no_file", file=printable(Path(text).name, 200))
     else:
-        geoms = [_vertices(text, hint)]
+        geoms = [_vertices(text)]
     polys = [g for g in geoms if g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
     if not polys:
-        msg = "The flooded area holds no polygon."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_no_polygon")
     area = shapely.make_valid(shapely.union_all(polys))
     minx, miny, maxx, maxy = area.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        msg = f"The flooded area's coordinates ({minx:.1f}, {miny:.1f} ... {maxx:.1f}, {maxy:.1f}) are not longitude/latitude."
-        raise OptionError(msg, "Give the polygon in WGS-84 longitude/latitude (or a file that says its CRS).")
+        raise OptionError.of("flood.area_not_degrees", bounds=f"{minx:.1f}, {miny:.1f} ... {maxx:.1f}, {maxy:.1f}")
     return area
 
 
-def _vertices(text: str, hint: str) -> shapely.Geometry:
+def _vertices(text: str) -> shapely.Geometry:
+    from .safe import printable
+
     try:
         pts = [tuple(float(v) for v in part.split(",")) for part in text.split(";") if part.strip()]
     except ValueError as exc:
-        msg = f"Cannot read the polygon vertices {text[:60]!r}."
-        raise OptionError(msg, hint) from exc
+        raise OptionError.of("flood.area_vertices", text=printable(text, 60)) from exc
     bad = [k for k, p in enumerate(pts, start=1) if len(p) != 2]
     if bad:
-        msg = f"Vertex {bad[0]} of the flooded area is not a lon,lat pair."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_vertex", n=bad[0])
     if len(pts) < 3:
-        msg = f"A polygon needs at least three lon,lat vertices; got {len(pts)}."
-        raise OptionError(msg, hint)
+        raise OptionError.of("flood.area_three", n=len(pts))
     return shapely.Polygon(pts)
 
 
-def _geojson_geoms(text: str, hint: str) -> list[shapely.Geometry]:
+def _geojson_geoms(text: str) -> list[shapely.Geometry]:
     import json
+
+    from .safe import printable
 
     try:
         data = json.loads(text)
         feats = data.get("features") or [data]
         return [shapely.geometry.shape(f.get("geometry", f)) for f in feats]
     except (ValueError, AttributeError, TypeError, KeyError) as exc:
-        msg = f"The flooded area is not valid GeoJSON ({exc})."
-        raise OptionError(msg, hint) from exc
+        raise OptionError.of("flood.area_geojson", reason=printable(str(exc), 200)) from exc
 
 
-def _file_geoms(path: Path, hint: str) -> list[shapely.Geometry]:
+def _file_geoms(path: Path) -> list[shapely.Geometry]:
+    from .safe import printable
+
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several kinds for an unreadable file
-        msg = f"Cannot read the polygon file {path.name} ({type(exc).__name__})."
-        raise OptionError(msg, hint) from exc
+        raise OptionError.of("flood.area_file", file=printable(path.name, 200), reason=type(exc).__name__) from exc
     if gdf.crs is None:
         gdf = gdf.set_crs(schema.STORAGE_CRS)
     return list(gdf.to_crs(schema.STORAGE_CRS).geometry)
+
+
+# -- flood zones ---------------------------------------------------------------------
+
+
+def zone_area(zones: gpd.GeoDataFrame | None, zone_id: str) -> tuple[shapely.Geometry, dict[str, Any]]:
+    """The area (WGS-84) and the attributes of one stored flood zone.
+
+    Parameters
+    ----------
+    zones
+        The ``flood_zones`` layer (``None`` or empty when none was imported).
+    zone_id
+        The zone's id.
+
+    Returns
+    -------
+    (area, zone)
+        A valid (Multi)Polygon, and ``zone_id``, ``name``,
+        ``return_period_years``, ``depth_m``, ``source``.
+    """
+    if zones is None or zones.empty:
+        raise UnknownIdError.of("flood.no_zones", zone=str(zone_id))
+    match = zones[zones["zone_id"].astype(str) == str(zone_id)]
+    if match.empty:
+        known = sorted(zones["zone_id"].astype(str))
+        shown = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
+        raise UnknownIdError.of("flood.unknown_zone", zone=str(zone_id), zones=shown)
+    row = match.iloc[0]
+    geom = shapely.make_valid(row.geometry) if row.geometry is not None else shapely.Polygon()
+    zone = {"zone_id": str(row["zone_id"]), "name": _rain.text(row.get("name")),
+            "return_period_years": _whole(row.get("return_period_years")), "depth_m": _number(row.get("depth_m")),
+            "source": _rain.text(row.get("source"))}
+    return geom, zone
+
+
+def zone_label(zone: dict[str, Any], lang: str = "zh") -> str:
+    """One line naming a flood zone: ``淹没区 城东低洼区（Z1，100 年一遇）``."""
+    from . import i18n
+
+    name = zone.get("name") or zone["zone_id"]
+    period = zone.get("return_period_years")
+    if period is None:
+        return i18n.t("rain.zone_title", lang, name=name, zone=zone["zone_id"])
+    return i18n.t("rain.zone_title_period", lang, name=name, zone=zone["zone_id"], years=period)
+
+
+def _whole(v: object) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)  # type: ignore[call-overload]
+
+
+def _number(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+
+def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """Read, conform and check a flood-zone file (GeoJSON, GeoPackage, Shapefile, KML...).
+
+    Like :func:`geo.io.load_layer` for the ``flood_zones`` kind, and also:
+    a KML's ``Name`` becomes the zone's ``name`` when the file has no
+    ``name``; extra columns whose name differs from a zone column (or the
+    store's ``fid``/``geom``) only by case are kept with an ``src_`` prefix,
+    since a GeoPackage cannot hold both.
+
+    Parameters
+    ----------
+    path
+        The file.
+    **options
+        ``layer``, ``crs``, ``x_field``, ``y_field``, ``swap_xy``,
+        ``fields`` and ``merge_duplicates`` as for :func:`geo.io.load_layer`
+        (options of other layers, such as ``type_value``, must be empty).
+
+    Returns
+    -------
+    (zones, report)
+    """
+    from . import io, validate
+
+    read = {k: options.get(k) for k in ("layer", "crs", "x_field", "y_field")}
+    raw = io.read_file(path, swap_xy=bool(options.get("swap_xy")), **read)
+    fields = dict(options.get("fields") or {})
+    columns = {str(c) for c in raw.columns}
+    if "name" not in columns and "name" not in fields:
+        alike = [c for c in columns if c.lower() == "name"]
+        if alike:
+            fields["name"] = alike[0]
+    gdf = io.conform(raw, schema.FLOOD_ZONES, fields=fields)
+    gdf = _rename_case_clashes(gdf)
+    return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name,
+                                   merge_duplicates=bool(options.get("merge_duplicates")))
+
+
+def _rename_case_clashes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Extra columns equal to a zone column but for case (``NAME`` beside ``name``) get an ``src_`` prefix."""
+    own = {c.lower() for c in schema.COLUMNS[schema.FLOOD_ZONES]} | {"fid", "geom", "geometry"}
+    keep = set(schema.COLUMNS[schema.FLOOD_ZONES]) | {gdf.geometry.name}
+    renames = {}
+    taken = {str(c).lower() for c in gdf.columns}
+    for col in gdf.columns:
+        if col in keep or str(col).lower() not in own:
+            continue
+        new = f"src_{col}"
+        while new.lower() in taken:
+            new = f"src_{new}"
+        taken.add(new.lower())
+        renames[col] = new
+    return gdf.rename(columns=renames) if renames else gdf
+
+
+def check_zones(zones: gpd.GeoDataFrame, report: ValidationReport) -> None:
+    """Check the values of flood zones (called by :func:`geo.validate.validate_layer`).
+
+    Errors: a return period that is not a whole number of years from 1 to
+    :data:`MAX_RETURN_PERIOD_YEARS`, a depth that is negative, infinite or
+    above :data:`MAX_ZONE_DEPTH_M`, a zone left without area by the repair.
+    Warning: zones without a return period (the risk score counts them as
+    100-year zones).
+    """
+    from .validate import ERROR, WARNING
+
+    ids = zones["zone_id"].astype(str)
+    if "return_period_years" in zones.columns:
+        years = pd.to_numeric(zones["return_period_years"], errors="coerce")
+        bad = years.notna() & ((years < 1) | (years > MAX_RETURN_PERIOD_YEARS))
+        if bad.any():
+            report.issue(ERROR, "zone_return_period", ids=list(ids[bad]), n=int(bad.sum()),
+                         values=", ".join(str(v) for v in years[bad].head(5)), most=MAX_RETURN_PERIOD_YEARS)
+        missing = years.isna()
+    else:
+        missing = pd.Series(True, index=zones.index)
+    if missing.any() and len(zones):
+        report.issue(WARNING, "zone_no_return_period", ids=list(ids[missing]), n=int(missing.sum()))
+    if "depth_m" in zones.columns:
+        depth = pd.to_numeric(zones["depth_m"], errors="coerce")
+        bad = depth.notna() & (~np.isfinite(depth) | (depth < 0) | (depth > MAX_ZONE_DEPTH_M))
+        if bad.any():
+            report.issue(ERROR, "zone_depth", ids=list(ids[bad]), n=int(bad.sum()),
+                         values=", ".join(f"{v:g}" for v in depth[bad].head(5)), most=f"{MAX_ZONE_DEPTH_M:g}")
+    geoms = zones.geometry
+    polygonal = geoms.geom_type.isin(("Polygon", "MultiPolygon"))
+    empty = polygonal & (geoms.is_empty | (shapely.area(np.asarray(geoms.values)) == 0))
+    if empty.any():
+        report.issue(ERROR, "zone_no_area", ids=list(ids[empty]), n=int(empty.sum()))
 
 
 def export_response(response: FloodResponse, path: str | Path) -> Path:
@@ -445,7 +696,6 @@ def export_response(response: FloodResponse, path: str | Path) -> Path:
                ".pdf": documents.write_flood_pdf}
     writer = writers.get(path.suffix.lower())
     if writer is None:
-        msg = f"Cannot write a flood response as {path.suffix or 'a file without suffix'}."
-        raise OptionError(msg, "Name the output .csv, .xlsx or .pdf.")
+        raise OptionError.of("flood.out_suffix", suffix=path.suffix or "-")
     writer(response, path)
     return path

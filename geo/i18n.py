@@ -169,6 +169,13 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "map.locate": ("定位我的位置", "Show my location"),
     "map.fullscreen": ("全屏", "Full screen"),
     "map.fullscreen_exit": ("退出全屏", "Exit full screen"),
+    "map.layer_flood_zones": ("淹没区", "Flood zones"),
+    "map.flood_zone": ("淹没区", "Flood zone"),
+    "map.return_period": ("重现期（年一遇）", "Return period (years)"),
+    "map.zone_depth": ("淹没水深（米）", "Flood depth (m)"),
+    "map.zone_source": ("来源", "Source"),
+    "map.zone_period": ("{years} 年一遇", "{years}-year"),
+    "map.zone_period_unknown": ("重现期未知", "return period unknown"),
     # ---- statuses and severities (geo/schema.py) ----------------------------
     "status.ok": ("正常", "In order"),
     "status.blocked": ("堵塞", "Blocked"),
@@ -218,6 +225,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "kind.buildings": ("楼栋", "buildings"),
     "kind.incidents": ("事件", "incidents"),
     "kind.streets": ("道路", "streets"),
+    "kind.flood_zones": ("淹没区", "flood zones"),
     # ---- rain emergency (issue 5: views/rain.py) ------------------------------
     "rain.title": ("暴雨应急", "Rain emergency"),
     "rain.tab": ("暴雨应急", "Rain emergency"),
@@ -227,9 +235,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "rain.risk_grids": ("网格", "Grids"),
     "rain.risk_buildings": ("楼栋（前 {n} 名）", "Buildings (top {n})"),
     "rain.risk_help": (
-        "得分 = 各项得分之和（满分100）：附近积水记录35、附近堵塞/损坏篦子20、地下室/车库20、独居老人15、附近飞线10。",
+        "得分 = 各项得分之和（满分100）：附近积水记录35、附近堵塞/损坏篦子20、地下室/车库20、独居老人15、附近飞线10；"
+        "位于淹没区内另加：10年一遇及更频繁20、50年一遇15、100年一遇10、更少见5（总分不超过100）。",
         "Score = sum of the parts (max 100): flooding reports nearby 35, blocked/damaged grates nearby 20, "
-        "basement/garage 20, elderly living alone 15, flying wires nearby 10.",
+        "basement/garage 20, elderly living alone 15, flying wires nearby 10; inside a flood zone, plus "
+        "20 (10-year or more frequent), 15 (50-year), 10 (100-year), 5 (rarer), the total kept at most 100.",
     ),
     "rain.flood": ("积水应急处置", "Flood response"),
     "rain.flood_pick": ("积水点", "Flooding point"),
@@ -278,6 +288,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "rain.import_done": ("已更新数据库。", "Store updated."),
     "rain.import_same": ("没有新内容，数据库未改动。", "Nothing new; the store is unchanged."),
     "rain.download_flood": ("下载处置清单 {fmt}", "Download the response as {fmt}"),
+    "rain.mode_zone": ("淹没区（已导入）", "A stored flood zone"),
+    "rain.zone_pick": ("淹没区", "Flood zone"),
+    "rain.flood_none_zone": ("请选择一个淹没区。", "Pick a flood zone."),
+    "rain.no_zones": ("数据库中没有淹没区：请在“导入数据”中导入淹没区图层。",
+                      "The store holds no flood zones: import a flood-zone layer in the upload tab."),
+    "rain.zone_title": ("淹没区 {name}（{zone}）", "Flood zone {name} ({zone})"),
+    "rain.zone_title_period": ("淹没区 {name}（{zone}，{years} 年一遇）", "Flood zone {name} ({zone}, {years}-year)"),
+    "rain.pts_flood_zone": ("淹没区", "flood zone"),
     # ---- patrol routes (issue 4: views/routes.py, layers/routes.py) ----------
     "routes.tab": ("巡查路线", "Patrol routes"),
     "routes.title": ("巡查路线规划", "Plan patrol routes"),
@@ -1057,6 +1075,132 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.rain.no_store": ("数据库 {store} 不存在。", "Store {store} does not exist."),
     "err.rain.no_store.hint": ("请用 'python -m geo demo --out 目录' 或 'python -m geo import' 建立。",
                                "Build it with 'python -m geo demo --out DIR' or 'python -m geo import'."),
+    "err.flood.zone_and_other": (
+        "请只给出一处积水位置：淹没区，或积水点、位置、多边形之一，不能同时给出。",
+        "Say where the flooding is once: a flood zone, or an incident, a point or a polygon, not both.",
+    ),
+    "err.flood.zone_and_other.hint": ("只用 --zone 淹没区编号。", "Give --zone ZONE_ID alone."),
+    "err.flood.no_zones": ("没有编号为“{zone}”的淹没区：数据库中还没有淹没区。",
+                           "No flood zone has id '{zone}': the store holds no flood zones."),
+    "err.flood.no_zones.hint": (
+        "先导入淹没区：python -m geo import --store 数据库 --flood-zones 文件。",
+        "Import them first: python -m geo import --store STORE --flood-zones FILE.",
+    ),
+    "err.flood.unknown_zone": ("没有编号为“{zone}”的淹没区。", "No flood zone has id '{zone}'."),
+    "err.flood.unknown_zone.hint": ("请使用已导入的淹没区编号：{zones}。", "Use the id of a stored zone: {zones}."),
+    "check.zone_return_period": (
+        "{n} 个淹没区的重现期不在 1 到 {most} 年之间（{values}）：请填写整数年，如 10、50 或 100。",
+        "{n} flood zone(s) have a return period outside 1 to {most} years ({values}): write whole years, "
+        "e.g. 10, 50 or 100.",
+    ),
+    "check.zone_no_return_period": (
+        "{n} 个淹没区没有重现期（return_period_years），风险得分按 100 年一遇计算；"
+        "可用 --field return_period_years=列名 指定该列。",
+        "{n} flood zone(s) have no return period (return_period_years); the risk score counts them as "
+        "100-year zones. Name the column with --field return_period_years=COLUMN.",
+    ),
+    "check.zone_depth": (
+        "{n} 个淹没区的水深为负数、无穷大或超过 {most} 米（{values}）：请以米为单位填写水深。",
+        "{n} flood zone(s) have a depth that is negative, infinite or above {most} m ({values}): "
+        "give the depth in metres.",
+    ),
+    "check.zone_no_area": (
+        "{n} 个淹没区修复后没有面积：请把它们重新绘制为面。",
+        "{n} flood zone(s) have no area once repaired: redraw them as polygons.",
+    ),
+    "err.flood.zone_link_distance": (
+        "连接距离只用于网格、楼栋和事件的导入；淹没区不与楼栋连接。",
+        "A link distance applies to grids, buildings and incidents imports; flood zones are not linked.",
+    ),
+    "err.flood.zone_link_distance.hint": ("去掉 --link-distance。", "Drop --link-distance."),
+    "err.flood.radius": ("半径 {radius} 米超出范围。", "Radius {radius} m is out of range."),
+    "err.flood.radius.hint": (
+        "请给出 1 到 5000 米之间的半径（默认 100）。",
+        "Give a radius in metres between 1 and 5000 (default 100).",
+    ),
+    "err.flood.where": (
+        "请说明积水位置：积水点编号、位置、多边形或淹没区，只给其中一个。",
+        "Say where the flooding is: exactly one of an incident id, a point, a polygon or a flood zone.",
+    ),
+    "err.flood.where.hint": (
+        "用 --incident 编号、--at 经度,纬度（配合 --radius）、--polygon 范围或 --zone 淹没区编号。",
+        "Use --incident ID, --at lon,lat (with --radius), --polygon AREA or --zone ZONE_ID.",
+    ),
+    "err.flood.not_polygon": ("积水范围必须是非空的面。", "The flooded area must be a non-empty polygon."),
+    "err.flood.not_polygon.hint": ("请以 WGS-84 经纬度画出积水范围。", "Draw the area as a polygon in WGS-84 longitude/latitude."),
+    "err.flood.unknown_incident": ("没有编号为“{incident}”的事件。", "No incident has id '{incident}'."),
+    "err.flood.unknown_incident.hint": (
+        "用 python -m geo summary 查看积水点，或在地图上选择。",
+        "List flooding reports with 'python -m geo summary' or pick one on the map.",
+    ),
+    "err.flood.not_lonlat": ("位置 {lon},{lat} 不是经度,纬度。", "Point {lon},{lat} is not a longitude,latitude pair."),
+    "err.flood.not_lonlat.hint": (
+        "请写成 WGS-84 的经度,纬度，如 --at 114.30,30.55。",
+        "Write it as lon,lat in WGS-84, e.g. --at 114.30,30.55.",
+    ),
+    "err.flood.area_empty": ("积水范围为空。", "The flooded area is empty."),
+    "err.flood.area_empty.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_no_file": ("范围文件“{file}”不存在。", "Polygon file '{file}' does not exist."),
+    "err.flood.area_no_file.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_no_polygon": ("积水范围中没有面。", "The flooded area holds no polygon."),
+    "err.flood.area_no_polygon.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_not_degrees": (
+        "积水范围的坐标（{bounds}）不是经纬度。",
+        "The flooded area's coordinates ({bounds}) are not longitude/latitude.",
+    ),
+    "err.flood.area_not_degrees.hint": (
+        "请以 WGS-84 经纬度给出范围（或使用注明坐标系的文件）。",
+        "Give the polygon in WGS-84 longitude/latitude (or a file that says its CRS).",
+    ),
+    "err.flood.area_vertices": ("无法读取范围顶点“{text}”。", "Cannot read the polygon vertices '{text}'."),
+    "err.flood.area_vertices.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_vertex": ("积水范围的第 {n} 个顶点不是经度,纬度。", "Vertex {n} of the flooded area is not a lon,lat pair."),
+    "err.flood.area_vertex.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_three": ("面至少需要三个经度,纬度顶点；现有 {n} 个。", "A polygon needs at least three lon,lat vertices; got {n}."),
+    "err.flood.area_three.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_geojson": ("积水范围不是有效的 GeoJSON（{reason}）。", "The flooded area is not valid GeoJSON ({reason})."),
+    "err.flood.area_geojson.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.area_file": ("无法读取范围文件 {file}（{reason}）。", "Cannot read the polygon file {file} ({reason})."),
+    "err.flood.area_file.hint": (
+        "给出含有面的 GeoJSON/GeoPackage 文件，或以“经度,纬度; 经度,纬度; 经度,纬度”写出顶点。",
+        "Give a GeoJSON/GeoPackage file with a polygon, or vertices as 'lon,lat; lon,lat; lon,lat'.",
+    ),
+    "err.flood.out_suffix": ("不能把积水应急处置写成 {suffix} 文件。", "Cannot write a flood response as {suffix}."),
+    "err.flood.out_suffix.hint": ("输出文件请以 .csv、.xlsx 或 .pdf 结尾。", "Name the output .csv, .xlsx or .pdf."),
+    "err.flood.at_text": ("“{text}”不是经度,纬度。", "'{text}' is not lon,lat."),
+    "err.flood.at_text.hint": (
+        "请写成用逗号隔开的两个数，如 114.362,30.518。",
+        "Write it as two numbers with a comma, e.g. 114.362,30.518.",
+    ),
+    "err.risk.no_columns": (
+        "{layer} 图层缺少计算内涝风险所需的列：{columns}。",
+        "The {layer} layer lacks column(s) {columns} needed for the flood-risk score.",
+    ),
+    "err.risk.no_columns.hint": (
+        "请用 python -m geo import 导入该图层，使其带有标准列。",
+        "Import the layer with 'python -m geo import' so that its standard columns are present.",
+    ),
     # (end of block: rain emergency, flood zones, documents)
     #
     # ---- app: upload, errors, overview (issue 10) ------------------------------

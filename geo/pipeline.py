@@ -146,7 +146,8 @@ def import_layer(
     store
         Where to write.
     kind
-        ``grids``, ``buildings``, ``incidents`` or ``streets``.
+        ``grids``, ``buildings``, ``incidents``, ``streets`` or
+        ``flood_zones`` (stored as they are: not joined to grids).
     path
         The user's file.
     replace
@@ -174,6 +175,10 @@ def import_layer(
             msg = "A link distance applies to grids, buildings and incidents imports; streets are not linked."
             raise OptionError(msg, "Drop --link-distance, or give it with the next grids, buildings or incidents import.")
         return _import_streets(store, path, dry_run=dry_run)
+    if kind == schema.FLOOD_ZONES:
+        if metres is not None:
+            raise OptionError.of("flood.zone_link_distance")
+        return _import_flood_zones(store, path, replace=replace, dry_run=dry_run, progress=progress, **options)
     current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
     layer, report = check_file(store, kind, path, stored=current, **options)
@@ -420,6 +425,26 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, dry_run: bool
                                     grids=grids if len(grids) else None)
     if not dry_run:
         store.write({schema.STREETS: streets}, note=f"import streets from {os.path.basename(os.fspath(path))} ({len(streets)} lines)")
+    return report
+
+
+def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,
+                        progress: Callable[[str], None], **options: Any) -> ValidationReport:
+    """Load, check and store flood zones (merged by ``zone_id`` unless ``replace``)."""
+    from .flood import load_zones
+
+    name = os.path.basename(os.fspath(path))
+    progress(f"reading and checking {name}")
+    zones, report = load_zones(path, **options)
+    if not report.ok:
+        raise ImportRefused(report)
+    if dry_run:
+        return report
+    current = store.read(schema.FLOOD_ZONES)
+    merged = zones if replace else merge_by_id(current, zones, schema.FLOOD_ZONES)
+    progress(f"writing the store {store.location}")
+    store.write({schema.FLOOD_ZONES: merged},
+                note=f"import flood_zones from {name} ({len(zones)} zones{', replace' if replace else ''})")
     return report
 
 

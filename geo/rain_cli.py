@@ -57,6 +57,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     where.add_argument("--incident", help="id of a flooding report in the store")
     where.add_argument("--at", help="lon,lat of the flooding point (WGS-84)")
     where.add_argument("--polygon", help="flooded area: a GeoJSON/GeoPackage file, or 'lon,lat; lon,lat; lon,lat'")
+    where.add_argument("--zone", help="id of a flood zone in the store (import --flood-zones)")
     p.add_argument("--radius", type=float, default=100.0, help="metres around the point (default 100)")
     p.add_argument("--role", default="worker", help="worker|staff|volunteer|public")
     p.add_argument("--out", required=True, help="output .csv, .xlsx or .pdf")
@@ -145,7 +146,7 @@ def cmd_flood(args: argparse.Namespace) -> int:
     at = _lonlat(args.at) if args.at else None
     polygon = parse_polygon(args.polygon) if args.polygon else None
     resp = flood_response(read_layers(open_store(args.store)), incident_id=args.incident, at=at,
-                          polygon=polygon, radius=args.radius, role=args.role)
+                          polygon=polygon, zone=args.zone, radius=args.radius, role=args.role)
     export_response(resp, args.out)
     s = resp.summary
     print(f"{args.out}: {resp.title}: {s['buildings']} buildings, {s['residents']} residents, "

@@ -1,6 +1,6 @@
 """An explainable flood-risk score per building and per grid.
 
-The score (0 to 100) is a sum of points from five parts, each of which is
+The score (0 to 100) is a sum of points from six parts, each of which is
 returned as its own column so a user sees *why* a building ranks high:
 
 =================  ===========================================  =========
@@ -11,11 +11,20 @@ grates             blocked/damaged/missing grates within 100 m  20
 basement           the building has a basement or garage        20
 vulnerable         elderly people living alone in the building  15
 wires              open flying wires within 50 m                10
+flood_zone         the footprint meets a flood zone (floodplain  20
+                   polygon): 20 for a 10-year zone or a more
+                   frequent one, 15 up to 50-year, 10 up to
+                   100-year, 5 for rarer zones
 =================  ===========================================  =========
 
 A count part earns its points linearly up to a saturation count
 (:class:`RiskWeights`), so "3 flooding reports nearby" always means the same
-number of points. All distances are measured from the building footprint in
+number of points. The flood-zone part is an addition on top of the first
+five (which already sum to at most 100): it earns its points up to what is
+left below 100, so the parts always add up to the score and the score stays
+at most 100. A building in several zones counts the most frequent one
+(shortest return period); a zone without a return period counts as a
+100-year zone. All distances are measured from the building footprint in
 the local metric CRS. A grid's parts are the mean of its buildings' parts,
 so they add up to the grid's score the same way.
 """
@@ -37,7 +46,7 @@ __all__ = ["PARTS", "RISK_CLASSES", "RiskWeights", "building_risk", "display_tab
            "risk_class"]
 
 #: The parts of the score, in display order.
-PARTS: Final = ("flooding", "grates", "basement", "vulnerable", "wires")
+PARTS: Final = ("flooding", "grates", "basement", "vulnerable", "wires", "flood_zone")
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,13 @@ class RiskWeights:
         Count at which a part earns its maximum.
     flooding_m, grates_m, wires_m
         Search radius in metres from the building footprint.
+    flood_zone
+        Points for a footprint meeting a flood zone, by return period:
+        ``(up to years, points)`` in increasing order of years.
+    flood_zone_rarer
+        Points for a zone rarer than the last entry of ``flood_zone``.
+    flood_zone_unknown_years
+        Return period assumed for a zone that has none.
     """
 
     flooding: float = 35.0
@@ -66,12 +82,16 @@ class RiskWeights:
     flooding_m: float = 100.0
     grates_m: float = 100.0
     wires_m: float = 50.0
+    flood_zone: tuple[tuple[int, float], ...] = ((10, 20.0), (50, 15.0), (100, 10.0))
+    flood_zone_rarer: float = 5.0
+    flood_zone_unknown_years: int = 100
 
 
 def building_risk(
     buildings: gpd.GeoDataFrame,
     incidents: gpd.GeoDataFrame,
     *,
+    zones: gpd.GeoDataFrame | None = None,
     weights: RiskWeights | None = None,
 ) -> pd.DataFrame:
     """Flood-risk score of every building, with its parts.
@@ -83,6 +103,8 @@ def building_risk(
         ``basement``, ``elderly_alone``).
     incidents
         Incidents layer (``type``, ``status``).
+    zones
+        Flood zones (``zone_id``, ``return_period_years``), optional.
     weights
         Points and radii (default :class:`RiskWeights`).
 
@@ -92,8 +114,10 @@ def building_risk(
         One row per building, same index and order as ``buildings``:
         ``building_id``, ``name``, ``grid_id``, the counts
         (``n_flooding``, ``n_bad_grates``, ``basement``, ``elderly_alone``,
-        ``n_wires``), the points (``pts_<part>``), ``score`` and ``rank``
-        (1 = highest risk; ties share the rank).
+        ``n_wires``), the flood zone met (``flood_zone``: its id, ``""``
+        when none; ``zone_years``: its return period, 0 when none), the
+        points (``pts_<part>``), ``score`` and ``rank`` (1 = highest risk;
+        ties share the rank).
     """
     w = weights or RiskWeights()
     _check_columns(buildings, ("building_id", "basement", "elderly_alone"), "buildings")
@@ -114,7 +138,40 @@ def building_risk(
     out["basement"] = buildings["basement"].fillna(False).astype(bool).to_numpy()
     out["elderly_alone"] = pd.to_numeric(buildings["elderly_alone"], errors="coerce").fillna(0).astype(int).to_numpy()
     out["n_wires"] = near(_rain.WIRE, w.wires_m, _rain.open_events)
+    out["flood_zone"], out["zone_years"] = _zones_met(b, zones, crs, w)
     return _score(out, w)
+
+
+def _zones_met(footprints: gpd.GeoSeries, zones: gpd.GeoDataFrame | None, crs: object,
+               w: RiskWeights) -> tuple[np.ndarray, np.ndarray]:
+    """Per footprint: the id and return period of the most frequent flood zone it meets ("", 0 if none)."""
+    ids = np.full(len(footprints), "", dtype=object)
+    years = np.zeros(len(footprints), dtype=int)
+    if zones is None or zones.empty or not len(footprints):
+        return ids, years
+    z = _rain.to_metric(zones, crs)  # type: ignore[arg-type]
+    given = pd.to_numeric(z["return_period_years"], errors="coerce") if "return_period_years" in z.columns \
+        else pd.Series(np.nan, index=z.index)
+    z_years = given.fillna(w.flood_zone_unknown_years).to_numpy(dtype=float)
+    z_ids = z["zone_id"].astype(str).to_numpy()
+    # each zone (maybe 100,000 vertices) is the query geometry, prepared once, against the footprints' index
+    z_idx, b_idx = footprints.sindex.query(np.asarray(z.geometry.values), predicate="intersects")
+    best = np.full(len(footprints), np.inf)
+    for b, k in zip(b_idx, z_idx, strict=True):
+        if z_years[k] < best[b] or (z_years[k] == best[b] and z_ids[k] < ids[b]):
+            best[b], ids[b] = z_years[k], z_ids[k]
+    met = np.isfinite(best)
+    years[met] = best[met].astype(int)
+    return ids, years
+
+
+def _zone_points(years: pd.Series, w: RiskWeights) -> pd.Series:
+    def points(y: int) -> float:
+        if y <= 0:
+            return 0.0
+        return next((p for upto, p in w.flood_zone if y <= upto), w.flood_zone_rarer)
+
+    return years.map(points).astype(float)
 
 
 def _score(out: pd.DataFrame, w: RiskWeights) -> pd.DataFrame:
@@ -126,6 +183,9 @@ def _score(out: pd.DataFrame, w: RiskWeights) -> pd.DataFrame:
     out["pts_basement"] = np.where(out["basement"], w.basement, 0.0)
     out["pts_vulnerable"] = ramp(out["elderly_alone"], w.vulnerable_full, w.vulnerable)
     out["pts_wires"] = ramp(out["n_wires"], w.wires_full, w.wires)
+    first = out[[f"pts_{p}" for p in PARTS if p != "flood_zone"]].sum(axis=1)
+    room = np.maximum(100.0 - first, 0.0)
+    out["pts_flood_zone"] = np.minimum(_zone_points(out["zone_years"], w), room).round(1)
     out["score"] = out[[f"pts_{p}" for p in PARTS]].sum(axis=1).round(1)
     out["rank"] = out["score"].rank(method="min", ascending=False).astype("Int64")
     return out
@@ -186,8 +246,7 @@ def ranking(scores: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
 def _check_columns(gdf: gpd.GeoDataFrame, cols: tuple[str, ...], layer: str) -> None:
     missing = [c for c in cols if c not in gdf.columns]
     if missing:
-        msg = f"The {layer} layer lacks column(s) {', '.join(missing)} needed for the flood-risk score."
-        raise SchemaError(msg, "Load the layer with geo.io so that the canonical columns are present.")
+        raise SchemaError.of("risk.no_columns", layer=layer, columns=", ".join(missing))
 
 
 #: Score classes for maps: upper bound (inclusive), colour, Chinese and English label.
@@ -215,7 +274,9 @@ _LABELS: Final = {
     "elderly_alone": ("独居老人(人)", "elderly living alone"), "n_wires": ("附近飞线(处)", "open wires nearby"),
     "pts_flooding": ("积水记录分", "pts flooding"), "pts_grates": ("篦子分", "pts grates"),
     "pts_basement": ("地下室分", "pts basement"), "pts_vulnerable": ("独居老人分", "pts vulnerable"),
-    "pts_wires": ("飞线分", "pts wires"), "score": ("风险得分", "score"), "rank": ("排名", "rank"),
+    "pts_wires": ("飞线分", "pts wires"), "flood_zone": ("所在淹没区", "flood zone"),
+    "zone_years": ("淹没区重现期(年一遇)", "flood zone return period (years)"),
+    "pts_flood_zone": ("淹没区分", "pts flood zone"), "score": ("风险得分", "score"), "rank": ("排名", "rank"),
     "buildings": ("楼栋数", "buildings"), "high_risk_buildings": ("高风险楼栋(≥50分)", "buildings >= 50"),
     "max_score": ("最高楼栋得分", "highest building"),
 }

@@ -1,7 +1,8 @@
 """The canonical schema of GridWatch's layers.
 
-Three user layers (grids, buildings, incidents) and one network layer
-(streets). Every layer is a GeoDataFrame in WGS-84 (EPSG:4326). Columns a
+Three user layers (grids, buildings, incidents), one network layer
+(streets) and one reference layer (flood zones: floodplain polygons from a
+water authority, not joined to grids). Every layer is a GeoDataFrame in WGS-84 (EPSG:4326). Columns a
 user brings beyond these are kept as they are.
 
 Incident types are open: the built-in ones are below, and a user adds more
@@ -23,7 +24,8 @@ GRIDS: Final = "grids"
 BUILDINGS: Final = "buildings"
 INCIDENTS: Final = "incidents"
 STREETS: Final = "streets"
-LAYERS: Final = (GRIDS, BUILDINGS, INCIDENTS, STREETS)
+FLOOD_ZONES: Final = "flood_zones"
+LAYERS: Final = (GRIDS, BUILDINGS, INCIDENTS, STREETS, FLOOD_ZONES)
 
 #: Columns of each layer and their kind: "str", "int", "float", "bool",
 #: "datetime". The first column is the layer's id.
@@ -66,6 +68,13 @@ COLUMNS: Final[dict[str, dict[str, str]]] = {
         "name": "str",
         "highway": "str",
     },
+    FLOOD_ZONES: {
+        "zone_id": "str",
+        "name": "str",
+        "return_period_years": "int",
+        "depth_m": "float",
+        "source": "str",
+    },
 }
 
 #: Columns the user must bring (or map with a field option); the rest are
@@ -75,6 +84,7 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     BUILDINGS: ("building_id",),
     INCIDENTS: ("incident_id", "type"),
     STREETS: (),
+    FLOOD_ZONES: ("zone_id",),
 }
 
 #: Columns computed by the joins; a user's values are replaced.
@@ -83,6 +93,7 @@ DERIVED: Final[dict[str, tuple[str, ...]]] = {
     BUILDINGS: ("grid_id", "split"),
     INCIDENTS: ("grid_id", "building_id", "building_dist_m"),
     STREETS: (),
+    FLOOD_ZONES: (),
 }
 
 ID_COLUMN: Final[dict[str, str]] = {
@@ -90,6 +101,7 @@ ID_COLUMN: Final[dict[str, str]] = {
     BUILDINGS: "building_id",
     INCIDENTS: "incident_id",
     STREETS: "street_id",
+    FLOOD_ZONES: "zone_id",
 }
 
 #: Geometry types allowed per layer (Point buildings where only locations
@@ -99,6 +111,7 @@ GEOMETRY_TYPES: Final[dict[str, tuple[str, ...]]] = {
     BUILDINGS: ("Polygon", "MultiPolygon", "Point"),
     INCIDENTS: ("Point",),
     STREETS: ("LineString", "MultiLineString"),
+    FLOOD_ZONES: ("Polygon", "MultiPolygon"),
 }
 
 SEVERITIES: Final = ("low", "medium", "high", "critical")

@@ -360,6 +360,10 @@ def validate_layer(
         from .shift import check_shift
 
         check_shift(report, out, kind, grids=grids, crs=crs)
+    if kind == schema.FLOOD_ZONES:
+        from .flood import check_zones
+
+        check_zones(out, report)
     return out, report
 
 
@@ -655,7 +659,7 @@ def _repair(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: ValidationRep
     bad = np.flatnonzero(~valid)
     reasons = shapely.is_valid_reason(geoms[bad])
     fixed = shapely.make_valid(geoms[bad])
-    if kind in (schema.GRIDS, schema.BUILDINGS):
+    if kind in (schema.GRIDS, schema.BUILDINGS, schema.FLOOD_ZONES):
         fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
     geoms = geoms.copy()
     geoms[bad] = fixed

@@ -85,7 +85,7 @@ def test_flood_response_for_a_polygon(store: Path) -> None:
     assert any("积水区域" in s for s in summaries(at))
     at.text_area(key="rain_polygon").set_value("114.3,30.5; 114.31")
     at = run(at)
-    assert any("not a lon,lat pair" in e.value for e in at.error)
+    assert any("第 2 个顶点不是经度,纬度" in e.value for e in at.error)  # in the language of the app
 
 
 def test_checklist_download(store: Path) -> None:

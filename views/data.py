@@ -24,6 +24,7 @@ from geo.risk import building_risk, grid_risk
 from geo.store import open_store
 from geo.summary import grid_summary
 from layers import buildings as buildings_mod
+from layers import flood_zones as flood_zones_mod
 from layers import grids as grids_mod
 from layers import incidents as incidents_mod
 from layers._element import GWLayer
@@ -31,6 +32,8 @@ from layers.select import Filters, filter_incidents
 
 __all__ = [
     "building_overlay",
+    "flood_zone_overlay",
+    "flood_zones",
     "grid_overlay",
     "heat_overlay",
     "incident_overlay",
@@ -164,8 +167,27 @@ def risk_tables(path: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     :func:`geo.risk.grid_risk`) from every incident in the store: risk is
     about the place, not the filters. The map and the rain tab share them."""
     data = layers(path, version)
-    scores = building_risk(data[schema.BUILDINGS], data[schema.INCIDENTS])
+    scores = building_risk(data[schema.BUILDINGS], data[schema.INCIDENTS], zones=flood_zones(path, version))
     return scores, grid_risk(scores, data[schema.GRIDS])
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def flood_zones(path: str, version: str, shift: str | None = None) -> gpd.GeoDataFrame:
+    """The stored flood zones, shifted for a GCJ-02 base map if asked."""
+    zones = open_store(path).read(schema.FLOOD_ZONES)
+    return china_shift(zones, shift) if shift and len(zones) else zones
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _flood_zone_overlay(path: str, version: str, lang: str, shift: str | None) -> folium.FeatureGroup:
+    return flood_zones_mod.flood_zone_layer(flood_zones(path, version, shift), lang=lang)
+
+
+def flood_zone_overlay(path: str, version: str, lang: str, shift: str | None) -> folium.FeatureGroup | None:
+    """Flood-zone layer (cached); None when the store holds no zones."""
+    if flood_zones(path, version).empty:
+        return None
+    return _fresh(_flood_zone_overlay(path, version, lang, shift))
 
 
 def building_risk_scores(path: str, version: str) -> pd.Series:

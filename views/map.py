@@ -61,6 +61,9 @@ def _map(ctx: AppContext) -> None:
     path, version, shift = ctx.store.location, ctx.store.version, ctx.basemap.shift
     args = (path, version, ctx.filters)
     groups: list[folium.FeatureGroup] = []
+    zones = appdata.flood_zone_overlay(path, version, ctx.lang, shift)  # under the rest; toggled in the layer control
+    if zones is not None:
+        groups.append(zones)
     if "grids" in ctx.visible:
         groups.append(appdata.grid_overlay(*args, ctx.figure, ctx.lang, shift))
     if "buildings" in ctx.visible:

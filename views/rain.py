@@ -31,6 +31,7 @@ from geo.i18n import STRINGS, t
 from geo.inspection import INSPECTIONS, import_checklist
 from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
 from geo.risk import RISK_CLASSES, display_table, ranking, risk_class
+from layers.flood_zones import flood_zone_layer
 from views import View
 from views import data as appdata
 from views._guard import show_error
@@ -40,8 +41,8 @@ __all__ = ["VIEW", "render", "render_rain_view"]
 
 _MIME = {"pdf": "application/pdf", "csv": "text/csv",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-#: Flood-response modes: a report in the store, a point (clicked or typed), an area.
-MODES = ("report", "point", "polygon")
+#: Flood-response modes: a report in the store, a point (clicked or typed), an area, a stored flood zone.
+MODES = ("report", "point", "polygon", "zone")
 #: Above this many buildings the risk map colours grids (a lighter page).
 MAX_MAP_BUILDINGS = 4000
 
@@ -121,7 +122,17 @@ def _flood_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFr
 def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResponse | None:
     """The inputs of the chosen mode, and the response once they are complete."""
     tr = ctx.tr
-    layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents}
+    layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents,
+              schema.FLOOD_ZONES: appdata.flood_zones(ctx.store.location, ctx.store.version)}
+    if mode == "zone":
+        zones = layers[schema.FLOOD_ZONES]
+        if zones.empty:
+            st.info(tr("rain.no_zones"))
+            return None
+        names = dict(zip(zones["zone_id"].astype(str), zones["name"].fillna("").astype(str), strict=True))
+        choice = st.selectbox(tr("rain.zone_pick"), ["", *sorted(names)], key="rain_zone_id",
+                              format_func=lambda z: f"{names[z]}（{z}）" if z and names.get(z) else z)
+        return flood_response(layers, zone=choice) if choice else None
     if mode == "polygon":
         c1, c2 = st.columns([4, 1])
         typed = c1.text_area(tr("rain.polygon_text"), key="rain_polygon", height=80)
@@ -227,6 +238,9 @@ def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodRespons
 
     minx, miny, maxx, maxy = ctx.grids.total_bounds if len(ctx.grids) else (114.2, 30.4, 114.4, 30.6)
     m = base_map(ctx.basemap, bounds=[[miny, minx], [maxy, maxx]], lang=ctx.lang, height=460)
+    zones = appdata.flood_zones(ctx.store.location, ctx.store.version)
+    if len(zones):
+        flood_zone_layer(show(zones), lang=ctx.lang).add_to(m)
     _risk_layer(ctx, scores, grid_scores, show).add_to(m)
     for _, row in show(floods).iterrows():
         folium.CircleMarker([row.geometry.y, row.geometry.x], radius=5, color="#e31a1c", fill=True, fill_opacity=0.9,
@@ -238,7 +252,7 @@ def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodRespons
         folium.CircleMarker([y, x], radius=4, color="#1f78b4", fill=True).add_to(m)
     out = st_folium(m, key="rain_map", height=460, use_container_width=True, returned_objects=["last_clicked"])
     click = (out or {}).get("last_clicked")
-    if not click or mode == "report":
+    if not click or mode in ("report", "zone"):
         return
     lon, lat = float(click["lng"]), float(click["lat"])
     if shift:
@@ -267,7 +281,8 @@ def _risk_layer(ctx: AppContext, scores: pd.DataFrame | None, grid_scores: pd.Da
     group = folium.FeatureGroup(name=ctx.tr("rain.risk"))
     if scores is not None and len(ctx.buildings):
         shapes = ctx.buildings[["building_id", "geometry"]].join(scores[["score", "pts_flooding", "pts_grates",
-                                                                          "pts_basement", "pts_vulnerable", "pts_wires"]])
+                                                                          "pts_basement", "pts_vulnerable", "pts_wires",
+                                                                          "pts_flood_zone"]])
         label = shapes["building_id"].astype(str)
     else:
         shapes = ctx.grids[["grid_id", "geometry"]].merge(grid_scores, on="grid_id", how="left").fillna(0)
@@ -279,7 +294,7 @@ def _risk_layer(ctx: AppContext, scores: pd.DataFrame | None, grid_scores: pd.Da
         _tip(lab, f"{'风险' if zh else 'risk'} {r.score:.0f}",
              f"{'积水' if zh else 'flooding'} {r.pts_flooding:g} + {'篦子' if zh else 'grates'} {r.pts_grates:g} + "
              f"{'地下室' if zh else 'basement'} {r.pts_basement:g} + {'独居老人' if zh else 'elderly'} {r.pts_vulnerable:g} + "
-             f"{'飞线' if zh else 'wires'} {r.pts_wires:g}")
+             f"{'飞线' if zh else 'wires'} {r.pts_wires:g} + {ctx.tr('rain.pts_flood_zone')} {r.pts_flood_zone:g}")
         for lab, r in zip(label, shapes.itertuples(), strict=True)]
     folium.GeoJson(
         show(shapes[["fill", "tip", "geometry"]]),

@@ -43,8 +43,8 @@ from .context import AppContext
 __all__ = ["CRS_CHOICES", "FLAG_LABELS", "VIEW", "app_words", "import_options", "render", "report_table",
            "value_maps_from"]
 
-KINDS: Final = (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS, schema.STREETS)
-SUFFIXES: Final = ["geojson", "json", "gpkg", "zip", "shp", "kml", "csv", "xlsx"]
+KINDS: Final = (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS, schema.STREETS, schema.FLOOD_ZONES)
+SUFFIXES: Final = ["geojson", "json", "gpkg", "zip", "shp", "kml", "csv", "xlsx", "osm", "pbf"]
 #: Columns of the validation report (``ValidationReport.to_frame``) shown, in order.
 REPORT_COLUMNS: Final = ("level", "code", "message", "count", "ids", "lon", "lat", "area_m2")
 #: Coordinate systems offered: ``""`` = as the file says; ``"epsg"`` = a code typed in.
@@ -57,6 +57,7 @@ MAPPABLE: Final[dict[str, tuple[str, ...]]] = {
     schema.BUILDINGS: ("basement",),
     schema.INCIDENTS: ("status", "severity", "type"),
     schema.STREETS: (),
+    schema.FLOOD_ZONES: (),
 }
 
 # ------------------------------------------------------------------ options
