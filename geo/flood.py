@@ -597,8 +597,9 @@ def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDat
         The file.
     **options
         ``layer``, ``crs``, ``x_field``, ``y_field``, ``swap_xy``,
-        ``fields`` and ``merge_duplicates`` as for :func:`geo.io.load_layer`
-        (options of other layers, such as ``type_value``, must be empty).
+        ``fields``, ``value_maps``, ``id_from_row``, ``max_text`` and
+        ``merge_duplicates`` as for :func:`geo.io.load_layer` (options of
+        other layers, such as ``type_value``, must be empty).
 
     Returns
     -------
@@ -614,9 +615,11 @@ def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDat
         alike = [c for c in columns if c.lower() == "name"]
         if alike:
             fields["name"] = alike[0]
-    gdf = io.conform(raw, schema.FLOOD_ZONES, fields=fields)
+    report = validate.ValidationReport(schema.FLOOD_ZONES, Path(path).name, len(raw))
+    gdf = io.conform(raw, schema.FLOOD_ZONES, fields=fields, value_maps=options.get("value_maps"),
+                     id_from_row=options.get("id_from_row"), max_text=options.get("max_text"), report=report)
     gdf = _rename_case_clashes(gdf)
-    return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name,
+    return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name, report=report,
                                    merge_duplicates=bool(options.get("merge_duplicates")))
 
 

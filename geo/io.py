@@ -63,7 +63,8 @@ _ANY_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: Allowed range of number columns: (lowest, highest), both included.
 _RANGES: Final = {"depth_cm": (0.0, 10_000.0)}
 #: Default prefix of ids numbered from rows.
-_ROW_PREFIX: Final = {schema.GRIDS: "G", schema.BUILDINGS: "B", schema.INCIDENTS: "I", schema.STREETS: "S"}
+_ROW_PREFIX: Final = {schema.GRIDS: "G", schema.BUILDINGS: "B", schema.INCIDENTS: "I", schema.STREETS: "S",
+                         schema.FLOOD_ZONES: "Z"}
 
 
 def read_file(
