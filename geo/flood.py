@@ -585,11 +585,10 @@ def _number(v: object) -> float | None:
 def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Read, conform and check a flood-zone file (GeoJSON, GeoPackage, Shapefile, KML...).
 
-    Like :func:`geo.io.load_layer` for the ``flood_zones`` kind, and also:
-    a KML's ``Name`` becomes the zone's ``name`` when the file has no
-    ``name``; extra columns whose name differs from a zone column (or the
-    store's ``fid``/``geom``) only by case are kept with an ``src_`` prefix,
-    since a GeoPackage cannot hold both.
+    Like :func:`geo.io.load_layer` for the ``flood_zones`` kind (columns
+    that differ from ours only by case are kept as ``<name>_src`` by
+    :func:`geo.io.conform`), and also: a KML's ``Name`` becomes the zone's
+    ``name`` when the file has no ``name``.
 
     Parameters
     ----------
@@ -618,26 +617,8 @@ def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDat
     report = validate.ValidationReport(schema.FLOOD_ZONES, Path(path).name, len(raw))
     gdf = io.conform(raw, schema.FLOOD_ZONES, fields=fields, value_maps=options.get("value_maps"),
                      id_from_row=options.get("id_from_row"), max_text=options.get("max_text"), report=report)
-    gdf = _rename_case_clashes(gdf)
     return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name, report=report,
                                    merge_duplicates=bool(options.get("merge_duplicates")))
-
-
-def _rename_case_clashes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Extra columns equal to a zone column but for case (``NAME`` beside ``name``) get an ``src_`` prefix."""
-    own = {c.lower() for c in schema.COLUMNS[schema.FLOOD_ZONES]} | {"fid", "geom", "geometry"}
-    keep = set(schema.COLUMNS[schema.FLOOD_ZONES]) | {gdf.geometry.name}
-    renames = {}
-    taken = {str(c).lower() for c in gdf.columns}
-    for col in gdf.columns:
-        if col in keep or str(col).lower() not in own:
-            continue
-        new = f"src_{col}"
-        while new.lower() in taken:
-            new = f"src_{new}"
-        taken.add(new.lower())
-        renames[col] = new
-    return gdf.rename(columns=renames) if renames else gdf
 
 
 def check_zones(zones: gpd.GeoDataFrame, report: ValidationReport) -> None:

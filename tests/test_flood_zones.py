@@ -220,8 +220,8 @@ class TestImport:
         store = open_store(tmp_path / "s.gpkg")
         pipeline.import_layer(store, schema.FLOOD_ZONES, write_zones(tmp_path / "z.geojson", gdf))
         z = store.read(schema.FLOOD_ZONES)
-        assert list(z["name"]) == ["城西滩地", "东区低洼"] and list(z["src_NAME"]) == ["a", "b"]
-        assert list(z["src_FID"]) == [7, 8]
+        assert list(z["name"]) == ["城西滩地", "东区低洼"] and list(z["NAME_src"]) == ["a", "b"]
+        assert list(z["FID_src"]) == [7, 8]
 
     @pytest.mark.parametrize(
         ("overrides", "code", "level"),
@@ -229,7 +229,6 @@ class TestImport:
             ({"return_period_years": [0, 100]}, "zone_return_period", "error"),
             ({"return_period_years": [50_000, 100]}, "zone_return_period", "error"),
             ({"depth_m": [-0.5, 1.0]}, "zone_depth", "error"),
-            ({"depth_m": [float("inf"), 1.0]}, "zone_depth", "error"),
             ({"return_period_years": [None, 100]}, "zone_no_return_period", "warning"),
         ],
     )
@@ -239,6 +238,12 @@ class TestImport:
         found = [i for i in report.issues if i.code == code]
         assert found and found[0].level == level and found[0].ids == ["Z1"]
         assert found[0].text("zh") != found[0].text("en")
+
+    def test_infinite_depth_is_refused_with_its_feature(self, tmp_path: Path) -> None:
+        path = write_zones(tmp_path / "z.gpkg", zones_frame(depth_m=[float("inf"), 1.0]))  # a GeoPackage holds infinity
+        _, report = load_zones(path)
+        (bad,) = [i for i in report.errors if i.code == "bad_number"]
+        assert "depth_m" in bad.text("en") and "feature 1" in bad.text("en") and not report.ok
 
     def test_points_given_as_zones_are_refused_and_nothing_written(self, store: str, tmp_path: Path) -> None:
         pts = zones_frame()
@@ -316,7 +321,7 @@ class TestCommandLine:
         write_store(path)
         zones = str(write_zones(tmp_path / "zones.geojson"))
         assert main(["validate", "--flood-zones", zones]) == 0
-        assert "flood_zones from zones.geojson: 2 rows, 0 error(s)" in capsys.readouterr().out
+        assert "flood zones from zones.geojson: 2 rows, 0 error(s)" in capsys.readouterr().out
         assert main(["import", "--store", path, "--flood-zones", zones, "--quiet"]) == 0
         out = tmp_path / "f.csv"
         assert main(["flood", "--store", path, "--zone", "Z1", "--out", str(out)]) == 0
@@ -355,7 +360,7 @@ class TestCommandLine:
         pts["geometry"] = to_wgs([shapely.Point(50, 50), shapely.Point(350, 50)]).to_numpy()
         assert main(["validate", "--flood-zones", str(write_zones(tmp_path / "pts.geojson", pts))]) == 2
         err = capsys.readouterr().err
-        assert "error: pts.geojson:" in err and "Polygon or MultiPolygon" in err
+        assert "error: pts.geojson:" in err and "Polygon / MultiPolygon" in err
 
     def test_store_without_zones(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         path = str(tmp_path / "s.gpkg")
