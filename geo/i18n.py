@@ -742,7 +742,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "check.geometry_type": ("{n} 个{layer}的几何为 {found}；{layer}必须是 {allowed}。",
                             "{n} {layer} have {found} geometry; {layer} must be {allowed}."),
     "check.invalid_geometry": ("{n} 个无效几何已用 make_valid 修复（第一个：{first}）。",
-                               "{n} invalid geometr(y/ies) repaired with make_valid (first: {first})."),
+                               "{n} invalid geometries repaired with make_valid (first: {first})."),
     "check.all_far_from_grids": ("全部 {n} 个{layer}距离任何网格都在 {km} 公里以上：坐标系可能不对。",
                                  "All {n} {layer} lie {km} km or more from every grid: the coordinate system is "
                                  "probably wrong."),
@@ -824,6 +824,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "check.columns_aligned": ("以下列与数据库中已有的列仅大小写不同，按已有列名保存：{columns}。",
                               "These columns differ from columns already stored only by case and are stored under "
                               "the stored names: {columns}."),
+    "check.invalid_geometry_one": ("{n} 个无效几何已用 make_valid 修复（{first}）。",
+                                   "{n} invalid geometry repaired with make_valid ({first})."),
     # (end of block: columns, codes and ids)
     #
     # ---- errors: coordinate shifts (GCJ-02 / BD-09 / WGS-84) -----------------

@@ -37,7 +37,6 @@ import shapely
 
 from . import i18n, limits, readgeom, schema, validate  # validate imports nothing from io
 from ._errors import CRSError, GeometryError, GridWatchError, InputFileError, OptionError, SchemaError
-from ._repair import make_valid_within
 from .crs import parse_crs, to_storage_crs
 from .safe import printable
 
@@ -145,7 +144,6 @@ def read_file(
     if declared is None and gdf.crs is None and suffix in (".shp", ".zip"):
         raise CRSError.of("io.no_prj", file=name)
     _check_plausible(gdf, declared if declared is not None else gdf.crs, name, own=gdf.crs, near=near)
-    _check_repairable(gdf, name, row_base, lim)
     out = to_storage_crs(gdf, declared)
     out.attrs.update(gdf.attrs)
     out.attrs["row_base"] = row_base
@@ -753,31 +751,6 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, name: str, row_base: int, lim: lim
     bad = np.unique(index[~np.isfinite(coords).all(axis=1)])
     if bad.size:
         raise GeometryError.of("io.nonfinite_geometry", file=name, n=str(bad.size), rows=_rows(bad, row_base))
-
-
-def _check_repairable(gdf: gpd.GeoDataFrame, name: str, row_base: int, lim: limits.Limits) -> None:
-    """Refuse invalid geometries whose repair would not finish within the time limit.
-
-    Validation repairs invalid geometries later (:func:`geo.validate.validate_layer`);
-    ``make_valid`` grows with the self-intersections, not the vertices, so
-    a few hundred random vertices can take minutes. The repair is tried
-    here in a child process that is stopped at the limit; what it returns
-    is dropped (validation repairs again and reports it), so a layer that
-    passes costs at most twice its repair time.
-    """
-    geoms = np.asarray(gdf.geometry.values, dtype=object)
-    if geoms.size == 0:
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        bad = np.flatnonzero(~shapely.is_valid(geoms) & ~shapely.is_missing(geoms))
-    if bad.size == 0:
-        return
-    try:
-        make_valid_within(geoms[bad], lim.max_repair_seconds)
-    except GeometryError as exc:
-        raise GeometryError.of("io.repair_too_long", file=name, n=str(bad.size), rows=_rows(bad, row_base),
-                               seconds=f"{lim.max_repair_seconds:g}", variable=limits.ENV["max_repair_seconds"]) from exc
 
 
 def _rows(idx: np.ndarray | list[int] | pd.Index, row_base: int) -> str:

@@ -17,9 +17,11 @@ import pandas as pd
 import pyproj
 import shapely
 
-from . import schema
-from ._errors import SchemaError
+from . import limits, schema
+from ._errors import GeometryError, SchemaError
+from ._repair import make_valid_within
 from .crs import local_metric_crs
+from .safe import printable
 
 __all__ = ["Issue", "ReportError", "Rows", "ValidationReport", "validate_layer", "grid_overlaps_and_gaps"]
 
@@ -349,7 +351,7 @@ def validate_layer(
     _check_ids(out[id_col], kind, id_col, report)
     out = _drop_empty(out, id_col, report)
     _check_types(out, kind, id_col, report)
-    out = _repair(out, kind, id_col, report)
+    out = _repair(out, kind, id_col, base, report)
     if kind == schema.GRIDS and len(out) > 1 and report.ok:
         for issue in grid_overlaps_and_gaps(out, sliver_m2=sliver_m2):
             report.issues.append(issue)
@@ -385,7 +387,7 @@ def grid_overlaps_and_gaps(grids: gpd.GeoDataFrame, *, sliver_m2: float = SLIVER
     crs = local_metric_crs(grids)
     metric = grids.to_crs(crs)
     geoms = np.asarray(metric.geometry.values)
-    gid = grids["grid_id"].astype(str).to_numpy()
+    gid = np.asarray(id_texts(grids, "grid_id"), dtype=object)
     to_geo = pyproj.Transformer.from_crs(crs, schema.STORAGE_CRS, always_xy=True)
     issues: list[Issue] = []
     slivers: dict[str, list[float]] = {"overlap": [], "gap": []}
@@ -459,7 +461,7 @@ def building_parts_and_overlaps(buildings: gpd.GeoDataFrame, report: ValidationR
     polygonal = (type_id == 3) | (type_id == 6)
     if polygonal.sum() == 0:
         return buildings
-    ids = buildings["building_id"].astype(str).to_numpy()
+    ids = np.asarray(id_texts(buildings, "building_id"), dtype=object)
     poly_idx = np.flatnonzero(polygonal)
     tree = shapely.STRtree(geoms[poly_idx])
     drop = np.zeros(len(geoms), dtype=bool)
@@ -557,6 +559,19 @@ def _check_missing_ids(gdf: gpd.GeoDataFrame, kind: str, id_col: str, base: int,
     return gdf
 
 
+def id_texts(gdf: gpd.GeoDataFrame, id_col: str, mask: np.ndarray | None = None, base: int | None = None) -> list[str]:
+    """The ids of ``gdf`` (rows of ``mask``) as text for an issue; a missing id is its row (``line 5``).
+
+    ``base`` is the number a user sees for row 0 (``attrs["row_base"]``, 1 when missing).
+    """
+    sel = np.ones(len(gdf), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    base = int(gdf.attrs.get("row_base", 1)) if base is None else base
+    values = gdf[id_col].to_numpy()[sel]
+    positions = _positions(gdf, sel)
+    return [Rows.of([int(p)], base).text("en") if pd.isna(v) else str(v)
+            for v, p in zip(values, positions, strict=True)]
+
+
 def _positions(gdf: gpd.GeoDataFrame, mask: np.ndarray) -> np.ndarray:
     """0-based file rows of ``mask`` (the index when it is the reader's, else positions)."""
     idx = gdf.index
@@ -627,7 +642,7 @@ def _first_of_same_points(gdf: gpd.GeoDataFrame, id_col: str, report: Validation
 def _drop_empty(gdf: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     if empty.any():
-        ids = [str(v) for v in gdf.loc[empty, id_col]]
+        ids = id_texts(gdf, id_col, empty.to_numpy())
         report.issue(WARNING, "empty_geometry", ids=ids, n=int(empty.sum()))
     return gdf[~empty]
 
@@ -642,11 +657,18 @@ def _check_types(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: Validati
     wrong = ~types.isin(allowed)
     if wrong.any():
         found = ", ".join(sorted(set(types[wrong])))
-        report.issue(ERROR, "geometry_type", ids=[str(v) for v in gdf.loc[wrong, id_col]], n=int(wrong.sum()),
+        report.issue(ERROR, "geometry_type", ids=id_texts(gdf, id_col, wrong.to_numpy()), n=int(wrong.sum()),
                      layer=layer_term(kind), found=found, allowed=" / ".join(schema.GEOMETRY_TYPES[kind]))
 
 
-def _repair(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: ValidationReport) -> gpd.GeoDataFrame:
+def _repair(gdf: gpd.GeoDataFrame, kind: str, id_col: str, base: int, report: ValidationReport) -> gpd.GeoDataFrame:
+    """Repair invalid geometries with ``make_valid``, within the time limit of :mod:`geo.limits`.
+
+    The one repair of a layer: it runs in a child process stopped at
+    ``max_repair_seconds`` (:func:`geo._repair.make_valid_within`), so a
+    polygon crossing itself thousands of times is refused, naming its rows,
+    instead of hanging the import.
+    """
     geoms = np.asarray(gdf.geometry.values)
     if kind == schema.INCIDENTS:
         multi = shapely.get_type_id(geoms) == 4
@@ -658,15 +680,28 @@ def _repair(gdf: gpd.GeoDataFrame, kind: str, id_col: str, report: ValidationRep
         return gdf.set_geometry(geoms, crs=gdf.crs) if kind == schema.INCIDENTS else gdf
     bad = np.flatnonzero(~valid)
     reasons = shapely.is_valid_reason(geoms[bad])
-    fixed = shapely.make_valid(geoms[bad])
+    lim = limits.current()
+    try:
+        fixed = make_valid_within(geoms[bad], lim.max_repair_seconds)
+    except GeometryError as exc:
+        raise GeometryError.of("io.repair_too_long", file=f"'{printable(report.source or report.layer, 200)}'",
+                               n=str(bad.size), rows=_row_numbers(_positions(gdf, ~valid), base),
+                               seconds=f"{lim.max_repair_seconds:g}", variable=limits.ENV["max_repair_seconds"]) from exc
     if kind in (schema.GRIDS, schema.BUILDINGS, schema.FLOOD_ZONES):
         fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
     geoms = geoms.copy()
     geoms[bad] = fixed
-    ids = [str(v) for v in gdf[id_col].to_numpy()[bad]]
+    ids = id_texts(gdf, id_col, ~valid)
     first = str(reasons[0]) if len(reasons) else ""
-    report.issue(WARNING, "invalid_geometry", ids=ids, n=len(bad), first=first)
+    one = "check.invalid_geometry_one" if len(bad) == 1 else None
+    report.issue(WARNING, "invalid_geometry", ids=ids, n=len(bad), first=first, message_key=one)
     return gdf.set_geometry(geoms, crs=gdf.crs)
+
+
+def _row_numbers(positions: np.ndarray, base: int, limit: int = 10) -> str:
+    """0-based rows as the numbers a user sees (``3, 7, 12 ...``), at most ``limit``."""
+    shown = [str(int(p) + base) for p in positions[:limit]]
+    return ", ".join(shown) + (" ..." if len(positions) > limit else "")
 
 
 def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
@@ -674,6 +709,38 @@ def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
         return g
     polys = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(polys) if polys else shapely.Polygon()
+
+
+#: Beyond this distance (m) from the grids' centre, distances are geodesic lower bounds:
+#: the grids' transverse Mercator is not finite a quarter of the globe away.
+_PROJECTED_M: Final = 1_000_000.0
+
+
+def _distance_to_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> np.ndarray:
+    """Distance (m) of each feature to the convex hull of the grids, finite everywhere on the globe.
+
+    Near the grids (within :data:`_PROJECTED_M` of their centre) the
+    distance is measured in their local transverse Mercator; farther, that
+    projection is distorted and, a quarter of the globe away, infinite, so
+    the distance is the geodesic one to the grids' centre less the grids'
+    radius (a lower bound, far above :data:`FAR_M` either way).
+    """
+    crs = local_metric_crs(grids)
+    hull_m = shapely.convex_hull(shapely.union_all(np.asarray(grids.to_crs(crs).geometry.values)))
+    centre = gpd.GeoSeries([shapely.centroid(hull_m)], crs=crs).to_crs(4326).iloc[0]
+    geod = pyproj.Geod(ellps="WGS84")
+    hull_geo = np.asarray(gpd.GeoSeries([hull_m], crs=crs).to_crs(4326).values)
+    corners = shapely.get_coordinates(hull_geo)
+    _, _, radius = geod.inv(np.full(len(corners), centre.x), np.full(len(corners), centre.y), corners[:, 0], corners[:, 1])
+    reps = shapely.point_on_surface(np.asarray(gdf.geometry.values))
+    x, y = shapely.get_x(reps), shapely.get_y(reps)
+    _, _, to_centre = geod.inv(np.full(len(x), centre.x), np.full(len(x), centre.y), x, y)
+    dist = np.maximum(np.asarray(to_centre, dtype=float) - float(np.max(radius, initial=0.0)), 0.0)
+    near = dist <= _PROJECTED_M
+    if near.any():
+        metric = np.asarray(gdf.loc[near].to_crs(crs).geometry.values)
+        dist[near] = shapely.distance(metric, hull_m)
+    return dist
 
 
 def _check_against_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, id_col: str, report: ValidationReport) -> None:
@@ -685,12 +752,9 @@ def _check_against_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, id_col:
     outside = ~hit
     if not outside.any():
         return
-    crs = local_metric_crs(grids)
-    hull = shapely.convex_hull(shapely.union_all(np.asarray(grids.to_crs(crs).geometry.values)))
-    metric = np.asarray(gdf.loc[outside].to_crs(crs).geometry.values)
-    dist = shapely.distance(metric, hull)
+    dist = _distance_to_grids(gdf.loc[outside], grids)
     far = dist > FAR_M
-    out_ids = [str(v) for v in gdf.loc[outside, id_col]]
+    out_ids = id_texts(gdf, id_col, outside)
     kind = layer_term(report.layer)
     if far.all() and far.size == len(gdf):
         report.issue(ERROR, "far_from_grids", message_key="check.all_far_from_grids", ids=out_ids[:50], n=len(gdf), layer=kind,
