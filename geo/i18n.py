@@ -687,6 +687,11 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.check.refused.hint": ("按报告修改文件后重新加载（python -m geo validate 列出全部问题）。",
                                "Fix the file as the report says and load it again ('python -m geo validate' lists "
                                "every problem)."),
+    "err.import.streets_exist": ("数据库中已有 {n} 条道路；道路网是一个整体，不与新文件合并。",
+                                 "The store already holds {n} street lines; a street network is one whole and is not "
+                                 "merged with another file."),
+    "err.import.streets_exist.hint": ("要换成这个文件的道路，请加 --replace（原有道路将被替换）。",
+                                      "To use this file's streets instead, add --replace (the stored streets are replaced)."),
     "err.import.refused": ("{source}：{errors}；未导入任何数据（共 {n} 个错误）。",
                            "{source}: {errors}; nothing was imported ({n} error(s))."),
     "err.import.refused.hint": ("用 'python -m geo validate' 查看完整报告，修改文件后重新导入。",
@@ -865,6 +870,15 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: store, pipeline and command line)
     #
     # ---- errors: patrol routes and streets ------------------------------------
+    "err.route.points_far": (
+        "{n} 个巡查点（共 {total} 个）离其他点超过 {km} 公里（最远 {farthest} 公里），无法步行串成一条路线：{ids}。",
+        "{n} of the {total} stops lie more than {km} km from the others (the farthest {farthest} km): "
+        "no walk joins them: {ids}.",
+    ),
+    "err.route.points_far.hint": (
+        "用 --grid 只选要巡查的网格，或改正这些点的坐标（坐标系是否有误？）。",
+        "Choose the grids to patrol with --grid, or correct those points' coordinates (a wrong coordinate system?).",
+    ),
     "err.route.no_column": ("巡查点图层缺少 {column!r} 列。", "The incidents layer has no {column!r} column."),
     "err.route.no_column.hint": (
         "请用 `python -m geo import` 导入事件，它会补上派生列。",

@@ -174,7 +174,7 @@ def import_layer(
         if metres is not None:
             msg = "A link distance applies to grids, buildings and incidents imports; streets are not linked."
             raise OptionError(msg, "Drop --link-distance, or give it with the next grids, buildings or incidents import.")
-        return _import_streets(store, path, dry_run=dry_run)
+        return _import_streets(store, path, replace=replace, dry_run=dry_run)
     if kind == schema.FLOOD_ZONES:
         if metres is not None:
             raise OptionError.of("flood.zone_link_distance")
@@ -416,9 +416,15 @@ def report_incident(
     return out
 
 
-def _import_streets(store: Store, path: str | os.PathLike[str], *, dry_run: bool) -> ValidationReport:
+def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool) -> ValidationReport:
+    """Read and store a street network. A network is one whole (the ids of two
+    extracts or line layers may collide), so a store that has streets keeps
+    them unless ``replace`` says to replace them."""
     from . import network
 
+    stored = len(store.read(schema.STREETS))
+    if stored and not replace and not dry_run:
+        raise StoreError.of("import.streets_exist", n=stored)
     streets, dropped = network.read_streets(Path(path))
     grids = store.read(schema.GRIDS)
     report = network.streets_report(streets, dropped, source=os.path.basename(os.fspath(path)),

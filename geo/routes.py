@@ -343,6 +343,7 @@ def plan_routes(
         if network is not None
         else local_metric_crs(points.to_crs(schema.STORAGE_CRS) if _geographic(points) else points)
     )
+    _check_spread(points)
     xy = _metric_xy(points, crs)
     depot = None
     if start is not None:
@@ -395,6 +396,36 @@ def _check_options(
 
 def _geographic(gdf: gpd.GeoDataFrame) -> bool:
     return bool(gdf.crs is not None and gdf.crs.is_geographic)
+
+
+#: Farthest a stop may lie from the middle of the others (km): a patrol on foot
+#: covers a community or a street office, and the local metric map measures
+#: well only so far.
+MAX_SPREAD_KM: Final = 100.0
+
+
+def _check_spread(points: gpd.GeoDataFrame) -> None:
+    """Refuse stops that no walk can join: farther than :data:`MAX_SPREAD_KM` from the
+    middle of the others (on the globe, so that no projection is stretched to infinity)."""
+    if points.crs is None or len(points) < 2:
+        return
+    geo = points.geometry.to_crs(schema.STORAGE_CRS)
+    lon, lat = np.radians(geo.x.to_numpy()), np.radians(geo.y.to_numpy())
+    # the middle of the densest one-degree cell: a few strays on other continents do not move it
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    if not finite.any():
+        finite = np.ones(len(lon), dtype=bool)
+    cells = pd.Series(list(zip(np.floor(np.degrees(lon[finite])), np.floor(np.degrees(lat[finite])), strict=True)))
+    dense = (cells == cells.mode().iloc[0]).to_numpy()
+    mid_lon, mid_lat = np.median(lon[finite][dense]), np.median(lat[finite][dense])
+    central = np.sin((lat - mid_lat) / 2) ** 2 + np.cos(lat) * np.cos(mid_lat) * np.sin((lon - mid_lon) / 2) ** 2
+    km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(central, 0.0, 1.0)))
+    far = ~np.isfinite(km) | (km > MAX_SPREAD_KM)
+    if far.any():
+        ids = [i for i, f in zip(_point_ids(points), far, strict=True) if f]
+        shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
+        raise GeometryError.of("route.points_far", n=len(ids), total=len(points), ids=shown,
+                               km=f"{MAX_SPREAD_KM:g}", farthest=f"{float(np.nanmax(km)):,.0f}")
 
 
 def _metric_xy(points: gpd.GeoDataFrame, crs: pyproj.CRS) -> np.ndarray:

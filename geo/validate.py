@@ -733,10 +733,13 @@ def _distance_to_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> np.nda
     corners = shapely.get_coordinates(hull_geo)
     _, _, radius = geod.inv(np.full(len(corners), centre.x), np.full(len(corners), centre.y), corners[:, 0], corners[:, 1])
     reps = shapely.point_on_surface(np.asarray(gdf.geometry.values))
-    x, y = shapely.get_x(reps), shapely.get_y(reps)
+    present = ~(shapely.is_missing(reps) | shapely.is_empty(reps))  # a repair can leave a geometry empty
+    x = np.full(len(reps), centre.x)
+    y = np.full(len(reps), centre.y)
+    x[present], y[present] = shapely.get_x(reps[present]), shapely.get_y(reps[present])
     _, _, to_centre = geod.inv(np.full(len(x), centre.x), np.full(len(x), centre.y), x, y)
     dist = np.maximum(np.asarray(to_centre, dtype=float) - float(np.max(radius, initial=0.0)), 0.0)
-    near = dist <= _PROJECTED_M
+    near = (dist <= _PROJECTED_M) & present
     if near.any():
         metric = np.asarray(gdf.loc[near].to_crs(crs).geometry.values)
         dist[near] = shapely.distance(metric, hull_m)
