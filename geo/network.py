@@ -148,18 +148,29 @@ def read_streets(path: str | Path) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     dict
         Lines dropped, by reason (:data:`DROP_REASONS`); only reasons that occurred.
     """
+    from . import io, limits
+
     path = Path(path)
     if not path.is_file():
         raise InputFileError.of("streets.missing", file=printable(path.name))
+    lim = limits.current()
+    name = f"'{printable(path.name)}'"
+    size = path.stat().st_size
+    if size > lim.max_file_bytes:
+        raise InputFileError.of("io.too_large", file=name, size_mb=f"{size / 1e6:.1f}", limit_mb=f"{lim.max_file_mb:g}",
+                                variable=limits.ENV["max_file_mb"])
     if path.name.lower().endswith(_OSM_SUFFIXES):
         return _read_osm(path)
     try:
         with warnings.catch_warnings():  # GDAL renumbers repeated feature ids (tile-cut data): harmless
             warnings.simplefilter("ignore", RuntimeWarning)
-            raw = gpd.read_file(path)
+            raw = gpd.read_file(path, max_features=lim.max_features + 1)
     except Exception as exc:  # pyogrio raises several types
-        raise InputFileError.of("streets.unreadable", file=printable(path.name),
-                                error=printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from exc  # fmt: skip
+        raise InputFileError.of("streets.unreadable", file=printable(path.name), error=io._short(exc, path)) from exc
+    if len(raw) > lim.max_features:
+        raise InputFileError.of("io.too_many_features", file=name, n=f"more than {lim.max_features:,}",
+                                limit=f"{lim.max_features:,}", variable=limits.ENV["max_features"])
+    io._check_coordinates(raw, name, 1, lim)  # vertex limits, NaN and infinite coordinates
     return _lines_to_streets(readgeom.normalize(raw), printable(path.name))
 
 

@@ -398,10 +398,11 @@ def _geographic(gdf: gpd.GeoDataFrame) -> bool:
     return bool(gdf.crs is not None and gdf.crs.is_geographic)
 
 
-#: Farthest a stop may lie from the middle of the others (km): a patrol on foot
-#: covers a community or a street office, and the local metric map measures
-#: well only so far.
-MAX_SPREAD_KM: Final = 100.0
+#: Farthest a stop may lie from the middle of the others (km). A patrol covers
+#: a community or a district; beyond this the local metric map stretches (and a
+#: quarter of the globe away it is infinite): such stops are strays of a wrong
+#: coordinate or a wrong choice of grids.
+MAX_SPREAD_KM: Final = 500.0
 
 
 def _check_spread(points: gpd.GeoDataFrame) -> None:

@@ -75,3 +75,18 @@ def test_a_second_street_network_needs_replace(tmp_path: Path, capsys: pytest.Ca
     assert cli.main(["validate", "--store", store, "--streets", str(second)]) == 0  # checking writes nothing
     assert cli.main(["import", "--quiet", "--replace", "--store", store, "--streets", str(second)]) == 0
     assert len(open_store(store).read("streets")) == 2
+
+
+def test_street_files_keep_the_loader_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    line = shapely.LineString([(114.36 + k * 1e-5, 30.51) for k in range(50)])
+    gpd.GeoDataFrame({"highway": ["residential"]}, geometry=[line], crs=4326).to_file(tmp_path / "s.geojson")
+    monkeypatch.setenv("GRIDWATCH_MAX_VERTICES", "20")
+    assert cli.main(["validate", "--streets", str(tmp_path / "s.geojson")]) == 2
+    err = capsys.readouterr().err
+    assert "Feature 1 of 's.geojson' has 50 vertices, over the limit of 20" in err, err
+    assert "GRIDWATCH_MAX_VERTICES" in err
+    monkeypatch.setenv("GRIDWATCH_MAX_VERTICES", "100000")
+    monkeypatch.setenv("GRIDWATCH_MAX_FILE_MB", "0.000001")
+    assert cli.main(["validate", "--streets", str(tmp_path / "s.geojson")]) == 2
+    assert "over the limit" in capsys.readouterr().err
