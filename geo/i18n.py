@@ -94,8 +94,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # upload
     "app.upload_kind": ("图层", "Layer"),
     "app.upload_file": (
-        "选择文件（GeoJSON、GeoPackage、Shapefile 压缩包、KML、CSV、XLSX）",
-        "Choose a file (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV, XLSX)",
+        "选择文件（GeoJSON、GeoPackage、Shapefile 压缩包、KML、CSV、XLSX、OpenStreetMap .osm/.pbf）",
+        "Choose a file (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV, XLSX, OpenStreetMap .osm/.pbf)",
     ),
     "app.upload_type": ("整个文件的事件类型", "Incident type of the whole file"),
     "app.upload_go": ("导入", "Load"),
