@@ -28,6 +28,7 @@ from geo._route_pdf import _id_column, _wrap_id, stop_places
 from geo.network import build_network
 from geo.routes import RoutePlan, plan_routes
 
+from . import needs
 from .route_fixtures import LOCAL, grid_streets, lonlat, points
 
 GPX_XSD = Path(__file__).parent / "data" / "gpx11.xsd"
@@ -147,10 +148,10 @@ def _pdf(plan: RoutePlan, **kwargs: object) -> bytes:
     try:
         return export.to_pdf(plan, **kwargs)  # type: ignore[arg-type]
     except GridWatchError as exc:  # no CJK font installed
-        pytest.skip(str(exc))
+        needs.skip_or_fail(str(exc))
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext missing")
+@needs.tools("pdftotext")
 def test_pdf_prints_markup_as_text(plan: RoutePlan, sheet: export.SheetContext, tmp_path: Path) -> None:
     pdf = _pdf(plan, types=TYPES, sheet=sheet, title="<b>巡查 R&D")
     assert b"/URI" not in pdf and b"/Subtype /Image" not in pdf  # no live link, no file from the disk
@@ -164,7 +165,7 @@ def test_pdf_prints_markup_as_text(plan: RoutePlan, sheet: export.SheetContext, 
     assert "雨水篦子" in flat and "楼栋 3 附近" in flat
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext missing")
+@needs.tools("pdftotext")
 def test_pdf_in_english(plan: RoutePlan, sheet: export.SheetContext, tmp_path: Path) -> None:
     text = _pdf_text(_pdf(plan, types=TYPES, sheet=sheet, lang="en"), tmp_path, "en.pdf")
     assert "Patrol routes · patroller 1 of 2" in text and "Rain grate" in text
@@ -173,7 +174,7 @@ def test_pdf_in_english(plan: RoutePlan, sheet: export.SheetContext, tmp_path: P
     assert "巡查员" not in text
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext missing")
+@needs.tools("pdftotext")
 def test_long_ids_wrap_only_at_separators(tmp_path: Path) -> None:
     long_id = "-".join(["WG2024", "000123", "雨水篦子", "东区", "第七网格", "0001"] * 4)
     pts = points([(0, 0), (100, 0), (200, 0)])
@@ -194,7 +195,7 @@ def test_id_layout_helpers() -> None:
     try:
         font = register_reportlab_font()
     except GridWatchError as exc:
-        pytest.skip(str(exc))
+        needs.skip_or_fail(str(exc))
     width, size = _id_column(["P01", "P02"], font, 200)
     assert size == 8.0 and width >= 18 * 72 / 25.4 - 0.01
     long_ids = ["WG-2024-000123-雨水篦子-东区-第七网格-0001"]
@@ -227,7 +228,7 @@ def test_zip_keeps_labels_title_and_language(plan: RoutePlan, sheet: export.Shee
         try:
             pdfs = export.to_zip(plan, "pdf", types=TYPES, lang="en", title="Storm patrol", sheet=sheet)
         except GridWatchError as exc:
-            pytest.skip(str(exc))
+            needs.skip_or_fail(str(exc))
         with zipfile.ZipFile(io.BytesIO(pdfs)) as archive:
             text = _pdf_text(archive.read("route_2.pdf"), tmp_path, "z.pdf")
         assert "Storm patrol · patroller 2 of 2" in text and "Rain grate" in text
@@ -235,7 +236,7 @@ def test_zip_keeps_labels_title_and_language(plan: RoutePlan, sheet: export.Shee
 
 def test_pages_render(plan: RoutePlan, sheet: export.SheetContext, tmp_path: Path) -> None:
     if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm missing")
+        needs.skip_or_fail("pdftoppm not installed: " + needs.INSTALL)
     for lang in ("zh", "en"):
         pdf = tmp_path / f"{lang}.pdf"
         pdf.write_bytes(_pdf(plan, types=TYPES, sheet=sheet, lang=lang))

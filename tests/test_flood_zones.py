@@ -3,7 +3,6 @@ the ``inside`` column, the risk part and the command line."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from geo.cli import main
 from geo.flood import export_response, flood_response, load_zones, read_layers, zone_area
 from geo.risk import PARTS, RiskWeights, building_risk, display_table, grid_risk
 from geo.store import open_store
+from tests import needs
 from tests.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
 #: The fixture's local metres: grid G1 is x 0-200, G2 x 200-400, both y 0-200.
@@ -162,7 +162,7 @@ class TestInsideColumn:
             assert {r[col] for r in rows[1:]} == expected
         assert wb["概况"]["A2"].value == "淹没区 城西滩地（Z1，10 年一遇）"
 
-    @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext")
+    @needs.tools("pdftotext")
     def test_pdf_names_the_zone_and_fills_inside(self, tmp_path: Path) -> None:
         r = flood_response(layers_with_test_grates(), zone="Z1")
         out = export_response(r, tmp_path / "f.pdf")
@@ -396,11 +396,12 @@ def test_rain_tab_responds_to_a_stored_zone(store: str, monkeypatch: pytest.Monk
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
-                    reason="needs Chromium")
 def test_map_draws_the_zones_offline_with_legend_and_escaped_tooltip(tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.app_server import app_server, frame_of, launch, map_frame
+    from playwright import sync_api
+
+    from tests.app_server import app_server, frame_of, launch, map_frame, require_chromium
+
+    require_chromium()
 
     path = tmp_path / "gw.gpkg"
     write_store(str(path))

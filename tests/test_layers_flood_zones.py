@@ -15,6 +15,7 @@ import shapely
 
 from layers._element import GWLayer
 from layers.flood_zones import MAX_VERTICES, PERIOD_CLASSES, UNKNOWN_PERIOD, flood_zone_layer, simplify_for_display
+from tests import needs
 from tests.rain_fixtures import to_wgs
 
 GW_JS = Path(__file__).resolve().parent.parent / "static" / "gridwatch" / "gridwatch.js"
@@ -74,7 +75,7 @@ def test_markup_reaches_the_page_as_text() -> None:
     assert "\\u003cimg" in layer.payload_json
 
 
-@pytest.mark.skipif(NODE is None, reason="needs Node.js")
+@needs.tools("node")
 def test_the_browser_decodes_and_escapes_the_tooltip_text() -> None:
     layer = next(iter(flood_zone_layer(zones())._children.values()))
     script = (f"global.window = global; eval(require('fs').readFileSync({json.dumps(str(GW_JS))}, 'utf8'));"
