@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -31,7 +30,7 @@ from typing import Any, Final
 import pandas as pd
 
 from .checklist import SECTIONS, GridChecklist
-from .safe import printable, spreadsheet_cell, spreadsheet_frame
+from .safe import _XLSX_BAD, printable, spreadsheet_frame, xlsx_cell, xlsx_frame
 
 __all__ = [
     "CSV_COLUMNS",
@@ -67,36 +66,6 @@ SECTION_SHORT: Final = {"grate": "雨水篦子", "flooding": "积水点", "basem
 FORMATS: Final = ("pdf", "xlsx", "csv")
 
 Progress = Callable[[int, int], None] | None
-
-#: Characters an XLSX cell cannot hold (openpyxl refuses them): C0 controls but tab, LF, CR.
-_XLSX_BAD: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def xlsx_cell(value: object) -> object:
-    """A value safe for an XLSX cell: never a formula, no character the format cannot hold.
-
-    Parameters
-    ----------
-    value
-        Any cell value.
-
-    Returns
-    -------
-    The value through :func:`geo.safe.spreadsheet_cell`, text without
-    control characters (a tab, line feed or carriage return is kept).
-    """
-    return spreadsheet_cell(_XLSX_BAD.sub("", value) if isinstance(value, str) else value)
-
-
-def xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose every text cell and heading is an :func:`xlsx_cell`."""
-    out = df.copy()
-    out.columns = [_XLSX_BAD.sub("", c) if isinstance(c, str) else c for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: _XLSX_BAD.sub("", v) if isinstance(v, str) else v)
-    return spreadsheet_frame(out)  # after the clean-up: "\x01=x" must not become a live "=x"
-
 
 def write_checklists(checklists: Sequence[GridChecklist], path: str | Path, fmt: str | None = None,
                      *, progress: Progress = None) -> Path:

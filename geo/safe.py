@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Final
 
 import pandas as pd
 
-__all__ = ["markup", "printable", "spreadsheet_cell", "spreadsheet_frame", "xml_chars", "xml_text"]
+__all__ = ["markup", "printable", "spreadsheet_cell", "spreadsheet_frame", "xlsx_cell", "xlsx_frame", "xml_chars",
+           "xml_text"]
 
 #: First characters that make a spreadsheet read a cell as a formula (or
 #: a DDE command): OWASP's list, with the full-width forms Chinese input
@@ -35,6 +37,8 @@ _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "�
 _NUMBER: Final = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 #: Characters XML 1.0 does not allow (C0 controls but tab, LF, CR; U+FFFE/F; lone surrogates).
 _XML_BAD: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Characters an XLSX cell cannot hold (openpyxl refuses them): C0 controls but tab, LF, CR.
+_XLSX_BAD: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -71,14 +75,40 @@ def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame: numeric columns untouched, text made safe.
     """
+    return _cells(df, spreadsheet_cell)
+
+
+def xlsx_cell(value: object) -> object:
+    """A value safe for an XLSX cell: never a formula, no character the format cannot hold.
+
+    Parameters
+    ----------
+    value
+        Any cell value.
+
+    Returns
+    -------
+    The value through :func:`spreadsheet_cell`, text without control
+    characters (a tab, line feed or carriage return is kept) removed first,
+    so that ``"\x01=x"`` cannot become a live ``=x``.
+    """
+    return spreadsheet_cell(_XLSX_BAD.sub("", value) if isinstance(value, str) else value)
+
+
+def xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose every text cell and heading is an :func:`xlsx_cell`."""
+    return _cells(df, xlsx_cell)
+
+
+def _cells(df: pd.DataFrame, cell: Callable[[object], object]) -> pd.DataFrame:
     out = df.copy()
-    out.columns = [spreadsheet_cell(c) if isinstance(c, str) else c for c in out.columns]
+    out.columns = [cell(c) if isinstance(c, str) else c for c in out.columns]
     for col in out.columns:
         s = out[col]
         if s.dtype == object:  # built as object: map() would infer a dtype (whole numbers to 24.0)
-            out[col] = pd.Series([spreadsheet_cell(v) for v in s], index=s.index, dtype=object)
+            out[col] = pd.Series([cell(v) for v in s], index=s.index, dtype=object)
         elif pd.api.types.is_string_dtype(s):
-            out[col] = s.map(spreadsheet_cell, na_action="ignore")
+            out[col] = s.map(cell, na_action="ignore")
     return out
 
 
@@ -94,9 +124,7 @@ def markup(text: object) -> str:
     -------
     str: with ``&<>`` escaped and characters a PDF font cannot draw removed.
     """
-    if text is None:
-        return ""
-    return html.escape(_XML_BAD.sub("", str(text)), quote=False)
+    return html.escape(xml_chars(text), quote=False)
 
 
 def xml_text(text: object) -> str:
@@ -111,9 +139,7 @@ def xml_text(text: object) -> str:
     -------
     str: characters XML 1.0 cannot hold dropped, ``&<>"'`` escaped.
     """
-    if text is None:
-        return ""
-    return html.escape(_XML_BAD.sub("", str(text)), quote=True)
+    return html.escape(xml_chars(text), quote=True)
 
 
 def xml_chars(text: object) -> str:
