@@ -18,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo import schema
-from geo._errors import GridWatchError
+from geo.errors import GridWatchError
 from geo.i18n import DEFAULT_LANG, t
 from geo.store import open_store
 from views import data as appdata

@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tqdm import tqdm  # noqa: E402
 
-from geo.checklist import build_checklists  # noqa: E402
 from geo.demo import make_city, make_community  # noqa: E402
-from geo.documents import write_checklists  # noqa: E402
 from geo.join import join_layers  # noqa: E402
+from geo.rain.checklist import build_checklists  # noqa: E402
+from geo.rain.documents import write_checklists  # noqa: E402
 
 
 def pages(path: Path) -> str:
@@ -112,8 +112,8 @@ def plain_pdf(lists: list, path: Path) -> None:
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from geo.checklist import SECTIONS
     from geo.fonts import register_reportlab_font
+    from geo.rain.checklist import SECTIONS
 
     font = register_reportlab_font()
     style = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
@@ -133,7 +133,7 @@ def plain_pdf(lists: list, path: Path) -> None:
 def _import(layers: dict, tmpdir: Path) -> None:
     import openpyxl
 
-    from geo.inspection import import_checklist
+    from geo.rain.inspection import import_checklist
     from geo.store import open_store
 
     store = open_store(tmpdir / "s.gpkg")

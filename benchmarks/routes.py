@@ -3,7 +3,7 @@
 Three parts, all measured in the same run:
 
 1. TSPLIB: gap to the proven optimum and wall time per instance for our
-   pipeline (:func:`geo.routes.solve_tsp`), fast-tsp on its own, OR-Tools
+   pipeline (:func:`geo.routing.plan.solve_tsp`), fast-tsp on its own, OR-Tools
    with its default search parameters, OR-Tools guided local search and
    PyVRP, each given the same budget (3 s up to about 1,000 points, pr1002
    included, 15 s above).
@@ -35,7 +35,7 @@ import pyproj
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.routes import route_length, solve_tsp  # noqa: E402
+from geo.routing.plan import route_length, solve_tsp  # noqa: E402
 
 TSPLIB = ROOT.parent / "shared" / "data" / "tsplib"
 #: Instances up to this size get 3 s ("up to 1,000 points": pr1002 is one), larger ones 15 s.
@@ -218,8 +218,8 @@ def _metric(lonlat: tuple[float, float], crs: pyproj.CRS) -> np.ndarray:
 
 def speed_table(repeats: int = 5) -> list[str]:
     """The demo's grates along its streets: time per step, everything included."""
-    from geo.network import build_network, street_matrix
-    from geo.routes import plan_routes
+    from geo.routing.network import build_network, street_matrix
+    from geo.routing.plan import plan_routes
 
     streets, grates, start = demo_grates()
     rows = []
@@ -257,7 +257,7 @@ def speed_table(repeats: int = 5) -> list[str]:
 
 def _real_streets_line() -> list[str]:
     """Matrix time on a real, denser network: 520 points on the Wuhan Optics Valley roads."""
-    from geo.network import build_network, load_streets, street_matrix
+    from geo.routing.network import build_network, load_streets, street_matrix
 
     path = ROOT.parent / "shared" / "data" / "china" / "wuhan_optics_valley_roads.geojson"
     if not path.exists():
@@ -281,8 +281,8 @@ def _real_streets_line() -> list[str]:
 
 def patrollers_table(k: int = 5, budgets: tuple[float, ...] = (2.0, 10.0)) -> list[str]:
     """Makespan of k patrollers from one start: ours, lower bound, OR-Tools global span."""
-    from geo.network import build_network, street_matrix
-    from geo.routes import plan_routes
+    from geo.routing.network import build_network, street_matrix
+    from geo.routing.plan import plan_routes
 
     streets, grates, start = demo_grates()
     network = build_network(streets)

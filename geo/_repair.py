@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 
 from . import limits
-from ._errors import GeometryError
+from .errors import GeometryError
 
 __all__ = ["make_valid_within"]
 

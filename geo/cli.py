@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema
-from ._errors import GridWatchError, OptionError, SchemaError
+from .errors import GridWatchError, OptionError, SchemaError
 from .safe import printable
 
 if TYPE_CHECKING:
@@ -178,14 +178,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     _link_distance(args)
     store = _existing_store(args.store) if args.store else None
     if kind == schema.STREETS:
-        from .network import read_streets, streets_report
+        from .routing.network import read_streets, streets_report
 
         streets, dropped = read_streets(path)
         grids = store.read(schema.GRIDS) if store is not None else None
         print(streets_report(streets, dropped, source=os.path.basename(path), grids=grids).to_text(args.lang))
         return 0
     if kind == schema.FLOOD_ZONES:
-        from .flood import load_zones
+        from .rain.flood import load_zones
 
         _, report = load_zones(path, **options)
     elif store is not None:
@@ -233,7 +233,7 @@ def _write_csv(table: pd.DataFrame, path: str, *, encoding: str = "utf-8") -> No
 
 def _existing_store(location: str) -> Store:
     """The store at ``location``, refusing one that was never written."""
-    from ._errors import StoreError
+    from .errors import StoreError
     from .store import open_store
 
     store = open_store(location)
@@ -319,7 +319,7 @@ _REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [  # type: ign
 
 # >>> routes commands (geo/routes.py) >>>
 def _add_route(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .route_cli import add_commands  # route (store form and --points form)
+    from .routing.cli import add_commands  # route (store form and --points form)
 
     add_commands(sub)
 
@@ -329,7 +329,7 @@ _REGISTRARS.append(_add_route)
 
 # >>> rain emergency commands (geo/checklist.py, geo/flood.py) >>>
 def _add_rain(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .rain_cli import add_commands  # checklist, checklist-import, flood
+    from .rain.cli import add_commands  # checklist, checklist-import, flood
 
     add_commands(sub)
 

@@ -23,7 +23,7 @@ import shapely
 from pyproj.exceptions import CRSError as ProjCRSError
 
 from . import schema
-from ._errors import CRSError
+from .errors import CRSError
 from .safe import printable
 
 __all__ = [

@@ -18,7 +18,7 @@ incidents) are left empty: :mod:`geo.join` fills them.
 
 :func:`make_register` adds a fictional register of vulnerable residents
 consistent with the buildings (the store table
-:data:`geo.checklist.REGISTER`, also written as ``vulnerable_residents.csv``
+:data:`geo.rain.checklist.REGISTER`, also written as ``vulnerable_residents.csv``
 by :func:`write_register_csv` in the format ``python -m geo
 vulnerable-import`` reads), so the demo's checklists list residents unit by
 unit.
@@ -40,7 +40,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import polygonize, substring, unary_union
 
 from . import schema
-from ._errors import OptionError
+from .errors import OptionError
 
 __all__ = ["REGISTER_CSV", "demo_meta", "make_city", "make_community", "make_register", "write_register_csv"]
 
@@ -56,7 +56,7 @@ BUILDING_TARGET: Final = 172
 SCALES: Final = ("community", "city")
 #: File name of the demo register of vulnerable residents in the demo folder.
 REGISTER_CSV: Final = "vulnerable_residents.csv"
-#: Register columns, as :func:`geo.inspection.read_register` reads them.
+#: Register columns, as :func:`geo.rain.inspection.read_register` reads them.
 _REGISTER_COLUMNS: Final = ("building_id", "unit", "name", "category")
 #: Register categories: elderly living alone (one per ``elderly_alone``), and
 #: the share of buildings given one resident of each other category.
@@ -241,7 +241,7 @@ def make_register(buildings: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``building_id``, ``unit``, ``name``, ``category`` as text,
         ordered by building (layer order), unit and category: the store
-        table :data:`geo.checklist.REGISTER`.
+        table :data:`geo.rain.checklist.REGISTER`.
     """
     rng = np.random.default_rng([seed, 0x5E6])
     n = len(buildings)

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from ._errors import GridWatchError
+from .errors import GridWatchError
 
 __all__ = ["cjk_font_path", "register_reportlab_font"]
 

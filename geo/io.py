@@ -36,8 +36,8 @@ import pyproj
 import shapely
 
 from . import i18n, limits, readgeom, schema, validate  # validate imports nothing from io
-from ._errors import CRSError, GeometryError, GridWatchError, InputFileError, OptionError, SchemaError
 from .crs import parse_crs, to_storage_crs
+from .errors import CRSError, GeometryError, GridWatchError, InputFileError, OptionError, SchemaError
 from .safe import printable
 
 __all__ = ["conform", "detect_xy_columns", "load_layer", "parse_value_maps", "read_file", "SUPPORTED"]

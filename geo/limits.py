@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from ._errors import OptionError
+from .errors import OptionError
 
 __all__ = ["ENV", "Limits", "current"]
 

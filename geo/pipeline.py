@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 
 from . import schema
-from ._errors import OptionError, SchemaError, StoreError, UnknownIdError
+from .errors import OptionError, SchemaError, StoreError, UnknownIdError
 from .io import load_layer
 from .join import NEAREST_BUILDING_M, join_layers
 from .store import Store
@@ -420,7 +420,7 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
     """Read and store a street network. A network is one whole (the ids of two
     extracts or line layers may collide), so a store that has streets keeps
     them unless ``replace`` says to replace them."""
-    from . import network
+    from .routing import network
 
     stored = len(store.read(schema.STREETS))
     if stored and not replace and not dry_run:
@@ -437,7 +437,7 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
 def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,
                         progress: Callable[[str], None], **options: Any) -> ValidationReport:
     """Load, check and store flood zones (merged by ``zone_id`` unless ``replace``)."""
-    from .flood import load_zones
+    from .rain.flood import load_zones
 
     name = os.path.basename(os.fspath(path))
     progress(f"reading and checking {name}")
@@ -486,7 +486,7 @@ def build_demo(
     import pyogrio
 
     from . import demo
-    from .checklist import REGISTER
+    from .rain.checklist import REGISTER
     from .store import open_store
 
     if scale not in ("community", "city"):

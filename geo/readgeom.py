@@ -26,8 +26,8 @@ import pyogrio
 import pyogrio.raw
 import shapely
 
-from ._errors import GeometryError, InputFileError
 from .crs import centre_lon
+from .errors import GeometryError, InputFileError
 from .validate import WARNING, ValidationReport
 
 __all__ = [

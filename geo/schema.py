@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from ._errors import OptionError
+from .errors import OptionError
 
 STORAGE_CRS: Final = "EPSG:4326"
 

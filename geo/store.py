@@ -34,7 +34,7 @@ import pandas as pd
 import pyogrio
 
 from . import schema
-from ._errors import StoreError
+from .errors import StoreError
 
 __all__ = ["GeoPackageStore", "Store", "open_store"]
 

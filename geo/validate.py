@@ -18,9 +18,9 @@ import pyproj
 import shapely
 
 from . import limits, schema
-from ._errors import GeometryError, SchemaError
 from ._repair import make_valid_within
 from .crs import local_metric_crs
+from .errors import GeometryError, SchemaError
 from .safe import printable
 
 __all__ = ["Issue", "ReportError", "Rows", "ValidationReport", "validate_layer", "grid_overlaps_and_gaps"]
@@ -363,7 +363,7 @@ def validate_layer(
 
         check_shift(report, out, kind, grids=grids, crs=crs)
     if kind == schema.FLOOD_ZONES:
-        from .flood import check_zones
+        from .rain.flood import check_zones
 
         check_zones(out, report)
     return out, report

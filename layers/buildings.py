@@ -12,7 +12,7 @@ import pandas as pd
 from geo import schema
 from geo.crs import local_metric_crs
 from geo.i18n import t
-from geo.risk import RISK_CLASSES, risk_class
+from geo.rain.risk import RISK_CLASSES, risk_class
 
 from ._element import GWLayer, overlay
 from .encode import compact_column, compact_ids, encode_polygons, text_column
@@ -110,8 +110,8 @@ def building_layer(
         Language of tooltips and legend.
     risk
         Flood-risk score (0-100) per ``building_id`` (for ``color_by="risk"``),
-        from :func:`geo.risk.building_risk`; classes of
-        :data:`geo.risk.RISK_CLASSES`.
+        from :func:`geo.rain.risk.building_risk`; classes of
+        :data:`geo.rain.risk.RISK_CLASSES`.
     grid_names, grid_people
         The grid's name, and its grid worker and phone, by ``grid_id``, for
         the popup (the id is shown where a name is missing).

@@ -1,6 +1,6 @@
 """Patrol routes on the map: one coloured line per patroller, numbered stops, the start.
 
-Colours come from :func:`geo.export.color` so the map, the KML and the
+Colours come from :func:`geo.routing.export.color` so the map, the KML and the
 printed sheet agree. Stops are DivIcons (a number in a coloured disc, no
 image, nothing loaded from the network); a stop no street reaches gets a
 dashed red ring. Every value that reaches HTML is escaped.
@@ -15,8 +15,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo.export import color
 from geo.i18n import t
+from geo.routing.export import color
 
 __all__ = ["route_layer", "stop_icon"]
 

@@ -28,10 +28,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo import cli, io  # noqa: E402
-from geo._errors import GridWatchError  # noqa: E402
-from tests import test_io_hostile as corpus  # noqa: E402
 from tests.test_io_properties import _valid_file  # noqa: E402
+
+from geo import cli, io  # noqa: E402
+from geo.errors import GridWatchError  # noqa: E402
+from tests import test_io_hostile as corpus  # noqa: E402
 
 
 def run_corpus() -> list[tuple[str, str, int, int, float]]:

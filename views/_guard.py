@@ -1,6 +1,6 @@
 """What the user sees when something fails inside a view.
 
-A :class:`~geo._errors.GridWatchError` (bad input) is shown as its message
+A :class:`~geo.errors.GridWatchError` (bad input) is shown as its message
 and hint in the user's language. Anything else is a fault of the app: the
 user reads a plain message with a reference (``GW-20261202-a1b2c3``) to pass
 on, and the traceback goes to the log (stderr) under the same reference, so
@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from geo._errors import GridWatchError
+from geo.errors import GridWatchError
 from geo.i18n import t
 
 __all__ = ["LOG", "guarded", "new_reference", "run_guarded", "show_error"]

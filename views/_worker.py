@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from geo._errors import GridWatchError
+from geo.errors import GridWatchError
 
 __all__ = ["DEFAULT_MB", "DEFAULT_SECONDS", "JobResult", "check_or_import", "memory_limit", "probe", "run_job",
            "time_limit"]
@@ -118,7 +118,7 @@ def _error_payload(exc: GridWatchError) -> dict[str, Any]:
 
 
 def _rebuild(payload: dict[str, Any]) -> GridWatchError:
-    from geo import _errors
+    from geo import errors as _errors
 
     cls = getattr(_errors, str(payload.get("cls")), None)
     if not (isinstance(cls, type) and issubclass(cls, GridWatchError)):

@@ -20,7 +20,7 @@ import streamlit_folium
 
 from geo import schema
 from geo.crs import china_shift
-from geo.risk import building_risk, grid_risk
+from geo.rain.risk import building_risk, grid_risk
 from geo.store import open_store
 from geo.summary import grid_summary
 from layers import buildings as buildings_mod
@@ -163,8 +163,8 @@ def _building_overlay(path: str, version: str, filters: Filters | None, color_by
 
 @st.cache_data(max_entries=6, show_spinner=False)
 def risk_tables(path: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Flood-risk scores per building and per grid (:func:`geo.risk.building_risk`,
-    :func:`geo.risk.grid_risk`) from every incident in the store: risk is
+    """Flood-risk scores per building and per grid (:func:`geo.rain.risk.building_risk`,
+    :func:`geo.rain.risk.grid_risk`) from every incident in the store: risk is
     about the place, not the filters. The map and the rain tab share them."""
     data = layers(path, version)
     scores = building_risk(data[schema.BUILDINGS], data[schema.INCIDENTS], zones=flood_zones(path, version))

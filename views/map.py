@@ -12,8 +12,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import schema
-from geo._errors import GridWatchError
 from geo.crs import china_shift
+from geo.errors import GridWatchError
 from geo.i18n import column_label
 from geo.pipeline import report_incident
 from geo.safe import spreadsheet_frame

@@ -2,8 +2,8 @@
 response on click (point and radius, or a flooded area drawn vertex by
 vertex), and checklists out (download) and back in (upload).
 
-Holds no spatial logic: everything comes from geo.levels, geo.risk,
-geo.flood, geo.checklist, geo.documents and geo.inspection, the same
+Holds no spatial logic: everything comes from geo.rain.levels, geo.rain.risk,
+geo.rain.flood, geo.rain.checklist, geo.rain.documents and geo.rain.inspection, the same
 functions the command line calls.
 """
 
@@ -22,15 +22,15 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
-from geo._errors import GridWatchError
-from geo.checklist import REGISTER, build_checklists
 from geo.crs import china_shift, shift_coords
-from geo.documents import FLOOD_TITLES, flood_table, write_checklists
-from geo.flood import FloodResponse, export_response, flood_response, parse_polygon
+from geo.errors import GridWatchError
 from geo.i18n import STRINGS, t
-from geo.inspection import INSPECTIONS, import_checklist
-from geo.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
-from geo.risk import RISK_CLASSES, display_table, ranking, risk_class
+from geo.rain.checklist import REGISTER, build_checklists
+from geo.rain.documents import FLOOD_TITLES, flood_table, write_checklists
+from geo.rain.flood import FloodResponse, export_response, flood_response, parse_polygon
+from geo.rain.inspection import INSPECTIONS, import_checklist
+from geo.rain.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
+from geo.rain.risk import RISK_CLASSES, display_table, ranking, risk_class
 from layers.flood_zones import flood_zone_layer
 from views import View
 from views import data as appdata
@@ -163,7 +163,7 @@ def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResp
     return flood_response(layers, at=tuple(clicked), radius=float(radius)) if clicked else None
 
 
-#: Headings of the flood tables in English (Chinese ones: geo.documents.FLOOD_HEADINGS).
+#: Headings of the flood tables in English (Chinese ones: geo.rain.documents.FLOOD_HEADINGS).
 _FLOOD_COLUMNS_EN = ("building_id", "name", "grid_id", "distance_m", "households", "residents", "elderly_alone",
                      "basement", "head", "head_phone", "incident_id", "status", "inside", "critical", "role", "phone",
                      "for_what")
@@ -193,7 +193,7 @@ def _section_title(name: str, lang: str) -> str:
 
 
 def flood_title(title: str, lang: str) -> str:
-    """The flood response's title (written in Chinese by geo.flood) in ``lang``."""
+    """The flood response's title (written in Chinese by geo.rain.flood) in ``lang``."""
     if lang != "en":
         return title
     if m := re.fullmatch(r"积水点 (.+)，半径 (\d+) 米", title):

@@ -1,9 +1,9 @@
 """The "patrol routes" tab: choose points, a start and a squad; plan; see and download.
 
-Holds no spatial logic: points come from :func:`geo.routes.select_points`,
-the start from :func:`geo.route_cli.resolve_start`, the street graph from
-:func:`geo.network.build_network`, the routes from
-:func:`geo.routes.plan_routes` and the files from :mod:`geo.export`, the
+Holds no spatial logic: points come from :func:`geo.routing.plan.select_points`,
+the start from :func:`geo.routing.cli.resolve_start`, the street graph from
+:func:`geo.routing.network.build_network`, the routes from
+:func:`geo.routing.plan.plan_routes` and the files from :mod:`geo.routing.export`, the
 same functions the command line calls. The plan and its files stay in
 ``st.session_state`` so downloads and map clicks do not plan again.
 """
@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import export, schema
-from geo._errors import GridWatchError
+from geo import schema
 from geo.crs import china_shift, shift_coords
-from geo.network import StreetNetwork, build_network
-from geo.route_cli import resolve_start
-from geo.routes import RoutePlan, plan_routes, select_points
+from geo.errors import GridWatchError
+from geo.routing import export
+from geo.routing.cli import resolve_start
+from geo.routing.network import StreetNetwork, build_network
+from geo.routing.plan import RoutePlan, plan_routes, select_points
 from geo.store import open_store
 from layers.routes import route_layer
 

@@ -1,0 +1,776 @@
+"""Per-grid rain emergency inspection checklists (the data; rendering is in
+:mod:`geo.rain.documents`).
+
+For a warning level (:mod:`geo.rain.levels`) and each grid, a checklist has a
+header (community, grid, grid worker and phone, level, date and time,
+inspector) and six sections, in the order a patrol walks them:
+
+1. rain grates in patrol order (location hint: nearest building and street);
+2. known flooding spots to watch;
+3. buildings with a basement or underground garage;
+4. every unit of every building: hallway lights and drain pipes;
+5. vulnerable residents to visit (building, unit, count, building head;
+   with the store's register of vulnerable residents, one row per unit and
+   the residents' names where the recipient's role may see them);
+6. flying wires to remove.
+
+All sections share one table layout (:data:`ITEM_COLUMNS`), so the PDF,
+XLSX and CSV hold the same rows and :mod:`geo.rain.inspection` reads any of them
+back. Sections 2 to 6 follow the patrol too: each item is placed at the
+stop of its nearest grate.
+
+The grates' walking order comes from :func:`patrol_order`: the street-network
+planner of :mod:`geo.routing.plan` when the store has streets, otherwise a
+straight-line nearest-neighbour path improved by 2-opt in the local metric
+CRS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from .. import schema
+from ..errors import GridWatchError, UnknownIdError
+from ..safe import printable
+from . import _shared
+from .levels import WarningLevel, get_level
+
+__all__ = [
+    "ITEM_COLUMNS",
+    "SECTIONS",
+    "GridChecklist",
+    "Section",
+    "build_checklists",
+    "checklists_from_store",
+    "patrol_order",
+    "straight_line_order",
+]
+
+#: Store table of the vulnerable-residents register (see
+#: :func:`geo.rain.inspection.read_register`): building_id, unit, name, category.
+REGISTER: Final = "vulnerable_residents"
+#: Time zone of dates printed on checklists.
+LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
+#: Seconds the street route planner may search per grid.
+ROUTE_TIME_LIMIT_S: Final = 0.015
+
+
+@dataclass(frozen=True)
+class Section:
+    """One checklist section.
+
+    Attributes
+    ----------
+    code
+        Stable name stored in files (``grate``, ``unit_light``...).
+    title_zh
+        Heading printed on the checklist.
+    results
+        Allowed results: (what the inspector writes, stored code) pairs.
+    """
+
+    code: str
+    title_zh: str
+    results: tuple[tuple[str, str], ...]
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """What the inspector may write (the drop-down list)."""
+        return tuple(zh for zh, _ in self.results)
+
+
+SECTIONS: Final[dict[str, Section]] = {
+    s.code: s
+    for s in (
+        Section("grate", "一、雨水篦子（按巡查顺序）",
+                (("畅通", "clear"), ("已清掏", "cleared"), ("堵塞未清", "blocked"), ("损坏", "damaged"),
+                 ("缺失", "missing"))),
+        Section("flooding", "二、积水点（重点盯防）", (("无积水", "dry"), ("有积水", "water"), ("积水严重", "deep"))),
+        Section("basement", "三、地下室/车库", (("正常", "ok"), ("已防护", "protected"), ("进水", "flooded"))),
+        Section("unit_light", "四、单元楼道灯", (("正常", "ok"), ("故障", "fault"))),
+        Section("unit_drain", "四、单元排水管", (("通畅", "clear"), ("堵塞", "blocked"))),
+        Section("vulnerable", "五、重点人群走访", (("已走访", "visited"), ("未联系上", "unreached"), ("已转移", "moved"))),
+        Section("wire", "六、飞线清理", (("已拆除", "removed"), ("未拆除", "remains"), ("未发现", "not_found"))),
+    )
+}
+
+#: Columns of a checklist's item table (every section, every format).
+ITEM_COLUMNS: Final = ("section", "no", "item_id", "where", "details", "contact", "last_status",
+                       "result", "note", "lon", "lat", "stop")
+
+STATUS_ZH: Final = {"ok": "正常", "blocked": "堵塞", "damaged": "损坏", "missing": "缺失",
+                    "reported": "已上报", "assigned": "已派单", "resolved": "已处理", "verified": "已核实"}
+
+
+@dataclass
+class GridChecklist:
+    """The checklist of one grid.
+
+    Attributes
+    ----------
+    header
+        ``checklist_id``, ``community``, ``grid_id``, ``grid_name``,
+        ``worker``, ``phone``, ``level`` (code), ``level_zh``,
+        ``level_color``, ``generated_at``, ``inspector``, ``role``.
+    items
+        One row per thing to check (:data:`ITEM_COLUMNS`), grouped by
+        section in :data:`SECTIONS` order, each in patrol order.
+    grid, buildings, streets
+        Geometries for the map, in ``crs`` (metres).
+    stops
+        The grates' points in patrol order, in ``crs``.
+    crs
+        The local metric CRS.
+    listed
+        Sections the warning level puts on the sheet (printed even when the
+        grid has nothing for them).
+    route
+        The walked line along the streets (in ``crs``), when known.
+    """
+
+    header: dict[str, str]
+    items: pd.DataFrame
+    grid: gpd.GeoSeries
+    buildings: gpd.GeoSeries
+    streets: gpd.GeoSeries
+    stops: gpd.GeoSeries
+    crs: pyproj.CRS
+    listed: tuple[str, ...] = ("grate", "wire")
+    route: gpd.GeoSeries | None = None
+
+    def section(self, code: str) -> pd.DataFrame:
+        """The items of one section."""
+        return self.items[self.items["section"] == code]
+
+
+# -- public entry points -----------------------------------------------------
+
+
+def checklists_from_store(store: object, level: str | WarningLevel, **kwargs: object) -> list[GridChecklist]:
+    """:func:`build_checklists` on a store's layers and inspection history.
+
+    Parameters
+    ----------
+    store
+        A :class:`geo.store.Store`.
+    level
+        Level code or :class:`WarningLevel`.
+    **kwargs
+        Passed to :func:`build_checklists`.
+
+    Returns
+    -------
+    list of GridChecklist
+    """
+    layers = {name: store.read(name) for name in schema.LAYERS}  # type: ignore[attr-defined]
+    history = store.read_table("inspections")  # type: ignore[attr-defined]
+    meta = store.meta()  # type: ignore[attr-defined]
+    kwargs.setdefault("community", meta.get("community", ""))
+    kwargs.setdefault("register", store.read_table(REGISTER))  # type: ignore[attr-defined]
+    return build_checklists(layers, level, history=history, **kwargs)  # type: ignore[arg-type]
+
+
+def build_checklists(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    level: str | WarningLevel,
+    *,
+    grid_ids: Sequence[str] | None = None,
+    levels: dict[str, WarningLevel] | None = None,
+    role: str = "worker",
+    inspector: str = "",
+    community: str = "",
+    now: datetime | None = None,
+    history: pd.DataFrame | None = None,
+    progress: object | None = None,
+    streets: bool = True,
+    workers: int = 1,
+    register: pd.DataFrame | None = None,
+) -> list[GridChecklist]:
+    """Build the checklist of every grid (or of the grids named).
+
+    Parameters
+    ----------
+    layers
+        ``grids``, ``buildings``, ``incidents``, ``streets`` in WGS-84.
+    level
+        Warning level code (``blue``...``red``, or 蓝/黄/橙/红) or level.
+    grid_ids
+        Only these grids (default: all, in ``grid_id`` order).
+    levels
+        The level table (default :data:`geo.rain.levels.DEFAULT_LEVELS`).
+    role
+        Who receives the sheets; decides whether names and phone numbers
+        are printed or masked (see :mod:`geo.rain.flood`).
+    inspector
+        Printed in the header when known (else a blank line to fill in).
+    community
+        Community name when the grids layer has none.
+    now
+        Date and time printed (default: now, China time).
+    history
+        The store's ``inspections`` table: grates once found blocked count
+        as "with a record of trouble".
+    progress
+        Callable ``progress(done, total)`` called after each grid.
+    streets
+        Order grates along the street network when there is one (else, or
+        when False, in straight lines).
+    workers
+        Processes for many grids (forked, Linux; 1 = in this process, the
+        safe choice inside a web app).
+    register
+        The vulnerable-residents register (store table :data:`REGISTER`:
+        ``building_id``, ``unit``, ``name``, ``category``). With it,
+        section 5 has one row per unit holding registered residents, with
+        their names as ``role`` may see them; without it, one row per
+        building from the buildings' ``elderly_alone`` counts.
+
+    Returns
+    -------
+    list of GridChecklist
+    """
+    lv = level if isinstance(level, WarningLevel) else get_level(level, levels)
+    _shared.visibility(role)
+    joined = _shared.ensure_joined(dict(layers))
+    grids = joined[schema.GRIDS].sort_values("grid_id", kind="stable")
+    if grid_ids is not None:
+        wanted = [str(g) for g in grid_ids]
+        unknown = sorted(set(wanted) - set(grids["grid_id"].astype(str)))
+        if unknown:
+            raise UnknownIdError.of("rain.unknown_grid", ids=", ".join(f"'{printable(u)}'" for u in unknown),
+                                    known=printable(", ".join(grids["grid_id"].astype(str)), limit=400))
+        grids = grids[grids["grid_id"].astype(str).isin(wanted)]
+    ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
+    ctx.register = _prepare_register(register)
+    stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
+    rows = [grid for _, grid in grids.iterrows()]
+    if workers > 1 and len(rows) >= 4 * workers and "fork" in mp.get_all_start_methods():
+        return _build_parallel(ctx, rows, (stamp, inspector, community), workers, progress)
+    out = []
+    for k, grid in enumerate(rows, start=1):
+        out.append(_grid_checklist(ctx, grid, stamp, inspector, community))
+        if callable(progress):
+            progress(k, len(rows))
+    return out
+
+
+#: The context forked worker processes read (set only while a pool runs).
+_FORKED: dict[str, _Context] = {}
+
+
+def _build_parallel(ctx: _Context, rows: list[pd.Series], args: tuple[datetime, str, str], workers: int,
+                    progress: object | None) -> list[GridChecklist]:
+    """Build grids' checklists in forked processes (they inherit ``ctx`` without copying)."""
+    _FORKED["ctx"] = ctx
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            futures = {pool.submit(_forked_grid, k, rows[k], args): k for k in range(len(rows))}
+            out: list[GridChecklist | None] = [None] * len(rows)
+            for done, future in enumerate(as_completed(futures), start=1):
+                out[futures[future]] = future.result()
+                if callable(progress):
+                    progress(done, len(rows))
+    finally:
+        _FORKED.clear()
+    return [c for c in out if c is not None]
+
+
+def _forked_grid(_k: int, grid: pd.Series, args: tuple[datetime, str, str]) -> GridChecklist:
+    return _grid_checklist(_FORKED["ctx"], grid, *args)
+
+
+@dataclass
+class PatrolOrder:
+    """How to walk a grid's grates.
+
+    Attributes
+    ----------
+    order
+        Positions into the points, in walking order.
+    line
+        The walked line (in the points' CRS) when it follows the streets,
+        else None.
+    on_streets
+        True when distances followed the street network.
+    """
+
+    order: np.ndarray
+    line: object | None = None
+    on_streets: bool = False
+
+
+def patrol_order(points: gpd.GeoDataFrame, *, network: object | None = None,
+                 time_limit: float = ROUTE_TIME_LIMIT_S) -> PatrolOrder:
+    """The order to walk ``points``: the one function that decides it.
+
+    With a street network, the walking distances of :mod:`geo.routing.network` and
+    the path solver of :mod:`geo.routing.plan` (``solve_tsp``, the one behind
+    ``plan_routes``) order the points along the streets (an open path). Otherwise,
+    or if the planner refuses the input, :func:`straight_line_order` gives a
+    straight-line order in the local metric CRS; a checklist is always
+    printed.
+
+    Parameters
+    ----------
+    points
+        Grates with ``incident_id``, in a metric CRS.
+    network
+        A :class:`geo.routing.network.StreetNetwork`, or None.
+    time_limit
+        Seconds the planner may search per grid.
+
+    Returns
+    -------
+    PatrolOrder
+    """
+    xy = np.column_stack([points.geometry.x, points.geometry.y]) if len(points) else np.empty((0, 2))
+    if network is None or len(points) < 4:
+        return PatrolOrder(straight_line_order(xy))
+    try:
+        from ..routing.network import street_matrix
+        from ..routing.plan import solve_tsp
+    except ImportError:  # pragma: no cover - routes is part of GridWatch
+        return PatrolOrder(straight_line_order(xy))
+    try:
+        local = points.to_crs(network.crs)  # type: ignore[attr-defined]
+        matrix = street_matrix(network, np.column_stack([local.geometry.x, local.geometry.y]))  # type: ignore[arg-type]
+        order, _ = solve_tsp(matrix.dist, closed=False, time_limit=time_limit)
+    except GridWatchError:
+        return PatrolOrder(straight_line_order(xy))
+    if sorted(order) != list(range(len(points))):  # never lose a grate
+        return PatrolOrder(straight_line_order(xy))
+    legs = matrix.paths(list(zip(order[:-1], order[1:], strict=True)))
+    line = shapely.LineString(np.vstack(legs)) if legs else None
+    walk = gpd.GeoSeries([line], crs=network.crs).to_crs(points.crs).iloc[0] if line is not None else None  # type: ignore[attr-defined]
+    return PatrolOrder(np.asarray(order, dtype=np.int64), walk, bool(matrix.on_streets))
+
+
+def straight_line_order(points: np.ndarray, *, max_passes: int = 50) -> np.ndarray:
+    """An open walking path through ``points``: nearest neighbour, then 2-opt.
+
+    Starts at the south-westernmost point (smallest x + y), so the same
+    points give the same order every time.
+
+    Parameters
+    ----------
+    points
+        ``(n, 2)`` array of x, y in metres.
+    max_passes
+        Upper bound on 2-opt passes (each pass tries every segment pair).
+
+    Returns
+    -------
+    numpy.ndarray
+        A permutation of ``range(n)``.
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    n = len(pts)
+    if n <= 2:
+        return np.arange(n)
+    dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
+    tour = _nearest_neighbour(dist, int(np.argmin(pts.sum(axis=1))))
+    return _two_opt(tour, dist, max_passes)
+
+
+def _nearest_neighbour(dist: np.ndarray, start: int) -> np.ndarray:
+    n = len(dist)
+    seen = np.zeros(n, dtype=bool)
+    tour = np.empty(n, dtype=np.int64)
+    cur = start
+    for k in range(n):
+        tour[k] = cur
+        seen[cur] = True
+        if k < n - 1:
+            d = np.where(seen, np.inf, dist[cur])
+            cur = int(np.argmin(d))
+    return tour
+
+
+def _two_opt(tour: np.ndarray, dist: np.ndarray, max_passes: int) -> np.ndarray:
+    """2-opt on an open path: reverse tour[i+1..j] when it shortens the walk."""
+    n = len(tour)
+    for _ in range(max_passes):
+        improved = False
+        for i in range(n - 2):
+            a, b = tour[i], tour[i + 1]
+            c = tour[i + 2:]
+            d = np.append(tour[i + 3:], -1)
+            d_cd = np.where(d >= 0, dist[c, np.maximum(d, 0)], 0.0)
+            d_bd = np.where(d >= 0, dist[b, np.maximum(d, 0)], 0.0)
+            gain = dist[a, b] + d_cd - dist[a, c] - d_bd
+            j = int(np.argmax(gain))
+            if gain[j] > 1e-9:
+                tour[i + 1:i + 3 + j] = tour[i + 1:i + 3 + j][::-1].copy()
+                improved = True
+        if not improved:
+            break
+    return tour
+
+
+# -- building one grid's checklist -----------------------------------------------
+
+
+@dataclass
+class _Context:
+    """Everything shared by all grids, projected once."""
+
+    level: WarningLevel
+    role: str
+    crs: pyproj.CRS
+    grids: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    grates: gpd.GeoDataFrame
+    floods: gpd.GeoDataFrame
+    wires: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    troubled: frozenset[str]
+    network: object | None
+
+    groups: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    register: pd.DataFrame | None = None
+
+    @classmethod
+    def make(cls, layers: dict[str, gpd.GeoDataFrame], level: WarningLevel, role: str,
+             troubled: frozenset[str], use_streets: bool = True) -> _Context:
+        crs = _shared.metric_crs(layers[schema.GRIDS], layers[schema.BUILDINGS], layers[schema.INCIDENTS])
+        inc = _shared.to_metric(layers[schema.INCIDENTS], crs)
+        streets = layers.get(schema.STREETS)
+        ctx = cls(
+            level, role, crs,
+            _shared.to_metric(layers[schema.GRIDS], crs),
+            _prepare_buildings(_shared.to_metric(layers[schema.BUILDINGS], crs)),
+            _shared.incidents_of(inc, _shared.GRATE), _shared.incidents_of(inc, _shared.FLOODING),
+            _shared.open_events(_shared.incidents_of(inc, _shared.WIRE)),
+            _shared.to_metric(streets, crs) if streets is not None and not streets.empty
+            else gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=crs)),
+            troubled,
+            _network(streets) if use_streets else None,
+        )
+        for name in ("grates", "floods", "wires"):  # location hints and status labels, once for all grids
+            gdf = getattr(ctx, name).copy()
+            gdf["_where"] = _hint(gdf.geometry, ctx.buildings, ctx.streets)
+            gdf["_status_zh"] = [STATUS_ZH.get(_shared.text(v), _shared.text(v)) for v in gdf["status"]]
+            setattr(ctx, name, gdf)
+        for name in ("buildings", "grates", "floods", "wires"):
+            gdf = getattr(ctx, name)
+            ids = gdf["grid_id"].map(_shared.text) if len(gdf) else pd.Series([], dtype=object)
+            ctx.groups[name] = {str(k): v for k, v in pd.Series(np.arange(len(gdf))).groupby(ids.to_numpy()).indices.items()} \
+                if len(gdf) else {}
+        return ctx
+
+    def in_grid(self, name: str, grid_id: str) -> gpd.GeoDataFrame:
+        """The rows of layer ``name`` in grid ``grid_id`` (layer order kept)."""
+        gdf = getattr(self, name)
+        return gdf.iloc[self.groups[name].get(grid_id, np.array([], dtype=np.int64))]
+
+
+def _prepare_buildings(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Buildings with numeric counts and display text computed once."""
+    out = buildings.copy()
+    for col in ("units", "households", "residents", "elderly_alone", "floors"):
+        values = out[col] if col in out.columns else pd.Series(0, index=out.index)
+        out[f"_{col}"] = pd.to_numeric(values, errors="coerce").fillna(0).astype(int)
+    out["_basement"] = out["basement"].fillna(False).astype(bool) if "basement" in out.columns else False
+    out["_name"] = out["name"].map(_shared.text) if "name" in out.columns else ""
+    out["_point"] = out.geometry.representative_point() if len(out) else gpd.GeoSeries([], crs=out.crs)
+    return out
+
+
+def _network(streets: gpd.GeoDataFrame | None) -> object | None:
+    """The walking network of the streets, or None (no streets, or unusable)."""
+    if streets is None or streets.empty:
+        return None
+    try:
+        from ..routing.network import build_network
+
+        return build_network(streets)
+    except (ImportError, GridWatchError):
+        return None
+
+
+def _troubled_grates(history: pd.DataFrame | None) -> frozenset[str]:
+    if history is None or history.empty or not {"section", "item_id", "result"} <= set(history.columns):
+        return frozenset()
+    hit = history[(history["section"] == "grate") & history["result"].isin(("cleared", "blocked"))]
+    return frozenset(hit["item_id"].astype(str))
+
+
+def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: str,
+                    community: str) -> GridChecklist:
+    gid = _shared.text(grid["grid_id"])
+    lv = ctx.level
+    shape = ctx.grids.geometry.loc[grid.name]
+    buildings = ctx.in_grid("buildings", gid)
+    floods = ctx.in_grid("floods", gid)
+    grates = _select_grates(ctx.in_grid("grates", gid), ctx.floods, lv, ctx.troubled)
+    walk = patrol_order(grates, network=ctx.network)
+    grates = grates.iloc[walk.order]
+    stops = grates.geometry.reset_index(drop=True)
+    wires = _select_wires(ctx.in_grid("wires", gid), ctx.floods, lv)
+    parts = [_grate_items(grates)]
+    if lv.flooding_spots:
+        parts.append(_event_items("flooding", floods))
+    if lv.basements:
+        parts.append(_building_items("basement", buildings[buildings["_basement"]], ctx.role))
+    if lv.units:
+        parts.append(_unit_items(buildings, ctx.role))
+    if lv.vulnerable_min_elderly is not None:
+        parts.append(_vulnerable_items(buildings, ctx.register, max(lv.vulnerable_min_elderly, 1), ctx.role))
+    parts.append(_event_items("wire", wires))
+    items = _place_on_route(pd.concat(parts, ignore_index=True), stops)
+    items = _with_lonlat(items, ctx.crs)
+    header = _header(grid, lv, stamp, inspector, community, ctx.role)
+    listed = tuple(code for code, on in (
+        ("grate", True), ("flooding", lv.flooding_spots), ("basement", lv.basements), ("unit_light", lv.units),
+        ("unit_drain", lv.units), ("vulnerable", lv.vulnerable_min_elderly is not None),
+        ("wire", lv.flying_wires != "none")) if on)
+    route = gpd.GeoSeries([walk.line] if walk.line is not None else [], crs=ctx.crs)
+    header["route"] = "streets" if walk.on_streets else "straight"
+    return GridChecklist(header, items, gpd.GeoSeries([shape], crs=ctx.crs), buildings.geometry,
+                         _clip_streets(ctx.streets, shape), stops, ctx.crs, listed, route)
+
+
+def _select_grates(grates: gpd.GeoDataFrame, floods: gpd.GeoDataFrame, lv: WarningLevel,
+                   troubled: frozenset[str]) -> gpd.GeoDataFrame:
+    if lv.grates == "all" or grates.empty:
+        return grates
+    keep = grates["status"].isin(_shared.BAD_GRATE) | grates["incident_id"].astype(str).isin(troubled)
+    if lv.grates == "near_flooding":
+        keep |= _shared.count_within(grates.geometry, floods.geometry, lv.near_flooding_m) > 0
+    return grates[keep]
+
+
+def _select_wires(wires: gpd.GeoDataFrame, floods: gpd.GeoDataFrame, lv: WarningLevel) -> gpd.GeoDataFrame:
+    if lv.flying_wires == "none" or wires.empty:
+        return wires.iloc[0:0]
+    if lv.flying_wires == "near_flooding":
+        return wires[_shared.count_within(wires.geometry, floods.geometry, lv.near_flooding_m) > 0]
+    return wires
+
+
+def _nearest_names(points: gpd.GeoSeries, others: gpd.GeoDataFrame) -> list[str]:
+    """Name of the nearest feature of ``others`` to each point ('' if none)."""
+    if len(points) == 0 or others.empty:
+        return [""] * len(points)
+    src, dst = others.sindex.nearest(points.values, return_all=False)
+    names = others["name"].map(_shared.text).to_numpy()
+    out = [""] * len(points)
+    for s, d in zip(src, dst, strict=True):
+        out[int(s)] = names[int(d)]
+    return out
+
+
+def _hint(points: gpd.GeoSeries, buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> list[str]:
+    near_b = _nearest_names(points, buildings)
+    near_s = _nearest_names(points, streets)
+    return [" · ".join(x for x in (f"近{b}" if b else "", s) if x) for b, s in zip(near_b, near_s, strict=True)]
+
+
+def _grate_items(grates: gpd.GeoDataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "section": "grate", "item_id": grates["incident_id"].astype(str).to_numpy(),
+        "where": grates["_where"].to_numpy(), "details": "", "contact": "",
+        "last_status": grates["_status_zh"].to_numpy(), "geometry": grates.geometry.to_numpy(),
+    })
+
+
+def _event_items(section: str, events: gpd.GeoDataFrame) -> pd.DataFrame:
+    if section == "flooding":
+        depth = pd.to_numeric(events.get("depth_cm", pd.Series(index=events.index, dtype=float)), errors="coerce")
+        details = [f"曾积水{d:.0f}厘米" if pd.notna(d) else "曾积水" for d in depth]
+    else:
+        details = ["雨中触电危险，立即断电拆除"] * len(events)
+    return pd.DataFrame({
+        "section": section, "item_id": events["incident_id"].astype(str).to_numpy(),
+        "where": events["_where"].to_numpy(), "details": details, "contact": "",
+        "last_status": events["_status_zh"].to_numpy(),
+        "geometry": events.geometry.to_numpy(),
+    })
+
+
+def _contacts(buildings: gpd.GeoDataFrame, role: str) -> list[str]:
+    heads = buildings["head"] if "head" in buildings.columns else pd.Series("", index=buildings.index)
+    phones = buildings["head_phone"] if "head_phone" in buildings.columns else pd.Series("", index=buildings.index)
+    return [" ".join(x for x in (_shared.show_name(h, role), _shared.show_phone(p, role)) if x)
+            for h, p in zip(heads, phones, strict=True)]
+
+
+_ITEM_FIELDS: Final = ["section", "item_id", "where", "details", "contact", "last_status", "geometry"]
+
+
+def _building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
+    if buildings.empty:
+        return pd.DataFrame(columns=_ITEM_FIELDS)
+    if section == "basement":
+        details = [f"{h}户 · {f}层" for h, f in zip(buildings["_households"], buildings["_floors"], strict=True)]
+    else:
+        details = [f"独居老人{e}人 · {u}个单元 · {h}户" if u else f"独居老人{e}人 · {h}户" for e, u, h in
+                   zip(buildings["_elderly_alone"], buildings["_units"], buildings["_households"], strict=True)]
+    ids = buildings["building_id"].astype(str).to_numpy()
+    return pd.DataFrame({
+        "section": section, "item_id": ids,
+        "where": [n or b for n, b in zip(buildings["_name"], ids, strict=True)], "details": details,
+        "contact": _contacts(buildings, role),
+        "last_status": "", "geometry": buildings["_point"].to_numpy(),
+    })
+
+
+def _prepare_register(register: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The register with text columns and a whole-number unit (0 = unknown)."""
+    if register is None or register.empty or "building_id" not in register.columns:
+        return None
+    out = pd.DataFrame({"building_id": register["building_id"].map(_shared.text)})
+    out["unit"] = pd.to_numeric(register.get("unit", pd.Series(index=register.index, dtype=float)),
+                                errors="coerce").fillna(0).astype(int)
+    for col in ("name", "category"):
+        out[col] = register[col].map(_shared.text) if col in register.columns else ""
+    out["category"] = out["category"].replace("", "独居老人")
+    return out[out["building_id"] != ""]
+
+
+def _vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None, min_n: int,
+                      role: str) -> pd.DataFrame:
+    """Section 5: buildings with at least ``min_n`` vulnerable residents.
+
+    A building's count is the larger of its ``elderly_alone`` and its
+    register entries. Registered residents are listed by unit (names as
+    ``role`` may see them); the rest of a listed building in one row.
+    """
+    reg = register[register["building_id"].isin(buildings["building_id"].astype(str))] \
+        if register is not None else None
+    counts = reg.groupby("building_id").size() if reg is not None else pd.Series(dtype=int)
+    bid = buildings["building_id"].astype(str)
+    n = np.maximum(buildings["_elderly_alone"].to_numpy(), bid.map(counts).fillna(0).astype(int).to_numpy())
+    listed = buildings[n >= min_n]
+    if reg is None or reg.empty:
+        return _building_items("vulnerable", listed, role)
+    reg = reg[reg["building_id"].isin(listed["building_id"].astype(str))]
+    plain = listed[~listed["building_id"].astype(str).isin(reg["building_id"])]
+    rows = []
+    by_id = listed.set_index(listed["building_id"].astype(str))
+    contacts = dict(zip(by_id.index, _contacts(by_id, role), strict=True))
+    for (b, unit), people in reg.groupby(["building_id", "unit"], sort=True):
+        row = by_id.loc[b]
+        kinds = "、".join(f"{k}{len(g)}人" for k, g in people.groupby("category", sort=False))
+        names = "、".join(x for x in (_shared.show_name(v, role) for v in people["name"]) if x)
+        rows.append({
+            "section": "vulnerable", "item_id": f"{b}/{unit}" if unit else b,
+            "where": f"{row['_name'] or b} {unit}单元" if unit else f"{row['_name'] or b}（单元不详）",
+            "details": f"{kinds}：{names}" if names else kinds, "contact": contacts[b],
+            "last_status": "", "geometry": row["_point"],
+        })
+    if not rows:
+        return _building_items("vulnerable", plain, role)
+    units = pd.DataFrame(rows, columns=_ITEM_FIELDS)
+    return pd.concat([_building_items("vulnerable", plain, role), units], ignore_index=True) if len(plain) else units
+
+
+#: Text of the unit column for a building whose number of units is not known.
+WHOLE_BUILDING: Final = "全楼（单元数未登记）"
+
+
+def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
+    """Section 4: a light and a drain row per unit of every building.
+
+    A building whose ``units`` is missing or 0 gets one pair of rows for the
+    whole building (id = building id, unit column :data:`WHOLE_BUILDING`),
+    never an invented "1单元": the inspector checks every stairway and notes
+    what was found. A building without a name shows its id.
+    """
+    if buildings.empty:
+        return pd.DataFrame(columns=_ITEM_FIELDS)
+    known = buildings["_units"].to_numpy()
+    units = np.maximum(known, 1)
+    rep = np.repeat(np.arange(len(buildings)), units * 2)
+    unit_no = np.concatenate([np.repeat(np.arange(1, u + 1), 2) if k > 0 else np.zeros(2, dtype=np.int64)
+                              for u, k in zip(units, known, strict=True)])
+    light = np.tile([True, False], int(units.sum()))
+    bid = buildings["building_id"].astype(str).to_numpy()[rep]
+    name = [n or b for n, b in zip(buildings["_name"].to_numpy()[rep], bid, strict=True)]
+    contact = np.asarray(_contacts(buildings, role), dtype=object)[rep]
+    return pd.DataFrame({
+        "section": np.where(light, "unit_light", "unit_drain"),
+        "item_id": [f"{b}/{u}" if u else b for b, u in zip(bid, unit_no, strict=True)],
+        "where": [f"{n} {u}单元" if u else f"{n} {WHOLE_BUILDING}" for n, u in zip(name, unit_no, strict=True)],
+        "details": np.where(light, "楼道灯", "排水管"), "contact": contact, "last_status": "",
+        "geometry": buildings["_point"].to_numpy()[rep],
+    })
+
+
+def _place_on_route(items: pd.DataFrame, stops: gpd.GeoSeries) -> pd.DataFrame:
+    """Number items; sections other than grates follow the grate route."""
+    section = items["section"].to_numpy()
+    grate = section == "grate"
+    stop = np.zeros(len(items), dtype=np.int64)
+    if len(stops) and len(items):
+        src, dst = stops.sindex.nearest(gpd.GeoSeries(items["geometry"].to_numpy(), crs=stops.crs).values,
+                                        return_all=False)
+        stop[src] = dst + 1
+    stop[grate] = np.arange(1, int(grate.sum()) + 1)
+    rank = {code: k for k, code in enumerate(SECTIONS)}
+    rank["unit_drain"] = rank["unit_light"]  # a unit's two checks stay together
+    order = np.lexsort((np.arange(len(items)), stop, np.array([rank[c] for c in section], dtype=np.int64)))
+    out = items.iloc[order].reset_index(drop=True)
+    out["stop"] = stop[order]
+    sec = section[order]
+    unit = np.isin(sec, ("unit_light", "unit_drain"))
+    no = np.zeros(len(out), dtype=np.int64)
+    for code in np.unique(sec[~unit]):
+        hit = sec == code
+        no[hit] = np.arange(1, int(hit.sum()) + 1)
+    if unit.any():  # a unit's light and drain rows share one number
+        no[unit] = pd.factorize(out.loc[unit, "item_id"])[0] + 1
+    out["no"] = no
+    out["result"] = ""
+    out["note"] = ""
+    return out
+
+
+def _with_lonlat(items: pd.DataFrame, crs: pyproj.CRS) -> pd.DataFrame:
+    pts = gpd.GeoSeries(items["geometry"].to_numpy(), crs=crs).to_crs(schema.STORAGE_CRS)
+    items = items.drop(columns=["geometry"])
+    items["lon"] = pts.x.round(7).to_numpy() if len(pts) else []
+    items["lat"] = pts.y.round(7).to_numpy() if len(pts) else []
+    return items[list(ITEM_COLUMNS)]
+
+
+def _clip_streets(streets: gpd.GeoDataFrame, grid: object) -> gpd.GeoSeries:
+    if streets.empty:
+        return streets.geometry
+    area = grid.buffer(30)  # type: ignore[attr-defined]
+    near = streets.iloc[streets.sindex.query(area, predicate="intersects")]
+    return near.geometry.intersection(area)
+
+
+def _header(grid: pd.Series, lv: WarningLevel, stamp: datetime, inspector: str, community: str,
+            role: str) -> dict[str, str]:
+    gid = _shared.text(grid["grid_id"])
+    when = stamp.strftime("%Y-%m-%d %H:%M")
+    digest = hashlib.sha1(f"{gid}|{lv.code}|{stamp.isoformat()}".encode()).hexdigest()[:6]
+    return {
+        "checklist_id": f"{gid}-{lv.code}-{stamp.strftime('%Y%m%d%H%M')}-{digest}",
+        "community": _shared.text(grid.get("community")) or community,
+        "grid_id": gid,
+        "grid_name": _shared.text(grid.get("name")) or gid,
+        "worker": _shared.show_name(grid.get("worker"), role),
+        "phone": _shared.show_phone(grid.get("phone"), role),
+        "level": lv.code,
+        "level_zh": lv.label_zh,
+        "level_color": lv.color,
+        "generated_at": when,
+        "inspector": inspector,
+        "role": role,
+    }

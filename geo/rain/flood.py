@@ -1,0 +1,686 @@
+"""Flood response: who and what is near a flooding point.
+
+A flooding report arrives (an incident in the store, or a point clicked on
+the map, or a flooded area drawn as a polygon, or a stored flood zone such
+as a 100-year floodplain). :func:`flood_response` answers the questions of
+that moment, in the local metric CRS:
+
+- the buildings affected (footprint within the radius or touching the
+  polygon), with households, residents, elderly living alone and basements;
+- the nearest rain grates to clear (all inside the area, and at least the
+  ``nearest`` closest ones even if outside);
+- flying wires inside the area, flagged critical (electrocution risk in
+  standing water) while still open;
+- whom to call: the grid worker(s) and the affected buildings' heads.
+
+Distances (``distance_m``) are from the flooding point for a point and
+radius; for an area (a polygon or a flood zone) they are from the area
+itself: 0 m for what is inside it, otherwise the distance to its boundary.
+Every table says whether an item is ``inside`` the area.
+
+Flood zones are a layer of the store (:data:`geo.schema.FLOOD_ZONES`),
+imported like the others (:func:`load_zones` reads and checks a file,
+:func:`check_zones` the zones' values) and looked up by id
+(:func:`zone_area`).
+
+The response also carries a :class:`FloodMap`: the same features (and the
+streets, grid outlines and other buildings around them) in the local metric
+CRS, from which the PDF draws its small map of the affected area.
+
+:func:`export_response` writes the result as CSV, XLSX or PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from .. import schema
+from ..errors import OptionError, UnknownIdError
+from . import _shared
+
+if TYPE_CHECKING:
+    import os
+
+    from ..validate import ValidationReport
+
+__all__ = ["FloodMap", "FloodResponse", "check_zones", "export_response", "flood_response", "load_zones",
+           "parse_polygon", "read_layers", "zone_area", "zone_label"]
+
+DEFAULT_RADIUS_M: Final = 100.0
+#: How many nearest grates are listed at least, even outside the area.
+DEFAULT_NEAREST_GRATES: Final = 5
+#: Margin (metres) kept around the affected area, grates and buildings on the map.
+MAP_MARGIN_M: Final = 15.0
+#: Return periods (years) and depths (m) a flood zone may have.
+MAX_RETURN_PERIOD_YEARS: Final = 10_000
+MAX_ZONE_DEPTH_M: Final = 30.0
+
+
+@dataclass
+class FloodMap:
+    """The geometry of a flood response, ready to be drawn (metres, local CRS).
+
+    Attributes
+    ----------
+    crs
+        The local metric CRS every geometry here is in.
+    extent
+        ``(minx, miny, maxx, maxy)``: what the map must show (the area, the
+        listed grates and the affected buildings, with a margin). An area
+        far larger than what it affects (a floodplain of several km over a
+        community) is shown only around the affected buildings and grates.
+    area
+        The affected area (the radius circle, or the drawn polygon).
+    center
+        The flooding point; ``None`` when the area was drawn as a polygon.
+    radius
+        The radius in metres; ``None`` for a polygon.
+    buildings
+        Every building around the extent: ``building_id``, ``affected``,
+        ``basement`` and the footprint.
+    streets, grids
+        Street lines and grid outlines around the extent (possibly empty).
+    grates, wires
+        Points in the same order as :attr:`FloodResponse.grates` and
+        :attr:`FloodResponse.wires` (grate *k* of the map is row *k* of the
+        table).
+    """
+
+    crs: pyproj.CRS
+    extent: tuple[float, float, float, float]
+    area: shapely.Geometry
+    center: shapely.Point | None
+    radius: float | None
+    buildings: gpd.GeoDataFrame
+    streets: gpd.GeoSeries
+    grids: gpd.GeoSeries
+    grates: gpd.GeoSeries
+    wires: gpd.GeoSeries
+
+
+@dataclass
+class FloodResponse:
+    """What and who is near a flooding point.
+
+    Attributes
+    ----------
+    title
+        One line naming the point (incident id or coordinates) and radius.
+    center
+        The flooding point (WGS-84), or the polygon's centroid.
+    area
+        The affected area (WGS-84).
+    buildings, grates, wires, contacts
+        Tables (see :func:`flood_response`); plain DataFrames with
+        ``lon``/``lat`` columns.
+    summary
+        Totals: buildings, households, residents, elderly_alone, basements,
+        grates, blocked grates, wires, critical wires.
+    map
+        The same in metres, for drawing (see :class:`FloodMap`); ``None``
+        for a response built by hand.
+    zone
+        The stored flood zone the response is for (``zone_id``, ``name``,
+        ``return_period_years``, ``depth_m``, ``source``); ``None`` otherwise.
+    """
+
+    title: str
+    center: shapely.Point
+    area: shapely.Geometry
+    buildings: pd.DataFrame
+    grates: pd.DataFrame
+    wires: pd.DataFrame
+    contacts: pd.DataFrame
+    summary: dict[str, int] = field(default_factory=dict)
+    map: FloodMap | None = None
+    zone: dict[str, Any] | None = None
+
+    def sections(self) -> dict[str, pd.DataFrame]:
+        """The tables by section name (for exports)."""
+        return {"buildings": self.buildings, "grates": self.grates, "wires": self.wires, "contacts": self.contacts}
+
+
+def read_layers(store: object) -> dict[str, gpd.GeoDataFrame]:
+    """Every layer of a store (``store.read`` for each), flood zones included."""
+    return {name: store.read(name) for name in schema.LAYERS}  # type: ignore[attr-defined]
+
+
+def flood_response(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    incident_id: str | None = None,
+    at: tuple[float, float] | None = None,
+    polygon: shapely.Geometry | None = None,
+    zone: str | None = None,
+    radius: float = DEFAULT_RADIUS_M,
+    nearest: int = DEFAULT_NEAREST_GRATES,
+    role: str = "worker",
+) -> FloodResponse:
+    """What and who is near a flooding point or inside a flooded area.
+
+    Parameters
+    ----------
+    layers
+        ``grids``, ``buildings``, ``incidents`` (WGS-84), e.g. from
+        :func:`read_layers`.
+    incident_id
+        A flooding report (any incident) whose point is the centre.
+    at
+        A ``(lon, lat)`` point instead of an incident.
+    polygon
+        A flooded area (WGS-84) instead of a point and radius.
+    zone
+        The id of a flood zone of ``layers["flood_zones"]``: its area, as
+        for ``polygon``; the title names the zone.
+    radius
+        Metres around the point (ignored with ``polygon``).
+    nearest
+        List at least this many nearest grates, even outside the area.
+    role
+        Who is looking (``worker``, ``staff``, ``volunteer``, ``public``);
+        decides whether names and phone numbers are shown or masked.
+
+    Returns
+    -------
+    FloodResponse
+        ``buildings`` (nearest first): building_id, name, grid_id,
+        distance_m, inside, households, residents, elderly_alone, basement,
+        head, head_phone. ``grates`` (nearest first): incident_id, status,
+        distance_m, inside. ``wires``: incident_id, status, distance_m,
+        inside, critical. ``contacts``: role, name, phone, for_what.
+        ``distance_m`` is from the point, or from the area (0 inside it).
+    """
+    _shared.visibility(role)
+    if radius <= 0 or radius > 5000:
+        raise OptionError.of("flood.radius", radius=f"{radius:g}")
+    found = None
+    if zone is not None:
+        if sum(x is not None for x in (incident_id, at, polygon)):
+            raise OptionError.of("flood.zone_and_other")
+        polygon, found = zone_area(layers.get(schema.FLOOD_ZONES), zone)
+    center, area, title = _where(layers["incidents"], incident_id, at, polygon, radius)
+    if found is not None:
+        title = zone_label(found)
+    crs = _shared.metric_crs(layers["grids"], layers["buildings"], layers["incidents"])
+    area_m = gpd.GeoSeries([area], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
+    center_m = gpd.GeoSeries([center], crs=schema.STORAGE_CRS).to_crs(crs).iloc[0]
+    # distances from the point, or from the area itself (0 inside, else to its boundary)
+    ref = None if polygon is not None else center_m
+    shapely.prepare(area_m)  # a floodplain may have 100,000 vertices: test it prepared
+    buildings = _affected_buildings(layers["buildings"], crs, area_m, ref, role)
+    grates = _grates(layers["incidents"], crs, area_m, ref, nearest)
+    wires = _wires(layers["incidents"], crs, area_m, ref)
+    contacts = _contacts(layers["grids"], buildings, center, area, role)
+    summary = {
+        "buildings": len(buildings),
+        "households": int(buildings["households"].sum()),
+        "residents": int(buildings["residents"].sum()),
+        "elderly_alone": int(buildings["elderly_alone"].sum()),
+        "basements": int(buildings["basement"].sum()),
+        "grates": len(grates),
+        "grates_blocked": int(grates["status"].isin(_shared.BAD_GRATE).sum()),
+        "wires": len(wires),
+        "wires_critical": int(wires["critical"].sum()),
+    }
+    drawn = _map(layers, crs, area_m, None if polygon is not None else center_m,
+                 None if polygon is not None else radius, buildings, grates, wires)
+    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn, found)
+
+
+def _where(
+    incidents: gpd.GeoDataFrame,
+    incident_id: str | None,
+    at: tuple[float, float] | None,
+    polygon: shapely.Geometry | None,
+    radius: float,
+) -> tuple[shapely.Point, shapely.Geometry, str]:
+    given = [x is not None for x in (incident_id, at, polygon)]
+    if sum(given) != 1:
+        raise OptionError.of("flood.where")
+    if polygon is not None:
+        if polygon.is_empty or polygon.geom_type not in ("Polygon", "MultiPolygon"):
+            raise OptionError.of("flood.not_polygon")
+        return polygon.centroid, shapely.make_valid(polygon), "积水区域"
+    if incident_id is not None:
+        match = incidents[incidents["incident_id"].astype(str) == str(incident_id)]
+        if match.empty:
+            raise UnknownIdError.of("flood.unknown_incident", incident=str(incident_id))
+        point = match.geometry.iloc[0]
+        title = f"积水点 {incident_id}，半径 {radius:.0f} 米"
+    else:
+        lon, lat = at  # type: ignore[misc]
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise OptionError.of("flood.not_lonlat", lon=f"{lon:g}", lat=f"{lat:g}")
+        point = shapely.Point(lon, lat)
+        title = f"位置 {lon:.6f},{lat:.6f}，半径 {radius:.0f} 米"
+    local = _shared.metric_crs(gpd.GeoDataFrame(geometry=[point], crs=schema.STORAGE_CRS))
+    circle = gpd.GeoSeries([point], crs=schema.STORAGE_CRS).to_crs(local).buffer(radius, 32).to_crs(schema.STORAGE_CRS)
+    return point, circle.iloc[0], title
+
+
+def _affected_buildings(
+    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None, role: str
+) -> pd.DataFrame:
+    b = _shared.to_metric(buildings, crs)
+    hit = b.iloc[_meeting(b, area)]
+    out = pd.DataFrame({
+        "building_id": hit["building_id"].astype(str),
+        "name": hit["name"].map(_shared.text),
+        "grid_id": hit["grid_id"].map(_shared.text),
+        "distance_m": pd.Series(_distances(hit.geometry, area, ref), index=hit.index).round(1),
+        "inside": pd.Series(True, index=hit.index, dtype=bool),
+        "households": pd.to_numeric(hit["households"], errors="coerce").fillna(0).astype(int),
+        "residents": pd.to_numeric(hit["residents"], errors="coerce").fillna(0).astype(int),
+        "elderly_alone": pd.to_numeric(hit["elderly_alone"], errors="coerce").fillna(0).astype(int),
+        "basement": hit["basement"].fillna(False).astype(bool),
+        "head": hit["head"].map(lambda v: _shared.show_name(v, role)),
+        "head_phone": hit["head_phone"].map(lambda v: _shared.show_phone(v, role)),
+    })
+    out = _with_lonlat(out, buildings.loc[hit.index].geometry.representative_point())
+    return out.sort_values(["distance_m", "building_id"]).reset_index(drop=True)
+
+
+def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None,
+            nearest: int) -> pd.DataFrame:
+    g = _shared.to_metric(_shared.incidents_of(incidents, _shared.GRATE), crs)
+    inside = pd.Series(False, index=g.index)
+    inside.iloc[_meeting(g, area)] = True
+    dist = pd.Series(_distances(g.geometry, area, ref, inside.to_numpy(), nearest=max(nearest, 0)), index=g.index)
+    order = dist.sort_values(kind="stable")
+    keep = inside | dist.index.isin(order.index[:max(nearest, 0)])
+    out = pd.DataFrame({
+        "incident_id": g["incident_id"].astype(str), "status": g["status"].map(_shared.text),
+        "distance_m": dist.round(1), "inside": inside.astype(bool),
+    })[keep]
+    out = _with_lonlat(out, incidents.loc[out.index].geometry)
+    return out.sort_values(["distance_m", "incident_id"]).reset_index(drop=True)
+
+
+def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None) -> pd.DataFrame:
+    w = _shared.to_metric(_shared.incidents_of(incidents, _shared.WIRE), crs)
+    w = w.iloc[_meeting(w, area)]
+    out = pd.DataFrame({
+        "incident_id": w["incident_id"].astype(str), "status": w["status"].map(_shared.text),
+        "distance_m": pd.Series(_distances(w.geometry, area, ref), index=w.index).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
+        "critical": ~w["status"].astype(str).isin(_shared.CLOSED_EVENT),
+    })
+    out = _with_lonlat(out, incidents.loc[out.index].geometry)
+    return out.sort_values(["critical", "distance_m"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _meeting(gdf: gpd.GeoDataFrame, area: shapely.Geometry) -> np.ndarray:
+    """Positions (sorted) of the features of ``gdf`` meeting ``area`` (spatial index, prepared area)."""
+    if gdf.empty:
+        return np.zeros(0, dtype=int)
+    return np.sort(gdf.sindex.query(area, predicate="intersects"))
+
+
+def _distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Point | None,
+               inside: np.ndarray | None = None, nearest: int | None = None) -> np.ndarray:
+    """Metres from ``center``, or (``center`` None) from ``area``: 0 inside, else to its boundary.
+
+    The distance to a boundary of many vertices is found with a spatial
+    index of its segments, not by measuring every vertex for every item.
+    With ``nearest``, only the items outside that may be among the
+    ``nearest`` closest get their distance (searched in growing reach);
+    the others, farther, get infinity.
+    """
+    arr = np.asarray(geoms.values, dtype=object)
+    if center is not None:
+        return np.asarray(shapely.distance(arr, center), dtype=float)
+    out = np.zeros(len(arr), dtype=float)
+    outside = ~inside if inside is not None else ~shapely.intersects(area, arr)
+    outside &= ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    if not outside.any():
+        return out
+    coords, ring = shapely.get_coordinates(shapely.get_parts(area.boundary), return_index=True)
+    same = ring[:-1] == ring[1:]
+    segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+    tree, pts = shapely.STRtree(segments), arr[outside]
+    if nearest is None or nearest >= len(pts):
+        _, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+        out[outside] = dist
+        return out
+    found = np.full(len(pts), np.inf)
+    reach = 100.0
+    while True:
+        idx, dist = tree.query_nearest(pts, max_distance=reach, return_distance=True, all_matches=False)
+        found[idx[0]] = dist
+        if len(dist) >= nearest or reach > 1e7:
+            break
+        reach *= 4
+    out[outside] = found
+    return out
+
+
+def _contacts(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, center: shapely.Point,
+              area: shapely.Geometry, role: str) -> pd.DataFrame:
+    hit = grids.iloc[_meeting(grids, area)]
+    holding = hit[hit.contains(center)]
+    ordered = pd.concat([holding, hit.drop(holding.index)])
+    rows = [{"role": "网格员", "name": _shared.show_name(r["worker"], role),
+             "phone": _shared.show_phone(r["phone"], role), "for_what": f"{_shared.text(r['name'])}（{r['grid_id']}）"}
+            for _, r in ordered.iterrows()]
+    rows += [{"role": "楼栋长", "name": r["head"], "phone": r["head_phone"],
+              "for_what": f"{r['name']}（{r['building_id']}）"}
+             for _, r in buildings.iterrows() if r["head"] or r["head_phone"]]
+    return pd.DataFrame(rows, columns=["role", "name", "phone", "for_what"])
+
+
+def _map(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS, area: shapely.Geometry,
+         center: shapely.Point | None, radius: float | None, buildings: pd.DataFrame, grates: pd.DataFrame,
+         wires: pd.DataFrame) -> FloodMap:
+    """The response's geometry in ``crs`` with its surroundings (see :class:`FloodMap`)."""
+    grate_pts, wire_pts = _points(grates, crs), _points(wires, crs)
+    near = _near(layers.get(schema.BUILDINGS), crs, area.bounds)
+    affected = near["building_id"].isin(buildings["building_id"]) if not near.empty else pd.Series([], dtype=bool)
+    items = [*grate_pts, *near.geometry[affected.to_numpy()]]
+    parts = [_focus(area, items) if center is None else area, *items]
+    minx, miny, maxx, maxy = _bounds(parts, MAP_MARGIN_M)
+    # surroundings: enough around the extent to fill a map box of any shape
+    grow = 1.25 * max(maxx - minx, maxy - miny)
+    box = (minx - grow, miny - grow, maxx + grow, maxy + grow)
+    near = _near(layers.get(schema.BUILDINGS), crs, box)
+    basement = dict(zip(buildings["building_id"], buildings["basement"], strict=True))
+    ids = near["building_id"].astype(str) if not near.empty else pd.Series([], dtype=str)
+    frame = gpd.GeoDataFrame({"building_id": ids.to_numpy(), "affected": ids.isin(basement).to_numpy(),
+                              "basement": ids.map(lambda i: bool(basement.get(i, False))).to_numpy()},
+                             geometry=near.geometry.to_numpy(), crs=crs)
+    streets = _near(layers.get(schema.STREETS), crs, box).geometry
+    outlines = _near(layers.get(schema.GRIDS), crs, box).geometry.boundary
+    return FloodMap(crs, (minx, miny, maxx, maxy), area, center, radius, frame,
+                    _clip(streets, box), _clip(outlines, box), grate_pts, wire_pts)
+
+
+#: An area wider or taller than this many times its affected items is framed around the items.
+_FOCUS_RATIO: Final = 4.0
+
+
+def _focus(area: shapely.Geometry, items: list[shapely.Geometry]) -> shapely.Geometry:
+    """The part of ``area`` worth framing: all of it, unless it dwarfs the ``items`` it affects."""
+    if not items:
+        return area
+    ix0, iy0, ix1, iy1 = _bounds(items)
+    ax0, ay0, ax1, ay1 = area.bounds
+    side = max(ix1 - ix0, iy1 - iy0, 50.0)
+    if max(ax1 - ax0, ay1 - ay0) <= _FOCUS_RATIO * side:
+        return area
+    grow = 0.25 * side
+    return shapely.clip_by_rect(area, ix0 - grow, iy0 - grow, ix1 + grow, iy1 + grow)  # only its extent is used
+
+
+def _bounds(geoms: list[shapely.Geometry], margin: float = 0.0) -> tuple[float, float, float, float]:
+    """The extent of ``geoms`` (empty ones ignored), grown by ``margin``."""
+    b = shapely.bounds(np.asarray(geoms, dtype=object))
+    return (float(np.nanmin(b[:, 0])) - margin, float(np.nanmin(b[:, 1])) - margin,
+            float(np.nanmax(b[:, 2])) + margin, float(np.nanmax(b[:, 3])) + margin)
+
+
+def _near(gdf: gpd.GeoDataFrame | None, crs: pyproj.CRS, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """The features of ``gdf`` meeting the metric ``box``, in ``crs``."""
+    if gdf is None or gdf.empty:
+        return gpd.GeoDataFrame({"building_id": []}, geometry=[], crs=crs)
+    window = gpd.GeoSeries([shapely.box(*box)], crs=crs).to_crs(gdf.crs or schema.STORAGE_CRS).iloc[0]
+    hit = _shared.to_metric(gdf.iloc[gdf.sindex.query(window, predicate="intersects")].sort_index(), crs)
+    return hit[hit.intersects(shapely.box(*box))]
+
+
+def _clip(lines: gpd.GeoSeries, box: tuple[float, float, float, float]) -> gpd.GeoSeries:
+    """Lines cut to the metric ``box`` (long streets need not be drawn to their ends)."""
+    return gpd.GeoSeries(shapely.clip_by_rect(lines.to_numpy(), *box), crs=lines.crs) if len(lines) else lines
+
+
+def _points(df: pd.DataFrame, crs: pyproj.CRS) -> gpd.GeoSeries:
+    """The ``lon``/``lat`` of a response table as points in ``crs``, in the table's order."""
+    return gpd.GeoSeries(gpd.points_from_xy(df["lon"], df["lat"]), crs=schema.STORAGE_CRS).to_crs(crs)
+
+
+def _with_lonlat(df: pd.DataFrame, points: gpd.GeoSeries) -> pd.DataFrame:
+    df = df.copy()
+    df["lon"] = points.x.round(7).to_numpy() if len(points) else []
+    df["lat"] = points.y.round(7).to_numpy() if len(points) else []
+    return df
+
+
+def parse_polygon(value: str | Path) -> shapely.Geometry:
+    """A flooded area from a file or from text.
+
+    Parameters
+    ----------
+    value
+        A vector file holding polygons (GeoJSON, GeoPackage, Shapefile...;
+        read with its CRS, WGS-84 when it has none), GeoJSON text (a
+        geometry, feature or feature collection), or vertices as text:
+        ``lon,lat; lon,lat; lon,lat`` (at least three).
+
+    Returns
+    -------
+    shapely.Geometry
+        A valid (Multi)Polygon in WGS-84.
+    """
+    from ..safe import printable
+
+    text = str(value).strip()
+    if not text:
+        raise OptionError.of("flood.area_empty")
+    if text.startswith("{"):
+        geoms = _geojson_geoms(text)
+    elif ";" not in text and Path(text).is_file():
+        geoms = _file_geoms(Path(text))
+    elif ";" not in text and Path(text).suffix.lower() in (".geojson", ".json", ".gpkg", ".shp", ".kml"):
+        raise OptionError.of("flood.area_no_file", file=printable(Path(text).name, 200))
+    else:
+        geoms = [_vertices(text)]
+    polys = [g for g in geoms if g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
+    if not polys:
+        raise OptionError.of("flood.area_no_polygon")
+    area = shapely.make_valid(shapely.union_all(polys))
+    minx, miny, maxx, maxy = area.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise OptionError.of("flood.area_not_degrees", bounds=f"{minx:.1f}, {miny:.1f} ... {maxx:.1f}, {maxy:.1f}")
+    return area
+
+
+def _vertices(text: str) -> shapely.Geometry:
+    from ..safe import printable
+
+    try:
+        pts = [tuple(float(v) for v in part.split(",")) for part in text.split(";") if part.strip()]
+    except ValueError as exc:
+        raise OptionError.of("flood.area_vertices", text=printable(text, 60)) from exc
+    bad = [k for k, p in enumerate(pts, start=1) if len(p) != 2]
+    if bad:
+        raise OptionError.of("flood.area_vertex", n=bad[0])
+    if len(pts) < 3:
+        raise OptionError.of("flood.area_three", n=len(pts))
+    return shapely.Polygon(pts)
+
+
+def _geojson_geoms(text: str) -> list[shapely.Geometry]:
+    import json
+
+    from ..safe import printable
+
+    try:
+        data = json.loads(text)
+        feats = data.get("features") or [data]
+        return [shapely.geometry.shape(f.get("geometry", f)) for f in feats]
+    except (ValueError, AttributeError, TypeError, KeyError) as exc:
+        raise OptionError.of("flood.area_geojson", reason=printable(str(exc), 200)) from exc
+
+
+def _file_geoms(path: Path) -> list[shapely.Geometry]:
+    from ..safe import printable
+
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several kinds for an unreadable file
+        raise OptionError.of("flood.area_file", file=printable(path.name, 200), reason=type(exc).__name__) from exc
+    if gdf.crs is None:
+        gdf = gdf.set_crs(schema.STORAGE_CRS)
+    return list(gdf.to_crs(schema.STORAGE_CRS).geometry)
+
+
+# -- flood zones ---------------------------------------------------------------------
+
+
+def zone_area(zones: gpd.GeoDataFrame | None, zone_id: str) -> tuple[shapely.Geometry, dict[str, Any]]:
+    """The area (WGS-84) and the attributes of one stored flood zone.
+
+    Parameters
+    ----------
+    zones
+        The ``flood_zones`` layer (``None`` or empty when none was imported).
+    zone_id
+        The zone's id.
+
+    Returns
+    -------
+    (area, zone)
+        A valid (Multi)Polygon, and ``zone_id``, ``name``,
+        ``return_period_years``, ``depth_m``, ``source``.
+    """
+    if zones is None or zones.empty:
+        raise UnknownIdError.of("flood.no_zones", zone=str(zone_id))
+    match = zones[zones["zone_id"].astype(str) == str(zone_id)]
+    if match.empty:
+        known = sorted(zones["zone_id"].astype(str))
+        shown = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
+        raise UnknownIdError.of("flood.unknown_zone", zone=str(zone_id), zones=shown)
+    row = match.iloc[0]
+    geom = shapely.make_valid(row.geometry) if row.geometry is not None else shapely.Polygon()
+    zone = {"zone_id": str(row["zone_id"]), "name": _shared.text(row.get("name")),
+            "return_period_years": _whole(row.get("return_period_years")), "depth_m": _number(row.get("depth_m")),
+            "source": _shared.text(row.get("source"))}
+    return geom, zone
+
+
+def zone_label(zone: dict[str, Any], lang: str = "zh") -> str:
+    """One line naming a flood zone: ``淹没区 城东低洼区（Z1，100 年一遇）``."""
+    from .. import i18n
+
+    name = zone.get("name") or zone["zone_id"]
+    period = zone.get("return_period_years")
+    if period is None:
+        return i18n.t("rain.zone_title", lang, name=name, zone=zone["zone_id"])
+    return i18n.t("rain.zone_title_period", lang, name=name, zone=zone["zone_id"], years=period)
+
+
+def _whole(v: object) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)  # type: ignore[call-overload]
+
+
+def _number(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+
+def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """Read, conform and check a flood-zone file (GeoJSON, GeoPackage, Shapefile, KML...).
+
+    Like :func:`geo.io.load_layer` for the ``flood_zones`` kind (columns
+    that differ from ours only by case are kept as ``<name>_src`` by
+    :func:`geo.io.conform`), and also: a KML's ``Name`` becomes the zone's
+    ``name`` when the file has no ``name``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    **options
+        ``layer``, ``crs``, ``x_field``, ``y_field``, ``swap_xy``,
+        ``fields``, ``value_maps``, ``id_from_row``, ``max_text`` and
+        ``merge_duplicates`` as for :func:`geo.io.load_layer` (options of
+        other layers, such as ``type_value``, must be empty).
+
+    Returns
+    -------
+    (zones, report)
+    """
+    from .. import io, validate
+
+    read = {k: options.get(k) for k in ("layer", "crs", "x_field", "y_field")}
+    raw = io.read_file(path, swap_xy=bool(options.get("swap_xy")), **read)
+    fields = dict(options.get("fields") or {})
+    columns = {str(c) for c in raw.columns}
+    if "name" not in columns and "name" not in fields:
+        alike = [c for c in columns if c.lower() == "name"]
+        if alike:
+            fields["name"] = alike[0]
+    report = validate.ValidationReport(schema.FLOOD_ZONES, Path(path).name, len(raw))
+    gdf = io.conform(raw, schema.FLOOD_ZONES, fields=fields, value_maps=options.get("value_maps"),
+                     id_from_row=options.get("id_from_row"), max_text=options.get("max_text"), report=report)
+    return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name, report=report,
+                                   merge_duplicates=bool(options.get("merge_duplicates")))
+
+
+def check_zones(zones: gpd.GeoDataFrame, report: ValidationReport) -> None:
+    """Check the values of flood zones (called by :func:`geo.validate.validate_layer`).
+
+    Errors: a return period that is not a whole number of years from 1 to
+    :data:`MAX_RETURN_PERIOD_YEARS`, a depth that is negative, infinite or
+    above :data:`MAX_ZONE_DEPTH_M`, a zone left without area by the repair.
+    Warning: zones without a return period (the risk score counts them as
+    100-year zones).
+    """
+    from ..validate import ERROR, WARNING
+
+    ids = zones["zone_id"].astype(str)
+    if "return_period_years" in zones.columns:
+        years = pd.to_numeric(zones["return_period_years"], errors="coerce")
+        bad = years.notna() & ((years < 1) | (years > MAX_RETURN_PERIOD_YEARS))
+        if bad.any():
+            report.issue(ERROR, "zone_return_period", ids=list(ids[bad]), n=int(bad.sum()),
+                         values=", ".join(str(v) for v in years[bad].head(5)), most=MAX_RETURN_PERIOD_YEARS)
+        missing = years.isna()
+    else:
+        missing = pd.Series(True, index=zones.index)
+    if missing.any() and len(zones):
+        report.issue(WARNING, "zone_no_return_period", ids=list(ids[missing]), n=int(missing.sum()))
+    if "depth_m" in zones.columns:
+        depth = pd.to_numeric(zones["depth_m"], errors="coerce")
+        bad = depth.notna() & (~np.isfinite(depth) | (depth < 0) | (depth > MAX_ZONE_DEPTH_M))
+        if bad.any():
+            report.issue(ERROR, "zone_depth", ids=list(ids[bad]), n=int(bad.sum()),
+                         values=", ".join(f"{v:g}" for v in depth[bad].head(5)), most=f"{MAX_ZONE_DEPTH_M:g}")
+    geoms = zones.geometry
+    polygonal = geoms.geom_type.isin(("Polygon", "MultiPolygon"))
+    empty = polygonal & (geoms.is_empty | (shapely.area(np.asarray(geoms.values)) == 0))
+    if empty.any():
+        report.issue(ERROR, "zone_no_area", ids=list(ids[empty]), n=int(empty.sum()))
+
+
+def export_response(response: FloodResponse, path: str | Path) -> Path:
+    """Write a flood response to CSV, XLSX or PDF (chosen by the suffix).
+
+    Parameters
+    ----------
+    response
+        From :func:`flood_response`.
+    path
+        ``.csv`` (one table, a ``section`` column), ``.xlsx`` (one sheet per
+        section) or ``.pdf`` (A4, Chinese).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    from . import documents
+
+    path = Path(path)
+    writers = {".csv": documents.write_flood_csv, ".xlsx": documents.write_flood_xlsx,
+               ".pdf": documents.write_flood_pdf}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        raise OptionError.of("flood.out_suffix", suffix=path.suffix or "-")
+    writer(response, path)
+    return path

@@ -1,0 +1,172 @@
+"""Start the real app (``streamlit run app.py``) on a free port for browser
+tests and benchmarks, and drive it with Playwright and Debian's Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tests import paths
+
+ROOT = paths.ROOT
+CHROMIUM = os.environ.get("GRIDWATCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """Chromium's path, or None when it is not installed."""
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    return str(path) if path else None
+
+
+def require_chromium() -> None:
+    """Skip the calling test module where Chromium is missing; in CI
+    (``CI=true``) that is a failure instead, never a skip."""
+    import pytest
+
+    if chromium_path() is not None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is missing at /usr/bin/chromium (CI=true): install it with scripts/install-system-deps.sh",
+                    pytrace=False)
+    pytest.skip("Chromium is not installed (/usr/bin/chromium); run scripts/install-system-deps.sh",
+                allow_module_level=True)
+
+
+def offline_context(browser: Any, url: str, external: list[str], **options: Any) -> Any:
+    """A browser context that reaches only the app at ``url`` (and ``data:``,
+    ``blob:``, ``about:``): every other request is aborted and its URL
+    appended to ``external``, so a test can assert nothing left the machine."""
+    context = browser.new_context(**options)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith((url, "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,
+               app: Path | None = None) -> Iterator[str]:
+    """Run the app (``app.py`` unless ``app`` is given) on ``store``; yields its URL."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app or ROOT / "app.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+           "--", "--store", str(store)]
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    log = open(store.parent / f"streamlit-{port}.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"The app did not start; see {log.name}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium through Playwright (no downloaded browser)."""
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+
+
+def map_frame(page: Any, *, timeout: float = 30_000) -> Any:
+    """The map's iframe (streamlit-folium), once Leaflet has drawn it."""
+    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=timeout)
+    frame = page.frame_locator("iframe[title*='streamlit_folium']").first
+    frame.locator(".leaflet-container").wait_for(timeout=timeout)
+    return frame
+
+
+def frame_of(page: Any) -> Any:
+    """The map tab's iframe as a Playwright Frame (the first map on the page;
+    other tabs may hold maps of their own)."""
+    frame = page.locator("iframe[title*='streamlit_folium']").first.element_handle().content_frame()
+    if frame is None:
+        raise LookupError("no map frame")
+    return frame
+
+
+def png_tile(rgb: tuple[int, int, int] = (214, 232, 222), size: int = 256) -> bytes:
+    """A plain square PNG (a map tile of one colour)."""
+    raw = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    head = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+@contextlib.contextmanager
+def tile_server() -> Iterator[tuple[str, list[str]]]:
+    """A tile server on localhost (an office intranet's, say).
+
+    Yields its ``{z}/{x}/{y}`` URL template and the list of paths requested.
+    """
+    tile = png_tile()
+    requested: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(tile)))
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tiles/{{z}}/{{x}}/{{y}}.png", requested
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,96 @@
+"""The patrol routes tab on a store without rain grates and with a grid of nothing to visit (AppTest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from geo.pipeline import rejoin
+from geo.store import open_store
+from tests import paths
+from tests.routing.route_fixtures import LOCAL, grid_streets, points
+from views.routes import map_view, type_choices
+
+APP = paths.APP
+
+
+def _layers() -> dict[str, gpd.GeoDataFrame]:
+    squares = [shapely.box(-50 + 200 * i, -50, 150 + 200 * i, 350) for i in range(3)]
+    grids = gpd.GeoDataFrame({"grid_id": ["G1", "G2", "G3"], "name": ["第一网格", "第二网格", "第三网格"]},
+                             geometry=squares, crs=LOCAL).to_crs(4326)  # fmt: skip
+    buildings = gpd.GeoDataFrame({"building_id": ["B1", "B2"], "name": ["1栋", "2栋"]},
+                                 geometry=[shapely.box(10, 10, 40, 40), shapely.box(210, 10, 240, 40)],
+                                 crs=LOCAL).to_crs(4326)  # fmt: skip
+    incidents = points([(0, 0), (100, 0), (0, 200), (220, 100), (300, 300)],
+                       types=["flooding", "flooding", "flying_wire", "flying_wire", "flooding"],
+                       grids=["G1", "G1", "G1", "G2", "G2"])  # fmt: skip
+    incidents["status"] = "reported"
+    return {"grids": grids, "buildings": buildings, "incidents": incidents, "streets": grid_streets()}
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    path = str(tmp_path / "s.gpkg")
+    open_store(path).write(layers=_layers(), note="t")
+    rejoin(open_store(path))
+    monkeypatch.setenv("GRIDWATCH_STORE", path)
+    monkeypatch.setenv("GRIDWATCH_BASEMAP", "none")
+    monkeypatch.setenv("GRIDWATCH_VIEWS", "routes")
+    yield path
+
+
+def run(at: AppTest | None = None) -> AppTest:
+    at = (at or AppTest.from_file(APP, default_timeout=90)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_type_choices() -> None:
+    from geo import schema
+
+    inc = _layers()["incidents"]
+    codes, default = type_choices(dict(schema.BUILTIN_TYPES), inc)
+    assert default == ["flooding", "flying_wire"]  # what the store has points of, most points first
+    assert codes[:2] == ["flooding", "flying_wire"] and set(schema.BUILTIN_TYPES) <= set(codes)
+    inc.loc[4, "type"] = "drain_grate"
+    codes, default = type_choices(dict(schema.BUILTIN_TYPES), inc)
+    assert default == ["drain_grate"] and codes[0] == "drain_grate"
+
+
+def test_map_view_fits_the_frame() -> None:
+    grids = _layers()["grids"]
+    (lat, lon), zoom = map_view(grids)
+    minx, miny, maxx, maxy = grids.total_bounds
+    assert miny < lat < maxy and minx < lon < maxx
+    assert 14 <= zoom <= 18  # 600 m across: a street-level view, not the maximum zoom
+    assert map_view(grids.iloc[:0]) == ((30.5, 114.3), 4)
+
+
+def test_no_grates_no_grates_by_default_and_an_empty_grid_is_a_warning(store: str) -> None:
+    at = run()
+    assert at.multiselect(key="rt_types").value == ["flooding", "flying_wire"]
+    at.multiselect(key="rt_grids").set_value(["G1", "G3"])
+    at.number_input(key="rt_time").set_value(0.3)
+    at.button(key="rt_plan").click()
+    at = run(at)
+    warnings = " ".join(str(w.value) for w in at.warning)
+    assert "第三网格" not in warnings and "G3" in warnings and "没有要巡查的点" in warnings, warnings
+    plan = at.session_state["rt_result"]["plan"]
+    assert len(plan.stops) == 3 and plan.empty_grids == ["G3"]
+    pdf = at.session_state["rt_result"]["files"][(0, "pdf")]
+    assert pdf.startswith(b"PK")  # the zip, with the store's labels and title (tests/test_export_safe.py)
+
+
+def test_only_empty_grids_is_a_message(store: str) -> None:
+    at = run()
+    at.multiselect(key="rt_grids").set_value(["G3"])
+    at.button(key="rt_plan").click()
+    at = run(at)
+    body = " ".join(str(w.value) for w in at.warning) + " ".join(c.value for c in at.caption)
+    assert "没有符合条件的巡查点" in body and "G3" in body
+    assert "rt_result" not in at.session_state

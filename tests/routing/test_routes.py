@@ -1,0 +1,295 @@
+"""Route solving and planning: TSP, splitting, patrollers, edge cases, point selection."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import shapely
+
+from geo.errors import CRSError, GeometryError, OptionError, UnknownIdError
+from geo.routing.network import StreetNetwork, build_network
+from geo.routing.plan import (
+    METHOD_FAST_TSP,
+    METHOD_ORTOOLS,
+    METHOD_TRIVIAL,
+    plan_routes,
+    route_length,
+    select_points,
+    solve_tsp,
+    split_tour,
+    to_uint16,
+)
+from tests import paths
+from tests.routing.route_fixtures import grid_streets, lonlat, points
+
+TSPLIB = paths.SHARED / "tsplib"
+
+
+def _euclid(xy: np.ndarray) -> np.ndarray:
+    return np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+
+
+def _tour_cost(dist: np.ndarray, order: list[int], closed: bool = True) -> float:
+    idx = np.asarray(order + ([order[0]] if closed else []))
+    return float(dist[idx[:-1], idx[1:]].sum())
+
+
+def _grid_xy(rng: np.random.Generator, n: int) -> list[tuple[float, float]]:
+    """Points on the streets of :func:`grid_streets` (4 x 4 blocks of 100 m)."""
+    out = []
+    for _ in range(n):
+        along, line = rng.uniform(0, 300), int(rng.integers(0, 4)) * 100.0
+        out.append((along, line) if rng.random() < 0.5 else (line, along))
+    return out
+
+
+class TestToUint16:
+    def test_integral_is_scaled_exactly(self) -> None:
+        d = np.array([[0, 3, 4], [3, 0, 5], [4, 5, 0]], dtype=float)
+        s = to_uint16(d)
+        assert s is not None
+        assert s.max() <= 65_535
+        assert np.array_equal(s, d * (65_535 // 5))
+
+    def test_float_uses_the_full_range(self) -> None:
+        d = _euclid(np.random.default_rng(0).random((30, 2)) * 1234.5)
+        s = to_uint16(d)
+        assert s is not None and s.max() == 65_535
+        assert np.array_equal(s, s.T) and (np.diag(s) == 0).all()
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            np.array([[0, 1], [2, 0]], dtype=float),  # asymmetric
+            np.array([[0, np.inf], [np.inf, 0]]),  # unreachable
+            np.array([[0, -1], [-1, 0]], dtype=float),  # negative
+        ],
+    )
+    def test_refused(self, bad: np.ndarray) -> None:
+        assert to_uint16(bad) is None
+
+    def test_too_coarse_is_refused(self) -> None:
+        # legs of 1 m beside one leg of 10,000 km: 1 unit would be 150 m
+        xy = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [1e7, 0.0]])
+        assert to_uint16(_euclid(xy) + 0.1 * (1 - np.eye(4))) is None
+
+
+class TestSolveTsp:
+    @pytest.mark.parametrize("n", [0, 1, 2, 3])
+    def test_tiny(self, n: int) -> None:
+        order, method = solve_tsp(np.zeros((n, n)))
+        assert sorted(order) == list(range(n)) and method == METHOD_TRIVIAL
+
+    def test_square(self) -> None:
+        d = _euclid(np.array([[0, 0], [10, 10], [10, 0], [0, 10], [5, 0]], dtype=float))
+        order, method = solve_tsp(d)
+        assert method == METHOD_FAST_TSP
+        assert _tour_cost(d, order) == pytest.approx(40)
+        assert order[0] == 0
+
+    def test_open_path_from_start(self) -> None:
+        xy = np.array([[x, 0.0] for x in (0, 5, 1, 4, 2, 3, 6, 7)])
+        d = _euclid(xy)
+        order, _ = solve_tsp(d, closed=False, start=3)  # starts at x=4
+        assert order[0] == 3 and sorted(order) == list(range(8))
+        assert _tour_cost(d, order, closed=False) == pytest.approx(3 + 7)  # x=4 to 7, then down to 0
+        order, _ = solve_tsp(d, closed=False)
+        assert _tour_cost(d, order, closed=False) == pytest.approx(7)
+
+    def test_asymmetric_falls_back_to_ortools(self) -> None:
+        rng = np.random.default_rng(1)
+        d = _euclid(rng.random((12, 2)) * 100) + np.triu(np.ones((12, 12))) * 5
+        np.fill_diagonal(d, 0)
+        order, method = solve_tsp(d, time_limit=0.5)
+        assert method == METHOD_ORTOOLS and sorted(order) == list(range(12))
+
+    def test_same_input_same_tour(self) -> None:
+        d = _euclid(np.random.default_rng(2).random((40, 2)) * 1000)
+        assert solve_tsp(d, time_limit=0.3, seed=5)[0] == solve_tsp(d, time_limit=0.3, seed=5)[0]
+
+    @pytest.mark.skipif(not (TSPLIB / "berlin52.tsp").exists(), reason="TSPLIB data missing")
+    def test_berlin52_optimum(self) -> None:
+        from benchmarks.routes import load_tsplib, tsplib_matrix
+
+        d = tsplib_matrix(load_tsplib(TSPLIB / "berlin52.tsp"))
+        order, _ = solve_tsp(d, time_limit=1.0)
+        assert _tour_cost(d, order) == 7542
+
+
+class TestSplitTour:
+    @pytest.mark.parametrize(("depot", "closed"), [(0, True), (0, False), (None, True), (None, False)])
+    def test_matches_brute_force(self, depot: int | None, closed: bool) -> None:
+        rng = np.random.default_rng(3)
+        d = _euclid(rng.random((9, 2)) * 100)
+        order = [i for i in range(9) if i != depot]
+        n, k = len(order), 3
+        routes = split_tour(d, order, k, depot=depot, closed=closed)
+        got = max(route_length(d, r, depot, closed) for r in routes)
+        best = np.inf
+        for rotation in range(n) if depot is None else [0]:
+            rotated = order[rotation:] + order[:rotation]
+            for a, b in itertools.combinations(range(1, n), 2):
+                pieces = [rotated[:a], rotated[a:b], rotated[b:]]
+                best = min(best, max(route_length(d, p, depot, closed) for p in pieces))
+        assert sorted(i for r in routes for i in r) == sorted(order)
+        # exact for the rotations it tries (all of them for 16 stops or fewer)
+        assert got == pytest.approx(best)
+
+    def test_max_stops(self) -> None:
+        d = _euclid(np.arange(10, dtype=float).reshape(5, 2))
+        routes = split_tour(d, [0, 1, 2, 3, 4], 3, max_stops=2)
+        assert max(len(r) for r in routes) <= 2
+
+    def test_more_routes_than_stops(self) -> None:
+        d = np.zeros((2, 2))
+        assert split_tour(d, [0, 1], 4) == [[0], [1], [], []]
+
+
+@pytest.fixture(scope="module")
+def network() -> StreetNetwork:
+    return build_network(grid_streets(4, 100.0))
+
+
+class TestPlanRoutes:
+    @pytest.mark.parametrize("k", [1, 3])
+    @pytest.mark.parametrize("closed", [True, False])
+    @pytest.mark.parametrize("with_start", [True, False])
+    def test_every_point_once(self, network: StreetNetwork, k: int, closed: bool, with_start: bool) -> None:
+        pts = points(_grid_xy(np.random.default_rng(k), 25))
+        start = lonlat(0, 0) if with_start else None
+        plan = plan_routes(pts, network=network, start=start, patrollers=k, closed=closed, time_limit=0.5)
+        assert sorted(plan.stops["id"]) == sorted(pts["incident_id"])
+        assert plan.patrollers == k and len(plan.routes) == k
+        assert plan.on_streets and not plan.unreachable and not plan.warnings
+        for p in range(1, k + 1):
+            stops = plan.route_stops(p)
+            assert stops["seq"].tolist() == list(range(1, len(stops) + 1))
+            assert np.allclose(stops["leg_m"].cumsum(), stops["cumulative_m"])
+            route = plan.routes.iloc[p - 1]
+            last = float(stops["cumulative_m"].iloc[-1]) if len(stops) else 0.0
+            assert route["length_m"] == pytest.approx(last + route["return_m"])
+            # the drawn line is the walked line
+            assert _geodesic_length(route.geometry) == pytest.approx(route["length_m"], rel=2e-3, abs=1.0)
+        assert plan.makespan_m == plan.routes["length_m"].max()
+
+    def test_keeps_ids_types_and_grids(self, network: StreetNetwork) -> None:
+        pts = points([(0, 50), (100, 50), (200, 50)], types=["drain_grate", "flooding", "flying_wire"], grids=["G1", "G2", "G3"])
+        plan = plan_routes(pts, network=network, start=None)
+        merged = plan.stops.set_index("id").loc[pts["incident_id"]]
+        assert merged["type"].tolist() == ["drain_grate", "flooding", "flying_wire"]
+        assert merged["grid_id"].tolist() == ["G1", "G2", "G3"]
+
+    def test_one_point(self, network: StreetNetwork) -> None:
+        plan = plan_routes(points([(50, 0)]), network=network, start=lonlat(0, 0), closed=True)
+        assert plan.stops["leg_m"].tolist() == pytest.approx([50.0], abs=0.05)
+        assert plan.makespan_m == pytest.approx(100.0, abs=0.1)
+        alone = plan_routes(points([(50, 0)]), network=network, start=None)
+        assert alone.makespan_m == 0.0 and len(alone.stops) == 1
+
+    def test_two_points(self, network: StreetNetwork) -> None:
+        plan = plan_routes(points([(0, 0), (300, 0)]), network=network, start=None, closed=False)
+        assert plan.makespan_m == pytest.approx(300.0, abs=0.1)
+
+    def test_duplicate_locations(self, network: StreetNetwork) -> None:
+        pts = points([(50, 0), (50, 0), (50, 0), (150, 0)])
+        plan = plan_routes(pts, network=network, start=lonlat(0, 0), closed=False)
+        assert len(plan.stops) == 4
+        assert plan.makespan_m == pytest.approx(150.0, abs=0.1)
+
+    def test_unreachable_point_is_flagged(self, network: StreetNetwork) -> None:
+        pts = points([(0, 0), (300, 0), (300, 300), (2000, 2000)])
+        plan = plan_routes(pts, network=network, start=None)
+        assert plan.unreachable == ["P03"]
+        assert any("no street reaches" in w for w in plan.warnings)
+        assert plan.stops.set_index("id").loc["P03", "straight"] or plan.route_stops(1)["id"].iloc[0] == "P03"
+
+    def test_without_network_straight_lines(self) -> None:
+        pts = points([(0, 0), (300, 0), (300, 400)])
+        plan = plan_routes(pts, network=None, start=None, closed=True)
+        assert not plan.on_streets and plan.warnings
+        assert plan.makespan_m == pytest.approx(1200.0, abs=0.5)
+
+    def test_patrollers_balance(self, network: StreetNetwork) -> None:
+        pts = points(_grid_xy(np.random.default_rng(7), 60))
+        one = plan_routes(pts, network=network, start=lonlat(150, 150), patrollers=1, time_limit=0.5)
+        four = plan_routes(pts, network=network, start=lonlat(150, 150), patrollers=4, time_limit=1.0)
+        assert four.makespan_m < one.makespan_m / 2
+        assert four.routes["n_stops"].min() > 0
+
+    def test_more_patrollers_than_points(self, network: StreetNetwork) -> None:
+        plan = plan_routes(points([(0, 0), (100, 0)]), network=network, start=lonlat(0, 0), patrollers=3)
+        assert sorted(plan.routes["n_stops"]) == [0, 1, 1]
+        assert any("no stops" in w for w in plan.warnings)
+
+    def test_max_stops(self, network: StreetNetwork) -> None:
+        pts = points(_grid_xy(np.random.default_rng(8), 20))
+        plan = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=3, max_stops=7, time_limit=0.5)
+        assert plan.routes["n_stops"].max() <= 7
+        with pytest.raises(OptionError, match="at least 4 patrollers"):
+            plan_routes(pts, network=network, start=None, patrollers=2, max_stops=5)
+
+    def test_max_length(self, network: StreetNetwork) -> None:
+        pts = points(_grid_xy(np.random.default_rng(9), 20))
+        with pytest.raises(OptionError, match="above the limit"):
+            plan_routes(pts, network=network, start=None, max_length_m=50.0, time_limit=0.3)
+
+    def test_same_input_same_plan(self, network: StreetNetwork) -> None:
+        pts = points(_grid_xy(np.random.default_rng(10), 15))
+        a = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=2, time_limit=0.5, seed=3)
+        b = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=2, time_limit=0.5, seed=3)
+        assert a.stops["id"].tolist() == b.stops["id"].tolist()
+
+    def test_projected_points(self) -> None:
+        pts = points([(0, 0), (30, 40), (60, 0)]).to_crs("EPSG:32650")
+        plan = plan_routes(pts, network=None, start=None, closed=False)
+        assert plan.makespan_m == pytest.approx(100.0, abs=0.1)
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "match"),
+        [
+            ({"patrollers": 0}, OptionError, "at least 1"),
+            ({"time_limit": 0}, OptionError, "positive"),
+            ({"max_length_m": -1}, OptionError, "positive"),
+            ({"start": (500.0, 30.0)}, CRSError, "longitude"),
+        ],
+    )
+    def test_bad_options(self, network: StreetNetwork, kwargs: dict, error: type, match: str) -> None:
+        with pytest.raises(error, match=match):
+            plan_routes(points([(0, 0), (100, 0)]), network=network, **kwargs)
+
+    def test_bad_points(self, network: StreetNetwork) -> None:
+        with pytest.raises(OptionError, match="no points"):
+            plan_routes(points([]), network=network)
+        with pytest.raises(CRSError):
+            plan_routes(points([(0, 0)]).set_crs(None, allow_override=True), network=network)
+        lines = points([(0, 0)])
+        lines["geometry"] = [shapely.LineString([(114.4, 30.5), (114.41, 30.5)])]
+        with pytest.raises(GeometryError):
+            plan_routes(lines, network=network)
+
+
+def _geodesic_length(line: shapely.LineString | None) -> float:
+    from pyproj import Geod
+
+    return float(Geod(ellps="WGS84").geometry_length(line)) if line is not None else 0.0
+
+
+class TestSelectPoints:
+    def test_filters(self) -> None:
+        pts = points([(0, 0), (1, 0), (2, 0), (3, 0)], types=["drain_grate", "flooding", "drain_grate", "drain_grate"],
+                     grids=["G1", "G1", "G2", "G1"])  # fmt: skip
+        pts.loc[3, "status"] = "blocked"
+        assert select_points(pts, grids=["G1"], types=["drain_grate"])["incident_id"].tolist() == ["P00", "P03"]
+        assert select_points(pts, grids=[], types=[], statuses=["blocked"])["incident_id"].tolist() == ["P03"]
+        assert len(select_points(pts, grids=[], types=[])) == 4
+
+    def test_unknown_and_empty(self) -> None:
+        pts = points([(0, 0)])
+        with pytest.raises(UnknownIdError, match="G9"):
+            select_points(pts, grids=["G9"], types=[])
+        with pytest.raises(UnknownIdError, match="Choose from: drain_grate"):
+            select_points(pts, grids=[], types=["nope"])
+        with pytest.raises(OptionError, match="No incident matches"):
+            select_points(pts, grids=[], types=[], statuses=["missing"])
