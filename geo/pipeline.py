@@ -179,7 +179,7 @@ def import_layer(
         if metres is not None:
             raise OptionError.of("flood.zone_link_distance")
         return _import_flood_zones(store, path, replace=replace, dry_run=dry_run, progress=progress, **options)
-    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
+    current = store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
     layer, report = check_file(store, kind, path, stored=current, **options)
     stored = None if replace else current[kind]
@@ -306,7 +306,7 @@ def rejoin(store: Store, *, max_distance: float | None = None) -> None:
         stored setting (:func:`link_distance_of`) when not given.
     """
     metres = link_distance_of(store) if max_distance is None else check_link_distance(max_distance)
-    current = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
+    current = store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
     store.write(join_layers(current, max_distance=metres),
                 tables=_link_meta(None if max_distance is None else metres), note=f"rejoin within {metres:g} m")
 
@@ -403,7 +403,7 @@ def report_incident(
         "depth_cm": depth_cm, "description": description.strip()[:2000],
     }
     new = gpd.GeoDataFrame([row], geometry=[shapely.Point(lon, lat)], crs=schema.STORAGE_CRS)
-    layers = {k: store.read(k) for k in (schema.GRIDS, schema.BUILDINGS)}
+    layers = store.read_many((schema.GRIDS, schema.BUILDINGS))
     from .join import assign_incidents
 
     new = assign_incidents(new, layers[schema.GRIDS], layers[schema.BUILDINGS], max_distance=radius)

@@ -25,7 +25,7 @@ import sqlite3
 import tempfile
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -41,6 +41,8 @@ __all__ = ["GeoPackageStore", "Store", "open_store"]
 #: Tables kept as plain (non-spatial) tables.
 META = "meta"
 INCIDENT_TYPES = "incident_types"
+#: Attempts of :meth:`GeoPackageStore.read_many` to read one version while writers replace the file.
+_CONSISTENT_TRIES = 3
 
 
 class Store(ABC):
@@ -61,6 +63,22 @@ class Store(ABC):
     @abstractmethod
     def read_table(self, name: str) -> pd.DataFrame:
         """Read a plain table; a table never written reads as empty."""
+
+    def read_many(self, names: Iterable[str] = schema.LAYERS) -> dict[str, gpd.GeoDataFrame]:
+        """Read several spatial layers of one version of the store.
+
+        Parameters
+        ----------
+        names
+            Layer names (default: every layer of :data:`geo.schema.LAYERS`).
+
+        Returns
+        -------
+        dict
+            Layer name to layer, in the order given; a layer never written
+            reads as empty.
+        """
+        return {name: self.read(name) for name in names}
 
     @abstractmethod
     def write(
@@ -166,6 +184,25 @@ class GeoPackageStore(Store):
             raise StoreError(msg, f"Use one of {', '.join(schema.LAYERS)}.")
         if layer not in self.layers():
             return empty_layer(layer)
+        return self._read_present(layer)
+
+    def read_many(self, names: Iterable[str] = schema.LAYERS) -> dict[str, gpd.GeoDataFrame]:
+        # The file is listed once, and read again if a writer replaced it
+        # meanwhile, so that every layer comes from the same version.
+        wanted = list(names)
+        for name in wanted:
+            if name not in schema.LAYERS:
+                msg = f"Unknown layer {name!r}."
+                raise StoreError(msg, f"Use one of {', '.join(schema.LAYERS)}.")
+        for _ in range(_CONSISTENT_TRIES):
+            before = self.version
+            present = set(self.layers())
+            out = {name: self._read_present(name) if name in present else empty_layer(name) for name in wanted}
+            if self.version == before:
+                return out
+        return out
+
+    def _read_present(self, layer: str) -> gpd.GeoDataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             gdf = pyogrio.read_dataframe(self._path, layer=layer, use_arrow=True)

@@ -50,7 +50,7 @@ Layers = dict[str, gpd.GeoDataFrame]
 @st.cache_resource(max_entries=6, show_spinner=False)
 def _read(path: str, version: str) -> tuple[Layers, dict[str, schema.IncidentType], dict[str, str]]:
     store = open_store(path)
-    data = {name: store.read(name) for name in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
+    data = store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
     return data, store.incident_types(), store.meta()
 
 

@@ -45,6 +45,7 @@ import shapely
 from .. import schema
 from ..errors import GridWatchError, UnknownIdError
 from ..safe import printable
+from ..store import Store
 from . import _shared
 from .levels import WarningLevel, get_level
 
@@ -159,7 +160,7 @@ class GridChecklist:
 # -- public entry points -----------------------------------------------------
 
 
-def checklists_from_store(store: object, level: str | WarningLevel, **kwargs: object) -> list[GridChecklist]:
+def checklists_from_store(store: Store, level: str | WarningLevel, **kwargs: object) -> list[GridChecklist]:
     """:func:`build_checklists` on a store's layers and inspection history.
 
     Parameters
@@ -175,11 +176,11 @@ def checklists_from_store(store: object, level: str | WarningLevel, **kwargs: ob
     -------
     list of GridChecklist
     """
-    layers = {name: store.read(name) for name in schema.LAYERS}  # type: ignore[attr-defined]
-    history = store.read_table("inspections")  # type: ignore[attr-defined]
-    meta = store.meta()  # type: ignore[attr-defined]
+    layers = store.read_many(schema.LAYERS)
+    history = store.read_table("inspections")
+    meta = store.meta()
     kwargs.setdefault("community", meta.get("community", ""))
-    kwargs.setdefault("register", store.read_table(REGISTER))  # type: ignore[attr-defined]
+    kwargs.setdefault("register", store.read_table(REGISTER))
     return build_checklists(layers, level, history=history, **kwargs)  # type: ignore[arg-type]
 
 

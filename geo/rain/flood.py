@@ -45,6 +45,7 @@ import shapely
 
 from .. import schema
 from ..errors import OptionError, UnknownIdError
+from ..store import Store
 from . import _shared
 
 if TYPE_CHECKING:
@@ -149,9 +150,9 @@ class FloodResponse:
         return {"buildings": self.buildings, "grates": self.grates, "wires": self.wires, "contacts": self.contacts}
 
 
-def read_layers(store: object) -> dict[str, gpd.GeoDataFrame]:
+def read_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
     """Every layer of a store (``store.read`` for each), flood zones included."""
-    return {name: store.read(name) for name in schema.LAYERS}  # type: ignore[attr-defined]
+    return store.read_many(schema.LAYERS)
 
 
 def flood_response(

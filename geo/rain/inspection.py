@@ -43,6 +43,7 @@ import pandas as pd
 from .. import schema
 from ..errors import InputFileError
 from ..safe import printable, spreadsheet_cell
+from ..store import Store
 from . import _shared
 from .checklist import LOCAL_TZ, REGISTER, SECTIONS
 from .documents import CSV_COLUMNS, HEADER_LABELS, XLSX_HEADINGS
@@ -290,7 +291,7 @@ def _read_csv(path: Path) -> list[_Sheet]:
 # -- checking and applying --------------------------------------------------------------
 
 
-def import_checklist(store: object, path: str | Path, *, inspector: str | None = None,
+def import_checklist(store: Store, path: str | Path, *, inspector: str | None = None,
                      now: datetime | None = None) -> ImportReport:
     """Apply a filled-in checklist to the store.
 
@@ -311,9 +312,9 @@ def import_checklist(store: object, path: str | Path, *, inspector: str | None =
     ImportReport
     """
     sheets = read_filled(path)
-    incidents = store.read(schema.INCIDENTS)  # type: ignore[attr-defined]
-    buildings = store.read(schema.BUILDINGS)  # type: ignore[attr-defined]
-    history = store.read_table(INSPECTIONS)  # type: ignore[attr-defined]
+    incidents = store.read(schema.INCIDENTS)
+    buildings = store.read(schema.BUILDINGS)
+    history = store.read_table(INSPECTIONS)
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).isoformat(timespec="seconds")
     report = ImportReport()
     known = _known_ids(incidents, buildings)
@@ -324,7 +325,7 @@ def import_checklist(store: object, path: str | Path, *, inspector: str | None =
     new_history, incidents, changed = _apply(results, history, incidents, stamp, report)
     if changed:
         layers = {schema.INCIDENTS: incidents} if report.status_changes else {}
-        store.write(layers=layers, tables={INSPECTIONS: new_history},  # type: ignore[attr-defined]
+        store.write(layers=layers, tables={INSPECTIONS: new_history},
                     note=f"checklist import {Path(path).name}")
         report.written = True
     return report
@@ -528,7 +529,7 @@ def read_register(path: str | Path) -> pd.DataFrame:
     return out
 
 
-def import_register(store: object, path: str | Path) -> ImportReport:
+def import_register(store: Store, path: str | Path) -> ImportReport:
     """Load the register of vulnerable residents into the store.
 
     The file is the whole register: it replaces the one stored before.
@@ -548,7 +549,7 @@ def import_register(store: object, path: str | Path) -> ImportReport:
         building, unit not a whole number, empty row).
     """
     rows = read_register(path)
-    buildings = store.read(schema.BUILDINGS)  # type: ignore[attr-defined]
+    buildings = store.read(schema.BUILDINGS)
     units = pd.to_numeric(buildings.get("units", pd.Series(index=buildings.index, dtype=float)), errors="coerce")
     known = dict(zip(buildings["building_id"].astype(str), units.fillna(0).astype(int), strict=True))
     report = ImportReport()
@@ -572,7 +573,7 @@ def import_register(store: object, path: str | Path) -> ImportReport:
         else:
             keep.append({c: str(rec[c]) for c in REGISTER_COLUMNS})
     table = pd.DataFrame(keep, columns=list(REGISTER_COLUMNS))
-    old = store.read_table(REGISTER)  # type: ignore[attr-defined]
+    old = store.read_table(REGISTER)
     old = old.reindex(columns=list(REGISTER_COLUMNS)).fillna("").astype(str) if not old.empty else old
     report.recorded = len(table)
     if table.empty and report.problems:  # a file of nothing but bad rows never wipes the stored register
@@ -582,6 +583,6 @@ def import_register(store: object, path: str | Path) -> ImportReport:
         report.unchanged, report.recorded = len(table), 0
         return report
     report.revised = len(old)
-    store.write(tables={REGISTER: table}, note=f"vulnerable register {where0}")  # type: ignore[attr-defined]
+    store.write(tables={REGISTER: table}, note=f"vulnerable register {where0}")
     report.written = True
     return report

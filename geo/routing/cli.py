@@ -25,6 +25,7 @@ import pandas as pd
 from .. import schema
 from ..errors import InputFileError, OptionError, UnknownIdError
 from ..safe import printable, spreadsheet_frame
+from ..store import Store
 from . import export
 from .plan import RoutePlan, plan_routes, select_points
 
@@ -156,7 +157,7 @@ def _report(plan: RoutePlan, written: list[Path], lang: str = "en") -> None:
         print(path)
 
 
-def resolve_start(store: object, text: str) -> tuple[float, float]:
+def resolve_start(store: Store, text: str) -> tuple[float, float]:
     """The start point a user names: ``lon,lat`` or a building, incident or grid id.
 
     A grid stands for its office, placed at a point inside the grid
@@ -180,7 +181,7 @@ def resolve_start(store: object, text: str) -> tuple[float, float]:
         except ValueError:
             pass
     for layer in (schema.BUILDINGS, schema.INCIDENTS, schema.GRIDS):
-        gdf = store.read(layer)  # type: ignore[attr-defined]
+        gdf = store.read(layer)
         hit = gdf[gdf[schema.ID_COLUMN[layer]].astype(str) == text] if len(gdf) else gdf
         if len(hit):
             point = hit.geometry.iloc[0].representative_point()
