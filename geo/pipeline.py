@@ -486,7 +486,6 @@ def build_demo(
     import pyogrio
 
     from . import demo
-    from .rain.checklist import REGISTER
     from .store import open_store
 
     if scale not in ("community", "city"):
@@ -510,7 +509,7 @@ def build_demo(
     meta = demo.demo_meta(scale)
     progress(f"writing the store {store.location}")
     store.write(layers, tables={"meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
-                                REGISTER: register},
+                                schema.REGISTER: register},
                 note=f"demo {scale} seed {seed}")
     progress("done")
     return store.location

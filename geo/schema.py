@@ -26,6 +26,10 @@ INCIDENTS: Final = "incidents"
 STREETS: Final = "streets"
 FLOOD_ZONES: Final = "flood_zones"
 LAYERS: Final = (GRIDS, BUILDINGS, INCIDENTS, STREETS, FLOOD_ZONES)
+#: Plain table of the vulnerable residents register (rain emergency; personal data).
+REGISTER: Final = "vulnerable_residents"
+#: Plain table of inspection records imported from filled-in checklists.
+INSPECTIONS: Final = "inspections"
 
 #: Columns of each layer and their kind: "str", "int", "float", "bool",
 #: "datetime". The first column is the layer's id.

@@ -62,7 +62,7 @@ __all__ = [
 
 #: Store table of the vulnerable-residents register (see
 #: :func:`geo.rain.inspection.read_register`): building_id, unit, name, category.
-REGISTER: Final = "vulnerable_residents"
+REGISTER: Final = schema.REGISTER
 #: Time zone of dates printed on checklists.
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 #: Seconds the street route planner may search per grid.

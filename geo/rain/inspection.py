@@ -52,7 +52,7 @@ __all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "import
            "read_register"]
 
 #: Name of the store table holding inspection results.
-INSPECTIONS: Final = "inspections"
+INSPECTIONS: Final = schema.INSPECTIONS
 INSPECTION_COLUMNS: Final = ("checklist_id", "grid_id", "level", "inspector", "inspected_at", "imported_at",
                              "section", "item_id", "result", "result_zh", "note", "status_before",
                              "status_after", "source")
