@@ -23,16 +23,15 @@ $(VENV)/.installed: requirements.txt
 system-deps:
 	bash scripts/install-system-deps.sh
 
-# >>> map assets (offline Leaflet; see scripts/) >>>
-# Leaflet + plugins from npm (pinned in package-lock.json) and folium's heat
-# plugin, copied to static/vendor/ (gitignored) that the app serves itself.
+# Map assets, for the map offline: Leaflet + plugins from npm (pinned in
+# package-lock.json) and folium's heat plugin, copied to static/vendor/
+# (gitignored) that the app serves itself (see scripts/vendor_assets.sh).
 .PHONY: assets
 assets: static/vendor/.installed
 
 static/vendor/.installed: package.json package-lock.json scripts/vendor_assets.sh | $(VENV)/.installed
 	sh scripts/vendor_assets.sh $(PY)
 	touch $@
-# <<< map assets <<<
 
 $(DEMO): | $(VENV)/.installed
 	$(PY) -m geo demo --out $(dir $(DEMO))
