@@ -1,0 +1,86 @@
+"""The documentation stays true: every command and option documented, every link alive, a short README."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.cli import build_parser
+from tests import paths
+
+ROOT = paths.ROOT
+DOCS = ROOT / "docs"
+CLI_DOC = DOCS / "cli.md"
+README = ROOT / "README.md"
+README_MAX_WORDS = 900
+
+#: A ``## `python -m geo NAME` `` heading opens the section of one command.
+SECTION = re.compile(r"^## `python -m geo ([a-z][a-z-]*)`\s*$", re.MULTILINE)
+COMMON = "## Options of every command"
+#: Markdown links and images: ``[text](target)``, ``![alt](target)``.
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def _long_options(parser: argparse.ArgumentParser) -> set[str]:
+    return {s for a in parser._actions for s in a.option_strings if s.startswith("--") and s != "--help"}
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Each command's section: from its heading to the next ``## `` heading."""
+    out = {}
+    for m in SECTION.finditer(text):
+        end = text.find("\n## ", m.end())
+        out[m.group(1)] = text[m.end():end if end != -1 else len(text)]
+    return out
+
+
+def _common_section(text: str) -> str:
+    start = text.index(COMMON)
+    nxt = text.find("\n## ", start + len(COMMON))
+    return text[start:nxt if nxt != -1 else len(text)]
+
+
+def _option_in(option: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text) is not None
+
+
+@pytest.mark.parametrize("command", sorted(_commands()))
+def test_every_command_and_option_is_in_cli_md(command: str) -> None:
+    text = CLI_DOC.read_text(encoding="utf-8")
+    sections = _sections(text)
+    assert command in sections, f"docs/cli.md has no section '## `python -m geo {command}`'"
+    common = _common_section(text)
+    missing = sorted(o for o in _long_options(_commands()[command])
+                     if not _option_in(o, sections[command]) and not _option_in(o, common))
+    assert not missing, f"docs/cli.md, section {command}: options not documented: {', '.join(missing)}"
+
+
+def _markdown_files() -> list[Path]:
+    return [README, *sorted(DOCS.glob("*.md"))]
+
+
+@pytest.mark.parametrize("doc", _markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_point_to_files(doc: Path) -> None:
+    text = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.DOTALL)
+    broken = []
+    for target in LINK.findall(text):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            continue  # http:, https:, mailto: and anchors in the same page
+        path = target.split("#", 1)[0]
+        if not (doc.parent / path).exists():
+            broken.append(target)
+    assert not broken, f"{doc.relative_to(ROOT)}: links to missing files: {', '.join(broken)}"
+
+
+def test_readme_is_one_page() -> None:
+    words = len(README.read_text(encoding="utf-8").split())
+    assert words <= README_MAX_WORDS, f"README.md has {words} words; the manual lives in docs/ (at most {README_MAX_WORDS})"
