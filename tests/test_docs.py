@@ -68,17 +68,25 @@ def _markdown_files() -> list[Path]:
     return [README, *sorted(DOCS.glob("*.md"))]
 
 
+def _anchors(doc: Path) -> set[str]:
+    """The anchors of a page's headings, as GitHub makes them (``## `python -m geo demo` `` → ``python--m-geo-demo``)."""
+    text = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.DOTALL)
+    heads = re.findall(r"^#{1,6}\s+(.+?)\s*$", text, flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in heads}
+
+
 @pytest.mark.parametrize("doc", _markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_relative_links_point_to_files(doc: Path) -> None:
     text = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.DOTALL)
     broken = []
     for target in LINK.findall(text):
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
-            continue  # http:, https:, mailto: and anchors in the same page
-        path = target.split("#", 1)[0]
-        if not (doc.parent / path).exists():
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            continue  # http:, https:, mailto:
+        path, _, anchor = target.partition("#")
+        linked = (doc.parent / path) if path else doc
+        if not linked.exists() or (anchor and linked.suffix == ".md" and anchor not in _anchors(linked)):
             broken.append(target)
-    assert not broken, f"{doc.relative_to(ROOT)}: links to missing files: {', '.join(broken)}"
+    assert not broken, f"{doc.relative_to(ROOT)}: links to missing files or headings: {', '.join(broken)}"
 
 
 def test_readme_is_one_page() -> None:
