@@ -40,7 +40,8 @@ _FALSE: Final = {"false", "no", "n", "0", "否", "无", "f"}
 
 
 def rename_columns(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str], type_field: str | None,
-            report: ValidationReport) -> gpd.GeoDataFrame:
+                   report: ValidationReport) -> gpd.GeoDataFrame:
+    """The user's columns renamed to the schema's (``fields``: schema column to the user's; completed in place)."""
     if type_field:
         fields.setdefault("type", type_field)
     unknown = [k for k in fields if k not in schema.COLUMNS[kind]]
@@ -66,8 +67,10 @@ def rename_columns(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str], typ
 
 
 def _map_truncated(gdf: gpd.GeoDataFrame, kind: str, fields: dict[str, str]) -> None:
-    """Map Shapefile field names cut to 10 characters (``building_i``) onto
-    the schema columns they abbreviate, unless the user mapped them.
+    """Map Shapefile field names cut to 10 characters (``building_i``) onto the schema's.
+
+    Each is taken as the schema column it abbreviates, unless the user
+    mapped it.
     """
     by_lower = {str(c).lower(): str(c) for c in gdf.columns}
     taken = set(fields.values())
@@ -97,8 +100,9 @@ def _map_case(columns: list[str], kind: str, fields: dict[str, str], report: Val
 
 
 def _no_collisions(gdf: gpd.GeoDataFrame, kind: str, report: ValidationReport) -> gpd.GeoDataFrame:
-    """Rename columns that the store would take for another (names are
-    case-insensitive there, and ``fid`` / ``geom`` are its own).
+    """Rename columns that the store would take for another.
+
+    Names are case-insensitive there, and ``fid`` / ``geom`` are its own.
     """
     geom = gdf.geometry.name
     names = [str(c) for c in gdf.columns if c != geom]
@@ -133,6 +137,7 @@ def _column_list(columns: list[str], limit: int = 30) -> str:
 
 
 def limit_columns(gdf: gpd.GeoDataFrame, kind: str, report: ValidationReport) -> gpd.GeoDataFrame:
+    """At most :data:`MAX_COLUMNS` columns: the schema's, then extras in file order (the rest dropped, listed)."""
     geom = gdf.geometry.name
     names = [c for c in gdf.columns if c != geom]
     if len(names) + len(schema.DERIVED[kind]) <= MAX_COLUMNS:
@@ -147,7 +152,8 @@ def limit_columns(gdf: gpd.GeoDataFrame, kind: str, report: ValidationReport) ->
 
 
 def ids_from_rows(gdf: gpd.GeoDataFrame, kind: str, prefix: str, type_value: str | None, base: int,
-                   report: ValidationReport) -> gpd.GeoDataFrame:
+                  report: ValidationReport) -> gpd.GeoDataFrame:
+    """Ids numbered from the rows: ``prefix`` and the row's line or feature number (see :func:`geo.io.conform`)."""
     id_col = schema.ID_COLUMN[kind]
     if not prefix:
         prefix = f"{type_value}-" if kind == schema.INCIDENTS and type_value else _ROW_PREFIX[kind]
@@ -170,6 +176,7 @@ def ids_from_rows(gdf: gpd.GeoDataFrame, kind: str, prefix: str, type_value: str
 
 
 def check_required(gdf: gpd.GeoDataFrame, kind: str) -> None:
+    """Refuse a layer without the id column (incidents: or without the type column)."""
     missing = [c for c in schema.REQUIRED[kind] if c not in gdf.columns]
     if missing:
         cols = [str(c) for c in gdf.columns if c != gdf.geometry.name]
@@ -178,6 +185,7 @@ def check_required(gdf: gpd.GeoDataFrame, kind: str) -> None:
 
 
 def apply_value_maps(gdf: gpd.GeoDataFrame, kind: str, maps: dict[str, Mapping[str, str]]) -> gpd.GeoDataFrame:
+    """The user's values replaced by ours, per column (matched as written, then ignoring case)."""
     if not maps:
         return gdf
     columns = [str(c) for c in gdf.columns if c != gdf.geometry.name]
@@ -204,7 +212,13 @@ def apply_value_maps(gdf: gpd.GeoDataFrame, kind: str, maps: dict[str, Mapping[s
 
 
 def coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: ValidationReport, *,
-            max_text: int, max_id: int) -> gpd.GeoDataFrame:
+           max_text: int, max_id: int) -> gpd.GeoDataFrame:
+    """Each schema column as its kind (text, whole number, number, yes/no); bad cells reported and left empty.
+
+    Control characters are refused in ids and stripped from other text (the
+    extra columns too); text longer than ``max_text`` (ids: ``max_id``) is
+    an error.
+    """
     out = gdf.copy()
     id_col = schema.ID_COLUMN[kind]
     for col, k in schema.COLUMNS[kind].items():
@@ -218,29 +232,7 @@ def coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: ValidationReport
             out[col] = _check_text(text, col, base, report, max_len=max_id if col == id_col else max_text,
                                    is_id=col == id_col)
         elif k in ("int", "float"):
-            given = _map_unique(s, _blank_to_na)
-            num = pd.to_numeric(given, errors="coerce")
-            bad = (num.isna() & given.notna()).to_numpy().copy()
-            finite = np.isfinite(num.to_numpy(dtype=float, na_value=np.nan))
-            bad |= num.notna().to_numpy() & ~finite
-            if bad.any():
-                _bad(report, "bad_number", col, s, bad, base)
-            lo_hi = _RANGES.get(col)
-            if k == "int":
-                frac = num.notna().to_numpy() & finite & (num.round() != num).to_numpy()
-                if frac.any():
-                    _bad(report, "bad_integer", col, s, frac, base)
-                huge = num.notna().to_numpy() & finite & ~frac & (num.abs() > 2**53).to_numpy()
-                if huge.any():
-                    _bad(report, "out_of_range", col, s, huge, base, low=f"{-(2**53)}", high=f"{2**53}")
-                bad |= frac | huge
-            elif lo_hi is not None:
-                out_of = num.notna().to_numpy() & finite & ~num.between(*lo_hi).to_numpy()
-                if out_of.any():
-                    _bad(report, "out_of_range", col, s, out_of, base, low=f"{lo_hi[0]:g}", high=f"{lo_hi[1]:g}")
-                bad |= out_of
-            num = num.mask(bad)
-            out[col] = num.round().astype("Int64") if k == "int" else num.astype(float)
+            out[col] = _coerce_number(s, col, k, base, report)
         elif k == "bool":
             b = _map_unique(s, _to_bool)
             bad = (b.isna() & _map_unique(s, _blank_to_na).notna()).to_numpy().copy()
@@ -248,6 +240,12 @@ def coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: ValidationReport
                 _bad(report, "bad_bool", col, s, bad, base, values=_distinct(s[bad]),
                      example=_map_example(col, s[bad], "yes"))
             out[col] = b.astype("boolean")
+    _strip_extras(out, kind, base, report)
+    return out
+
+
+def _strip_extras(out: gpd.GeoDataFrame, kind: str, base: int, report: ValidationReport) -> None:
+    """Control characters out of every extra text column of ``out`` (in place)."""
     cleaned: dict[str, pd.Series] = {}
     for col in out.columns:
         if col == out.geometry.name or col in schema.COLUMNS[kind]:
@@ -259,7 +257,33 @@ def coerce(gdf: gpd.GeoDataFrame, kind: str, base: int, report: ValidationReport
             cleaned[col] = s
     for col, s in cleaned.items():
         out[col] = s
-    return out
+
+
+def _coerce_number(s: pd.Series, col: str, k: str, base: int, report: ValidationReport) -> pd.Series:
+    """A number column (``k``: ``int`` or ``float``) as numbers; bad, fractional or out-of-range cells reported and empty."""
+    given = _map_unique(s, _blank_to_na)
+    num = pd.to_numeric(given, errors="coerce")
+    bad = (num.isna() & given.notna()).to_numpy().copy()
+    finite = np.isfinite(num.to_numpy(dtype=float, na_value=np.nan))
+    bad |= num.notna().to_numpy() & ~finite
+    if bad.any():
+        _bad(report, "bad_number", col, s, bad, base)
+    lo_hi = _RANGES.get(col)
+    if k == "int":
+        frac = num.notna().to_numpy() & finite & (num.round() != num).to_numpy()
+        if frac.any():
+            _bad(report, "bad_integer", col, s, frac, base)
+        huge = num.notna().to_numpy() & finite & ~frac & (num.abs() > 2**53).to_numpy()
+        if huge.any():
+            _bad(report, "out_of_range", col, s, huge, base, low=f"{-(2**53)}", high=f"{2**53}")
+        bad |= frac | huge
+    elif lo_hi is not None:
+        out_of = num.notna().to_numpy() & finite & ~num.between(*lo_hi).to_numpy()
+        if out_of.any():
+            _bad(report, "out_of_range", col, s, out_of, base, low=f"{lo_hi[0]:g}", high=f"{lo_hi[1]:g}")
+        bad |= out_of
+    num = num.mask(bad)
+    return num.round().astype("Int64") if k == "int" else num.astype(float)
 
 
 def _check_text(text: pd.Series, col: str, base: int, report: ValidationReport, *, max_len: int,
@@ -343,7 +367,8 @@ def _map_example(col: str, values: pd.Series, target: str) -> str:
 
 
 def conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.IncidentType], base: int,
-                       report: ValidationReport) -> gpd.GeoDataFrame:
+                      report: ValidationReport) -> gpd.GeoDataFrame:
+    """Incident types, statuses (defaults of the type where blank), severities and times as our codes."""
     out = gdf.copy()
     by_label = {}
     for t in types.values():
@@ -429,7 +454,8 @@ def _text_column(s: pd.Series) -> pd.Series:
 
 
 def _iso_from_datetimes(col: pd.Series) -> pd.Series | None:
-    """ISO 8601 text of a datetime column (as GeoJSON and GeoPackage readers give), vectorised;
+    """ISO 8601 text of a datetime column (as GeoJSON and GeoPackage readers give), vectorised.
+
     None when the column holds something else or fractions of a second.
     """
     if not (isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(col.dtype)):

@@ -75,6 +75,11 @@ def detect_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:
 def read_table(
     p: Path, *, layer: str | None, x_field: str | None, y_field: str | None, swap_xy: bool, lim: limits.Limits
 ) -> gpd.GeoDataFrame:
+    """A CSV or XLSX (sheet ``layer``) as points from its coordinate columns, or shapes from its WKT column.
+
+    Coordinates are read as they are (no CRS); ``attrs["row_base"]`` is the
+    sheet line of the first row.
+    """
     name = quoted(p.name)
     try:
         df = read_csv(p) if p.suffix.lower() == ".csv" else read_xlsx(p, layer, lim)
@@ -95,13 +100,7 @@ def read_table(
         out = gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom, crs=None)
         out.attrs["row_base"] = base
         return out
-    dx, dy = detect_xy_columns(list(df.columns))
-    x_field, y_field = x_field or dx, y_field or dy
-    for role, field in (("x", x_field), ("y", y_field)):
-        if field is None:
-            raise SchemaError.of(f"io.no_{role}_column", file=name, columns=name_list(list(df.columns)))
-        if field not in df.columns:
-            raise SchemaError.of("io.no_xy_named", file=name, column=quoted(field), columns=name_list(list(df.columns)))
+    x_field, y_field = _xy_fields(list(df.columns), name, x_field, y_field)
     x, bad_x, inf_x = _coordinate_values(df[x_field], "x")
     y, bad_y, inf_y = _coordinate_values(df[y_field], "y")
     nonfinite = np.flatnonzero(inf_x | inf_y)
@@ -123,6 +122,19 @@ def read_table(
     out = gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=None)
     out.attrs["row_base"] = base
     return out
+
+
+def _xy_fields(columns: list[str], name: str, x_field: str | None, y_field: str | None) -> tuple[str, str]:
+    """The coordinate columns: those given, else those detected; refused when missing."""
+    dx, dy = detect_xy_columns(columns)
+    x_field, y_field = x_field or dx, y_field or dy
+    for role, field in (("x", x_field), ("y", y_field)):
+        if field is None:
+            raise SchemaError.of(f"io.no_{role}_column", file=name, columns=name_list(columns))
+        if field not in columns:
+            raise SchemaError.of("io.no_xy_named", file=name, column=quoted(field), columns=name_list(columns))
+    assert x_field is not None and y_field is not None
+    return x_field, y_field
 
 
 def check_coordinates(gdf: gpd.GeoDataFrame, name: str, row_base: int, lim: limits.Limits) -> None:

@@ -132,7 +132,9 @@ def read_file(
     return out
 
 
-def conform(
+# conform and load_layer take the import options one keyword each (keyword-only,
+# as the CLI and the upload page name them): callers pass the few they use.
+def conform(  # noqa: PLR0913
     gdf: gpd.GeoDataFrame,
     kind: str,
     *,
@@ -235,7 +237,7 @@ def conform(
     return out
 
 
-def load_layer(
+def load_layer(  # noqa: PLR0913 (see conform)
     path: str | os.PathLike[str],
     kind: str,
     *,

@@ -34,31 +34,15 @@ _ZIP_ERRORS: Final = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImpl
 
 
 def read_vector(p: Path, *, layer: str | None, lim: limits.Limits, crs_given: bool) -> gpd.GeoDataFrame:
+    """A vector file (GeoJSON, GeoPackage, Shapefile or zipped Shapefile, KML) as read, checked first.
+
+    ``crs_given``: the user names the CRS, so a CRS the file names that PROJ
+    does not know is no reason to refuse it.
+    """
     name = quoted(p.name)
     suffix = p.suffix.lower()
-    target: str = str(p)
-    if suffix == ".zip":
-        target = _shapefile_in_zip(p, lim)
-    elif suffix == ".shp":
-        for part in (".shx", ".dbf"):
-            if not any(p.with_suffix(s).exists() for s in (part, part.upper())):
-                raise InputFileError.of("io.shp_no_part", file=name, part=part)
-    elif suffix == ".kml":
-        _refuse_xml_declarations(p)
-    elif suffix == ".gpkg":
-        _check_geopackage(p)
-    fmt = suffix.lstrip(".").upper()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            layers = [str(n) for n, _ in pyogrio.list_layers(target)]
-    except Exception as exc:
-        raise InputFileError.of("io.unreadable", file=name, format=fmt, reason=short_error(exc, p)) from exc
-    if layer is None and len(layers) > 1 and suffix in (".gpkg", ".kml"):
-        raise InputFileError.of("io.several_layers", file=name, layers=name_list(layers))
-    if layer is not None and layer not in layers:
-        raise InputFileError.of("io.no_layer", file=name, layer=quoted(layer), layers=name_list(layers) or "none")
-    chosen = layer or (layers[0] if layers else None)
+    target = _checked_target(p, lim)
+    chosen = _chosen_layer(p, target, layer)
     if suffix == ".gpkg" and chosen is not None:
         _refuse_view(p, chosen)
     if not crs_given:
@@ -88,6 +72,42 @@ def read_vector(p: Path, *, layer: str | None, lim: limits.Limits, crs_given: bo
     if gdf.geometry.name != "geometry":
         gdf = gdf.rename_geometry("geometry")
     return gdf
+
+
+def _checked_target(p: Path, lim: limits.Limits) -> str:
+    """What GDAL opens for ``p`` (a ``/vsizip/`` path inside a zip), after the checks of its format."""
+    name = quoted(p.name)
+    suffix = p.suffix.lower()
+    target: str = str(p)
+    if suffix == ".zip":
+        target = _shapefile_in_zip(p, lim)
+    elif suffix == ".shp":
+        for part in (".shx", ".dbf"):
+            if not any(p.with_suffix(s).exists() for s in (part, part.upper())):
+                raise InputFileError.of("io.shp_no_part", file=name, part=part)
+    elif suffix == ".kml":
+        _refuse_xml_declarations(p)
+    elif suffix == ".gpkg":
+        _check_geopackage(p)
+    return target
+
+
+def _chosen_layer(p: Path, target: str, layer: str | None) -> str | None:
+    """The layer to read: the one asked for, else the only one (None for a file without layers)."""
+    name = quoted(p.name)
+    suffix = p.suffix.lower()
+    fmt = suffix.lstrip(".").upper()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            layers = [str(n) for n, _ in pyogrio.list_layers(target)]
+    except Exception as exc:
+        raise InputFileError.of("io.unreadable", file=name, format=fmt, reason=short_error(exc, p)) from exc
+    if layer is None and len(layers) > 1 and suffix in (".gpkg", ".kml"):
+        raise InputFileError.of("io.several_layers", file=name, layers=name_list(layers))
+    if layer is not None and layer not in layers:
+        raise InputFileError.of("io.no_layer", file=name, layer=quoted(layer), layers=name_list(layers) or "none")
+    return layer or (layers[0] if layers else None)
 
 
 def quoted(text: object, limit: int = 200) -> str:

@@ -27,9 +27,9 @@ import pyogrio
 import pytest
 import shapely
 
-from geo import cli, io, limits
-from geo._repair import make_valid_within
+from geo import cli, io, limits, readers
 from geo.errors import GeometryError, OptionError
+from geo.repair import make_valid_within
 from tests import paths
 from tests.core import foundation_fixtures as fx
 
@@ -848,9 +848,9 @@ def test_subprocess_stderr_holds_only_the_error_and_hint(tmp_path: Path) -> None
 def test_short_drops_machine_and_build_paths(tmp_path: Path) -> None:
     p = tmp_path / "up" / "g.zip"
     exc = RuntimeError(f"/vsizip/{p}/grids.shp: failed at /build/gdal-3.12/ogr/ogrsf_frmts/shape/shpopen.c:412\nsecond line")
-    text = io._short(exc, p)
+    text = readers.short_error(exc, p)
     assert text == "g.zip/grids.shp: failed at shpopen.c:412"
-    assert io._short(RuntimeError("values 3/4 of C:\\Users\\x\\data\\a.shp")) == "values 3/4 of a.shp"
+    assert readers.short_error(RuntimeError("values 3/4 of C:\\Users\\x\\data\\a.shp")) == "values 3/4 of a.shp"
 
 
 # -- limits and the bounded repair --------------------------------------------------------------
