@@ -14,7 +14,7 @@ by anyone. Every writer passes such values through one of these helpers:
   cannot hold are dropped, ``&<>"'`` escaped. :func:`xml_chars` only drops
   them, for writers that escape themselves (``xml.etree``).
 - :func:`printable`: text for a terminal or a log line: control characters
-  shown as ``\\x1b`` escapes, so a layer name cannot move the cursor or fake
+  shown as ``\x1b`` escapes, so a layer name cannot move the cursor or fake
   a line of output.
 """
 
