@@ -461,7 +461,7 @@ def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
 _PROJECTED_M: Final = 1_000_000.0
 
 
-def _distance_to_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> np.ndarray:
+def distance_to_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame) -> np.ndarray:
     """Distance (m) of each feature to the convex hull of the grids, finite everywhere on the globe.
 
     Near the grids (within :data:`_PROJECTED_M` of their centre) the
@@ -500,7 +500,7 @@ def _check_against_grids(gdf: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, id_col:
     outside = ~hit
     if not outside.any():
         return
-    dist = _distance_to_grids(gdf.loc[outside], grids)
+    dist = distance_to_grids(gdf.loc[outside], grids)
     far = dist > FAR_M
     out_ids = id_texts(gdf, id_col, outside)
     kind = layer_term(report.layer)
