@@ -20,6 +20,9 @@ from .errors import OptionError, SchemaError
 from .report import ERROR, WARNING, Rows, ValidationReport, layer_term, positions
 from .safe import printable
 
+__all__ = ["MAX_COLUMNS", "apply_value_maps", "check_required", "coerce", "conform_incidents", "ids_from_rows",
+           "limit_columns", "rename_columns"]
+
 #: Most attribute columns kept (a store table holds at most 2,000, and a
 #: merge with the stored layer adds its own extra columns).
 MAX_COLUMNS: Final = 1_000

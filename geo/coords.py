@@ -26,6 +26,8 @@ from .errors import CRSError, GeometryError, GridWatchError, InputFileError, Sch
 from .readers import name_list, quoted, read_csv, read_xlsx, short_error
 from .safe import printable
 
+__all__ = ["check_coordinates", "check_plausible", "detect_xy_columns", "read_table"]
+
 _X_NAMES: Final = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "point_x", "wgs84_lon", "gcj_lon")
 _Y_NAMES: Final = ("lat", "latitude", "y", "纬度", "北纬", "point_y", "wgs84_lat", "gcj_lat")
 _WKT_NAMES: Final = ("wkt", "geometry", "geom", "the_geom")

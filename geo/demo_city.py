@@ -35,6 +35,8 @@ from .demo_kit import (
 )
 from .errors import OptionError
 
+__all__ = ["make_city"]
+
 _CELL_M: Final = 420.0
 
 

@@ -42,6 +42,8 @@ from .demo_kit import (
     _timestamps,
 )
 
+__all__ = ["make_community"]
+
 #: Outline of the community (m, before jitter and scaling).
 _OUTLINE: Final = ((-600, -470), (-90, -520), (560, -455), (610, -60), (545, 470), (30, 520), (-560, 480), (-620, 40))
 #: Streets that cut the community into its 7 grids: name, class, vertices.

@@ -29,6 +29,8 @@ from . import limits
 from .errors import CRSError, GridWatchError, InputFileError
 from .safe import printable
 
+__all__ = ["name_list", "quoted", "read_csv", "read_vector", "read_xlsx", "short_error"]
+
 #: What Python's zip reader raises on a damaged archive.
 _ZIP_ERRORS: Final = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, ValueError, KeyError)
 
