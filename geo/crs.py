@@ -1,5 +1,6 @@
-"""Coordinate systems: parsing what users say, China's shifted systems, and
-the local metric CRS every distance, area and buffer is computed in.
+"""Coordinate systems: parsing what users say, China's shifted systems, local metres.
+
+Every distance, area and buffer is computed in a local metric CRS.
 
 Data is stored in WGS-84. China's web maps use GCJ-02 (AutoNavi, Tencent)
 and BD-09 (Baidu), which PROJ does not know; they are converted with the

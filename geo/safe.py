@@ -1,4 +1,4 @@
-"""Values made safe for where they go: spreadsheets, PDFs, XML, terminals.
+r"""Values made safe for where they go: spreadsheets, PDFs, XML, terminals.
 
 A name, an id or a description comes from a user's file and may be written
 by anyone. Every writer passes such values through one of these helpers:
@@ -14,7 +14,7 @@ by anyone. Every writer passes such values through one of these helpers:
   cannot hold are dropped, ``&<>"'`` escaped. :func:`xml_chars` only drops
   them, for writers that escape themselves (``xml.etree``).
 - :func:`printable`: text for a terminal or a log line: control characters
-  shown as ``\\x1b`` escapes, so a layer name cannot move the cursor or fake
+  shown as ``\x1b`` escapes, so a layer name cannot move the cursor or fake
   a line of output.
 """
 
@@ -79,7 +79,7 @@ def spreadsheet_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def xlsx_cell(value: object) -> object:
-    """A value safe for an XLSX cell: never a formula, no character the format cannot hold.
+    r"""A value safe for an XLSX cell: never a formula, no character the format cannot hold.
 
     Parameters
     ----------

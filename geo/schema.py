@@ -232,9 +232,10 @@ TYPE_ICONS: Final = ("●", "▲", "■", "◆", "★", "✚", "▼", "✖", "�
 
 
 def next_style(existing: Mapping[str, IncidentType] | None = None) -> tuple[str, str]:
-    """The colour and glyph of the next user type: the first of
-    :data:`TYPE_COLORS` and of :data:`TYPE_ICONS` that no type of
-    ``existing`` uses (built-in ones included); once all are used, they
+    """The colour and glyph of the next user type.
+
+    The first of :data:`TYPE_COLORS` and of :data:`TYPE_ICONS` that no type
+    of ``existing`` uses (built-in ones included); once all are used, they
     repeat in order.
 
     Parameters

@@ -28,11 +28,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_io_properties import _valid_file  # noqa: E402
-
 from geo import cli, io  # noqa: E402
 from geo.errors import GridWatchError  # noqa: E402
-from tests import test_io_hostile as corpus  # noqa: E402
+from tests.core import test_io_hostile as corpus  # noqa: E402
 
 
 def run_corpus() -> list[tuple[str, str, int, int, float]]:
@@ -63,7 +61,7 @@ def _zipped_shapefile(tmp: Path) -> Path:
     folder.mkdir()
     import pyogrio
 
-    pyogrio.write_dataframe(corpus.fx.grids(), folder / "g.shp")
+    pyogrio.write_dataframe(corpus.corpus_grids(), folder / "g.shp")
     out = tmp / "v.zip"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for f in folder.iterdir():
@@ -78,7 +76,7 @@ def run_fuzz(n: int, seed: int = 10) -> Counter[tuple[str, str]]:
     out: Counter[tuple[str, str]] = Counter()
     crashes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        base = {s: (_zipped_shapefile(Path(tmp)) if s == ".zip" else _valid_file(Path(tmp), s)).read_bytes() for s in suffixes}
+        base = {s: (_zipped_shapefile(Path(tmp)) if s == ".zip" else corpus.valid_file(Path(tmp), s)).read_bytes() for s in suffixes}
         for i in range(n):
             s = suffixes[i % len(suffixes)]
             data = bytearray(base[s])

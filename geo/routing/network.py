@@ -148,7 +148,7 @@ def read_streets(path: str | Path) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     dict
         Lines dropped, by reason (:data:`DROP_REASONS`); only reasons that occurred.
     """
-    from .. import io, limits
+    from .. import coords, limits, readers
 
     path = Path(path)
     if not path.is_file():
@@ -166,11 +166,11 @@ def read_streets(path: str | Path) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
             warnings.simplefilter("ignore", RuntimeWarning)
             raw = gpd.read_file(path, max_features=lim.max_features + 1)
     except Exception as exc:  # pyogrio raises several types
-        raise InputFileError.of("streets.unreadable", file=printable(path.name), error=io._short(exc, path)) from exc
+        raise InputFileError.of("streets.unreadable", file=printable(path.name), error=readers.short_error(exc, path)) from exc
     if len(raw) > lim.max_features:
         raise InputFileError.of("io.too_many_features", file=name, n=f"more than {lim.max_features:,}",
                                 limit=f"{lim.max_features:,}", variable=limits.ENV["max_features"])
-    io._check_coordinates(raw, name, 1, lim)  # vertex limits, NaN and infinite coordinates
+    coords.check_coordinates(raw, name, 1, lim)  # vertex limits, NaN and infinite coordinates
     return _lines_to_streets(readgeom.normalize(raw), printable(path.name))
 
 

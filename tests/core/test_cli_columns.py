@@ -12,9 +12,11 @@ import shapely
 
 from geo import cli
 from geo.store import open_store
-from tests.core import foundation_fixtures as fx
 
-AT = f"{fx.LON0 + 0.3 * fx.D},{fx.LAT0 + 0.3 * fx.D}"
+LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
+D = 0.001  # their step in degrees
+
+AT = f"{LON0 + 0.3 * D},{LAT0 + 0.3 * D}"
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[str]]:
@@ -31,9 +33,9 @@ def _refused(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[str, list[
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Path:
+def store(tmp_path: Path, make_buildings, make_grids) -> Path:
     path = tmp_path / "s.gpkg"
-    for name, gdf in (("grids", fx.grids()), ("buildings", fx.buildings())):
+    for name, gdf in (("grids", make_grids()), ("buildings", make_buildings())):
         pyogrio.write_dataframe(gdf, tmp_path / f"{name}.geojson")
         assert cli.main(["import", "--quiet", "--store", str(path), f"--{name}", str(tmp_path / f"{name}.geojson")]) == 0
     return path
@@ -123,7 +125,7 @@ class TestReports:
     def test_case_collisions_validate_as_import_does(self, tmp_path: Path, store: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
         src = tmp_path / "g.csv"
-        box = shapely.box(fx.LON0, fx.LAT0, fx.LON0 + fx.D, fx.LAT0 + fx.D).wkt
+        box = shapely.box(LON0, LAT0, LON0 + D, LAT0 + D).wkt
         src.write_text(f'grid_id,GRID_ID,Name,name,fid,wkt\nG9,x,k,九,a,"{box}"\nG8,y,l,八,a,"{box}"\n', encoding="utf-8")
         args = ["--store", str(store), "--grids", str(src), "--crs", "EPSG:4326", "--quiet"]
         code, out, err = _run(capsys, "validate", *args)
@@ -134,8 +136,8 @@ class TestReports:
         assert open_store(store).read("grids")["fid_src"].tolist() == ["a", "a"]
 
     def test_sliver_tolerance(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        d = fx.D
-        cells = [shapely.box(fx.LON0 + i * d, fx.LAT0, fx.LON0 + (i + 1) * d + 0.000002, fx.LAT0 + d) for i in range(4)]
+        d = D
+        cells = [shapely.box(LON0 + i * d, LAT0, LON0 + (i + 1) * d + 0.000002, LAT0 + d) for i in range(4)]
         import geopandas as gpd
 
         src = tmp_path / "wards.geojson"

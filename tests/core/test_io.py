@@ -15,7 +15,6 @@ from geo import crs as gcrs
 from geo import io
 from geo.errors import CRSError, InputFileError, SchemaError
 from tests import paths
-from tests.core import foundation_fixtures as fx
 
 SHARED = paths.SHARED
 
@@ -28,28 +27,28 @@ def _csv(tmp_path: Path, text: str, name: str = "pts.csv") -> Path:
 
 class TestFormats:
     @pytest.mark.parametrize("driver,suffix", [("GeoJSON", ".geojson"), ("GPKG", ".gpkg"), ("ESRI Shapefile", ".shp"), ("KML", ".kml")])
-    def test_vector_round_trip(self, tmp_path: Path, driver: str, suffix: str) -> None:
-        src = fx.grids()
+    def test_vector_round_trip(self, tmp_path: Path, driver: str, suffix: str, make_grids) -> None:
+        src = make_grids()
         path = tmp_path / f"grids{suffix}"
         pyogrio.write_dataframe(src, path, driver=driver)
         got = io.read_file(path, crs="EPSG:4326" if driver == "KML" else None)
         assert len(got) == 3 and got.crs.to_epsg() == 4326
         assert got.geometry.iloc[0].normalize().buffer(0).equals(src.geometry.iloc[0].normalize())
 
-    def test_zipped_shapefile(self, tmp_path: Path) -> None:
+    def test_zipped_shapefile(self, tmp_path: Path, make_grids) -> None:
         shp = tmp_path / "shp"
         shp.mkdir()
-        pyogrio.write_dataframe(fx.grids(), shp / "grids.shp")
+        pyogrio.write_dataframe(make_grids(), shp / "grids.shp")
         z = tmp_path / "grids.zip"
         with zipfile.ZipFile(z, "w") as zf:
             for f in shp.iterdir():
                 zf.write(f, f.name)
         assert len(io.read_file(z)) == 3
 
-    def test_gpkg_with_several_layers_needs_layer(self, tmp_path: Path) -> None:
+    def test_gpkg_with_several_layers_needs_layer(self, tmp_path: Path, make_buildings, make_grids) -> None:
         path = tmp_path / "two.gpkg"
-        pyogrio.write_dataframe(fx.grids(), path, layer="a")
-        pyogrio.write_dataframe(fx.buildings(), path, layer="b")
+        pyogrio.write_dataframe(make_grids(), path, layer="a")
+        pyogrio.write_dataframe(make_buildings(), path, layer="b")
         with pytest.raises(InputFileError, match="several layers: a, b"):
             io.read_file(path)
         assert len(io.read_file(path, layer="b")) == 4
@@ -149,39 +148,39 @@ class TestCoordinates:
 
 
 class TestConform:
-    def test_types_and_bad_values(self) -> None:
-        b = fx.buildings()
+    def test_types_and_bad_values(self, make_buildings) -> None:
+        b = make_buildings()
         b["units"] = ["2", "x", "1", "2.5"]
         with pytest.raises(SchemaError, match="units must be a finite number, not 'x' \\(feature 2\\).*units must be a whole number, not '2.5' \\(feature 4\\)"):
             io.conform(b, "buildings")
 
-    def test_booleans_in_chinese(self) -> None:
-        b = fx.buildings()
+    def test_booleans_in_chinese(self, make_buildings) -> None:
+        b = make_buildings()
         b["basement"] = ["是", "否", "有", None]
         got = io.conform(b, "buildings")
         assert got["basement"].tolist()[:3] == [True, False, True] and got["basement"].isna().iloc[3]
 
-    def test_unknown_type_and_status(self) -> None:
-        inc = fx.incidents()
+    def test_unknown_type_and_status(self, make_incidents) -> None:
+        inc = make_incidents()
         inc.loc[0, "type"] = "pothole"
         with pytest.raises(SchemaError, match="Unknown incident type.*pothole"):
             io.conform(inc, "incidents")
-        inc = fx.incidents()
+        inc = make_incidents()
         inc.loc[0, "status"] = "reported"  # a grate's status is its condition
         with pytest.raises(SchemaError, match="status their type does not allow"):
             io.conform(inc, "incidents")
 
-    def test_type_for_whole_file_and_naive_times(self) -> None:
-        inc = fx.incidents().drop(columns=["type", "status"])
+    def test_type_for_whole_file_and_naive_times(self, make_incidents) -> None:
+        inc = make_incidents().drop(columns=["type", "status"])
         inc["reported_at"] = ["2025-07-21 18:30", None, "2025-07-21T10:00:00Z", "2025/7/22"]
         got = io.conform(inc, "incidents", type_value="flooding")
         assert got["reported_at"].iloc[0] == "2025-07-21T18:30:00+08:00"
         assert got["reported_at"].iloc[1] is None
         assert got["status"].unique().tolist() == ["reported"]
 
-    def test_mapping_to_missing_column(self) -> None:
+    def test_mapping_to_missing_column(self, make_grids) -> None:
         with pytest.raises(SchemaError, match="no column '编号'"):
-            io.conform(fx.grids(), "grids", fields={"grid_id": "编号"})
+            io.conform(make_grids(), "grids", fields={"grid_id": "编号"})
 
 
 def test_china_shift_matches_library_point_by_point() -> None:

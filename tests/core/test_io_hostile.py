@@ -27,11 +27,13 @@ import pyogrio
 import pytest
 import shapely
 
-from geo import cli, io, limits
-from geo._repair import make_valid_within
+from geo import cli, io, limits, readers
 from geo.errors import GeometryError, OptionError
+from geo.repair import make_valid_within
 from tests import paths
-from tests.core import foundation_fixtures as fx
+
+LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
+D = 0.001  # their step in degrees
 
 ROOT = paths.ROOT
 
@@ -64,6 +66,53 @@ def refused(group: str, error: str, hint: str, *, kind: str = "grids", args: tup
     return register
 
 
+# -- the valid layers the corpus damages ----------------------------------------------
+
+
+def corpus_grids() -> gpd.GeoDataFrame:
+    """The hand-made grids of ``conftest.py`` (``make_grids``), as the corpus builders write them.
+
+    The corpus is built outside pytest too (``scripts/hostile_corpus.py``), so
+    its builders cannot take fixtures.
+    """
+    g1 = shapely.box(LON0, LAT0, LON0 + D, LAT0 + D)
+    g2 = shapely.box(LON0 + D, LAT0, LON0 + 2 * D, LAT0 + D)
+    g3 = shapely.MultiPolygon([
+        shapely.box(LON0 + 2 * D, LAT0, LON0 + 3 * D, LAT0 + D),
+        shapely.box(LON0 + 4 * D, LAT0, LON0 + 5 * D, LAT0 + D),
+    ])
+    return gpd.GeoDataFrame(
+        {"grid_id": ["G1", "G2", "G3"], "name": ["一", "二", "三"], "community": ["桂苑"] * 3,
+         "worker": ["张三", "李四", "王五"], "phone": ["13800000001", "13800000002", "13800000003"]},
+        geometry=[g1, g2, g3], crs=4326,
+    )
+
+
+def corpus_incidents() -> gpd.GeoDataFrame:
+    """The first two hand-made incidents of ``conftest.py`` (``make_incidents``): I1 in G1, I2 on the G1/G2 edge."""
+    pts = [shapely.Point(LON0 + 0.45 * D, LAT0 + 0.3 * D), shapely.Point(LON0 + D, LAT0 + 0.1 * D)]
+    return gpd.GeoDataFrame(
+        {"incident_id": ["I1", "I2"], "type": ["drain_grate", "flooding"], "status": ["blocked", "reported"],
+         "severity": ["low", "high"]},
+        geometry=pts, crs=4326,
+    )
+
+
+def valid_file(tmp: Path, suffix: str) -> Path:
+    """The corpus grids as a valid file of ``suffix`` (points from their centres in a CSV or XLSX)."""
+    path = tmp / f"v{suffix}"
+    g = corpus_grids()
+    if suffix == ".csv":
+        pts = g.geometry.representative_point()
+        pd.DataFrame({"grid_id": g["grid_id"], "lon": pts.x, "lat": pts.y}).to_csv(path, index=False)
+    elif suffix == ".xlsx":
+        pts = g.geometry.representative_point()
+        pd.DataFrame({"grid_id": g["grid_id"], "lon": pts.x, "lat": pts.y}).to_excel(path, index=False)
+    else:
+        pyogrio.write_dataframe(g, path, driver={".geojson": "GeoJSON", ".gpkg": "GPKG", ".kml": "KML"}[suffix])
+    return path
+
+
 # -- helpers -------------------------------------------------------------------------
 
 
@@ -76,7 +125,7 @@ def _geojson(tmp: Path, gdf: gpd.GeoDataFrame, name: str = "g.geojson") -> Path:
 def _shp_folder(tmp: Path, gdf: gpd.GeoDataFrame | None = None, stem: str = "grids") -> Path:
     folder = tmp / "shp"
     folder.mkdir(exist_ok=True)
-    pyogrio.write_dataframe(fx.grids() if gdf is None else gdf, folder / f"{stem}.shp", encoding="UTF-8")
+    pyogrio.write_dataframe(corpus_grids() if gdf is None else gdf, folder / f"{stem}.shp", encoding="UTF-8")
     return folder
 
 
@@ -151,20 +200,20 @@ for _suffix in (".geojson", ".gpkg", ".kml", ".csv", ".xlsx", ".zip", ".shp"):
 @refused("empty and truncated", "'g.geojson' cannot be read as a GEOJSON file (Failed to read GeoJSON data; At line 7",
          "Open it in QGIS")
 def make_truncated_geojson(tmp: Path) -> Path:
-    return _truncated(tmp, _geojson(tmp, fx.grids(), "full.geojson"), "g.geojson")
+    return _truncated(tmp, _geojson(tmp, corpus_grids(), "full.geojson"), "g.geojson")
 
 
 @refused("empty and truncated", "'g.gpkg' cannot be read", "export it again")
 def make_truncated_gpkg(tmp: Path) -> Path:
     full = tmp / "full.gpkg"
-    pyogrio.write_dataframe(fx.grids(), full)
+    pyogrio.write_dataframe(corpus_grids(), full)
     return _truncated(tmp, full, "g.gpkg")
 
 
 @refused("empty and truncated", "'g.kml' cannot be read", "export it again")
 def make_truncated_kml(tmp: Path) -> Path:
     full = tmp / "full.kml"
-    pyogrio.write_dataframe(fx.grids(), full, driver="KML")
+    pyogrio.write_dataframe(corpus_grids(), full, driver="KML")
     return _truncated(tmp, full, "g.kml")
 
 
@@ -316,7 +365,7 @@ def make_zip_that_is_text(tmp: Path) -> Path:
 def _kml_with(doctype: str) -> Callable[[Path], Path]:
     def build(tmp: Path) -> Path:
         full = tmp / "full.kml"
-        pyogrio.write_dataframe(fx.grids(), full, driver="KML")
+        pyogrio.write_dataframe(corpus_grids(), full, driver="KML")
         text = full.read_text(encoding="utf-8").replace("<kml", doctype + "\n<kml", 1).replace("<name>G1", "<name>&e;G1")
         p = tmp / "g.kml"
         p.write_text(text, encoding="utf-8")
@@ -436,7 +485,7 @@ def make_xlsx_sheet_names_with_controls(tmp: Path) -> Path:
          args=("--layer", "v"))
 def make_gpkg_recursive_view(tmp: Path) -> Path:
     p = tmp / "g.gpkg"
-    pyogrio.write_dataframe(fx.grids(), p, layer="t")
+    pyogrio.write_dataframe(corpus_grids(), p, layer="t")
     con = sqlite3.connect(p)
     con.executescript("""
         CREATE VIEW v AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
@@ -459,8 +508,8 @@ def make_gpkg_that_is_text(tmp: Path) -> Path:
 @refused("control characters", "'g.gpkg' holds several layers: a\\x1b[2K\\rall good\\n, b", "--layer NAME")
 def make_gpkg_layer_name_with_controls(tmp: Path) -> Path:
     p = tmp / "g.gpkg"
-    pyogrio.write_dataframe(fx.grids(), p, layer="a\x1b[2K\rall good\n")
-    pyogrio.write_dataframe(fx.grids(), p, layer="b")
+    pyogrio.write_dataframe(corpus_grids(), p, layer="a\x1b[2K\rall good\n")
+    pyogrio.write_dataframe(corpus_grids(), p, layer="b")
     return p
 
 
@@ -571,7 +620,7 @@ def make_unknown_crs_option(tmp: Path) -> Path:
 @refused("coordinate systems", "'g.geojson' names a coordinate system that is not known: urn:ogc:def:crs:EPSG::999999",
          "not read as WGS-84 by guess")
 def make_geojson_unknown_crs(tmp: Path) -> Path:
-    p = _geojson(tmp, fx.grids())
+    p = _geojson(tmp, corpus_grids())
     text = p.read_text(encoding="utf-8")
     p.write_text(text.replace('"type": "FeatureCollection",', '"type": "FeatureCollection", "crs": {"type": "name", '
                               '"properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},', 1), encoding="utf-8")
@@ -588,7 +637,7 @@ def make_shapefile_unknown_prj(tmp: Path) -> Path:
 @refused("coordinate systems", "'g.gpkg' names a coordinate system that is not known: PROJCS[\"made up\"]", "--crs")
 def make_geopackage_unknown_srs(tmp: Path) -> Path:
     p = tmp / "g.gpkg"
-    pyogrio.write_dataframe(fx.grids(), p, layer="g")
+    pyogrio.write_dataframe(corpus_grids(), p, layer="g")
     con = sqlite3.connect(p)
     con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES ('made up', 999999, 'NONE', 999999, 'PROJCS[\"made up\"]', NULL)")
     con.execute("UPDATE gpkg_geometry_columns SET srs_id = 999999")
@@ -599,7 +648,7 @@ def make_geopackage_unknown_srs(tmp: Path) -> Path:
 
 @refused("coordinate systems", "'g.geojson': coordinates (", "They look projected (metres), in China: name the CRS with --crs")
 def make_metres_labelled_as_degrees(tmp: Path) -> Path:
-    g = fx.grids().to_crs(32650)
+    g = corpus_grids().to_crs(32650)
     return _geojson(tmp, g.set_crs(4326, allow_override=True))
 
 
@@ -627,7 +676,7 @@ def make_state_plane_feet_csv_without_crs(tmp: Path) -> Path:
          "Simplify it first")
 def make_polygon_of_a_million_vertices(tmp: Path) -> Path:
     t = np.linspace(0, 2 * np.pi, 1_000_000, endpoint=False)
-    ring = np.column_stack([fx.LON0 + 0.001 * np.cos(t), fx.LAT0 + 0.001 * np.sin(t)])
+    ring = np.column_stack([LON0 + 0.001 * np.cos(t), LAT0 + 0.001 * np.sin(t)])
     g = gpd.GeoDataFrame({"grid_id": ["G1"]}, geometry=[shapely.Polygon(ring)], crs=4326)
     p = tmp / "g.gpkg"
     pyogrio.write_dataframe(g, p)
@@ -637,8 +686,8 @@ def make_polygon_of_a_million_vertices(tmp: Path) -> Path:
 @refused("geometry and limits", "Feature 1 of 'g.geojson' has 220,001 vertices, over the limit of 100,000", "Simplify it first")
 def make_8mb_self_intersecting_polygon(tmp: Path) -> Path:
     n = 220_000
-    x = fx.LON0 + np.linspace(0, 0.01, n)
-    y = fx.LAT0 + np.where(np.arange(n) % 2 == 0, 0.0, 0.01) + np.random.default_rng(1).uniform(0, 1e-4, n)
+    x = LON0 + np.linspace(0, 0.01, n)
+    y = LAT0 + np.where(np.arange(n) % 2 == 0, 0.0, 0.01) + np.random.default_rng(1).uniform(0, 1e-4, n)
     g = gpd.GeoDataFrame({"grid_id": ["G1"]}, geometry=[shapely.Polygon(np.column_stack([x, y]))], crs=4326)
     p = _geojson(tmp, g)
     assert p.stat().st_size > 7_000_000
@@ -649,16 +698,16 @@ def make_8mb_self_intersecting_polygon(tmp: Path) -> Path:
          "They cross themselves too often", env={"GRIDWATCH_MAX_REPAIR_SECONDS": "1"})
 def make_polygon_crossing_itself_a_million_times(tmp: Path) -> Path:
     """3,000 random vertices (under the vertex limit): hours of make_valid, stopped after a second."""
-    g = fx.grids()
+    g = corpus_grids()
     rng = np.random.default_rng(0)
-    g.loc[1, "geometry"] = shapely.Polygon(np.column_stack([fx.LON0 + rng.random(3_000) * 0.01, fx.LAT0 + rng.random(3_000) * 0.01]))
+    g.loc[1, "geometry"] = shapely.Polygon(np.column_stack([LON0 + rng.random(3_000) * 0.01, LAT0 + rng.random(3_000) * 0.01]))
     return _geojson(tmp, g)
 
 
 @refused("geometry and limits", "'g.geojson' has 176 vertices in all, over the limit of 100", "GRIDWATCH_MAX_TOTAL_VERTICES",
          env={"GRIDWATCH_MAX_TOTAL_VERTICES": "100"})
 def make_too_many_vertices_in_all(tmp: Path) -> Path:
-    g = fx.grids()
+    g = corpus_grids()
     g["geometry"] = g.geometry.segmentize(0.0001)
     return _geojson(tmp, g)
 
@@ -666,7 +715,7 @@ def make_too_many_vertices_in_all(tmp: Path) -> Path:
 @refused("geometry and limits", "'g.geojson' has 3 features, over the limit of 2", "GRIDWATCH_MAX_FEATURES",
          env={"GRIDWATCH_MAX_FEATURES": "2"})
 def make_too_many_features(tmp: Path) -> Path:
-    return _geojson(tmp, fx.grids())
+    return _geojson(tmp, corpus_grids())
 
 
 @refused("geometry and limits", "'g.geojson' is 0.0 MB, over the limit of 0.001 MB", "GRIDWATCH_MAX_FILE_MB",
@@ -680,13 +729,13 @@ def make_file_over_size_limit(tmp: Path) -> Path:
 @refused("geometry and limits", "Environment variable GRIDWATCH_MAX_FEATURES is 'lots', not a positive number",
          "Set it to a positive number (default 2000000)", env={"GRIDWATCH_MAX_FEATURES": "lots"})
 def make_bad_limit_setting(tmp: Path) -> Path:
-    return _geojson(tmp, fx.grids())
+    return _geojson(tmp, corpus_grids())
 
 
 @refused("geometry and limits", "3 grids have Point geometry; grids must be Polygon / MultiPolygon (G1, G2, G3)",
          "Fix the file as the report says")
 def make_points_as_grids(tmp: Path) -> Path:
-    g = fx.grids()
+    g = corpus_grids()
     g["geometry"] = g.geometry.representative_point()
     return _geojson(tmp, g)
 
@@ -694,7 +743,7 @@ def make_points_as_grids(tmp: Path) -> Path:
 @refused("geometry and limits", "2 incidents have Polygon geometry; incidents must be Point (I1, I2)",
          "Fix the file as the report says", kind="incidents")
 def make_polygons_as_incidents(tmp: Path) -> Path:
-    inc = fx.incidents().iloc[:2].copy()
+    inc = corpus_incidents().iloc[:2].copy()
     inc["geometry"] = inc.geometry.to_crs(32650).buffer(10).to_crs(4326)
     return _geojson(tmp, inc)
 
@@ -767,16 +816,16 @@ class TestLoads:
         got = io.read_file(p, crs="wgs84")
         assert got.geometry.x.tolist() == pytest.approx([114.3605, 114.361])
 
-    def test_self_intersecting_grid_is_repaired(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        g = fx.grids().iloc[:1].copy()
-        d = fx.D
-        g["geometry"] = [shapely.Polygon([(fx.LON0, fx.LAT0), (fx.LON0 + d, fx.LAT0 + d), (fx.LON0 + d, fx.LAT0),
-                                          (fx.LON0, fx.LAT0 + d)])]
+    def test_self_intersecting_grid_is_repaired(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids) -> None:
+        g = make_grids().iloc[:1].copy()
+        d = D
+        g["geometry"] = [shapely.Polygon([(LON0, LAT0), (LON0 + d, LAT0 + d), (LON0 + d, LAT0),
+                                          (LON0, LAT0 + d)])]
         out = _loads(capsys, "--grids", str(_geojson(tmp_path, g)))
         assert "repaired with make_valid" in out
 
-    def test_empty_polygon_is_dropped_and_listed(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        g = fx.grids()
+    def test_empty_polygon_is_dropped_and_listed(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids) -> None:
+        g = make_grids()
         g.loc[1, "geometry"] = shapely.Polygon()
         out = _loads(capsys, "--grids", str(_geojson(tmp_path, g)))
         assert "no geometry and were not imported" in out and "G2" in out
@@ -787,11 +836,11 @@ class TestLoads:
         got = io.read_file(tmp_path / "sf.shp")
         assert got.geometry.iloc[0].normalize().equals_exact(sf.geometry.iloc[0].normalize(), 1e-7)
 
-    def test_rows_keep_their_line_numbers(self, tmp_path: Path) -> None:
+    def test_rows_keep_their_line_numbers(self, tmp_path: Path, make_grids) -> None:
         p = _points_csv(tmp_path, [114.36, 114.37], [30.52, 30.53])
         got = io.read_file(p, crs="wgs84")
         assert isinstance(got.index, pd.RangeIndex) and got.attrs["row_base"] == 2
-        assert io.read_file(_geojson(tmp_path, fx.grids())).attrs["row_base"] == 1
+        assert io.read_file(_geojson(tmp_path, make_grids())).attrs["row_base"] == 1
 
 
 # -- swapped axes with a store's grids (outside China) -------------------------------------
@@ -812,9 +861,9 @@ def test_swapped_axes_outside_china_found_with_the_store(tmp_path: Path, capsys:
 # -- an import of a hostile file leaves the store as it was ----------------------------------
 
 
-def test_hostile_import_leaves_store_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_import_leaves_store_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids, make_incidents) -> None:
     store = tmp_path / "s.gpkg"
-    for name, gdf in (("grids", fx.grids()), ("incidents", fx.incidents())):
+    for name, gdf in (("grids", make_grids()), ("incidents", make_incidents())):
         assert cli.main(["import", "--quiet", "--store", str(store), f"--{name}",
                          str(_geojson(tmp_path, gdf, f"{name}.geojson"))]) == 0
     before = store.read_bytes()
@@ -848,9 +897,9 @@ def test_subprocess_stderr_holds_only_the_error_and_hint(tmp_path: Path) -> None
 def test_short_drops_machine_and_build_paths(tmp_path: Path) -> None:
     p = tmp_path / "up" / "g.zip"
     exc = RuntimeError(f"/vsizip/{p}/grids.shp: failed at /build/gdal-3.12/ogr/ogrsf_frmts/shape/shpopen.c:412\nsecond line")
-    text = io._short(exc, p)
+    text = readers.short_error(exc, p)
     assert text == "g.zip/grids.shp: failed at shpopen.c:412"
-    assert io._short(RuntimeError("values 3/4 of C:\\Users\\x\\data\\a.shp")) == "values 3/4 of a.shp"
+    assert readers.short_error(RuntimeError("values 3/4 of C:\\Users\\x\\data\\a.shp")) == "values 3/4 of a.shp"
 
 
 # -- limits and the bounded repair --------------------------------------------------------------

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from geo import io
 from geo.errors import GridWatchError
-from tests.core import foundation_fixtures as fx
+from tests.core.test_io_hostile import valid_file
 
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -92,27 +92,13 @@ def test_csv_reads_every_row_once(layer: gpd.GeoDataFrame, sep: str, encoding: s
         assert np.allclose(got.geometry.x, table["lon"]) and np.allclose(got.geometry.y, table["lat"])
 
 
-def _valid_file(tmp: Path, suffix: str) -> Path:
-    path = tmp / f"v{suffix}"
-    g = fx.grids()
-    if suffix == ".csv":
-        pts = g.geometry.representative_point()
-        pd.DataFrame({"grid_id": g["grid_id"], "lon": pts.x, "lat": pts.y}).to_csv(path, index=False)
-    elif suffix == ".xlsx":
-        pts = g.geometry.representative_point()
-        pd.DataFrame({"grid_id": g["grid_id"], "lon": pts.x, "lat": pts.y}).to_excel(path, index=False)
-    else:
-        pyogrio.write_dataframe(g, path, driver={".geojson": "GeoJSON", ".gpkg": "GPKG", ".kml": "KML"}[suffix])
-    return path
-
-
 @SETTINGS
 @given(suffix=st.sampled_from([".geojson", ".gpkg", ".kml", ".csv", ".xlsx"]),
        cut=st.none() | st.floats(0, 1),
        edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=8))
 def test_damaged_files_are_read_or_refused(suffix: str, cut: float | None, edits: list[tuple[float, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = _valid_file(Path(tmp), suffix)
+        path = valid_file(Path(tmp), suffix)
         data = bytearray(path.read_bytes())
         for where, value in edits:
             data[int(where * len(data))] = value

@@ -13,83 +13,85 @@ from hypothesis import strategies as st
 from geo import join
 from geo.crs import local_metric_crs
 from geo.store import empty_layer
-from tests.core import foundation_fixtures as fx
+
+LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
+D = 0.001  # their step in degrees
 
 
 class TestPointInGrid:
-    def test_inside_boundary_multipolygon_outside(self) -> None:
-        out = join.assign_incidents(fx.incidents(), fx.grids(), fx.buildings())
+    def test_inside_boundary_multipolygon_outside(self, make_buildings, make_grids, make_incidents) -> None:
+        out = join.assign_incidents(make_incidents(), make_grids(), make_buildings())
         assert list(out["grid_id"]) == ["G1", "G1", "G3", None]
 
-    def test_shared_boundary_goes_to_smallest_id_whatever_the_order(self) -> None:
-        grids = fx.grids().iloc[::-1].reset_index(drop=True)
-        out = join.assign_incidents(fx.incidents(), grids, fx.buildings())
+    def test_shared_boundary_goes_to_smallest_id_whatever_the_order(self, make_buildings, make_grids, make_incidents) -> None:
+        grids = make_grids().iloc[::-1].reset_index(drop=True)
+        out = join.assign_incidents(make_incidents(), grids, make_buildings())
         assert out.loc[1, "grid_id"] == "G1"
 
-    def test_shared_corner_counted_once(self) -> None:
+    def test_shared_corner_counted_once(self, make_buildings, make_grids) -> None:
         corner = gpd.GeoDataFrame({"incident_id": ["C"], "type": ["flooding"]},
-                                  geometry=[shapely.Point(fx.LON0 + fx.D, fx.LAT0 + fx.D)], crs=4326)
-        out = join.assign_incidents(corner, fx.grids(), fx.buildings())
+                                  geometry=[shapely.Point(LON0 + D, LAT0 + D)], crs=4326)
+        out = join.assign_incidents(corner, make_grids(), make_buildings())
         assert out["grid_id"].tolist() == ["G1"]
 
-    def test_keeps_index_and_length(self) -> None:
-        inc = fx.incidents()
+    def test_keeps_index_and_length(self, make_buildings, make_grids, make_incidents) -> None:
+        inc = make_incidents()
         inc.index = [10, 20, 30, 40]
-        out = join.assign_incidents(inc, fx.grids(), fx.buildings())
+        out = join.assign_incidents(inc, make_grids(), make_buildings())
         assert list(out.index) == [10, 20, 30, 40]
 
-    def test_empty_layers(self) -> None:
-        out = join.assign_incidents(empty_layer("incidents"), fx.grids(), fx.buildings())
+    def test_empty_layers(self, make_buildings, make_grids, make_incidents) -> None:
+        out = join.assign_incidents(empty_layer("incidents"), make_grids(), make_buildings())
         assert len(out) == 0
-        out = join.assign_incidents(fx.incidents(), empty_layer("grids"), empty_layer("buildings"))
+        out = join.assign_incidents(make_incidents(), empty_layer("grids"), empty_layer("buildings"))
         assert out["grid_id"].isna().all() and out["building_id"].isna().all()
 
 
 class TestBuildings:
-    def test_largest_overlap_and_split_flag(self) -> None:
-        out = join.assign_buildings(fx.buildings(), fx.grids())
+    def test_largest_overlap_and_split_flag(self, make_buildings, make_grids) -> None:
+        out = join.assign_buildings(make_buildings(), make_grids())
         assert list(out["grid_id"]) == ["G1", "G2", "G2", None]
         assert list(out["split"]) == [False, True, False, False]
 
-    def test_grid_with_no_buildings_is_fine(self) -> None:
-        out = join.assign_buildings(fx.buildings().iloc[:1], fx.grids())
+    def test_grid_with_no_buildings_is_fine(self, make_buildings, make_grids) -> None:
+        out = join.assign_buildings(make_buildings().iloc[:1], make_grids())
         assert out["grid_id"].tolist() == ["G1"]
 
 
 class TestNearestBuilding:
-    def test_distance_in_metres_and_inside_is_zero(self) -> None:
-        inc = fx.incidents()
+    def test_distance_in_metres_and_inside_is_zero(self, make_buildings, make_grids, make_incidents) -> None:
+        inc = make_incidents()
         inside = gpd.GeoDataFrame({"incident_id": ["IN"], "type": ["flooding"]},
-                                  geometry=[shapely.Point(fx.LON0 + 0.3 * fx.D, fx.LAT0 + 0.3 * fx.D)], crs=4326)
+                                  geometry=[shapely.Point(LON0 + 0.3 * D, LAT0 + 0.3 * D)], crs=4326)
         out = join.assign_incidents(gpd.GeoDataFrame(
-            gpd.pd.concat([inc, inside], ignore_index=True), crs=4326), fx.grids(), fx.buildings())
+            gpd.pd.concat([inc, inside], ignore_index=True), crs=4326), make_grids(), make_buildings())
         # I1 is 0.05 * D east of B1's east edge: about 4.8 m
         assert out.loc[0, "building_id"] == "B1"
         assert out.loc[0, "building_dist_m"] == pytest.approx(4.8, abs=0.1)
         assert out.loc[4, "building_id"] == "B1" and out.loc[4, "building_dist_m"] == 0
         assert out.loc[3, "building_id"] is None and np.isnan(out.loc[3, "building_dist_m"])
 
-    def test_radius_is_respected(self) -> None:
-        out = join.assign_incidents(fx.incidents(), fx.grids(), fx.buildings(), max_distance=3)
+    def test_radius_is_respected(self, make_buildings, make_grids, make_incidents) -> None:
+        out = join.assign_incidents(make_incidents(), make_grids(), make_buildings(), max_distance=3)
         assert out.loc[0, "building_id"] is None
 
-    def test_tie_goes_to_smallest_building_id(self) -> None:
-        p = shapely.Point(fx.LON0, fx.LAT0)
+    def test_tie_goes_to_smallest_building_id(self, make_grids) -> None:
+        p = shapely.Point(LON0, LAT0)
         b = gpd.GeoDataFrame({"building_id": ["Z", "A"]},
-                             geometry=[shapely.Point(fx.LON0 + 0.0001, fx.LAT0), shapely.Point(fx.LON0 - 0.0001, fx.LAT0)],
+                             geometry=[shapely.Point(LON0 + 0.0001, LAT0), shapely.Point(LON0 - 0.0001, LAT0)],
                              crs=4326)
         inc = gpd.GeoDataFrame({"incident_id": ["x"], "type": ["flooding"]}, geometry=[p], crs=4326)
-        out = join.assign_incidents(inc, fx.grids(), b)
+        out = join.assign_incidents(inc, make_grids(), b)
         assert out.loc[0, "building_id"] == "A"
 
-    def test_polygon_with_hole(self) -> None:
-        outer = shapely.box(fx.LON0, fx.LAT0, fx.LON0 + fx.D, fx.LAT0 + fx.D)
-        hole = shapely.box(fx.LON0 + 0.4 * fx.D, fx.LAT0 + 0.4 * fx.D, fx.LON0 + 0.6 * fx.D, fx.LAT0 + 0.6 * fx.D)
+    def test_polygon_with_hole(self, make_grids) -> None:
+        outer = shapely.box(LON0, LAT0, LON0 + D, LAT0 + D)
+        hole = shapely.box(LON0 + 0.4 * D, LAT0 + 0.4 * D, LON0 + 0.6 * D, LAT0 + 0.6 * D)
         ring = shapely.Polygon(outer.exterior.coords, [hole.exterior.coords])
         b = gpd.GeoDataFrame({"building_id": ["R"]}, geometry=[ring], crs=4326)
-        centre = shapely.Point(fx.LON0 + 0.5 * fx.D, fx.LAT0 + 0.5 * fx.D)
+        centre = shapely.Point(LON0 + 0.5 * D, LAT0 + 0.5 * D)
         inc = gpd.GeoDataFrame({"incident_id": ["c"], "type": ["flooding"]}, geometry=[centre], crs=4326)
-        out = join.assign_incidents(inc, fx.grids(), b)
+        out = join.assign_incidents(inc, make_grids(), b)
         assert out.loc[0, "building_dist_m"] == pytest.approx(9.6, abs=0.2)  # 0.1 D to the hole's edge
 
 
@@ -114,15 +116,15 @@ coords = st.floats(min_value=0.0, max_value=3.0)
     pts=st.lists(st.tuples(coords, coords), min_size=1, max_size=30),
     blds=st.lists(st.tuples(coords, coords, st.floats(0.01, 0.4), st.floats(0.01, 0.4)), min_size=1, max_size=15),
 )
-def test_joins_agree_with_brute_force(pts: list[tuple[float, float]], blds: list[tuple[float, float, float, float]]) -> None:
-    grids = fx.grids()
+def test_joins_agree_with_brute_force(pts: list[tuple[float, float]], blds: list[tuple[float, float, float, float]], make_grids) -> None:
+    grids = make_grids()
     points = gpd.GeoDataFrame(
         {"incident_id": [f"p{i}" for i in range(len(pts))], "type": "flooding"},
-        geometry=[shapely.Point(fx.LON0 + x * fx.D, fx.LAT0 + y * fx.D / 3) for x, y in pts], crs=4326,
+        geometry=[shapely.Point(LON0 + x * D, LAT0 + y * D / 3) for x, y in pts], crs=4326,
     )
     buildings = gpd.GeoDataFrame(
         {"building_id": [f"b{i:02d}" for i in range(len(blds))]},
-        geometry=[shapely.box(fx.LON0 + x * fx.D, fx.LAT0 + y * fx.D / 3, fx.LON0 + (x + w) * fx.D, fx.LAT0 + (y + h) * fx.D / 3)
+        geometry=[shapely.box(LON0 + x * D, LAT0 + y * D / 3, LON0 + (x + w) * D, LAT0 + (y + h) * D / 3)
                   for x, y, w, h in blds], crs=4326,
     )
     out = join.assign_incidents(points, grids, buildings, max_distance=30, metric_crs=local_metric_crs(points))
@@ -140,23 +142,23 @@ def test_joins_agree_with_brute_force(pts: list[tuple[float, float]], blds: list
             assert gid == eid or abs(gd - ed) <= 0.0015
 
 
-def test_large_point_set_uses_threads_and_matches_single_chunk() -> None:
+def test_large_point_set_uses_threads_and_matches_single_chunk(make_buildings, make_grids) -> None:
     rng = np.random.default_rng(1)
     n = join._CHUNK_MIN + 1000
-    x = fx.LON0 + rng.uniform(0, 5 * fx.D, n)
-    y = fx.LAT0 + rng.uniform(0, fx.D, n)
+    x = LON0 + rng.uniform(0, 5 * D, n)
+    y = LAT0 + rng.uniform(0, D, n)
     pts = gpd.GeoDataFrame({"incident_id": np.arange(n).astype(str), "type": "flooding"},
                            geometry=gpd.points_from_xy(x, y), crs=4326)
-    out = join.assign_incidents(pts, fx.grids(), fx.buildings())
-    small = join.assign_incidents(pts.iloc[-500:], fx.grids(), fx.buildings())
+    out = join.assign_incidents(pts, make_grids(), make_buildings())
+    small = join.assign_incidents(pts.iloc[-500:], make_grids(), make_buildings())
     assert out["grid_id"].iloc[-500:].tolist() == small["grid_id"].tolist()
     assert np.allclose(out["building_dist_m"].iloc[-500:].to_numpy(), small["building_dist_m"].to_numpy(), equal_nan=True)
     assert out["grid_id"].notna().sum() > 0
 
 
-def test_transformer_is_metric() -> None:
-    crs = local_metric_crs(fx.grids())
+def test_transformer_is_metric(make_grids) -> None:
+    crs = local_metric_crs(make_grids())
     t = pyproj.Transformer.from_crs(4326, crs, always_xy=True)
-    x0, _ = t.transform(fx.LON0, fx.LAT0)
-    x1, _ = t.transform(fx.LON0 + fx.D, fx.LAT0)
+    x0, _ = t.transform(LON0, LAT0)
+    x1, _ = t.transform(LON0 + D, LAT0)
     assert x1 - x0 == pytest.approx(95.9, abs=0.5)

@@ -19,10 +19,8 @@ import shapely
 
 from geo import cli, pipeline, schema
 from geo.crs import china_shift
-from geo.demo import make_community
-from geo.join import join_layers
 from geo.shift import CODE, ShiftFinding, ShiftIssue, check_shift, detect_shift
-from geo.store import open_store
+from geo.store import Store, open_store
 from geo.validate import ValidationReport
 from tests import paths
 
@@ -31,9 +29,9 @@ Layers = dict[str, gpd.GeoDataFrame]
 
 
 @pytest.fixture(scope="module")
-def demo() -> Layers:
-    layers = join_layers(make_community(7))
-    return {k: layers[k] for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)}
+def demo(demo_store: Store) -> Layers:
+    """The demo community as joined and stored (the session's store)."""
+    return demo_store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,8 @@ import pytest
 import shapely
 
 from geo import io, validate
-from tests.core import foundation_fixtures as fx
 
-L, B, D = fx.LON0, fx.LAT0, fx.D
+L, B, D = 114.36, 30.52, 0.001  # the corner and the step of the hand-made layers (conftest.py)
 
 
 def _buildings(geoms: list[shapely.Geometry]) -> gpd.GeoDataFrame:
@@ -103,30 +102,29 @@ class TestGridSlivers:
 
 
 class TestPointDuplicates:
-    def _two(self, dx: float) -> gpd.GeoDataFrame:
-        inc = fx.incidents()
+    def _two(self, inc: gpd.GeoDataFrame, dx: float) -> gpd.GeoDataFrame:
         inc.loc[1, "incident_id"] = "I1"
         inc.loc[1, "type"] = "drain_grate"
         inc.loc[1, "status"] = "ok"
         inc.loc[1, "geometry"] = shapely.Point(inc.geometry[0].x + dx, inc.geometry[0].y)
         return io.conform(inc, "incidents")
 
-    def test_near_repeat_dropped_first_kept(self) -> None:
-        out, report = validate.validate_layer(self._two(0.00002), "incidents", merge_duplicates=True)
+    def test_near_repeat_dropped_first_kept(self, make_incidents) -> None:
+        out, report = validate.validate_layer(self._two(make_incidents(), 0.00002), "incidents", merge_duplicates=True)
         assert report.ok and out["incident_id"].tolist().count("I1") == 1
-        assert out.geometry[out["incident_id"] == "I1"].iloc[0].equals(fx.incidents().geometry[0])
+        assert out.geometry[out["incident_id"] == "I1"].iloc[0].equals(make_incidents().geometry[0])
         (d,) = _by_code(report, "duplicate_points_dropped")
         assert "within 1.9 m" in d.text("en")
 
-    def test_far_apart_is_an_error_with_the_distance(self) -> None:
-        _, report = validate.validate_layer(self._two(0.001), "incidents", merge_duplicates=True)
+    def test_far_apart_is_an_error_with_the_distance(self, make_incidents) -> None:
+        _, report = validate.validate_layer(self._two(make_incidents(), 0.001), "incidents", merge_duplicates=True)
         (err,) = report.errors
         assert err.code == "duplicate_points_far" and "up to 96 m" in err.text("en") and "96 米" in err.text("zh")
 
 
 class TestReport:
-    def test_header_and_lines_in_chinese(self) -> None:
-        g = fx.grids()
+    def test_header_and_lines_in_chinese(self, make_grids) -> None:
+        g = make_grids()
         g.loc[1, "grid_id"] = None
         g.attrs["row_base"] = 2
         _, report = validate.validate_layer(io.conform(g, "grids"), "grids", source="网格.csv")
@@ -136,8 +134,8 @@ class TestReport:
         assert "line 3" in report.to_text("en")
         assert report.to_frame("zh")["message"].iloc[0].startswith("1 行网格没有 grid_id")
 
-    def test_conform_without_report_raises_every_problem(self) -> None:
-        b = fx.buildings()
+    def test_conform_without_report_raises_every_problem(self, make_buildings) -> None:
+        b = make_buildings()
         b["units"] = ["x", "2", "3", "4"]
         b["basement"] = ["maybe", "是", "否", "否"]
         with pytest.raises(validate.ReportError) as caught:

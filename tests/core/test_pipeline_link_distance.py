@@ -22,7 +22,9 @@ from geo import cli, pipeline
 from geo.errors import OptionError, StoreError
 from geo.join import NEAREST_BUILDING_M
 from geo.store import open_store
-from tests.core import foundation_fixtures as fx
+
+LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
+D = 0.001  # their step in degrees
 
 #: Metres east of B1's east edge where the test incidents lie (0: inside B1).
 OFFSETS = {"K0": 0.0, "K5": 5.0, "K15": 15.0, "K25": 25.0, "K45": 45.0}
@@ -31,16 +33,16 @@ _GEOD = pyproj.Geod(ellps="WGS84")
 
 def _east_of_b1(metres: float) -> shapely.Point:
     """A point ``metres`` east of B1's east edge, level with its middle (inside B1 for 0)."""
-    lat = fx.LAT0 + 0.3 * fx.D
+    lat = LAT0 + 0.3 * D
     if metres == 0:
-        return shapely.Point(fx.LON0 + 0.3 * fx.D, lat)
-    lon, lat2, _ = _GEOD.fwd(fx.LON0 + 0.4 * fx.D, lat, 90.0, metres)
+        return shapely.Point(LON0 + 0.3 * D, lat)
+    lon, lat2, _ = _GEOD.fwd(LON0 + 0.4 * D, lat, 90.0, metres)
     return shapely.Point(lon, lat2)
 
 
-def _buildings() -> gpd.GeoDataFrame:
+def _buildings(all_buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Only B1 (inside G1), so each incident's nearest building is B1 at a known distance."""
-    return fx.buildings().iloc[:1].copy()
+    return all_buildings.iloc[:1].copy()
 
 
 def _incidents() -> gpd.GeoDataFrame:
@@ -49,24 +51,25 @@ def _incidents() -> gpd.GeoDataFrame:
                             geometry=[_east_of_b1(m) for m in OFFSETS.values()], crs=4326)
 
 
-def _write_files(folder: Path) -> dict[str, Path]:
+def _write_files(folder: Path, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> dict[str, Path]:
     paths = {}
-    for name, gdf in (("grids", fx.grids()), ("buildings", _buildings()), ("incidents", _incidents())):
+    for name, gdf in (("grids", grids), ("buildings", _buildings(buildings)), ("incidents", _incidents())):
         paths[name] = folder / f"{name}.geojson"
         pyogrio.write_dataframe(gdf, paths[name])
     return paths
 
 
 @pytest.fixture
-def files(tmp_path: Path) -> dict[str, Path]:
-    return _write_files(tmp_path)
+def files(tmp_path: Path, make_grids, make_buildings) -> dict[str, Path]:
+    return _write_files(tmp_path, make_grids(), make_buildings())
 
 
 @pytest.fixture(scope="module")
-def set_at_ten(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
+def set_at_ten(tmp_path_factory: pytest.TempPathFactory, make_grids,
+               make_buildings) -> tuple[Path, dict[str, Path]]:
     """A store imported with --link-distance 10 (refused commands must leave it as it is)."""
     folder = tmp_path_factory.mktemp("link_distance")
-    paths = _write_files(folder)
+    paths = _write_files(folder, make_grids(), make_buildings())
     for i, name in enumerate(("grids", "buildings", "incidents")):
         extra = ["--link-distance", "10"] if i == 0 else []
         assert cli.main(["import", "--quiet", "--store", str(folder / "s.gpkg"), f"--{name}", str(paths[name]), *extra]) == 0
@@ -168,7 +171,7 @@ def test_impossible_values_refused_store_untouched(value: str, says: str, comman
 def test_refused_with_streets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     streets = tmp_path / "streets.geojson"
     pyogrio.write_dataframe(gpd.GeoDataFrame(
-        {"name": ["路"]}, geometry=[shapely.LineString([(fx.LON0, fx.LAT0), (fx.LON0 + fx.D, fx.LAT0)])], crs=4326,
+        {"name": ["路"]}, geometry=[shapely.LineString([(LON0, LAT0), (LON0 + D, LAT0)])], crs=4326,
     ), streets)
     code, err = _run(capsys, "import", "--store", str(tmp_path / "s.gpkg"), "--streets", str(streets),
                      "--link-distance", "10")
@@ -210,7 +213,7 @@ class TestPipeline:
         assert pipeline.link_distance_of(store) == NEAREST_BUILDING_M
         store.write(tables={"meta": pd.DataFrame({"key": [pipeline.LINK_DISTANCE_KEY], "value": ["-3"]})})
         with pytest.raises(StoreError, match="unusable link distance") as caught:
-            pipeline.report_incident(store, type="flooding", lon=fx.LON0 + 0.3 * fx.D, lat=fx.LAT0 + 0.3 * fx.D)
+            pipeline.report_incident(store, type="flooding", lon=LON0 + 0.3 * D, lat=LAT0 + 0.3 * D)
         assert "--link-distance" in caught.value.hint
         # the fix the hint names works
         pipeline.import_layer(store, "buildings", files["buildings"], link_distance=20)

@@ -1,12 +1,41 @@
-"""Small hand-made layers for the foundation tests (near Wuhan, EPSG:4326)."""
+"""Fixtures of the core tests: small hand-made layers near Wuhan (EPSG:4326).
+
+``make_grids``, ``make_buildings`` and ``make_incidents`` give the builder
+of each layer (a fresh frame per call, so a test may change it); the layers
+are laid out from the corner ``LON0, LAT0`` in steps of ``D`` degrees, which
+the tests that place features against them repeat as module constants.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
+import pytest
 import shapely
 
 LON0, LAT0 = 114.36, 30.52
 D = 0.001  # about 96 m east-west, 111 m north-south
+
+Builder = Callable[[], gpd.GeoDataFrame]
+
+
+@pytest.fixture(scope="session")
+def make_grids() -> Builder:
+    """Builder of three grids: G1 and G2 share an edge; G3 is a MultiPolygon of two squares east."""
+    return grids
+
+
+@pytest.fixture(scope="session")
+def make_buildings() -> Builder:
+    """Builder of four buildings: B1 inside G1, B2 straddling G1/G2 (more in G2), B3 a point in G2, B4 outside."""
+    return buildings
+
+
+@pytest.fixture(scope="session")
+def make_incidents() -> Builder:
+    """Builder of four incidents: I1 in G1 near B1; I2 on the G1/G2 edge; I3 in G3's second part; I4 outside."""
+    return incidents
 
 
 def grids() -> gpd.GeoDataFrame:

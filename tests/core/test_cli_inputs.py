@@ -25,17 +25,19 @@ import shapely
 from geo import cli, io
 from geo.store import open_store
 from tests import paths
-from tests.core import foundation_fixtures as fx
+
+LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
+D = 0.001  # their step in degrees
 
 ROOT = paths.ROOT
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store(tmp_path_factory: pytest.TempPathFactory, make_buildings, make_grids, make_incidents) -> Path:
     """A store holding the fixture grids, buildings and incidents."""
     folder = tmp_path_factory.mktemp("cli_inputs")
     path = folder / "s.gpkg"
-    for name, gdf in (("grids", fx.grids()), ("buildings", fx.buildings()), ("incidents", fx.incidents())):
+    for name, gdf in (("grids", make_grids()), ("buildings", make_buildings()), ("incidents", make_incidents())):
         pyogrio.write_dataframe(gdf, folder / f"{name}.geojson")
         assert cli.main(["import", "--quiet", "--store", str(path), f"--{name}", str(folder / f"{name}.geojson")]) == 0
     return path
@@ -44,8 +46,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _points(n: int = 40) -> gpd.GeoDataFrame:
     """Incidents spread over G1 and G2 (all inside a grid)."""
     rng = np.random.default_rng(5)
-    x = fx.LON0 + rng.uniform(0.05, 1.95, n) * fx.D
-    y = fx.LAT0 + rng.uniform(0.05, 0.95, n) * fx.D
+    x = LON0 + rng.uniform(0.05, 1.95, n) * D
+    y = LAT0 + rng.uniform(0.05, 0.95, n) * D
     return gpd.GeoDataFrame({"incident_id": [f"P{i:03d}" for i in range(n)], "type": "flooding"},
                             geometry=gpd.points_from_xy(x, y), crs=4326)
 
@@ -105,10 +107,10 @@ class TestRefused:
         got = io.read_file(p, crs=f"EPSG:{epsg}")
         assert (shapely.distance(got.geometry.values, _points().geometry.values) < 1e-8).all()
 
-    def test_geopackage_layers(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_geopackage_layers(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_buildings, make_grids) -> None:
         p = tmp_path / "two.gpkg"
-        pyogrio.write_dataframe(fx.grids(), p, layer="网格")
-        pyogrio.write_dataframe(fx.buildings(), p, layer="楼栋")
+        pyogrio.write_dataframe(make_grids(), p, layer="网格")
+        pyogrio.write_dataframe(make_buildings(), p, layer="楼栋")
         assert "several layers: 网格, 楼栋" in _refused(capsys, "validate", "--grids", str(p))
         assert "no layer 'nope'" in _refused(capsys, "validate", "--grids", str(p), "--layer", "nope")
         assert _run(capsys, "validate", "--grids", str(p), "--layer", "网格")[0] == 0
@@ -125,8 +127,8 @@ class TestRefused:
         code, out, _ = _run(capsys, "validate", "--incidents", str(p), "--crs", "wgs84", "--layer", "数据")
         assert code == 0 and "40 rows, 0 error(s)" in out
 
-    def test_duplicate_ids_exit_2_with_reason_on_stderr(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        g = fx.grids()
+    def test_duplicate_ids_exit_2_with_reason_on_stderr(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids) -> None:
+        g = make_grids()
         g.loc[1, "grid_id"] = "G1"
         p = tmp_path / "g.geojson"
         pyogrio.write_dataframe(g, p)
@@ -135,16 +137,16 @@ class TestRefused:
         assert len(err) == 2 and err[0].startswith("error: g.geojson: 1 grid_id value(s) are used more than once")
         assert "(G1)" in err[0] and err[1].startswith("hint: ")
 
-    def test_missing_id_column_and_bad_mapping(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_missing_id_column_and_bad_mapping(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids) -> None:
         p = tmp_path / "g.geojson"
-        pyogrio.write_dataframe(fx.grids().drop(columns="grid_id"), p)
+        pyogrio.write_dataframe(make_grids().drop(columns="grid_id"), p)
         assert "no grid_id column" in _refused(capsys, "validate", "--grids", str(p))
         assert "no column '编号'" in _refused(capsys, "validate", "--grids", str(p), "--id-field", "编号")
         assert "not a column of grids" in _refused(capsys, "validate", "--grids", str(p), "--field", "nom=name")
 
-    def test_type_options_only_for_incidents(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_type_options_only_for_incidents(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids) -> None:
         p = tmp_path / "g.geojson"
-        pyogrio.write_dataframe(fx.grids(), p)
+        pyogrio.write_dataframe(make_grids(), p)
         assert "apply to incidents" in _refused(capsys, "validate", "--grids", str(p), "--type", "flooding")
 
     def test_far_away_import_refused_store_untouched(self, store: Path, tmp_path: Path,
@@ -185,17 +187,17 @@ class TestAccepted:
                             "--id-field", "编号", "--type-field", "类型", "--field", "status=状态")
         assert code == 0 and "4 rows, 0 error(s), 0 warning(s)" in out
 
-    def test_kml(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_kml(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids) -> None:
         p = tmp_path / "g.kml"
-        pyogrio.write_dataframe(fx.grids(), p, driver="KML")
+        pyogrio.write_dataframe(make_grids(), p, driver="KML")
         code, out, _ = _run(capsys, "validate", "--grids", str(p))
         assert code == 0 and "3 rows, 0 error(s)" in out
 
-    def test_zipped_shapefile_with_cut_field_names(self, tmp_path: Path) -> None:
+    def test_zipped_shapefile_with_cut_field_names(self, tmp_path: Path, make_buildings) -> None:
         folder = tmp_path / "shp"
         folder.mkdir()
         with pytest.warns(RuntimeWarning, match="laundered"):
-            pyogrio.write_dataframe(fx.buildings().drop(index=2), folder / "楼栋.shp", encoding="UTF-8")  # polygons only
+            pyogrio.write_dataframe(make_buildings().drop(index=2), folder / "楼栋.shp", encoding="UTF-8")  # polygons only
         z = tmp_path / "buildings.zip"
         with zipfile.ZipFile(z, "w") as zf:
             for f in folder.iterdir():
@@ -206,10 +208,10 @@ class TestAccepted:
         assert "building_i" not in got.columns and "elderly_al" not in got.columns
 
     @pytest.mark.parametrize("zipped", [False, True])
-    def test_gbk_shapefile_without_codepage(self, tmp_path: Path, zipped: bool) -> None:
+    def test_gbk_shapefile_without_codepage(self, tmp_path: Path, zipped: bool, make_grids) -> None:
         folder = tmp_path / "shp"
         folder.mkdir()
-        g = fx.grids().rename(columns={"grid_id": "编号"})
+        g = make_grids().rename(columns={"grid_id": "编号"})
         g["名称"] = ["第一网格", "第二网格", "第三网格"]
         pyogrio.write_dataframe(g, folder / "grids.shp", encoding="GBK")
         (folder / "grids.cpg").unlink()
@@ -226,16 +228,16 @@ class TestAccepted:
         assert "编号" in got.columns and got["名称"].tolist() == ["第一网格", "第二网格", "第三网格"]
         assert got["community"].tolist() == ["桂苑"] * 3
 
-    def test_cgcs2000_gauss_kruger_shapefile(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_cgcs2000_gauss_kruger_shapefile(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_grids) -> None:
         p = tmp_path / "g.shp"
-        pyogrio.write_dataframe(fx.grids().to_crs(4547), p, encoding="UTF-8")
+        pyogrio.write_dataframe(make_grids().to_crs(4547), p, encoding="UTF-8")
         got = io.read_file(p)
         assert got.crs.to_epsg() == 4326
-        assert got.geometry.iloc[0].normalize().equals_exact(fx.grids().geometry.iloc[0].normalize(), 1e-7)
+        assert got.geometry.iloc[0].normalize().equals_exact(make_grids().geometry.iloc[0].normalize(), 1e-7)
         gk = tmp_path / "gk.geojson"
-        pyogrio.write_dataframe(fx.grids().to_crs(4490), gk)
+        pyogrio.write_dataframe(make_grids().to_crs(4490), gk)
         assert _run(capsys, "validate", "--grids", str(gk))[0] == 0
-        assert io.read_file(gk).geometry.iloc[0].equals_exact(fx.grids().geometry.iloc[0], 1e-9)
+        assert io.read_file(gk).geometry.iloc[0].equals_exact(make_grids().geometry.iloc[0], 1e-9)
 
     @pytest.mark.parametrize("system", ["gcj02", "bd09"])
     def test_china_shifted_input_lands_within_a_metre(self, tmp_path: Path, system: str) -> None:
@@ -273,10 +275,10 @@ class TestAccepted:
         assert [i for i in right.issues if i.code != "status_column_default"] == []
 
 
-def test_killed_mid_import_leaves_previous_store(tmp_path: Path) -> None:
+def test_killed_mid_import_leaves_previous_store(tmp_path: Path, make_grids, make_incidents) -> None:
     """A real ``python -m geo import`` killed while it writes: the store is as it was."""
     path = tmp_path / "s.gpkg"
-    for name, gdf in (("grids", fx.grids()), ("incidents", fx.incidents())):
+    for name, gdf in (("grids", make_grids()), ("incidents", make_incidents())):
         pyogrio.write_dataframe(gdf, tmp_path / f"{name}.geojson")
         assert cli.main(["import", "--quiet", "--store", str(path), f"--{name}", str(tmp_path / f"{name}.geojson")]) == 0
     before = path.read_bytes()
@@ -285,13 +287,13 @@ def test_killed_mid_import_leaves_previous_store(tmp_path: Path) -> None:
     code = f"""
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
-import geo.store as st
-real = st._write_layer
+import pyogrio
+real = pyogrio.write_dataframe  # the store writes each layer to its temporary copy with it
 def slow(*a, **k):
     real(*a, **k)
     print('wrote a layer', flush=True)
     time.sleep(60)
-st._write_layer = slow
+pyogrio.write_dataframe = slow
 from geo.cli import main
 main(['import', '--quiet', '--store', {str(path)!r}, '--incidents', {str(new)!r}])
 """

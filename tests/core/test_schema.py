@@ -78,7 +78,6 @@ def test_the_incident_layer_draws_four_user_types_apart(tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from layers._element import GWLayer
     from layers.incidents import incident_layer
 
     store = open_store(tmp_path / "s.gpkg")
@@ -92,7 +91,7 @@ def test_the_incident_layer_draws_four_user_types_apart(tmp_path):
          "description": [None] * 4, "grid_id": [None] * 4, "building_id": [None] * 4},
         geometry=[Point(114.4 + k * 0.001, 30.5) for k in range(4)], crs=schema.STORAGE_CRS)
     group = incident_layer(inc, types, lang="zh")
-    payload = next(c for c in group._children.values() if isinstance(c, GWLayer)).payload
+    payload = next(c for c in group._children.values() if hasattr(c, "payload")).payload  # folium's children
     drawn = {(s["code"], s["color"], s["icon"]) for s in payload["types"]}
     assert len({(c, i) for _, c, i in drawn}) == 4 and {c for c, _, _ in drawn} == set(codes)
     legend = {tuple(item) for item in payload["legend"]["items"]}

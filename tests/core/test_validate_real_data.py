@@ -16,38 +16,39 @@ import shapely
 
 from geo import io, validate
 from tests import paths
-from tests.core import foundation_fixtures as fx
+
+LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
+D = 0.001  # their step in degrees
 
 ROOT = paths.ROOT
 
 
-def _bowtie(x: float = fx.LON0, y: float = fx.LAT0, d: float = fx.D) -> shapely.Polygon:
+def _bowtie(x: float = LON0, y: float = LAT0, d: float = D) -> shapely.Polygon:
     return shapely.Polygon([(x, y), (x + d, y + d), (x + d, y), (x, y + d)])
 
 
-def _crossing_grids(tmp: Path) -> Path:
-    """Grids whose second polygon has 3,000 random vertices: hours of ``make_valid``."""
-    g = fx.grids()
+def _crossing_grids(tmp: Path, g: gpd.GeoDataFrame) -> Path:
+    """Grids ``g`` whose second polygon gets 3,000 random vertices: hours of ``make_valid``."""
     rng = np.random.default_rng(0)
-    g.loc[1, "geometry"] = shapely.Polygon(np.column_stack([fx.LON0 + rng.random(3_000) * 0.01,
-                                                            fx.LAT0 + rng.random(3_000) * 0.01]))
+    g.loc[1, "geometry"] = shapely.Polygon(np.column_stack([LON0 + rng.random(3_000) * 0.01,
+                                                            LAT0 + rng.random(3_000) * 0.01]))
     p = tmp / "g.geojson"
     pyogrio.write_dataframe(g, p, driver="GeoJSON")
     return p
 
 
 class TestOneBoundedRepair:
-    def test_reading_does_not_repair(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_reading_does_not_repair(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_grids) -> None:
         # the repair belongs to validation: reading returns the invalid polygon as it is, at once
         monkeypatch.setenv("GRIDWATCH_MAX_REPAIR_SECONDS", "1")
-        p = _crossing_grids(tmp_path)
+        p = _crossing_grids(tmp_path, make_grids())
         t0 = time.perf_counter()
         raw = io.read_file(p)
         assert time.perf_counter() - t0 < 1.0
         assert not raw.geometry.iloc[1].is_valid
 
-    def test_validation_repair_is_bounded_and_names_the_feature(self, tmp_path: Path) -> None:
-        p = _crossing_grids(tmp_path)
+    def test_validation_repair_is_bounded_and_names_the_feature(self, tmp_path: Path, make_grids) -> None:
+        p = _crossing_grids(tmp_path, make_grids())
         code = ("import sys; from geo import io, validate\n"
                 "from geo.errors import GeometryError\n"
                 f"raw = io.read_file({str(p)!r}); raw.attrs['row_base'] = 1\n"
@@ -60,7 +61,7 @@ class TestOneBoundedRepair:
         assert "'g.geojson': 1 invalid geometr(ies) (feature(s) 2) cannot be repaired within 1 s" in done.stdout
 
     def test_many_small_repairs_done_once_and_listed(self) -> None:
-        polys = [_bowtie(fx.LON0 + i * 2 * fx.D) for i in range(600)]  # over the in-process vertex count
+        polys = [_bowtie(LON0 + i * 2 * D) for i in range(600)]  # over the in-process vertex count
         g = gpd.GeoDataFrame({"building_id": [f"B{i}" for i in range(600)]}, geometry=polys, crs=4326)
         out, report = validate.validate_layer(io.conform(g, "buildings"), "buildings")
         (issue,) = [i for i in report.issues if i.code == "invalid_geometry"]
@@ -75,14 +76,14 @@ class TestCountedWording:
         text = one.issues[0].text("en")
         assert text.startswith("1 invalid geometry repaired with make_valid (") and "(y/ies)" not in text
         assert one.issues[0].text("zh").startswith("1 个无效几何已用 make_valid 修复")
-        g2 = gpd.GeoDataFrame({"grid_id": ["G0", "G1"]}, geometry=[_bowtie(), _bowtie(fx.LON0 + 3 * fx.D)], crs=4326)
+        g2 = gpd.GeoDataFrame({"grid_id": ["G0", "G1"]}, geometry=[_bowtie(), _bowtie(LON0 + 3 * D)], crs=4326)
         _, two = validate.validate_layer(io.conform(g2, "grids"), "grids")
         assert two.issues[0].text("en").startswith("2 invalid geometries repaired with make_valid (first: ")
 
 
 class TestIdsAreText:
     def test_missing_id_shown_as_its_feature(self) -> None:
-        line = shapely.LineString([(fx.LON0, fx.LAT0), (fx.LON0 + fx.D, fx.LAT0)])
+        line = shapely.LineString([(LON0, LAT0), (LON0 + D, LAT0)])
         g = gpd.GeoDataFrame({"grid_id": ["1", "2", "3", np.nan]}, geometry=[line] * 4, crs=4326)
         _, report = validate.validate_layer(g, "grids")
         (issue,) = [i for i in report.errors if i.code == "geometry_type"]
@@ -91,7 +92,7 @@ class TestIdsAreText:
 
     def test_missing_id_of_a_table_is_its_line(self) -> None:
         pts = gpd.GeoDataFrame({"incident_id": ["I1", None], "type": ["flooding", "flooding"]},
-                               geometry=[shapely.Point(fx.LON0, fx.LAT0), shapely.Point()], crs=4326)
+                               geometry=[shapely.Point(LON0, LAT0), shapely.Point()], crs=4326)
         pts.attrs["row_base"] = 2
         _, report = validate.validate_layer(pts, "incidents")
         (issue,) = [i for i in report.issues if i.code == "empty_geometry"]
@@ -109,5 +110,5 @@ class TestDistanceToGrids:
             _, report = validate.validate_layer(io.conform(pts, "incidents"), "incidents", grids=grids)
         (far,) = [i for i in report.issues if i.code == "far_from_grids"]
         assert far.ids == ["I1", "I2", "I3", "I4", "I5"]
-        d = validate._distance_to_grids(pts, grids)
+        d = validate.distance_to_grids(pts, grids)
         assert np.isfinite(d).all() and d[0] == 0 and 2_500 < d[1] < 3_200 and d[2] > 9_000_000

@@ -20,7 +20,9 @@ from geo import join
 from geo.crs import local_metric_crs
 from geo.store import open_store
 from geo.summary import grid_summary
-from tests.core import foundation_fixtures as fx
+
+LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
+D = 0.001  # their step in degrees
 
 unit = st.floats(min_value=0.0, max_value=5.2, allow_nan=False)
 size = st.floats(min_value=0.02, max_value=0.8, allow_nan=False)
@@ -44,10 +46,10 @@ def _brute_building_grid(b: shapely.Geometry, grids: gpd.GeoDataFrame, metric: g
 @given(rects=st.lists(st.tuples(unit, st.floats(0.0, 1.2), size, size), min_size=1, max_size=20),
        pts=st.lists(st.tuples(unit, st.floats(0.0, 1.2)), max_size=5))
 def test_buildings_to_grids_agree_with_brute_force(rects: list[tuple[float, float, float, float]],
-                                                   pts: list[tuple[float, float]]) -> None:
-    grids = fx.grids()
-    geoms = [shapely.box(fx.LON0 + x * fx.D, fx.LAT0 + y * fx.D, fx.LON0 + (x + w) * fx.D, fx.LAT0 + (y + h) * fx.D)
-             for x, y, w, h in rects] + [shapely.Point(fx.LON0 + x * fx.D, fx.LAT0 + y * fx.D) for x, y in pts]
+                                                   pts: list[tuple[float, float]], make_grids) -> None:
+    grids = make_grids()
+    geoms = [shapely.box(LON0 + x * D, LAT0 + y * D, LON0 + (x + w) * D, LAT0 + (y + h) * D)
+             for x, y, w, h in rects] + [shapely.Point(LON0 + x * D, LAT0 + y * D) for x, y in pts]
     b = gpd.GeoDataFrame({"building_id": [f"b{i:02d}" for i in range(len(geoms))]}, geometry=geoms, crs=4326)
     out = join.assign_buildings(b, grids)
     assert list(out.index) == list(b.index)
@@ -68,13 +70,13 @@ def test_buildings_to_grids_agree_with_brute_force(rects: list[tuple[float, floa
 @settings(max_examples=30, deadline=None)
 @given(pts=st.lists(st.tuples(st.floats(-0.5, 5.5), st.floats(-0.3, 1.3),
                               st.sampled_from(["drain_grate", "flooding", "flying_wire"])), max_size=60))
-def test_summary_counts_every_incident_exactly_once(pts: list[tuple[float, float, str]]) -> None:
-    grids, buildings = fx.grids(), join.assign_buildings(fx.buildings(), fx.grids())
+def test_summary_counts_every_incident_exactly_once(pts: list[tuple[float, float, str]], make_buildings, make_grids) -> None:
+    grids, buildings = make_grids(), join.assign_buildings(make_buildings(), make_grids())
     status = {"drain_grate": "blocked", "flooding": "reported", "flying_wire": "resolved"}
     inc = gpd.GeoDataFrame(
         {"incident_id": [f"i{i}" for i in range(len(pts))], "type": [t for *_, t in pts],
          "status": [status[t] for *_, t in pts]},
-        geometry=[shapely.Point(fx.LON0 + x * fx.D, fx.LAT0 + y * fx.D) for x, y, _ in pts], crs=4326)
+        geometry=[shapely.Point(LON0 + x * D, LAT0 + y * D) for x, y, _ in pts], crs=4326)
     joined = join.assign_incidents(inc, grids, buildings)
     s = grid_summary(grids, buildings, joined).set_index("grid_id")
     assert s["incidents"].sum() == len(inc)
@@ -93,14 +95,14 @@ def _lattice(n: int) -> gpd.GeoDataFrame:
     cells = [(i, j) for i in range(n) for j in range(n)]
     return gpd.GeoDataFrame(
         {"grid_id": [f"G{i}{j}" for i, j in cells]},
-        geometry=[shapely.box(fx.LON0 + i * fx.D, fx.LAT0 + j * fx.D, fx.LON0 + (i + 1) * fx.D, fx.LAT0 + (j + 1) * fx.D)
+        geometry=[shapely.box(LON0 + i * D, LAT0 + j * D, LON0 + (i + 1) * D, LAT0 + (j + 1) * D)
                   for i, j in cells], crs=4326)
 
 
 def test_points_on_every_shared_edge_and_corner_go_to_exactly_one_grid() -> None:
     grids = _lattice(3)
-    xs = [fx.LON0 + k * fx.D / 2 for k in range(7)]  # every edge, corner and cell centre
-    pts = [shapely.Point(x, y) for x in xs for y in [fx.LAT0 + k * fx.D / 2 for k in range(7)]]
+    xs = [LON0 + k * D / 2 for k in range(7)]  # every edge, corner and cell centre
+    pts = [shapely.Point(x, y) for x in xs for y in [LAT0 + k * D / 2 for k in range(7)]]
     inc = gpd.GeoDataFrame({"incident_id": [f"p{i}" for i in range(len(pts))], "type": "flooding"},
                            geometry=pts, crs=4326)
     first = join.assign_incidents(inc, grids, gpd.GeoDataFrame({"building_id": []}, geometry=[], crs=4326))
@@ -141,15 +143,15 @@ def test_china_shift_round_trip_under_a_metre_anywhere_in_china(lon: float, lat:
 
 
 @pytest.mark.parametrize("target", [4547, 4490, 3857, 32650])
-def test_crs_round_trips(target: int) -> None:
-    g = fx.grids()
+def test_crs_round_trips(target: int, make_grids) -> None:
+    g = make_grids()
     back = gcrs.to_storage_crs(g.to_crs(target))
     for a, b in zip(back.geometry, g.geometry, strict=True):
         assert a.equals_exact(b, 1e-8)
 
 
-def test_store_round_trip_keeps_extra_columns_and_values(tmp_path: Path) -> None:
-    layers = join.join_layers({"grids": fx.grids(), "buildings": fx.buildings(), "incidents": fx.incidents()})
+def test_store_round_trip_keeps_extra_columns_and_values(tmp_path: Path, make_buildings, make_grids, make_incidents) -> None:
+    layers = join.join_layers({"grids": make_grids(), "buildings": make_buildings(), "incidents": make_incidents()})
     layers["buildings"]["物业公司"] = ["甲物业", None, "乙物业", "无"]
     layers["incidents"]["depth_cm"] = [np.nan, 35.5, np.nan, np.nan]
     store = open_store(tmp_path / "s.gpkg")
@@ -170,8 +172,8 @@ def test_store_round_trip_keeps_extra_columns_and_values(tmp_path: Path) -> None
                 assert left == right, (name, col)
 
 
-def test_same_data_same_joins_every_time() -> None:
-    layers = {"grids": fx.grids(), "buildings": fx.buildings(), "incidents": fx.incidents()}
+def test_same_data_same_joins_every_time(make_buildings, make_grids, make_incidents) -> None:
+    layers = {"grids": make_grids(), "buildings": make_buildings(), "incidents": make_incidents()}
     runs = [join.join_layers(dict(layers)) for _ in range(2)]
     for a, b in itertools.pairwise(runs):
         for name in ("buildings", "incidents"):
