@@ -678,10 +678,7 @@ def export_response(response: FloodResponse, path: str | Path) -> Path:
     from . import documents
 
     path = Path(path)
-    writers = {".csv": documents.write_flood_csv, ".xlsx": documents.write_flood_xlsx,
-               ".pdf": documents.write_flood_pdf}
-    writer = writers.get(path.suffix.lower())
-    if writer is None:
+    if path.suffix.lower() not in (".csv", ".xlsx", ".pdf"):
         raise OptionError.of("flood.out_suffix", suffix=path.suffix or "-")
-    writer(response, path)
+    path.write_bytes(documents.render_flood(response, path.suffix))
     return path

@@ -74,7 +74,7 @@ class TestPDF:
         assert png.stat().st_size > 5_000
 
     def test_cjk_font_is_embedded(self, pdf: Path) -> None:
-        from geo.fonts import cjk_font_path
+        from geo.printkit import cjk_font_path
 
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
         embedded = [line for line in fonts.splitlines() if "TrueType" in line and " yes " in line]

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from reportlab.lib.pagesizes import A4
 
-from geo.fonts import register_reportlab_font
+from geo.printkit import register_reportlab_font
 from geo.rain import _pdf
 from geo.rain.checklist import LOCAL_TZ, WHOLE_BUILDING, GridChecklist, build_checklists, checklists_from_store
 from geo.rain.documents import write_checklists

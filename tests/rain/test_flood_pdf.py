@@ -14,7 +14,7 @@ import shapely
 from PIL import Image
 from reportlab.graphics.shapes import String
 
-from geo.fonts import register_reportlab_font
+from geo.printkit import register_reportlab_font
 from geo.rain import _pdf
 from geo.rain.documents import FLOOD_MAP_TITLE, MAP_NO
 from geo.rain.flood import FloodResponse, export_response, flood_response

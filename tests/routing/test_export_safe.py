@@ -190,7 +190,7 @@ def test_long_ids_wrap_only_at_separators(tmp_path: Path) -> None:
 
 
 def test_id_layout_helpers() -> None:
-    from geo.fonts import register_reportlab_font
+    from geo.printkit import register_reportlab_font
 
     try:
         font = register_reportlab_font()
