@@ -16,7 +16,8 @@ import shapely
 from geo import pipeline, schema
 from geo.cli import main
 from geo.errors import OptionError, SchemaError, UnknownIdError
-from geo.rain.flood import export_response, flood_response, load_zones, read_layers, zone_area
+from geo.rain.flood import export_response, flood_response, read_layers, zone_area
+from geo.zones import load_zones
 from geo.rain.risk import PARTS, RiskWeights, building_risk, display_table, grid_risk
 from geo.store import open_store
 from tests import needs, paths
