@@ -49,7 +49,7 @@ from ..store import Store
 from . import _shared
 from .flood_area import parse_polygon, zone_area, zone_label
 
-__all__ = ["FloodMap", "FloodResponse", "export_response", "flood_response", "parse_polygon", "read_layers",
+__all__ = ["FloodMap", "FloodResponse", "distances", "export_response", "flood_response", "parse_polygon", "read_layers",
            "zone_area", "zone_label"]
 
 DEFAULT_RADIUS_M: Final = 100.0
@@ -270,7 +270,7 @@ def _affected_buildings(
         "building_id": hit["building_id"].astype(str),
         "name": hit["name"].map(_shared.text),
         "grid_id": hit["grid_id"].map(_shared.text),
-        "distance_m": pd.Series(_distances(hit.geometry, area, ref), index=hit.index).round(1),
+        "distance_m": pd.Series(distances(hit.geometry, area, ref), index=hit.index).round(1),
         "inside": pd.Series(True, index=hit.index, dtype=bool),
         "households": pd.to_numeric(hit["households"], errors="coerce").fillna(0).astype(int),
         "residents": pd.to_numeric(hit["residents"], errors="coerce").fillna(0).astype(int),
@@ -288,7 +288,7 @@ def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry
     g = _shared.to_metric(_shared.incidents_of(incidents, _shared.GRATE), crs)
     inside = pd.Series(False, index=g.index)
     inside.iloc[_meeting(g, area)] = True
-    dist = pd.Series(_distances(g.geometry, area, ref, inside.to_numpy(), nearest=max(nearest, 0)), index=g.index)
+    dist = pd.Series(distances(g.geometry, area, ref, inside.to_numpy(), nearest=max(nearest, 0)), index=g.index)
     order = dist.sort_values(kind="stable")
     keep = inside | dist.index.isin(order.index[:max(nearest, 0)])
     out = pd.DataFrame({
@@ -304,7 +304,7 @@ def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry,
     w = w.iloc[_meeting(w, area)]
     out = pd.DataFrame({
         "incident_id": w["incident_id"].astype(str), "status": w["status"].map(_shared.text),
-        "distance_m": pd.Series(_distances(w.geometry, area, ref), index=w.index).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
+        "distance_m": pd.Series(distances(w.geometry, area, ref), index=w.index).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
         "critical": ~w["status"].astype(str).isin(_shared.CLOSED_EVENT),
     })
     out = _with_lonlat(out, incidents.loc[out.index].geometry)
@@ -318,7 +318,7 @@ def _meeting(gdf: gpd.GeoDataFrame, area: shapely.Geometry) -> np.ndarray:
     return np.sort(gdf.sindex.query(area, predicate="intersects"))
 
 
-def _distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Point | None,
+def distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Point | None,
                inside: np.ndarray | None = None, nearest: int | None = None) -> np.ndarray:
     """Metres from ``center``, or (``center`` None) from ``area``: 0 inside, else to its boundary.
 
@@ -327,6 +327,11 @@ def _distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Poi
     With ``nearest``, only the items outside that may be among the
     ``nearest`` closest get their distance (searched in growing reach);
     the others, farther, get infinity.
+
+    Returns
+    -------
+    ndarray
+        One distance per geometry, in metres.
     """
     arr = np.asarray(geoms.values, dtype=object)
     if center is not None:

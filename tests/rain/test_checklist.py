@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from geo.errors import OptionError, UnknownIdError
-from geo.rain.checklist import ITEM_COLUMNS, LOCAL_TZ, build_checklists, straight_line_order
+from geo.rain.checklist import ITEM_COLUMNS, LOCAL_TZ, build_checklists
+from geo.routing.order import straight_line_order
 from tests.rain.rain_fixtures import make_layers
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)

@@ -12,7 +12,7 @@ import pytest
 
 from geo.rain.checklist import LOCAL_TZ, SECTIONS, checklists_from_store
 from geo.rain.documents import write_checklists
-from geo.rain.inspection import INSPECTIONS, _unquoted, import_checklist
+from geo.rain.inspection import INSPECTIONS, import_checklist, unquoted
 from geo.store import Store
 from tests.routing.export_fixtures import INCIDENT_IDS, hostile_store
 
@@ -72,7 +72,7 @@ def test_xlsx_round_trip(store: Store, tmp_path: Path) -> None:
         for r in range(FIRST, ws.max_row + 1):
             section, cell_id = ws.cell(r, 10).value, ws.cell(r, 3).value
             assert cell_id == ws.cell(r, 11).value  # the hidden key as exported
-            item_id = _unquoted(cell_id)
+            item_id = unquoted(cell_id)
             assert cell_id == item_id or cell_id == "'" + item_id
             ws.cell(r, 8).value = _choice(section, item_id)
             filled += 1
@@ -91,7 +91,7 @@ def test_csv_round_trip(store: Store, tmp_path: Path) -> None:
         rows = list(csv.DictReader(f))
     assert any(r["item_id"] == "'\t=R003" for r in rows)
     for r in rows:
-        r["result"] = _choice(r["section"], _unquoted(r["item_id"]))
+        r["result"] = _choice(r["section"], unquoted(r["item_id"]))
         r["inspector"] = "张三"
     with (tmp_path / "filled.csv").open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -105,7 +105,7 @@ def test_csv_round_trip(store: Store, tmp_path: Path) -> None:
     ("'=X1", "=X1"), ("'\t=1+1", "\t=1+1"), ("\t=1+1", "\t=1+1"), ("'abc", "'abc"), ("'-12", "'-12"),
     ("'-1+2", "-1+2"), ("''=x", "''=x"), ("'＝1", "＝1"), ("", "")])
 def test_exactly_the_exports_quote_is_taken_off(cell: str, text: str) -> None:
-    assert _unquoted(cell) == text
+    assert unquoted(cell) == text
 
 
 def test_report_lines_show_control_characters_as_escapes() -> None:

@@ -13,9 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
 
-from geo.printkit import register_reportlab_font
-from geo.rain import _pdf
+from geo.printkit import MARGIN, register_reportlab_font
+from geo.printkit import cell as kit_cell
+from geo.printkit import wrap as kit_wrap
 from geo.rain.checklist import LOCAL_TZ, WHOLE_BUILDING, GridChecklist, build_checklists, checklists_from_store
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist
@@ -123,7 +126,7 @@ class TestLongText:
                               check=True).stdout
         pages = _words(html)
         assert len(pages) >= 4
-        right = A4[0] - _pdf.MARGIN + 0.5
+        right = A4[0] - MARGIN + 0.5
         for k, words in enumerate(pages, start=1):
             assert _overlaps(words) == [], f"page {k}"
             assert max(w[2] for w in words) <= right, f"page {k}: text beyond the right margin"
@@ -143,24 +146,24 @@ class TestLongText:
 
 class TestCell:
     def test_short_text_stays_a_plain_string(self, font: str) -> None:
-        assert _pdf._cell("R001", 40, font) == "R001"
-        assert _pdf._cell("<b>", 40, font) == "<b>"  # drawn as a string: never parsed
+        assert kit_cell("R001", 40, font) == "R001"
+        assert kit_cell("<b>", 40, font) == "<b>"  # drawn as a string: never parsed
 
     def test_long_text_is_an_escaped_paragraph(self, font: str) -> None:
-        cell = _pdf._cell('<img src="/etc/passwd"/> R&D ' * 4, 60, font)
-        assert isinstance(cell, _pdf.Paragraph)
+        cell = kit_cell('<img src="/etc/passwd"/> R&D ' * 4, 60, font)
+        assert isinstance(cell, Paragraph)
         assert "<img" not in cell.text and "&lt;img" in cell.text and "R&amp;D" in cell.text
 
     def test_ids_break_after_separators(self, font: str) -> None:
-        lines = _pdf._wrap(GRATE_ID, 100, font, 8.0)
+        lines = kit_wrap(GRATE_ID, 100, font, 8.0)
         assert "".join(lines) == GRATE_ID
         assert all(line.endswith(("-", "1")) for line in lines)
 
     def test_lines_fit(self, font: str) -> None:
         for text in (ZH_NAME, EN_NAME, GRATE_ID, "W" * 80):
-            for line in _pdf._wrap(text, 70, font, 8.0):
-                assert _pdf.stringWidth(line, font, 8.0) <= 70
+            for line in kit_wrap(text, 70, font, 8.0):
+                assert stringWidth(line, font, 8.0) <= 70
 
     def test_control_characters_dropped(self, font: str) -> None:
-        cell = _pdf._cell("a\x01b\x1b[2Jc\td", 200, font)
-        assert isinstance(cell, _pdf.Paragraph) and cell.text == "ab[2Jc d"
+        cell = kit_cell("a\x01b\x1b[2Jc\td", 200, font)
+        assert isinstance(cell, Paragraph) and cell.text == "ab[2Jc d"

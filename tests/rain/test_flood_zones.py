@@ -17,9 +17,9 @@ from geo import pipeline, schema
 from geo.cli import main
 from geo.errors import OptionError, SchemaError, UnknownIdError
 from geo.rain.flood import export_response, flood_response, read_layers, zone_area
-from geo.zones import load_zones
 from geo.rain.risk import PARTS, RiskWeights, building_risk, display_table, grid_risk
 from geo.store import open_store
+from geo.zones import load_zones
 from tests import needs, paths
 from tests.rain.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
@@ -114,15 +114,15 @@ class TestDistances:
 
 
 def test_distance_to_a_boundary_of_many_vertices_is_exact() -> None:
-    from geo.rain.flood import _distances
+    from geo.rain.flood import distances
 
     a = np.linspace(0, 2 * np.pi, 20_000, endpoint=False)
     area = shapely.Polygon(np.column_stack([1000 * np.cos(a), 1000 * np.sin(a) * (1 + 0.05 * np.sin(9 * a))]))
     rng = np.random.default_rng(3)
     pts = gpd.GeoSeries(gpd.points_from_xy(rng.uniform(-3000, 3000, 2000), rng.uniform(-3000, 3000, 2000)))
     exact = shapely.distance(np.asarray(pts.values), area)
-    np.testing.assert_allclose(_distances(pts, area, None), exact, atol=1e-6)
-    some = _distances(pts, area, None, nearest=5)
+    np.testing.assert_allclose(distances(pts, area, None), exact, atol=1e-6)
+    some = distances(pts, area, None, nearest=5)
     inside = exact == 0
     assert (some[inside] == 0).all()
     outside_exact, outside_some = exact[~inside], some[~inside]
