@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import permutations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,13 +13,12 @@ import pytest
 from geo.errors import OptionError, UnknownIdError
 from geo.rain.checklist import ITEM_COLUMNS, LOCAL_TZ, build_checklists
 from geo.routing.order import straight_line_order
-from tests.rain.rain_fixtures import make_layers
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 
 
 @pytest.fixture(scope="module")
-def layers() -> dict:
+def layers(make_layers: Any) -> dict:
     return make_layers()
 
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -23,7 +24,6 @@ from geo.rain.checklist import LOCAL_TZ, WHOLE_BUILDING, GridChecklist, build_ch
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist
 from geo.store import open_store
-from tests.rain.rain_fixtures import make_layers
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 ZH_NAME = ("幸福里社区滨江花园小区东区" * 20)[:200]
@@ -36,15 +36,21 @@ poppler = pytest.mark.skipif(not _TOOLS and os.environ.get("CI") != "true",
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 
 
-def _layers(**names: str) -> dict:
-    """The rain fixture with B03 of no units, B04 of unknown units and no name, and ``names`` by building id."""
-    layers = make_layers()
-    b = layers["buildings"]
-    b.loc[b["building_id"] == "B03", "units"] = 0
-    b.loc[b["building_id"] == "B04", ["units", "name"]] = [None, None]
-    for bid, name in names.items():
-        b.loc[b["building_id"] == bid, ["name", "basement"]] = [name, True]
-    return layers
+@pytest.fixture(scope="session")
+def odd_units(make_layers: Any) -> Any:
+    """Builder of the rain fixture with B03 of no units, B04 of unknown units and no name, and ``names`` by building id."""
+
+    def build(**names: str) -> dict:
+        """The rain fixture with B03 of no units, B04 of unknown units and no name, and ``names`` by building id."""
+        layers = make_layers()
+        b = layers["buildings"]
+        b.loc[b["building_id"] == "B03", "units"] = 0
+        b.loc[b["building_id"] == "B04", ["units", "name"]] = [None, None]
+        for bid, name in names.items():
+            b.loc[b["building_id"] == bid, ["name", "basement"]] = [name, True]
+        return layers
+
+    return build
 
 
 def _units(cl: GridChecklist) -> dict[str, list[str]]:
@@ -53,8 +59,8 @@ def _units(cl: GridChecklist) -> dict[str, list[str]]:
 
 
 class TestUnits:
-    def test_no_invented_unit_for_buildings_without_units(self) -> None:
-        g1 = next(c for c in build_checklists(_layers(), "red", now=NOW, streets=False) if c.header["grid_id"] == "G1")
+    def test_no_invented_unit_for_buildings_without_units(self, odd_units: Any) -> None:
+        g1 = next(c for c in build_checklists(odd_units(), "red", now=NOW, streets=False) if c.header["grid_id"] == "G1")
         units = _units(g1)
         assert units["B03"] == [f"3栋 {WHOLE_BUILDING}"] * 2  # one light and one drain row, no "1单元"
         assert units["B04"] == [f"B04 {WHOLE_BUILDING}"] * 2  # no name: the id tells which building
@@ -64,8 +70,8 @@ class TestUnits:
         vulnerable = g1.section("vulnerable")
         assert not vulnerable["details"].str.contains("0个单元").any()
 
-    def test_whole_building_rows_come_back_in(self, tmp_path: Path) -> None:
-        layers = _layers()
+    def test_whole_building_rows_come_back_in(self, tmp_path: Path, odd_units: Any) -> None:
+        layers = odd_units()
         b = layers["buildings"]
         b.loc[b["building_id"] == "B03", "building_id"] = "B/03"  # an id holding a "/", with no units
         store = open_store(tmp_path / "s.gpkg")
@@ -101,9 +107,9 @@ def _overlaps(words: list[tuple[float, float, float, float, str]]) -> list[tuple
 
 
 @pytest.fixture(scope="module")
-def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pdf(tmp_path_factory: pytest.TempPathFactory, odd_units: Any) -> Path:
     """A red checklist with a 200-character Chinese and English building name, a 60-character building and grate id."""
-    layers = _layers(B01=ZH_NAME, B07=EN_NAME)
+    layers = odd_units(B01=ZH_NAME, B07=EN_NAME)
     b, inc = layers["buildings"], layers["incidents"]
     b.loc[b["building_id"] == "B01", "building_id"] = BUILDING_ID
     inc.loc[inc["incident_id"] == "R001", "incident_id"] = GRATE_ID
@@ -139,8 +145,8 @@ class TestLongText:
         for value in (BUILDING_ID, GRATE_ID, ZH_NAME, EN_NAME):
             assert re.sub(r"\s+", "", value) in flat, value[:20]
 
-    def test_a_name_longer_than_a_page_is_cut_not_fatal(self, tmp_path: Path) -> None:
-        lists = build_checklists(_layers(B01="很长的楼栋名称" * 500), "red", now=NOW, streets=False)
+    def test_a_name_longer_than_a_page_is_cut_not_fatal(self, tmp_path: Path, odd_units: Any) -> None:
+        lists = build_checklists(odd_units(B01="很长的楼栋名称" * 500), "red", now=NOW, streets=False)
         assert write_checklists(lists, tmp_path / "huge.pdf").stat().st_size > 10_000
 
 

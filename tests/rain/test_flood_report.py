@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +20,6 @@ from geo.rain import checklist_pdf
 from geo.rain.documents import FLOOD_MAP_TITLE, MAP_NO
 from geo.rain.flood import FloodResponse, export_response, flood_response
 from geo.rain.flood_report import FLOOD_MAP_HEIGHT, flood_map
-from tests.rain.rain_fixtures import lonlat, make_layers, to_wgs
 
 _TOOLS = bool(shutil.which("pdftotext") and shutil.which("pdftoppm"))
 # poppler-utils comes with the project's setup (scripts/install-system-deps.sh): never skipped in CI
@@ -29,7 +29,7 @@ DPI = 100
 
 
 @pytest.fixture(scope="module")
-def layers() -> dict:
+def layers(make_layers: Any) -> dict:
     return make_layers()
 
 
@@ -92,12 +92,12 @@ class TestMapGeometry:
         box = shapely.box(minx, miny, maxx, maxy)
         assert box.contains(m.area) and box.contains(shapely.union_all(m.grates.to_numpy()))
 
-    def test_polygon_has_no_point_or_radius(self, layers: dict) -> None:
+    def test_polygon_has_no_point_or_radius(self, layers: dict, to_wgs: Any) -> None:
         r = flood_response(layers, polygon=to_wgs([shapely.box(0, 0, 200, 200)]).iloc[0])
         assert r.map.center is None and r.map.radius is None
         assert r.map.buildings["affected"].sum() == 6
 
-    def test_store_without_streets_or_buildings_near(self, layers: dict) -> None:
+    def test_store_without_streets_or_buildings_near(self, layers: dict, lonlat: Any) -> None:
         bare = {**layers, "streets": layers["streets"].iloc[0:0]}
         r = flood_response(bare, at=lonlat(350, 150), radius=20)
         assert r.map.streets.empty
@@ -174,7 +174,7 @@ class TestPdf:
         basement = (np.abs(px - (140, 45, 4)).max(axis=1) <= 12).sum()
         assert basement > 50, basement  # B09 filled dark
 
-    def test_polygon_pdf(self, layers: dict, tmp_path: Path) -> None:
+    def test_polygon_pdf(self, layers: dict, tmp_path: Path, to_wgs: Any) -> None:
         poly = to_wgs([shapely.Polygon([(0, 0), (200, 0), (120, 160), (0, 200)])]).iloc[0]
         out = export_response(flood_response(layers, polygon=poly), tmp_path / "poly.pdf")
         first = pdftotext(out, "-layout").split("\f")[0]
@@ -189,10 +189,8 @@ class TestPdf:
 
 
 @poppler
-def test_cli_flood_pdf_on_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_flood_pdf_on_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str], write_store: Any) -> None:
     from geo.cli import main
-    from tests.rain.rain_fixtures import write_store
-
     store = tmp_path / "s.gpkg"
     write_store(str(store))
     out = tmp_path / "F.pdf"
@@ -211,7 +209,7 @@ def test_checklist_map_has_scale_bar_and_north_arrow(layers: dict) -> None:
     assert "北" in labels and any(t.endswith(" 米") for t in labels)
 
 
-def test_surroundings_reach_beyond_a_tall_extent(layers: dict) -> None:
+def test_surroundings_reach_beyond_a_tall_extent(layers: dict, lonlat: Any) -> None:
     """A map box wider than the area still shows every building beside it (clipped, not missing)."""
     r = flood_response(layers, at=lonlat(100, 100), radius=30)
     frame = MapFrame(r.map.extent, WIDTH, FLOOD_MAP_HEIGHT, register_reportlab_font(), legend=11.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -24,8 +25,8 @@ CHANGES = {INCIDENT_IDS["R003"]: ("blocked", "ok"), INCIDENT_IDS["R007"]: ("dama
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    return hostile_store(tmp_path / "s.gpkg")
+def store(tmp_path: Path, make_layers: Any) -> Store:
+    return hostile_store(tmp_path / "s.gpkg", make_layers())
 
 
 def _exported_items(store: Store) -> set[tuple[str, str]]:
