@@ -151,3 +151,38 @@ def make_layers() -> Callable[[], dict[str, gpd.GeoDataFrame]]:
 def write_store() -> Callable[[str], None]:
     """Writes the rain community into a GeoPackage store: ``write_store(path)``."""
     return _write_rain_store
+
+
+# -- flood zones over the rain community (tests/core/test_zones.py, tests/rain/test_flood_zones.py) --
+
+#: The rain community's local metres: grid G1 is x 0-200, G2 x 200-400, both y 0-200.
+#: Z1 is a 10-year floodplain of 5 km x 10 km whose east edge runs at x = 100 m.
+_Z1_BOX = (-5000.0, -5000.0, 100.0, 5000.0)
+#: Z2, a 100-year zone over the east half of G2 (x 300-400).
+_Z2_BOX = (300.0, -100.0, 700.0, 300.0)
+
+
+@pytest.fixture(scope="session")
+def zones_frame(to_wgs: Callable) -> Callable:
+    """Builder of the two flood zones Z1 and Z2 (columns overridden by keyword)."""
+
+    def build(**overrides: list) -> gpd.GeoDataFrame:
+        data = {"zone_id": ["Z1", "Z2"], "name": ["城西滩地", "东区低洼"], "return_period_years": [10, 100],
+                "depth_m": [0.8, 1.5], "source": ["区水务局 2024", "区水务局 2024"]}
+        data.update(overrides)
+        geoms = to_wgs([shapely.box(*_Z1_BOX), shapely.box(*_Z2_BOX)])
+        return gpd.GeoDataFrame(data, geometry=geoms.to_numpy()[: len(data["zone_id"])], crs="EPSG:4326")
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def write_zones(zones_frame: Callable) -> Callable:
+    """Writes zones (default: :func:`zones_frame`) to a file: ``write_zones(path, gdf=None, driver=None)``."""
+
+    def build(path: Path, gdf: gpd.GeoDataFrame | None = None, driver: str | None = None) -> Path:
+        frame = gdf if gdf is not None else zones_frame()
+        frame.to_file(path, **({"driver": driver} if driver else {}))
+        return path
+
+    return build
