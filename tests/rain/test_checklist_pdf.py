@@ -14,12 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph
 
 from geo.printkit import MARGIN, register_reportlab_font
-from geo.printkit import cell as kit_cell
-from geo.printkit import wrap as kit_wrap
 from geo.rain.checklist import LOCAL_TZ, WHOLE_BUILDING, GridChecklist, build_checklists, checklists_from_store
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist
@@ -148,28 +144,3 @@ class TestLongText:
     def test_a_name_longer_than_a_page_is_cut_not_fatal(self, tmp_path: Path, odd_units: Any) -> None:
         lists = build_checklists(odd_units(B01="很长的楼栋名称" * 500), "red", now=NOW, streets=False)
         assert write_checklists(lists, tmp_path / "huge.pdf").stat().st_size > 10_000
-
-
-class TestCell:
-    def test_short_text_stays_a_plain_string(self, font: str) -> None:
-        assert kit_cell("R001", 40, font) == "R001"
-        assert kit_cell("<b>", 40, font) == "<b>"  # drawn as a string: never parsed
-
-    def test_long_text_is_an_escaped_paragraph(self, font: str) -> None:
-        cell = kit_cell('<img src="/etc/passwd"/> R&D ' * 4, 60, font)
-        assert isinstance(cell, Paragraph)
-        assert "<img" not in cell.text and "&lt;img" in cell.text and "R&amp;D" in cell.text
-
-    def test_ids_break_after_separators(self, font: str) -> None:
-        lines = kit_wrap(GRATE_ID, 100, font, 8.0)
-        assert "".join(lines) == GRATE_ID
-        assert all(line.endswith(("-", "1")) for line in lines)
-
-    def test_lines_fit(self, font: str) -> None:
-        for text in (ZH_NAME, EN_NAME, GRATE_ID, "W" * 80):
-            for line in kit_wrap(text, 70, font, 8.0):
-                assert stringWidth(line, font, 8.0) <= 70
-
-    def test_control_characters_dropped(self, font: str) -> None:
-        cell = kit_cell("a\x01b\x1b[2Jc\td", 200, font)
-        assert isinstance(cell, Paragraph) and cell.text == "ab[2Jc d"

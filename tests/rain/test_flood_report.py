@@ -124,23 +124,6 @@ class TestMapDrawing:
                 "危险飞线（积水触电）", "地", "北"} <= labels
         assert "已处理飞线" not in labels  # F2's only wire is open
 
-    def test_scale_bar_is_true_to_scale(self) -> None:
-        frame = MapFrame((0, 0, 1000, 400), 500, 250, register_reportlab_font())
-        assert frame.scale == pytest.approx(min(488 / 1000, (250 - 12 - 10) / 400))
-        drawing = frame.finish()
-        label = next(n for n in drawing.contents if isinstance(n, String) and n.text.endswith("米"))
-        metres = float(label.text.split()[0])
-        assert metres in (100, 200, 250, 500)  # a round length, about a fifth of the width
-        bar = [n for n in drawing.contents if type(n).__name__ == "Rect" and n.height == 2.2]
-        assert sum(b.width for b in bar) == pytest.approx(metres * frame.scale)
-
-    def test_visible_covers_bounds_and_spares_the_legend_band(self) -> None:
-        frame = MapFrame((100, 100, 300, 200), 400, 200, register_reportlab_font(), legend=10.0)
-        minx, miny, maxx, maxy = frame.visible()
-        assert minx <= 100 and miny <= 100 and maxx >= 300 and maxy >= 200
-        bottom = frame.xy(np.array([[minx, miny]]))
-        assert bottom[0] == pytest.approx(0) and bottom[1] == pytest.approx(10.0)
-
 
 @poppler
 class TestPdf:
