@@ -39,7 +39,9 @@ from .safe import markup
 
 __all__ = [
     "BOX",
+    "CELL_PAD",
     "MARGIN",
+    "MAX_CELL_LINES",
     "WIDTH",
     "MapFrame",
     "cell",

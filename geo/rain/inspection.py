@@ -1,8 +1,5 @@
 r"""Reading filled-in checklists back, and loading the register of vulnerable residents.
 
-A filled-in checklist gives grate statuses and the inspection record; the
-register lists the vulnerable residents the checklists name.
-
 :func:`import_checklist` reads a checklist XLSX or CSV written by
 :mod:`geo.rain.documents` and filled in by an inspector, then
 
@@ -167,8 +164,7 @@ def read_filled(path: str | Path, *, data: bytes | None = None) -> list[_Sheet]:
     Parameters
     ----------
     path
-        ``.xlsx`` or ``.csv`` file; with ``data``, only its name (the
-        suffix picks the format).
+        ``.xlsx`` or ``.csv`` file (with ``data``, only its name).
     data
         The file's bytes (an upload), read instead of ``path``.
 
