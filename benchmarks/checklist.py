@@ -112,7 +112,7 @@ def plain_pdf(lists: list, path: Path) -> None:
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from geo.fonts import register_reportlab_font
+    from geo.printkit import register_reportlab_font
     from geo.rain.checklist import SECTIONS
 
     font = register_reportlab_font()

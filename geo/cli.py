@@ -185,7 +185,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(streets_report(streets, dropped, source=os.path.basename(path), grids=grids).to_text(args.lang))
         return 0
     if kind == schema.FLOOD_ZONES:
-        from .rain.flood import load_zones
+        from .zones import load_zones
 
         _, report = load_zones(path, **options)
     elif store is not None:

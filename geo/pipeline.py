@@ -437,7 +437,7 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
 def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,
                         progress: Callable[[str], None], **options: Any) -> ValidationReport:
     """Load, check and store flood zones (merged by ``zone_id`` unless ``replace``)."""
-    from .rain.flood import load_zones
+    from .zones import load_zones
 
     name = os.path.basename(os.fspath(path))
     progress(f"reading and checking {name}")

@@ -123,7 +123,7 @@ def validate_layer(
 
         check_shift(report, out, kind, grids=grids, crs=crs)
     if kind == schema.FLOOD_ZONES:
-        from .rain.flood import check_zones
+        from .zones import check_zones
 
         check_zones(out, report)
     return out, report

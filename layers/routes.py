@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.i18n import t
-from geo.routing.export import color
+from geo.routing.style import color
 
 __all__ = ["route_layer", "stop_icon"]
 

@@ -1,6 +1,8 @@
-"""The "rain emergency" tab: warning level, risk ranking and risk map, flood
-response on click (point and radius, or a flooded area drawn vertex by
-vertex), and checklists out (download) and back in (upload).
+"""The "rain emergency" tab.
+
+Warning level, risk ranking and risk map, flood response on click (point
+and radius, or a flooded area drawn vertex by vertex), and checklists out
+(download) and back in (upload).
 
 Holds no spatial logic: everything comes from geo.rain.levels, geo.rain.risk,
 geo.rain.flood, geo.rain.checklist, geo.rain.documents and geo.rain.inspection, the same
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,8 @@ from geo.crs import china_shift, shift_coords
 from geo.errors import GridWatchError
 from geo.i18n import STRINGS, t
 from geo.rain.checklist import REGISTER, build_checklists
-from geo.rain.documents import FLOOD_TITLES, flood_table, write_checklists
-from geo.rain.flood import FloodResponse, export_response, flood_response, parse_polygon
+from geo.rain.documents import FLOOD_TITLES, flood_table, render_checklists, render_flood
+from geo.rain.flood import FloodResponse, flood_response, parse_polygon
 from geo.rain.inspection import INSPECTIONS, import_checklist
 from geo.rain.levels import DEFAULT_LEVELS, LEVEL_CODES, WarningLevel, configured_levels, levels_table
 from geo.rain.risk import RISK_CLASSES, display_table, ranking, risk_class
@@ -170,8 +171,11 @@ _FLOOD_COLUMNS_EN = ("building_id", "name", "grid_id", "distance_m", "households
 
 
 def flood_view_table(df: pd.DataFrame, section: str, lang: str) -> pd.DataFrame:
-    """A flood-response section as the app shows it: headings and values in
-    ``lang``, coordinates headed 经度/纬度 (longitude/latitude), empty cells empty."""
+    """A flood-response section as the app shows it.
+
+    Headings and values in ``lang``, coordinates headed 经度/纬度
+    (longitude/latitude), empty cells empty.
+    """
     if lang == "en":
         out = df.copy()
         if "status" in out.columns:
@@ -339,10 +343,7 @@ def _response_layer(response: FloodResponse, show: Any) -> folium.FeatureGroup:
 
 
 def _flood_file(response: FloodResponse, fmt: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"flood.{fmt}"
-        export_response(response, path)
-        return path.read_bytes()
+    return render_flood(response, fmt)
 
 
 # -- checklists out and back in ---------------------------------------------------------
@@ -389,11 +390,9 @@ def _checklist_bytes(ctx: AppContext, level: WarningLevel, grid_ids: list[str] |
     lists = build_checklists(layers, level, grid_ids=grid_ids, role=role, community=ctx.meta.get("community", ""),
                              history=ctx.store.read_table(INSPECTIONS), register=ctx.store.read_table(REGISTER),
                              progress=built)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"checklist.{fmt}"
-        write_checklists(lists, path, fmt, progress=rendered)
-        bar.progress(1.0, text=ctx.tr("rain.progress_done"))
-        return path.read_bytes()
+    data = render_checklists(lists, fmt, progress=rendered)
+    bar.progress(1.0, text=ctx.tr("rain.progress_done"))
+    return data
 
 
 def _upload_section(ctx: AppContext) -> None:
@@ -406,14 +405,12 @@ def _upload_section(ctx: AppContext) -> None:
         st.text("\n".join(done["lines"]))
     if up is None or not st.button(tr("rain.import"), key="rain_import"):
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (_file_part(Path(up.name).name).lstrip(".") or f"checklist{Path(up.name).suffix}")
-        path.write_bytes(up.getvalue())
-        try:
-            report = import_checklist(ctx.store, path, inspector=who or None)
-        except GridWatchError as exc:
-            show_error(exc, ctx.lang)
-            return
+    name = _file_part(Path(up.name).name).lstrip(".") or f"checklist{Path(up.name).suffix}"
+    try:
+        report = import_checklist(ctx.store, name, inspector=who or None, data=up.getvalue())
+    except GridWatchError as exc:
+        show_error(exc, ctx.lang)
+        return
     st.session_state["rain_import_report"] = {"written": report.written, "lines": report.lines()}
     st.rerun()
 

@@ -1,5 +1,4 @@
-"""Per-grid rain emergency inspection checklists (the data; rendering is in
-:mod:`geo.rain.documents`).
+"""Per-grid rain emergency inspection checklists: the data (rendering is in :mod:`geo.rain.documents`).
 
 For a warning level (:mod:`geo.rain.levels`) and each grid, a checklist has a
 header (community, grid, grid worker and phone, level, date and time,
@@ -19,10 +18,10 @@ XLSX and CSV hold the same rows and :mod:`geo.rain.inspection` reads any of them
 back. Sections 2 to 6 follow the patrol too: each item is placed at the
 stop of its nearest grate.
 
-The grates' walking order comes from :func:`patrol_order`: the street-network
-planner of :mod:`geo.routing.plan` when the store has streets, otherwise a
-straight-line nearest-neighbour path improved by 2-opt in the local metric
-CRS.
+The grates' walking order comes from :func:`geo.routing.order.patrol_order`:
+the street-network planner of :mod:`geo.routing` when the store has streets,
+otherwise a straight-line nearest-neighbour path improved by 2-opt in the
+local metric CRS.
 """
 
 from __future__ import annotations
@@ -33,31 +32,34 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
-import shapely
 
 from .. import schema
-from ..errors import GridWatchError, UnknownIdError
+from ..errors import UnknownIdError
+from ..routing.order import patrol_order, walking_network
 from ..safe import printable
 from ..store import Store
 from . import _shared
+from .building_items import WHOLE_BUILDING, building_items, prepare_register, unit_items, vulnerable_items
 from .levels import WarningLevel, get_level
+
+if TYPE_CHECKING:
+    from ..routing.network import StreetNetwork
 
 __all__ = [
     "ITEM_COLUMNS",
     "SECTIONS",
     "GridChecklist",
     "Section",
+    "WHOLE_BUILDING",
     "build_checklists",
     "checklists_from_store",
-    "patrol_order",
-    "straight_line_order",
 ]
 
 #: Store table of the vulnerable-residents register (see
@@ -65,8 +67,6 @@ __all__ = [
 REGISTER: Final = schema.REGISTER
 #: Time zone of dates printed on checklists.
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
-#: Seconds the street route planner may search per grid.
-ROUTE_TIME_LIMIT_S: Final = 0.015
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def checklists_from_store(store: Store, level: str | WarningLevel, **kwargs: obj
     return build_checklists(layers, level, history=history, **kwargs)  # type: ignore[arg-type]
 
 
-def build_checklists(
+def build_checklists(  # noqa: PLR0913 (keyword options of the one entry point the CLI, app and benchmark call)
     layers: Mapping[str, gpd.GeoDataFrame],
     level: str | WarningLevel,
     *,
@@ -255,7 +255,7 @@ def build_checklists(
                                     known=printable(", ".join(grids["grid_id"].astype(str)), limit=400))
         grids = grids[grids["grid_id"].astype(str).isin(wanted)]
     ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
-    ctx.register = _prepare_register(register)
+    ctx.register = prepare_register(register)
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
     rows = [grid for _, grid in grids.iterrows()]
     if workers > 1 and len(rows) >= 4 * workers and "fork" in mp.get_all_start_methods():
@@ -293,134 +293,6 @@ def _forked_grid(_k: int, grid: pd.Series, args: tuple[datetime, str, str]) -> G
     return _grid_checklist(_FORKED["ctx"], grid, *args)
 
 
-@dataclass
-class PatrolOrder:
-    """How to walk a grid's grates.
-
-    Attributes
-    ----------
-    order
-        Positions into the points, in walking order.
-    line
-        The walked line (in the points' CRS) when it follows the streets,
-        else None.
-    on_streets
-        True when distances followed the street network.
-    """
-
-    order: np.ndarray
-    line: object | None = None
-    on_streets: bool = False
-
-
-def patrol_order(points: gpd.GeoDataFrame, *, network: object | None = None,
-                 time_limit: float = ROUTE_TIME_LIMIT_S) -> PatrolOrder:
-    """The order to walk ``points``: the one function that decides it.
-
-    With a street network, the walking distances of :mod:`geo.routing.network` and
-    the path solver of :mod:`geo.routing.plan` (``solve_tsp``, the one behind
-    ``plan_routes``) order the points along the streets (an open path). Otherwise,
-    or if the planner refuses the input, :func:`straight_line_order` gives a
-    straight-line order in the local metric CRS; a checklist is always
-    printed.
-
-    Parameters
-    ----------
-    points
-        Grates with ``incident_id``, in a metric CRS.
-    network
-        A :class:`geo.routing.network.StreetNetwork`, or None.
-    time_limit
-        Seconds the planner may search per grid.
-
-    Returns
-    -------
-    PatrolOrder
-    """
-    xy = np.column_stack([points.geometry.x, points.geometry.y]) if len(points) else np.empty((0, 2))
-    if network is None or len(points) < 4:
-        return PatrolOrder(straight_line_order(xy))
-    try:
-        from ..routing.network import street_matrix
-        from ..routing.plan import solve_tsp
-    except ImportError:  # pragma: no cover - routes is part of GridWatch
-        return PatrolOrder(straight_line_order(xy))
-    try:
-        local = points.to_crs(network.crs)  # type: ignore[attr-defined]
-        matrix = street_matrix(network, np.column_stack([local.geometry.x, local.geometry.y]))  # type: ignore[arg-type]
-        order, _ = solve_tsp(matrix.dist, closed=False, time_limit=time_limit)
-    except GridWatchError:
-        return PatrolOrder(straight_line_order(xy))
-    if sorted(order) != list(range(len(points))):  # never lose a grate
-        return PatrolOrder(straight_line_order(xy))
-    legs = matrix.paths(list(zip(order[:-1], order[1:], strict=True)))
-    line = shapely.LineString(np.vstack(legs)) if legs else None
-    walk = gpd.GeoSeries([line], crs=network.crs).to_crs(points.crs).iloc[0] if line is not None else None  # type: ignore[attr-defined]
-    return PatrolOrder(np.asarray(order, dtype=np.int64), walk, bool(matrix.on_streets))
-
-
-def straight_line_order(points: np.ndarray, *, max_passes: int = 50) -> np.ndarray:
-    """An open walking path through ``points``: nearest neighbour, then 2-opt.
-
-    Starts at the south-westernmost point (smallest x + y), so the same
-    points give the same order every time.
-
-    Parameters
-    ----------
-    points
-        ``(n, 2)`` array of x, y in metres.
-    max_passes
-        Upper bound on 2-opt passes (each pass tries every segment pair).
-
-    Returns
-    -------
-    numpy.ndarray
-        A permutation of ``range(n)``.
-    """
-    pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    n = len(pts)
-    if n <= 2:
-        return np.arange(n)
-    dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
-    tour = _nearest_neighbour(dist, int(np.argmin(pts.sum(axis=1))))
-    return _two_opt(tour, dist, max_passes)
-
-
-def _nearest_neighbour(dist: np.ndarray, start: int) -> np.ndarray:
-    n = len(dist)
-    seen = np.zeros(n, dtype=bool)
-    tour = np.empty(n, dtype=np.int64)
-    cur = start
-    for k in range(n):
-        tour[k] = cur
-        seen[cur] = True
-        if k < n - 1:
-            d = np.where(seen, np.inf, dist[cur])
-            cur = int(np.argmin(d))
-    return tour
-
-
-def _two_opt(tour: np.ndarray, dist: np.ndarray, max_passes: int) -> np.ndarray:
-    """2-opt on an open path: reverse tour[i+1..j] when it shortens the walk."""
-    n = len(tour)
-    for _ in range(max_passes):
-        improved = False
-        for i in range(n - 2):
-            a, b = tour[i], tour[i + 1]
-            c = tour[i + 2:]
-            d = np.append(tour[i + 3:], -1)
-            d_cd = np.where(d >= 0, dist[c, np.maximum(d, 0)], 0.0)
-            d_bd = np.where(d >= 0, dist[b, np.maximum(d, 0)], 0.0)
-            gain = dist[a, b] + d_cd - dist[a, c] - d_bd
-            j = int(np.argmax(gain))
-            if gain[j] > 1e-9:
-                tour[i + 1:i + 3 + j] = tour[i + 1:i + 3 + j][::-1].copy()
-                improved = True
-        if not improved:
-            break
-    return tour
-
-
 # -- building one grid's checklist -----------------------------------------------
 
 
@@ -438,7 +310,7 @@ class _Context:
     wires: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
     troubled: frozenset[str]
-    network: object | None
+    network: StreetNetwork | None
 
     groups: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     register: pd.DataFrame | None = None
@@ -458,7 +330,7 @@ class _Context:
             _shared.to_metric(streets, crs) if streets is not None and not streets.empty
             else gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=crs)),
             troubled,
-            _network(streets) if use_streets else None,
+            walking_network(streets) if use_streets else None,
         )
         for name in ("grates", "floods", "wires"):  # location hints and status labels, once for all grids
             gdf = getattr(ctx, name).copy()
@@ -490,18 +362,6 @@ def _prepare_buildings(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _network(streets: gpd.GeoDataFrame | None) -> object | None:
-    """The walking network of the streets, or None (no streets, or unusable)."""
-    if streets is None or streets.empty:
-        return None
-    try:
-        from ..routing.network import build_network
-
-        return build_network(streets)
-    except (ImportError, GridWatchError):
-        return None
-
-
 def _troubled_grates(history: pd.DataFrame | None) -> frozenset[str]:
     if history is None or history.empty or not {"section", "item_id", "result"} <= set(history.columns):
         return frozenset()
@@ -525,11 +385,11 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
     if lv.flooding_spots:
         parts.append(_event_items("flooding", floods))
     if lv.basements:
-        parts.append(_building_items("basement", buildings[buildings["_basement"]], ctx.role))
+        parts.append(building_items("basement", buildings[buildings["_basement"]], ctx.role))
     if lv.units:
-        parts.append(_unit_items(buildings, ctx.role))
+        parts.append(unit_items(buildings, ctx.role))
     if lv.vulnerable_min_elderly is not None:
-        parts.append(_vulnerable_items(buildings, ctx.register, max(lv.vulnerable_min_elderly, 1), ctx.role))
+        parts.append(vulnerable_items(buildings, ctx.register, max(lv.vulnerable_min_elderly, 1), ctx.role))
     parts.append(_event_items("wire", wires))
     items = _place_on_route(pd.concat(parts, ignore_index=True), stops)
     items = _with_lonlat(items, ctx.crs)
@@ -599,115 +459,6 @@ def _event_items(section: str, events: gpd.GeoDataFrame) -> pd.DataFrame:
         "where": events["_where"].to_numpy(), "details": details, "contact": "",
         "last_status": events["_status_zh"].to_numpy(),
         "geometry": events.geometry.to_numpy(),
-    })
-
-
-def _contacts(buildings: gpd.GeoDataFrame, role: str) -> list[str]:
-    heads = buildings["head"] if "head" in buildings.columns else pd.Series("", index=buildings.index)
-    phones = buildings["head_phone"] if "head_phone" in buildings.columns else pd.Series("", index=buildings.index)
-    return [" ".join(x for x in (_shared.show_name(h, role), _shared.show_phone(p, role)) if x)
-            for h, p in zip(heads, phones, strict=True)]
-
-
-_ITEM_FIELDS: Final = ["section", "item_id", "where", "details", "contact", "last_status", "geometry"]
-
-
-def _building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
-    if buildings.empty:
-        return pd.DataFrame(columns=_ITEM_FIELDS)
-    if section == "basement":
-        details = [f"{h}户 · {f}层" for h, f in zip(buildings["_households"], buildings["_floors"], strict=True)]
-    else:
-        details = [f"独居老人{e}人 · {u}个单元 · {h}户" if u else f"独居老人{e}人 · {h}户" for e, u, h in
-                   zip(buildings["_elderly_alone"], buildings["_units"], buildings["_households"], strict=True)]
-    ids = buildings["building_id"].astype(str).to_numpy()
-    return pd.DataFrame({
-        "section": section, "item_id": ids,
-        "where": [n or b for n, b in zip(buildings["_name"], ids, strict=True)], "details": details,
-        "contact": _contacts(buildings, role),
-        "last_status": "", "geometry": buildings["_point"].to_numpy(),
-    })
-
-
-def _prepare_register(register: pd.DataFrame | None) -> pd.DataFrame | None:
-    """The register with text columns and a whole-number unit (0 = unknown)."""
-    if register is None or register.empty or "building_id" not in register.columns:
-        return None
-    out = pd.DataFrame({"building_id": register["building_id"].map(_shared.text)})
-    out["unit"] = pd.to_numeric(register.get("unit", pd.Series(index=register.index, dtype=float)),
-                                errors="coerce").fillna(0).astype(int)
-    for col in ("name", "category"):
-        out[col] = register[col].map(_shared.text) if col in register.columns else ""
-    out["category"] = out["category"].replace("", "独居老人")
-    return out[out["building_id"] != ""]
-
-
-def _vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None, min_n: int,
-                      role: str) -> pd.DataFrame:
-    """Section 5: buildings with at least ``min_n`` vulnerable residents.
-
-    A building's count is the larger of its ``elderly_alone`` and its
-    register entries. Registered residents are listed by unit (names as
-    ``role`` may see them); the rest of a listed building in one row.
-    """
-    reg = register[register["building_id"].isin(buildings["building_id"].astype(str))] \
-        if register is not None else None
-    counts = reg.groupby("building_id").size() if reg is not None else pd.Series(dtype=int)
-    bid = buildings["building_id"].astype(str)
-    n = np.maximum(buildings["_elderly_alone"].to_numpy(), bid.map(counts).fillna(0).astype(int).to_numpy())
-    listed = buildings[n >= min_n]
-    if reg is None or reg.empty:
-        return _building_items("vulnerable", listed, role)
-    reg = reg[reg["building_id"].isin(listed["building_id"].astype(str))]
-    plain = listed[~listed["building_id"].astype(str).isin(reg["building_id"])]
-    rows = []
-    by_id = listed.set_index(listed["building_id"].astype(str))
-    contacts = dict(zip(by_id.index, _contacts(by_id, role), strict=True))
-    for (b, unit), people in reg.groupby(["building_id", "unit"], sort=True):
-        row = by_id.loc[b]
-        kinds = "、".join(f"{k}{len(g)}人" for k, g in people.groupby("category", sort=False))
-        names = "、".join(x for x in (_shared.show_name(v, role) for v in people["name"]) if x)
-        rows.append({
-            "section": "vulnerable", "item_id": f"{b}/{unit}" if unit else b,
-            "where": f"{row['_name'] or b} {unit}单元" if unit else f"{row['_name'] or b}（单元不详）",
-            "details": f"{kinds}：{names}" if names else kinds, "contact": contacts[b],
-            "last_status": "", "geometry": row["_point"],
-        })
-    if not rows:
-        return _building_items("vulnerable", plain, role)
-    units = pd.DataFrame(rows, columns=_ITEM_FIELDS)
-    return pd.concat([_building_items("vulnerable", plain, role), units], ignore_index=True) if len(plain) else units
-
-
-#: Text of the unit column for a building whose number of units is not known.
-WHOLE_BUILDING: Final = "全楼（单元数未登记）"
-
-
-def _unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
-    """Section 4: a light and a drain row per unit of every building.
-
-    A building whose ``units`` is missing or 0 gets one pair of rows for the
-    whole building (id = building id, unit column :data:`WHOLE_BUILDING`),
-    never an invented "1单元": the inspector checks every stairway and notes
-    what was found. A building without a name shows its id.
-    """
-    if buildings.empty:
-        return pd.DataFrame(columns=_ITEM_FIELDS)
-    known = buildings["_units"].to_numpy()
-    units = np.maximum(known, 1)
-    rep = np.repeat(np.arange(len(buildings)), units * 2)
-    unit_no = np.concatenate([np.repeat(np.arange(1, u + 1), 2) if k > 0 else np.zeros(2, dtype=np.int64)
-                              for u, k in zip(units, known, strict=True)])
-    light = np.tile([True, False], int(units.sum()))
-    bid = buildings["building_id"].astype(str).to_numpy()[rep]
-    name = [n or b for n, b in zip(buildings["_name"].to_numpy()[rep], bid, strict=True)]
-    contact = np.asarray(_contacts(buildings, role), dtype=object)[rep]
-    return pd.DataFrame({
-        "section": np.where(light, "unit_light", "unit_drain"),
-        "item_id": [f"{b}/{u}" if u else b for b, u in zip(bid, unit_no, strict=True)],
-        "where": [f"{n} {u}单元" if u else f"{n} {WHOLE_BUILDING}" for n, u in zip(name, unit_no, strict=True)],
-        "details": np.where(light, "楼道灯", "排水管"), "contact": contact, "last_status": "",
-        "geometry": buildings["_point"].to_numpy()[rep],
     })
 
 

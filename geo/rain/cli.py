@@ -1,5 +1,6 @@
-"""Command-line commands of the rain emergency: ``checklist``,
-``checklist-import``, ``vulnerable-import``, ``levels`` and ``flood``.
+"""Command-line commands of the rain emergency.
+
+``checklist``, ``checklist-import``, ``vulnerable-import``, ``levels`` and ``flood``.
 
 Mounted by :mod:`geo.cli` with :func:`add_commands`; each handler is thin
 and calls the same functions the app uses. Errors are

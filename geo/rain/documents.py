@@ -1,7 +1,6 @@
-"""Rendering rain-emergency documents: checklists and flood responses as PDF,
-XLSX and CSV.
+"""Rain-emergency documents: checklists and flood responses as PDF, XLSX and CSV.
 
-- PDF: A4 portrait, Chinese in a real CJK font (:mod:`geo.fonts`), one grid
+- PDF: A4 portrait, Chinese in a real CJK font (:mod:`geo.printkit`), one grid
   after another, each headed by its header block and a small map of the grid
   with the numbered patrol stops; long tables break across pages and repeat
   their column headings; signature lines at the end of each grid.
@@ -15,8 +14,13 @@ name or id that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
 ``+cmd|...``, ``@SUM(...)``, a leading tab) is written as text with a
 leading ``'`` (which :mod:`geo.rain.inspection` takes off again on import);
 numbers stay numbers. XLSX cells also drop the control characters the
-format cannot hold. Every PDF value is escaped by :mod:`geo.rain._pdf` with
-:func:`geo.safe.markup`.
+format cannot hold. Every PDF value is escaped by the print kit
+(:mod:`geo.printkit`) with :func:`geo.safe.markup`.
+
+Each document has a renderer that returns its bytes (:func:`render_checklists`,
+:func:`checklists_pdf`, :func:`checklists_xlsx`, :func:`checklists_csv`;
+:func:`render_flood`, :func:`flood_pdf`, :func:`flood_xlsx`, :func:`flood_csv`)
+and a ``write_*`` function that writes those bytes to a file.
 """
 
 from __future__ import annotations
@@ -35,8 +39,16 @@ from .checklist import SECTIONS, GridChecklist
 __all__ = [
     "CSV_COLUMNS",
     "XLSX_HEADINGS",
+    "checklists_csv",
+    "checklists_pdf",
+    "checklists_xlsx",
     "csv_bytes",
+    "flood_csv",
+    "flood_pdf",
     "flood_table",
+    "flood_xlsx",
+    "render_checklists",
+    "render_flood",
     "write_checklist_csv",
     "write_checklist_pdf",
     "write_checklist_xlsx",
@@ -67,9 +79,10 @@ FORMATS: Final = ("pdf", "xlsx", "csv")
 
 Progress = Callable[[int, int], None] | None
 
+
 def write_checklists(checklists: Sequence[GridChecklist], path: str | Path, fmt: str | None = None,
                      *, progress: Progress = None) -> Path:
-    """Write checklists as PDF, XLSX or CSV.
+    """Write checklists as PDF, XLSX or CSV (see :func:`render_checklists`).
 
     Parameters
     ----------
@@ -85,23 +98,49 @@ def write_checklists(checklists: Sequence[GridChecklist], path: str | Path, fmt:
     Returns
     -------
     Path
+        The file written.
+    """
+    path = Path(path)
+    data = render_checklists(checklists, fmt or path.suffix.lstrip("."), progress=progress)
+    path.write_bytes(data)
+    return path
+
+
+def render_checklists(checklists: Sequence[GridChecklist], fmt: str, *, progress: Progress = None) -> bytes:
+    """Checklists as PDF, XLSX or CSV bytes.
+
+    Parameters
+    ----------
+    checklists
+        From :func:`geo.rain.checklist.build_checklists`.
+    fmt
+        ``pdf``, ``xlsx`` or ``csv``.
+    progress
+        Callable ``progress(done, total)`` (PDF only: after each grid).
+
+    Returns
+    -------
+    bytes
+        The document.
+
+    Raises
+    ------
+    OptionError
+        An unknown format, or no checklist.
     """
     from ..errors import OptionError
 
-    path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    fmt = fmt.lower()
     if fmt not in FORMATS:
         raise OptionError.of("rain.checklist_format", fmt=f"'{printable(fmt or 'a file without suffix')}'",
                              formats=" | ".join(FORMATS))
     if not checklists:
         raise OptionError.of("rain.no_grids")
     if fmt == "pdf":
-        write_checklist_pdf(checklists, path, progress=progress)
-    elif fmt == "xlsx":
-        write_checklist_xlsx(checklists, path)
-    else:
-        write_checklist_csv(checklists, path)
-    return path
+        return checklists_pdf(checklists, progress=progress)
+    if fmt == "xlsx":
+        return checklists_xlsx(checklists)
+    return checklists_csv(checklists)
 
 
 # -- CSV -----------------------------------------------------------------------
@@ -122,17 +161,41 @@ def checklist_frame(checklists: Sequence[GridChecklist]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[list(CSV_COLUMNS)]
 
 
+def checklists_csv(checklists: Sequence[GridChecklist]) -> bytes:
+    """Every grid's checklist in one CSV (UTF-8 with BOM).
+
+    Returns
+    -------
+    bytes
+        The CSV.
+    """
+    buf = io.BytesIO()
+    spreadsheet_frame(checklist_frame(checklists)).to_csv(buf, index=False, encoding="utf-8-sig",
+                                                          quoting=csv.QUOTE_MINIMAL)
+    return buf.getvalue()
+
+
 def write_checklist_csv(checklists: Sequence[GridChecklist], path: Path) -> None:
     """Write every grid's checklist into one CSV (UTF-8 with BOM)."""
-    spreadsheet_frame(checklist_frame(checklists)).to_csv(path, index=False, encoding="utf-8-sig",
-                                                          quoting=csv.QUOTE_MINIMAL)
+    Path(path).write_bytes(checklists_csv(checklists))
 
 
 # -- XLSX ------------------------------------------------------------------------
 
 
 def write_checklist_xlsx(checklists: Sequence[GridChecklist], path: Path) -> None:
-    """Write one sheet per grid (see the module docstring)."""
+    """Write one sheet per grid (see :func:`checklists_xlsx`)."""
+    Path(path).write_bytes(checklists_xlsx(checklists))
+
+
+def checklists_xlsx(checklists: Sequence[GridChecklist]) -> bytes:
+    """One sheet per grid (see the module docstring).
+
+    Returns
+    -------
+    bytes
+        The workbook.
+    """
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -140,7 +203,9 @@ def write_checklist_xlsx(checklists: Sequence[GridChecklist], path: Path) -> Non
     used: set[str] = set()
     for cl in checklists:
         _checklist_sheet(wb, cl, _sheet_title(cl.header["grid_id"], used))
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def _sheet_title(grid_id: str, used: set[str]) -> str:
@@ -229,11 +294,22 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 # -- PDF -------------------------------------------------------------------------
 
 
+def checklists_pdf(checklists: Sequence[GridChecklist], *, progress: Progress = None) -> bytes:
+    """The checklists as one A4 PDF, each grid starting on a new page.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+    """
+    from . import checklist_pdf
+
+    return checklist_pdf.checklists_pdf(checklists, progress=progress)
+
+
 def write_checklist_pdf(checklists: Sequence[GridChecklist], path: Path, *, progress: Progress = None) -> None:
     """Write the checklists as one A4 PDF, each grid starting on a new page."""
-    from . import _pdf
-
-    _pdf.checklists_pdf(checklists, path, progress=progress)
+    Path(path).write_bytes(checklists_pdf(checklists, progress=progress))
 
 
 # -- flood response ---------------------------------------------------------------
@@ -264,14 +340,55 @@ def flood_table(df: pd.DataFrame, section: str) -> pd.DataFrame:
     return out.rename(columns=FLOOD_HEADINGS[section])
 
 
-def write_flood_csv(response: Any, path: Path) -> None:
-    """One table with a ``section`` and an ``area`` column (the response's
-    title: the point, the drawn area or the flood zone), yes/no for
-    ``inside``, ``basement`` and ``critical`` (UTF-8 with BOM)."""
+#: Suffixes of the flood response's formats.
+FLOOD_FORMATS: Final = ("csv", "xlsx", "pdf")
+
+
+def render_flood(response: Any, fmt: str) -> bytes:
+    """A flood response as CSV, XLSX or PDF bytes (``fmt`` one of :data:`FLOOD_FORMATS`).
+
+    Returns
+    -------
+    bytes
+        The document.
+
+    Raises
+    ------
+    OptionError
+        An unknown format.
+    """
+    from ..errors import OptionError
+
+    renderers = {"csv": flood_csv, "xlsx": flood_xlsx, "pdf": flood_pdf}
+    render = renderers.get(fmt.lower().lstrip("."))
+    if render is None:
+        raise OptionError.of("flood.out_suffix", suffix=f".{fmt}" if fmt else "-")
+    return render(response)
+
+
+def flood_csv(response: Any) -> bytes:
+    """One table with a ``section`` and an ``area`` column.
+
+    The area is the response's title (the point, the drawn area or the
+    flood zone); ``inside``, ``basement`` and ``critical`` read yes/no
+    (UTF-8 with BOM).
+
+    Returns
+    -------
+    bytes
+        The CSV.
+    """
     # object columns, so counts stay whole numbers where sections do not share a column
     frames = [_yes_no(df.astype(object)).assign(section=name, area=response.title)[["section", *df.columns, "area"]]
               for name, df in response.sections().items()]
-    spreadsheet_frame(pd.concat(frames, ignore_index=True)).to_csv(path, index=False, encoding="utf-8-sig")
+    buf = io.BytesIO()
+    spreadsheet_frame(pd.concat(frames, ignore_index=True)).to_csv(buf, index=False, encoding="utf-8-sig")
+    return buf.getvalue()
+
+
+def write_flood_csv(response: Any, path: Path) -> None:
+    """Write :func:`flood_csv` to ``path``."""
+    Path(path).write_bytes(flood_csv(response))
 
 
 def _yes_no(df: pd.DataFrame) -> pd.DataFrame:
@@ -282,14 +399,27 @@ def _yes_no(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_flood_xlsx(response: Any, path: Path) -> None:
-    """A summary sheet and one sheet per section, headings in Chinese."""
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+    """Write :func:`flood_xlsx` to ``path``."""
+    Path(path).write_bytes(flood_xlsx(response))
+
+
+def flood_xlsx(response: Any) -> bytes:
+    """A summary sheet and one sheet per section, headings in Chinese.
+
+    Returns
+    -------
+    bytes
+        The workbook.
+    """
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         summary = pd.DataFrame({"项目": [response.title, *_SUMMARY_ZH.values()],
                                 "数量": ["", *[response.summary.get(k, 0) for k in _SUMMARY_ZH]]})
         xlsx_frame(summary).to_excel(xw, sheet_name="概况", index=False)
         for name, df in response.sections().items():
             xlsx_frame(flood_table(df, name)).to_excel(xw, sheet_name=FLOOD_TITLES[name][:31], index=False)
             xw.sheets[FLOOD_TITLES[name][:31]].freeze_panes = "A2"
+    return buf.getvalue()
 
 
 _SUMMARY_ZH: Final = {"buildings": "受影响楼栋", "households": "户数", "residents": "人数",
@@ -304,12 +434,22 @@ MAP_NO: Final = "图上编号"
 
 
 def write_flood_pdf(response: Any, path: Path) -> None:
+    """Write :func:`flood_pdf` to ``path``."""
+    Path(path).write_bytes(flood_pdf(response))
+
+
+def flood_pdf(response: Any) -> bytes:
     """A4 PDF: title, a map of the affected area, summary, then each section as a table.
 
     The map (when the response has one, see :class:`geo.rain.flood.FloodMap`)
     numbers the grates as the grate table's :data:`MAP_NO` column does.
+
+    Returns
+    -------
+    bytes
+        The PDF.
     """
-    from . import _pdf
+    from . import flood_report
 
     summary = [(label, str(response.summary.get(k, 0))) for k, label in _SUMMARY_ZH.items()]
     tables = []
@@ -320,8 +460,8 @@ def write_flood_pdf(response: Any, path: Path) -> None:
         tables.append((FLOOD_TITLES[name], table))
     figure = None
     if getattr(response, "map", None) is not None:
-        figure = (FLOOD_MAP_TITLE, lambda font: _pdf.flood_map(response, font))
-    _pdf.report_pdf(f"积水应急处置：{response.title}", summary, tables, path, figure=figure)
+        figure = (FLOOD_MAP_TITLE, lambda font: flood_report.flood_map(response, font))
+    return flood_report.report_pdf(f"积水应急处置：{response.title}", summary, tables, figure=figure)
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

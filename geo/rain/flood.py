@@ -19,8 +19,8 @@ itself: 0 m for what is inside it, otherwise the distance to its boundary.
 Every table says whether an item is ``inside`` the area.
 
 Flood zones are a layer of the store (:data:`geo.schema.FLOOD_ZONES`),
-imported like the others (:func:`load_zones` reads and checks a file,
-:func:`check_zones` the zones' values) and looked up by id
+imported like the others (:func:`geo.zones.load_zones` reads and checks a
+file, :func:`geo.zones.check_zones` the zones' values) and looked up by id
 (:func:`zone_area`).
 
 The response also carries a :class:`FloodMap`: the same features (and the
@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -47,23 +47,16 @@ from .. import schema
 from ..errors import OptionError, UnknownIdError
 from ..store import Store
 from . import _shared
+from .flood_area import parse_polygon, zone_area, zone_label
 
-if TYPE_CHECKING:
-    import os
-
-    from ..validate import ValidationReport
-
-__all__ = ["FloodMap", "FloodResponse", "check_zones", "export_response", "flood_response", "load_zones",
-           "parse_polygon", "read_layers", "zone_area", "zone_label"]
+__all__ = ["FloodMap", "FloodResponse", "distances", "export_response", "flood_response", "parse_polygon", "read_layers",
+           "zone_area", "zone_label"]
 
 DEFAULT_RADIUS_M: Final = 100.0
 #: How many nearest grates are listed at least, even outside the area.
 DEFAULT_NEAREST_GRATES: Final = 5
 #: Margin (metres) kept around the affected area, grates and buildings on the map.
 MAP_MARGIN_M: Final = 15.0
-#: Return periods (years) and depths (m) a flood zone may have.
-MAX_RETURN_PERIOD_YEARS: Final = 10_000
-MAX_ZONE_DEPTH_M: Final = 30.0
 
 
 @dataclass
@@ -277,7 +270,7 @@ def _affected_buildings(
         "building_id": hit["building_id"].astype(str),
         "name": hit["name"].map(_shared.text),
         "grid_id": hit["grid_id"].map(_shared.text),
-        "distance_m": pd.Series(_distances(hit.geometry, area, ref), index=hit.index).round(1),
+        "distance_m": pd.Series(distances(hit.geometry, area, ref), index=hit.index).round(1),
         "inside": pd.Series(True, index=hit.index, dtype=bool),
         "households": pd.to_numeric(hit["households"], errors="coerce").fillna(0).astype(int),
         "residents": pd.to_numeric(hit["residents"], errors="coerce").fillna(0).astype(int),
@@ -295,7 +288,7 @@ def _grates(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry
     g = _shared.to_metric(_shared.incidents_of(incidents, _shared.GRATE), crs)
     inside = pd.Series(False, index=g.index)
     inside.iloc[_meeting(g, area)] = True
-    dist = pd.Series(_distances(g.geometry, area, ref, inside.to_numpy(), nearest=max(nearest, 0)), index=g.index)
+    dist = pd.Series(distances(g.geometry, area, ref, inside.to_numpy(), nearest=max(nearest, 0)), index=g.index)
     order = dist.sort_values(kind="stable")
     keep = inside | dist.index.isin(order.index[:max(nearest, 0)])
     out = pd.DataFrame({
@@ -311,7 +304,7 @@ def _wires(incidents: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry,
     w = w.iloc[_meeting(w, area)]
     out = pd.DataFrame({
         "incident_id": w["incident_id"].astype(str), "status": w["status"].map(_shared.text),
-        "distance_m": pd.Series(_distances(w.geometry, area, ref), index=w.index).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
+        "distance_m": pd.Series(distances(w.geometry, area, ref), index=w.index).round(1), "inside": pd.Series(True, index=w.index, dtype=bool),
         "critical": ~w["status"].astype(str).isin(_shared.CLOSED_EVENT),
     })
     out = _with_lonlat(out, incidents.loc[out.index].geometry)
@@ -325,7 +318,7 @@ def _meeting(gdf: gpd.GeoDataFrame, area: shapely.Geometry) -> np.ndarray:
     return np.sort(gdf.sindex.query(area, predicate="intersects"))
 
 
-def _distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Point | None,
+def distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Point | None,
                inside: np.ndarray | None = None, nearest: int | None = None) -> np.ndarray:
     """Metres from ``center``, or (``center`` None) from ``area``: 0 inside, else to its boundary.
 
@@ -334,6 +327,11 @@ def _distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Poi
     With ``nearest``, only the items outside that may be among the
     ``nearest`` closest get their distance (searched in growing reach);
     the others, farther, get infinity.
+
+    Returns
+    -------
+    ndarray
+        One distance per geometry, in metres.
     """
     arr = np.asarray(geoms.values, dtype=object)
     if center is not None:
@@ -452,213 +450,6 @@ def _with_lonlat(df: pd.DataFrame, points: gpd.GeoSeries) -> pd.DataFrame:
     return df
 
 
-def parse_polygon(value: str | Path) -> shapely.Geometry:
-    """A flooded area from a file or from text.
-
-    Parameters
-    ----------
-    value
-        A vector file holding polygons (GeoJSON, GeoPackage, Shapefile...;
-        read with its CRS, WGS-84 when it has none), GeoJSON text (a
-        geometry, feature or feature collection), or vertices as text:
-        ``lon,lat; lon,lat; lon,lat`` (at least three).
-
-    Returns
-    -------
-    shapely.Geometry
-        A valid (Multi)Polygon in WGS-84.
-    """
-    from ..safe import printable
-
-    text = str(value).strip()
-    if not text:
-        raise OptionError.of("flood.area_empty")
-    if text.startswith("{"):
-        geoms = _geojson_geoms(text)
-    elif ";" not in text and Path(text).is_file():
-        geoms = _file_geoms(Path(text))
-    elif ";" not in text and Path(text).suffix.lower() in (".geojson", ".json", ".gpkg", ".shp", ".kml"):
-        raise OptionError.of("flood.area_no_file", file=printable(Path(text).name, 200))
-    else:
-        geoms = [_vertices(text)]
-    polys = [g for g in geoms if g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
-    if not polys:
-        raise OptionError.of("flood.area_no_polygon")
-    area = shapely.make_valid(shapely.union_all(polys))
-    minx, miny, maxx, maxy = area.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise OptionError.of("flood.area_not_degrees", bounds=f"{minx:.1f}, {miny:.1f} ... {maxx:.1f}, {maxy:.1f}")
-    return area
-
-
-def _vertices(text: str) -> shapely.Geometry:
-    from ..safe import printable
-
-    try:
-        pts = [tuple(float(v) for v in part.split(",")) for part in text.split(";") if part.strip()]
-    except ValueError as exc:
-        raise OptionError.of("flood.area_vertices", text=printable(text, 60)) from exc
-    bad = [k for k, p in enumerate(pts, start=1) if len(p) != 2]
-    if bad:
-        raise OptionError.of("flood.area_vertex", n=bad[0])
-    if len(pts) < 3:
-        raise OptionError.of("flood.area_three", n=len(pts))
-    return shapely.Polygon(pts)
-
-
-def _geojson_geoms(text: str) -> list[shapely.Geometry]:
-    import json
-
-    from ..safe import printable
-
-    try:
-        data = json.loads(text)
-        feats = data.get("features") or [data]
-        return [shapely.geometry.shape(f.get("geometry", f)) for f in feats]
-    except (ValueError, AttributeError, TypeError, KeyError) as exc:
-        raise OptionError.of("flood.area_geojson", reason=printable(str(exc), 200)) from exc
-
-
-def _file_geoms(path: Path) -> list[shapely.Geometry]:
-    from ..safe import printable
-
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several kinds for an unreadable file
-        raise OptionError.of("flood.area_file", file=printable(path.name, 200), reason=type(exc).__name__) from exc
-    if gdf.crs is None:
-        gdf = gdf.set_crs(schema.STORAGE_CRS)
-    return list(gdf.to_crs(schema.STORAGE_CRS).geometry)
-
-
-# -- flood zones ---------------------------------------------------------------------
-
-
-def zone_area(zones: gpd.GeoDataFrame | None, zone_id: str) -> tuple[shapely.Geometry, dict[str, Any]]:
-    """The area (WGS-84) and the attributes of one stored flood zone.
-
-    Parameters
-    ----------
-    zones
-        The ``flood_zones`` layer (``None`` or empty when none was imported).
-    zone_id
-        The zone's id.
-
-    Returns
-    -------
-    (area, zone)
-        A valid (Multi)Polygon, and ``zone_id``, ``name``,
-        ``return_period_years``, ``depth_m``, ``source``.
-    """
-    if zones is None or zones.empty:
-        raise UnknownIdError.of("flood.no_zones", zone=str(zone_id))
-    match = zones[zones["zone_id"].astype(str) == str(zone_id)]
-    if match.empty:
-        known = sorted(zones["zone_id"].astype(str))
-        shown = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
-        raise UnknownIdError.of("flood.unknown_zone", zone=str(zone_id), zones=shown)
-    row = match.iloc[0]
-    geom = shapely.make_valid(row.geometry) if row.geometry is not None else shapely.Polygon()
-    zone = {"zone_id": str(row["zone_id"]), "name": _shared.text(row.get("name")),
-            "return_period_years": _whole(row.get("return_period_years")), "depth_m": _number(row.get("depth_m")),
-            "source": _shared.text(row.get("source"))}
-    return geom, zone
-
-
-def zone_label(zone: dict[str, Any], lang: str = "zh") -> str:
-    """One line naming a flood zone: ``淹没区 城东低洼区（Z1，100 年一遇）``."""
-    from .. import i18n
-
-    name = zone.get("name") or zone["zone_id"]
-    period = zone.get("return_period_years")
-    if period is None:
-        return i18n.t("rain.zone_title", lang, name=name, zone=zone["zone_id"])
-    return i18n.t("rain.zone_title_period", lang, name=name, zone=zone["zone_id"], years=period)
-
-
-def _whole(v: object) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)  # type: ignore[call-overload]
-
-
-def _number(v: object) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
-
-
-def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDataFrame, ValidationReport]:
-    """Read, conform and check a flood-zone file (GeoJSON, GeoPackage, Shapefile, KML...).
-
-    Like :func:`geo.io.load_layer` for the ``flood_zones`` kind (columns
-    that differ from ours only by case are kept as ``<name>_src`` by
-    :func:`geo.io.conform`), and also: a KML's ``Name`` becomes the zone's
-    ``name`` when the file has no ``name``.
-
-    Parameters
-    ----------
-    path
-        The file.
-    **options
-        ``layer``, ``crs``, ``x_field``, ``y_field``, ``swap_xy``,
-        ``fields``, ``value_maps``, ``id_from_row``, ``max_text`` and
-        ``merge_duplicates`` as for :func:`geo.io.load_layer` (options of
-        other layers, such as ``type_value``, must be empty).
-
-    Returns
-    -------
-    (zones, report)
-    """
-    from .. import io, validate
-
-    read = {k: options.get(k) for k in ("layer", "crs", "x_field", "y_field")}
-    raw = io.read_file(path, swap_xy=bool(options.get("swap_xy")), **read)
-    fields = dict(options.get("fields") or {})
-    columns = {str(c) for c in raw.columns}
-    if "name" not in columns and "name" not in fields:
-        alike = [c for c in columns if c.lower() == "name"]
-        if alike:
-            fields["name"] = alike[0]
-    report = validate.ValidationReport(schema.FLOOD_ZONES, Path(path).name, len(raw))
-    gdf = io.conform(raw, schema.FLOOD_ZONES, fields=fields, value_maps=options.get("value_maps"),
-                     id_from_row=options.get("id_from_row"), max_text=options.get("max_text"), report=report)
-    return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name, report=report,
-                                   merge_duplicates=bool(options.get("merge_duplicates")))
-
-
-def check_zones(zones: gpd.GeoDataFrame, report: ValidationReport) -> None:
-    """Check the values of flood zones (called by :func:`geo.validate.validate_layer`).
-
-    Errors: a return period that is not a whole number of years from 1 to
-    :data:`MAX_RETURN_PERIOD_YEARS`, a depth that is negative, infinite or
-    above :data:`MAX_ZONE_DEPTH_M`, a zone left without area by the repair.
-    Warning: zones without a return period (the risk score counts them as
-    100-year zones).
-    """
-    from ..validate import ERROR, WARNING
-
-    ids = zones["zone_id"].astype(str)
-    if "return_period_years" in zones.columns:
-        years = pd.to_numeric(zones["return_period_years"], errors="coerce")
-        bad = years.notna() & ((years < 1) | (years > MAX_RETURN_PERIOD_YEARS))
-        if bad.any():
-            report.issue(ERROR, "zone_return_period", ids=list(ids[bad]), n=int(bad.sum()),
-                         values=", ".join(str(v) for v in years[bad].head(5)), most=MAX_RETURN_PERIOD_YEARS)
-        missing = years.isna()
-    else:
-        missing = pd.Series(True, index=zones.index)
-    if missing.any() and len(zones):
-        report.issue(WARNING, "zone_no_return_period", ids=list(ids[missing]), n=int(missing.sum()))
-    if "depth_m" in zones.columns:
-        depth = pd.to_numeric(zones["depth_m"], errors="coerce")
-        bad = depth.notna() & (~np.isfinite(depth) | (depth < 0) | (depth > MAX_ZONE_DEPTH_M))
-        if bad.any():
-            report.issue(ERROR, "zone_depth", ids=list(ids[bad]), n=int(bad.sum()),
-                         values=", ".join(f"{v:g}" for v in depth[bad].head(5)), most=f"{MAX_ZONE_DEPTH_M:g}")
-    geoms = zones.geometry
-    polygonal = geoms.geom_type.isin(("Polygon", "MultiPolygon"))
-    empty = polygonal & (geoms.is_empty | (shapely.area(np.asarray(geoms.values)) == 0))
-    if empty.any():
-        report.issue(ERROR, "zone_no_area", ids=list(ids[empty]), n=int(empty.sum()))
-
-
 def export_response(response: FloodResponse, path: str | Path) -> Path:
     """Write a flood response to CSV, XLSX or PDF (chosen by the suffix).
 
@@ -678,10 +469,7 @@ def export_response(response: FloodResponse, path: str | Path) -> Path:
     from . import documents
 
     path = Path(path)
-    writers = {".csv": documents.write_flood_csv, ".xlsx": documents.write_flood_xlsx,
-               ".pdf": documents.write_flood_pdf}
-    writer = writers.get(path.suffix.lower())
-    if writer is None:
+    if path.suffix.lower() not in (".csv", ".xlsx", ".pdf"):
         raise OptionError.of("flood.out_suffix", suffix=path.suffix or "-")
-    writer(response, path)
+    path.write_bytes(documents.render_flood(response, path.suffix))
     return path

@@ -1,5 +1,4 @@
-"""Reading filled-in checklists back: grate statuses and the inspection record;
-and loading the register of vulnerable residents the checklists list.
+r"""Reading filled-in checklists back, and loading the register of vulnerable residents.
 
 :func:`import_checklist` reads a checklist XLSX or CSV written by
 :mod:`geo.rain.documents` and filled in by an inspector, then
@@ -33,6 +32,7 @@ rows are reported, never dropped silently.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +49,7 @@ from .checklist import LOCAL_TZ, REGISTER, SECTIONS
 from .documents import CSV_COLUMNS, HEADER_LABELS, XLSX_HEADINGS
 
 __all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "import_register", "read_filled",
-           "read_register"]
+           "read_register", "unquoted"]
 
 #: Name of the store table holding inspection results.
 INSPECTIONS: Final = schema.INSPECTIONS
@@ -158,13 +158,15 @@ class _Sheet:
 # -- reading ---------------------------------------------------------------------
 
 
-def read_filled(path: str | Path) -> list[_Sheet]:
+def read_filled(path: str | Path, *, data: bytes | None = None) -> list[_Sheet]:
     """Read a filled checklist (XLSX or CSV) into sheets of rows.
 
     Parameters
     ----------
     path
-        ``.xlsx`` or ``.csv`` file.
+        ``.xlsx`` or ``.csv`` file (with ``data``, only its name).
+    data
+        The file's bytes (an upload), read instead of ``path``.
 
     Returns
     -------
@@ -173,23 +175,24 @@ def read_filled(path: str | Path) -> list[_Sheet]:
         inspector, inspected_at...) and ``rows``.
     """
     path = Path(path)
-    if not path.is_file():
+    if data is None and not path.is_file():
         raise InputFileError.of("rain.filled_missing", file=f"'{printable(path)}'")
+    source: Path | io.BytesIO = path if data is None else io.BytesIO(data)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(source, path.name)
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(source, path.name)
     raise InputFileError.of("rain.filled_suffix", suffix=printable(path.suffix or "a file without suffix"))
 
 
-def _read_xlsx(path: Path) -> list[_Sheet]:
+def _read_xlsx(source: Path | io.BytesIO, name: str) -> list[_Sheet]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputFileError.of("rain.filled_xlsx", file=printable(path.name), reason=type(exc).__name__) from exc
+        raise InputFileError.of("rain.filled_xlsx", file=printable(name), reason=type(exc).__name__) from exc
     sheets = []
     for ws in wb.worksheets:
         values = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -198,7 +201,7 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
             sheets.append(sheet)
     wb.close()
     if not sheets:
-        raise InputFileError.of("rain.filled_no_sheet", file=printable(path.name))
+        raise InputFileError.of("rain.filled_no_sheet", file=printable(name))
     return sheets
 
 
@@ -247,34 +250,39 @@ def _cell_text(value: object) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _unquoted(str(value))
+    return unquoted(str(value))
 
 
-def _unquoted(text: str) -> str:
-    """``text`` without the one leading ``'`` that :func:`geo.safe.spreadsheet_cell` added.
+def unquoted(text: str) -> str:
+    r"""``text`` without the one leading ``'`` that :func:`geo.safe.spreadsheet_cell` added.
 
     Only an apostrophe the export would have added is taken off: ``'=X1``
     reads ``=X1``, while ``'abc`` (not formula-like after the quote) stays
     ``'abc``. Nothing else is changed: a ``\t=1+1`` stays as it is.
+
+    Returns
+    -------
+    str
+        The cell's text as the user wrote it.
     """
     if text.startswith("'") and spreadsheet_cell(text[1:]) != text[1:]:
         return text[1:]
     return text
 
 
-def _read_csv(path: Path) -> list[_Sheet]:
+def _read_csv(source: Path | io.BytesIO, name: str) -> list[_Sheet]:
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputFileError.of("rain.filled_csv", file=printable(path.name), reason=printable(exc)) from exc
+        raise InputFileError.of("rain.filled_csv", file=printable(name), reason=printable(exc)) from exc
     missing = [c for c in ("checklist_id", "section", "item_id", "key", "result") if c not in df.columns]
     if missing:
-        raise InputFileError.of("rain.filled_columns", file=printable(path.name), columns=", ".join(missing),
+        raise InputFileError.of("rain.filled_columns", file=printable(name), columns=", ".join(missing),
                                 expected=", ".join(CSV_COLUMNS))
     for col in ("note", "where", "inspector", "inspected_at", "grid_id", "level"):
         if col not in df.columns:
             df[col] = ""
-    df = df.map(_unquoted)
+    df = df.map(unquoted)
     for col in _TRIMMED:
         df[col] = df[col].str.strip()
     df["row"] = range(2, len(df) + 2)
@@ -284,7 +292,7 @@ def _read_csv(path: Path) -> list[_Sheet]:
         meta = {k: _shared.text(first[k]) for k in _TRIMMED_META}
         meta["grid_id"] = str(first["grid_id"])
         meta["checklist_id"] = str(cid)
-        sheets.append(_Sheet(meta, part[["section", "item_id", "key", "result", "note", "where", "row"]], path.name))
+        sheets.append(_Sheet(meta, part[["section", "item_id", "key", "result", "note", "where", "row"]], name))
     return sheets
 
 
@@ -292,7 +300,7 @@ def _read_csv(path: Path) -> list[_Sheet]:
 
 
 def import_checklist(store: Store, path: str | Path, *, inspector: str | None = None,
-                     now: datetime | None = None) -> ImportReport:
+                     now: datetime | None = None, data: bytes | None = None) -> ImportReport:
     """Apply a filled-in checklist to the store.
 
     Parameters
@@ -300,18 +308,21 @@ def import_checklist(store: Store, path: str | Path, *, inspector: str | None = 
     store
         A :class:`geo.store.Store`.
     path
-        The filled ``.xlsx`` or ``.csv``.
+        The filled ``.xlsx`` or ``.csv`` (with ``data``, only its name).
     inspector
         Who inspected, when the file does not say (the sheet's 检查人 cell
         wins).
     now
         Import time (default now, China time).
+    data
+        The file's bytes (an upload), read instead of the file ``path``.
 
     Returns
     -------
     ImportReport
+        What was read, checked and written.
     """
-    sheets = read_filled(path)
+    sheets = read_filled(path, data=data)
     incidents = store.read(schema.INCIDENTS)
     buildings = store.read(schema.BUILDINGS)
     history = store.read_table(INSPECTIONS)
@@ -523,7 +534,7 @@ def read_register(path: str | Path) -> pd.DataFrame:
     if "building_id" not in df.columns:
         raise InputFileError.of("rain.register_no_building", file=printable(path.name),
                                 columns=printable(", ".join(map(str, df.columns)), limit=400))
-    out = pd.DataFrame({c: df[c].map(lambda v: _unquoted(_shared.text(v))) if c in df.columns else ""
+    out = pd.DataFrame({c: df[c].map(lambda v: unquoted(_shared.text(v))) if c in df.columns else ""
                         for c in REGISTER_COLUMNS})
     out["row"] = range(2, len(df) + 2)
     return out

@@ -21,7 +21,6 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Final
 from xml.etree import ElementTree as ET
@@ -36,41 +35,16 @@ from ..errors import OptionError
 from ..i18n import t
 from ..safe import spreadsheet_frame, xml_chars
 from .plan import RoutePlan
+from .style import SheetContext, color
 
 __all__ = ["FORMATS", "SheetContext", "to_csv", "to_geojson", "to_gpx", "to_kml", "to_pdf", "to_zip", "write"]
 
 CREATOR: Final = "GridWatch"
 GPX_NS: Final = "http://www.topografix.com/GPX/1/1"
 KML_NS: Final = "http://www.opengis.net/kml/2.2"
-#: Route colours per patroller (colour-blind safe, Okabe-Ito), cycled.
-COLORS: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 CSV_COLUMNS: Final = ("seq", "id", "type", "grid_id", "lon", "lat", "leg_m", "cumulative_m")
 
 _Labels = Mapping[str, schema.IncidentType]
-
-
-@dataclass(frozen=True)
-class SheetContext:
-    """The store's layers a route sheet draws and names its stops from (all optional).
-
-    Attributes
-    ----------
-    grids
-        Grids (``grid_id``, ``name``): outlines on the map, grid names in the table.
-    buildings
-        Buildings (``building_id``, ``name``): the place of each stop (in or near which building).
-    streets
-        Street lines drawn under the route.
-    """
-
-    grids: gpd.GeoDataFrame | None = None
-    buildings: gpd.GeoDataFrame | None = None
-    streets: gpd.GeoDataFrame | None = None
-
-
-def color(patroller: int) -> str:
-    """Map colour of a patroller's route (1-based)."""
-    return COLORS[(patroller - 1) % len(COLORS)]
 
 
 def label(code: str, types: _Labels | None, lang: str = "zh") -> str:
@@ -429,7 +403,7 @@ def to_pdf(
     Returns
     -------
     bytes
-        PDF (fonts: :func:`geo.fonts.register_reportlab_font`).
+        PDF (fonts: :func:`geo.printkit.register_reportlab_font`).
     """
     from .sheet import route_sheets
 

@@ -1,19 +1,20 @@
-"""ReportLab drawing of the A4 route sheets (private; see geo.routing.export.to_pdf).
+"""ReportLab drawing of the A4 route sheets (see :func:`geo.routing.export.to_pdf`).
 
 Each patroller's sheet has a header (the plan, and notes about that
 patroller's own stops), a map (grid outlines and streets under the route,
-numbered stops, a scale bar) and the stop table, where every stop has its
-place: the building it is in or near and its grid. Every value from the
-user's data reaches ReportLab through :func:`geo.safe.markup`.
+numbered stops, a scale bar and a north arrow, in the print kit's
+:class:`geo.printkit.MapFrame` like every GridWatch map) and the stop
+table, where every stop has its place: the building it is in or near and
+its grid. Every value from the user's data reaches ReportLab through
+:func:`geo.safe.markup`. :func:`route_sheets` returns the PDF's bytes.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -22,26 +23,22 @@ import pyproj
 import shapely
 from reportlab.graphics.shapes import Circle, Drawing, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from .. import schema
 from ..crs import local_metric_crs
-from ..fonts import register_reportlab_font
 from ..i18n import t
+from ..printkit import BOX, WIDTH, MapFrame, document, register_reportlab_font, table_style
 from ..safe import markup
 from .plan import RoutePlan
+from .style import SheetContext, color
 
-if TYPE_CHECKING:
-    from .export import SheetContext
+__all__ = ["id_column", "notes_zh", "route_sheets", "sheet_notes", "stop_places", "wrap_id"]
 
-MARGIN: Final = 12 * mm
-WIDTH: Final = A4[0] - 2 * MARGIN
 MAP_HEIGHT: Final = 120 * mm
-BOX: Final = "□"
 #: Ring of a stop reached by a straight line although the plan follows streets (as on the app's map).
 STRAIGHT_RING: Final = "#b00020"
 GRID_LINE: Final = "#2f6b2f"
@@ -63,9 +60,28 @@ def route_sheets(
     plan: RoutePlan, which: Sequence[int], label: Callable[[str], str], title: str, *, lang: str = "zh",
     sheet: SheetContext | None = None,
 ) -> bytes:  # fmt: skip
-    """PDF bytes: for each patroller, a header, the map and the stop table."""
-    from .export import SheetContext, color
+    """PDF bytes: for each patroller, a header, the map and the stop table.
 
+    Parameters
+    ----------
+    plan
+        The plan.
+    which
+        The patrollers (1-based) to print, one sheet each.
+    label
+        What users read for an incident type code.
+    title
+        The sheet's title.
+    lang
+        Language of the sheet (``zh`` or ``en``).
+    sheet
+        Grids, buildings and streets to draw and to name the stops' places from.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+    """
     sheet = sheet or SheetContext()
     font = register_reportlab_font()
     styles = {
@@ -86,9 +102,7 @@ def route_sheets(
         story.append(Spacer(1, 4 * mm))
         story.append(_stop_table(plan, p, label, font, styles, places, lang))
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-                            title=title, author="GridWatch")  # fmt: skip
-    doc.build(story)
+    document(buffer, title).build(story)
     return buffer.getvalue()
 
 
@@ -189,7 +203,7 @@ def stop_places(plan: RoutePlan, sheet: SheetContext, lang: str = "zh") -> pd.Se
 
 
 def _map(plan: RoutePlan, p: int, stroke: str, font: str, sheet: SheetContext, lang: str) -> Drawing:
-    """Grid outlines and streets, the route and numbered stops, to scale, with a scale bar."""
+    """Grid outlines and streets, the route and numbered stops, to scale, with a scale bar and a north arrow."""
     stops = plan.route_stops(p)
     line = plan.routes.geometry.iloc[p - 1]
     lonlat = shapely.get_coordinates(line) if line is not None else np.empty((0, 2))
@@ -199,21 +213,15 @@ def _map(plan: RoutePlan, p: int, stroke: str, font: str, sheet: SheetContext, l
         return Drawing(WIDTH, MAP_HEIGHT)
     crs = local_metric_crs(gpd.GeoSeries(shapely.points(everything), crs=schema.STORAGE_CRS))
     to_m = pyproj.Transformer.from_crs(schema.STORAGE_CRS, crs, always_xy=True)
-    drawing = Drawing(WIDTH, MAP_HEIGHT)
-    drawing.add(Rect(0, 0, WIDTH, MAP_HEIGHT, strokeColor=colors.HexColor("#999999"), fillColor=None, strokeWidth=0.5))
     xy = np.column_stack(to_m.transform(everything[:, 0], everything[:, 1]))
-    lo, hi = xy.min(axis=0), xy.max(axis=0)
-    pad = 8 * mm
-    scale = min((WIDTH - 2 * pad) / max(hi[0] - lo[0], 1.0), (MAP_HEIGHT - 2 * pad) / max(hi[1] - lo[1], 1.0))
-    view = (lo[0] - pad / scale, lo[1] - pad / scale, lo[0] + (WIDTH - pad) / scale, lo[1] + (MAP_HEIGHT - pad) / scale)
-
-    def page_m(m: np.ndarray) -> np.ndarray:
-        return pad + (m - lo) * scale
+    frame = MapFrame((*xy.min(axis=0), *xy.max(axis=0)), WIDTH, MAP_HEIGHT, font, legend=0.0,
+                     metres=lambda m: t("routes.sheet_metres", lang, m=m), north="N" if lang == "en" else "北")
 
     def page(coords: np.ndarray) -> np.ndarray:
-        return page_m(np.column_stack(to_m.transform(coords[:, 0], coords[:, 1])))
+        return frame.points(np.column_stack(to_m.transform(coords[:, 0], coords[:, 1])))
 
-    _background(drawing, sheet, crs, view, page_m, font)
+    _background(frame, sheet, crs, font)
+    drawing = frame.drawing
     if len(lonlat) > 1:
         drawing.add(PolyLine(page(lonlat).ravel().tolist(), strokeColor=colors.HexColor(stroke), strokeWidth=1.6))
     if plan.start is not None:
@@ -227,21 +235,14 @@ def _map(plan: RoutePlan, p: int, stroke: str, font: str, sheet: SheetContext, l
         drawing.add(Circle(x, y, radius, fillColor=colors.white, strokeColor=ring, strokeWidth=0.8,
                            strokeDashArray=[1.5, 1] if straight and plan.on_streets else None))  # fmt: skip
         drawing.add(String(x, y - size / 3, str(seq), fontName=font, fontSize=size, textAnchor="middle"))
-    _scale_bar(drawing, scale, font, lang)
-    return drawing
+    return frame.finish()
 
 
-def _background(
-    drawing: Drawing,
-    sheet: SheetContext,
-    crs: pyproj.CRS,
-    view: tuple[float, float, float, float],
-    page_m: Callable[[np.ndarray], np.ndarray],
-    font: str,
-) -> None:
+def _background(frame: MapFrame, sheet: SheetContext, crs: pyproj.CRS, font: str) -> None:
     """Streets (light grey) and grid outlines (green, named) inside the map's frame."""
+    view = frame.visible()
     box = shapely.box(*view)
-    for layer, colour, width in ((sheet.streets, STREET_LINE, 0.6), (sheet.grids, GRID_LINE, 0.9)):
+    for layer in (sheet.streets, sheet.grids):
         if layer is None or layer.empty or layer.crs is None:
             continue
         geoms = layer.geometry.to_crs(crs)
@@ -249,15 +250,11 @@ def _background(
         if not near.any():
             continue
         shapes = shapely.clip_by_rect(geoms.to_numpy()[near], *view)
-        edges = shapes if layer is sheet.streets else shapely.boundary(shapes)
-        edges = shapely.clip_by_rect(edges, *view)
-        for part in shapely.get_parts(shapely.get_parts(edges)):
-            if part is None or part.is_empty or part.geom_type not in ("LineString", "LinearRing"):
-                continue
-            coords = page_m(shapely.get_coordinates(part))
-            if len(coords) > 1:
-                drawing.add(PolyLine(coords.ravel().tolist(), strokeColor=colors.HexColor(colour), strokeWidth=width,
-                                     strokeDashArray=[3, 2] if layer is sheet.grids else None))  # fmt: skip
+        if layer is sheet.streets:
+            frame.lines(shapes, strokeColor=colors.HexColor(STREET_LINE), strokeWidth=0.6)
+        else:
+            frame.lines(shapely.boundary(shapes), strokeColor=colors.HexColor(GRID_LINE), strokeWidth=0.9,
+                        strokeDashArray=[3, 2])
     grids = sheet.grids
     if grids is not None and len(grids) and grids.crs is not None and "grid_id" in grids.columns:
         geoms = grids.geometry.to_crs(crs)
@@ -269,20 +266,9 @@ def _background(
             if inside.is_empty or inside.area < 0.02 * box.area:
                 continue
             at = inside.representative_point()
-            x, y = page_m(np.array([[at.x, at.y]]))[0]
-            drawing.add(String(x, y, name or gid, fontName=font, fontSize=7, textAnchor="middle",
-                               fillColor=colors.HexColor(GRID_LINE)))  # fmt: skip
-
-
-def _scale_bar(drawing: Drawing, scale: float, font: str, lang: str) -> None:
-    """A round-number scale bar in the lower right corner (``scale`` points per metre)."""
-    target = 30 * mm / scale  # metres in 3 cm of paper
-    metres = float(min((10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000), key=lambda m: abs(math.log(m / target))))
-    length = metres * scale
-    x0, y0 = WIDTH - 4 * mm - length, 4 * mm
-    drawing.add(Rect(x0, y0, length, 1.5, fillColor=colors.black, strokeColor=None))
-    drawing.add(String(x0 + length / 2, y0 + 3, t("routes.sheet_metres", lang, m=metres), fontName=font, fontSize=7,
-                       textAnchor="middle"))  # fmt: skip
+            x, y = frame.points(np.array([[at.x, at.y]]))[0]
+            frame.add(String(x, y, name or gid, fontName=font, fontSize=7, textAnchor="middle",
+                             fillColor=colors.HexColor(GRID_LINE)))  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -303,7 +289,7 @@ def _stop_table(
     ids = stops["id"].astype(str).tolist()
     head = [t(f"routes.sheet_col_{c}", lang) for c in ("seq", "id", "type", "place", "leg", "cum", "done")]
     fixed = {"seq": 10 * mm, "type": 24 * mm, "leg": 20 * mm, "cum": 17 * mm, "done": 10 * mm}
-    id_width, id_size = _id_column(ids, font, WIDTH - sum(fixed.values()) - 45 * mm)
+    id_width, id_size = id_column(ids, font, WIDTH - sum(fixed.values()) - 45 * mm)
     place_width = WIDTH - sum(fixed.values()) - id_width
     id_style = ParagraphStyle("id", parent=styles["cell"], fontSize=id_size, leading=id_size + 2, wordWrap=None)
     rows: list[list[Any]] = [head]
@@ -311,7 +297,7 @@ def _stop_table(
         mark = "*" if row.straight else ""
         rows.append([
             str(row.seq),
-            Paragraph(_wrap_id(ident, font, id_size, id_width - CELL_PADDING), id_style),
+            Paragraph(wrap_id(ident, font, id_size, id_width - CELL_PADDING), id_style),
             Paragraph(markup(label(str(row.type))), styles["cell"]),
             Paragraph(markup(places.get(row.Index, "") or str(row.grid_id)), styles["cell"]),
             f"{row.leg_m:,.0f}{mark}",
@@ -325,21 +311,14 @@ def _stop_table(
     widths = [fixed["seq"], id_width, fixed["type"], place_width, fixed["leg"], fixed["cum"], fixed["done"]]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), font),
-        ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT),
-        ("LEADING", (0, 0), (-1, -1), TABLE_FONT + 2),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#305496")),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8c8c8c")),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f5fa")]),
+        *table_style(font, TABLE_FONT),
         ("ALIGN", (4, 1), (5, -1), "RIGHT"),
         ("ALIGN", (6, 1), (6, -1), "CENTER"),
     ]))  # fmt: skip
     return table
 
 
-def _id_column(ids: Sequence[str], font: str, most: float) -> tuple[float, float]:
+def id_column(ids: Sequence[str], font: str, most: float) -> tuple[float, float]:
     """Width of the id column (points) and the font size that fits the longest id on one line.
 
     The column is as wide as the longest id at :data:`TABLE_FONT` (at
@@ -354,7 +333,7 @@ def _id_column(ids: Sequence[str], font: str, most: float) -> tuple[float, float
     return width, size
 
 
-def _wrap_id(ident: str, font: str, size: float, width: float) -> str:
+def wrap_id(ident: str, font: str, size: float, width: float) -> str:
     """The id as Paragraph markup, broken into lines only after separators (``-_/.:·`` or a space)."""
     if stringWidth(ident, font, size) <= width:
         return markup(ident)

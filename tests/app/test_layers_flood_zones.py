@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -15,19 +16,24 @@ import shapely
 from layers._element import GWLayer
 from layers.flood_zones import MAX_VERTICES, PERIOD_CLASSES, UNKNOWN_PERIOD, flood_zone_layer, simplify_for_display
 from tests import needs, paths
-from tests.rain.rain_fixtures import to_wgs
 
 GW_JS = paths.GW_JS
 NODE = shutil.which("node")
 XSS = "</script><img src=x onerror=alert(1)>&amp;<b>滩地"
 
 
-def zones(**overrides: list) -> gpd.GeoDataFrame:
-    data = {"zone_id": ["Z1", "Z2", "Z3"], "name": ["城西滩地", XSS, None], "return_period_years": [10, 100, None],
-            "depth_m": [0.8, 1.5, None], "source": ["区水务局", "<a href='http://x'>x</a>", None]}
-    data.update(overrides)
-    geoms = to_wgs([shapely.box(-500, -500, 100, 500), shapely.box(300, 0, 700, 300), shapely.box(0, 600, 50, 650)])
-    return gpd.GeoDataFrame(data, geometry=geoms.to_numpy()[: len(data["zone_id"])], crs="EPSG:4326")
+@pytest.fixture(scope="session")
+def zones(to_wgs: Any) -> Any:
+    """Builder of three flood zones, one with hostile text (columns overridden by keyword)."""
+
+    def build(**overrides: list) -> gpd.GeoDataFrame:
+        data = {"zone_id": ["Z1", "Z2", "Z3"], "name": ["城西滩地", XSS, None], "return_period_years": [10, 100, None],
+                "depth_m": [0.8, 1.5, None], "source": ["区水务局", "<a href='http://x'>x</a>", None]}
+        data.update(overrides)
+        geoms = to_wgs([shapely.box(-500, -500, 100, 500), shapely.box(300, 0, 700, 300), shapely.box(0, 600, 50, 650)])
+        return gpd.GeoDataFrame(data, geometry=geoms.to_numpy()[: len(data["zone_id"])], crs="EPSG:4326")
+
+    return build
 
 
 def payload_of(fg: folium.FeatureGroup) -> dict:
@@ -36,7 +42,7 @@ def payload_of(fg: folium.FeatureGroup) -> dict:
     return layer.payload
 
 
-def test_layer_with_classes_legend_and_tooltip_fields() -> None:
+def test_layer_with_classes_legend_and_tooltip_fields(zones: Any) -> None:
     fg = flood_zone_layer(zones(), lang="zh")
     assert fg.layer_name == "淹没区" and fg.control and fg.overlay
     p = payload_of(fg)
@@ -51,19 +57,19 @@ def test_layer_with_classes_legend_and_tooltip_fields() -> None:
     assert 0 < p["style"]["fillOpacity"] < 0.5  # translucent: the streets and buildings show through
 
 
-def test_english_and_rarer_zones() -> None:
+def test_english_and_rarer_zones(zones: Any) -> None:
     p = payload_of(flood_zone_layer(zones(return_period_years=[500, 50, 20]), lang="en"))
     assert p["props"]["period"] == ["500-year", "50-year", "20-year"]
     assert [i[1] for i in p["legend"]["items"]] == ["≤ 50-year", "> 100-year"]
     assert p["title"] == "Flood zone"
 
 
-def test_empty_layer_has_no_legend() -> None:
+def test_empty_layer_has_no_legend(zones: Any) -> None:
     p = payload_of(flood_zone_layer(zones().iloc[:0]))
     assert p["f"] == [] and p["legend"] is None
 
 
-def test_markup_reaches_the_page_as_text() -> None:
+def test_markup_reaches_the_page_as_text(zones: Any) -> None:
     fg = flood_zone_layer(zones())
     layer = next(iter(fg._children.values()))
     assert XSS in layer.payload["props"]["name"]  # sent raw, escaped by GW.esc in the browser
@@ -75,7 +81,7 @@ def test_markup_reaches_the_page_as_text() -> None:
 
 
 @needs.tools("node")
-def test_the_browser_decodes_and_escapes_the_tooltip_text() -> None:
+def test_the_browser_decodes_and_escapes_the_tooltip_text(zones: Any) -> None:
     layer = next(iter(flood_zone_layer(zones())._children.values()))
     script = (f"global.window = global; eval(require('fs').readFileSync({json.dumps(str(GW_JS))}, 'utf8'));"
               f"var p = JSON.parse({layer.payload_literal});"
@@ -87,7 +93,7 @@ def test_the_browser_decodes_and_escapes_the_tooltip_text() -> None:
     assert "<a" not in source
 
 
-def test_many_vertices_are_simplified_for_display_only() -> None:
+def test_many_vertices_are_simplified_for_display_only(to_wgs: Any, zones: Any) -> None:
     a = np.linspace(0, 2 * np.pi, 150_000, endpoint=False)  # a 3 km floodplain of 150,000 vertices
     r = 3000 + 40 * np.sin(a * 60)
     circle = shapely.Polygon(np.column_stack([r * np.cos(a), r * np.sin(a)]))

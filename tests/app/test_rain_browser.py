@@ -7,12 +7,12 @@ test-artifacts/rain-tab.png.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests import paths
 from tests.app.app_server import app_server, launch, offline_context, require_chromium
-from tests.rain.rain_fixtures import write_store
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def test_click_on_the_map_gives_the_flood_response(tmp_path: Path) -> None:
+def test_click_on_the_map_gives_the_flood_response(tmp_path: Path, write_store: Any) -> None:
     store = tmp_path / "gw.gpkg"
     write_store(str(store))
     external: list[str] = []

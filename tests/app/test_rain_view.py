@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import paths
-from tests.rain.rain_fixtures import lonlat, write_store
 
 APP = paths.APP
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_store: Any) -> Path:
     path = tmp_path / "gw.gpkg"
     write_store(str(path))
     monkeypatch.setenv("GRIDWATCH_STORE", str(path))
@@ -57,7 +57,7 @@ def test_flood_response_for_a_report(store: Path) -> None:
     assert ("楼栋编号", "楼栋") in tables and ("角色", "姓名") in tables
 
 
-def test_flood_response_for_a_clicked_point(store: Path) -> None:
+def test_flood_response_for_a_clicked_point(store: Path, lonlat: Any) -> None:
     at = run()
     at.radio(key="rain_flood_mode").set_value("point")
     at = run(at)
@@ -67,7 +67,7 @@ def test_flood_response_for_a_clicked_point(store: Path) -> None:
     assert any("位置" in s and "3 栋楼" in s for s in summaries(at))
 
 
-def test_flood_response_for_a_polygon(store: Path) -> None:
+def test_flood_response_for_a_polygon(store: Path, lonlat: Any) -> None:
     at = run()
     at.radio(key="rain_flood_mode").set_value("polygon")
     at = run(at)

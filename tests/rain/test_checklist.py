@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import permutations
+from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from geo.errors import OptionError, UnknownIdError
-from geo.rain.checklist import ITEM_COLUMNS, LOCAL_TZ, build_checklists, straight_line_order
-from tests.rain.rain_fixtures import make_layers
+from geo.rain.checklist import ITEM_COLUMNS, LOCAL_TZ, build_checklists
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 
 
 @pytest.fixture(scope="module")
-def layers() -> dict:
+def layers(make_layers: Any) -> dict:
     return make_layers()
 
 
@@ -101,35 +99,6 @@ class TestLayout:
         raw["buildings"]["grid_id"] = None
         cl = build_checklists(raw, "red", now=NOW)
         assert sum(len(c.section("grate")) for c in cl) == len(grates_of(layers, "G1") | grates_of(layers, "G2"))
-
-
-class TestStraightLineOrder:
-    @pytest.mark.parametrize("n", [0, 1, 2, 3])
-    def test_tiny(self, n: int) -> None:
-        assert sorted(straight_line_order(np.random.default_rng(0).random((n, 2)))) == list(range(n))
-
-    def test_is_a_permutation_and_deterministic(self) -> None:
-        pts = np.random.default_rng(1).random((60, 2)) * 500
-        a, b = straight_line_order(pts), straight_line_order(pts.copy())
-        assert sorted(a) == list(range(60)) and list(a) == list(b)
-
-    def test_optimal_on_small_sets(self) -> None:
-        rng = np.random.default_rng(2)
-        for _ in range(5):
-            pts = rng.random((7, 2)) * 100
-            order = straight_line_order(pts)
-            start = order[0]
-
-            def length(o: tuple[int, ...] | np.ndarray, pts: np.ndarray = pts) -> float:
-                p = pts[list(o)]
-                return float(np.hypot(*np.diff(p, axis=0).T).sum())
-
-            best = min(length((start, *rest)) for rest in permutations([i for i in range(7) if i != start]))
-            assert length(order) <= best * 1.05
-
-    def test_points_on_a_line_walk_straight(self) -> None:
-        pts = np.column_stack([np.array([5, 1, 4, 0, 3, 2], dtype=float) * 10, np.zeros(6)])
-        assert [int(pts[i, 0]) for i in straight_line_order(pts)] == [0, 10, 20, 30, 40, 50]
 
 
 def test_parallel_build_equals_serial(layers: dict) -> None:

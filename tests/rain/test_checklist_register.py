@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -15,7 +16,6 @@ from geo.rain.checklist import LOCAL_TZ, REGISTER, build_checklists, checklists_
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist, import_register, read_register
 from geo.store import Store, open_store
-from tests.rain.rain_fixtures import make_layers, write_store
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 REG = pd.DataFrame({
@@ -27,18 +27,24 @@ REG = pd.DataFrame({
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, write_store: Any) -> Store:
     write_store(str(tmp_path / "s.gpkg"))
     return open_store(tmp_path / "s.gpkg")
 
 
-def vulnerable(role: str = "worker", register: pd.DataFrame | None = REG, level: str = "red") -> pd.DataFrame:
-    cl = build_checklists(make_layers(), level, grid_ids=["G1"], now=NOW, role=role, register=register)[0]
-    return cl.section("vulnerable").set_index("item_id")
+@pytest.fixture(scope="session")
+def vulnerable(make_layers: Any) -> Any:
+    """Builder: the vulnerable section of G1's checklist for a role, a register and a level."""
+
+    def build(role: str = "worker", register: pd.DataFrame | None = REG, level: str = "red") -> pd.DataFrame:
+        cl = build_checklists(make_layers(), level, grid_ids=["G1"], now=NOW, role=role, register=register)[0]
+        return cl.section("vulnerable").set_index("item_id")
+
+    return build
 
 
 class TestSection5:
-    def test_one_row_per_registered_unit(self) -> None:
+    def test_one_row_per_registered_unit(self, vulnerable: Any) -> None:
         v = vulnerable()
         assert v.loc["B01/1", "where"] == "1栋 1单元"
         assert v.loc["B01/1", "details"] == "独居老人2人：张建国、李秀英"
@@ -47,7 +53,7 @@ class TestSection5:
         assert v.loc["B06/1", "details"] == "低保户1人"  # no name registered: the count only
         assert "B01" not in v.index  # its units replace the building row
 
-    def test_buildings_without_register_rows_keep_their_counts(self) -> None:
+    def test_buildings_without_register_rows_keep_their_counts(self, make_layers: Any, vulnerable: Any) -> None:
         layers = make_layers()
         b = layers["buildings"]
         g1 = set(b.loc[(b["grid_id"] == "G1") & (b["elderly_alone"] >= 1), "building_id"])
@@ -55,19 +61,19 @@ class TestSection5:
         plain = {i for i in v.index if "/" not in i and i not in {"B02"}}
         assert plain == g1 - {"B01", "B02", "B06"}
 
-    def test_register_counts_toward_the_threshold(self) -> None:
+    def test_register_counts_toward_the_threshold(self, vulnerable: Any) -> None:
         # yellow lists buildings with >= 3 vulnerable residents: B01 has 3 in the register
         assert {"B01/1", "B01/2"} <= set(vulnerable(level="yellow").index)
         assert "B01" not in set(vulnerable(level="yellow", register=None).index)
 
     @pytest.mark.parametrize(("role", "name"), [("worker", "张建国"), ("volunteer", "张建国"), ("public", "张**")])
-    def test_names_follow_the_role(self, role: str, name: str) -> None:
+    def test_names_follow_the_role(self, role: str, name: str, vulnerable: Any) -> None:
         details = " ".join(vulnerable(role)["details"])
         assert name in details
         if role == "public":
             assert "张建国" not in details and "李秀英" not in details
 
-    def test_rows_follow_the_patrol(self) -> None:
+    def test_rows_follow_the_patrol(self, make_layers: Any) -> None:
         cl = build_checklists(make_layers(), "red", grid_ids=["G1"], now=NOW, register=REG)[0]
         v = cl.section("vulnerable")
         assert list(v["stop"]) == sorted(v["stop"]) and list(v["no"]) == list(range(1, len(v) + 1))
@@ -126,6 +132,6 @@ def test_unit_results_come_back_in(store: Store, tmp_path: Path) -> None:
     assert got == {"B01/1": "visited", "B02": "unreached"} and report.recorded == 2
 
 
-def test_register_of_another_grid_changes_nothing_here() -> None:
+def test_register_of_another_grid_changes_nothing_here(vulnerable: Any) -> None:
     other = REG.assign(building_id="B10")  # all in G2
     assert set(vulnerable(register=other).index) == set(vulnerable(register=None).index)

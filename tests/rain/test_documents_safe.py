@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -43,8 +44,8 @@ poppler = pytest.mark.skipif(not _TOOLS and os.environ.get("CI") != "true",
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return hostile_store(tmp_path_factory.mktemp("hostile") / "s.gpkg")
+def store(tmp_path_factory: pytest.TempPathFactory, make_layers: Any) -> Store:
+    return hostile_store(tmp_path_factory.mktemp("hostile") / "s.gpkg", make_layers())
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +193,8 @@ class TestSpreadsheets:
     ("en", "error: Checklist file 'missing\\x1b[2J.xlsx' does not exist.", "hint: Check the path of the filled-in checklist."),
     ("zh", "error: 清单文件 'missing\\x1b[2J.xlsx' 不存在。", "hint: 请检查已填写清单的路径。")])
 def test_import_errors_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, message: str,
-                                         hint: str) -> None:
-    hostile_store(tmp_path / "s.gpkg")
+                                         hint: str, make_layers: Any) -> None:
+    hostile_store(tmp_path / "s.gpkg", make_layers())
     code = main(["checklist-import", "--store", str(tmp_path / "s.gpkg"), "missing\x1b[2J.xlsx", "--lang", lang])
     err = capsys.readouterr().err.splitlines()
     assert code == 2 and err == [message, hint]

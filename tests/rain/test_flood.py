@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -13,11 +14,10 @@ import shapely
 
 from geo.errors import OptionError, UnknownIdError
 from geo.rain.flood import export_response, flood_response, parse_polygon
-from tests.rain.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
 
 @pytest.fixture(scope="module")
-def layers() -> dict:
+def layers(make_layers: Any) -> dict:
     return make_layers()
 
 
@@ -31,13 +31,13 @@ class TestFloodResponse:
         assert r.summary["households"] == 72 and r.summary["residents"] == 180
         assert r.summary["basements"] == 1  # B09
 
-    def test_wire_inside_is_critical_and_resolved_is_not(self, layers: dict) -> None:
+    def test_wire_inside_is_critical_and_resolved_is_not(self, layers: dict, lonlat: Any) -> None:
         r = flood_response(layers, incident_id="F2")
         assert list(r.wires["incident_id"]) == ["W2"] and bool(r.wires.iloc[0]["critical"])
         far = flood_response(layers, at=lonlat(350, 150), radius=20)
         assert list(far.wires["incident_id"]) == ["W3"] and not bool(far.wires.iloc[0]["critical"])
 
-    def test_grates_nearest_first_with_minimum(self, layers: dict) -> None:
+    def test_grates_nearest_first_with_minimum(self, layers: dict, lonlat: Any) -> None:
         r = flood_response(layers, at=lonlat(310, 60), radius=5, nearest=3)
         assert len(r.grates) == 3 and not r.grates["inside"].any()
         assert r.grates["distance_m"].is_monotonic_increasing
@@ -53,7 +53,7 @@ class TestFloodResponse:
         assert r.buildings["head"].str.endswith("*").all()
         assert "13800000002" not in r.contacts.to_string()
 
-    def test_polygon(self, layers: dict) -> None:
+    def test_polygon(self, layers: dict, to_wgs: Any) -> None:
         poly = to_wgs([shapely.box(0, 0, 200, 200)]).iloc[0]
         r = flood_response(layers, polygon=poly)
         assert r.summary["buildings"] == 6 and set(r.buildings["grid_id"]) == {"G1"}
@@ -95,7 +95,7 @@ class TestExport:
             export_response(flood_response(layers, incident_id="F2"), tmp_path / "x.docx")
 
 
-def test_reads_from_a_store(tmp_path: Path) -> None:
+def test_reads_from_a_store(tmp_path: Path, write_store: Any) -> None:
     from geo.rain.flood import read_layers
     from geo.store import open_store
 
@@ -105,12 +105,12 @@ def test_reads_from_a_store(tmp_path: Path) -> None:
 
 
 class TestParsePolygon:
-    def test_vertices_text(self) -> None:
+    def test_vertices_text(self, lonlat: Any) -> None:
         corners = [lonlat(0, 0), lonlat(200, 0), lonlat(200, 200), lonlat(0, 200)]
         area = parse_polygon("; ".join(f"{x},{y}" for x, y in corners))
         assert area.geom_type == "Polygon" and area.contains(shapely.Point(lonlat(100, 100)))
 
-    def test_geojson_text_and_file(self, tmp_path: Path) -> None:
+    def test_geojson_text_and_file(self, tmp_path: Path, make_layers: Any, to_wgs: Any) -> None:
         poly = to_wgs([shapely.box(0, 0, 200, 200)])
         text = poly.to_json()
         assert parse_polygon(text).equals_exact(poly.iloc[0], 1e-9)
@@ -119,7 +119,7 @@ class TestParsePolygon:
         r = flood_response(make_layers(), polygon=parse_polygon(path))
         assert r.summary["buildings"] == 6
 
-    def test_file_in_another_crs_is_reprojected(self, tmp_path: Path) -> None:
+    def test_file_in_another_crs_is_reprojected(self, tmp_path: Path, lonlat: Any, to_wgs: Any) -> None:
         path = tmp_path / "area.gpkg"
         to_wgs([shapely.box(0, 0, 200, 200)]).to_crs("EPSG:32650").to_frame("geometry").to_file(path)
         area = parse_polygon(path)

@@ -1,10 +1,11 @@
-"""Flood zones: import and validation, the store, distances from an area,
-the ``inside`` column, the risk part and the command line."""
+"""Flood zones in the flood response: distances from an area, the ``inside`` column, the risk part,
+the command line and the map (reading and checking zone files: tests/core/test_zones.py)."""
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -15,61 +16,53 @@ import shapely
 
 from geo import pipeline, schema
 from geo.cli import main
-from geo.errors import OptionError, SchemaError, UnknownIdError
-from geo.rain.flood import export_response, flood_response, load_zones, read_layers, zone_area
+from geo.errors import OptionError, UnknownIdError
+from geo.rain.flood import export_response, flood_response, read_layers, zone_area
 from geo.rain.risk import PARTS, RiskWeights, building_risk, display_table, grid_risk
 from geo.store import open_store
 from tests import needs, paths
-from tests.rain.rain_fixtures import lonlat, make_layers, to_wgs, write_store
 
 #: The fixture's local metres: grid G1 is x 0-200, G2 x 200-400, both y 0-200.
-#: Z1 is a 10-year floodplain of 5 km x 10 km whose east edge runs at x = 100 m.
+#: Z1 is a 10-year floodplain of 5 km x 10 km whose east edge runs at x = 100 m
+#: (the zones of the ``zones_frame`` fixture, tests/conftest.py).
 Z1_BOX = (-5000.0, -5000.0, 100.0, 5000.0)
 #: Z2, a 100-year zone over the east half of G2 (x 300-400).
 Z2_BOX = (300.0, -100.0, 700.0, 300.0)
 
 
-def zones_frame(**overrides: list) -> gpd.GeoDataFrame:
-    data = {"zone_id": ["Z1", "Z2"], "name": ["城西滩地", "东区低洼"], "return_period_years": [10, 100],
-            "depth_m": [0.8, 1.5], "source": ["区水务局 2024", "区水务局 2024"]}
-    data.update(overrides)
-    geoms = to_wgs([shapely.box(*Z1_BOX), shapely.box(*Z2_BOX)])
-    return gpd.GeoDataFrame(data, geometry=geoms.to_numpy()[: len(data["zone_id"])], crs="EPSG:4326")
-
-
-def write_zones(path: Path, gdf: gpd.GeoDataFrame | None = None, driver: str | None = None) -> Path:
-    frame = gdf if gdf is not None else zones_frame()
-    frame.to_file(path, **({"driver": driver} if driver else {}))
-    return path
-
-
 @pytest.fixture
-def store(tmp_path: Path) -> str:
+def store(tmp_path: Path, write_store: Any, write_zones: Any) -> str:
     path = str(tmp_path / "s.gpkg")
     write_store(path)
     pipeline.import_layer(open_store(path), schema.FLOOD_ZONES, write_zones(tmp_path / "zones.geojson"))
     return path
 
 
-def layers_with_test_grates() -> dict[str, gpd.GeoDataFrame]:
-    """The fixture plus a grate 50 m outside Z1 (x = 150) and one 40 m inside it (x = 60), at y = 60."""
-    layers = make_layers()
-    inc = layers["incidents"]
-    extra = gpd.GeoDataFrame(
-        {"incident_id": ["OUT50", "IN40"], "type": ["drain_grate"] * 2, "status": ["blocked", "ok"],
-         "severity": ["medium"] * 2, "reported_at": ["2026-07-01T18:00:00"] * 2, "description": ["", ""],
-         "grid_id": ["G1", "G1"], "building_id": [None, None], "building_dist_m": [np.nan, np.nan]},
-        geometry=to_wgs([shapely.Point(150, 60), shapely.Point(60, 60)]).to_numpy(), crs="EPSG:4326")
-    layers["incidents"] = gpd.GeoDataFrame(pd.concat([inc, extra], ignore_index=True), crs="EPSG:4326")
-    layers["flood_zones"] = zones_frame()
-    return layers
+@pytest.fixture(scope="session")
+def layers_with_test_grates(make_layers: Any, to_wgs: Any, zones_frame: Any) -> Any:
+    """Builder: the fixture plus a grate 50 m outside Z1 (x = 150) and one 40 m inside it (x = 60), at y = 60."""
+
+    def build() -> dict[str, gpd.GeoDataFrame]:
+        """The fixture plus a grate 50 m outside Z1 (x = 150) and one 40 m inside it (x = 60), at y = 60."""
+        layers = make_layers()
+        inc = layers["incidents"]
+        extra = gpd.GeoDataFrame(
+            {"incident_id": ["OUT50", "IN40"], "type": ["drain_grate"] * 2, "status": ["blocked", "ok"],
+             "severity": ["medium"] * 2, "reported_at": ["2026-07-01T18:00:00"] * 2, "description": ["", ""],
+             "grid_id": ["G1", "G1"], "building_id": [None, None], "building_dist_m": [np.nan, np.nan]},
+            geometry=to_wgs([shapely.Point(150, 60), shapely.Point(60, 60)]).to_numpy(), crs="EPSG:4326")
+        layers["incidents"] = gpd.GeoDataFrame(pd.concat([inc, extra], ignore_index=True), crs="EPSG:4326")
+        layers["flood_zones"] = zones_frame()
+        return layers
+
+    return build
 
 
 # -- distances and the inside column --------------------------------------------------
 
 
 class TestDistances:
-    def test_inside_is_zero_and_outside_is_to_the_boundary(self) -> None:
+    def test_inside_is_zero_and_outside_is_to_the_boundary(self, layers_with_test_grates: Any) -> None:
         r = flood_response(layers_with_test_grates(), zone="Z1", nearest=40)
         g = r.grates.set_index("incident_id")
         assert g.loc["IN40", "distance_m"] == 0 and bool(g.loc["IN40", "inside"])
@@ -79,14 +72,14 @@ class TestDistances:
         assert (g.loc[g["inside"], "distance_m"] == 0).all()
         assert g["distance_m"].max() < 300  # the farthest grate (x = 387) is 287 m from the edge
 
-    def test_buildings_meeting_the_zone_are_inside_at_zero(self) -> None:
+    def test_buildings_meeting_the_zone_are_inside_at_zero(self, layers_with_test_grates: Any) -> None:
         r = flood_response(layers_with_test_grates(), zone="Z1")
         # B01 (x 20-60) and B02 (80-120) in each row meet Z1; B03 (140-180) does not
         assert set(r.buildings["building_id"]) == {"B01", "B02", "B04", "B05"}
         assert (r.buildings["distance_m"] == 0).all() and r.buildings["inside"].all()
         assert r.wires["inside"].all() and list(r.wires["incident_id"]) == ["W1"]  # W1 at x=100: on the edge
 
-    def test_a_drawn_polygon_measures_the_same_way(self) -> None:
+    def test_a_drawn_polygon_measures_the_same_way(self, to_wgs: Any, layers_with_test_grates: Any) -> None:
         layers = layers_with_test_grates()
         poly = to_wgs([shapely.box(*Z1_BOX)]).iloc[0]
         by_polygon = flood_response(layers, polygon=poly, nearest=40)
@@ -96,15 +89,15 @@ class TestDistances:
         assert by_polygon.title == "积水区域" and by_zone.title == "淹没区 城西滩地（Z1，10 年一遇）"
         assert by_zone.zone is not None and by_zone.zone["return_period_years"] == 10
 
-    def test_a_point_keeps_distances_from_the_point(self) -> None:
+    def test_a_point_keeps_distances_from_the_point(self, make_layers: Any) -> None:
         r = flood_response(make_layers(), incident_id="F2")
         assert r.buildings["distance_m"].min() > 0 and r.buildings["inside"].all()
 
-    def test_zone_and_another_place_is_refused(self) -> None:
+    def test_zone_and_another_place_is_refused(self, layers_with_test_grates: Any) -> None:
         with pytest.raises(OptionError, match="once"):
             flood_response(layers_with_test_grates(), zone="Z1", incident_id="F2")
 
-    def test_unknown_zone_lists_the_known_ones(self) -> None:
+    def test_unknown_zone_lists_the_known_ones(self, layers_with_test_grates: Any) -> None:
         with pytest.raises(UnknownIdError, match="Z9") as info:
             flood_response(layers_with_test_grates(), zone="Z9")
         assert "Z1, Z2" in info.value.hint
@@ -113,15 +106,15 @@ class TestDistances:
 
 
 def test_distance_to_a_boundary_of_many_vertices_is_exact() -> None:
-    from geo.rain.flood import _distances
+    from geo.rain.flood import distances
 
     a = np.linspace(0, 2 * np.pi, 20_000, endpoint=False)
     area = shapely.Polygon(np.column_stack([1000 * np.cos(a), 1000 * np.sin(a) * (1 + 0.05 * np.sin(9 * a))]))
     rng = np.random.default_rng(3)
     pts = gpd.GeoSeries(gpd.points_from_xy(rng.uniform(-3000, 3000, 2000), rng.uniform(-3000, 3000, 2000)))
     exact = shapely.distance(np.asarray(pts.values), area)
-    np.testing.assert_allclose(_distances(pts, area, None), exact, atol=1e-6)
-    some = _distances(pts, area, None, nearest=5)
+    np.testing.assert_allclose(distances(pts, area, None), exact, atol=1e-6)
+    some = distances(pts, area, None, nearest=5)
     inside = exact == 0
     assert (some[inside] == 0).all()
     outside_exact, outside_some = exact[~inside], some[~inside]
@@ -132,7 +125,7 @@ def test_distance_to_a_boundary_of_many_vertices_is_exact() -> None:
     assert (outside_exact[~known] > nearest5[-1]).all()  # the ones left unmeasured are farther
 
 
-def test_map_frames_the_affected_part_of_a_large_zone() -> None:
+def test_map_frames_the_affected_part_of_a_large_zone(to_wgs: Any, layers_with_test_grates: Any) -> None:
     r = flood_response(layers_with_test_grates(), zone="Z1")
     assert r.map is not None and r.map.center is None
     minx, miny, maxx, maxy = r.map.extent
@@ -144,7 +137,7 @@ def test_map_frames_the_affected_part_of_a_large_zone() -> None:
 
 
 class TestInsideColumn:
-    def test_csv_says_yes_or_no_and_names_the_zone(self, tmp_path: Path) -> None:
+    def test_csv_says_yes_or_no_and_names_the_zone(self, tmp_path: Path, layers_with_test_grates: Any) -> None:
         r = flood_response(layers_with_test_grates(), zone="Z1", nearest=40)
         df = pd.read_csv(export_response(r, tmp_path / "f.csv"), encoding="utf-8-sig", dtype=str)
         assert set(df.loc[df["section"] == "buildings", "inside"]) == {"yes"}
@@ -153,7 +146,7 @@ class TestInsideColumn:
         assert df.loc[df["incident_id"] == "OUT50", "inside"].item() == "no"
         assert set(df["area"]) == {"淹没区 城西滩地（Z1，10 年一遇）"}
 
-    def test_xlsx_says_shi_or_fou(self, tmp_path: Path) -> None:
+    def test_xlsx_says_shi_or_fou(self, tmp_path: Path, layers_with_test_grates: Any) -> None:
         r = flood_response(layers_with_test_grates(), zone="Z1", nearest=40)
         wb = openpyxl.load_workbook(export_response(r, tmp_path / "f.xlsx"))
         for sheet, expected in (("受影响楼栋", {"是"}), ("需清掏的雨水篦子（由近及远）", {"是", "否"})):
@@ -163,7 +156,7 @@ class TestInsideColumn:
         assert wb["概况"]["A2"].value == "淹没区 城西滩地（Z1，10 年一遇）"
 
     @needs.tools("pdftotext")
-    def test_pdf_names_the_zone_and_fills_inside(self, tmp_path: Path) -> None:
+    def test_pdf_names_the_zone_and_fills_inside(self, tmp_path: Path, layers_with_test_grates: Any) -> None:
         r = flood_response(layers_with_test_grates(), zone="Z1")
         out = export_response(r, tmp_path / "f.pdf")
         text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
@@ -172,99 +165,8 @@ class TestInsideColumn:
         assert text.count("是") >= len(r.buildings)
 
 
-# -- import, validation, store --------------------------------------------------------
-
-
-class TestImport:
-    @pytest.mark.parametrize(("suffix", "driver"), [(".geojson", None), (".gpkg", None), (".shp", None),
-                                                    (".kml", "KML")])
-    def test_formats_round_trip(self, tmp_path: Path, suffix: str, driver: str | None) -> None:
-        path = write_zones(tmp_path / f"zones{suffix}", driver=driver)
-        store = open_store(tmp_path / "s.gpkg")
-        write_store(store.location)
-        report = pipeline.import_layer(store, schema.FLOOD_ZONES, path)
-        assert report.ok
-        z = store.read(schema.FLOOD_ZONES).set_index("zone_id")
-        assert list(z.index) == ["Z1", "Z2"]
-        assert z.loc["Z1", "name"] == "城西滩地"  # a KML's Name becomes the name
-        assert set(z.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
-        assert z.loc["Z2"].geometry.area == pytest.approx(zones_frame().geometry.iloc[1].area, rel=1e-6)
-        if suffix != ".kml":  # GDAL's KML driver keeps names and geometry only
-            assert z["return_period_years"].dtype == "Int64" and z.loc["Z2", "return_period_years"] == 100
-            assert z.loc["Z2", "depth_m"] == pytest.approx(1.5)
-
-    def test_other_layers_are_untouched_and_zones_merge_by_id(self, store: str, tmp_path: Path) -> None:
-        s = open_store(store)
-        before = s.read(schema.BUILDINGS)
-        again = zones_frame(zone_id=["Z2"], name=["东区低洼（修订）"], return_period_years=[50], depth_m=[1.0],
-                            source=["2025"])
-        pipeline.import_layer(s, schema.FLOOD_ZONES, write_zones(tmp_path / "z2.geojson", again))
-        z = s.read(schema.FLOOD_ZONES).set_index("zone_id")
-        assert list(z.index) == ["Z1", "Z2"] and z.loc["Z2", "return_period_years"] == 50
-        pd.testing.assert_frame_equal(pd.DataFrame(s.read(schema.BUILDINGS).drop(columns="geometry")),
-                                      pd.DataFrame(before.drop(columns="geometry")))
-        pipeline.import_layer(s, schema.FLOOD_ZONES, write_zones(tmp_path / "z2.geojson", again), replace=True)
-        assert list(s.read(schema.FLOOD_ZONES)["zone_id"]) == ["Z2"]
-
-    def test_self_intersecting_zone_is_repaired_and_polygonal(self, tmp_path: Path) -> None:
-        bowtie = to_wgs([shapely.Polygon([(0, 0), (300, 300), (300, 0), (0, 300)])]).iloc[0]
-        gdf = gpd.GeoDataFrame({"zone_id": ["Z1"], "return_period_years": [20]}, geometry=[bowtie], crs="EPSG:4326")
-        zones, report = load_zones(write_zones(tmp_path / "z.geojson", gdf))
-        assert report.ok and [i.code for i in report.warnings] == ["invalid_geometry"]
-        assert zones.geometry.iloc[0].is_valid and zones.geometry.iloc[0].geom_type == "MultiPolygon"
-
-    def test_case_clashing_columns_are_kept_apart(self, tmp_path: Path) -> None:
-        gdf = zones_frame()
-        gdf["NAME"] = ["a", "b"]
-        gdf["FID"] = [7, 8]
-        store = open_store(tmp_path / "s.gpkg")
-        pipeline.import_layer(store, schema.FLOOD_ZONES, write_zones(tmp_path / "z.geojson", gdf))
-        z = store.read(schema.FLOOD_ZONES)
-        assert list(z["name"]) == ["城西滩地", "东区低洼"] and list(z["NAME_src"]) == ["a", "b"]
-        assert list(z["FID_src"]) == [7, 8]
-
-    @pytest.mark.parametrize(
-        ("overrides", "code", "level"),
-        [
-            ({"return_period_years": [0, 100]}, "zone_return_period", "error"),
-            ({"return_period_years": [50_000, 100]}, "zone_return_period", "error"),
-            ({"depth_m": [-0.5, 1.0]}, "zone_depth", "error"),
-            ({"return_period_years": [None, 100]}, "zone_no_return_period", "warning"),
-        ],
-    )
-    def test_bad_values_are_reported(self, tmp_path: Path, overrides: dict, code: str, level: str) -> None:
-        path = write_zones(tmp_path / "z.gpkg", zones_frame(**overrides))  # a GeoPackage holds infinity
-        _, report = load_zones(path)
-        found = [i for i in report.issues if i.code == code]
-        assert found and found[0].level == level and found[0].ids == ["Z1"]
-        assert found[0].text("zh") != found[0].text("en")
-
-    def test_infinite_depth_is_refused_with_its_feature(self, tmp_path: Path) -> None:
-        path = write_zones(tmp_path / "z.gpkg", zones_frame(depth_m=[float("inf"), 1.0]))  # a GeoPackage holds infinity
-        _, report = load_zones(path)
-        (bad,) = [i for i in report.errors if i.code == "bad_number"]
-        assert "depth_m" in bad.text("en") and "feature 1" in bad.text("en") and not report.ok
-
-    def test_points_given_as_zones_are_refused_and_nothing_written(self, store: str, tmp_path: Path) -> None:
-        pts = zones_frame()
-        pts["geometry"] = to_wgs([shapely.Point(50, 50), shapely.Point(350, 50)]).to_numpy()
-        s = open_store(store)
-        version = s.version
-        with pytest.raises(pipeline.ImportRefused, match="Point"):
-            pipeline.import_layer(s, schema.FLOOD_ZONES, write_zones(tmp_path / "pts.geojson", pts))
-        assert s.version == version and len(s.read(schema.FLOOD_ZONES)) == 2
-
-    def test_missing_id_column_says_how_to_name_it(self, tmp_path: Path) -> None:
-        gdf = zones_frame().rename(columns={"zone_id": "ZONE"})
-        with pytest.raises(SchemaError, match="zone_id"):
-            load_zones(write_zones(tmp_path / "z.geojson", gdf))
-
-
-# -- risk ---------------------------------------------------------------------------------
-
-
 class TestRiskPart:
-    def test_points_by_return_period(self) -> None:
+    def test_points_by_return_period(self, make_layers: Any, zones_frame: Any) -> None:
         layers = make_layers()
         s = building_risk(layers["buildings"], layers["incidents"], zones=zones_frame()).set_index("building_id")
         assert s.loc["B01", "flood_zone"] == "Z1" and s.loc["B01", "zone_years"] == 10
@@ -274,7 +176,7 @@ class TestRiskPart:
         without = building_risk(layers["buildings"], layers["incidents"]).set_index("building_id")
         assert s.loc["B01", "score"] == pytest.approx(without.loc["B01", "score"] + 20)
 
-    def test_rarer_unknown_and_overlapping_zones(self) -> None:
+    def test_rarer_unknown_and_overlapping_zones(self, make_layers: Any, zones_frame: Any) -> None:
         layers = make_layers()
         rare = zones_frame(return_period_years=[500, None])
         s = building_risk(layers["buildings"], layers["incidents"], zones=rare).set_index("building_id")
@@ -285,7 +187,7 @@ class TestRiskPart:
         assert s.loc["B01", "flood_zone"] == "Z1" and s.loc["B09", "flood_zone"] == "Z4"  # the most frequent
         assert s.loc["B09", "pts_flood_zone"] == 15
 
-    def test_parts_still_add_up_and_stay_within_100(self) -> None:
+    def test_parts_still_add_up_and_stay_within_100(self, make_layers: Any, to_wgs: Any, zones_frame: Any) -> None:
         layers = make_layers()
         blds = layers["buildings"].assign(basement=True, elderly_alone=9)
         everywhere = zones_frame(zone_id=["ALL", "Z2"])
@@ -303,7 +205,7 @@ class TestRiskPart:
         g = grid_risk(s, layers["grids"])
         assert "pts_flood_zone" in g.columns and g["score"].max() <= 100
 
-    def test_shown_with_the_other_parts(self) -> None:
+    def test_shown_with_the_other_parts(self, make_layers: Any, zones_frame: Any) -> None:
         layers = make_layers()
         s = building_risk(layers["buildings"], layers["incidents"], zones=zones_frame())
         zh = display_table(s)
@@ -316,7 +218,7 @@ class TestRiskPart:
 
 
 class TestCommandLine:
-    def test_import_validate_and_flood_zone(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_import_validate_and_flood_zone(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], write_store: Any, write_zones: Any) -> None:
         path = str(tmp_path / "s.gpkg")
         write_store(path)
         zones = str(write_zones(tmp_path / "zones.geojson"))
@@ -339,7 +241,7 @@ class TestCommandLine:
         ],
     )
     def test_bad_input_exits_2(self, store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
-                               needle: str, hint: str) -> None:
+                               needle: str, hint: str, to_wgs: Any, write_zones: Any, zones_frame: Any) -> None:
         pts = zones_frame()
         pts["geometry"] = to_wgs([shapely.Point(50, 50), shapely.Point(350, 50)]).to_numpy()
         files = {"PTS": str(write_zones(tmp_path / "pts.geojson", pts)),
@@ -355,14 +257,14 @@ class TestCommandLine:
         assert needle in err[0] and hint in err[1]
         assert open_store(store).version == version
 
-    def test_validate_points_as_zones_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_validate_points_as_zones_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], to_wgs: Any, write_zones: Any, zones_frame: Any) -> None:
         pts = zones_frame()
         pts["geometry"] = to_wgs([shapely.Point(50, 50), shapely.Point(350, 50)]).to_numpy()
         assert main(["validate", "--flood-zones", str(write_zones(tmp_path / "pts.geojson", pts))]) == 2
         err = capsys.readouterr().err
         assert "error: pts.geojson:" in err and "Polygon / MultiPolygon" in err
 
-    def test_store_without_zones(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_store_without_zones(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], write_store: Any) -> None:
         path = str(tmp_path / "s.gpkg")
         write_store(path)
         assert main(["flood", "--store", path, "--zone", "Z1", "--out", str(tmp_path / "f.csv")]) == 2
@@ -396,7 +298,7 @@ def test_rain_tab_responds_to_a_stored_zone(store: str, monkeypatch: pytest.Monk
 
 
 @pytest.mark.browser
-def test_map_draws_the_zones_offline_with_legend_and_escaped_tooltip(tmp_path: Path) -> None:
+def test_map_draws_the_zones_offline_with_legend_and_escaped_tooltip(tmp_path: Path, lonlat: Any, write_store: Any, write_zones: Any, zones_frame: Any) -> None:
     from playwright import sync_api
 
     from tests.app.app_server import app_server, frame_of, launch, map_frame, require_chromium

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from geo.errors import SchemaError
 from geo.rain.risk import PARTS, RiskWeights, building_risk, grid_risk, ranking
-from tests.rain.rain_fixtures import make_layers
 
 
 @pytest.fixture(scope="module")
-def layers() -> dict:
+def layers(make_layers: Any) -> dict:
     return make_layers()
 
 

@@ -1,6 +1,6 @@
 """A community whose names, ids and people are hostile text, for the export tests.
 
-The rain fixture community (:mod:`tests.rain.rain_fixtures`) with ReportLab
+The rain fixture community (the ``make_layers`` fixture of ``tests/conftest.py``) with ReportLab
 markup (``<a href=...>``, ``<img src=/etc/passwd>``, ``<b>unclosed``,
 ``<para>``), ``R&D``, ``]]>``, control characters and spreadsheet formulas
 (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``, ``-1+2``, a leading tab,
@@ -18,7 +18,6 @@ import pandas as pd
 
 from geo.rain.checklist import REGISTER
 from geo.store import Store, open_store
-from tests.rain.rain_fixtures import make_layers
 
 LINK: Final = '<a href="http://x">点此</a>'
 IMG: Final = '<img src="/etc/passwd"/>'
@@ -42,9 +41,8 @@ _LIVE: Final = re.compile(r"^[=+\-@\t\r\n＝＋－＠]")
 _NUMBER: Final = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
-def hostile_layers() -> dict:
-    """The rain fixture layers with hostile text in every user field."""
-    layers = make_layers()
+def hostile_layers(layers: dict) -> dict:
+    """The rain fixture ``layers`` with hostile text in every user field."""
     grids, buildings, incidents = layers["grids"], layers["buildings"], layers["incidents"]
     grids["name"] = [f"{LINK}网格 R&D", "<b>unclosed第二网格<para>]]>"]
     grids["community"] = ["<para>测试社区 R&D\x01", IMG]
@@ -67,10 +65,10 @@ def hostile_register() -> pd.DataFrame:
                          "name": [LINK, FORMULA, "R&D<b>", "\t=1+1"], "category": ["独居老人", "<para>", "=1", ""]})
 
 
-def hostile_store(path: Path) -> Store:
-    """A GeoPackage store at ``path`` holding :func:`hostile_layers` and the register."""
+def hostile_store(path: Path, layers: dict) -> Store:
+    """A GeoPackage store at ``path`` holding :func:`hostile_layers` of ``layers`` and the register."""
     store = open_store(path)
-    store.write(layers=hostile_layers(), tables={REGISTER: hostile_register()}, note="hostile fixture")
+    store.write(layers=hostile_layers(layers), tables={REGISTER: hostile_register()}, note="hostile fixture")
     return store
 
 

@@ -27,7 +27,7 @@ from geo.errors import GridWatchError
 from geo.routing import export
 from geo.routing.network import build_network
 from geo.routing.plan import RoutePlan, plan_routes
-from geo.routing.sheet import _id_column, _wrap_id, stop_places
+from geo.routing.sheet import id_column, stop_places, wrap_id
 from tests import needs, paths
 from tests.routing.route_fixtures import LOCAL, grid_streets, lonlat, points
 
@@ -190,21 +190,21 @@ def test_long_ids_wrap_only_at_separators(tmp_path: Path) -> None:
 
 
 def test_id_layout_helpers() -> None:
-    from geo.fonts import register_reportlab_font
+    from geo.printkit import register_reportlab_font
 
     try:
         font = register_reportlab_font()
     except GridWatchError as exc:
         needs.skip_or_fail(str(exc))
-    width, size = _id_column(["P01", "P02"], font, 200)
+    width, size = id_column(["P01", "P02"], font, 200)
     assert size == 8.0 and width >= 18 * 72 / 25.4 - 0.01
     long_ids = ["WG-2024-000123-雨水篦子-东区-第七网格-0001"]
-    width, size = _id_column(long_ids, font, 90)
+    width, size = id_column(long_ids, font, 90)
     assert width == 90 and 6.0 <= size < 8.0
-    wrapped = _wrap_id(long_ids[0], font, size, width - 4)
+    wrapped = wrap_id(long_ids[0], font, size, width - 4)
     lines = wrapped.split("<br/>")
     assert "".join(lines) == long_ids[0] and all(line.endswith("-") for line in lines[:-1])
-    assert _wrap_id("<b>", font, 8, 100) == "&lt;b&gt;"
+    assert wrap_id("<b>", font, 8, 100) == "&lt;b&gt;"
 
 
 def test_stop_places(plan: RoutePlan, sheet: export.SheetContext) -> None:

@@ -14,7 +14,6 @@ import pytest
 from geo import demo, schema
 from geo.cli import main
 from geo.join import join_layers
-from geo.pipeline import build_demo
 from geo.rain.checklist import LOCAL_TZ, REGISTER, checklists_from_store
 from geo.rain.inspection import REGISTER_COLUMNS, import_register, read_register
 from geo.store import Store, open_store
@@ -23,15 +22,9 @@ NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo_register")
-    build_demo(out, scale="community", seed=7)
-    return out
-
-
-@pytest.fixture(scope="module")
-def store(demo_dir: Path) -> Store:
-    return open_store(demo_dir / "gridwatch.gpkg")
+def store(demo_store: Store) -> Store:
+    """The session's demo community (read-only)."""
+    return demo_store
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +137,9 @@ class TestCsvRoundTrip:
         rows = read_register(path)
         assert rows[list(REGISTER_COLUMNS)].to_numpy().tolist() == register.astype(str).to_numpy().tolist()
 
-    def test_import_into_the_demo_changes_nothing(self, demo_dir: Path, store: Store,
+    def test_import_into_the_demo_changes_nothing(self, demo_dir: Path, demo_store_copy: str,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
+        store = open_store(demo_store_copy)
         version = store.version
         for _ in range(2):
             assert main(["vulnerable-import", "--store", store.location, str(demo_dir / demo.REGISTER_CSV)]) == 0
@@ -156,7 +150,7 @@ class TestCsvRoundTrip:
     def test_import_into_a_store_without_register(self, demo_dir: Path, store: Store, register: pd.DataFrame,
                                                   tmp_path: Path) -> None:
         bare = open_store(tmp_path / "bare.gpkg")
-        bare.write({name: store.read(name) for name in schema.LAYERS})
+        bare.write(store.read_many(schema.LAYERS))
         assert bare.read_table(REGISTER).empty
         first = import_register(bare, demo_dir / demo.REGISTER_CSV)
         assert first.written and first.recorded == len(register) and not first.problems

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -15,7 +16,6 @@ import pytest
 from geo.errors import OptionError
 from geo.rain.checklist import LOCAL_TZ, SECTIONS, build_checklists
 from geo.rain.documents import CSV_COLUMNS, write_checklists
-from tests.rain.rain_fixtures import make_layers
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 poppler = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")),
@@ -23,7 +23,7 @@ poppler = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pd
 
 
 @pytest.fixture(scope="module")
-def checklists() -> list:
+def checklists(make_layers: Any) -> list:
     return build_checklists(make_layers(), "red", now=NOW, inspector="张三")
 
 
@@ -55,7 +55,7 @@ class TestPDF:
         starts = [i for i, p in enumerate(pages) if "防汛巡查清单" in p]
         assert len(starts) == 2 and "第二网格" in pages[starts[1]]
 
-    def test_long_table_repeats_its_heading(self, tmp_path: Path) -> None:
+    def test_long_table_repeats_its_heading(self, tmp_path: Path, make_layers: Any) -> None:
         layers = make_layers()
         inc = layers["incidents"]
         many = pd.concat([inc] + [inc[inc["type"] == "drain_grate"].assign(
@@ -74,7 +74,7 @@ class TestPDF:
         assert png.stat().st_size > 5_000
 
     def test_cjk_font_is_embedded(self, pdf: Path) -> None:
-        from geo.fonts import cjk_font_path
+        from geo.printkit import cjk_font_path
 
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
         embedded = [line for line in fonts.splitlines() if "TrueType" in line and " yes " in line]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 from geo.rain.checklist import LOCAL_TZ, SECTIONS, checklists_from_store
 from geo.rain.documents import write_checklists
-from geo.rain.inspection import INSPECTIONS, _unquoted, import_checklist
+from geo.rain.inspection import INSPECTIONS, import_checklist, unquoted
 from geo.store import Store
 from tests.routing.export_fixtures import INCIDENT_IDS, hostile_store
 
@@ -24,8 +25,8 @@ CHANGES = {INCIDENT_IDS["R003"]: ("blocked", "ok"), INCIDENT_IDS["R007"]: ("dama
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    return hostile_store(tmp_path / "s.gpkg")
+def store(tmp_path: Path, make_layers: Any) -> Store:
+    return hostile_store(tmp_path / "s.gpkg", make_layers())
 
 
 def _exported_items(store: Store) -> set[tuple[str, str]]:
@@ -72,7 +73,7 @@ def test_xlsx_round_trip(store: Store, tmp_path: Path) -> None:
         for r in range(FIRST, ws.max_row + 1):
             section, cell_id = ws.cell(r, 10).value, ws.cell(r, 3).value
             assert cell_id == ws.cell(r, 11).value  # the hidden key as exported
-            item_id = _unquoted(cell_id)
+            item_id = unquoted(cell_id)
             assert cell_id == item_id or cell_id == "'" + item_id
             ws.cell(r, 8).value = _choice(section, item_id)
             filled += 1
@@ -91,7 +92,7 @@ def test_csv_round_trip(store: Store, tmp_path: Path) -> None:
         rows = list(csv.DictReader(f))
     assert any(r["item_id"] == "'\t=R003" for r in rows)
     for r in rows:
-        r["result"] = _choice(r["section"], _unquoted(r["item_id"]))
+        r["result"] = _choice(r["section"], unquoted(r["item_id"]))
         r["inspector"] = "张三"
     with (tmp_path / "filled.csv").open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -105,7 +106,7 @@ def test_csv_round_trip(store: Store, tmp_path: Path) -> None:
     ("'=X1", "=X1"), ("'\t=1+1", "\t=1+1"), ("\t=1+1", "\t=1+1"), ("'abc", "'abc"), ("'-12", "'-12"),
     ("'-1+2", "-1+2"), ("''=x", "''=x"), ("'＝1", "＝1"), ("", "")])
 def test_exactly_the_exports_quote_is_taken_off(cell: str, text: str) -> None:
-    assert _unquoted(cell) == text
+    assert unquoted(cell) == text
 
 
 def test_report_lines_show_control_characters_as_escapes() -> None:

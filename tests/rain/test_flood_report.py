@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,11 +15,11 @@ import shapely
 from PIL import Image
 from reportlab.graphics.shapes import String
 
-from geo.fonts import register_reportlab_font
-from geo.rain import _pdf
+from geo.printkit import WIDTH, MapFrame, register_reportlab_font
+from geo.rain import checklist_pdf
 from geo.rain.documents import FLOOD_MAP_TITLE, MAP_NO
 from geo.rain.flood import FloodResponse, export_response, flood_response
-from tests.rain.rain_fixtures import lonlat, make_layers, to_wgs
+from geo.rain.flood_report import FLOOD_MAP_HEIGHT, flood_map
 
 _TOOLS = bool(shutil.which("pdftotext") and shutil.which("pdftoppm"))
 # poppler-utils comes with the project's setup (scripts/install-system-deps.sh): never skipped in CI
@@ -28,7 +29,7 @@ DPI = 100
 
 
 @pytest.fixture(scope="module")
-def layers() -> dict:
+def layers(make_layers: Any) -> dict:
     return make_layers()
 
 
@@ -91,16 +92,16 @@ class TestMapGeometry:
         box = shapely.box(minx, miny, maxx, maxy)
         assert box.contains(m.area) and box.contains(shapely.union_all(m.grates.to_numpy()))
 
-    def test_polygon_has_no_point_or_radius(self, layers: dict) -> None:
+    def test_polygon_has_no_point_or_radius(self, layers: dict, to_wgs: Any) -> None:
         r = flood_response(layers, polygon=to_wgs([shapely.box(0, 0, 200, 200)]).iloc[0])
         assert r.map.center is None and r.map.radius is None
         assert r.map.buildings["affected"].sum() == 6
 
-    def test_store_without_streets_or_buildings_near(self, layers: dict) -> None:
+    def test_store_without_streets_or_buildings_near(self, layers: dict, lonlat: Any) -> None:
         bare = {**layers, "streets": layers["streets"].iloc[0:0]}
         r = flood_response(bare, at=lonlat(350, 150), radius=20)
         assert r.map.streets.empty
-        drawing = _pdf.flood_map(r, register_reportlab_font())
+        drawing = flood_map(r, register_reportlab_font())
         labels = [n.text for n in drawing.contents if isinstance(n, String)]
         assert "北" in labels and "已处理飞线" in labels  # W3 is resolved: shown grey, not red
 
@@ -108,37 +109,20 @@ class TestMapGeometry:
 class TestMapDrawing:
     def test_grate_numbers_sit_on_their_grates(self, f2: FloodResponse) -> None:
         font = register_reportlab_font()
-        frame = _pdf._MapFrame(f2.map.extent, _pdf.WIDTH, _pdf.FLOOD_MAP_HEIGHT, font, legend=11.0)
+        frame = MapFrame(f2.map.extent, WIDTH, FLOOD_MAP_HEIGHT, font, legend=11.0)
         where = np.asarray(frame.xy(shapely.get_coordinates(f2.map.grates.to_numpy()))).reshape(-1, 2)
-        drawing = _pdf.flood_map(f2, font)
+        drawing = flood_map(f2, font)
         labels = {n.text: (n.x, n.y) for n in drawing.contents if isinstance(n, String) and n.text.isdigit()}
         for k, (x, y) in enumerate(where, start=1):
             lx, ly = labels[str(k)]
             assert abs(lx - x - 2.3) < 0.01 and abs(ly - y - 1.8) < 0.01, k
 
     def test_legend_in_chinese(self, f2: FloodResponse) -> None:
-        drawing = _pdf.flood_map(f2, register_reportlab_font())
+        drawing = flood_map(f2, register_reportlab_font())
         labels = {n.text for n in drawing.contents if isinstance(n, String)}
         assert {"积水点", "影响范围（半径 100 米）", "受影响楼栋", "有地下室/车库（地）", "雨水篦子（编号同表）",
                 "危险飞线（积水触电）", "地", "北"} <= labels
         assert "已处理飞线" not in labels  # F2's only wire is open
-
-    def test_scale_bar_is_true_to_scale(self) -> None:
-        frame = _pdf._MapFrame((0, 0, 1000, 400), 500, 250, register_reportlab_font())
-        assert frame.scale == pytest.approx(min(488 / 1000, (250 - 12 - 10) / 400))
-        drawing = frame.finish()
-        label = next(n for n in drawing.contents if isinstance(n, String) and n.text.endswith("米"))
-        metres = float(label.text.split()[0])
-        assert metres in (100, 200, 250, 500)  # a round length, about a fifth of the width
-        bar = [n for n in drawing.contents if type(n).__name__ == "Rect" and n.height == 2.2]
-        assert sum(b.width for b in bar) == pytest.approx(metres * frame.scale)
-
-    def test_visible_covers_bounds_and_spares_the_legend_band(self) -> None:
-        frame = _pdf._MapFrame((100, 100, 300, 200), 400, 200, register_reportlab_font(), legend=10.0)
-        minx, miny, maxx, maxy = frame.visible()
-        assert minx <= 100 and miny <= 100 and maxx >= 300 and maxy >= 200
-        bottom = frame.xy(np.array([[minx, miny]]))
-        assert bottom[0] == pytest.approx(0) and bottom[1] == pytest.approx(10.0)
 
 
 @poppler
@@ -162,7 +146,7 @@ class TestPdf:
     def test_page_one_map_is_drawn(self, pdf: Path, tmp_path: Path) -> None:
         img = page_one(pdf, tmp_path)
         box = map_box(pdf)
-        assert box[3] - box[1] > 0.8 * _pdf.FLOOD_MAP_HEIGHT * DPI / 72  # the map's height lies in the box
+        assert box[3] - box[1] > 0.8 * FLOOD_MAP_HEIGHT * DPI / 72  # the map's height lies in the box
         px = pixels(img, box)
         inked = (px.min(axis=1) < 235).mean()
         assert inked > 0.10, inked  # streets, buildings, the circle: not a blank box
@@ -173,7 +157,7 @@ class TestPdf:
         basement = (np.abs(px - (140, 45, 4)).max(axis=1) <= 12).sum()
         assert basement > 50, basement  # B09 filled dark
 
-    def test_polygon_pdf(self, layers: dict, tmp_path: Path) -> None:
+    def test_polygon_pdf(self, layers: dict, tmp_path: Path, to_wgs: Any) -> None:
         poly = to_wgs([shapely.Polygon([(0, 0), (200, 0), (120, 160), (0, 200)])]).iloc[0]
         out = export_response(flood_response(layers, polygon=poly), tmp_path / "poly.pdf")
         first = pdftotext(out, "-layout").split("\f")[0]
@@ -188,10 +172,8 @@ class TestPdf:
 
 
 @poppler
-def test_cli_flood_pdf_on_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_flood_pdf_on_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str], write_store: Any) -> None:
     from geo.cli import main
-    from tests.rain.rain_fixtures import write_store
-
     store = tmp_path / "s.gpkg"
     write_store(str(store))
     out = tmp_path / "F.pdf"
@@ -205,15 +187,15 @@ def test_checklist_map_has_scale_bar_and_north_arrow(layers: dict) -> None:
     from geo.rain.checklist import build_checklists
 
     cl = build_checklists(layers, "red", grid_ids=["G1"])[0]
-    drawing = _pdf._grid_map(cl, register_reportlab_font())
+    drawing = checklist_pdf.grid_map(cl, register_reportlab_font())
     labels = [n.text for n in drawing.contents if isinstance(n, String)]
     assert "北" in labels and any(t.endswith(" 米") for t in labels)
 
 
-def test_surroundings_reach_beyond_a_tall_extent(layers: dict) -> None:
+def test_surroundings_reach_beyond_a_tall_extent(layers: dict, lonlat: Any) -> None:
     """A map box wider than the area still shows every building beside it (clipped, not missing)."""
     r = flood_response(layers, at=lonlat(100, 100), radius=30)
-    frame = _pdf._MapFrame(r.map.extent, _pdf.WIDTH, _pdf.FLOOD_MAP_HEIGHT, register_reportlab_font(), legend=11.0)
+    frame = MapFrame(r.map.extent, WIDTH, FLOOD_MAP_HEIGHT, register_reportlab_font(), legend=11.0)
     seen = shapely.box(*frame.visible())
     minx, _, maxx, _ = r.map.extent
     assert seen.bounds[0] < minx - 50 and seen.bounds[2] > maxx + 50  # the box is wider than the extent

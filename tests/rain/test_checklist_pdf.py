@@ -9,18 +9,17 @@ import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from reportlab.lib.pagesizes import A4
 
-from geo.fonts import register_reportlab_font
-from geo.rain import _pdf
+from geo.printkit import MARGIN, register_reportlab_font
 from geo.rain.checklist import LOCAL_TZ, WHOLE_BUILDING, GridChecklist, build_checklists, checklists_from_store
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist
 from geo.store import open_store
-from tests.rain.rain_fixtures import make_layers
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 ZH_NAME = ("幸福里社区滨江花园小区东区" * 20)[:200]
@@ -33,15 +32,21 @@ poppler = pytest.mark.skipif(not _TOOLS and os.environ.get("CI") != "true",
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 
 
-def _layers(**names: str) -> dict:
-    """The rain fixture with B03 of no units, B04 of unknown units and no name, and ``names`` by building id."""
-    layers = make_layers()
-    b = layers["buildings"]
-    b.loc[b["building_id"] == "B03", "units"] = 0
-    b.loc[b["building_id"] == "B04", ["units", "name"]] = [None, None]
-    for bid, name in names.items():
-        b.loc[b["building_id"] == bid, ["name", "basement"]] = [name, True]
-    return layers
+@pytest.fixture(scope="session")
+def odd_units(make_layers: Any) -> Any:
+    """Builder of the rain fixture with B03 of no units, B04 of unknown units and no name, and ``names`` by building id."""
+
+    def build(**names: str) -> dict:
+        """The rain fixture with B03 of no units, B04 of unknown units and no name, and ``names`` by building id."""
+        layers = make_layers()
+        b = layers["buildings"]
+        b.loc[b["building_id"] == "B03", "units"] = 0
+        b.loc[b["building_id"] == "B04", ["units", "name"]] = [None, None]
+        for bid, name in names.items():
+            b.loc[b["building_id"] == bid, ["name", "basement"]] = [name, True]
+        return layers
+
+    return build
 
 
 def _units(cl: GridChecklist) -> dict[str, list[str]]:
@@ -50,8 +55,8 @@ def _units(cl: GridChecklist) -> dict[str, list[str]]:
 
 
 class TestUnits:
-    def test_no_invented_unit_for_buildings_without_units(self) -> None:
-        g1 = next(c for c in build_checklists(_layers(), "red", now=NOW, streets=False) if c.header["grid_id"] == "G1")
+    def test_no_invented_unit_for_buildings_without_units(self, odd_units: Any) -> None:
+        g1 = next(c for c in build_checklists(odd_units(), "red", now=NOW, streets=False) if c.header["grid_id"] == "G1")
         units = _units(g1)
         assert units["B03"] == [f"3栋 {WHOLE_BUILDING}"] * 2  # one light and one drain row, no "1单元"
         assert units["B04"] == [f"B04 {WHOLE_BUILDING}"] * 2  # no name: the id tells which building
@@ -61,8 +66,8 @@ class TestUnits:
         vulnerable = g1.section("vulnerable")
         assert not vulnerable["details"].str.contains("0个单元").any()
 
-    def test_whole_building_rows_come_back_in(self, tmp_path: Path) -> None:
-        layers = _layers()
+    def test_whole_building_rows_come_back_in(self, tmp_path: Path, odd_units: Any) -> None:
+        layers = odd_units()
         b = layers["buildings"]
         b.loc[b["building_id"] == "B03", "building_id"] = "B/03"  # an id holding a "/", with no units
         store = open_store(tmp_path / "s.gpkg")
@@ -98,9 +103,9 @@ def _overlaps(words: list[tuple[float, float, float, float, str]]) -> list[tuple
 
 
 @pytest.fixture(scope="module")
-def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pdf(tmp_path_factory: pytest.TempPathFactory, odd_units: Any) -> Path:
     """A red checklist with a 200-character Chinese and English building name, a 60-character building and grate id."""
-    layers = _layers(B01=ZH_NAME, B07=EN_NAME)
+    layers = odd_units(B01=ZH_NAME, B07=EN_NAME)
     b, inc = layers["buildings"], layers["incidents"]
     b.loc[b["building_id"] == "B01", "building_id"] = BUILDING_ID
     inc.loc[inc["incident_id"] == "R001", "incident_id"] = GRATE_ID
@@ -123,7 +128,7 @@ class TestLongText:
                               check=True).stdout
         pages = _words(html)
         assert len(pages) >= 4
-        right = A4[0] - _pdf.MARGIN + 0.5
+        right = A4[0] - MARGIN + 0.5
         for k, words in enumerate(pages, start=1):
             assert _overlaps(words) == [], f"page {k}"
             assert max(w[2] for w in words) <= right, f"page {k}: text beyond the right margin"
@@ -136,31 +141,6 @@ class TestLongText:
         for value in (BUILDING_ID, GRATE_ID, ZH_NAME, EN_NAME):
             assert re.sub(r"\s+", "", value) in flat, value[:20]
 
-    def test_a_name_longer_than_a_page_is_cut_not_fatal(self, tmp_path: Path) -> None:
-        lists = build_checklists(_layers(B01="很长的楼栋名称" * 500), "red", now=NOW, streets=False)
+    def test_a_name_longer_than_a_page_is_cut_not_fatal(self, tmp_path: Path, odd_units: Any) -> None:
+        lists = build_checklists(odd_units(B01="很长的楼栋名称" * 500), "red", now=NOW, streets=False)
         assert write_checklists(lists, tmp_path / "huge.pdf").stat().st_size > 10_000
-
-
-class TestCell:
-    def test_short_text_stays_a_plain_string(self, font: str) -> None:
-        assert _pdf._cell("R001", 40, font) == "R001"
-        assert _pdf._cell("<b>", 40, font) == "<b>"  # drawn as a string: never parsed
-
-    def test_long_text_is_an_escaped_paragraph(self, font: str) -> None:
-        cell = _pdf._cell('<img src="/etc/passwd"/> R&D ' * 4, 60, font)
-        assert isinstance(cell, _pdf.Paragraph)
-        assert "<img" not in cell.text and "&lt;img" in cell.text and "R&amp;D" in cell.text
-
-    def test_ids_break_after_separators(self, font: str) -> None:
-        lines = _pdf._wrap(GRATE_ID, 100, font, 8.0)
-        assert "".join(lines) == GRATE_ID
-        assert all(line.endswith(("-", "1")) for line in lines)
-
-    def test_lines_fit(self, font: str) -> None:
-        for text in (ZH_NAME, EN_NAME, GRATE_ID, "W" * 80):
-            for line in _pdf._wrap(text, 70, font, 8.0):
-                assert _pdf.stringWidth(line, font, 8.0) <= 70
-
-    def test_control_characters_dropped(self, font: str) -> None:
-        cell = _pdf._cell("a\x01b\x1b[2Jc\td", 200, font)
-        assert isinstance(cell, _pdf.Paragraph) and cell.text == "ab[2Jc d"

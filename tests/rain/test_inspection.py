@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -14,14 +15,13 @@ from geo.rain.checklist import LOCAL_TZ, checklists_from_store
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist
 from geo.store import Store, open_store
-from tests.rain.rain_fixtures import write_store
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 FIRST = 11  # first item row of a sheet
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, write_store: Any) -> Store:
     write_store(str(tmp_path / "s.gpkg"))
     return open_store(tmp_path / "s.gpkg")
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 from geo.cli import main
 from geo.store import open_store
-from tests.rain.rain_fixtures import write_store
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> str:
+def store(tmp_path: Path, write_store: Any) -> str:
     path = tmp_path / "s.gpkg"
     write_store(str(path))
     return str(path)
@@ -82,9 +82,7 @@ def test_levels_shows_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "true or false" in capsys.readouterr().err
 
 
-def test_flood_polygon(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.rain.rain_fixtures import lonlat
-
+def test_flood_polygon(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], lonlat: Any) -> None:
     corners = "; ".join(f"{x},{y}" for x, y in (lonlat(0, 0), lonlat(200, 0), lonlat(200, 200), lonlat(0, 200)))
     out = tmp_path / "f.pdf"
     assert main(["flood", "--store", store, "--polygon", corners, "--out", str(out)]) == 0

@@ -1,0 +1,39 @@
+"""The route sheet draws its map in the print kit's frame, like the checklist and the flood report."""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.graphics.shapes import Drawing, String
+
+from geo import printkit
+from geo.errors import GridWatchError
+from geo.routing import sheet
+from geo.routing.export import label
+from geo.routing.network import build_network
+from geo.routing.plan import plan_routes
+from geo.routing.style import SheetContext
+from tests.routing.route_fixtures import grid_streets, lonlat, points
+
+
+@pytest.mark.parametrize(("lang", "north", "unit"), [("zh", "北", " 米"), ("en", "N", " m")])
+def test_map_has_the_kit_scale_bar_and_north_arrow(monkeypatch: pytest.MonkeyPatch, lang: str, north: str,
+                                                   unit: str) -> None:
+    try:
+        printkit.register_reportlab_font()
+    except GridWatchError as exc:  # pragma: no cover - CI installs the fonts
+        pytest.skip(str(exc))
+    drawn: list[Drawing] = []
+    finish = printkit.MapFrame.finish
+
+    def spy(frame: printkit.MapFrame) -> Drawing:
+        drawn.append(finish(frame))
+        return drawn[-1]
+
+    monkeypatch.setattr(printkit.MapFrame, "finish", spy)
+    pts = points([(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (200.0, 100.0), (200.0, 200.0)])
+    plan = plan_routes(pts, network=build_network(grid_streets()), start=lonlat(0, 0), time_limit=0.2)
+    pdf = sheet.route_sheets(plan, [1], lambda code: label(code, None, lang), "T", lang=lang,
+                             sheet=SheetContext(streets=grid_streets()))
+    assert pdf.startswith(b"%PDF") and len(drawn) == 1
+    labels = [n.text for n in drawn[0].contents if isinstance(n, String)]
+    assert north in labels and any(t.endswith(unit) for t in labels)
