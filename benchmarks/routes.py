@@ -257,7 +257,8 @@ def speed_table(repeats: int = 5) -> list[str]:
 
 def _real_streets_line() -> list[str]:
     """Matrix time on a real, denser network: 520 points on the Wuhan Optics Valley roads."""
-    from geo.routing.network import build_network, load_streets, street_matrix
+    from geo.routing.network import build_network, street_matrix
+    from geo.streets import load_streets
 
     path = ROOT.parent / "shared" / "data" / "china" / "wuhan_optics_valley_roads.geojson"
     if not path.exists():

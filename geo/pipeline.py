@@ -420,7 +420,7 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
     """Read and store a street network. A network is one whole (the ids of two
     extracts or line layers may collide), so a store that has streets keeps
     them unless ``replace`` says to replace them."""
-    from .routing import network
+    from . import streets as network
 
     stored = len(store.read(schema.STREETS))
     if stored and not replace and not dry_run:

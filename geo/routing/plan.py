@@ -44,9 +44,9 @@ import shapely
 from .. import schema
 from ..crs import local_metric_crs
 from ..errors import CRSError, GeometryError, OptionError, SchemaError, UnknownIdError
+from ..streets import MIN_COVER_SHARE
 from .network import (
     DEFAULT_MAX_SNAP_M,
-    MIN_COVER_SHARE,
     DistanceMatrix,
     StreetNetwork,
     network_coverage,

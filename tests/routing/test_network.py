@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 
-from geo.errors import CRSError, GeometryError, InputFileError
-from geo.routing.network import (
-    NOT_WALKABLE,
-    StreetNetwork,
-    build_network,
-    load_streets,
-    read_osm_streets,
-    straight_matrix,
-    street_matrix,
-)
+from geo.errors import CRSError, GeometryError
+from geo.routing.network import StreetNetwork, build_network, straight_matrix, street_matrix
+from geo.streets import load_streets
 from tests import paths
 from tests.routing.route_fixtures import LOCAL, grid_streets, streets
 
@@ -30,48 +21,6 @@ KOTKA_PBF = DATA / "osm" / "kotka_karhula.osm.pbf"
 def _xy(network: StreetNetwork, pts: list[tuple[float, float]]) -> np.ndarray:
     """Local metre coordinates to the network's CRS."""
     return gpd.GeoSeries(gpd.points_from_xy(*zip(*pts, strict=True)), crs=LOCAL).to_crs(network.crs).get_coordinates().to_numpy()
-
-
-class TestReadStreets:
-    @pytest.mark.skipif(not KOTKA_PBF.exists(), reason="shared OSM extract missing")
-    def test_osm_pbf_walkable_ways_only(self) -> None:
-        s = read_osm_streets(KOTKA_PBF)
-        assert list(s.columns) == ["street_id", "name", "highway", "geometry"]
-        assert s.crs.to_epsg() == 4326
-        assert len(s) > 100
-        assert not s["highway"].isin(NOT_WALKABLE).any()
-        assert s["street_id"].is_unique
-        assert s["street_id"].str.fullmatch(r"w\d+(-\d+)?").all()
-        assert (s.geometry.geom_type == "LineString").all()
-
-    @pytest.mark.skipif(not KOTKA_PBF.exists(), reason="shared OSM extract missing")
-    def test_load_streets_dispatches_osm(self) -> None:
-        assert len(load_streets(KOTKA_PBF)) == len(read_osm_streets(KOTKA_PBF))
-
-    @pytest.mark.skipif(not WUHAN_ROADS.exists(), reason="shared Wuhan roads missing")
-    def test_line_layer_keeps_chinese_names_and_drops_rail(self) -> None:
-        s = load_streets(WUHAN_ROADS)
-        assert s.crs.to_epsg() == 4326
-        assert "鲁磨路" in set(s["name"])
-        assert not s["highway"].isin({"subway", "light_rail"}).any()
-        assert s["street_id"].is_unique
-
-    def test_missing_file(self, tmp_path: Path) -> None:
-        with pytest.raises(InputFileError, match="does not exist"):
-            load_streets(tmp_path / "nope.geojson")
-
-    def test_points_are_not_streets(self, tmp_path: Path) -> None:
-        path = tmp_path / "points.geojson"
-        gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(114, 30)], crs="EPSG:4326").to_file(path)
-        with pytest.raises(GeometryError, match="no walkable street lines"):
-            load_streets(path)
-
-    def test_layer_without_crs(self) -> None:
-        from geo.routing.network import streets_from_lines
-
-        raw = gpd.GeoDataFrame({"name": ["x"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])])
-        with pytest.raises(CRSError):
-            streets_from_lines(raw)
 
 
 class TestBuildNetwork:

@@ -17,7 +17,8 @@ import shapely
 from lxml import etree
 
 from geo.routing import export
-from geo.routing.network import build_network, load_streets
+from geo.routing.network import build_network
+from geo.streets import load_streets
 from geo.routing.plan import METHOD_ORTOOLS, plan_routes, route_length, split_tour, to_uint16
 from geo.routing.sheet import notes_zh, sheet_notes
 from tests import paths
