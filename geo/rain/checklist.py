@@ -342,7 +342,7 @@ def patrol_order(points: gpd.GeoDataFrame, *, network: object | None = None,
         return PatrolOrder(straight_line_order(xy))
     try:
         from ..routing.network import street_matrix
-        from ..routing.plan import solve_tsp
+        from ..routing.tsp import solve_tsp
     except ImportError:  # pragma: no cover - routes is part of GridWatch
         return PatrolOrder(straight_line_order(xy))
     try:

@@ -1,7 +1,7 @@
 """Same input, same route: equally long routes along the same streets come out stop for stop the same.
 
 fast-tsp has no seed and returns any one of the equally long tours it
-finds; :class:`geo.routing.plan._Canon` turns each into the one walk a fixed
+finds; :class:`geo.routing.canon.Canon` turns each into the one walk a fixed
 rule picks. Without it, the plans below differ from run to run.
 """
 
@@ -13,8 +13,10 @@ import numpy as np
 import pyproj
 import pytest
 
+from geo.routing.canon import Canon, Chains, euler_walk
 from geo.routing.network import StreetNetwork, build_network, street_matrix
-from geo.routing.plan import _Canon, _Chains, _euler_walk, plan_routes, route_length
+from geo.routing.plan import plan_routes
+from geo.routing.split import route_length
 from tests.routing.route_fixtures import LOCAL, grid_streets, lonlat, points, streets
 
 
@@ -51,7 +53,7 @@ def test_equal_tours_become_one() -> None:
     net = build_network(streets([[(0, 0), (100, 0)], [(100, 0), (100, 100)], [(100, 0), (200, 0)]]))
     xy = np.array([(30, 0), (60, 0), (90, 0), (150, 0), (100, 50)], dtype=float)
     local = street_matrix(net, _to(net, xy))
-    canon = _Canon(local, None)
+    canon = Canon(local, None)
     tours = [[0, 1, 2, 3, 4], [0, 2, 1, 3, 4], [4, 3, 2, 1, 0], [1, 2, 3, 4, 0]]
     lengths = {round(route_length(local.dist, t, None, True), 3) for t in tours}
     assert len(lengths) == 2  # three equally short tours and a longer one
@@ -81,7 +83,7 @@ def test_gap_goes_to_the_longest_stretch() -> None:
     j1, j2, west, east = node(0, 0), node(300, 0), node(-50, 0), node(350, 0)
     twice = [(j1, west), (j1, p[0]), (p[0], p[1]), (p[3], p[4]), (p[4], p[5]), (p[5], j2), (j2, east), (p[2], p[3])]
     walk = [e for e in twice for _ in range(2)]  # the gap is 60 -> 100 (40 m)
-    out = _Chains(m).widest_gaps(walk)
+    out = Chains(m).widest_gaps(walk)
     count = Counter(tuple(sorted(e)) for e in out)
     assert count[tuple(sorted((p[2], p[3])))] == 0  # now unwalked: the 100 m stretch
     assert count[tuple(sorted((p[1], p[2])))] == 2
@@ -89,16 +91,16 @@ def test_gap_goes_to_the_longest_stretch() -> None:
     degree = Counter(n for e in out for n in e)
     assert all(d % 2 == 0 for d in degree.values())
     # already at the widest: left alone
-    assert Counter(tuple(sorted(e)) for e in _Chains(m).widest_gaps(out)) == count
+    assert Counter(tuple(sorted(e)) for e in Chains(m).widest_gaps(out)) == count
 
 
 def test_euler_walk_uses_every_edge_once() -> None:
     edges = [(0, 1), (1, 2), (2, 0), (0, 3), (3, 0)]
-    walk = _euler_walk(edges, 0)
+    walk = euler_walk(edges, 0)
     assert walk[0] == walk[-1] == 0 and len(walk) == len(edges) + 1
     used = sorted(tuple(sorted(e)) for e in zip(walk[:-1], walk[1:], strict=True))
     assert used == sorted(tuple(sorted(e)) for e in edges)
-    assert _euler_walk(list(reversed(edges)), 0) == walk  # the rule, not the input order, decides
+    assert euler_walk(list(reversed(edges)), 0) == walk  # the rule, not the input order, decides
 
 
 def test_straight_lines_are_left_alone() -> None:

@@ -18,9 +18,11 @@ from lxml import etree
 
 from geo.routing import export
 from geo.routing.network import build_network
-from geo.streets import load_streets
-from geo.routing.plan import METHOD_ORTOOLS, plan_routes, route_length, split_tour, to_uint16
+from geo.routing.plan import plan_routes
 from geo.routing.sheet import notes_zh, sheet_notes
+from geo.routing.split import route_length, split_tour
+from geo.routing.tsp import METHOD_ORTOOLS, to_uint16
+from geo.streets import load_streets
 from tests import paths
 from tests.routing.route_fixtures import grid_streets, lonlat, points, streets
 
