@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..errors import InputFileError, OptionError, UnknownIdError
+from ..crs import parse_lonlat
+from ..errors import CRSError, InputFileError, OptionError, UnknownIdError
 from ..safe import printable, spreadsheet_frame
 from ..store import Store
 from . import export
@@ -173,13 +174,20 @@ def resolve_start(store: Store, text: str) -> tuple[float, float]:
     Returns
     -------
     (lon, lat) in WGS-84.
+
+    Raises
+    ------
+    CRSError
+        Two numbers that are not a longitude and a latitude
+        (:func:`geo.crs.parse_lonlat`).
+    UnknownIdError
+        Neither ``lon,lat`` nor an id of the store.
     """
-    parts = text.split(",")
-    if len(parts) == 2:
-        try:
-            return float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
+    try:
+        return parse_lonlat(text)
+    except CRSError as exc:
+        if exc.key == "crs.lonlat_range":  # two numbers, but not a place on the globe
+            raise
     for layer in (schema.BUILDINGS, schema.INCIDENTS, schema.GRIDS):
         gdf = store.read(layer)
         hit = gdf[gdf[schema.ID_COLUMN[layer]].astype(str) == text] if len(gdf) else gdf
