@@ -32,7 +32,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -42,7 +42,7 @@ import shapely
 
 from .. import schema
 from ..crs import local_metric_crs
-from ..errors import CRSError, GeometryError, OptionError, SchemaError, UnknownIdError
+from ..errors import CRSError, GeometryError, OptionError
 from ..streets import MIN_COVER_SHARE
 from .canon import Canon
 from .network import (
@@ -53,10 +53,15 @@ from .network import (
     straight_matrix,
     street_matrix,
 )
+from .points import resolve_start, select_points
 from .split import solve_routes, walk_sequence
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 __all__ = [
     "RoutePlan",
+    "plan_from_store",
     "plan_routes",
     "select_points",
 ]
@@ -165,101 +170,6 @@ class RoutePlan:
 
 
 # --------------------------------------------------------------------------
-# Choosing the points
-# --------------------------------------------------------------------------
-
-
-def select_points(
-    incidents: gpd.GeoDataFrame,
-    *,
-    grids: Sequence[str],
-    types: Sequence[str],
-    statuses: Sequence[str] | None = None,
-    grid_ids: Sequence[str] | None = None,
-    type_codes: Sequence[str] | None = None,
-) -> gpd.GeoDataFrame:
-    """The incidents to visit: those of the given grids, types and statuses.
-
-    A chosen grid that has no point of the chosen types and statuses is
-    not an error: the others are planned, and the grids with nothing to
-    visit are listed in ``attrs["empty_grids"]`` of the result (which
-    :func:`plan_routes` turns into a warning of the plan). Only ids that
-    are not grids are refused, with the closest real ids.
-
-    Parameters
-    ----------
-    incidents
-        The incidents layer.
-    grids
-        Grid ids; empty for every grid (and points outside all grids).
-    types
-        Incident type codes; empty for every type.
-    statuses
-        Statuses to keep; None or empty for all.
-    grid_ids
-        Every grid id of the store (its grids layer); default: the grids
-        the incidents lie in.
-    type_codes
-        Every incident type the store knows; default: the types of the incidents.
-
-    Returns
-    -------
-    GeoDataFrame
-        The matching rows (index kept), ordered by ``incident_id``;
-        ``attrs["empty_grids"]``: chosen grids without any matching point.
-    """
-    for column in ("incident_id", "type", "grid_id", "status"):
-        if column not in incidents.columns:
-            raise SchemaError.of("route.no_column", column=column)
-    in_data = incidents["grid_id"].dropna().astype(str).unique().tolist()
-    known_grids = sorted({*map(str, grid_ids), *in_data} if grid_ids is not None and len(grid_ids) else in_data)
-    _check_known("grid", grids, known_grids)
-    present_types = incidents["type"].dropna().astype(str).unique().tolist()
-    _check_known("type", types, sorted({*present_types, *map(str, type_codes or [])}))
-    keep = pd.Series(True, index=incidents.index)
-    if types:
-        keep &= incidents["type"].astype(str).isin(list(types))
-    if statuses:
-        keep &= incidents["status"].astype(str).isin(list(statuses))
-    keep &= incidents.geometry.notna() & ~incidents.geometry.is_empty
-    wanted = list(dict.fromkeys(map(str, grids)))
-    if wanted:
-        keep &= incidents["grid_id"].astype(str).isin(wanted)
-    chosen = incidents[keep]
-    if chosen.empty:
-        raise OptionError.of(
-            "route.nothing_to_visit",
-            grids=", ".join(wanted) or "*",
-            types=", ".join(types) or "*",
-            statuses=", ".join(statuses or []) or "*",
-        )
-    have = set(chosen["grid_id"].dropna().astype(str))
-    chosen = chosen.sort_values("incident_id", kind="stable")
-    chosen.attrs["empty_grids"] = [g for g in wanted if g not in have]
-    return chosen
-
-
-#: Most ids listed in an "unknown id" message.
-MAX_LISTED: Final = 20
-
-
-def _check_known(what: str, given: Sequence[str], known: Sequence[str]) -> None:
-    import difflib
-
-    unknown = sorted(set(map(str, given)) - set(known))
-    if not unknown:
-        return
-    close = sorted({m for u in unknown for m in difflib.get_close_matches(u, list(known), n=3, cutoff=0.5)})
-    listed = ", ".join(list(known)[:MAX_LISTED]) + (f" … (+{len(known) - MAX_LISTED})" if len(known) > MAX_LISTED else "")
-    raise UnknownIdError.of(
-        f"route.unknown_{what}",
-        ids=", ".join(map(repr, unknown)),
-        close=", ".join(close) or "—",
-        known=listed or "—",
-    )
-
-
-# --------------------------------------------------------------------------
 # Planning
 # --------------------------------------------------------------------------
 
@@ -354,6 +264,73 @@ def plan_routes(  # noqa: PLR0913 - the planner's named options, all keyword-onl
     _check_length(plan, max_length_m)
     plan.seconds = time.perf_counter() - began
     return plan
+
+
+def plan_from_store(  # noqa: PLR0913 - the planner's named options, all keyword-only
+    store: Store,
+    *,
+    grids: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    start: str | tuple[float, float] | None = None,
+    network: StreetNetwork | None = None,
+    straight: bool = False,
+    patrollers: int = 1,
+    closed: bool = True,
+    time_limit: float = 2.0,
+    seed: int = 0,
+    max_stops: int | None = None,
+    max_length_m: float | None = None,
+) -> RoutePlan:
+    """Plan patrol routes through the incidents of a store, along its streets.
+
+    Reads the store's incidents, grids and streets (one version), chooses
+    the points (:func:`select_points`), builds the walking graph of the
+    streets (or takes straight lines), resolves the start and plans
+    (:func:`plan_routes`): what the ``route --store`` command and the
+    app's routes tab both do.
+
+    Parameters
+    ----------
+    store
+        The store.
+    grids, types, statuses
+        Grid ids, incident type codes and statuses to visit; empty or None
+        for all (see :func:`select_points`).
+    start
+        Where every patroller starts: ``lon,lat`` or a building, incident
+        or grid id (:func:`resolve_start`), or ``(lon, lat)``;
+        None to start at a stop of the route.
+    network
+        The walking graph of the store's streets when already built (the
+        app keeps it); None to build it here.
+    straight
+        Ignore the streets: straight lines.
+    patrollers, closed, time_limit, seed, max_stops, max_length_m
+        As for :func:`plan_routes`.
+
+    Returns
+    -------
+    RoutePlan
+    """
+    from .network import build_network
+
+    layers = store.read_many([schema.INCIDENTS, schema.GRIDS, schema.STREETS])
+    incidents, grid_layer, streets = layers[schema.INCIDENTS], layers[schema.GRIDS], layers[schema.STREETS]
+    chosen_ids = list(grids or [])
+    points = select_points(incidents, grids=chosen_ids, types=list(types or []), statuses=list(statuses or []),
+                           grid_ids=grid_layer["grid_id"].astype(str).tolist() if len(grid_layer) else None,
+                           type_codes=list(store.incident_types()))  # fmt: skip
+    if straight or streets.empty:
+        network = None
+    elif network is None:
+        network = build_network(streets)
+    at = resolve_start(store, start) if isinstance(start, str) else start
+    if chosen_ids and len(grid_layer):
+        grid_layer = grid_layer[grid_layer["grid_id"].astype(str).isin(chosen_ids)]
+    return plan_routes(points, network=network, start=at, patrollers=patrollers, closed=closed,
+                       time_limit=time_limit, seed=seed, max_stops=max_stops, max_length_m=max_length_m,
+                       grids=grid_layer)  # fmt: skip
 
 
 def _check_options(
