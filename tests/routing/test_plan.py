@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -10,7 +13,6 @@ from geo.errors import CRSError, GeometryError, OptionError, UnknownIdError
 from geo.routing.network import StreetNetwork, build_network
 from geo.routing.plan import plan_routes, select_points
 from tests import paths
-from tests.routing.route_fixtures import grid_streets, lonlat, points
 
 TSPLIB = paths.SHARED / "tsplib"
 
@@ -34,7 +36,7 @@ def _grid_xy(rng: np.random.Generator, n: int) -> list[tuple[float, float]]:
 
 
 @pytest.fixture(scope="module")
-def network() -> StreetNetwork:
+def network(grid_streets: Callable[..., gpd.GeoDataFrame]) -> StreetNetwork:
     return build_network(grid_streets(4, 100.0))
 
 
@@ -42,8 +44,8 @@ class TestPlanRoutes:
     @pytest.mark.parametrize("k", [1, 3])
     @pytest.mark.parametrize("closed", [True, False])
     @pytest.mark.parametrize("with_start", [True, False])
-    def test_every_point_once(self, network: StreetNetwork, k: int, closed: bool, with_start: bool) -> None:
-        pts = points(_grid_xy(np.random.default_rng(k), 25))
+    def test_every_point_once(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork, k: int, closed: bool, with_start: bool) -> None:
+        pts = make_points(_grid_xy(np.random.default_rng(k), 25))
         start = lonlat(0, 0) if with_start else None
         plan = plan_routes(pts, network=network, start=start, patrollers=k, closed=closed, time_limit=0.5)
         assert sorted(plan.stops["id"]) == sorted(pts["incident_id"])
@@ -60,75 +62,75 @@ class TestPlanRoutes:
             assert _geodesic_length(route.geometry) == pytest.approx(route["length_m"], rel=2e-3, abs=1.0)
         assert plan.makespan_m == plan.routes["length_m"].max()
 
-    def test_keeps_ids_types_and_grids(self, network: StreetNetwork) -> None:
-        pts = points([(0, 50), (100, 50), (200, 50)], types=["drain_grate", "flooding", "flying_wire"], grids=["G1", "G2", "G3"])
+    def test_keeps_ids_types_and_grids(self, make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        pts = make_points([(0, 50), (100, 50), (200, 50)], types=["drain_grate", "flooding", "flying_wire"], grids=["G1", "G2", "G3"])
         plan = plan_routes(pts, network=network, start=None)
         merged = plan.stops.set_index("id").loc[pts["incident_id"]]
         assert merged["type"].tolist() == ["drain_grate", "flooding", "flying_wire"]
         assert merged["grid_id"].tolist() == ["G1", "G2", "G3"]
 
-    def test_one_point(self, network: StreetNetwork) -> None:
-        plan = plan_routes(points([(50, 0)]), network=network, start=lonlat(0, 0), closed=True)
+    def test_one_point(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        plan = plan_routes(make_points([(50, 0)]), network=network, start=lonlat(0, 0), closed=True)
         assert plan.stops["leg_m"].tolist() == pytest.approx([50.0], abs=0.05)
         assert plan.makespan_m == pytest.approx(100.0, abs=0.1)
-        alone = plan_routes(points([(50, 0)]), network=network, start=None)
+        alone = plan_routes(make_points([(50, 0)]), network=network, start=None)
         assert alone.makespan_m == 0.0 and len(alone.stops) == 1
 
-    def test_two_points(self, network: StreetNetwork) -> None:
-        plan = plan_routes(points([(0, 0), (300, 0)]), network=network, start=None, closed=False)
+    def test_two_points(self, make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        plan = plan_routes(make_points([(0, 0), (300, 0)]), network=network, start=None, closed=False)
         assert plan.makespan_m == pytest.approx(300.0, abs=0.1)
 
-    def test_duplicate_locations(self, network: StreetNetwork) -> None:
-        pts = points([(50, 0), (50, 0), (50, 0), (150, 0)])
+    def test_duplicate_locations(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        pts = make_points([(50, 0), (50, 0), (50, 0), (150, 0)])
         plan = plan_routes(pts, network=network, start=lonlat(0, 0), closed=False)
         assert len(plan.stops) == 4
         assert plan.makespan_m == pytest.approx(150.0, abs=0.1)
 
-    def test_unreachable_point_is_flagged(self, network: StreetNetwork) -> None:
-        pts = points([(0, 0), (300, 0), (300, 300), (2000, 2000)])
+    def test_unreachable_point_is_flagged(self, make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        pts = make_points([(0, 0), (300, 0), (300, 300), (2000, 2000)])
         plan = plan_routes(pts, network=network, start=None)
         assert plan.unreachable == ["P03"]
         assert any("no street reaches" in w for w in plan.warnings)
         assert plan.stops.set_index("id").loc["P03", "straight"] or plan.route_stops(1)["id"].iloc[0] == "P03"
 
-    def test_without_network_straight_lines(self) -> None:
-        pts = points([(0, 0), (300, 0), (300, 400)])
+    def test_without_network_straight_lines(self, make_points: Callable[..., gpd.GeoDataFrame]) -> None:
+        pts = make_points([(0, 0), (300, 0), (300, 400)])
         plan = plan_routes(pts, network=None, start=None, closed=True)
         assert not plan.on_streets and plan.warnings
         assert plan.makespan_m == pytest.approx(1200.0, abs=0.5)
 
-    def test_patrollers_balance(self, network: StreetNetwork) -> None:
-        pts = points(_grid_xy(np.random.default_rng(7), 60))
+    def test_patrollers_balance(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        pts = make_points(_grid_xy(np.random.default_rng(7), 60))
         one = plan_routes(pts, network=network, start=lonlat(150, 150), patrollers=1, time_limit=0.5)
         four = plan_routes(pts, network=network, start=lonlat(150, 150), patrollers=4, time_limit=1.0)
         assert four.makespan_m < one.makespan_m / 2
         assert four.routes["n_stops"].min() > 0
 
-    def test_more_patrollers_than_points(self, network: StreetNetwork) -> None:
-        plan = plan_routes(points([(0, 0), (100, 0)]), network=network, start=lonlat(0, 0), patrollers=3)
+    def test_more_patrollers_than_points(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        plan = plan_routes(make_points([(0, 0), (100, 0)]), network=network, start=lonlat(0, 0), patrollers=3)
         assert sorted(plan.routes["n_stops"]) == [0, 1, 1]
         assert any("no stops" in w for w in plan.warnings)
 
-    def test_max_stops(self, network: StreetNetwork) -> None:
-        pts = points(_grid_xy(np.random.default_rng(8), 20))
+    def test_max_stops(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        pts = make_points(_grid_xy(np.random.default_rng(8), 20))
         plan = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=3, max_stops=7, time_limit=0.5)
         assert plan.routes["n_stops"].max() <= 7
         with pytest.raises(OptionError, match="at least 4 patrollers"):
             plan_routes(pts, network=network, start=None, patrollers=2, max_stops=5)
 
-    def test_max_length(self, network: StreetNetwork) -> None:
-        pts = points(_grid_xy(np.random.default_rng(9), 20))
+    def test_max_length(self, make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        pts = make_points(_grid_xy(np.random.default_rng(9), 20))
         with pytest.raises(OptionError, match="above the limit"):
             plan_routes(pts, network=network, start=None, max_length_m=50.0, time_limit=0.3)
 
-    def test_same_input_same_plan(self, network: StreetNetwork) -> None:
-        pts = points(_grid_xy(np.random.default_rng(10), 15))
+    def test_same_input_same_plan(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
+        pts = make_points(_grid_xy(np.random.default_rng(10), 15))
         a = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=2, time_limit=0.5, seed=3)
         b = plan_routes(pts, network=network, start=lonlat(0, 0), patrollers=2, time_limit=0.5, seed=3)
         assert a.stops["id"].tolist() == b.stops["id"].tolist()
 
-    def test_projected_points(self) -> None:
-        pts = points([(0, 0), (30, 40), (60, 0)]).to_crs("EPSG:32650")
+    def test_projected_points(self, make_points: Callable[..., gpd.GeoDataFrame]) -> None:
+        pts = make_points([(0, 0), (30, 40), (60, 0)]).to_crs("EPSG:32650")
         plan = plan_routes(pts, network=None, start=None, closed=False)
         assert plan.makespan_m == pytest.approx(100.0, abs=0.1)
 
@@ -141,16 +143,16 @@ class TestPlanRoutes:
             ({"start": (500.0, 30.0)}, CRSError, "longitude"),
         ],
     )
-    def test_bad_options(self, network: StreetNetwork, kwargs: dict, error: type, match: str) -> None:
+    def test_bad_options(self, make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork, kwargs: dict, error: type, match: str) -> None:
         with pytest.raises(error, match=match):
-            plan_routes(points([(0, 0), (100, 0)]), network=network, **kwargs)
+            plan_routes(make_points([(0, 0), (100, 0)]), network=network, **kwargs)
 
-    def test_bad_points(self, network: StreetNetwork) -> None:
+    def test_bad_points(self, make_points: Callable[..., gpd.GeoDataFrame], network: StreetNetwork) -> None:
         with pytest.raises(OptionError, match="no points"):
-            plan_routes(points([]), network=network)
+            plan_routes(make_points([]), network=network)
         with pytest.raises(CRSError):
-            plan_routes(points([(0, 0)]).set_crs(None, allow_override=True), network=network)
-        lines = points([(0, 0)])
+            plan_routes(make_points([(0, 0)]).set_crs(None, allow_override=True), network=network)
+        lines = make_points([(0, 0)])
         lines["geometry"] = [shapely.LineString([(114.4, 30.5), (114.41, 30.5)])]
         with pytest.raises(GeometryError):
             plan_routes(lines, network=network)
@@ -163,16 +165,16 @@ def _geodesic_length(line: shapely.LineString | None) -> float:
 
 
 class TestSelectPoints:
-    def test_filters(self) -> None:
-        pts = points([(0, 0), (1, 0), (2, 0), (3, 0)], types=["drain_grate", "flooding", "drain_grate", "drain_grate"],
+    def test_filters(self, make_points: Callable[..., gpd.GeoDataFrame]) -> None:
+        pts = make_points([(0, 0), (1, 0), (2, 0), (3, 0)], types=["drain_grate", "flooding", "drain_grate", "drain_grate"],
                      grids=["G1", "G1", "G2", "G1"])  # fmt: skip
         pts.loc[3, "status"] = "blocked"
         assert select_points(pts, grids=["G1"], types=["drain_grate"])["incident_id"].tolist() == ["P00", "P03"]
         assert select_points(pts, grids=[], types=[], statuses=["blocked"])["incident_id"].tolist() == ["P03"]
         assert len(select_points(pts, grids=[], types=[])) == 4
 
-    def test_unknown_and_empty(self) -> None:
-        pts = points([(0, 0)])
+    def test_unknown_and_empty(self, make_points: Callable[..., gpd.GeoDataFrame]) -> None:
+        pts = make_points([(0, 0)])
         with pytest.raises(UnknownIdError, match="G9"):
             select_points(pts, grids=["G9"], types=[])
         with pytest.raises(UnknownIdError, match="Choose from: drain_grate"):
