@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
@@ -13,10 +14,29 @@ from streamlit.testing.v1 import AppTest
 from geo.pipeline import rejoin
 from geo.store import open_store
 from tests import needs, paths
-from tests.routing.route_fixtures import LOCAL, grid_streets, points
 from views.routes import map_view, type_choices
 
 APP = paths.APP
+#: Local metres around a point in Wuhan (the frame of the routing tests' fixtures).
+LOCAL = pyproj.CRS.from_proj4("+proj=tmerc +lat_0=30.5 +lon_0=114.4 +k=1 +ellps=WGS84 +units=m")
+
+
+def _wgs(geoms: list[shapely.Geometry]) -> gpd.GeoSeries:
+    return gpd.GeoSeries(geoms, crs=LOCAL).to_crs(4326)
+
+
+def points(xy: list[tuple[float, float]], *, types: list[str], grids: list[str]) -> gpd.GeoDataFrame:
+    """Incidents at local metre coordinates."""
+    return gpd.GeoDataFrame({"incident_id": [f"P{i:02d}" for i in range(len(xy))], "type": types, "status": "ok",
+                             "grid_id": grids}, geometry=_wgs([shapely.Point(p) for p in xy]).values, crs=4326)  # fmt: skip
+
+
+def grid_streets(n: int = 4, step: float = 100.0) -> gpd.GeoDataFrame:
+    """An n x n block grid of streets in local metres."""
+    lines = [shapely.LineString([(k * step, j * step) for j in range(n)]) for k in range(n)]
+    lines += [shapely.LineString([(j * step, k * step) for j in range(n)]) for k in range(n)]
+    return gpd.GeoDataFrame({"street_id": [f"w{i + 1}" for i in range(len(lines))], "name": "街道", "highway": "residential"},
+                            geometry=_wgs(lines).values, crs=4326)  # fmt: skip
 
 
 def _layers() -> dict[str, gpd.GeoDataFrame]:
