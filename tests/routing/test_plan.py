@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.errors import CRSError, GeometryError, OptionError, UnknownIdError
+from geo.errors import CRSError, GeometryError, GridWatchError, OptionError, UnknownIdError
 from geo.routing.network import StreetNetwork, build_network
-from geo.routing.plan import plan_routes, select_points
+from geo.routing.plan import plan_from_store, plan_routes, select_points
+from geo.store import Store
 from tests import paths
 
 TSPLIB = paths.SHARED / "tsplib"
@@ -181,3 +182,28 @@ class TestSelectPoints:
             select_points(pts, grids=[], types=["nope"])
         with pytest.raises(OptionError, match="No incident matches"):
             select_points(pts, grids=[], types=[], statuses=["missing"])
+
+
+class TestPlanFromStore:
+    def test_one_grids_grates_from_an_office(self, demo_store: Store) -> None:
+        plan = plan_from_store(demo_store, grids=["G01"], types=["drain_grate"], start="G01", patrollers=2,
+                               time_limit=0.5)  # fmt: skip
+        assert len(plan.stops) == 82 and plan.patrollers == 2 and plan.on_streets
+        assert set(plan.stops["grid_id"]) == {"G01"} and set(plan.stops["type"]) == {"drain_grate"}
+        assert plan.start is not None and plan.closed
+
+    def test_straight_and_a_typed_start(self, demo_store: Store) -> None:
+        plan = plan_from_store(demo_store, grids=["G01"], types=["drain_grate"], start="114.365, 30.52",
+                               straight=True, closed=False, time_limit=0.3)  # fmt: skip
+        assert not plan.on_streets and plan.start == (114.365, 30.52) and not plan.closed
+
+    def test_errors_of_each_step(self, demo_store: Store) -> None:
+        from geo.routing.points import SELECT_ERRORS, START_ERRORS
+
+        with pytest.raises(UnknownIdError) as caught:
+            plan_from_store(demo_store, grids=["G99"], types=["drain_grate"])
+        assert caught.value.key in SELECT_ERRORS
+        for start in ("nowhere", "200,30"):
+            with pytest.raises(GridWatchError) as caught:
+                plan_from_store(demo_store, grids=["G01"], types=["drain_grate"], start=start, time_limit=0.2)
+            assert caught.value.key in START_ERRORS
