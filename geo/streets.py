@@ -4,7 +4,7 @@ A street file (an OpenStreetMap extract, or a line layer GDAL reads) becomes
 the store's ``streets`` layer: the lines people walk (:func:`walk_rule`), in
 WGS-84, with ``street_id``, ``name`` and ``highway``. :func:`streets_report`
 says what was dropped and why, and whether the streets cover the grids. The
-walking graph built from the layer is :mod:`geo.routing.network`.
+patrol planner builds its walking graph from the layer.
 """
 
 from __future__ import annotations

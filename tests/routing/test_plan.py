@@ -11,7 +11,7 @@ import shapely
 
 from geo.errors import CRSError, GeometryError, GridWatchError, OptionError, UnknownIdError
 from geo.routing.network import StreetNetwork, build_network
-from geo.routing.plan import plan_from_store, plan_routes, select_points
+from geo.routing.plan import plan_from_store, plan_routes
 from geo.store import Store
 from tests import paths
 
@@ -163,25 +163,6 @@ def _geodesic_length(line: shapely.LineString | None) -> float:
     from pyproj import Geod
 
     return float(Geod(ellps="WGS84").geometry_length(line)) if line is not None else 0.0
-
-
-class TestSelectPoints:
-    def test_filters(self, make_points: Callable[..., gpd.GeoDataFrame]) -> None:
-        pts = make_points([(0, 0), (1, 0), (2, 0), (3, 0)], types=["drain_grate", "flooding", "drain_grate", "drain_grate"],
-                     grids=["G1", "G1", "G2", "G1"])  # fmt: skip
-        pts.loc[3, "status"] = "blocked"
-        assert select_points(pts, grids=["G1"], types=["drain_grate"])["incident_id"].tolist() == ["P00", "P03"]
-        assert select_points(pts, grids=[], types=[], statuses=["blocked"])["incident_id"].tolist() == ["P03"]
-        assert len(select_points(pts, grids=[], types=[])) == 4
-
-    def test_unknown_and_empty(self, make_points: Callable[..., gpd.GeoDataFrame]) -> None:
-        pts = make_points([(0, 0)])
-        with pytest.raises(UnknownIdError, match="G9"):
-            select_points(pts, grids=["G9"], types=[])
-        with pytest.raises(UnknownIdError, match="Choose from: drain_grate"):
-            select_points(pts, grids=[], types=["nope"])
-        with pytest.raises(OptionError, match="No incident matches"):
-            select_points(pts, grids=[], types=[], statuses=["missing"])
 
 
 class TestPlanFromStore:
