@@ -498,39 +498,17 @@ class Writer:
     every_route: bool = True
 
 
-def _gpx(plan: RoutePlan, patroller: int | None, *, types: _Labels | None, title: str | None, lang: str,
-         sheet: SheetContext | None) -> bytes:  # fmt: skip
-    return to_gpx(plan, patroller or 1, types=types, lang=lang)
-
-
-def _kml(plan: RoutePlan, patroller: int | None, *, types: _Labels | None, title: str | None, lang: str,
-         sheet: SheetContext | None) -> bytes:  # fmt: skip
-    return to_kml(plan, patroller, types=types, lang=lang)
-
-
-def _geojson(plan: RoutePlan, patroller: int | None, *, types: _Labels | None, title: str | None, lang: str,
-             sheet: SheetContext | None) -> bytes:  # fmt: skip
-    return to_geojson(plan, patroller)
-
-
-def _csv(plan: RoutePlan, patroller: int | None, *, types: _Labels | None, title: str | None, lang: str,
-         sheet: SheetContext | None) -> bytes:  # fmt: skip
-    return to_csv(plan, patroller)
-
-
-def _pdf(plan: RoutePlan, patroller: int | None, *, types: _Labels | None, title: str | None, lang: str,
-         sheet: SheetContext | None) -> bytes:  # fmt: skip
-    return to_pdf(plan, patroller, types=types, title=title, lang=lang, sheet=sheet)
-
-
 #: Every route file format: code to writer, suffix and MIME type, in the order the app offers them.
 WRITERS: Final[Mapping[str, Writer]] = {
-    "gpx": Writer(_gpx, ".gpx", "application/gpx+xml", every_route=False),
-    "kml": Writer(_kml, ".kml", "application/vnd.google-earth.kml+xml"),
-    "geojson": Writer(_geojson, ".geojson", "application/geo+json"),
-    "csv": Writer(_csv, ".csv", "text/csv"),
-    "pdf": Writer(_pdf, ".pdf", "application/pdf"),
-}
+    "gpx": Writer(lambda plan, p, *, types, title, lang, sheet: to_gpx(plan, p or 1, types=types, lang=lang),
+                  ".gpx", "application/gpx+xml", every_route=False),
+    "kml": Writer(lambda plan, p, *, types, title, lang, sheet: to_kml(plan, p, types=types, lang=lang),
+                  ".kml", "application/vnd.google-earth.kml+xml"),
+    "geojson": Writer(lambda plan, p, *, types, title, lang, sheet: to_geojson(plan, p), ".geojson", "application/geo+json"),
+    "csv": Writer(lambda plan, p, *, types, title, lang, sheet: to_csv(plan, p), ".csv", "text/csv"),
+    "pdf": Writer(lambda plan, p, *, types, title, lang, sheet: to_pdf(plan, p, types=types, title=title, lang=lang, sheet=sheet),
+                  ".pdf", "application/pdf"),
+}  # fmt: skip
 #: File formats, by suffix.
 FORMATS: Final = tuple(WRITERS)
 #: MIME type of :func:`to_zip`'s archive.
