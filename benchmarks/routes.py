@@ -3,7 +3,7 @@
 Three parts, all measured in the same run:
 
 1. TSPLIB: gap to the proven optimum and wall time per instance for our
-   pipeline (:func:`geo.routing.plan.solve_tsp`), fast-tsp on its own, OR-Tools
+   pipeline (:func:`geo.routing.tsp.solve_tsp`), fast-tsp on its own, OR-Tools
    with its default search parameters, OR-Tools guided local search and
    PyVRP, each given the same budget (3 s up to about 1,000 points, pr1002
    included, 15 s above).
@@ -35,7 +35,8 @@ import pyproj
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.routing.plan import route_length, solve_tsp  # noqa: E402
+from geo.routing.split import route_length  # noqa: E402
+from geo.routing.tsp import solve_tsp  # noqa: E402
 
 TSPLIB = ROOT.parent / "shared" / "data" / "tsplib"
 #: Instances up to this size get 3 s ("up to 1,000 points": pr1002 is one), larger ones 15 s.
@@ -257,7 +258,8 @@ def speed_table(repeats: int = 5) -> list[str]:
 
 def _real_streets_line() -> list[str]:
     """Matrix time on a real, denser network: 520 points on the Wuhan Optics Valley roads."""
-    from geo.routing.network import build_network, load_streets, street_matrix
+    from geo.routing.network import build_network, street_matrix
+    from geo.streets import load_streets
 
     path = ROOT.parent / "shared" / "data" / "china" / "wuhan_optics_valley_roads.geojson"
     if not path.exists():

@@ -178,7 +178,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     _link_distance(args)
     store = _existing_store(args.store) if args.store else None
     if kind == schema.STREETS:
-        from .routing.network import read_streets, streets_report
+        from .streets import read_streets, streets_report
 
         streets, dropped = read_streets(path)
         grids = store.read(schema.GRIDS) if store is not None else None

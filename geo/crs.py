@@ -32,6 +32,7 @@ __all__ = [
     "china_shift",
     "local_metric_crs",
     "parse_crs",
+    "parse_lonlat",
     "to_storage_crs",
 ]
 
@@ -83,6 +84,36 @@ def parse_crs(text: str | int | pyproj.CRS | None) -> pyproj.CRS | str | None:
         return pyproj.CRS.from_user_input(int(key) if key.isdigit() else (key.upper() if key.startswith("epsg") else str(text)))
     except (ProjCRSError, ValueError, OverflowError) as exc:
         raise CRSError.of("io.crs_unknown", crs=f"'{printable(text, 120)}'") from exc
+
+
+def parse_lonlat(text: str) -> tuple[float, float]:
+    """A point a user types as ``lon,lat`` (WGS-84 degrees; spaces around the numbers allowed).
+
+    Parameters
+    ----------
+    text
+        What the user typed, e.g. ``"114.362, 30.518"``.
+
+    Returns
+    -------
+    (lon, lat)
+
+    Raises
+    ------
+    CRSError
+        ``crs.bad_lonlat`` when the text is not two numbers separated by a
+        comma, ``crs.lonlat_range`` when they are not a longitude in
+        -180..180 and a latitude in -90..90.
+    """
+    shown = f"'{printable(text, 120)}'"
+    parts = text.split(",")
+    try:
+        lon, lat = (float(v) for v in parts)
+    except ValueError as exc:
+        raise CRSError.of("crs.bad_lonlat", text=shown) from exc
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # NaN fails too
+        raise CRSError.of("crs.lonlat_range", text=shown)
+    return lon, lat
 
 
 def local_metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:

@@ -927,6 +927,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.route.max_stops.hint": ("请至少安排 {need} 名巡查员，或放宽每人点数。", "Use at least {need} patrollers or allow more stops each."),
     "err.route.max_length": ("路线长度上限必须为正数，而不是 {metres}。", "The maximum route length must be positive, not {metres}."),
     "err.route.max_length.hint": ("请以米为单位给出，例如 5000。", "Give it in metres, e.g. 5000."),
+    "err.crs.bad_lonlat": ("{text} 不是“经度,纬度”。", "{text} is not lon,lat."),
+    "err.crs.bad_lonlat.hint": ("写两个数，用逗号隔开，如 114.362,30.518。", "Write two numbers with a comma, e.g. 114.362,30.518."),
+    "err.crs.lonlat_range": ("{text} 不是经纬度：经度应在 -180..180，纬度在 -90..90。",
+                             "{text} is not a longitude/latitude pair: longitude is -180..180, latitude -90..90."),
+    "err.crs.lonlat_range.hint": ("请按 WGS-84 经度,纬度给出（经度在前），例如 114.39,30.51。",
+                                  "Give it as lon,lat in WGS-84 (longitude first), e.g. 114.39,30.51."),
     "err.route.start_not_lonlat": ("起点 {start} 不是经纬度。", "The start {start} is not a longitude/latitude pair."),
     "err.route.start_not_lonlat.hint": (
         "请按 WGS-84 经度,纬度给出，例如 114.39,30.51。",

@@ -420,15 +420,15 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
     """Read and store a street network. A network is one whole (the ids of two
     extracts or line layers may collide), so a store that has streets keeps
     them unless ``replace`` says to replace them."""
-    from .routing import network
+    from .streets import read_streets, streets_report
 
     stored = len(store.read(schema.STREETS))
     if stored and not replace and not dry_run:
         raise StoreError.of("import.streets_exist", n=stored)
-    streets, dropped = network.read_streets(Path(path))
+    streets, dropped = read_streets(Path(path))
     grids = store.read(schema.GRIDS)
-    report = network.streets_report(streets, dropped, source=os.path.basename(os.fspath(path)),
-                                    grids=grids if len(grids) else None)
+    report = streets_report(streets, dropped, source=os.path.basename(os.fspath(path)),
+                            grids=grids if len(grids) else None)
     if not dry_run:
         store.write({schema.STREETS: streets}, note=f"import streets from {os.path.basename(os.fspath(path))} ({len(streets)} lines)")
     return report

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
-from geo.crs import china_shift, shift_coords
+from geo.crs import china_shift, parse_lonlat, shift_coords
 from geo.errors import GridWatchError
 from geo.i18n import STRINGS, t
 from geo.rain.checklist import REGISTER, build_checklists
@@ -155,11 +155,7 @@ def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResp
         return flood_response(layers, incident_id=choice, radius=float(radius)) if choice else None
     typed = c1.text_input(tr("rain.flood_point"), key="rain_flood_at")
     if typed.strip():
-        try:
-            lon, lat = (float(v) for v in typed.split(","))
-        except ValueError as exc:
-            raise GridWatchError.of("app.rain_lonlat", text=repr(typed)) from exc
-        return flood_response(layers, at=(lon, lat), radius=float(radius))
+        return flood_response(layers, at=parse_lonlat(typed), radius=float(radius))
     clicked = st.session_state.get("rain_clicked")
     return flood_response(layers, at=tuple(clicked), radius=float(radius)) if clicked else None
 

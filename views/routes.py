@@ -1,9 +1,9 @@
 """The "patrol routes" tab: choose points, a start and a squad; plan; see and download.
 
-Holds no spatial logic: points come from :func:`geo.routing.plan.select_points`,
-the start from :func:`geo.routing.cli.resolve_start`, the street graph from
-:func:`geo.routing.network.build_network`, the routes from
-:func:`geo.routing.plan.plan_routes` and the files from :mod:`geo.routing.export`, the
+Holds no spatial logic: the routes come from
+:func:`geo.routing.plan.plan_from_store` (points, start, street graph and
+plan, as for the ``route --store`` command; the street graph is kept per
+store version) and the files from :data:`geo.routing.export.WRITERS`, the
 same functions the command line calls. The plan and its files stay in
 ``st.session_state`` so downloads and map clicks do not plan again.
 """
@@ -11,6 +11,7 @@ same functions the command line calls. The plan and its files stay in
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Final
 
 import folium
@@ -23,9 +24,9 @@ from geo import schema
 from geo.crs import china_shift, shift_coords
 from geo.errors import GridWatchError
 from geo.routing import export
-from geo.routing.cli import resolve_start
 from geo.routing.network import StreetNetwork, build_network
-from geo.routing.plan import RoutePlan, plan_routes, select_points
+from geo.routing.plan import RoutePlan, plan_from_store
+from geo.routing.points import SELECT_ERRORS, START_ERRORS
 from geo.store import open_store
 from layers.routes import route_layer
 
@@ -40,15 +41,7 @@ RESULT = "rt_result"
 CLICKED = "rt_clicked"
 START_KINDS = ("office", "building", "lonlat", "click", "none")
 #: Download formats, in button order.
-FORMATS = ("gpx", "kml", "geojson", "csv", "pdf")
-MIME = {
-    "gpx": "application/gpx+xml",
-    "kml": "application/vnd.google-earth.kml+xml",
-    "geojson": "application/geo+json",
-    "csv": "text/csv",
-    "pdf": "application/pdf",
-    "zip": "application/zip",
-}
+FORMATS = export.FORMATS
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -69,7 +62,7 @@ def render(ctx: AppContext) -> None:
     closed = c2.toggle(tr("routes.closed"), value=True, key="rt_closed")
     limit = float(c3.number_input(tr("routes.time_limit"), 0.1, 60.0, 2.0, 0.5, key="rt_time"))
     if c4.button(tr("routes.plan"), type="primary", key="rt_plan", use_container_width=True):
-        _plan(ctx, grids, types, statuses, start_kind, start_text, patrollers, closed, limit)
+        _plan(ctx, _Request(grids, types, statuses, start_kind, start_text, patrollers, closed, limit))
     result = st.session_state.get(RESULT)
     if result is not None and result["version"] != ctx.store.version:
         st.session_state.pop(RESULT)  # the data changed: the plan is stale
@@ -147,42 +140,55 @@ def _start_controls(ctx: AppContext, grids: list[str]) -> tuple[str, str]:
 # ------------------------------------------------------------------ planning
 
 
-def _plan(ctx: AppContext, grids: list[str], types: list[str], statuses: list[str], start_kind: str,
-          start_text: str, patrollers: int, closed: bool, limit: float) -> None:  # fmt: skip
+@dataclass(frozen=True)
+class _Request:
+    """What the user chose: points, start and squad."""
+
+    grids: list[str]
+    types: list[str]
+    statuses: list[str]
+    start_kind: str
+    start_text: str
+    patrollers: int
+    closed: bool
+    limit: float
+
+
+def _plan(ctx: AppContext, req: _Request) -> None:
     tr = ctx.tr
     st.session_state.pop(RESULT, None)
-    if not types:
+    if not req.types:
         st.warning(tr("routes.need_types"))
         return
-    try:
-        points = select_points(ctx.incidents, grids=grids, types=types, statuses=statuses,
-                               grid_ids=ctx.grids["grid_id"].astype(str).tolist(), type_codes=list(ctx.types))  # fmt: skip
-    except GridWatchError as exc:
-        st.warning(tr("routes.no_points"))
-        message, hint = exc.localized(ctx.lang)
-        st.caption(f"{message} {hint}".strip())
-        return
-    if start_kind != "none" and not start_text:
-        st.warning(tr("routes.need_click") if start_kind == "click" else tr("routes.bad_start", error="—"))
-        return
-    try:
-        start = resolve_start(ctx.store, start_text) if start_kind != "none" else None
-    except GridWatchError as exc:
-        st.error(tr("routes.bad_start", error=exc.localized(ctx.lang)[0]))
+    if req.start_kind != "none" and not req.start_text:
+        st.warning(tr("routes.need_click") if req.start_kind == "click" else tr("routes.bad_start", error="—"))
         return
     try:
         with st.spinner(tr("routes.planning")):
-            chosen = ctx.grids[ctx.grids["grid_id"].astype(str).isin(grids)] if grids else ctx.grids
-            plan = plan_routes(points, network=_network(ctx.store.location, ctx.store.version), start=start,
-                               patrollers=patrollers, closed=closed, time_limit=limit, grids=chosen)  # fmt: skip
+            plan = plan_from_store(ctx.store, grids=req.grids, types=req.types, statuses=req.statuses,
+                                   start=req.start_text if req.start_kind != "none" else None,
+                                   network=_network(ctx.store.location, ctx.store.version),
+                                   patrollers=req.patrollers, closed=req.closed, time_limit=req.limit)  # fmt: skip
             files = _files(ctx, plan)
     except GridWatchError as exc:
-        message, hint = exc.localized(ctx.lang)
+        _plan_error(ctx, exc)
+        return
+    st.session_state[RESULT] = {"plan": plan, "files": files, "slug": _slug(req.grids), "version": ctx.store.version}
+
+
+def _plan_error(ctx: AppContext, exc: GridWatchError) -> None:
+    """Say what went wrong: no points to visit, a start that names no place, or the planning itself."""
+    tr = ctx.tr
+    message, hint = exc.localized(ctx.lang)
+    if exc.key in SELECT_ERRORS:
+        st.warning(tr("routes.no_points"))
+        st.caption(f"{message} {hint}".strip())
+    elif exc.key in START_ERRORS:
+        st.error(tr("routes.bad_start", error=message))
+    else:
         st.error(tr("routes.error", error=message))
         if hint:
             st.caption(hint)
-        return
-    st.session_state[RESULT] = {"plan": plan, "files": files, "slug": _slug(grids), "version": ctx.store.version}
 
 
 def _slug(grids: list[str]) -> str:
@@ -192,7 +198,11 @@ def _slug(grids: list[str]) -> str:
 
 
 def _files(ctx: AppContext, plan: RoutePlan) -> dict[tuple[int, str], bytes]:
-    """Every download's bytes, made once per plan: ``(patroller, fmt)``; patroller 0 is the zip of all."""
+    """Every download's bytes, made once per plan: ``(patroller, fmt)``; patroller 0 is the zip of all.
+
+    The single files and the zips take the same labels, title, language
+    and sheet layers.
+    """
     options: dict[str, Any] = {"types": ctx.types, "title": ctx.tr("routes.tab"), "lang": ctx.lang,
                                "sheet": export.SheetContext(grids=ctx.grids, buildings=ctx.buildings,
                                                             streets=ctx.store.read(schema.STREETS))}  # fmt: skip
@@ -255,12 +265,12 @@ def _downloads(ctx: AppContext, result: dict[str, Any]) -> None:
         cols = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
         cols[0].markdown(f":material/person: {tr('routes.patroller', p=p)}")
         for col, fmt in zip(cols[1:], FORMATS, strict=True):
-            col.download_button(fmt.upper(), files[(p, fmt)], file_name=f"route_{slug}_p{p}.{fmt}", mime=MIME[fmt],
+            col.download_button(fmt.upper(), files[(p, fmt)], file_name=f"route_{slug}_p{p}{export.WRITERS[fmt].suffix}", mime=export.WRITERS[fmt].mime,
                                 key=f"rt_dl_{p}_{fmt}", on_click="ignore", use_container_width=True)  # fmt: skip
     cols = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
     cols[0].markdown(f":material/folder_zip: {tr('routes.zip_all')}")
     for col, fmt in zip(cols[1:], FORMATS, strict=True):
-        col.download_button(fmt.upper(), files[(0, fmt)], file_name=f"route_{slug}_{fmt}.zip", mime=MIME["zip"],
+        col.download_button(fmt.upper(), files[(0, fmt)], file_name=f"route_{slug}_{fmt}.zip", mime=export.ZIP_MIME,
                             key=f"rt_zip_{fmt}", on_click="ignore", use_container_width=True)  # fmt: skip
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import OptionError
+from ..crs import parse_lonlat
 from ..safe import printable
 
 __all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels",
@@ -144,7 +144,7 @@ def cmd_flood(args: argparse.Namespace) -> int:
     from .flood import export_response, flood_response, parse_polygon, read_layers
 
     _require_store(args.store)
-    at = _lonlat(args.at) if args.at else None
+    at = parse_lonlat(args.at) if args.at else None
     polygon = parse_polygon(args.polygon) if args.polygon else None
     resp = flood_response(read_layers(open_store(args.store)), incident_id=args.incident, at=at,
                           polygon=polygon, zone=args.zone, radius=args.radius, role=args.role)
@@ -154,14 +154,6 @@ def cmd_flood(args: argparse.Namespace) -> int:
           f"{s['elderly_alone']} elderly living alone, {s['basements']} basements, "
           f"{s['grates']} grates, {s['wires_critical']} critical flying wire(s)")
     return 0
-
-
-def _lonlat(text: str) -> tuple[float, float]:
-    try:
-        lon, lat = (float(v) for v in text.split(","))
-    except ValueError as exc:
-        raise OptionError.of("rain.bad_lonlat", text=f"'{printable(text)}'") from exc
-    return lon, lat
 
 
 def _require_store(path: str) -> None:

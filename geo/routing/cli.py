@@ -16,24 +16,19 @@ import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..errors import InputFileError, OptionError, UnknownIdError
+from ..errors import InputFileError, OptionError
 from ..safe import printable, spreadsheet_frame
-from ..store import Store
 from . import export
-from .plan import RoutePlan, plan_routes, select_points
+from .plan import RoutePlan, plan_from_store, plan_routes
+from .points import resolve_start
 
 __all__ = ["add_commands", "cmd_route", "resolve_start"]
-
-#: Formats holding every patroller in one file.
-_MULTI: Final = ("kml", "geojson", "csv", "pdf")
-
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``route`` subcommand to the CLI's subparsers."""
@@ -78,35 +73,20 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 def _route_store(args: argparse.Namespace) -> int:
     from ..store import open_store
-    from .network import build_network
 
     out = Path(args.out)
     fmt = _format(out, args.format)
     store = open_store(args.store)
-    incidents = store.read(schema.INCIDENTS)
-    grids = store.read(schema.GRIDS)
-    types = store.incident_types()
-    points = select_points(incidents, grids=args.grid, types=_split(args.types), statuses=_split(args.status),
-                           grid_ids=grids["grid_id"].astype(str).tolist() if len(grids) else None,
-                           type_codes=list(types))  # fmt: skip
-    streets = store.read(schema.STREETS)
-    network = None if args.straight or streets.empty else build_network(streets)
-    start = resolve_start(store, args.start) if args.start else None
-    plan = plan_routes(points, network=network, start=start, patrollers=args.patrollers,
-                       closed=True if args.closed is None else args.closed, time_limit=args.time_limit,
-                       seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length,
-                       grids=_chosen(grids, args.grid))  # fmt: skip
-    sheet = export.SheetContext(grids=grids, buildings=store.read(schema.BUILDINGS), streets=streets)
-    written = _write_plan(plan, out, fmt, types=types, lang=args.sheet_lang, sheet=sheet)
+    plan = plan_from_store(store, grids=args.grid, types=_split(args.types), statuses=_split(args.status),
+                           start=args.start or None, straight=args.straight, patrollers=args.patrollers,
+                           closed=True if args.closed is None else args.closed, time_limit=args.time_limit,
+                           seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length)  # fmt: skip
+    layers = store.read_many([schema.GRIDS, schema.BUILDINGS, schema.STREETS])
+    sheet = export.SheetContext(grids=layers[schema.GRIDS], buildings=layers[schema.BUILDINGS],
+                                streets=layers[schema.STREETS])  # fmt: skip
+    written = _write_plan(plan, out, fmt, types=store.incident_types(), lang=args.sheet_lang, sheet=sheet)
     _report(plan, written, args.lang)
     return 0
-
-
-def _chosen(grids: gpd.GeoDataFrame, ids: list[str]) -> gpd.GeoDataFrame:
-    """The grids named (all of them when none is)."""
-    if not ids or not len(grids):
-        return grids
-    return grids[grids["grid_id"].astype(str).isin(ids)]
 
 
 def _split(text: str) -> list[str]:
@@ -114,13 +94,13 @@ def _split(text: str) -> list[str]:
 
 
 def _format(out: Path, zip_format: str | None) -> str:
-    suffix = out.suffix.lower().lstrip(".")
-    if suffix == "zip":
+    suffix = out.suffix.lower()
+    if suffix == ".zip":
         return zip_format or "gpx"
-    if suffix not in export.FORMATS:
-        raise OptionError.of("route.out_format", file=printable(out.name),
-                             formats=", ".join("." + f for f in export.FORMATS))
-    return suffix
+    by_suffix = {w.suffix: code for code, w in export.WRITERS.items()}
+    if suffix not in by_suffix:
+        raise OptionError.of("route.out_format", file=printable(out.name), formats=", ".join(by_suffix))
+    return by_suffix[suffix]
 
 
 def _write_plan(
@@ -136,8 +116,9 @@ def _write_plan(
     if out.suffix.lower() == ".zip":
         out.write_bytes(export.to_zip(plan, fmt, types=types, lang=lang, sheet=sheet))
         return [out]
-    if fmt in _MULTI or plan.patrollers == 1:
-        out.write_bytes(export.write(plan, fmt, None if fmt in _MULTI else 1, types=types, lang=lang, sheet=sheet))
+    every_route = export.writer(fmt).every_route
+    if every_route or plan.patrollers == 1:
+        out.write_bytes(export.write(plan, fmt, None if every_route else 1, types=types, lang=lang, sheet=sheet))
         return [out]
     paths = [out.with_name(f"{out.stem}_{p}{out.suffix}") for p in range(1, plan.patrollers + 1)]
     for p, path in enumerate(paths, start=1):
@@ -155,38 +136,6 @@ def _report(plan: RoutePlan, written: list[Path], lang: str = "en") -> None:
         print(f"warning: {printable(note, 4000)}", file=sys.stderr)
     for path in written:
         print(path)
-
-
-def resolve_start(store: Store, text: str) -> tuple[float, float]:
-    """The start point a user names: ``lon,lat`` or a building, incident or grid id.
-
-    A grid stands for its office, placed at a point inside the grid
-    (its representative point).
-
-    Parameters
-    ----------
-    store
-        The store (:class:`geo.store.Store`).
-    text
-        What the user wrote.
-
-    Returns
-    -------
-    (lon, lat) in WGS-84.
-    """
-    parts = text.split(",")
-    if len(parts) == 2:
-        try:
-            return float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
-    for layer in (schema.BUILDINGS, schema.INCIDENTS, schema.GRIDS):
-        gdf = store.read(layer)
-        hit = gdf[gdf[schema.ID_COLUMN[layer]].astype(str) == text] if len(gdf) else gdf
-        if len(hit):
-            point = hit.geometry.iloc[0].representative_point()
-            return float(point.x), float(point.y)
-    raise UnknownIdError.of("route.unknown_start", start=printable(text))
 
 
 # -- the points form --------------------------------------------------------------

@@ -1,5 +1,9 @@
-"""Patrol routes to files: GPX and KML for phones, GeoJSON and CSV for
-spreadsheets and GIS, and a printable A4 PDF sheet (Chinese or English).
+"""Patrol routes to files.
+
+GPX and KML for phones, GeoJSON and CSV for spreadsheets and GIS, and a
+printable A4 PDF sheet (Chinese or English); :data:`WRITERS` is the one
+table of them (writer, file suffix, MIME type) that the command line and
+the app both use.
 
 Every function takes a :class:`geo.routing.plan.RoutePlan` and returns the file's
 bytes (the app offers them as downloads; the command line writes them).
@@ -21,11 +25,11 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Final
+from typing import Final, Protocol
 from xml.etree import ElementTree as ET
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -37,7 +41,21 @@ from ..safe import spreadsheet_frame, xml_chars
 from .plan import RoutePlan
 from .style import SheetContext, color
 
-__all__ = ["FORMATS", "SheetContext", "to_csv", "to_geojson", "to_gpx", "to_kml", "to_pdf", "to_zip", "write"]
+__all__ = [
+    "FORMATS",
+    "WRITERS",
+    "ZIP_MIME",
+    "SheetContext",
+    "Writer",
+    "to_csv",
+    "to_geojson",
+    "to_gpx",
+    "to_kml",
+    "to_pdf",
+    "to_zip",
+    "write",
+    "writer",
+]
 
 CREATOR: Final = "GridWatch"
 GPX_NS: Final = "http://www.topografix.com/GPX/1/1"
@@ -412,7 +430,73 @@ def to_pdf(
                         lang=lang, sheet=sheet or SheetContext())  # fmt: skip
 
 
-def write(
+# --------------------------------------------------------------------------
+# One table of formats
+# --------------------------------------------------------------------------
+
+
+class _Write(Protocol):
+    def __call__(
+        self,
+        plan: RoutePlan,
+        patroller: int | None,
+        *,
+        types: _Labels | None,
+        title: str | None,
+        lang: str,
+        sheet: SheetContext | None,
+    ) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Writer:
+    """How one file format is written and offered.
+
+    Attributes
+    ----------
+    write
+        ``write(plan, patroller, *, types, title, lang, sheet) -> bytes``
+        (each format takes what it uses; ``patroller`` None for all).
+    suffix
+        File name suffix, with the dot.
+    mime
+        MIME type of a download.
+    every_route
+        One file holds every patroller's route (KML, GeoJSON, CSV, PDF);
+        GPX holds one.
+    """
+
+    write: _Write
+    suffix: str
+    mime: str
+    every_route: bool = True
+
+
+#: Every route file format: code to writer, suffix and MIME type, in the order the app offers them.
+WRITERS: Final[Mapping[str, Writer]] = {
+    "gpx": Writer(lambda plan, p, *, types, title, lang, sheet: to_gpx(plan, p or 1, types=types, lang=lang),
+                  ".gpx", "application/gpx+xml", every_route=False),
+    "kml": Writer(lambda plan, p, *, types, title, lang, sheet: to_kml(plan, p, types=types, lang=lang),
+                  ".kml", "application/vnd.google-earth.kml+xml"),
+    "geojson": Writer(lambda plan, p, *, types, title, lang, sheet: to_geojson(plan, p), ".geojson", "application/geo+json"),
+    "csv": Writer(lambda plan, p, *, types, title, lang, sheet: to_csv(plan, p), ".csv", "text/csv"),
+    "pdf": Writer(lambda plan, p, *, types, title, lang, sheet: to_pdf(plan, p, types=types, title=title, lang=lang, sheet=sheet),
+                  ".pdf", "application/pdf"),
+}  # fmt: skip
+#: File formats, by suffix.
+FORMATS: Final = tuple(WRITERS)
+#: MIME type of :func:`to_zip`'s archive.
+ZIP_MIME: Final = "application/zip"
+
+
+def writer(fmt: str) -> Writer:
+    """The :class:`Writer` of a format code, or an :class:`~geo.errors.OptionError` naming the formats."""
+    if fmt not in WRITERS:
+        raise OptionError.of("route.unknown_format", fmt=repr(fmt), formats=", ".join(FORMATS))
+    return WRITERS[fmt]
+
+
+def write(  # noqa: PLR0913 - the files' named options, all keyword-only
     plan: RoutePlan,
     fmt: str,
     patroller: int | None = None,
@@ -439,25 +523,12 @@ def write(
     -------
     bytes
     """
-    if fmt not in FORMATS:
-        raise OptionError.of("route.unknown_format", fmt=repr(fmt), formats=", ".join(FORMATS))
-    if fmt == "gpx":
-        return to_gpx(plan, patroller or 1, types=types, lang=lang)
-    if fmt == "kml":
-        return to_kml(plan, patroller, types=types, lang=lang)
-    if fmt == "geojson":
-        return to_geojson(plan, patroller)
-    if fmt == "csv":
-        return to_csv(plan, patroller)
-    return to_pdf(plan, patroller, types=types, title=title, lang=lang, sheet=sheet)
+    return writer(fmt).write(plan, patroller, types=types, title=title, lang=lang, sheet=sheet)
 
 
 # --------------------------------------------------------------------------
 # Zip of one file per patroller
 # --------------------------------------------------------------------------
-
-#: File formats, by suffix.
-FORMATS: Final = ("gpx", "kml", "geojson", "csv", "pdf")
 
 
 def to_zip(
@@ -485,10 +556,9 @@ def to_zip(
     bytes
         The zip archive.
     """
-    if fmt not in FORMATS:
-        raise OptionError.of("route.unknown_format", fmt=repr(fmt), formats=", ".join(FORMATS))
+    suffix = writer(fmt).suffix
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for p in range(1, plan.patrollers + 1):
-            archive.writestr(f"route_{p}.{fmt}", write(plan, fmt, p, types=types, title=title, lang=lang, sheet=sheet))
+            archive.writestr(f"route_{p}{suffix}", write(plan, fmt, p, types=types, title=title, lang=lang, sheet=sheet))
     return buffer.getvalue()

@@ -17,7 +17,7 @@ import shapely
 
 from ..errors import GridWatchError
 from .network import StreetNetwork, build_network, street_matrix
-from .plan import solve_tsp
+from .tsp import solve_tsp
 
 __all__ = ["ROUTE_TIME_LIMIT_S", "PatrolOrder", "patrol_order", "straight_line_order", "walking_network"]
 
@@ -50,7 +50,7 @@ def patrol_order(points: gpd.GeoDataFrame, *, network: StreetNetwork | None = No
     """The order to walk ``points``: the one function that decides it.
 
     With a street network, the walking distances of :mod:`geo.routing.network` and
-    the path solver of :mod:`geo.routing.plan` (``solve_tsp``, the one behind
+    the path solver of :mod:`geo.routing.tsp` (``solve_tsp``, the one behind
     ``plan_routes``) order the points along the streets (an open path). Otherwise,
     or if the planner refuses the input, :func:`straight_line_order` gives a
     straight-line order in the local metric CRS; a checklist is always

@@ -115,17 +115,19 @@ def test_typed_start_and_english(store: str) -> None:
 
 def test_route_layer_escapes_values_and_stays_offline() -> None:
     import folium
+    import geopandas as gpd
+    import shapely
 
     from geo.routing.plan import plan_routes
     from layers.assets import external_urls
     from layers.basemaps import available
     from layers.controls import base_map
     from layers.routes import route_layer
-    from tests.routing import route_fixtures as fx
 
-    pts = fx.points([(0, 0), (100, 0), (100, 100)])
-    pts["incident_id"] = ["<b>x</b>", "a`${alert(1)}`", "P3"]
-    plan = plan_routes(pts, network=None, start=fx.lonlat(0, 50), patrollers=2)
+    lonlat = [(114.4, 30.5), (114.401, 30.5), (114.401, 30.501)]
+    pts = gpd.GeoDataFrame({"incident_id": ["<b>x</b>", "a`${alert(1)}`", "P3"], "type": "drain_grate", "status": "ok",
+                            "grid_id": "G1"}, geometry=[shapely.Point(p) for p in lonlat], crs=4326)  # fmt: skip
+    plan = plan_routes(pts, network=None, start=(114.4, 30.5005), patrollers=2)
     layer = route_layer(plan.stops, plan.routes, plan.start, lang="en", type_label=lambda c: f"<{c}>")
     m = folium.Map(tiles=None)
     layer.add_to(m)

@@ -6,17 +6,37 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
 from geo.pipeline import rejoin
 from geo.store import open_store
-from tests import paths
-from tests.routing.route_fixtures import LOCAL, grid_streets, points
+from tests import needs, paths
 from views.routes import map_view, type_choices
 
 APP = paths.APP
+#: Local metres around a point in Wuhan (the frame of the routing tests' fixtures).
+LOCAL = pyproj.CRS.from_proj4("+proj=tmerc +lat_0=30.5 +lon_0=114.4 +k=1 +ellps=WGS84 +units=m")
+
+
+def _wgs(geoms: list[shapely.Geometry]) -> gpd.GeoSeries:
+    return gpd.GeoSeries(geoms, crs=LOCAL).to_crs(4326)
+
+
+def points(xy: list[tuple[float, float]], *, types: list[str], grids: list[str]) -> gpd.GeoDataFrame:
+    """Incidents at local metre coordinates."""
+    return gpd.GeoDataFrame({"incident_id": [f"P{i:02d}" for i in range(len(xy))], "type": types, "status": "ok",
+                             "grid_id": grids}, geometry=_wgs([shapely.Point(p) for p in xy]).values, crs=4326)  # fmt: skip
+
+
+def grid_streets(n: int = 4, step: float = 100.0) -> gpd.GeoDataFrame:
+    """An n x n block grid of streets in local metres."""
+    lines = [shapely.LineString([(k * step, j * step) for j in range(n)]) for k in range(n)]
+    lines += [shapely.LineString([(j * step, k * step) for j in range(n)]) for k in range(n)]
+    return gpd.GeoDataFrame({"street_id": [f"w{i + 1}" for i in range(len(lines))], "name": "街道", "highway": "residential"},
+                            geometry=_wgs(lines).values, crs=4326)  # fmt: skip
 
 
 def _layers() -> dict[str, gpd.GeoDataFrame]:
@@ -94,3 +114,47 @@ def test_only_empty_grids_is_a_message(store: str) -> None:
     body = " ".join(str(w.value) for w in at.warning) + " ".join(c.value for c in at.caption)
     assert "没有符合条件的巡查点" in body and "G3" in body
     assert "rt_result" not in at.session_state
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
+    import subprocess
+
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
+@needs.tools("pdftotext")
+def test_the_zip_downloads_carry_user_type_labels_and_the_english_title(store: str, tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from geo import schema
+
+    s = open_store(store)
+    s.add_incident_type(schema.IncidentType("manhole_loose", "井盖松动", "Loose manhole", False, "#6a3d9a", "!"))
+    incidents = s.read(schema.INCIDENTS)
+    incidents.loc[incidents.index[:2], "type"] = "manhole_loose"
+    s.write(layers={schema.INCIDENTS: incidents}, note="a user type")
+    at = run()
+    at.sidebar.radio(key="gw_lang").set_value("en")
+    at = run(at)
+    at.multiselect(key="rt_types").set_value(["manhole_loose", "flooding"])
+    at.number_input(key="rt_patrollers").set_value(2)
+    at.number_input(key="rt_time").set_value(0.3)
+    at.button(key="rt_plan").click()
+    at = run(at)
+    files = at.session_state["rt_result"]["files"]
+    for kind in ("pdf", "csv"):
+        with zipfile.ZipFile(io.BytesIO(files[(0, kind)])) as archive:
+            assert archive.namelist() == [f"route_1.{kind}", f"route_2.{kind}"]
+            for p in (1, 2):
+                inside = archive.read(f"route_{p}.{kind}")
+                if kind == "csv":
+                    assert inside == files[(p, "csv")]  # the same file as the single download
+                    continue
+                text = _pdf_text(inside, tmp_path, f"zip_{p}.pdf")
+                assert text == _pdf_text(files[(p, "pdf")], tmp_path, f"single_{p}.pdf")
+                assert "Patrol routes" in text and "巡查路线" not in text
+    sheets = "".join(_pdf_text(files[(p, "pdf")], tmp_path, f"p{p}.pdf") for p in (1, 2))
+    assert "Loose manhole" in sheets and "manhole_loose" not in sheets  # the user type's English label

@@ -424,7 +424,7 @@ def test_wuhan_flood_near_point(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 # -- OpenStreetMap extracts (ODbL) ----------------------------------------------------
 
 
-# lines people can walk (geo.routing.network.walk_rule): Kotka keeps its 81 cycleways, drops motorways and rail
+# lines people can walk (geo.streets.walk_rule): Kotka keeps its 81 cycleways, drops motorways and rail
 @pytest.mark.parametrize(("path", "n"), [(KOTKA, 318), (FIXTURES / "sample.osm.pbf", 35)])
 def test_osm_extract_as_streets(capsys: pytest.CaptureFixture[str], tmp_path: Path, path: Path, n: int) -> None:
     store = tmp_path / "s.gpkg"

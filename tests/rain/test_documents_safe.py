@@ -23,7 +23,7 @@ from geo.rain.documents import csv_bytes, write_checklists, xlsx_cell
 from geo.rain.flood import FloodResponse, export_response, flood_response, read_layers
 from geo.rain.inspection import read_register
 from geo.store import Store
-from tests.routing.export_fixtures import (
+from tests.rain.export_fixtures import (
     BUILDING_NAMES,
     DDE,
     FORMULA,

@@ -15,7 +15,7 @@ from geo.rain.checklist import LOCAL_TZ, SECTIONS, checklists_from_store
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist, unquoted
 from geo.store import Store
-from tests.routing.export_fixtures import INCIDENT_IDS, hostile_store
+from tests.rain.export_fixtures import INCIDENT_IDS, hostile_store
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 FIRST = 11  # first item row of a sheet

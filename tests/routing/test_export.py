@@ -9,8 +9,10 @@ import os
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pytest
 from lxml import etree
@@ -20,7 +22,6 @@ from geo.routing import export
 from geo.routing.network import build_network
 from geo.routing.plan import RoutePlan, plan_routes
 from tests import paths
-from tests.routing.route_fixtures import grid_streets, lonlat, points
 
 GPX_XSD = paths.DATA / "gpx11.xsd"
 GPX = "{http://www.topografix.com/GPX/1/1}"
@@ -28,11 +29,11 @@ KML = "{http://www.opengis.net/kml/2.2}"
 
 
 @pytest.fixture(scope="module")
-def plan() -> RoutePlan:
+def plan(grid_streets: Callable[..., gpd.GeoDataFrame], lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame]) -> RoutePlan:
     rng = np.random.default_rng(0)
     xy = [(float(rng.uniform(0, 300)), float(100 * rng.integers(0, 4))) for _ in range(14)]
     xy.append((310.0, 150.0))
-    pts = points(xy, types=["drain_grate"] * 12 + ["flooding", "flying_wire", "drain_grate"], grids=["G1"] * 8 + ["G2"] * 7)
+    pts = make_points(xy, types=["drain_grate"] * 12 + ["flooding", "flying_wire", "drain_grate"], grids=["G1"] * 8 + ["G2"] * 7)
     pts.loc[0, "incident_id"] = "雨水-01"  # a Chinese id survives every format
     return plan_routes(pts, network=build_network(grid_streets()), start=lonlat(0, 0), patrollers=2, time_limit=0.5)
 
@@ -107,8 +108,8 @@ class TestGeojsonCsv:
         assert rows[-1][2] == "streets"  # how distances were measured
         assert float(rows[-1][-1]) == pytest.approx(plan.routes["length_m"].iloc[0], abs=0.1)
 
-    def test_csv_says_straight_lines_and_returns_to_the_first_stop(self) -> None:
-        pts = points([(0, 0), (300, 0), (300, 400)])
+    def test_csv_says_straight_lines_and_returns_to_the_first_stop(self, make_points: Callable[..., gpd.GeoDataFrame]) -> None:
+        pts = make_points([(0, 0), (300, 0), (300, 400)])
         plan = plan_routes(pts, network=None, start=None, closed=True)
         rows = list(csv.reader(io.StringIO(export.to_csv(plan).decode("utf-8-sig"))))
         back, total = rows[-2], rows[-1]
@@ -167,12 +168,12 @@ class TestCli:
         err = capsys.readouterr().err
         assert "--crs" in err and "hint:" in err
 
-    def test_store_form(self, tmp_path: Path) -> None:
+    def test_store_form(self, grid_streets: Callable[..., gpd.GeoDataFrame], make_points: Callable[..., gpd.GeoDataFrame], tmp_path: Path) -> None:
         from geo.cli import main
         from geo.store import open_store
 
         store = open_store(tmp_path / "s.gpkg")
-        pts = points([(0, 50), (300, 250), (150, 100), (100, 300)], grids=["G1", "G1", "G2", "G1"])
+        pts = make_points([(0, 50), (300, 250), (150, 100), (100, 300)], grids=["G1", "G1", "G2", "G1"])
         store.write(layers={"incidents": pts, "streets": grid_streets()}, note="test")
         out = tmp_path / "r.gpx"
         code = main(["route", "--store", str(tmp_path / "s.gpkg"), "--grid", "G1", "--types", "drain_grate",

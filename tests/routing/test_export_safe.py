@@ -15,9 +15,11 @@ import json
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 from lxml import etree
@@ -29,7 +31,6 @@ from geo.routing.network import build_network
 from geo.routing.plan import RoutePlan, plan_routes
 from geo.routing.sheet import id_column, stop_places, wrap_id
 from tests import needs, paths
-from tests.routing.route_fixtures import LOCAL, grid_streets, lonlat, points
 
 GPX_XSD = paths.DATA / "gpx11.xsd"
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -58,22 +59,22 @@ TYPES = {
 
 
 @pytest.fixture(scope="module")
-def plan() -> RoutePlan:
+def plan(grid_streets: Callable[..., gpd.GeoDataFrame], lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame]) -> RoutePlan:
     n = len(HOSTILE_IDS)
     xy = [(float(25 * i % 300), float(100 * (i % 4))) for i in range(n)]
-    pts = points(xy, types=["manhole", "drain_grate"] * (n // 2), grids=["G1", "G2"] * (n // 2))
+    pts = make_points(xy, types=["manhole", "drain_grate"] * (n // 2), grids=["G1", "G2"] * (n // 2))
     pts["incident_id"] = HOSTILE_IDS
     return plan_routes(pts, network=build_network(grid_streets()), start=lonlat(0, 0), patrollers=2, time_limit=0.3)
 
 
 @pytest.fixture(scope="module")
-def sheet() -> export.SheetContext:
+def sheet(local_crs: pyproj.CRS, grid_streets: Callable[..., gpd.GeoDataFrame]) -> export.SheetContext:
     grids = gpd.GeoDataFrame({"grid_id": ["G1", "G2"], "name": ["第一网格 <a href='x'>", "第二网格 R&D"]},
                              geometry=[shapely.box(-20, -20, 150, 320), shapely.box(150, -20, 320, 320)],
-                             crs=LOCAL).to_crs(4326)  # fmt: skip
+                             crs=local_crs).to_crs(4326)  # fmt: skip
     buildings = gpd.GeoDataFrame({"building_id": ["B1", "B2"], "name": ["楼栋 3", "<img src=/etc/passwd>"]},
                                  geometry=[shapely.box(10, 10, 40, 40), shapely.box(210, 210, 240, 240)],
-                                 crs=LOCAL).to_crs(4326)  # fmt: skip
+                                 crs=local_crs).to_crs(4326)  # fmt: skip
     return export.SheetContext(grids=grids, buildings=buildings, streets=grid_streets())
 
 
@@ -175,9 +176,9 @@ def test_pdf_in_english(plan: RoutePlan, sheet: export.SheetContext, tmp_path: P
 
 
 @needs.tools("pdftotext")
-def test_long_ids_wrap_only_at_separators(tmp_path: Path) -> None:
+def test_long_ids_wrap_only_at_separators(grid_streets: Callable[..., gpd.GeoDataFrame], make_points: Callable[..., gpd.GeoDataFrame], tmp_path: Path) -> None:
     long_id = "-".join(["WG2024", "000123", "雨水篦子", "东区", "第七网格", "0001"] * 4)
-    pts = points([(0, 0), (100, 0), (200, 0)])
+    pts = make_points([(0, 0), (100, 0), (200, 0)])
     pts["incident_id"] = [long_id, "P1", "P2"]
     plan = plan_routes(pts, network=build_network(grid_streets()), time_limit=0.2)
     text = _pdf_text(_pdf(plan), tmp_path, "ids.pdf")

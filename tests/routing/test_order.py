@@ -11,7 +11,6 @@ import shapely
 
 from geo.routing.network import build_network
 from geo.routing.order import patrol_order, straight_line_order, walking_network
-from tests.routing.route_fixtures import LOCAL, grid_streets
 
 
 class TestStraightLineOrder:
@@ -43,21 +42,21 @@ class TestStraightLineOrder:
         assert [int(pts[i, 0]) for i in straight_line_order(pts)] == [0, 10, 20, 30, 40, 50]
 
 
-def test_without_streets_the_order_is_straight() -> None:
+def test_without_streets_the_order_is_straight(local_crs) -> None:
     pts = gpd.GeoDataFrame({"incident_id": list("abcdef")},
-                           geometry=[shapely.Point(x, 0) for x in (50, 10, 40, 0, 30, 20)], crs=LOCAL)
+                           geometry=[shapely.Point(x, 0) for x in (50, 10, 40, 0, 30, 20)], crs=local_crs)
     walk = patrol_order(pts)
     assert list(walk.order) == [3, 1, 5, 4, 2, 0] and walk.line is None and not walk.on_streets
 
 
-def test_along_the_streets_every_point_is_walked_once() -> None:
+def test_along_the_streets_every_point_is_walked_once(local_crs, grid_streets) -> None:
     pts = gpd.GeoDataFrame({"incident_id": list("abcde")},
                            geometry=[shapely.Point(x, y) for x, y in ((0, 0), (100, 0), (100, 100), (200, 100),
-                                                                      (200, 200))], crs=LOCAL)
+                                                                      (200, 200))], crs=local_crs)
     walk = patrol_order(pts, network=build_network(grid_streets()), time_limit=0.2)
     assert sorted(walk.order) == list(range(5)) and walk.on_streets and walk.line is not None
 
 
-def test_no_streets_no_network() -> None:
+def test_no_streets_no_network(grid_streets) -> None:
     assert walking_network(None) is None
     assert walking_network(grid_streets().iloc[0:0]) is None

@@ -12,12 +12,11 @@ from geo.routing.export import label
 from geo.routing.network import build_network
 from geo.routing.plan import plan_routes
 from geo.routing.style import SheetContext
-from tests.routing.route_fixtures import grid_streets, lonlat, points
 
 
 @pytest.mark.parametrize(("lang", "north", "unit"), [("zh", "北", " 米"), ("en", "N", " m")])
 def test_map_has_the_kit_scale_bar_and_north_arrow(monkeypatch: pytest.MonkeyPatch, lang: str, north: str,
-                                                   unit: str) -> None:
+                                                   unit: str, make_points, grid_streets, lonlat) -> None:
     try:
         printkit.register_reportlab_font()
     except GridWatchError as exc:  # pragma: no cover - CI installs the fonts
@@ -30,7 +29,7 @@ def test_map_has_the_kit_scale_bar_and_north_arrow(monkeypatch: pytest.MonkeyPat
         return drawn[-1]
 
     monkeypatch.setattr(printkit.MapFrame, "finish", spy)
-    pts = points([(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (200.0, 100.0), (200.0, 200.0)])
+    pts = make_points([(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (200.0, 100.0), (200.0, 200.0)])
     plan = plan_routes(pts, network=build_network(grid_streets()), start=lonlat(0, 0), time_limit=0.2)
     pdf = sheet.route_sheets(plan, [1], lambda code: label(code, None, lang), "T", lang=lang,
                              sheet=SheetContext(streets=grid_streets()))

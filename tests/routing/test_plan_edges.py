@@ -8,6 +8,7 @@ import csv
 import io
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,11 +18,13 @@ import shapely
 from lxml import etree
 
 from geo.routing import export
-from geo.routing.network import build_network, load_streets
-from geo.routing.plan import METHOD_ORTOOLS, plan_routes, route_length, split_tour, to_uint16
+from geo.routing.network import build_network
+from geo.routing.plan import plan_routes
 from geo.routing.sheet import notes_zh, sheet_notes
+from geo.routing.split import route_length, split_tour
+from geo.routing.tsp import METHOD_ORTOOLS, to_uint16
+from geo.streets import load_streets
 from tests import paths
-from tests.routing.route_fixtures import grid_streets, lonlat, points, streets
 
 DATA = paths.SHARED
 KOTKA = DATA / "osm" / "kotka_karhula.osm.pbf"
@@ -89,17 +92,17 @@ class TestScale:
 
 
 class TestPlacesAndPieces:
-    def test_grates_at_one_spot_off_the_street(self) -> None:
-        net = build_network(streets([[(0, 0), (200, 0)]]))
-        pts = points([(50, 10), (50, 10), (50, 10), (150, 10)])
+    def test_grates_at_one_spot_off_the_street(self, make_points: Callable[..., gpd.GeoDataFrame], make_streets: Callable[..., gpd.GeoDataFrame]) -> None:
+        net = build_network(make_streets([[(0, 0), (200, 0)]]))
+        pts = make_points([(50, 10), (50, 10), (50, 10), (150, 10)])
         plan = plan_routes(pts, network=net, start=None, closed=False)
         # one walk out to the street and back for the pair of places, not one per grate
         assert plan.makespan_m == pytest.approx(10 + 100 + 10, abs=0.1)
         assert not plan.stops["straight"].any()
 
-    def test_a_street_cut_off_from_the_rest(self) -> None:
-        net = build_network(streets([[(0, 0), (300, 0)], [(0, 400), (300, 400)]]))
-        pts = points([(0, 2), (100, 2), (200, 2), (300, 2), (100, 398), (200, 398)])
+    def test_a_street_cut_off_from_the_rest(self, lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], make_streets: Callable[..., gpd.GeoDataFrame]) -> None:
+        net = build_network(make_streets([[(0, 0), (300, 0)], [(0, 400), (300, 400)]]))
+        pts = make_points([(0, 2), (100, 2), (200, 2), (300, 2), (100, 398), (200, 398)])
         plan = plan_routes(pts, network=net, start=lonlat(0, 0), closed=True)
         assert plan.unreachable == ["P04", "P05"]
         assert any("cut off" in w for w in plan.warnings)
@@ -110,9 +113,9 @@ class TestPlacesAndPieces:
         # walked: out along the first street, across the gap, 100 m along the second, back
         assert plan.makespan_m < 2 * (300 + 400 + 300) + 10
 
-    def test_sheet_notes_are_chinese(self, tmp_path: Path) -> None:
+    def test_sheet_notes_are_chinese(self, grid_streets: Callable[..., gpd.GeoDataFrame], lonlat: Callable[[float, float], tuple[float, float]], make_points: Callable[..., gpd.GeoDataFrame], tmp_path: Path) -> None:
         net = build_network(grid_streets())
-        pts = points([(0, 0), (100, 0), (200, 100), (2000, 2000)])
+        pts = make_points([(0, 0), (100, 0), (200, 100), (2000, 2000)])
         plan = plan_routes(pts, network=net, start=lonlat(0, 0), patrollers=5)
         notes = notes_zh(plan)
         assert any("没有街道可达" in n and "P03" in n for n in notes)
@@ -139,13 +142,13 @@ class TestCommandSays:
         assert main(["route", "--points", str(src), "--crs", "EPSG:32650", "--closed", "--out", str(tmp_path / "t.csv")]) == 0
         assert "straight lines" in capsys.readouterr().out
 
-    def test_streets_elsewhere(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_streets_elsewhere(self, make_points: Callable[..., gpd.GeoDataFrame], make_streets: Callable[..., gpd.GeoDataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         from geo.cli import main
         from geo.store import open_store
 
-        far = streets([[(50_000, 0), (50_300, 0)]])  # 50 km away from every point
+        far = make_streets([[(50_000, 0), (50_300, 0)]])  # 50 km away from every point
         open_store(tmp_path / "s.gpkg").write(
-            layers={"incidents": points([(0, 0), (100, 0), (0, 100)]), "streets": far}, note="t"
+            layers={"incidents": make_points([(0, 0), (100, 0), (0, 100)]), "streets": far}, note="t"
         )
         assert (
             main(["route", "--store", str(tmp_path / "s.gpkg"), "--types", "drain_grate", "--out", str(tmp_path / "r.csv")]) == 0

@@ -1,4 +1,4 @@
-"""Which lines people walk: the walking rule on OSM extracts and line layers, and the streets report.
+"""Reading street layers, which lines people walk (the walking rule on OSM extracts and line layers), and the streets report.
 
 Small files made here carry one tag each (a road tunnel under a river,
 ferries with and without a highway, cycleways, rail, foot and access
@@ -9,22 +9,101 @@ are the shared Kotka OpenStreetMap file and the Wuhan road tiles.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
 
 from geo.cli import main
-from geo.routing.network import build_network, read_streets, street_coverage, streets_report, walk_rule
+from geo.errors import CRSError, GeometryError, InputFileError
+from geo.routing.network import build_network
 from geo.routing.plan import plan_routes
 from geo.store import open_store
+from geo.streets import (
+    NOT_WALKABLE,
+    load_streets,
+    read_osm_streets,
+    read_streets,
+    street_coverage,
+    streets_from_lines,
+    streets_report,
+    walk_rule,
+)
 from tests import paths
-from tests.routing.route_fixtures import LOCAL, lonlat, points, to_wgs
 
 DATA = paths.SHARED
 KOTKA = DATA / "osm" / "kotka_karhula.osm.pbf"
+KOTKA_PBF = KOTKA
 WUHAN_ROADS = DATA / "china" / "wuhan_optics_valley_roads.geojson"
+
+LON0, LAT0 = 114.40, 30.50
+#: Local metres around a point in Wuhan (the routing tests' frame).
+LOCAL = pyproj.CRS.from_proj4(f"+proj=tmerc +lat_0={LAT0} +lon_0={LON0} +k=1 +ellps=WGS84 +units=m")
+
+
+def to_wgs(geoms: Sequence[shapely.Geometry]) -> gpd.GeoSeries:
+    """Local metric geometries to WGS-84."""
+    return gpd.GeoSeries(list(geoms), crs=LOCAL).to_crs("EPSG:4326")
+
+
+def lonlat(x: float, y: float) -> tuple[float, float]:
+    """Local metres to (lon, lat)."""
+    p = to_wgs([shapely.Point(x, y)]).iloc[0]
+    return float(p.x), float(p.y)
+
+
+def points(xy: Sequence[tuple[float, float]]) -> gpd.GeoDataFrame:
+    """Grate incidents at local metre coordinates."""
+    n = len(xy)
+    return gpd.GeoDataFrame(
+        {"incident_id": [f"P{i:02d}" for i in range(n)], "type": ["drain_grate"] * n, "status": ["ok"] * n,
+         "grid_id": ["G1"] * n},
+        geometry=to_wgs([shapely.Point(x, y) for x, y in xy]).values,
+        crs="EPSG:4326",
+    )
+
+
+class TestReadStreets:
+    @pytest.mark.skipif(not KOTKA_PBF.exists(), reason="shared OSM extract missing")
+    def test_osm_pbf_walkable_ways_only(self) -> None:
+        s = read_osm_streets(KOTKA_PBF)
+        assert list(s.columns) == ["street_id", "name", "highway", "geometry"]
+        assert s.crs.to_epsg() == 4326
+        assert len(s) > 100
+        assert not s["highway"].isin(NOT_WALKABLE).any()
+        assert s["street_id"].is_unique
+        assert s["street_id"].str.fullmatch(r"w\d+(-\d+)?").all()
+        assert (s.geometry.geom_type == "LineString").all()
+
+    @pytest.mark.skipif(not KOTKA_PBF.exists(), reason="shared OSM extract missing")
+    def test_load_streets_dispatches_osm(self) -> None:
+        assert len(load_streets(KOTKA_PBF)) == len(read_osm_streets(KOTKA_PBF))
+
+    @pytest.mark.skipif(not WUHAN_ROADS.exists(), reason="shared Wuhan roads missing")
+    def test_line_layer_keeps_chinese_names_and_drops_rail(self) -> None:
+        s = load_streets(WUHAN_ROADS)
+        assert s.crs.to_epsg() == 4326
+        assert "鲁磨路" in set(s["name"])
+        assert not s["highway"].isin({"subway", "light_rail"}).any()
+        assert s["street_id"].is_unique
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(InputFileError, match="does not exist"):
+            load_streets(tmp_path / "nope.geojson")
+
+    def test_points_are_not_streets(self, tmp_path: Path) -> None:
+        path = tmp_path / "points.geojson"
+        gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(114, 30)], crs="EPSG:4326").to_file(path)
+        with pytest.raises(GeometryError, match="no walkable street lines"):
+            load_streets(path)
+
+    def test_layer_without_crs(self) -> None:
+        raw = gpd.GeoDataFrame({"name": ["x"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])])
+        with pytest.raises(CRSError):
+            streets_from_lines(raw)
 
 
 @pytest.mark.parametrize(
