@@ -21,6 +21,8 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from geo import settings
+
 __all__ = [
     "ASSETS",
     "STATIC_DIR",
@@ -32,9 +34,14 @@ __all__ = [
     "missing_assets",
 ]
 
-#: Where the files are on disk and the URL prefix Streamlit serves them at.
+#: Where the files are on disk (Streamlit serves them at :func:`url_prefix`).
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
-URL_PREFIX: Final = os.environ.get("GRIDWATCH_STATIC_URL", "/app/static").rstrip("/")
+
+
+def url_prefix() -> str:
+    """The URL prefix the static files are served at (``GRIDWATCH_STATIC_URL``, read when used)."""
+    return settings.current().static_url
+
 
 #: Asset name -> path under static/. JS first, then CSS.
 ASSETS: Final[dict[str, str]] = {
@@ -74,7 +81,7 @@ _FOLIUM_NAMES: Final[dict[str, str]] = {
 
 def asset_url(name: str) -> str:
     """The URL the browser loads asset ``name`` from (same origin as the app)."""
-    return f"{URL_PREFIX}/{ASSETS[name]}"
+    return f"{url_prefix()}/{ASSETS[name]}"
 
 
 #: The scripts of :data:`ASSETS`, in the order the bundle holds them.
@@ -116,8 +123,8 @@ def bundle_url() -> str:
                     with contextlib.suppress(OSError):
                         tmp.unlink(missing_ok=True)
                     return asset_url("leaflet")
-            _bundle = f"{URL_PREFIX}/{name}"
-        return _bundle
+            _bundle = name
+        return f"{url_prefix()}/{_bundle}"
 
 
 def _script_url(name: str) -> str:

@@ -12,7 +12,7 @@ import shapely
 
 from geo.i18n import t
 
-from ._element import GWLayer, overlay
+from .element import GWLayer, overlay
 from .encode import encode_polygons, text_column
 
 __all__ = ["MAX_VERTICES", "PERIOD_CLASSES", "flood_zone_layer", "simplify_for_display"]

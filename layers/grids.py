@@ -12,7 +12,7 @@ import shapely
 
 from geo.i18n import column_label, t
 
-from ._element import GWLayer, overlay
+from .element import GWLayer, overlay
 from .encode import compact_ids, encode_points, encode_polygons, origin_of, text_column
 
 __all__ = ["FIGURES", "PALETTE", "classify", "grid_layer", "selection_layer"]

@@ -13,7 +13,7 @@ import pandas as pd
 from geo import schema
 from geo.i18n import STRINGS, t
 
-from ._element import GWLayer, overlay
+from .element import GWLayer, overlay
 from .encode import compact_column, compact_ids, encode_points, text_column
 from .select import local_times
 

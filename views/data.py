@@ -27,7 +27,7 @@ from layers import buildings as buildings_mod
 from layers import flood_zones as flood_zones_mod
 from layers import grids as grids_mod
 from layers import incidents as incidents_mod
-from layers._element import GWLayer
+from layers.element import GWLayer
 from layers.select import Filters, filter_incidents
 
 __all__ = [

@@ -23,8 +23,8 @@ from layers.select import view_bounds
 
 from . import View
 from . import data as appdata
-from ._guard import show_error
-from ._overview import overview
+from .parts.guard import show_error
+from .parts.overview import overview
 from .context import AppContext
 
 __all__ = ["MAP_KEY", "VIEW", "render"]

@@ -34,7 +34,7 @@ from geo.rain.risk import RISK_CLASSES, display_table, ranking, risk_class
 from layers.flood_zones import flood_zone_layer
 from views import View
 from views import data as appdata
-from views._guard import show_error
+from views.parts.guard import show_error
 from views.context import AppContext
 
 __all__ = ["VIEW", "render", "render_rain_view"]

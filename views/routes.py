@@ -31,6 +31,7 @@ from layers.routes import route_layer
 
 from . import View
 from .context import AppContext
+from .parts.guard import show_error
 
 __all__ = ["VIEW", "render"]
 
@@ -168,7 +169,7 @@ def _plan(ctx: AppContext, grids: list[str], types: list[str], statuses: list[st
     try:
         start = resolve_start(ctx.store, start_text) if start_kind != "none" else None
     except GridWatchError as exc:
-        st.error(tr("routes.bad_start", error=exc.localized(ctx.lang)[0]))
+        show_error(exc, ctx.lang, key="routes.bad_start")
         return
     try:
         with st.spinner(tr("routes.planning")):
@@ -177,10 +178,7 @@ def _plan(ctx: AppContext, grids: list[str], types: list[str], statuses: list[st
                                patrollers=patrollers, closed=closed, time_limit=limit, grids=chosen)  # fmt: skip
             files = _files(ctx, plan)
     except GridWatchError as exc:
-        message, hint = exc.localized(ctx.lang)
-        st.error(tr("routes.error", error=message))
-        if hint:
-            st.caption(hint)
+        show_error(exc, ctx.lang, key="routes.error")
         return
     st.session_state[RESULT] = {"plan": plan, "files": files, "slug": _slug(grids), "version": ctx.store.version}
 

@@ -4,13 +4,13 @@ with every option of ``python -m geo import`` and the same report.
 Two steps, as on the command line: **check** (``validate``: the full report,
 nothing written), then **load** (``import``), enabled only once the check of
 this very file with these very options found no error. Both run in a worker
-process bounded in time (:mod:`views._worker`), so a file that never
+process bounded in time (:mod:`views.parts.worker`), so a file that never
 finishes cannot hold a core after its uploader has gone.
 
 Messages come from the loaders in the user's language
 (``GridWatchError.localized``, ``ValidationReport.to_frame(lang)``). They are
 written for the command line and may name its options (``--id-field``);
-:func:`views._words.app_words` replaces each option by the label of the
+:func:`views.parts.words.app_words` replaces each option by the label of the
 widget that sets it here (“编号列”), so the app never tells a user to type a
 flag.
 """
@@ -35,9 +35,9 @@ from geo.io import load_layer
 from geo.safe import spreadsheet_frame
 
 from . import View
-from ._guard import LOG, new_reference
-from ._words import FLAG_LABELS, app_words
-from ._worker import JobResult, run_job, time_limit
+from .parts.guard import LOG, error_box, new_reference
+from .parts.words import FLAG_LABELS, app_words
+from .parts.worker import JobResult, run_job, time_limit
 from .context import AppContext
 
 __all__ = ["CRS_CHOICES", "FLAG_LABELS", "VIEW", "app_words", "import_options", "render", "report_table",
@@ -441,7 +441,7 @@ def _problem_text(result: JobResult, name: str) -> Callable[[str], str]:
 
 
 def _show_result_problem(ctx: AppContext, result: JobResult, name: str) -> None:
-    st.error(_problem_text(result, name)(ctx.lang))
+    error_box(_problem_text(result, name)(ctx.lang))
 
 
 def report_table(issues: pd.DataFrame, lang_tr: Callable[..., str], lang: str = "zh") -> pd.DataFrame:
@@ -486,10 +486,14 @@ def _show_last(ctx: AppContext, sig: str | None) -> None:
     if last["state"] in ("checked", "refused") and last.get("sig") != sig:
         st.caption(ctx.tr("app.up_stale"))  # the file or an option changed since: check again
     state = last["state"]
-    (st.error if state in ("error", "refused") else st.success)(last["msg"](ctx.lang))
     hint = last.get("hint")
-    if hint is not None and hint(ctx.lang):
-        st.caption(ctx.tr("app.hint", hint=hint(ctx.lang)))
+    hint_text = ctx.tr("app.hint", hint=hint(ctx.lang)) if hint is not None and hint(ctx.lang) else ""
+    if state in ("error", "refused"):
+        error_box(last["msg"](ctx.lang), hint_text)
+    else:
+        st.success(last["msg"](ctx.lang))
+        if hint_text:
+            st.caption(hint_text)
     report = last.get("report")
     if report is None:
         return

@@ -18,8 +18,8 @@ from geo import schema
 from geo.store import open_store
 from tests import paths
 from tests.app import map_fixtures as fx
-from views._guard import new_reference
-from views._worker import run_job, time_limit
+from views.parts.guard import new_reference
+from views.parts.worker import run_job, time_limit
 from views.upload import FLAG_LABELS, app_words, import_options, value_maps_from
 
 APP = paths.APP
@@ -335,7 +335,7 @@ def test_a_check_reads_in_the_other_language_after_a_switch(store):
 
 
 def test_worker_stops_at_the_memory_limit(monkeypatch):
-    from views._worker import memory_limit
+    from views.parts.worker import memory_limit
 
     monkeypatch.setenv("GRIDWATCH_UPLOAD_MB", "1024")
     result = run_job("hog", {"megabytes": 2048}, seconds=30)

@@ -78,7 +78,7 @@ def test_the_incident_layer_draws_four_user_types_apart(tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from layers._element import GWLayer
+    from layers.element import GWLayer
     from layers.incidents import incident_layer
 
     store = open_store(tmp_path / "s.gpkg")

@@ -19,7 +19,7 @@ import streamlit as st
 
 from geo.i18n import column_label
 
-from .context import AppContext
+from views.context import AppContext
 
 __all__ = ["CHART_TOP", "blank_missing", "display_names", "overview", "ranked"]
 
