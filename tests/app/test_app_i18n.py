@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from geo import i18n, schema
 from geo.store import open_store
 from tests import paths
-from tests.app import map_fixtures as fx
 
 APP = paths.APP
 #: Three English words in a row: an untranslated sentence.
@@ -28,8 +27,8 @@ ALLOWED = {"OpenStreetMap", "English", "语言 / Language"}
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Path:
-    layers = fx.layers()
+def store(tmp_path, monkeypatch, map_layers) -> Path:
+    layers = map_layers
     inc = layers[schema.INCIDENTS]
     inc.loc[inc["incident_id"] == "I001", "reported_at"] = None  # a report without a time
     inc.loc[inc["incident_id"] == "I002", "description"] = None

@@ -22,7 +22,10 @@ from layers.encode import SCALE, encode_points, encode_polygons, to_script_json
 from layers.grids import classify, grid_layer, selection_layer
 from layers.incidents import heat_layer, incident_layer
 from layers.select import Filters, filter_incidents, local_times, search, view_bounds
-from tests.app import map_fixtures as fx
+
+#: As in the map store of conftest.py.
+SCRIPT_XSS = "</script><script>alert(2)</script>"
+XSS = "<img src=x onerror=alert(1)>"
 
 
 def payload_of(fg) -> dict:
@@ -55,9 +58,9 @@ def decode_polygons(p: dict) -> list[list[list[list[tuple[float, float]]]]]:
 
 class TestEncode:
     def test_script_json_cannot_close_the_script(self):
-        text = to_script_json({"name": fx.SCRIPT_XSS, "b": fx.XSS, "sep": "a\u2028b"})
+        text = to_script_json({"name": SCRIPT_XSS, "b": XSS, "sep": "a\u2028b"})
         assert "</script" not in text.lower() and "<img" not in text and "\u2028" not in text
-        assert json.loads(text) == {"name": fx.SCRIPT_XSS, "b": fx.XSS, "sep": "a\u2028b"}
+        assert json.loads(text) == {"name": SCRIPT_XSS, "b": XSS, "sep": "a\u2028b"}
 
     def test_polygons_round_trip_with_holes_multiparts_and_empties(self):
         hole = Polygon([(114.0, 30.0), (114.01, 30.0), (114.01, 30.01), (114.0, 30.01)],
@@ -73,8 +76,8 @@ class TestEncode:
             want = list(geom.coords)[:-1]  # closing vertex is implied
             assert np.allclose(got, want, atol=1e-6)
 
-    def test_polygon_payload_is_much_smaller_than_geojson(self):
-        layers = fx.layers()
+    def test_polygon_payload_is_much_smaller_than_geojson(self, map_layers):
+        layers = map_layers
         p = encode_polygons(layers[schema.BUILDINGS].geometry)
         assert len(to_script_json(p)) * 2 < len(layers[schema.BUILDINGS].geometry.to_json())
 
@@ -92,8 +95,8 @@ class TestGrids:
         assert all(b == round(b) for b in breaks)
         assert (np.diff(cls[:-1]) >= 0).all()
 
-    def test_choropleth_by_figure_with_legend(self):
-        layers = fx.layers()
+    def test_choropleth_by_figure_with_legend(self, map_layers):
+        layers = map_layers
         summary = pd.DataFrame({"grid_id": ["G1", "G2", "G3"], "open_incidents": [1, 5, np.nan]})
         p = payload_of(grid_layer(layers[schema.GRIDS], summary, figure="open_incidents", lang="en"))
         assert p["kind"] == "grid" and p["id"] == ["G1", "G2", "G3"]
@@ -102,19 +105,19 @@ class TestGrids:
         assert p["legend"]["title"] == "Open incidents" and p["legend"]["items"][-1][1] == "No data"
         assert len(p["labels"]["x"]) == 3
 
-    def test_outlines_only(self):
-        p = payload_of(grid_layer(fx.layers()[schema.GRIDS], None, figure=None))
+    def test_outlines_only(self, map_layers):
+        p = payload_of(grid_layer(map_layers[schema.GRIDS], None, figure=None))
         assert "legend" not in p and "ci" not in p
 
-    def test_selection_is_not_clickable(self):
-        p = payload_of(selection_layer(fx.layers()[schema.GRIDS].geometry.iloc[:1]))
+    def test_selection_is_not_clickable(self, map_layers):
+        p = payload_of(selection_layer(map_layers[schema.GRIDS].geometry.iloc[:1]))
         assert p["interactive"] is False
 
 
 class TestBuildings:
     @pytest.mark.parametrize("color_by", ["none", "basement", "elderly", "open"])
-    def test_colourings(self, color_by):
-        layers = fx.layers()
+    def test_colourings(self, color_by, map_layers):
+        layers = map_layers
         counts = open_incidents_per_building(layers[schema.INCIDENTS])
         p = payload_of(building_layer(layers[schema.BUILDINGS], color_by=color_by, open_counts=counts))
         assert len(p["ci"]) == len(layers[schema.BUILDINGS]) == len(p["f"])
@@ -124,26 +127,26 @@ class TestBuildings:
         if color_by == "open":
             assert p["ci"][0] > 0  # B11 has open incidents
 
-    def test_unknown_colouring(self):
+    def test_unknown_colouring(self, map_layers):
         with pytest.raises(ValueError, match="basement"):
-            building_layer(fx.layers()[schema.BUILDINGS], color_by="height")
+            building_layer(map_layers[schema.BUILDINGS], color_by="height")
 
-    def test_point_buildings_drawn_as_squares(self):
-        b = fx.layers()[schema.BUILDINGS].copy()
+    def test_point_buildings_drawn_as_squares(self, map_layers):
+        b = map_layers[schema.BUILDINGS].copy()
         b.loc[0, "geometry"] = Point(114.401, 30.501)
         p = payload_of(building_layer(b))
         assert p["r"][0] == 4 and p["f"][0] == 1
 
-    def test_values_are_sent_raw_for_escaping_in_the_browser(self):
-        fg = building_layer(fx.layers()[schema.BUILDINGS])
-        assert payload_of(fg)["props"]["name"][0] == fx.XSS
+    def test_values_are_sent_raw_for_escaping_in_the_browser(self, map_layers):
+        fg = building_layer(map_layers[schema.BUILDINGS])
+        assert payload_of(fg)["props"]["name"][0] == XSS
         js = fg._children[next(iter(fg._children))].payload_json
         assert "<img" not in js and "\\u003cimg" in js
 
 
 class TestIncidents:
-    def test_types_statuses_and_popups(self):
-        layers = fx.layers()
+    def test_types_statuses_and_popups(self, map_layers):
+        layers = map_layers
         types = schema.type_registry()
         p = payload_of(incident_layer(layers[schema.INCIDENTS], types, grid_names={"G1": "第一网格"}, lang="zh"))
         n = len(layers[schema.INCIDENTS])
@@ -155,18 +158,18 @@ class TestIncidents:
         assert "第一网格" in p["grids"] and "网格外" in p["grids"]
         assert p["m"][0] >= 0 and p["legend"]["items"][0][2] == "▦"
 
-    def test_unknown_type_gets_a_neutral_icon(self):
-        inc = fx.layers()[schema.INCIDENTS].copy()
+    def test_unknown_type_gets_a_neutral_icon(self, map_layers):
+        inc = map_layers[schema.INCIDENTS].copy()
         inc.loc[0, "type"] = "sewage"
         p = payload_of(incident_layer(inc, schema.type_registry()))
         assert {"code": "sewage", "label": "sewage", "color": "#737373", "icon": "?"} in p["types"]
 
-    def test_empty(self):
-        inc = fx.layers()[schema.INCIDENTS].iloc[:0]
+    def test_empty(self, map_layers):
+        inc = map_layers[schema.INCIDENTS].iloc[:0]
         assert payload_of(incident_layer(inc, schema.type_registry()))["x"] == []
 
-    def test_heat_weights(self):
-        p = payload_of(heat_layer(fx.layers()[schema.INCIDENTS]))
+    def test_heat_weights(self, map_layers):
+        p = payload_of(heat_layer(map_layers[schema.INCIDENTS]))
         assert len(p["x"]) == 7 and max(p["w"]) == 1.0
 
 
@@ -177,8 +180,8 @@ class TestSelect:
         assert got[0] == pd.Timestamp("2026-07-01 08:30") and got[1] == pd.Timestamp("2026-07-01 08:00")
         assert got[2:].isna().all()
 
-    def test_filters(self):
-        inc = fx.layers()[schema.INCIDENTS]
+    def test_filters(self, map_layers):
+        inc = map_layers[schema.INCIDENTS]
         assert len(filter_incidents(inc, Filters())) == len(inc)
         assert set(filter_incidents(inc, Filters(grids=("G1",)))["grid_id"]) == {"G1"}
         assert filter_incidents(inc, Filters(grids=("",)))["incident_id"].tolist() == ["I999"]
@@ -187,18 +190,18 @@ class TestSelect:
         june = filter_incidents(inc, Filters(date_from=date(2026, 6, 1), date_to=date(2026, 6, 30)))
         assert len(june) == 6 and june["reported_at"].str.startswith("2026-06").all()
 
-    def test_search_exact_first(self):
-        layers = fx.layers()
+    def test_search_exact_first(self, map_layers):
+        layers = map_layers
         hits = search(layers[schema.BUILDINGS], layers[schema.INCIDENTS], "b1")
         assert [h.id for h in hits][:3] == ["B11", "B12", "B13"]
         assert search(layers[schema.BUILDINGS], layers[schema.INCIDENTS], "I999")[0].kind == "incident"
         assert search(layers[schema.BUILDINGS], layers[schema.INCIDENTS], "  ") == []
         assert search(layers[schema.BUILDINGS], layers[schema.INCIDENTS], "<img")[0].id == "B11"
 
-    def test_view_bounds(self):
-        (s, w), (n, e) = view_bounds(fx.layers()[schema.GRIDS])
+    def test_view_bounds(self, map_layers):
+        (s, w), (n, e) = view_bounds(map_layers[schema.GRIDS])
         assert (s, w, n, e) == pytest.approx((30.5, 114.4, 30.504, 114.412))
-        assert view_bounds(fx.layers()[schema.GRIDS].iloc[:0]) is None
+        assert view_bounds(map_layers[schema.GRIDS].iloc[:0]) is None
 
 
 class TestAssetsAndBaseMaps:

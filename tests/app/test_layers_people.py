@@ -6,7 +6,7 @@ from geo import demo
 from geo.join import join_layers
 from geo.store import open_store
 from layers.buildings import building_layer
-from layers.grids import _legend
+from layers.grids import legend
 from layers.incidents import incident_layer
 
 
@@ -47,7 +47,7 @@ def test_building_popup_names_its_grid_and_worker():
 
 
 def test_count_legend_ranges_do_not_overlap():
-    items = [label for _, label in _legend("open_incidents", [18, 20, 25, 26], "zh", False, True)["items"]]
+    items = [label for _, label in legend("open_incidents", [18, 20, 25, 26], "zh", False, True)["items"]]
     assert items == ["≤ 18", "19 – 20", "21 – 25", "26"]
-    items = [label for _, label in _legend("incidents_per_km2", [1.5, 3.25], "en", True)["items"]]
+    items = [label for _, label in legend("incidents_per_km2", [1.5, 3.25], "en", True)["items"]]
     assert items == ["≤ 1.5", "> 1.5 – 3.2", "No data"]

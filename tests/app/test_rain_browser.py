@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import paths
-from tests.app.app_server import app_server, launch, offline_context, require_chromium
+from tests.app.browser import app_server, launch, offline_context, require_chromium
 from tests.rain.rain_fixtures import write_store
 
 pytestmark = pytest.mark.browser
