@@ -144,8 +144,11 @@ class Settings:
     Attributes
     ----------
     problems
-        ``(field, error)`` of each variable whose value was refused (the
-        field holds its default).
+        ``(field, error)`` of each strict setting whose value was refused
+        (the field holds its default; :meth:`check` raises the error).
+    ignored
+        ``(field, error)`` of each tolerated setting whose value was refused
+        (the default applies, as it always has).
     """
 
     # -- language and store
@@ -197,6 +200,7 @@ class Settings:
                                      empty_unset=True)
 
     problems: tuple[tuple[str, OptionError], ...] = field(default=(), compare=False, repr=False)
+    ignored: tuple[tuple[str, OptionError], ...] = field(default=(), compare=False, repr=False)
 
     def check(self, *names: str) -> None:
         """Raise the error of the first refused setting among ``names`` (all when none given).
@@ -249,12 +253,13 @@ def _read(f: dataclasses.Field[Any], env: Mapping[str, str]) -> tuple[Any, str, 
 def _from(env: Mapping[str, str]) -> Settings:
     values: dict[str, Any] = {}
     problems: list[tuple[str, OptionError]] = []
+    ignored: list[tuple[str, OptionError]] = []
     for f in _settings_fields():
         value, _, error = _read(f, env)
         values[f.name] = value
-        if error is not None and not f.metadata["lenient"]:
-            problems.append((f.name, error))
-    return Settings(**values, problems=tuple(problems))
+        if error is not None:
+            (ignored if f.metadata["lenient"] else problems).append((f.name, error))
+    return Settings(**values, problems=tuple(problems), ignored=tuple(ignored))
 
 
 @functools.lru_cache(maxsize=8)
