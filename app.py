@@ -22,8 +22,8 @@ from geo.i18n import DEFAULT_LANG, t
 from geo.store import open_store
 from views import data as appdata
 from views import discover
-from views.parts.guard import error_box, guarded, show_error
 from views.context import AppContext
+from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
 
 DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"

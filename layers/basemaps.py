@@ -1,5 +1,4 @@
-"""Base maps: OpenStreetMap, Chinese providers (GCJ-02 or keyed), any tile
-URL by configuration, or none (offline).
+"""Base maps: OpenStreetMap, Chinese providers (GCJ-02 or keyed), any tile URL by configuration, or none (offline).
 
 AutoNavi (高德) and Tencent tiles are drawn in GCJ-02, so WGS-84 data must be
 shifted with :func:`geo.crs.china_shift` before it is drawn on them (the

@@ -69,10 +69,11 @@ def _fmt(x: float) -> str:
 
 def legend(figure: str, breaks: list[float], lang: str, has_missing: bool,
             whole: bool = False) -> dict[str, object]:
-    """Legend of the classes of :func:`classify` (class k holds the values
-    above ``breaks[k-1]`` up to ``breaks[k]``). With whole numbers (counts)
-    the ranges do not touch: ``≤ 18``, ``19 – 20``; otherwise ``≤ 1.5``,
-    ``> 1.5 – 3.2``."""
+    """Legend of the classes of :func:`classify` (class k holds the values above ``breaks[k-1]`` up to ``breaks[k]``).
+
+    With whole numbers (counts) the ranges do not touch: ``≤ 18``, ``19 – 20``; otherwise ``≤ 1.5``,
+    ``> 1.5 – 3.2``.
+    """
     colors = _palette_for(len(breaks))
     items = []
     lo: float | None = None

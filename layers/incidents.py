@@ -1,5 +1,4 @@
-"""Incidents: one icon and colour per type, styled by status, clustered;
-flooding history as a heat map."""
+"""Incidents: one icon and colour per type, styled by status, clustered; flooding history as a heat map."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 from geo import schema
 from geo.i18n import LANGUAGES, STRINGS, column_label, t, translator
 from layers import assets, basemaps
-from layers.element import GWLayer
 from layers.buildings import building_layer, open_incidents_per_building
 from layers.controls import base_map
+from layers.element import GWLayer
 from layers.encode import SCALE, encode_points, encode_polygons, to_script_json
 from layers.grids import classify, grid_layer, selection_layer
 from layers.incidents import heat_layer, incident_layer

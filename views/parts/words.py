@@ -52,8 +52,7 @@ _COMMAND_RE: Final = re.compile(r"'?python -m geo (validate|import)\b[^'.;]*'?")
 
 
 def app_words(text: str, lang: str) -> str:
-    """A message in the app's words: command-line options become the labels
-    of the widgets that set them.
+    """A message in the app's words: command-line options become the labels of the widgets that set them.
 
     Parameters
     ----------

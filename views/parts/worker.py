@@ -58,9 +58,12 @@ DEFAULT_MB: Final = settings.Settings.upload_mb
 
 
 def memory_limit(env: Mapping[str, str] | None = None) -> int:
-    """Megabytes of address space an upload job may use:
+    """Megabytes of address space an upload job may use.
+
+    Megabytes of address space an upload job may use:
     ``GRIDWATCH_UPLOAD_MB``, else 4096 (a zip bomb or a workbook of millions
-    of rows stops there instead of taking the server's memory)."""
+    of rows stops there instead of taking the server's memory).
+    """
     return settings.current(env).upload_mb
 
 
