@@ -32,6 +32,7 @@ __all__ = [
     "external_urls",
     "localize",
     "missing_assets",
+    "script_url",
 ]
 
 #: Where the files are on disk (Streamlit serves them at :func:`url_prefix`).
@@ -127,7 +128,7 @@ def bundle_url() -> str:
         return f"{url_prefix()}/{_bundle}"
 
 
-def _script_url(name: str) -> str:
+def script_url(name: str) -> str:
     """Where the browser gets script ``name``: the bundle when there is one."""
     url = bundle_url()
     return url if "/vendor/bundle/" in url else asset_url(name)
@@ -150,7 +151,7 @@ class MapAssets(JSCSSMixin, MacroElement):
 
     def __init__(self) -> None:
         super().__init__()
-        self.default_js = [(n, _script_url(n)) for n in ("leaflet", "markercluster", "heat", "gridwatch")]
+        self.default_js = [(n, script_url(n)) for n in ("leaflet", "markercluster", "heat", "gridwatch")]
     default_css = [(n, asset_url(n)) for n in ("leaflet_css", "markercluster_css",
                                                "markercluster_default_css", "gridwatch_css")]
 
@@ -180,7 +181,7 @@ def localize(element: Element) -> Element:
     """
     for el in _walk(element):
         if isinstance(el, folium.Map):
-            el.default_js = [("leaflet", _script_url("leaflet")), ("jquery", _script_url("jquery"))]
+            el.default_js = [("leaflet", script_url("leaflet")), ("jquery", script_url("jquery"))]
             el.default_css = [("leaflet_css", asset_url("leaflet_css"))]
             continue
         for attr in ("default_js", "default_css"):
@@ -193,7 +194,7 @@ def localize(element: Element) -> Element:
                 if ours is None:
                     new.append((name, url))
                 else:
-                    new.append((name, _script_url(ours) if attr == "default_js" else asset_url(ours)))
+                    new.append((name, script_url(ours) if attr == "default_js" else asset_url(ours)))
             setattr(el, attr, new)
     return element
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -20,6 +21,8 @@ from shapely.geometry import Point, box
 
 from geo import schema
 from geo.store import open_store
+from layers.element import GWLayer
+from layers.encode import SCALE
 from tests.app import browser
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -115,3 +118,44 @@ def tiles() -> Iterator[tuple[str, list[str]]]:
     """A tile server on localhost: its ``{z}/{x}/{y}`` URL and the paths requested."""
     with browser.tile_server() as t:
         yield t
+
+
+def _payload_of(fg: Any) -> dict[str, Any]:
+    (layer,) = [c for c in fg._children.values() if isinstance(c, GWLayer)]
+    return layer.payload
+
+
+def _decode_polygons(p: dict[str, Any]) -> list[list[list[list[tuple[float, float]]]]]:
+    """Python mirror of gridwatch.js decodePolygons."""
+    ox, oy = p["o"]
+    out, ci, ri, pi = [], 0, 0, 0
+    for nparts in p["f"]:
+        parts = []
+        for _ in range(nparts):
+            rings = []
+            for _ in range(p["p"][pi]):
+                n, ring, x, y = p["r"][ri], [], ox, oy
+                for v in range(n):
+                    dx, dy = p["c"][ci], p["c"][ci + 1]
+                    x, y = (ox + dx, oy + dy) if v == 0 else (x + dx, y + dy)
+                    ring.append((x / SCALE, y / SCALE))
+                    ci += 2
+                rings.append(ring)
+                ri += 1
+            parts.append(rings)
+            pi += 1
+        out.append(parts)
+    return out
+
+
+
+@pytest.fixture(scope="session")
+def payload_of() -> Callable[[Any], dict[str, Any]]:
+    """``payload_of(feature_group)``: the payload of the one GridWatch layer in a feature group."""
+    return _payload_of
+
+
+@pytest.fixture(scope="session")
+def decode_polygons() -> Callable[[dict[str, Any]], list[Any]]:
+    """``decode_polygons(payload)``: the rings of a polygon payload (Python mirror of gridwatch.js decodePolygons)."""
+    return _decode_polygons

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from geo import demo
-from geo.join import join_layers
 from geo.store import open_store
 from layers.buildings import building_layer
 from layers.grids import legend
@@ -18,8 +16,8 @@ def _col(col, i):
     return col["v"][col["i"][i]] if isinstance(col, dict) else col[i]
 
 
-def test_incident_popup_has_grid_worker_and_building_head(tmp_path):
-    layers = join_layers(demo.make_community(7))
+def test_incident_popup_has_grid_worker_and_building_head(tmp_path, demo_store):
+    layers = demo_store.read_many()
     g, b, inc = layers["grids"], layers["buildings"], layers["incidents"]
     people = {r.grid_id: f"{r.worker} {r.phone}" for r in g.itertuples()}
     heads = {r.building_id: f"{r.head} {r.head_phone}" for r in b.itertuples()}
@@ -35,8 +33,8 @@ def test_incident_popup_has_grid_worker_and_building_head(tmp_path):
         assert p["wk"][p["g"][int(outside.argmax())]] == ""
 
 
-def test_building_popup_names_its_grid_and_worker():
-    layers = join_layers(demo.make_community(7))
+def test_building_popup_names_its_grid_and_worker(demo_store):
+    layers = demo_store.read_many()
     g, b = layers["grids"], layers["buildings"]
     names = dict(zip(g["grid_id"], g["name"], strict=True))
     people = {r.grid_id: f"{r.worker} {r.phone}" for r in g.itertuples()}
