@@ -40,3 +40,18 @@ class TestBuildings:
         assert payload_of(fg)["props"]["name"][0] == XSS
         js = fg._children[next(iter(fg._children))].payload_json
         assert "<img" not in js and "\\u003cimg" in js
+
+
+def _col(col, i):
+    return col["v"][col["i"][i]] if isinstance(col, dict) else col[i]
+
+
+def test_building_popup_names_its_grid_and_worker(demo_store, payload_of):
+    layers = demo_store.read_many()
+    g, b = layers["grids"], layers["buildings"]
+    names = dict(zip(g["grid_id"], g["name"], strict=True))
+    people = {r.grid_id: f"{r.worker} {r.phone}" for r in g.itertuples()}
+    p = payload_of(building_layer(b, grid_names=names, grid_people=people))
+    assert _col(p["props"]["grid"], 0) == names[b["grid_id"].iloc[0]]
+    assert _col(p["props"]["worker"], 0) == people[b["grid_id"].iloc[0]]
+    assert ["网格员", "worker"] in p["pop"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from geo import schema
-from layers.grids import classify, grid_layer, selection_layer
+from layers.grids import classify, grid_layer, legend, selection_layer
 
 
 class TestGrids:
@@ -33,3 +33,10 @@ class TestGrids:
     def test_selection_is_not_clickable(self, map_layers, payload_of):
         p = payload_of(selection_layer(map_layers[schema.GRIDS].geometry.iloc[:1]))
         assert p["interactive"] is False
+
+
+def test_count_legend_ranges_do_not_overlap():
+    items = [label for _, label in legend("open_incidents", [18, 20, 25, 26], "zh", False, True)["items"]]
+    assert items == ["≤ 18", "19 – 20", "21 – 25", "26"]
+    items = [label for _, label in legend("incidents_per_km2", [1.5, 3.25], "en", True)["items"]]
+    assert items == ["≤ 1.5", "> 1.5 – 3.2", "No data"]

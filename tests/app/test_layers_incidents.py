@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from geo import schema
+from geo.store import open_store
 from layers.incidents import heat_layer, incident_layer
 
 
@@ -33,3 +34,24 @@ class TestIncidents:
     def test_heat_weights(self, map_layers, payload_of):
         p = payload_of(heat_layer(map_layers[schema.INCIDENTS]))
         assert len(p["x"]) == 7 and max(p["w"]) == 1.0
+
+
+def _col(col, i):
+    return col["v"][col["i"][i]] if isinstance(col, dict) else col[i]
+
+
+def test_incident_popup_has_grid_worker_and_building_head(tmp_path, demo_store, payload_of):
+    layers = demo_store.read_many()
+    g, b, inc = layers["grids"], layers["buildings"], layers["incidents"]
+    people = {r.grid_id: f"{r.worker} {r.phone}" for r in g.itertuples()}
+    heads = {r.building_id: f"{r.head} {r.head_phone}" for r in b.itertuples()}
+    p = payload_of(incident_layer(inc, open_store(tmp_path / "s.gpkg").incident_types(),
+                                grid_people=people, building_heads=heads))
+    assert p["labels"]["worker"] == "网格员" and p["labels"]["head"] == "楼栋长"
+    k = int(inc["building_id"].notna().to_numpy().argmax())
+    row = inc.iloc[k]
+    assert p["wk"][p["g"][k]] == people[row["grid_id"]]
+    assert _col(p["bh"], k) == heads[row["building_id"]]
+    outside = inc["grid_id"].isna().to_numpy()
+    if outside.any():
+        assert p["wk"][p["g"][int(outside.argmax())]] == ""
