@@ -46,7 +46,7 @@ def test_incident_popup_has_grid_worker_and_building_head(tmp_path, demo_store, 
     people = {r.grid_id: f"{r.worker} {r.phone}" for r in g.itertuples()}
     heads = {r.building_id: f"{r.head} {r.head_phone}" for r in b.itertuples()}
     p = payload_of(incident_layer(inc, open_store(tmp_path / "s.gpkg").incident_types(),
-                                grid_people=people, building_heads=heads))
+                                   grid_people=people, building_heads=heads))
     assert p["labels"]["worker"] == "网格员" and p["labels"]["head"] == "楼栋长"
     k = int(inc["building_id"].notna().to_numpy().argmax())
     row = inc.iloc[k]
