@@ -11,20 +11,19 @@ is, in order: ``--store``, ``GRIDWATCH_STORE``, the demo store
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import streamlit as st
 
-from geo import schema
+from geo import schema, settings
 from geo.errors import GridWatchError
 from geo.i18n import DEFAULT_LANG, t
 from geo.store import open_store
 from views import data as appdata
 from views import discover
-from views._guard import guarded, show_error
 from views.context import AppContext
+from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
 
 DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
@@ -35,7 +34,7 @@ def store_path(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--store")
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    return str(args.store or os.environ.get("GRIDWATCH_STORE") or DEFAULT_STORE)
+    return str(args.store or settings.current().store or DEFAULT_STORE)
 
 
 def main() -> None:
@@ -52,7 +51,7 @@ def _main(lang: str) -> None:
     tr = lambda key, **v: t(key, lang, **v)  # noqa: E731
     path = store_path()
     if not Path(path).exists():
-        st.error(tr("app.store_missing", path=path))
+        error_box(tr("app.store_missing", path=path))
         st.stop()
     try:
         store = open_store(path)

@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from tests.app_server import app_server, launch  # noqa: E402
 
 from geo import demo  # noqa: E402
 from geo.join import join_layers  # noqa: E402
 from geo.store import open_store  # noqa: E402
+from tests.app.browser import app_server, launch  # noqa: E402
 
 DATA = ROOT / "bench-data" / "map"
 DISTRICT = {"grids": 300, "buildings": 30_000, "incidents": 100_000}

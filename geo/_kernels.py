@@ -13,7 +13,7 @@ from numba import njit
 
 
 @njit(nogil=True, cache=True)
-def nearest_of_candidates(
+def nearest_of_candidates(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
     pa: np.ndarray,
     tb: np.ndarray,
     px: np.ndarray,
@@ -30,7 +30,9 @@ def nearest_of_candidates(
     out_idx: np.ndarray,
     out_dist: np.ndarray,
 ) -> None:
-    """For candidate pairs ``(pa[k], tb[k])`` sorted by ``pa``, keep per point
+    """The nearest target of each point among its candidate pairs.
+
+    For candidate pairs ``(pa[k], tb[k])`` sorted by ``pa``, keep per point
     the nearest target within ``max_distance`` (distances equal to the
     millimetre tie; ties go to the smaller ``rank``).
 

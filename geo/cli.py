@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 Handler = Callable[[argparse.Namespace], int]
+Subparsers = argparse._SubParsersAction  # the object ``add_subparsers`` returns
 
 
 class Progress:
@@ -53,7 +54,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_demo(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_demo(sub: Subparsers) -> None:
     p = sub.add_parser("demo", help="generate the demo community (or a city-scale set)")
     p.add_argument("--out", required=True, help="folder for the GeoJSON layers and gridwatch.gpkg")
     p.add_argument("--scale", choices=("community", "city"), default="community")
@@ -185,7 +186,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(streets_report(streets, dropped, source=os.path.basename(path), grids=grids).to_text(args.lang))
         return 0
     if kind == schema.FLOOD_ZONES:
-        from .zones import load_zones
+        from .io import load_zones
 
         _, report = load_zones(path, **options)
     elif store is not None:
@@ -243,7 +244,7 @@ def _existing_store(location: str) -> Store:
     return store
 
 
-def _add_import(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_import(sub: Subparsers) -> None:
     p = sub.add_parser("import", help="load a layer into the store (validated, joined, atomic)")
     p.add_argument("--store", required=True, help="the store, e.g. data/gridwatch.gpkg")
     p.add_argument("--replace", action="store_true", help="replace the stored layer instead of merging by id")
@@ -263,14 +264,15 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from .summary import grid_summary
 
     store = _existing_store(args.store)
-    table = grid_summary(store.read(schema.GRIDS), store.read(schema.BUILDINGS), store.read(schema.INCIDENTS),
+    layers = store.read_many([schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS])
+    table = grid_summary(layers[schema.GRIDS], layers[schema.BUILDINGS], layers[schema.INCIDENTS],
                          types=list(store.incident_types()))
     _write_csv(table, args.out, encoding="utf-8-sig")
     print(f"{args.out}: {len(table) - 1} grids + outside row")
     return 0
 
 
-def _add_summary(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_summary(sub: Subparsers) -> None:
     p = sub.add_parser("summary", help="per-grid figures as CSV")
     p.add_argument("--store", required=True)
     p.add_argument("--out", required=True, help="CSV file to write")
@@ -296,7 +298,7 @@ def _cmd_types(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_types(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_types(sub: Subparsers) -> None:
     p = sub.add_parser("types", help="list, add or change incident types",
                        description="List the store's incident types, add one, or change a user type "
                                    "(labels, colour and icon not given are kept).")
@@ -311,31 +313,45 @@ def _add_types(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=_cmd_types)
 
 
-# -- commands added by other features register below (one function each) -----
+# -- settings ----------------------------------------------------------------
 
-_REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [  # type: ignore[type-arg]
-    _add_demo, _add_import, _add_summary, _add_types,
-]
 
-# >>> routes commands (geo/routes.py) >>>
-def _add_route(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from . import settings
+
+    rows = settings.describe()
+    print(settings.table(rows, markdown=args.markdown))
+    return 0
+
+
+def _add_settings(sub: Subparsers) -> None:
+    p = sub.add_parser("settings", help="every GRIDWATCH_ setting, its value and where it came from",
+                       description="List every setting (environment variable GRIDWATCH_...), the value in force "
+                                   "and its source: the environment or the default.")
+    p.add_argument("--markdown", action="store_true", help="the documentation's table (variable, type, default, "
+                                                           "allowed values, meaning)")
+    p.set_defaults(func=_cmd_settings)
+
+
+# -- the route and rain commands (their packages' own registrars) ------------
+
+
+def _add_route(sub: Subparsers) -> None:
     from .routing.cli import add_commands  # route (store form and --points form)
 
     add_commands(sub)
 
 
-_REGISTRARS.append(_add_route)
-# <<< routes commands <<<
-
-# >>> rain emergency commands (geo/checklist.py, geo/flood.py) >>>
-def _add_rain(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_rain(sub: Subparsers) -> None:
     from .rain.cli import add_commands  # checklist, checklist-import, flood
 
     add_commands(sub)
 
 
-_REGISTRARS.append(_add_rain)
-# <<< rain emergency commands <<<
+#: One function per group of commands, each adding its subcommands.
+_REGISTRARS: list[Callable[[Subparsers], None]] = [
+    _add_demo, _add_import, _add_summary, _add_types, _add_route, _add_rain, _add_settings,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -354,8 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _default_lang() -> str:
-    lang = os.environ.get("GRIDWATCH_LANG", "").strip().lower()
-    return lang if lang in ("en", "zh") else "en"
+    from . import settings
+
+    return settings.current().lang
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -634,6 +634,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                                     "change the time limit with {variable}."),
     "err.limits.bad_value": ("环境变量 {variable} 的值 '{value}' 不是正数。", "Environment variable {variable} is '{value}', not a positive number."),
     "err.limits.bad_value.hint": ("请设为正数 (默认 {default}), 或取消设置。", "Set it to a positive number (default {default}), or unset it."),
+    "err.settings.bad_value": ("环境变量 {variable} 的值 '{value}' 无效 (可用: {allowed})。",
+                               "Environment variable {variable} is '{value}', not one of the allowed values ({allowed})."),
+    "err.settings.bad_value.hint": ("请改为允许的值 (默认 {default}), 或取消设置。",
+                                    "Set it to an allowed value (default {default}), or unset it."),
     # (end of block: reading files)
     #
     # ---- errors: columns, codes and ids (geo/io.py conform, geo/validate.py) --

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -43,7 +43,7 @@ from .crs import parse_crs, to_storage_crs
 from .errors import CRSError, InputFileError, OptionError, SchemaError
 from .readers import quoted, read_vector, short_error
 
-__all__ = ["conform", "detect_xy_columns", "load_layer", "parse_value_maps", "read_file", "MAX_COLUMNS", "SUPPORTED"]
+__all__ = ["conform", "detect_xy_columns", "load_layer", "parse_value_maps", "load_zones", "read_file", "MAX_COLUMNS", "SUPPORTED"]
 
 SUPPORTED: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv", ".xlsx")
 
@@ -351,3 +351,41 @@ def _toml_maps(path: str) -> dict[str, dict[str, str]]:
             raise OptionError.of("io.map_file_table", file=p.name, column=str(col))
         out[str(col)] = {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in table.items()}
     return out
+
+
+def load_zones(path: str | os.PathLike[str], **options: Any) -> tuple[gpd.GeoDataFrame, validate.ValidationReport]:
+    """Read, conform and check a flood-zone file (GeoJSON, GeoPackage, Shapefile, KML...).
+
+    Like :func:`load_layer` for the ``flood_zones`` kind (columns
+    that differ from ours only by case are kept as ``<name>_src`` by
+    :func:`conform`), and also: a KML's ``Name`` becomes the zone's
+    ``name`` when the file has no ``name``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    **options
+        ``layer``, ``crs``, ``x_field``, ``y_field``, ``swap_xy``,
+        ``fields``, ``value_maps``, ``id_from_row``, ``max_text`` and
+        ``merge_duplicates`` as for :func:`load_layer` (options of
+        other layers, such as ``type_value``, must be empty).
+
+    Returns
+    -------
+    (zones, report)
+        The conformed zones and the validation report.
+    """
+    read = {k: options.get(k) for k in ("layer", "crs", "x_field", "y_field")}
+    raw = read_file(path, swap_xy=bool(options.get("swap_xy")), **read)
+    fields = dict(options.get("fields") or {})
+    columns = {str(c) for c in raw.columns}
+    if "name" not in columns and "name" not in fields:
+        alike = [c for c in columns if c.lower() == "name"]
+        if alike:
+            fields["name"] = alike[0]
+    report = validate.ValidationReport(schema.FLOOD_ZONES, Path(path).name, len(raw))
+    gdf = conform(raw, schema.FLOOD_ZONES, fields=fields, value_maps=options.get("value_maps"),
+                     id_from_row=options.get("id_from_row"), max_text=options.get("max_text"), report=report)
+    return validate.validate_layer(gdf, schema.FLOOD_ZONES, source=Path(path).name, report=report,
+                                   merge_duplicates=bool(options.get("merge_duplicates")))

@@ -14,12 +14,13 @@ The rules, each the same every time for the same data:
   smallest ``building_id``.
 
 Every step is vectorised over shapely's STRtree and runs the two halves of
-a large point set on two threads (shapely releases the GIL in its
-vectorised calls).
+a large point set on two threads (``GRIDWATCH_JOIN_THREADS``; shapely
+releases the GIL in its vectorised calls).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
@@ -30,7 +31,7 @@ import pyproj
 import shapely
 from shapely import STRtree
 
-from . import schema
+from . import schema, settings
 from ._kernels import nearest_of_candidates
 from .crs import local_metric_crs
 
@@ -48,7 +49,6 @@ NEAREST_BUILDING_M: Final = 30.0
 SPLIT_TOLERANCE: Final = 0.01
 #: Points per thread chunk below which one thread does the work.
 _CHUNK_MIN: Final = 50_000
-_THREADS: Final = 2
 
 
 def point_in_grid(points: np.ndarray, grids: gpd.GeoDataFrame) -> np.ndarray:
@@ -360,12 +360,13 @@ class _Segments:
         return cls(np.asarray(x1), np.asarray(y1), np.asarray(x2), np.asarray(y2), start, count, areal)
 
 
-def _parallel(work: object, n: int) -> None:
-    """Run ``work(lo, hi)`` over [0, n) in up to two chunks on threads."""
-    fn = work  # type: ignore[assignment]
+def _parallel(work: Callable[[int, int], object], n: int) -> None:
+    """Run ``work(lo, hi)`` over [0, n) in chunks on ``GRIDWATCH_JOIN_THREADS`` threads (2 unless set)."""
+    fn = work
     if n < _CHUNK_MIN:
-        fn(0, n)  # type: ignore[operator]
+        fn(0, n)
         return
-    bounds = np.linspace(0, n, _THREADS + 1).astype(int)
-    with ThreadPoolExecutor(_THREADS) as pool:
-        list(pool.map(lambda i: fn(bounds[i], bounds[i + 1]), range(_THREADS)))  # type: ignore[operator]
+    threads = settings.current().join_threads
+    bounds = np.linspace(0, n, threads + 1).astype(int)
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda i: fn(int(bounds[i]), int(bounds[i + 1])), range(threads)))

@@ -17,12 +17,11 @@ code change::
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from .errors import OptionError
+from . import settings
 
 __all__ = ["ENV", "Limits", "current"]
 
@@ -30,6 +29,8 @@ __all__ = ["ENV", "Limits", "current"]
 @dataclass(frozen=True)
 class Limits:
     """The limits in force (see :data:`ENV` for their variables).
+
+    The defaults are those of :class:`geo.settings.Settings`.
 
     Attributes
     ----------
@@ -58,17 +59,17 @@ class Limits:
         Time one layer's geometry repair may take.
     """
 
-    max_file_mb: float = 200.0
-    max_features: int = 2_000_000
-    max_vertices: int = 100_000
-    max_total_vertices: int = 20_000_000
-    max_cells: int = 2_000_000
-    max_zip_members: int = 1_000
-    max_zip_mb: float = 1_000.0
-    max_zip_ratio: float = 200.0
-    max_text_chars: int = 10_000
-    max_id_chars: int = 200
-    max_repair_seconds: float = 60.0
+    max_file_mb: float = settings.Settings.max_file_mb
+    max_features: int = settings.Settings.max_features
+    max_vertices: int = settings.Settings.max_vertices
+    max_total_vertices: int = settings.Settings.max_total_vertices
+    max_cells: int = settings.Settings.max_cells
+    max_zip_members: int = settings.Settings.max_zip_members
+    max_zip_mb: float = settings.Settings.max_zip_mb
+    max_zip_ratio: float = settings.Settings.max_zip_ratio
+    max_text_chars: int = settings.Settings.max_text_chars
+    max_id_chars: int = settings.Settings.max_id_chars
+    max_repair_seconds: float = settings.Settings.max_repair_seconds
 
     @property
     def max_file_bytes(self) -> int:
@@ -91,7 +92,8 @@ def current(environ: Mapping[str, str] | None = None) -> Limits:
     Parameters
     ----------
     environ
-        The environment to read (``os.environ`` when not given).
+        The environment to read (``os.environ`` when not given); read
+        through :func:`geo.settings.current`.
 
     Returns
     -------
@@ -102,18 +104,7 @@ def current(environ: Mapping[str, str] | None = None) -> Limits:
     OptionError
         A variable is set to something that is not a positive number.
     """
-    env = os.environ if environ is None else environ
-    values: dict[str, float | int] = {}
-    for f in dataclasses.fields(Limits):
-        raw = env.get(ENV[f.name], "").strip()
-        if not raw:
-            continue
-        cast = int if f.type in (int, "int") else float
-        try:
-            value = cast(float(raw)) if cast is int else cast(raw)
-        except (ValueError, OverflowError):
-            value = -1
-        if not 0 < value < float("inf"):
-            raise OptionError.of("limits.bad_value", variable=ENV[f.name], value=raw, default=str(f.default))
-        values[f.name] = value
-    return dataclasses.replace(Limits(), **values)  # type: ignore[arg-type]
+    values = settings.current(environ)
+    names = [f.name for f in dataclasses.fields(Limits)]
+    values.check(*names)
+    return Limits(**{name: getattr(values, name) for name in names})

@@ -1,5 +1,4 @@
-"""The operations that change a store: importing layers and reporting
-incidents. The command line and the app both call these.
+"""The operations that change a store: importing layers and reporting incidents. The command line and the app both call these.
 
 Each operation loads and checks everything first and writes once, so a
 failed or interrupted operation leaves the store as it was. Importing a
@@ -236,8 +235,8 @@ def check_file(
     """
     from .shift import check_shift
 
-    others = {k: stored[k] if stored is not None else store.read(k)
-              for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS) if k != kind}
+    names = [k for k in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS) if k != kind]
+    others = {k: stored[k] for k in names} if stored is not None else store.read_many(names)
     grids = others.get(schema.GRIDS)
     layer, report = load_layer(path, kind, grids=grids if grids is not None and len(grids) else None,
                                types=store.incident_types(), **options)
@@ -251,9 +250,11 @@ def check_file(
 
 def _align_to_stored(layer: gpd.GeoDataFrame, stored: gpd.GeoDataFrame,
                      report: ValidationReport) -> gpd.GeoDataFrame:
-    """Name the new layer's extra columns as the stored layer does when they
-    differ only by case (``Remark`` stored, ``REMARK`` new): the store's
-    column names are case-insensitive, so both cannot be kept."""
+    """Name the new layer's extra columns as the stored layer does.
+
+    That is, when they differ only by case (``Remark`` stored, ``REMARK`` new): the store's
+    column names are case-insensitive, so both cannot be kept.
+    """
     if stored.empty:
         return layer
     by_lower = {str(c).lower(): str(c) for c in stored.columns}
@@ -333,7 +334,7 @@ def merge_by_id(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, kind: str) -> gpd.
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=schema.STORAGE_CRS)
 
 
-def report_incident(
+def report_incident(  # noqa: PLR0913 - the incident's fields, keyword-only, as the form and the CLI give them
     store: Store,
     *,
     type: str,
@@ -417,9 +418,11 @@ def report_incident(
 
 
 def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool) -> ValidationReport:
-    """Read and store a street network. A network is one whole (the ids of two
-    extracts or line layers may collide), so a store that has streets keeps
-    them unless ``replace`` says to replace them."""
+    """Read and store a street network.
+
+    A network is one whole (the ids of two extracts or line layers may collide), so a store that has
+    streets keeps them unless ``replace`` says to replace them.
+    """
     from .streets import read_streets, streets_report
 
     stored = len(store.read(schema.STREETS))
@@ -437,7 +440,7 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
 def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,
                         progress: Callable[[str], None], **options: Any) -> ValidationReport:
     """Load, check and store flood zones (merged by ``zone_id`` unless ``replace``)."""
-    from .zones import load_zones
+    from .io import load_zones
 
     name = os.path.basename(os.fspath(path))
     progress(f"reading and checking {name}")

@@ -17,7 +17,6 @@ is drawn.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -34,6 +33,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from . import settings
 from .errors import GridWatchError
 from .safe import markup
 
@@ -88,7 +88,7 @@ def cjk_font_path() -> Path:
     GridWatchError
         No such font is installed.
     """
-    override = os.environ.get(FONT_ENV)
+    override = settings.current().cjk_font
     if override:
         path = Path(override)
         if path.is_file():

@@ -28,7 +28,7 @@ import shapely
 
 from .crs import centre_lon
 from .errors import GeometryError, InputFileError
-from .validate import WARNING, ValidationReport
+from .report import WARNING, ValidationReport
 
 __all__ = [
     "LONLAT_TOLERANCE",

@@ -45,7 +45,7 @@ import shapely
 
 from . import schema
 from .crs import SHIFTED, parse_crs, shift_coords
-from .validate import WARNING, Issue, ValidationReport
+from .report import WARNING, Issue, ValidationReport
 
 __all__ = [
     "CODE",

@@ -153,10 +153,12 @@ class GeoPackageStore(Store):
 
     @property
     def location(self) -> str:
+        """The GeoPackage file's path."""
         return str(self._path)
 
     @property
     def version(self) -> str:
+        """Modification time, size and inode of the file (``empty`` before the first write)."""
         try:
             st = self._path.stat()
         except FileNotFoundError:
@@ -173,12 +175,15 @@ class GeoPackageStore(Store):
             raise StoreError(msg, "Restore it from a backup or rebuild it with 'python -m geo import'.") from exc
 
     def layers(self) -> list[str]:
+        """Names of the spatial layers in the file."""
         return [n for n, g in self._listing() if g and g != "None"]
 
     def tables(self) -> list[str]:
+        """Names of the tables (no geometry) in the file."""
         return [n for n, g in self._listing() if not g or g == "None"]
 
     def read(self, layer: str) -> gpd.GeoDataFrame:
+        """One layer, with its column types restored (empty when never written)."""
         if layer not in schema.LAYERS:
             msg = f"Unknown layer {layer!r}."
             raise StoreError(msg, f"Use one of {', '.join(schema.LAYERS)}.")
@@ -187,6 +192,7 @@ class GeoPackageStore(Store):
         return self._read_present(layer)
 
     def read_many(self, names: Iterable[str] = schema.LAYERS) -> dict[str, gpd.GeoDataFrame]:
+        """Several layers of one version of the file (see :meth:`Store.read_many`)."""
         # The file is listed once, and read again if a writer replaced it
         # meanwhile, so that every layer comes from the same version.
         wanted = list(names)
@@ -209,6 +215,7 @@ class GeoPackageStore(Store):
         return _restore_types(layer, gdf)
 
     def read_table(self, name: str) -> pd.DataFrame:
+        """One table (empty when never written)."""
         if name not in self.tables():
             return pd.DataFrame()
         with warnings.catch_warnings():
@@ -223,6 +230,7 @@ class GeoPackageStore(Store):
         *,
         note: str = "",
     ) -> None:
+        """Replace the layers and tables given, atomically (see :meth:`Store.write`)."""
         layers = dict(layers or {})
         tables = dict(tables or {})
         for name in layers:
@@ -332,7 +340,7 @@ def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", UserWarning)
-        pyogrio.write_dataframe(df, path, use_arrow=True, **kwargs)  # type: ignore[arg-type]
+        pyogrio.write_dataframe(df, path, use_arrow=True, **kwargs)
 
 
 def _updated_meta(old: pd.DataFrame, note: str, given: pd.DataFrame | None) -> pd.DataFrame:

@@ -21,6 +21,8 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from geo import settings
+
 __all__ = [
     "ASSETS",
     "STATIC_DIR",
@@ -30,11 +32,17 @@ __all__ = [
     "external_urls",
     "localize",
     "missing_assets",
+    "script_url",
 ]
 
-#: Where the files are on disk and the URL prefix Streamlit serves them at.
+#: Where the files are on disk (Streamlit serves them at :func:`url_prefix`).
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
-URL_PREFIX: Final = os.environ.get("GRIDWATCH_STATIC_URL", "/app/static").rstrip("/")
+
+
+def url_prefix() -> str:
+    """The URL prefix the static files are served at (``GRIDWATCH_STATIC_URL``, read when used)."""
+    return settings.current().static_url
+
 
 #: Asset name -> path under static/. JS first, then CSS.
 ASSETS: Final[dict[str, str]] = {
@@ -74,7 +82,7 @@ _FOLIUM_NAMES: Final[dict[str, str]] = {
 
 def asset_url(name: str) -> str:
     """The URL the browser loads asset ``name`` from (same origin as the app)."""
-    return f"{URL_PREFIX}/{ASSETS[name]}"
+    return f"{url_prefix()}/{ASSETS[name]}"
 
 
 #: The scripts of :data:`ASSETS`, in the order the bundle holds them.
@@ -116,11 +124,11 @@ def bundle_url() -> str:
                     with contextlib.suppress(OSError):
                         tmp.unlink(missing_ok=True)
                     return asset_url("leaflet")
-            _bundle = f"{URL_PREFIX}/{name}"
-        return _bundle
+            _bundle = name
+        return f"{url_prefix()}/{_bundle}"
 
 
-def _script_url(name: str) -> str:
+def script_url(name: str) -> str:
     """Where the browser gets script ``name``: the bundle when there is one."""
     url = bundle_url()
     return url if "/vendor/bundle/" in url else asset_url(name)
@@ -143,7 +151,7 @@ class MapAssets(JSCSSMixin, MacroElement):
 
     def __init__(self) -> None:
         super().__init__()
-        self.default_js = [(n, _script_url(n)) for n in ("leaflet", "markercluster", "heat", "gridwatch")]
+        self.default_js = [(n, script_url(n)) for n in ("leaflet", "markercluster", "heat", "gridwatch")]
     default_css = [(n, asset_url(n)) for n in ("leaflet_css", "markercluster_css",
                                                "markercluster_default_css", "gridwatch_css")]
 
@@ -173,7 +181,7 @@ def localize(element: Element) -> Element:
     """
     for el in _walk(element):
         if isinstance(el, folium.Map):
-            el.default_js = [("leaflet", _script_url("leaflet")), ("jquery", _script_url("jquery"))]
+            el.default_js = [("leaflet", script_url("leaflet")), ("jquery", script_url("jquery"))]
             el.default_css = [("leaflet_css", asset_url("leaflet_css"))]
             continue
         for attr in ("default_js", "default_css"):
@@ -186,7 +194,7 @@ def localize(element: Element) -> Element:
                 if ours is None:
                     new.append((name, url))
                 else:
-                    new.append((name, _script_url(ours) if attr == "default_js" else asset_url(ours)))
+                    new.append((name, script_url(ours) if attr == "default_js" else asset_url(ours)))
             setattr(el, attr, new)
     return element
 

@@ -1,5 +1,4 @@
-"""Base maps: OpenStreetMap, Chinese providers (GCJ-02 or keyed), any tile
-URL by configuration, or none (offline).
+"""Base maps: OpenStreetMap, Chinese providers (GCJ-02 or keyed), any tile URL by configuration, or none (offline).
 
 AutoNavi (高德) and Tencent tiles are drawn in GCJ-02, so WGS-84 data must be
 shifted with :func:`geo.crs.china_shift` before it is drawn on them (the
@@ -7,21 +6,22 @@ shifted with :func:`geo.crs.china_shift` before it is drawn on them (the
 shifted back. Tianditu (天地图) is in CGCS2000, which matches WGS-84 to well
 under a metre, and needs a key.
 
-Configuration (environment): ``GRIDWATCH_BASEMAP`` (default base map key),
+Configuration (environment, read through :mod:`geo.settings`): ``GRIDWATCH_BASEMAP`` (default base map key),
 ``GRIDWATCH_TILES`` (a custom ``{z}/{x}/{y}`` URL), ``GRIDWATCH_TILES_ATTRIBUTION``,
 ``GRIDWATCH_TILES_CRS`` (``wgs84`` or ``gcj02``), ``GRIDWATCH_TIANDITU_KEY``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import folium
 
+from geo import settings
 from geo.i18n import t
+from geo.settings import Settings
 
 __all__ = ["BASEMAPS", "Basemap", "available", "default_key", "tile_layers"]
 
@@ -80,20 +80,18 @@ BASEMAPS: Final[dict[str, Basemap]] = {
 }
 
 
-def _custom(env: Mapping[str, str]) -> Basemap | None:
-    url = env.get("GRIDWATCH_TILES", "").strip()
-    if not url:
+def _custom(config: Settings) -> Basemap | None:
+    if not config.tiles:
         return None
-    crs = env.get("GRIDWATCH_TILES_CRS", "wgs84").strip().lower()
-    return Basemap("custom", url, env.get("GRIDWATCH_TILES_ATTRIBUTION", ""),
-                   shift="gcj02" if crs in ("gcj02", "gcj-02") else None, subdomains="abc")
+    return Basemap("custom", config.tiles, config.tiles_attribution,
+                   shift="gcj02" if config.tiles_crs == "gcj02" else None, subdomains="abc")
 
 
 def available(env: Mapping[str, str] | None = None) -> dict[str, Basemap]:
     """Base maps the user can choose now (keyed ones only with their key)."""
-    env = os.environ if env is None else env
-    out = {k: b for k, b in BASEMAPS.items() if b.key_env is None or env.get(b.key_env)}
-    custom = _custom(env)
+    config = settings.current(env)
+    out = {k: b for k, b in BASEMAPS.items() if b.key_env is None or config.by_variable(b.key_env)}
+    custom = _custom(config)
     if custom is not None:
         out = {"custom": custom, **out}
     return out
@@ -101,8 +99,7 @@ def available(env: Mapping[str, str] | None = None) -> dict[str, Basemap]:
 
 def default_key(env: Mapping[str, str] | None = None) -> str:
     """``GRIDWATCH_BASEMAP`` if it names an available base map, else ``osm``."""
-    env = os.environ if env is None else env
-    key = env.get("GRIDWATCH_BASEMAP", "").strip()
+    key = settings.current(env).basemap
     return key if key in available(env) else "osm"
 
 
@@ -113,10 +110,9 @@ def label(key: str, lang: str) -> str:
 
 def tile_layers(basemap: Basemap, env: Mapping[str, str] | None = None) -> list[folium.TileLayer]:
     """Folium tile layers for ``basemap`` (none for ``none``)."""
-    env = os.environ if env is None else env
     if not basemap.url:
         return []
-    key = env.get(basemap.key_env, "") if basemap.key_env else ""
+    key = settings.current(env).by_variable(basemap.key_env) if basemap.key_env else ""
     out = []
     for i, url in enumerate((basemap.url, *basemap.overlays)):
         kwargs: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from geo.crs import local_metric_crs
 from geo.i18n import t
 from geo.rain.risk import RISK_CLASSES, risk_class
 
-from ._element import GWLayer, overlay
+from .element import GWLayer, overlay
 from .encode import compact_column, compact_ids, encode_polygons, text_column
 
 __all__ = ["COLOR_BY", "MANY_AT", "MIN_ZOOM", "POINT_SIZE_M", "building_layer", "open_incidents_per_building"]

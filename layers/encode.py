@@ -26,9 +26,9 @@ SCALE: Final = 1_000_000
 
 
 def to_script_json(value: Any) -> str:
-    """JSON that can be pasted into a ``<script>`` element as it is.
+    r"""JSON that can be pasted into a ``<script>`` element as it is.
 
-    ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so a value such as
+    ``<``, ``>`` and ``&`` are written as ``\u003c`` etc., so a value such as
     ``</script><script>alert(1)</script>`` cannot end the script element; the
     JavaScript line separators U+2028/U+2029 are escaped too.
     """
@@ -62,8 +62,11 @@ def text_column(values: pd.Series, max_chars: int | None = None) -> list[str]:
 
 
 def compact_column(values: list[str]) -> list[str] | dict[str, list[Any]]:
-    """A text column, dictionary-encoded (``{"v": distinct, "i": codes}``) when
-    its values repeat enough for that to be smaller; ``GW.val`` reads both."""
+    """A text column, dictionary-encoded when that is smaller.
+
+    A text column, dictionary-encoded (``{"v": distinct, "i": codes}``) when
+    its values repeat enough for that to be smaller; ``GW.val`` reads both.
+    """
     if len(values) < 64:
         return values
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
@@ -76,11 +79,14 @@ _ID_PARTS = re.compile(r"^(.*?)([0-9]{1,15})$", re.DOTALL)
 
 
 def compact_ids(values: list[str]) -> list[str] | dict[str, list[Any]]:
-    """Identifiers, run-length encoded where they count up (``DG0000001``,
+    """Identifiers, run-length encoded where they count up.
+
+    Identifiers, run-length encoded where they count up (``DG0000001``,
     ``DG0000002``...): ``{"p": prefixes, "w": digit widths, "runs": [[k,
     first, step, count], ...]}`` with ``k`` indexing ``p`` and ``w``. Plain
     when any id has no trailing number or the runs would not be smaller;
-    ``GW.ids`` reads both."""
+    ``GW.ids`` reads both.
+    """
     if len(values) < 64:
         return values
     keys: dict[tuple[str, int], int] = {}

@@ -12,7 +12,7 @@ import shapely
 
 from geo.i18n import t
 
-from ._element import GWLayer, overlay
+from .element import GWLayer, overlay
 from .encode import encode_polygons, text_column
 
 __all__ = ["MAX_VERTICES", "PERIOD_CLASSES", "flood_zone_layer", "simplify_for_display"]
@@ -51,7 +51,7 @@ def simplify_for_display(geoms: gpd.GeoSeries, max_vertices: int = MAX_VERTICES)
 
 def _period_class(years: object) -> int:
     """Index into :data:`PERIOD_CLASSES`, or -1 for a zone without a return period."""
-    if years is None or pd.isna(years):  # type: ignore[call-overload]
+    if years is None or pd.isna(years):
         return -1
     for k, (upto, _color) in enumerate(PERIOD_CLASSES):
         if upto is None or float(years) <= upto:  # type: ignore[arg-type]

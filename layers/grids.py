@@ -12,10 +12,10 @@ import shapely
 
 from geo.i18n import column_label, t
 
-from ._element import GWLayer, overlay
+from .element import GWLayer, overlay
 from .encode import compact_ids, encode_points, encode_polygons, origin_of, text_column
 
-__all__ = ["FIGURES", "PALETTE", "classify", "grid_layer", "selection_layer"]
+__all__ = ["FIGURES", "PALETTE", "classify", "grid_layer", "legend", "selection_layer"]
 
 #: Figures of the per-grid summary a user can colour grids by.
 FIGURES: Final = (
@@ -67,12 +67,13 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
 
 
-def _legend(figure: str, breaks: list[float], lang: str, has_missing: bool,
+def legend(figure: str, breaks: list[float], lang: str, has_missing: bool,
             whole: bool = False) -> dict[str, object]:
-    """Legend of the classes of :func:`classify` (class k holds the values
-    above ``breaks[k-1]`` up to ``breaks[k]``). With whole numbers (counts)
-    the ranges do not touch: ``≤ 18``, ``19 – 20``; otherwise ``≤ 1.5``,
-    ``> 1.5 – 3.2``."""
+    """Legend of the classes of :func:`classify` (class k holds the values above ``breaks[k-1]`` up to ``breaks[k]``).
+
+    With whole numbers (counts) the ranges do not touch: ``≤ 18``, ``19 – 20``; otherwise ``≤ 1.5``,
+    ``> 1.5 – 3.2``.
+    """
     colors = _palette_for(len(breaks))
     items = []
     lo: float | None = None
@@ -142,7 +143,7 @@ def grid_layer(
         tip.append([column_label(figure, lang), "figure"])
         known = values.dropna().to_numpy(dtype=float)
         whole = bool(len(known)) and bool((known == known.round()).all())
-        payload["legend"] = _legend(figure, breaks, lang, bool((cls < 0).any()), whole)
+        payload["legend"] = legend(figure, breaks, lang, bool((cls < 0).any()), whole)
         style["fillOpacity"] = 0.55
     label_pts = shapely.point_on_surface(np.where(grids.geometry.isna(), shapely.Point(), grids.geometry.values))
     labels = encode_points(gpd.GeoSeries(label_pts, crs=grids.crs), tuple(payload["o"]))  # type: ignore[arg-type]

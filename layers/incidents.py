@@ -1,5 +1,4 @@
-"""Incidents: one icon and colour per type, styled by status, clustered;
-flooding history as a heat map."""
+"""Incidents: one icon and colour per type, styled by status, clustered; flooding history as a heat map."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import pandas as pd
 from geo import schema
 from geo.i18n import STRINGS, t
 
-from ._element import GWLayer, overlay
+from .element import GWLayer, overlay
 from .encode import compact_column, compact_ids, encode_points, text_column
 from .select import local_times
 

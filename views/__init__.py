@@ -11,6 +11,8 @@ To add a view (a tab of the app), create ``views/<name>.py`` with::
 
 and add its tab label to ``geo/i18n.py`` (``"rain.tab": ("暴雨应急", "Rain emergency")``).
 ``app.py`` finds it by itself (:func:`discover`); nothing else to edit.
+What the views share lives in :mod:`views.parts` (a package, so never taken
+for a view), with ``context``, ``data`` and ``sidebar`` beside the views.
 ``GRIDWATCH_VIEWS=map,upload`` shows only the views named (a kiosk, or a
 benchmark of the map alone).
 """
@@ -18,11 +20,12 @@ benchmark of the map alone).
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from geo import settings
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -53,16 +56,20 @@ class View:
 
 
 def discover() -> list[View]:
-    """Every ``VIEW`` defined by a module of this package, in tab order."""
+    """Every ``VIEW`` defined by a module of this package, in tab order.
+
+    Modules whose name starts with ``_``, ``context``, ``data``, ``sidebar``
+    and subpackages (:mod:`views.parts`) are not views.
+    """
     found: dict[str, View] = {}
     for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name in ("context", "data", "sidebar"):
+        if info.ispkg or info.name.startswith("_") or info.name in ("context", "data", "sidebar"):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         view = getattr(module, "VIEW", None)
         if isinstance(view, View):
             found[view.key] = view
-    only = [k.strip() for k in os.environ.get("GRIDWATCH_VIEWS", "").split(",") if k.strip()]
+    only = settings.current().views
     if only:
         found = {k: v for k, v in found.items() if k in only}
     return sorted(found.values(), key=lambda v: (v.order, v.key))

@@ -27,7 +27,7 @@ from layers import buildings as buildings_mod
 from layers import flood_zones as flood_zones_mod
 from layers import grids as grids_mod
 from layers import incidents as incidents_mod
-from layers._element import GWLayer
+from layers.element import GWLayer
 from layers.select import Filters, filter_incidents
 
 __all__ = [
@@ -163,9 +163,12 @@ def _building_overlay(path: str, version: str, filters: Filters | None, color_by
 
 @st.cache_data(max_entries=6, show_spinner=False)
 def risk_tables(path: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Flood-risk scores per building and per grid (:func:`geo.rain.risk.building_risk`,
+    """Flood-risk scores per building and per grid, from every incident in the store.
+
+    Flood-risk scores per building and per grid (:func:`geo.rain.risk.building_risk`,
     :func:`geo.rain.risk.grid_risk`) from every incident in the store: risk is
-    about the place, not the filters. The map and the rain tab share them."""
+    about the place, not the filters. The map and the rain tab share them.
+    """
     data = layers(path, version)
     scores = building_risk(data[schema.BUILDINGS], data[schema.INCIDENTS], zones=flood_zones(path, version))
     return scores, grid_risk(scores, data[schema.GRIDS])
@@ -198,8 +201,11 @@ def building_risk_scores(path: str, version: str) -> pd.Series:
 
 def building_overlay(path: str, version: str, filters: Filters, color_by: str, lang: str,
                      shift: str | None) -> folium.FeatureGroup:
-    """Building layer (cached). The filters matter only to ``color_by="open"``:
-    for any other colouring a filter change reuses the layer as it is."""
+    """Building layer (cached).
+
+    The filters matter only to ``color_by="open"``: for any other colouring a filter change reuses
+    the layer as it is.
+    """
     return _fresh(_building_overlay(path, version, filters if color_by == "open" else None, color_by, lang, shift))
 
 
@@ -211,9 +217,12 @@ def _person(name: pd.Series, phone: pd.Series) -> pd.Series:
 
 @st.cache_resource(max_entries=6, show_spinner=False)
 def names(path: str, version: str) -> dict[str, dict[str, str]]:
-    """Display names and responsible people by id, for popups and panels:
+    """Display names and responsible people by id, for popups and panels.
+
+    Display names and responsible people by id, for popups and panels:
     ``grid`` (name), ``building`` (name), ``worker`` (grid worker and phone
-    by grid) and ``head`` (building head and phone by building)."""
+    by grid) and ``head`` (building head and phone by building).
+    """
     data = layers(path, version)
     grids, blds = data[schema.GRIDS], data[schema.BUILDINGS]
     gid, bid = grids["grid_id"].astype(str), blds["building_id"].astype(str)

@@ -1,5 +1,8 @@
-"""The map tab: every layer on one map, a panel for what was clicked, the
-per-grid overview, and reporting an incident by clicking the map."""
+"""The map tab: every layer on one map.
+
+Every layer on one map, a panel for what was clicked, the
+per-grid overview, and reporting an incident by clicking the map.
+"""
 
 from __future__ import annotations
 
@@ -23,9 +26,9 @@ from layers.select import view_bounds
 
 from . import View
 from . import data as appdata
-from ._guard import show_error
-from ._overview import overview
 from .context import AppContext
+from .parts.guard import show_error
+from .parts.overview import overview
 
 __all__ = ["MAP_KEY", "VIEW", "render"]
 

@@ -35,8 +35,8 @@ from geo.rain.risk import RISK_CLASSES, display_table, ranking, risk_class
 from layers.flood_zones import flood_zone_layer
 from views import View
 from views import data as appdata
-from views._guard import show_error
 from views.context import AppContext
+from views.parts.guard import show_error
 
 __all__ = ["VIEW", "render", "render_rain_view"]
 

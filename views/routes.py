@@ -32,6 +32,7 @@ from layers.routes import route_layer
 
 from . import View
 from .context import AppContext
+from .parts.guard import show_error
 
 __all__ = ["VIEW", "render"]
 
@@ -184,11 +185,9 @@ def _plan_error(ctx: AppContext, exc: GridWatchError) -> None:
         st.warning(tr("routes.no_points"))
         st.caption(f"{message} {hint}".strip())
     elif exc.key in START_ERRORS:
-        st.error(tr("routes.bad_start", error=message))
+        show_error(exc, ctx.lang, key="routes.bad_start")
     else:
-        st.error(tr("routes.error", error=message))
-        if hint:
-            st.caption(hint)
+        show_error(exc, ctx.lang, key="routes.error")
 
 
 def _slug(grids: list[str]) -> str:

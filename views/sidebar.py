@@ -17,7 +17,7 @@ from layers.buildings import COLOR_BY
 from layers.grids import FIGURES
 from layers.select import Filters, Hit, local_times, search
 
-from ._overview import display_names
+from .parts.overview import display_names
 
 __all__ = ["Choices", "language", "sidebar"]
 

@@ -1,16 +1,18 @@
-"""The upload tab: load grids, buildings, incidents or streets from a file,
+"""The upload tab: load a layer from a file, as ``python -m geo import`` does.
+
+Grids, buildings, incidents or streets, from a file,
 with every option of ``python -m geo import`` and the same report.
 
 Two steps, as on the command line: **check** (``validate``: the full report,
 nothing written), then **load** (``import``), enabled only once the check of
 this very file with these very options found no error. Both run in a worker
-process bounded in time (:mod:`views._worker`), so a file that never
+process bounded in time (:mod:`views.parts.worker`), so a file that never
 finishes cannot hold a core after its uploader has gone.
 
 Messages come from the loaders in the user's language
 (``GridWatchError.localized``, ``ValidationReport.to_frame(lang)``). They are
 written for the command line and may name its options (``--id-field``);
-:func:`views._words.app_words` replaces each option by the label of the
+:func:`views.parts.words.app_words` replaces each option by the label of the
 widget that sets it here (“编号列”), so the app never tells a user to type a
 flag.
 """
@@ -35,10 +37,10 @@ from geo.io import load_layer
 from geo.safe import spreadsheet_frame
 
 from . import View
-from ._guard import LOG, new_reference
-from ._words import FLAG_LABELS, app_words
-from ._worker import JobResult, run_job, time_limit
 from .context import AppContext
+from .parts.guard import LOG, error_box, new_reference
+from .parts.words import FLAG_LABELS, app_words
+from .parts.worker import JobResult, run_job, time_limit
 
 __all__ = ["CRS_CHOICES", "FLAG_LABELS", "VIEW", "app_words", "import_options", "render", "report_table",
            "value_maps_from"]
@@ -83,8 +85,9 @@ def value_maps_from(table: pd.DataFrame | None) -> dict[str, dict[str, str]]:
 
 
 def import_options(kind: str, choices: dict[str, Any]) -> dict[str, Any]:
-    """The keyword arguments of :func:`geo.pipeline.import_layer` for what the
-    form holds (only what is set: a loader without an option still works).
+    """The keyword arguments of :func:`geo.pipeline.import_layer` for what the form holds.
+
+    Only what is set: a loader without an option still works.
 
     Parameters
     ----------
@@ -102,29 +105,32 @@ def import_options(kind: str, choices: dict[str, Any]) -> dict[str, Any]:
     """
     if kind == schema.STREETS:
         return {}
-    opts: dict[str, Any] = {}
-    for name in ("layer", "crs", "x_field", "y_field"):
-        if choices.get(name):
-            opts[name] = str(choices[name])
+    opts = _column_options(kind, choices)
     if choices.get("swap_xy"):
         opts["swap_xy"] = True
-    fields = {k: v for k, v in (choices.get("fields") or {}).items() if v}
-    if choices.get("id_field"):
-        fields[schema.ID_COLUMN[kind]] = str(choices["id_field"])
-    if fields:
-        opts["fields"] = fields
     if choices.get("id_from_row"):
         opts["id_from_row"] = str(choices.get("id_prefix") or "").strip()
-    if kind == schema.INCIDENTS:
-        for name in ("type_value", "type_field"):
-            if choices.get(name):
-                opts[name] = str(choices[name])
     if choices.get("merge_duplicates"):
         opts["merge_duplicates"] = True
     if choices.get("value_maps"):
         opts["value_maps"] = choices["value_maps"]
     if kind == schema.GRIDS and choices.get("sliver_m2"):
         opts["sliver_m2"] = float(choices["sliver_m2"])
+    return opts
+
+
+def _column_options(kind: str, choices: dict[str, Any]) -> dict[str, Any]:
+    """The options of :func:`import_options` that name the file's layer, coordinate system and columns."""
+    opts: dict[str, Any] = {}
+    names = ("layer", "crs", "x_field", "y_field") + (("type_value", "type_field") if kind == schema.INCIDENTS else ())
+    for name in names:
+        if choices.get(name):
+            opts[name] = str(choices[name])
+    fields = {k: v for k, v in (choices.get("fields") or {}).items() if v}
+    if choices.get("id_field"):
+        fields[schema.ID_COLUMN[kind]] = str(choices["id_field"])
+    if fields:
+        opts["fields"] = fields
     return opts
 
 
@@ -159,8 +165,11 @@ def render(ctx: AppContext) -> None:
 
 
 def _upload_id(file: Any, data: bytes) -> str:
-    """Identifies this upload across reruns: Streamlit's file id, hashed once
-    (not the content: a 200 MB file would be hashed on every click)."""
+    """Identifies this upload across reruns.
+
+    Streamlit's file id, hashed once
+    (not the content: a 200 MB file would be hashed on every click).
+    """
     cache = st.session_state.setdefault("gw_up_ids", {})
     key = str(getattr(file, "file_id", "") or "")
     if not key or key not in cache:
@@ -173,8 +182,11 @@ def _upload_id(file: Any, data: bytes) -> str:
 
 
 def _kind(ctx: AppContext) -> str:
-    """The layer radio; its choice survives a language switch (the browser
-    resets a radio whose labels change, so it is keyed per language)."""
+    """The layer radio, whose choice survives a language switch.
+
+    The browser resets a radio whose labels change, so it is keyed per
+    language.
+    """
     kept = st.session_state.get("gw_up_kind_value", schema.GRIDS)
     kind = st.radio(ctx.tr("app.upload_kind"), KINDS, horizontal=True, key=f"gw_up_kind_{ctx.lang}",
                     index=KINDS.index(kept) if kept in KINDS else 0, format_func=lambda k: ctx.tr(f"kind.{k}"))
@@ -183,8 +195,11 @@ def _kind(ctx: AppContext) -> str:
 
 
 def _uploader_css(ctx: AppContext) -> None:
-    """Streamlit's upload box speaks English and has no option for its text
-    (1.67): its button and size line are replaced by ours through CSS."""
+    """The upload box in the user's language, through CSS.
+
+    Streamlit's upload box speaks English and has no option for its text
+    (1.67): its button and size line are replaced by ours through CSS.
+    """
     def css(text: str) -> str:
         return '"' + "".join(c if c.isalnum() or c in " ·,.()（）" else f"\\{ord(c):x} " for c in text) + '"'
 
@@ -366,7 +381,7 @@ def _uploaded(name: str, data: bytes) -> Iterator[Path]:
         yield path
 
 
-def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, Any], sig: str, *,
+def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, Any], sig: str, *,  # noqa: PLR0913
          dry_run: bool, replace: bool, link: float | None) -> None:
     """Check or load in the worker, with progress; keep the outcome for the page."""
     accepted = set(inspect.signature(load_layer).parameters)
@@ -421,8 +436,11 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
 
 
 def _problem_text(result: JobResult, name: str) -> Callable[[str], str]:
-    """A timeout, a crash or an internal error in plain words, by language
-    (a crash or an internal error is logged once, with its reference)."""
+    """A timeout, a crash or an internal error in plain words, by language.
+
+    A timeout, a crash or an internal error in plain words, by language
+    (a crash or an internal error is logged once, with its reference).
+    """
     if result.status == "timeout":
         limit = f"{time_limit():g}"
         return lambda lang: t("app.up_timeout", lang, name=name, limit=limit)
@@ -441,7 +459,7 @@ def _problem_text(result: JobResult, name: str) -> Callable[[str], str]:
 
 
 def _show_result_problem(ctx: AppContext, result: JobResult, name: str) -> None:
-    st.error(_problem_text(result, name)(ctx.lang))
+    error_box(_problem_text(result, name)(ctx.lang))
 
 
 def report_table(issues: pd.DataFrame, lang_tr: Callable[..., str], lang: str = "zh") -> pd.DataFrame:
@@ -486,10 +504,14 @@ def _show_last(ctx: AppContext, sig: str | None) -> None:
     if last["state"] in ("checked", "refused") and last.get("sig") != sig:
         st.caption(ctx.tr("app.up_stale"))  # the file or an option changed since: check again
     state = last["state"]
-    (st.error if state in ("error", "refused") else st.success)(last["msg"](ctx.lang))
     hint = last.get("hint")
-    if hint is not None and hint(ctx.lang):
-        st.caption(ctx.tr("app.hint", hint=hint(ctx.lang)))
+    hint_text = ctx.tr("app.hint", hint=hint(ctx.lang)) if hint is not None and hint(ctx.lang) else ""
+    if state in ("error", "refused"):
+        error_box(last["msg"](ctx.lang), hint_text)
+    else:
+        st.success(last["msg"](ctx.lang))
+        if hint_text:
+            st.caption(hint_text)
     report = last.get("report")
     if report is None:
         return

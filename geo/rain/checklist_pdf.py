@@ -343,7 +343,7 @@ def checklists_pdf(checklists: Sequence[GridChecklist], *,
 
     buffer = io.BytesIO()
     doc = document(buffer, "防汛巡查清单", bottom=14 * mm)
-    doc.afterPage = lambda: footer(doc.canv, doc)  # type: ignore[method-assign]  # after the page's grid marker
+    doc.afterPage = lambda: footer(doc.canv, doc)  # after the page's grid marker
     doc.build(story)
     return buffer.getvalue()
 

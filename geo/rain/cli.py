@@ -23,7 +23,7 @@ __all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood",
            "cmd_vulnerable_import"]
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add the rain-emergency subcommands to the CLI's subparsers."""
     p = sub.add_parser("checklist", help="rain emergency inspection checklist (PDF, XLSX or CSV)")
     p.add_argument("--store", required=True, help="the store (.gpkg)")

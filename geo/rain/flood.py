@@ -19,7 +19,7 @@ itself: 0 m for what is inside it, otherwise the distance to its boundary.
 Every table says whether an item is ``inside`` the area.
 
 Flood zones are a layer of the store (:data:`geo.schema.FLOOD_ZONES`),
-imported like the others (:func:`geo.zones.load_zones` reads and checks a
+imported like the others (:func:`geo.io.load_zones` reads and checks a
 file, :func:`geo.zones.check_zones` the zones' values) and looked up by id
 (:func:`zone_area`).
 

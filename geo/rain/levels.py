@@ -23,7 +23,6 @@ both.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from .. import settings
 from ..errors import InputFileError, OptionError
 
 __all__ = [
@@ -198,7 +198,7 @@ def configured_levels(path: str | Path | None = None) -> dict[str, WarningLevel]
     dict
         As :func:`load_levels`.
     """
-    return load_levels(path or os.environ.get(LEVELS_ENV) or None)
+    return load_levels(path or settings.current().levels or None)
 
 
 def _read_config(path: Path) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from .points import resolve_start
 
 __all__ = ["add_commands", "cmd_route", "resolve_start"]
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add the ``route`` subcommand to the CLI's subparsers."""
     p = sub.add_parser("route", help="patrol routes along the streets (GPX, KML, GeoJSON, CSV, PDF)")
     src = p.add_mutually_exclusive_group(required=True)

@@ -14,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import i18n, schema
+from geo.i18n import LANGUAGES, STRINGS, column_label, t, translator
 from geo.store import open_store
 from tests import paths
-from tests.app import map_fixtures as fx
 
 APP = paths.APP
 #: Three English words in a row: an untranslated sentence.
@@ -28,8 +28,8 @@ ALLOWED = {"OpenStreetMap", "English", "语言 / Language"}
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Path:
-    layers = fx.layers()
+def store(tmp_path, monkeypatch, map_layers) -> Path:
+    layers = map_layers
     inc = layers[schema.INCIDENTS]
     inc.loc[inc["incident_id"] == "I001", "reported_at"] = None  # a report without a time
     inc.loc[inc["incident_id"] == "I002", "description"] = None
@@ -151,3 +151,18 @@ def test_flood_response_reads_in_english_too(store):
     assert {"Distance (m)", "Longitude", "Latitude"} <= headings
     assert not {"lon", "lat", "距离(米)"} & headings
     assert any(tab.label.startswith("Rain grates to clear (nearest first) (") for tab in at.tabs)
+
+
+class TestI18n:
+    def test_every_string_in_both_languages_with_the_same_fields(self):
+        field = re.compile(r"\{(\w+)[^}]*\}")
+        for key, pair in STRINGS.items():
+            assert len(pair) == len(LANGUAGES) and all(s.strip() for s in pair), key
+            assert set(field.findall(pair[0])) == set(field.findall(pair[1])), key
+
+    def test_lookup(self):
+        assert t("app.tab_map") == "地图" and t("app.tab_map", "en") == "Map"
+        assert t("no.such.key", "en") == "no.such.key"
+        assert translator("en")("app.shown", incidents=1, total=2, grids=3, buildings=4).startswith("Showing 1")
+        assert column_label("n_flooding", "en", {"flooding": "Flooding point"}) == "Flooding point"
+        assert column_label("n_status_blocked", "zh") == "堵塞"

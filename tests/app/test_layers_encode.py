@@ -12,12 +12,21 @@ import os
 import shutil
 import subprocess
 
+import geopandas as gpd
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shapely.geometry import MultiPolygon, Point, Polygon, box
 
-from layers.encode import compact_ids, js_string, to_script_json
+from geo import schema
+from layers import assets
+from layers.encode import compact_ids, encode_points, encode_polygons, js_string, to_script_json
 from tests import paths
+
+#: As in the map store of conftest.py.
+SCRIPT_XSS = "</script><script>alert(2)</script>"
+XSS = "<img src=x onerror=alert(1)>"
 
 GW_JS = paths.GW_JS
 NODE = shutil.which("node")
@@ -86,7 +95,6 @@ def test_payload_string_literal_round_trips_hostile_text():
 
 
 def test_script_bundle_holds_every_script_in_order(tmp_path, monkeypatch):
-    from layers import assets
 
     monkeypatch.setattr(assets, "_bundle", None)
     url = assets.bundle_url()
@@ -97,7 +105,6 @@ def test_script_bundle_holds_every_script_in_order(tmp_path, monkeypatch):
 
 
 def test_read_only_install_falls_back_to_single_scripts(tmp_path, monkeypatch):
-    from layers import assets
 
     ro = tmp_path / "static"
     for name in assets.BUNDLE_JS:
@@ -111,6 +118,48 @@ def test_read_only_install_falls_back_to_single_scripts(tmp_path, monkeypatch):
         if os.access(ro / "vendor", os.W_OK):  # root ignores the mode bits: make the write fail another way
             (ro / "vendor" / "bundle").write_text("not a folder")
         assert assets.bundle_url() == assets.asset_url("leaflet")
-        assert assets._script_url("measure") == assets.asset_url("measure")
+        assert assets.script_url("measure") == assets.asset_url("measure")
     finally:
         (ro / "vendor").chmod(0o755)
+
+
+class TestEncode:
+    def test_script_json_cannot_close_the_script(self):
+        text = to_script_json({"name": SCRIPT_XSS, "b": XSS, "sep": "a\u2028b"})
+        assert "</script" not in text.lower() and "<img" not in text and "\u2028" not in text
+        assert json.loads(text) == {"name": SCRIPT_XSS, "b": XSS, "sep": "a\u2028b"}
+
+    def test_polygons_round_trip_with_holes_multiparts_and_empties(self, decode_polygons):
+        hole = Polygon([(114.0, 30.0), (114.01, 30.0), (114.01, 30.01), (114.0, 30.01)],
+                       [[(114.002, 30.002), (114.004, 30.002), (114.004, 30.004)]])
+        multi = MultiPolygon([box(114.02, 30.0, 114.03, 30.01), box(114.04, 30.0, 114.05, 30.01)])
+        geoms = gpd.GeoSeries([hole, None, multi, Polygon()], crs=schema.STORAGE_CRS)
+        p = encode_polygons(geoms)
+        decoded = decode_polygons(p)
+        assert [len(parts) for parts in decoded] == [1, 0, 2, 0]
+        assert len(decoded[0][0]) == 2  # exterior and hole
+        for got, geom in ((decoded[0][0][0], hole.exterior), (decoded[0][0][1], hole.interiors[0]),
+                          (decoded[2][1][0], multi.geoms[1].exterior)):
+            want = list(geom.coords)[:-1]  # closing vertex is implied
+            assert np.allclose(got, want, atol=1e-6)
+
+    def test_polygon_payload_is_much_smaller_than_geojson(self, map_layers):
+        layers = map_layers
+        p = encode_polygons(layers[schema.BUILDINGS].geometry)
+        assert len(to_script_json(p)) * 2 < len(layers[schema.BUILDINGS].geometry.to_json())
+
+    def test_points(self):
+        geoms = gpd.GeoSeries([Point(114.1, 30.2), Point(114.100001, 30.200002)], crs=schema.STORAGE_CRS)
+        p = encode_points(geoms)
+        assert p["x"] == [0, 1] and p["y"] == [0, 2]
+        assert encode_points(geoms.iloc[:0])["x"] == []
+
+
+def test_repeated_values_are_dictionary_encoded():
+    from layers.encode import compact_column
+
+    many = ["雨水篦子，排水通畅", "飞线"] * 100
+    packed = compact_column(many)
+    assert isinstance(packed, dict) and [packed["v"][i] for i in packed["i"]] == many
+    unique = [f"楼{i}" for i in range(200)]
+    assert compact_column(unique) == unique

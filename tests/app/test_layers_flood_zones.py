@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import shapely
 
-from layers._element import GWLayer
+from layers.element import GWLayer
 from layers.flood_zones import MAX_VERTICES, PERIOD_CLASSES, UNKNOWN_PERIOD, flood_zone_layer, simplify_for_display
 from tests import needs, paths
 

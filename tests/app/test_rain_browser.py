@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app.app_server import app_server, launch, offline_context, require_chromium
+from tests.app.browser import app_server, launch, offline_context, require_chromium
 
 pytestmark = pytest.mark.browser
 

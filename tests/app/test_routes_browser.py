@@ -14,7 +14,7 @@ from lxml import etree
 
 from geo.pipeline import build_demo
 from tests import paths
-from tests.app.app_server import app_server, launch, offline_context, require_chromium
+from tests.app.browser import app_server, launch, offline_context, require_chromium
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ import shapely
 
 from geo import pipeline, schema
 from geo.errors import SchemaError
+from geo.io import load_zones
 from geo.store import open_store
-from geo.zones import load_zones
 
 
 @pytest.fixture

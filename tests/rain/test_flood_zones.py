@@ -301,7 +301,7 @@ def test_rain_tab_responds_to_a_stored_zone(store: str, monkeypatch: pytest.Monk
 def test_map_draws_the_zones_offline_with_legend_and_escaped_tooltip(tmp_path: Path, lonlat: Any, write_store: Any, write_zones: Any, zones_frame: Any) -> None:
     from playwright import sync_api
 
-    from tests.app.app_server import app_server, frame_of, launch, map_frame, require_chromium
+    from tests.app.browser import app_server, frame_of, launch, map_frame, require_chromium
 
     require_chromium()
 

@@ -1,27 +1,36 @@
-"""A small store for the map app's tests (follows geo/schema.py).
+"""Fixtures of the app tests: a small map store, the running app and a tile server.
 
-Three grids in a row, buildings in each (one with a hostile name), incidents
-of every built-in type and status, one outside every grid. Coordinates are in
-Wuhan; the store is written with :mod:`geo.store`.
+The map store (follows geo/schema.py): three grids in a row, buildings in
+each (one with a hostile name), incidents of every built-in type and status,
+one outside every grid. Coordinates are in Wuhan; the store is written with
+:mod:`geo.store`. The app and the browser are driven with
+:mod:`tests.app.browser`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pytest
 from shapely.geometry import Point, box
 
 from geo import schema
 from geo.store import open_store
+from layers.element import GWLayer
+from layers.encode import SCALE
+from tests.app import browser
 
 XSS = "<img src=x onerror=alert(1)>"
 SCRIPT_XSS = "</script><script>alert(2)</script>"
 LON0, LAT0, STEP = 114.40, 30.50, 0.004
 
 
-def layers() -> dict[str, gpd.GeoDataFrame]:
+def _layers() -> dict[str, gpd.GeoDataFrame]:
     """The fixture layers (grids, buildings, incidents), joined already."""
     grids = gpd.GeoDataFrame(
         {
@@ -78,9 +87,75 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
     return {schema.GRIDS: grids, schema.BUILDINGS: buildings, schema.INCIDENTS: incidents}
 
 
-def make_store(path: Path) -> Path:
+def _make_store(path: Path) -> Path:
     """Write the fixture store to ``path`` (a ``.gpkg``) and return it."""
     store = open_store(path)
     meta = pd.DataFrame({"key": ["fictional", "description"], "value": ["true", "GridWatch map test fixture"]})
-    store.write(layers=layers(), tables={"meta": meta}, note="map test fixture")
+    store.write(layers=_layers(), tables={"meta": meta}, note="map test fixture")
     return path
+
+
+@pytest.fixture
+def map_layers() -> dict[str, gpd.GeoDataFrame]:
+    """The map store's layers (grids, buildings, incidents), joined already; a fresh set per test."""
+    return _layers()
+
+
+@pytest.fixture(scope="session")
+def make_map_store() -> Callable[[Path], Path]:
+    """``make_map_store(path)`` writes the map store to ``path`` (a ``.gpkg``) and returns it."""
+    return _make_store
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Callable[..., AbstractContextManager[str]]:
+    """``with app_server(store, env=..., timeout=...) as url``: the real app (``streamlit run``) on a free port."""
+    return browser.app_server
+
+
+@pytest.fixture(scope="module")
+def tiles() -> Iterator[tuple[str, list[str]]]:
+    """A tile server on localhost: its ``{z}/{x}/{y}`` URL and the paths requested."""
+    with browser.tile_server() as t:
+        yield t
+
+
+def _payload_of(fg: Any) -> dict[str, Any]:
+    (layer,) = [c for c in fg._children.values() if isinstance(c, GWLayer)]
+    return layer.payload
+
+
+def _decode_polygons(p: dict[str, Any]) -> list[list[list[list[tuple[float, float]]]]]:
+    """Python mirror of gridwatch.js decodePolygons."""
+    ox, oy = p["o"]
+    out, ci, ri, pi = [], 0, 0, 0
+    for nparts in p["f"]:
+        parts = []
+        for _ in range(nparts):
+            rings = []
+            for _ in range(p["p"][pi]):
+                n, ring, x, y = p["r"][ri], [], ox, oy
+                for v in range(n):
+                    dx, dy = p["c"][ci], p["c"][ci + 1]
+                    x, y = (ox + dx, oy + dy) if v == 0 else (x + dx, y + dy)
+                    ring.append((x / SCALE, y / SCALE))
+                    ci += 2
+                rings.append(ring)
+                ri += 1
+            parts.append(rings)
+            pi += 1
+        out.append(parts)
+    return out
+
+
+
+@pytest.fixture(scope="session")
+def payload_of() -> Callable[[Any], dict[str, Any]]:
+    """``payload_of(feature_group)``: the payload of the one GridWatch layer in a feature group."""
+    return _payload_of
+
+
+@pytest.fixture(scope="session")
+def decode_polygons() -> Callable[[dict[str, Any]], list[Any]]:
+    """``decode_polygons(payload)``: the rings of a polygon payload (Python mirror of gridwatch.js decodePolygons)."""
+    return _decode_polygons

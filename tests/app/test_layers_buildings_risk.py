@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from geo import demo
-from geo.join import join_layers
 from geo.rain.risk import RISK_CLASSES, building_risk, risk_class
 from layers.buildings import building_layer
 
 
-def test_buildings_coloured_by_risk_class_with_the_score_in_the_tooltip():
-    layers = join_layers(demo.make_community(7))
+def test_buildings_coloured_by_risk_class_with_the_score_in_the_tooltip(demo_store):
+    layers = demo_store.read_many()
     b, i = layers["buildings"], layers["incidents"]
     scores = building_risk(b, i).set_index("building_id")["score"]
     p = next(iter(building_layer(b, color_by="risk", risk=scores, lang="zh")._children.values())).payload
@@ -24,8 +22,8 @@ def test_buildings_coloured_by_risk_class_with_the_score_in_the_tooltip():
     assert p["legend"]["title"] == "内涝风险得分" and len(p["legend"]["items"]) == len(RISK_CLASSES)
 
 
-def test_risk_colouring_without_scores_is_the_lowest_class():
-    b = join_layers(demo.make_community(7))["buildings"]
+def test_risk_colouring_without_scores_is_the_lowest_class(demo_store):
+    b = demo_store.read("buildings")
     p = next(iter(building_layer(b, color_by="risk", lang="en")._children.values())).payload
     assert set(p["ci"]) == {0}
     assert p["legend"]["title"] == "Flood-risk score"

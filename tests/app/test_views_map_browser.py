@@ -18,13 +18,15 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app import map_fixtures as fx
-from tests.app.app_server import app_server, frame_of, launch, map_frame, require_chromium, tile_server
+from tests.app.browser import frame_of, launch, map_frame, require_chromium
+
+#: As in the map store of conftest.py.
+XSS = "<img src=x onerror=alert(1)>"
+LON0, LAT0, STEP = 114.40, 30.50, 0.004
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = paths.ARTIFACTS
-STEP = fx.STEP
 
 require_chromium()
 
@@ -35,14 +37,8 @@ TIANDITU_KEY = "tk-test-0123"
 
 
 @pytest.fixture(scope="module")
-def tiles() -> Iterator[tuple[str, list[str]]]:
-    with tile_server() as t:
-        yield t
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, tiles) -> Iterator[tuple[str, Path]]:
-    store = fx.make_store(tmp_path_factory.mktemp("browser") / "gw.gpkg")
+def server(tmp_path_factory, tiles, make_map_store, app_server) -> Iterator[tuple[str, Path]]:
+    store = make_map_store(tmp_path_factory.mktemp("browser") / "gw.gpkg")
     env = {"GRIDWATCH_BASEMAP": "none", "GRIDWATCH_TILES": tiles[0], "GRIDWATCH_TILES_ATTRIBUTION": "本单位内网瓦片",
            "GRIDWATCH_TIANDITU_KEY": TIANDITU_KEY}
     with app_server(store, env=env) as url:
@@ -206,7 +202,7 @@ def test_map_draws_every_layer_offline(session):
 
 def test_incident_icons_by_type_and_status(session):
     s = session.open()
-    s.zoom_to(fx.LON0 + 0.00165, fx.LAT0 + 0.0008, 18)  # grid G1's six incidents, unclustered
+    s.zoom_to(LON0 + 0.00165, LAT0 + 0.0008, 18)  # grid G1's six incidents, unclustered
     f = s.frame
     f.wait_for_function("() => document.querySelectorAll('.gw-pin').length >= 6")
     pins = f.evaluate("""() => {
@@ -225,8 +221,8 @@ def test_incident_icons_by_type_and_status(session):
 
 def test_building_name_and_head_on_hover(session):
     s = session.open()
-    s.zoom_to(fx.LON0 + 1.5 * STEP, fx.LAT0 + 0.0017, 18)
-    x, y = s.point_of(fx.LON0 + STEP + 0.0005 + 0.0012 + 0.0003, fx.LAT0 + 0.0017)  # building B22
+    s.zoom_to(LON0 + 1.5 * STEP, LAT0 + 0.0017, 18)
+    x, y = s.point_of(LON0 + STEP + 0.0005 + 0.0012 + 0.0003, LAT0 + 0.0017)  # building B22
     s.page.mouse.move(x - 30, y)
     s.page.mouse.move(x, y, steps=6)
     tip = s.frame.locator(".leaflet-tooltip", has_text="楼栋 2-2栋")
@@ -263,14 +259,14 @@ def test_search_by_building_name_zooms_to_it(session):
     s.page.get_by_role("heading", name="楼栋 3-2栋").wait_for()
     s.frame.wait_for_function("() => map.getZoom() === 18")
     c = s.frame.evaluate("() => map.getCenter()")
-    assert abs(c["lng"] - (fx.LON0 + 2 * STEP + 0.0005 + 0.0012 + 0.0003)) < 1e-4
-    assert abs(c["lat"] - (fx.LAT0 + 0.0017)) < 1e-4
+    assert abs(c["lng"] - (LON0 + 2 * STEP + 0.0005 + 0.0012 + 0.0003)) < 1e-4
+    assert abs(c["lat"] - (LAT0 + 0.0017)) < 1e-4
     s.shot("search")
 
 
 def test_grid_panel_downloads_its_incidents_and_survives_a_filter_change(session):
     s = session.open()
-    s.click_lonlat(fx.LON0 + 1.5 * STEP, fx.LAT0 + 0.0032)
+    s.click_lonlat(LON0 + 1.5 * STEP, LAT0 + 0.0032)
     s.page.get_by_role("heading", name="网格 第二网格").wait_for()
     with s.page.expect_download() as dl:
         s.page.get_by_role("button", name="下载 CSV").click()
@@ -286,14 +282,14 @@ def test_grid_panel_downloads_its_incidents_and_survives_a_filter_change(session
 
 def test_measure_and_locate_me(browser, server):
     s = Session(browser, server[0], permissions=["geolocation"],
-                geolocation={"latitude": fx.LAT0 + 0.01, "longitude": fx.LON0 + 0.02})
+                geolocation={"latitude": LAT0 + 0.01, "longitude": LON0 + 0.02})
     try:
         s.open()
         f = s.frame
         f.locator(".leaflet-control-measure").hover()
         f.locator(".leaflet-control-measure .js-start").click()
-        for lon in (fx.LON0, fx.LON0 + STEP):  # one grid's width: about 384 m
-            x, y = s.point_of(lon, fx.LAT0 - 0.001)
+        for lon in (LON0, LON0 + STEP):  # one grid's width: about 384 m
+            x, y = s.point_of(lon, LAT0 - 0.001)
             s.page.mouse.move(x, y, steps=5)  # the plugin follows the pointer before a click
             s.page.mouse.down()
             s.page.mouse.up()
@@ -308,7 +304,7 @@ def test_measure_and_locate_me(browser, server):
         f.locator(".leaflet-control-locate a").click()
         f.wait_for_function("() => document.querySelectorAll('.leaflet-control-locate-location').length > 0")
         f.wait_for_function(f"""() => {{ const c = map.getCenter();
-            return Math.abs(c.lat - {fx.LAT0 + 0.01}) < 1e-3 && Math.abs(c.lng - {fx.LON0 + 0.02}) < 1e-3; }}""")
+            return Math.abs(c.lat - {LAT0 + 0.01}) < 1e-3 && Math.abs(c.lng - {LON0 + 0.02}) < 1e-3; }}""")
         s.shot("locate")
         assert s.external == [] and s.errors == []
     finally:
@@ -335,7 +331,7 @@ def test_base_maps_custom_gcj02_and_keyed(session, tiles):
     s.allowed_hosts |= {f"webrd0{i}.is.autonavi.com" for i in range(1, 5)}
     s.select("底图", "高德地图（GCJ-02）")
     s.reattach()
-    x, y = shift_coords(np.array([fx.LON0]), np.array([fx.LAT0]), "gcj02")
+    x, y = shift_coords(np.array([LON0]), np.array([LAT0]), "gcj02")
     shifted = s.grid_corner("G1")
     assert shifted == pytest.approx((float(x[0]), float(y[0])), abs=2e-6)
     assert abs(shifted[0] - wgs84[0]) > 1e-3  # hundreds of metres
@@ -362,7 +358,7 @@ def test_toggling_a_layer_hides_it(session):
 
 def test_clicking_a_grid_opens_its_panel(session):
     s = session.open()
-    s.click_lonlat(fx.LON0 + 1.5 * STEP, fx.LAT0 + 0.0032)
+    s.click_lonlat(LON0 + 1.5 * STEP, LAT0 + 0.0032)
     s.page.get_by_text("网格 第二网格").first.wait_for()
     s.page.get_by_text("李娜").first.wait_for()
     assert s.frame.evaluate("() => GW.highlighted()") == "G2"  # outlined, and the map was not redrawn
@@ -372,13 +368,13 @@ def test_clicking_a_grid_opens_its_panel(session):
 
 def test_hostile_names_show_as_text(session):
     s = session.open()
-    s.click_lonlat(fx.LON0 + 0.0008, fx.LAT0 + 0.0017)  # building B11
+    s.click_lonlat(LON0 + 0.0008, LAT0 + 0.0017)  # building B11
     popup = s.frame.locator(".leaflet-popup-content")
     popup.wait_for()
-    assert fx.XSS in popup.inner_text()
+    assert XSS in popup.inner_text()
     assert s.frame.locator(".leaflet-popup-content img").count() == 0
-    s.page.get_by_text(fx.XSS).first.wait_for()  # the side panel, as text
-    assert fx.XSS in popup.inner_text()  # the popup stays open: the panel did not redraw the map
+    s.page.get_by_text(XSS).first.wait_for()  # the side panel, as text
+    assert XSS in popup.inner_text()  # the popup stays open: the panel did not redraw the map
     legends = s.frame.locator(".gw-legend")
     assert legends.count() >= 2
     assert all("gw-faded" in c for c in legends.evaluate_all("els => els.map(e => e.className)"))  # not over the popup
@@ -420,7 +416,7 @@ def test_reported_incident_of_a_user_type_appears_after_reload(session, server):
     s.frame.locator(".gw-legend", has_text="污水外溢").wait_for()  # user types get their own icon and colour
     s.page.get_by_text("在地图上点选位置上报事件").click()
     s.page.get_by_text("请在地图上点击事件位置。").wait_for()
-    s.click_lonlat(fx.LON0 + 2.5 * STEP, fx.LAT0 + 0.0030)
+    s.click_lonlat(LON0 + 2.5 * STEP, LAT0 + 0.0030)
     form = s.page.locator("[data-testid='stForm']").filter(has_text="上报事件")
     form.locator("[data-testid='stSelectbox']").first.click()
     s.page.get_by_role("option", name="污水外溢").click()
@@ -430,11 +426,11 @@ def test_reported_incident_of_a_user_type_appears_after_reload(session, server):
     new = store.read(schema.INCIDENTS)
     new = new[new["description"] == "下水道返水"]
     assert len(new) == 1 and new["type"].iloc[0] == "sewage" and new["grid_id"].iloc[0] == "G3"
-    assert new.geometry.iloc[0].x == pytest.approx(fx.LON0 + 2.5 * STEP, abs=2e-5)
+    assert new.geometry.iloc[0].x == pytest.approx(LON0 + 2.5 * STEP, abs=2e-5)
     s.page.reload()
     s.open()
     s.frame.wait_for_function("() => GW.count('incident') === 20")
-    s.zoom_to(fx.LON0 + 2.5 * STEP, fx.LAT0 + 0.0030, 19)
+    s.zoom_to(LON0 + 2.5 * STEP, LAT0 + 0.0030, 19)
     pin = s.frame.locator(".gw-pin", has_text="♨")
     pin.wait_for()
     assert "#8c510a" in pin.get_attribute("style")
@@ -454,7 +450,7 @@ def test_upload_tab_in_english(session):
 def test_upload_incidents(session, tmp_path):
     src = tmp_path / "new_incidents.geojson"
     src.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [fx.LON0 + 0.001 + i * 0.004, fx.LAT0 + 0.003]},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [LON0 + 0.001 + i * 0.004, LAT0 + 0.003]},
          "properties": {"incident_id": f"U{i}", "type": "flying_wire", "status": "reported", "severity": "high",
                         "reported_at": "2026-08-01T20:00:00+08:00", "description": "窗外飞线充电"}}
         for i in range(2)]}, ensure_ascii=False), encoding="utf-8")

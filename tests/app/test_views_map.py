@@ -9,14 +9,16 @@ from streamlit.testing.v1 import AppTest
 
 from geo.store import open_store
 from tests import paths
-from tests.app import map_fixtures as fx
+
+#: As in the map store of conftest.py.
+XSS = "<img src=x onerror=alert(1)>"
 
 APP = paths.APP
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Path:
-    path = fx.make_store(tmp_path / "gw.gpkg")
+def store(tmp_path, monkeypatch, make_map_store) -> Path:
+    path = make_map_store(tmp_path / "gw.gpkg")
     monkeypatch.setenv("GRIDWATCH_STORE", str(path))
     monkeypatch.setenv("GRIDWATCH_BASEMAP", "none")
     return path
@@ -90,7 +92,7 @@ def test_building_panel_shows_hostile_names_as_text(store):
     at.session_state["gw_map"] = {"last_object_clicked_count": 1, "last_clicked": None,
                                   "last_active_drawing": {"properties": {"kind": "building", "id": "B11"}}}
     at = run(at)
-    assert any(fx.XSS in s.value for s in at.subheader)
+    assert any(XSS in s.value for s in at.subheader)
     assert all(not m.allow_unsafe_html for m in at.markdown if hasattr(m, "allow_unsafe_html"))
 
 

@@ -16,7 +16,7 @@ ROOT = paths.ROOT
 def _failing_view() -> None:
     import streamlit as st
 
-    from views._guard import guarded
+    from views.parts.guard import guarded
 
     with guarded("zh", "demo"):
         st.write("drawn before the fault")
@@ -25,7 +25,7 @@ def _failing_view() -> None:
 
 def _user_error_view() -> None:
     from geo.errors import OptionError
-    from views._guard import guarded
+    from views.parts.guard import guarded
 
     with guarded("zh", "demo"):
         raise OptionError.of("types.builtin", code="flooding")
@@ -34,7 +34,7 @@ def _user_error_view() -> None:
 def _stopping_view() -> None:
     import streamlit as st
 
-    from views._guard import guarded
+    from views.parts.guard import guarded
 
     with guarded("zh", "demo"):
         st.write("shown")

@@ -17,9 +17,8 @@ from streamlit.testing.v1 import AppTest
 from geo import schema
 from geo.store import open_store
 from tests import paths
-from tests.app import map_fixtures as fx
-from views._guard import new_reference
-from views._worker import run_job, time_limit
+from views.parts.guard import new_reference
+from views.parts.worker import run_job, time_limit
 from views.upload import FLAG_LABELS, app_words, import_options, value_maps_from
 
 APP = paths.APP
@@ -29,8 +28,8 @@ POLES_CSV = "名称,经度,纬度,状况\n一号杆,114.4021,30.5021,正常\n二
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Path:
-    path = fx.make_store(tmp_path / "gw.gpkg")
+def store(tmp_path, monkeypatch, make_map_store) -> Path:
+    path = make_map_store(tmp_path / "gw.gpkg")
     monkeypatch.setenv("GRIDWATCH_STORE", str(path))
     monkeypatch.setenv("GRIDWATCH_BASEMAP", "none")
     monkeypatch.setenv("GRIDWATCH_VIEWS", "upload")
@@ -117,9 +116,9 @@ def test_replace_needs_a_confirmation(store):
     assert list(open_store(store).read(schema.GRIDS)["grid_id"]) == ["N1"]
 
 
-def test_layers_of_a_geopackage_are_offered(store, tmp_path):
+def test_layers_of_a_geopackage_are_offered(store, tmp_path, map_layers):
     src = tmp_path / "two.gpkg"
-    layers = fx.layers()
+    layers = map_layers
     layers[schema.BUILDINGS].to_file(src, layer="楼栋", driver="GPKG")
     layers[schema.GRIDS].to_file(src, layer="网格", driver="GPKG")
     at = upload(run(), "buildings", "two.gpkg", src.read_bytes())
@@ -335,7 +334,7 @@ def test_a_check_reads_in_the_other_language_after_a_switch(store):
 
 
 def test_worker_stops_at_the_memory_limit(monkeypatch):
-    from views._worker import memory_limit
+    from views.parts.worker import memory_limit
 
     monkeypatch.setenv("GRIDWATCH_UPLOAD_MB", "1024")
     result = run_job("hog", {"megabytes": 2048}, seconds=30)
@@ -349,7 +348,7 @@ SHARED = paths.SHARED
 
 @pytest.mark.skipif(not (SHARED / "china").is_dir() and os.environ.get("CI") != "true",
                     reason="the shared test data (../shared/data/china) is not beside the checkout")
-def test_real_building_footprints_need_their_id_column_then_load(store):
+def test_real_building_footprints_need_their_id_column_then_load(store, map_layers):
     """OpenStreetMap-derived footprints of Wuhan's Optics Valley (a tiled export):
     no building_id column, then ids shared by the pieces of one building; each
     message names the widget that fixes it."""
@@ -381,5 +380,5 @@ def test_real_building_footprints_need_their_id_column_then_load(store):
     ids = {f["properties"]["id"] for f in json.loads(src.read_text(encoding="utf-8"))["features"]}
     # one building per id (pieces merged, label points dropped), less the 3 building parts
     # merged into the buildings they lie in (the report lists them), beside the fixture's nine
-    assert len(stored) == len(ids) - 3 + len(fx.layers()[schema.BUILDINGS])
+    assert len(stored) == len(ids) - 3 + len(map_layers[schema.BUILDINGS])
     assert stored["building_id"].is_unique

@@ -15,7 +15,7 @@ from geo import schema
 from geo.join import join_layers
 from geo.store import open_store
 from tests import paths
-from views._overview import CHART_TOP, display_names, ranked
+from views.parts.overview import CHART_TOP, display_names, ranked
 
 APP = paths.APP
 N_GRIDS = 40

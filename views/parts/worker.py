@@ -31,22 +31,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from geo import settings
 from geo.errors import GridWatchError
 
 __all__ = ["DEFAULT_MB", "DEFAULT_SECONDS", "JobResult", "check_or_import", "memory_limit", "probe", "run_job",
            "time_limit"]
 
 #: Time limit of one upload job (s) when ``GRIDWATCH_UPLOAD_SECONDS`` is not set.
-DEFAULT_SECONDS: Final = 120.0
+DEFAULT_SECONDS: Final = settings.Settings.upload_seconds
 #: Priority of the worker (``nice``): the map of everyone else comes first.
 NICE: Final = 10
 
 
 def _slots_from_env() -> int:
-    try:
-        return max(1, int(os.environ.get("GRIDWATCH_UPLOAD_WORKERS", "1")))
-    except ValueError:
-        return 1
+    return settings.current().upload_workers
 
 
 #: Upload jobs running at once in this server (``GRIDWATCH_UPLOAD_WORKERS``,
@@ -56,19 +54,17 @@ _SLOTS: Final = threading.BoundedSemaphore(_slots_from_env())
 
 
 #: Memory an upload job may use (MB) when ``GRIDWATCH_UPLOAD_MB`` is not set.
-DEFAULT_MB: Final = 4096
+DEFAULT_MB: Final = settings.Settings.upload_mb
 
 
 def memory_limit(env: Mapping[str, str] | None = None) -> int:
-    """Megabytes of address space an upload job may use:
+    """Megabytes of address space an upload job may use.
+
+    Megabytes of address space an upload job may use:
     ``GRIDWATCH_UPLOAD_MB``, else 4096 (a zip bomb or a workbook of millions
-    of rows stops there instead of taking the server's memory)."""
-    text = (env if env is not None else os.environ).get("GRIDWATCH_UPLOAD_MB", "").strip()
-    try:
-        value = int(text)
-    except ValueError:
-        return DEFAULT_MB
-    return value if value >= 512 else DEFAULT_MB
+    of rows stops there instead of taking the server's memory).
+    """
+    return settings.current(env).upload_mb
 
 
 def time_limit(env: Mapping[str, str] | None = None) -> float:
@@ -76,12 +72,7 @@ def time_limit(env: Mapping[str, str] | None = None) -> float:
 
     A value that is not a positive number is ignored (the default applies).
     """
-    text = (env if env is not None else os.environ).get("GRIDWATCH_UPLOAD_SECONDS", "").strip()
-    try:
-        value = float(text)
-    except ValueError:
-        return DEFAULT_SECONDS
-    return value if 0 < value < 86_400 else DEFAULT_SECONDS
+    return settings.current(env).upload_seconds
 
 
 @dataclass

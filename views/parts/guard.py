@@ -22,7 +22,7 @@ import streamlit as st
 from geo.errors import GridWatchError
 from geo.i18n import t
 
-__all__ = ["LOG", "guarded", "new_reference", "run_guarded", "show_error"]
+__all__ = ["LOG", "error_box", "guarded", "new_reference", "run_guarded", "show_error", "show_fault"]
 
 LOG = logging.getLogger("gridwatch.app")
 
@@ -44,14 +44,39 @@ def new_reference(now: datetime | None = None) -> str:
     return f"GW-{day}-{secrets.token_hex(3)}"
 
 
-def show_error(exc: GridWatchError, lang: str, *, key: str = "app.error") -> None:
-    """A user's error in their language, in the app's words: the message, then how to fix it."""
-    from ._words import app_words
+def show_error(exc: GridWatchError, lang: str, *, key: str = "app.error", ref: str | None = None) -> None:
+    """The one error widget: a user's error in their language, in the app's words.
+
+    Parameters
+    ----------
+    exc
+        The error: its message, then how to fix it (its hint).
+    lang
+        Language of the text.
+    key
+        Message template the error's message is put in (``{error}``).
+    ref
+        A reference to pass on (``GW-...``), shown when given.
+    """
+    from .words import app_words
 
     message, hint = exc.localized(lang)
-    st.error(t(key, lang, error=app_words(message, lang)))
+    error_box(t(key, lang, error=app_words(message, lang)),
+              t("app.hint", lang, hint=app_words(hint, lang)) if hint else "", ref=ref)
+
+
+def show_fault(lang: str, ref: str) -> None:
+    """A fault of the app (not the user's): a plain message and the reference the log holds."""
+    error_box(t("app.internal_error", lang, ref=ref), t("app.internal_error_hint", lang, ref=ref))
+
+
+def error_box(message: str, hint: str = "", *, ref: str | None = None) -> None:
+    """Draw one error: the message (red box), the hint and the reference (a caption each)."""
+    st.error(message)
     if hint:
-        st.caption(t("app.hint", lang, hint=app_words(hint, lang)))
+        st.caption(hint)
+    if ref:
+        st.caption(ref)
 
 
 @contextmanager
@@ -78,8 +103,7 @@ def guarded(lang: str, where: str) -> Iterator[None]:
         ref = new_reference()
         _configure_log()
         LOG.exception("internal error in %s, reference %s", where, ref)
-        st.error(t("app.internal_error", lang, ref=ref))
-        st.caption(t("app.internal_error_hint", lang, ref=ref))
+        show_fault(lang, ref)
 
 
 def run_guarded(render: Callable[[], None], lang: str, where: str) -> None:

@@ -4,7 +4,7 @@ geo/ writes its messages for the command line, so hints name its options
 (``--id-field``, ``--crs gcj02``) and commands (``python -m geo validate``).
 In the app the same message must point at a widget, not at a flag:
 :func:`app_words` replaces each option by the label of the widget that sets
-it (“编号列”), in the user's language. :func:`views._guard.show_error` and the
+it (“编号列”), in the user's language. :func:`views.parts.guard.show_error` and the
 upload tab pass every message through it.
 """
 
@@ -52,8 +52,7 @@ _COMMAND_RE: Final = re.compile(r"'?python -m geo (validate|import)\b[^'.;]*'?")
 
 
 def app_words(text: str, lang: str) -> str:
-    """A message in the app's words: command-line options become the labels
-    of the widgets that set them.
+    """A message in the app's words: command-line options become the labels of the widgets that set them.
 
     Parameters
     ----------

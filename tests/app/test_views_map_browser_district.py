@@ -19,7 +19,7 @@ from geo import demo
 from geo.join import join_layers
 from geo.store import open_store
 from tests import paths
-from tests.app.app_server import app_server, frame_of, launch, map_frame, require_chromium
+from tests.app.browser import frame_of, launch, map_frame, require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def district(tmp_path_factory) -> Iterator[tuple[str, dict[str, Any]]]:
+def district(tmp_path_factory, app_server) -> Iterator[tuple[str, dict[str, Any]]]:
     path = tmp_path_factory.mktemp("district") / "gw.gpkg"
     layers = join_layers(demo.make_city(11, **COUNTS))
     meta = demo.demo_meta("city")

@@ -1,5 +1,9 @@
 """Start the real app (``streamlit run app.py``) on a free port for browser
-tests and benchmarks, and drive it with Playwright and Debian's Chromium."""
+tests and benchmarks, and drive it with Playwright and Debian's Chromium.
+
+The tests take these through the fixtures of ``tests/app/conftest.py``
+(``app_server``, ``tiles``); the benchmarks import them.
+"""
 
 from __future__ import annotations
 

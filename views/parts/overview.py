@@ -18,8 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.i18n import column_label
-
-from .context import AppContext
+from views.context import AppContext
 
 __all__ = ["CHART_TOP", "blank_missing", "display_names", "overview", "ranked"]
 
@@ -34,8 +33,7 @@ def _text(v: object) -> str:
 
 
 def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
-    """A table to show: missing values as empty cells (Streamlit would print
-    ``None``), whole numbers without a decimal point."""
+    """A table to show: missing values as empty cells (Streamlit would print ``None``), whole numbers without a decimal point."""
     out = table.copy()
     for col in out.columns:
         values = out[col]
@@ -149,8 +147,10 @@ def overview(ctx: AppContext) -> None:
 
 def _chart(ctx: AppContext, top: pd.DataFrame, cols: list[str], labels: list[str], title: str,
            colors: list[Any] | None) -> None:
-    """Horizontal stacked bars in the rank order, one labelled bar per grid
-    (a fixed step per bar, so no label is dropped for lack of room)."""
+    """Horizontal stacked bars in the rank order, one labelled bar per grid.
+
+    A fixed step per bar, so no label is dropped for lack of room.
+    """
     import altair as alt
 
     wide = top.set_index("name")[cols]
