@@ -23,7 +23,7 @@ from geo.rain.documents import csv_bytes, write_checklists, xlsx_cell
 from geo.rain.flood import FloodResponse, export_response, flood_response, read_layers
 from geo.rain.inspection import read_register
 from geo.store import Store
-from tests.rain.export_fixtures import (
+from tests.rain.hostile import (
     BUILDING_NAMES,
     DDE,
     FORMULA,
@@ -33,7 +33,6 @@ from tests.rain.export_fixtures import (
     LINK,
     MARKUP,
     hostile_register,
-    hostile_store,
     live_formulas,
 )
 
@@ -44,8 +43,8 @@ poppler = pytest.mark.skipif(not _TOOLS and os.environ.get("CI") != "true",
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, make_layers: Any) -> Store:
-    return hostile_store(tmp_path_factory.mktemp("hostile") / "s.gpkg", make_layers())
+def store(tmp_path_factory: pytest.TempPathFactory, make_hostile_store: Any) -> Store:
+    return make_hostile_store(tmp_path_factory.mktemp("hostile") / "s.gpkg")
 
 
 @pytest.fixture(scope="module")
@@ -193,8 +192,8 @@ class TestSpreadsheets:
     ("en", "error: Checklist file 'missing\\x1b[2J.xlsx' does not exist.", "hint: Check the path of the filled-in checklist."),
     ("zh", "error: 清单文件 'missing\\x1b[2J.xlsx' 不存在。", "hint: 请检查已填写清单的路径。")])
 def test_import_errors_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, message: str,
-                                         hint: str, make_layers: Any) -> None:
-    hostile_store(tmp_path / "s.gpkg", make_layers())
+                                         hint: str, make_hostile_store: Any) -> None:
+    make_hostile_store(tmp_path / "s.gpkg")
     code = main(["checklist-import", "--store", str(tmp_path / "s.gpkg"), "missing\x1b[2J.xlsx", "--lang", lang])
     err = capsys.readouterr().err.splitlines()
     assert code == 2 and err == [message, hint]

@@ -15,7 +15,7 @@ from geo.rain.checklist import LOCAL_TZ, SECTIONS, checklists_from_store
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist, unquoted
 from geo.store import Store
-from tests.rain.export_fixtures import INCIDENT_IDS, hostile_store
+from tests.rain.hostile import INCIDENT_IDS
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 FIRST = 11  # first item row of a sheet
@@ -25,8 +25,8 @@ CHANGES = {INCIDENT_IDS["R003"]: ("blocked", "ok"), INCIDENT_IDS["R007"]: ("dama
 
 
 @pytest.fixture()
-def store(tmp_path: Path, make_layers: Any) -> Store:
-    return hostile_store(tmp_path / "s.gpkg", make_layers())
+def store(tmp_path: Path, make_hostile_store: Any) -> Store:
+    return make_hostile_store(tmp_path / "s.gpkg")
 
 
 def _exported_items(store: Store) -> set[tuple[str, str]]:

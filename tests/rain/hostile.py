@@ -1,4 +1,4 @@
-"""A community whose names, ids and people are hostile text, for the export tests.
+"""Hostile text for the export tests: names, ids and people that are markup, formulas and control characters.
 
 The rain fixture community (the ``make_layers`` fixture of ``tests/conftest.py``) with ReportLab
 markup (``<a href=...>``, ``<img src=/etc/passwd>``, ``<b>unclosed``,
