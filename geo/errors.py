@@ -85,3 +85,42 @@ class StoreError(GridWatchError):
 
 class OptionError(GridWatchError):
     """An option has a value outside its allowed set."""
+
+
+class ConflictError(StoreError):
+    """A row changed since the version an edit was based on.
+
+    Raised by an update or delete that names the ``row_version`` it was
+    based on when someone else has changed the row since: the edit is not
+    applied (never a silent overwrite).
+
+    Attributes
+    ----------
+    layer, row_id
+        The row.
+    base_version
+        The version the edit was based on.
+    current
+        The row's values now (``row_version``, ``updated_by`` and
+        ``updated_at`` included); empty when the row was deleted.
+    """
+
+    def __init__(self, message: str, hint: str = "", *, key: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message, hint, key=key, params=params)
+        p = dict(params or {})
+        self.layer: str = str(p.get("layer", ""))
+        self.row_id: str = str(p.get("row_id", ""))
+        self.base_version: int | None = p.get("base")
+        self.current: dict[str, Any] = dict(p.get("current_row") or {})
+
+    @classmethod
+    def stale(cls, layer: str, row_id: str, base: int, current: Mapping[str, Any] | None) -> ConflictError:
+        """The error for an edit of ``row_id`` based on version ``base`` (``current``: the row now, None if deleted)."""
+        if not current:
+            return cls.of("store.conflict_deleted", layer=layer, row_id=row_id, base=base, current_row={})
+        shown = {k: v for k, v in current.items() if k not in ("geometry", "updated_by", "updated_at", "row_version")}
+        values = ", ".join(f"{k}={v}" for k, v in shown.items() if v is not None and str(v) != "")
+        return cls.of("store.conflict", layer=layer, row_id=row_id, base=base,
+                      version=current.get("row_version"), by=current.get("updated_by") or "?",
+                      at=current.get("updated_at") or "?", values=values[:400], current_row=dict(current))

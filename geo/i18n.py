@@ -683,8 +683,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                             "Value map file {file!r} is not valid TOML ({reason})."),
     "err.io.map_file_bad.hint": ("每列一个表，例如：[status] 换行 \"开放\" = \"reported\"（UTF-8 编码）。",
                                  "Write one table per column, e.g. [status] then \"Open\" = \"reported\" (UTF-8)."),
-    "err.io.map_file_table": ("值映射文件 {file!r} 中 {column!r} 不是“原值 = 代码”的表。",
-                              "In value map file {file!r}, {column!r} is not a table of value = code."),
+    "err.io.map_file_table": ("值映射文件 {file!r} 中 “{column}” 不是“原值 = 代码”的表。",
+                              "In value map file {file!r}, “{column}” is not a table of value = code."),
     "err.io.map_file_table.hint": ("例如：[status] 换行 \"开放\" = \"reported\"。",
                                    "e.g. [status] then \"Open\" = \"reported\"."),
     "err.check.refused": ("{source} 有 {n} 个错误：{errors}。", "{source} has {n} error(s): {errors}."),
@@ -871,6 +871,61 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: coordinate shifts)
     #
     # ---- errors: store, pipeline and command line ----------------------------
+    "err.store.conflict": (
+        "{layer} 中的 {row_id} 已被 {by} 于 {at} 修改（现为第 {version} 版，你的修改基于第 {base} 版），未保存你的修改。现在的值：{values}",
+        "{row_id} in {layer} was changed by {by} at {at} (now version {version}; your edit was based on version "
+        "{base}), so your edit was not saved. Its values now: {values}",
+    ),
+    "err.store.conflict.hint": ("请重新载入，看过对方的修改后再改一次。",
+                                "Reload it, look at their change, and make your edit again."),
+    "err.store.conflict_deleted": ("{layer} 中的 {row_id} 在你修改期间已被删除（你的修改基于第 {base} 版），未保存。",
+                                   "{row_id} in {layer} was deleted while you edited it (your edit was based on "
+                                   "version {base}); nothing was saved."),
+    "err.store.conflict_deleted.hint": ("请重新载入数据。", "Reload the data."),
+    "err.store.busy": (
+        "数据库 {location} 正被另一个程序写入，已等待 {seconds:g} 秒仍未轮到（可能是另一个 GridWatch 导入，或 QGIS 正在编辑未保存）。",
+        "The store {location} is being written by another program and stayed locked for {seconds:g} s (another "
+        "GridWatch import, or an unsaved QGIS editing session).",
+    ),
+    "err.store.busy.hint": (
+        "稍后再试；若一直如此，请在 QGIS 中保存或结束编辑，或用 GRIDWATCH_STORE_LOCK_TIMEOUT 放宽等待秒数。",
+        "Try again shortly; if it persists, save or stop editing in QGIS, or allow a longer wait with "
+        "GRIDWATCH_STORE_LOCK_TIMEOUT (seconds).",
+    ),
+    "err.store.newer": ("数据库 {location} 由较新的 GridWatch 写入（结构版本 {found}，本版本支持到 {supported}）。",
+                        "The store {location} was written by a newer GridWatch (schema version {found}; this "
+                        "release reads up to {supported})."),
+    "err.store.newer.hint": ("请升级 GridWatch 后再打开。", "Upgrade GridWatch to open it."),
+    "err.store.unknown_layer": ("未知图层 {layer}。", "Unknown layer “{layer}”."),
+    "err.store.unknown_layer.hint": ("可用图层：{layers}。", "Use one of {layers}."),
+    "err.store.unknown_id": ("{layer} 中没有编号为 {row_id} 的记录。", "{layer} has no row with id “{row_id}”."),
+    "err.store.unknown_id.hint": ("请核对编号（可用 'python -m geo incident list' 查看）。",
+                                  "Check the id ('python -m geo incident list' lists them)."),
+    "err.store.duplicate_id": ("{layer} 中已有编号 {row_id}。", "{layer} already has a row with id “{row_id}”."),
+    "err.store.duplicate_id.hint": ("留空编号让数据库自动分配，或换一个编号。",
+                                    "Leave the id empty to get a new one, or choose another id."),
+    "err.store.readonly_column": ("不能直接修改 {column}（由数据库维护）。",
+                                  "{column} is kept by the store and cannot be set."),
+    "err.store.readonly_column.hint": ("修改其他字段即可，版本号会自动增加。",
+                                       "Change the other fields; the version goes up by itself."),
+    "err.store.column_name": ("字段名 {column} 太长或不可用（最多 {limit} 字节）。",
+                              "Column name “{column}” is too long or unusable (at most {limit} bytes)."),
+    "err.store.column_name.hint": ("请在文件中把它改短后重新导入。", "Shorten it in the file and import again."),
+    "err.store.not_store": ("{location} 不是 GridWatch 数据库（{why}）。", "{location} is not a GridWatch store ({why})."),
+    "err.store.not_store.hint": ("请指定 .gpkg 文件或 postgresql:// 地址；文件损坏时请从备份恢复。",
+                                 "Name a .gpkg file or a postgresql:// address; restore a damaged file from a backup."),
+    "err.store.unreachable": ("无法连接数据库 {location}：{why}", "Cannot reach the store {location}: {why}"),
+    "err.store.unreachable.hint": (
+        "请检查地址、用户名、密码（可放在 ~/.pgpass）和服务器是否在运行；PostGIS 扩展需已安装。",
+        "Check the address, user and password (a ~/.pgpass file can hold it) and that the server runs; "
+        "the PostGIS extension must be installed.",
+    ),
+    "err.store.copy_not_empty": ("目标数据库 {location} 不是空的，未复制。", "The target store {location} is not empty; nothing was copied."),
+    "err.store.copy_not_empty.hint": ("请复制到新的 .gpkg 文件或新的数据库（schema）。",
+                                      "Copy into a new .gpkg file, or a new database (or ?schema=NAME)."),
+    "err.store.damaged": ("数据库 {location} 已损坏：{why}", "The store {location} is damaged: {why}"),
+    "err.store.damaged.hint": ("请从备份恢复，或用 'python -m geo store check' 查看详情。",
+                               "Restore it from a backup; 'python -m geo store check' shows details."),
     # (end of block: store, pipeline and command line)
     #
     # ---- errors: patrol routes and streets ------------------------------------
@@ -883,7 +938,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "用 --grid 只选要巡查的网格，或改正这些点的坐标（坐标系是否有误？）。",
         "Choose the grids to patrol with --grid, or correct those points' coordinates (a wrong coordinate system?).",
     ),
-    "err.route.no_column": ("巡查点图层缺少 {column!r} 列。", "The incidents layer has no {column!r} column."),
+    "err.route.no_column": ("巡查点图层缺少 “{column}” 列。", "The incidents layer has no {column!r} column."),
     "err.route.no_column.hint": (
         "请用 `python -m geo import` 导入事件，它会补上派生列。",
         "Load incidents through `python -m geo import`, which adds the derived columns.",

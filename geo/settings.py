@@ -117,6 +117,20 @@ def _threads(raw: str) -> int:
     return value
 
 
+def _lock_seconds(raw: str) -> float:
+    value = float(raw.strip())
+    if not 0.1 <= value <= 3600:
+        raise ValueError(raw)
+    return value
+
+
+def _pool(raw: str) -> int:
+    value = int(raw.strip())
+    if not 1 <= value <= 64:
+        raise ValueError(raw)
+    return value
+
+
 def _setting(default: Any, variable: str, doc: str, parse: Parser, allowed: str, *,  # noqa: PLR0913
              lenient: bool = True, error: str = "settings.bad_value", empty_unset: bool = False,
              secret: bool = False) -> Any:
@@ -155,7 +169,17 @@ class Settings:
     lang: str = _setting("en", "GRIDWATCH_LANG", "Language of the command line's errors and reports.", _lang,
                          "en, zh", empty_unset=True)
     store: str | None = _setting(None, "GRIDWATCH_STORE", "Store the app opens when --store is not given "
-                                 "(else the demo store).", _optional, "a path to a .gpkg")
+                                 "(else the demo store).", _optional, "a path to a .gpkg or a postgresql:// address",
+                                 secret=True)
+    store_lock_timeout: float = _setting(30.0, "GRIDWATCH_STORE_LOCK_TIMEOUT", "Seconds a write waits for "
+                                         "another writer (GridWatch or QGIS) before it gives up with a message.",
+                                         _lock_seconds, "a number of seconds from 0.1 to 3600", empty_unset=True)
+    store_pool_size: int = _setting(4, "GRIDWATCH_STORE_POOL_SIZE", "Database connections one process keeps "
+                                    "open to a PostGIS store.", _pool, "an integer from 1 to 64", empty_unset=True)
+    test_database_url: str | None = _setting(None, "GRIDWATCH_TEST_DATABASE_URL", "PostgreSQL + PostGIS database "
+                                             "the test suite runs the store tests against (scripts/test-postgres.sh "
+                                             "starts one); without it they skip, except in CI.", _optional,
+                                             "a postgresql:// address", secret=True)
     # -- limits on one input file (geo.limits)
     max_file_mb: float = _limit(200.0, "max_file_mb", "Size of one uploaded or imported file, in MB.")
     max_features: int = _limit(2_000_000, "max_features", "Features (rows) of one layer.")

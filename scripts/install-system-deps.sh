@@ -3,7 +3,7 @@
 # tests, CJK fonts for PDFs and screenshots, poppler for checking PDFs.
 # Safe to run again; needs root (apt-get). Without root it says what to install.
 set -euo pipefail
-PKGS=(chromium fonts-wqy-zenhei fonts-noto-cjk poppler-utils)
+PKGS=(chromium fonts-wqy-zenhei fonts-noto-cjk poppler-utils postgresql-15 postgresql-15-postgis-3)
 # npm installs the map's Leaflet assets; most machines already have Node.js.
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 missing=()

@@ -9,7 +9,8 @@ the models).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +20,8 @@ import pytest
 import shapely
 
 from geo.pipeline import build_demo
-from geo.store import Store, open_store
+from geo.store import Store, copy_store, open_store
+from tests.needs import skip_or_fail
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +48,69 @@ def demo_store_copy(demo_store_path: str, tmp_path: Path) -> str:
     dst = tmp_path / "gridwatch.gpkg"
     shutil.copyfile(demo_store_path, dst)
     return str(dst)
+
+
+# --------------------------------------------------------------------------
+# Both store backends: the same tests run on a GeoPackage file and on PostGIS
+# --------------------------------------------------------------------------
+
+BACKENDS = ("gpkg", "postgis")
+
+
+def database_url() -> str | None:
+    """The PostgreSQL + PostGIS database of the tests (GRIDWATCH_TEST_DATABASE_URL), if any."""
+    from geo import settings
+
+    return settings.current().test_database_url
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """``gpkg`` or ``postgis``: tests that take it run once on each backend."""
+    if request.param == "postgis" and not database_url():
+        skip_or_fail("PostGIS store tests skipped: no test database. Start one with "
+                     "'bash scripts/test-postgres.sh start' and export the GRIDWATCH_TEST_DATABASE_URL it prints.")
+    return str(request.param)
+
+
+@pytest.fixture
+def new_store_address(backend: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Make addresses of new, empty stores on the test's backend (each PostGIS one its own schema, dropped after)."""
+    made: list[str] = []
+
+    def make() -> str:
+        if backend == "gpkg":
+            address = str(tmp_path / f"store{len(made)}.gpkg")
+        else:
+            address = f"{database_url()}{'&' if '?' in str(database_url()) else '?'}schema=t_{uuid.uuid4().hex[:12]}"
+        made.append(address)
+        return address
+
+    yield make
+    if backend == "postgis":
+        from geo.postgis import drop_store
+
+        for address in made:
+            drop_store(address)
+
+
+@pytest.fixture
+def any_store(new_store_address: Callable[[], str]) -> Store:
+    """A new, empty store on the test's backend."""
+    return open_store(new_store_address())
+
+
+@pytest.fixture
+def demo_any_store(backend: str, demo_store_path: str, new_store_address: Callable[[], str],
+                   tmp_path: Path) -> Store:
+    """A private copy of the demo store on the test's backend, to write to."""
+    if backend == "gpkg":
+        dst = tmp_path / "demo-copy.gpkg"
+        shutil.copyfile(demo_store_path, dst)
+        return open_store(dst)
+    store = open_store(new_store_address())
+    copy_store(open_store(demo_store_path), store)
+    return store
 
 
 # --------------------------------------------------------------------------
