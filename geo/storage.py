@@ -133,6 +133,14 @@ class Transaction(ABC):
         """A plain table as this transaction sees it (empty when never written)."""
 
     @abstractmethod
+    def read_bbox(self, layer: str, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+        """The rows whose geometry's bounding box meets ``bounds`` (minx, miny, maxx, maxy), by the spatial index.
+
+        What a one-row change reads (the grids and buildings around one
+        reported point), so that its cost does not grow with the store.
+        """
+
+    @abstractmethod
     def get(self, layer: str, row_id: str) -> dict[str, Any] | None:
         """One row by id (its columns, ``geometry`` and ``row_version``), None when absent."""
 
