@@ -29,7 +29,7 @@ from . import schema
 from .errors import OptionError, SchemaError, StoreError, UnknownIdError
 from .io import load_layer
 from .join import NEAREST_BUILDING_M, join_layers
-from .store import Store
+from .storage import INCIDENT_TYPES, Store, Transaction, types_of
 from .validate import ReportError, ValidationReport
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "link_distance_of",
     "rejoin",
     "report_incident",
+    "update_incident",
 ]
 
 _CST = timezone(timedelta(hours=8))
@@ -98,13 +99,13 @@ def check_link_distance(value: float | str) -> float:
     return metres
 
 
-def link_distance_of(store: Store) -> float:
+def link_distance_of(store: Store | Transaction) -> float:
     """The store's incident-to-building radius (m): its setting, else 30 m.
 
     Parameters
     ----------
     store
-        The store whose metadata may hold the setting.
+        The store (or a transaction on it) whose metadata may hold the setting.
 
     Returns
     -------
@@ -116,15 +117,22 @@ def link_distance_of(store: Store) -> float:
     try:
         return check_link_distance(text)
     except OptionError:
-        msg = f"Store {store.location!r} holds an unusable link distance {text!r}."
+        where = getattr(store, "location", "")
+        msg = f"Store {where!r} holds an unusable link distance {text!r}."
         raise StoreError(msg, "Import a layer again with --link-distance METRES to set it.") from None
 
 
-def _link_meta(metres: float | None) -> dict[str, pd.DataFrame]:
-    """The metadata table update that keeps ``metres`` (nothing when None)."""
-    if metres is None:
-        return {}
-    return {"meta": pd.DataFrame({"key": [LINK_DISTANCE_KEY], "value": [format(metres, ".15g")]})}
+def _keep_link_distance(tx: Transaction, metres: float | None) -> None:
+    """Keep ``metres`` as the store's link distance (nothing when None)."""
+    if metres is not None:
+        tx.set_meta({LINK_DISTANCE_KEY: format(metres, ".15g")})
+
+
+def _replace_joined(tx: Transaction, layers: Mapping[str, gpd.GeoDataFrame], metres: float) -> None:
+    """Join ``layers`` and make the store's grids, buildings and incidents equal the result (only changes are written)."""
+    for name, gdf in join_layers(dict(layers), max_distance=metres).items():
+        if name in (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS):
+            tx.replace_layer(name, gdf)
 
 
 def import_layer(
@@ -136,6 +144,7 @@ def import_layer(
     dry_run: bool = False,
     progress: Callable[[str], None] = lambda _s: None,
     link_distance: float | None = None,
+    by: str = "",
     **options: Any,
 ) -> ValidationReport:
     """Load, validate, join and store one layer.
@@ -158,6 +167,8 @@ def import_layer(
     link_distance
         Incident-to-building radius (m) for this and every later join of
         the store (kept in its metadata); the stored setting when not given.
+    by
+        Who imports (kept in the history and on the rows written).
     **options
         Passed to :func:`geo.io.load_layer` (``crs``, ``layer``,
         ``fields``, ``type_value``, ``value_maps``, ``id_from_row``,
@@ -173,30 +184,33 @@ def import_layer(
         if metres is not None:
             msg = "A link distance applies to grids, buildings and incidents imports; streets are not linked."
             raise OptionError(msg, "Drop --link-distance, or give it with the next grids, buildings or incidents import.")
-        return _import_streets(store, path, replace=replace, dry_run=dry_run)
+        return _import_streets(store, path, replace=replace, dry_run=dry_run, by=by)
     if kind == schema.FLOOD_ZONES:
         if metres is not None:
             raise OptionError.of("flood.zone_link_distance")
-        return _import_flood_zones(store, path, replace=replace, dry_run=dry_run, progress=progress, **options)
+        return _import_flood_zones(store, path, replace=replace, dry_run=dry_run, progress=progress, by=by,
+                                   **options)
     current = store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
     progress(f"reading and checking {os.path.basename(os.fspath(path))}")
     layer, report = check_file(store, kind, path, stored=current, **options)
-    stored = None if replace else current[kind]
-    if stored is not None:
-        layer = _align_to_stored(layer, stored, report)
+    if not replace:
+        layer = _align_to_stored(layer, current[kind], report)
     if not report.ok:
         raise ImportRefused(report)
     if dry_run:
         return report
-    radius = metres if metres is not None else link_distance_of(store)
-    current[kind] = layer if stored is None else merge_by_id(stored, layer, kind)
-    progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} incidents "
-             f"to {len(current[schema.GRIDS])} grids (incidents to buildings within {radius:g} m)")
-    joined = join_layers(current, max_distance=radius)
-    progress(f"writing the store {store.location}")
-    store.write(joined, tables=_link_meta(metres),
-                note=f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows"
-                     f"{', replace' if replace else ''}{f', link distance {metres:g} m' if metres is not None else ''})")
+    note = (f"import {kind} from {os.path.basename(os.fspath(path))} ({len(layer)} rows"
+            f"{', replace' if replace else ''}{f', link distance {metres:g} m' if metres is not None else ''})")
+    with store.transaction(note, by=by) as tx:
+        # read again under the lock: what others wrote since the check is kept
+        current = tx.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
+        radius = metres if metres is not None else link_distance_of(tx)
+        current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
+        progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} "
+                 f"incidents to {len(current[schema.GRIDS])} grids (incidents to buildings within {radius:g} m)")
+        progress(f"writing the store {store.location}")
+        _replace_joined(tx, current, radius)
+        _keep_link_distance(tx, metres)
     return report
 
 
@@ -295,7 +309,7 @@ def import_layers(
     return reports
 
 
-def rejoin(store: Store, *, max_distance: float | None = None) -> None:
+def rejoin(store: Store, *, max_distance: float | None = None, by: str = "") -> None:
     """Recompute every derived column in the store.
 
     Parameters
@@ -305,11 +319,15 @@ def rejoin(store: Store, *, max_distance: float | None = None) -> None:
     max_distance
         Incident-to-building radius (m), kept as the store's setting; the
         stored setting (:func:`link_distance_of`) when not given.
+    by
+        Who asks (kept in the history).
     """
-    metres = link_distance_of(store) if max_distance is None else check_link_distance(max_distance)
-    current = store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
-    store.write(join_layers(current, max_distance=metres),
-                tables=_link_meta(None if max_distance is None else metres), note=f"rejoin within {metres:g} m")
+    metres = None if max_distance is None else check_link_distance(max_distance)
+    with store.transaction(f"rejoin within {metres if metres is not None else 'the stored link distance'} m", by=by) as tx:
+        radius = link_distance_of(tx) if metres is None else metres
+        tx.note = f"rejoin within {radius:g} m"
+        _replace_joined(tx, tx.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)), radius)
+        _keep_link_distance(tx, metres)
 
 
 def merge_by_id(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
@@ -346,9 +364,14 @@ def report_incident(  # noqa: PLR0913 - the incident's fields, keyword-only, as 
     depth_cm: float | None = None,
     reported_at: str | None = None,
     incident_id: str | None = None,
+    by: str = "",
     now: Callable[[], datetime] = lambda: datetime.now(_CST),
 ) -> dict[str, Any]:
-    """Add one incident at a point, joined to its grid and building.
+    """Add one incident at a point, joined to its grid and building, in one transaction.
+
+    Only the grids and buildings around the point are read (through the
+    store's spatial index), so a report costs the same on a city as on
+    one community.
 
     Parameters
     ----------
@@ -363,61 +386,124 @@ def report_incident(  # noqa: PLR0913 - the incident's fields, keyword-only, as 
     reported_at
         ISO 8601 time; now (China Standard Time) when not given.
     incident_id
-        Stable id; a new one (``R`` + time + sequence) when not given.
+        Stable id; minted by the store (``R20261203-0001``) when not given.
+    by
+        Who reports (the operating-system user when empty).
 
     Returns
     -------
     dict: the stored row (with ``grid_id``, ``building_id``,
     ``building_dist_m``, linked within the store's
-    :func:`link_distance_of`).
+    :func:`link_distance_of`, and ``row_version`` 1).
     """
-    types = store.incident_types()
-    if type not in types:
-        msg = f"Unknown incident type {type!r}."
-        raise SchemaError(msg, f"Use one of {', '.join(types)}.")
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not (math.isfinite(lon) and math.isfinite(lat)):
         msg = f"Position {lon}, {lat} is not a longitude/latitude."
         raise SchemaError(msg, "Click on the map, or give lon,lat in degrees (WGS-84).")
     if severity not in schema.SEVERITIES:
         msg = f"Unknown severity {severity!r}."
         raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)}.")
-    status = status or types[type].default_status
-    if status not in types[type].statuses:
-        msg = f"Status {status!r} is not allowed for {type}."
-        raise SchemaError(msg, f"Use one of {', '.join(types[type].statuses)}.")
-    radius = link_distance_of(store)
-    incidents = store.read(schema.INCIDENTS)
     stamp = now()
-    if incident_id is None:
-        base = "R" + stamp.strftime("%Y%m%d%H%M%S")
-        taken = set(incidents["incident_id"].astype(str))
-        seq = 1
-        while f"{base}{seq:02d}" in taken:
-            seq += 1
-        incident_id = f"{base}{seq:02d}"
-    elif incident_id in set(incidents["incident_id"].astype(str)):
-        msg = f"Incident id {incident_id!r} already exists."
-        raise UnknownIdError(msg, "Leave the id empty to get a new one.")
-    row = {
-        "incident_id": incident_id, "type": type, "status": status, "severity": severity,
-        "reported_at": reported_at or stamp.isoformat(timespec="seconds"),
-        "depth_cm": depth_cm, "description": description.strip()[:2000],
-    }
-    new = gpd.GeoDataFrame([row], geometry=[shapely.Point(lon, lat)], crs=schema.STORAGE_CRS)
-    layers = store.read_many((schema.GRIDS, schema.BUILDINGS))
-    from .join import assign_incidents
-
-    new = assign_incidents(new, layers[schema.GRIDS], layers[schema.BUILDINGS], max_distance=radius)
-    merged = pd.concat([incidents, new], ignore_index=True)
-    store.write({schema.INCIDENTS: gpd.GeoDataFrame(merged, geometry="geometry", crs=schema.STORAGE_CRS)},
-                note=f"report incident {incident_id}")
+    with store.transaction("report incident", by=by) as tx:
+        types = types_of(tx.read_table(INCIDENT_TYPES))
+        if type not in types:
+            msg = f"Unknown incident type {type!r}."
+            raise SchemaError(msg, f"Use one of {', '.join(types)}.")
+        status = status or types[type].default_status
+        if status not in types[type].statuses:
+            msg = f"Status {status!r} is not allowed for {type}."
+            raise SchemaError(msg, f"Use one of {', '.join(types[type].statuses)}.")
+        if incident_id is not None and tx.get(schema.INCIDENTS, incident_id) is not None:
+            msg = f"Incident id {incident_id!r} already exists."
+            raise UnknownIdError(msg, "Leave the id empty to get a new one.")
+        row = {
+            "incident_id": incident_id, "type": type, "status": status, "severity": severity,
+            "reported_at": reported_at or stamp.isoformat(timespec="seconds"),
+            "depth_cm": depth_cm, "description": description.strip()[:2000],
+        }
+        new = gpd.GeoDataFrame([row], geometry=[shapely.Point(lon, lat)], crs=schema.STORAGE_CRS)
+        new = _joined_near(tx, new, lon, lat, link_distance_of(tx))
+        (new_id,) = tx.add(schema.INCIDENTS, new)
+        tx.note = f"report incident {new_id}"
     out = new.iloc[0].to_dict()
-    out["lon"], out["lat"] = lon, lat
+    out.update(incident_id=new_id, lon=lon, lat=lat, row_version=1, updated_by=tx.by, updated_at=tx.at)
     out.pop("geometry", None)
     return out
 
 
-def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool) -> ValidationReport:
+def _joined_near(tx: Transaction, new: gpd.GeoDataFrame, lon: float, lat: float, radius: float) -> gpd.GeoDataFrame:
+    """``new`` (points near lon, lat) joined to the grids and buildings around them, as a full join would."""
+    from .crs import local_metric_crs
+    from .join import assign_incidents
+
+    pad_lat = radius / 111_000 * 1.5
+    pad_lon = pad_lat / max(math.cos(math.radians(lat)), 0.01)
+    grids = tx.read_bbox(schema.GRIDS, (lon, lat, lon, lat))
+    buildings = tx.read_bbox(schema.BUILDINGS, (lon - pad_lon, lat - pad_lat, lon + pad_lon, lat + pad_lat))
+    extent = tx.extent(schema.GRIDS) or tx.extent(schema.BUILDINGS)
+    crs = None
+    if extent is not None:  # the metric CRS a full join of the store centres on its grids
+        crs = local_metric_crs(gpd.GeoSeries([shapely.box(*extent)], crs=schema.STORAGE_CRS))
+    return assign_incidents(new, grids, buildings, max_distance=radius, metric_crs=crs)
+
+
+def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
+    store: Store,
+    incident_id: str,
+    *,
+    status: str | None = None,
+    severity: str | None = None,
+    description: str | None = None,
+    base_version: int | None = None,
+    by: str = "",
+) -> dict[str, Any]:
+    """Change an incident's status, severity or description.
+
+    Parameters
+    ----------
+    store
+        Where it is stored.
+    incident_id
+        The incident.
+    status, severity, description
+        New values (None keeps the stored one).
+    base_version
+        The ``row_version`` the change was based on (what the user saw);
+        when someone changed the incident since,
+        :class:`geo.errors.ConflictError` says who, when and what it is now,
+        and nothing is written. None applies the change to what is stored.
+    by
+        Who changes it.
+
+    Returns
+    -------
+    dict: the incident as now stored (``row_version`` one more).
+    """
+    values: dict[str, Any] = {}
+    if severity is not None:
+        if severity not in schema.SEVERITIES:
+            msg = f"Unknown severity {severity!r}."
+            raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)}.")
+        values["severity"] = severity
+    if description is not None:
+        values["description"] = description.strip()[:2000]
+    with store.transaction(f"update incident {incident_id}", by=by) as tx:
+        current = tx.get(schema.INCIDENTS, incident_id)
+        if current is None:
+            raise StoreError.of("store.unknown_id", layer=schema.INCIDENTS, row_id=incident_id)
+        if status is not None:
+            types = types_of(tx.read_table(INCIDENT_TYPES))
+            allowed = types[current["type"]].statuses if current["type"] in types else schema.EVENT_STATUSES
+            if status not in allowed:
+                msg = f"Status {status!r} is not allowed for {current['type']}."
+                raise SchemaError(msg, f"Use one of {', '.join(allowed)}.")
+            values["status"] = status
+        out = tx.update(schema.INCIDENTS, incident_id, values, base_version=base_version)
+    out.pop("geometry", None)
+    return out
+
+
+def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,
+                    by: str = "") -> ValidationReport:
     """Read and store a street network.
 
     A network is one whole (the ids of two extracts or line layers may collide), so a store that has
@@ -433,12 +519,16 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
     report = streets_report(streets, dropped, source=os.path.basename(os.fspath(path)),
                             grids=grids if len(grids) else None)
     if not dry_run:
-        store.write({schema.STREETS: streets}, note=f"import streets from {os.path.basename(os.fspath(path))} ({len(streets)} lines)")
+        with store.transaction(f"import streets from {os.path.basename(os.fspath(path))} ({len(streets)} lines)",
+                               by=by) as tx:
+            if len(tx.read(schema.STREETS)) and not replace:
+                raise StoreError.of("import.streets_exist", n=len(tx.read(schema.STREETS)))
+            tx.replace_layer(schema.STREETS, streets)
     return report
 
 
-def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,
-                        progress: Callable[[str], None], **options: Any) -> ValidationReport:
+def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,  # noqa: PLR0913
+                        progress: Callable[[str], None], by: str = "", **options: Any) -> ValidationReport:
     """Load, check and store flood zones (merged by ``zone_id`` unless ``replace``)."""
     from .io import load_zones
 
@@ -449,11 +539,11 @@ def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: 
         raise ImportRefused(report)
     if dry_run:
         return report
-    current = store.read(schema.FLOOD_ZONES)
-    merged = zones if replace else merge_by_id(current, zones, schema.FLOOD_ZONES)
     progress(f"writing the store {store.location}")
-    store.write({schema.FLOOD_ZONES: merged},
-                note=f"import flood_zones from {name} ({len(zones)} zones{', replace' if replace else ''})")
+    with store.transaction(f"import flood_zones from {name} ({len(zones)} zones{', replace' if replace else ''})",
+                           by=by) as tx:
+        tx.replace_layer(schema.FLOOD_ZONES,
+                         zones if replace else merge_by_id(tx.read(schema.FLOOD_ZONES), zones, schema.FLOOD_ZONES))
     return report
 
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import json
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
@@ -43,10 +42,10 @@ from typing import Any, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from . import schema
 from .errors import ConflictError, StoreError
+from .storage_rows import plan_replace
 
 __all__ = [
     "INCIDENT_TYPES",
@@ -139,6 +138,15 @@ class Transaction(ABC):
         What a one-row change reads (the grids and buildings around one
         reported point), so that its cost does not grow with the store.
         """
+
+    def extent(self, layer: str) -> tuple[float, float, float, float] | None:
+        """``(minx, miny, maxx, maxy)`` of the whole layer, None when it has no geometry (backends use their index)."""
+        gdf = self.read(layer)
+        valid = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+        if valid.empty:
+            return None
+        b = valid.total_bounds
+        return float(b[0]), float(b[1]), float(b[2]), float(b[3])
 
     @abstractmethod
     def get(self, layer: str, row_id: str) -> dict[str, Any] | None:
@@ -447,7 +455,7 @@ class Store(ABC):
     def check(self) -> list[str]:
         """Problems found by a full integrity check (empty when the store is sound)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a backend without connections has nothing to release
         """Release connections (the store opens them again when used)."""
 
 
@@ -491,18 +499,6 @@ def dtype_of(kind: str) -> str:
     return {"str": "object", "int": "Int64", "float": "float64", "bool": "boolean"}.get(kind, "object")
 
 
-def kind_of(series: pd.Series) -> str:
-    """The column kind (``str``, ``int``, ``float``, ``bool``) a user column is stored as."""
-    dt = series.dtype
-    if pd.api.types.is_bool_dtype(dt):
-        return "bool"
-    if pd.api.types.is_integer_dtype(dt):
-        return "int"
-    if pd.api.types.is_float_dtype(dt):
-        return "float"
-    return "str"
-
-
 def prepare(layer: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A copy of ``gdf`` ready to store: WGS-84 checked, geometry column named ``geometry``."""
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None or not gdf.crs.equals(schema.STORAGE_CRS):
@@ -538,94 +534,6 @@ def stamp(frame: pd.DataFrame, tx: Transaction, *, version: int | Sequence[int] 
     frame["row_version"] = pd.array(np.broadcast_to(np.asarray(version, dtype="int64"), (len(frame),)), dtype="Int64")
     frame["updated_by"] = tx.by
     frame["updated_at"] = tx.at
-
-
-def sql_values(series: pd.Series, kind: str | None = None) -> list[Any]:
-    """A column as plain Python values for a database driver (None for missing, bools as 0/1)."""
-    kind = kind or kind_of(series)
-    if kind == "bool":
-        return [None if pd.isna(v) else int(bool(v)) for v in series.astype(object)]
-    if kind == "int":
-        vals = pd.to_numeric(series, errors="coerce")
-        return [None if pd.isna(v) else int(v) for v in vals.astype(object)]
-    if kind == "float":
-        vals = pd.to_numeric(series, errors="coerce").astype("float64")
-        return [None if not math.isfinite(v) else float(v) for v in vals.tolist()]
-    out = []
-    for v in series.astype(object).tolist():
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            out.append(None)
-        elif isinstance(v, datetime | pd.Timestamp):
-            out.append(v.isoformat())
-        else:
-            out.append(str(v))
-    return out
-
-
-class ReplacePlan:
-    """What :meth:`Transaction.replace_layer` writes: positions in the new frame and ids to delete."""
-
-    def __init__(self, changed_positions: np.ndarray, changed_versions: np.ndarray,
-                 new_positions: np.ndarray, deleted: list[str]) -> None:
-        self.changed_positions = changed_positions
-        self.changed_versions = changed_versions
-        self.new_positions = new_positions
-        self.deleted = deleted
-
-
-def plan_replace(layer: str, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> ReplacePlan:
-    """Match ``new`` to ``old`` by id and find the rows that changed."""
-    id_col = schema.ID_COLUMN[layer]
-    new_ids = new[id_col].astype(str).to_numpy()
-    if old.empty:
-        return ReplacePlan(np.array([], dtype=int), np.array([], dtype="int64"),
-                           np.arange(len(new)), [])
-    old_ids = old[id_col].astype(str)
-    old_pos = pd.Series(np.arange(len(old)), index=old_ids.to_numpy())
-    old_pos = old_pos[~old_pos.index.duplicated(keep="last")]
-    where = old_pos.reindex(new_ids).to_numpy()
-    known = ~np.isnan(where)
-    cols = [c for c in new.columns if c not in MANAGED]
-    both = np.flatnonzero(known)
-    old_rows = where[known].astype(int)
-    digest_new = row_digests(new.iloc[both], cols)
-    digest_old = row_digests(old.iloc[old_rows].reindex(columns=cols), cols)
-    differs = digest_new != digest_old
-    versions = pd.to_numeric(old["row_version"], errors="coerce").fillna(0).astype("int64").to_numpy()
-    deleted = sorted(set(old_ids) - set(new_ids))
-    return ReplacePlan(both[differs], versions[old_rows[differs]] + 1, np.flatnonzero(~known), deleted)
-
-
-def row_digests(frame: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
-    """One 64-bit hash per row of the given columns (geometry by its WKB), the same however a backend typed them."""
-    parts = {}
-    for col in cols:
-        s = frame[col] if col in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-        if col == "geometry":
-            wkb = shapely.to_wkb(np.asarray(s.array, dtype=object), hex=True, output_dimension=2)
-            parts[col] = pd.Series(wkb, index=frame.index, dtype=object)
-        else:
-            parts[col] = pd.Series(_canonical_text(s), index=frame.index, dtype=object)
-    if not parts:
-        return np.zeros(len(frame), dtype="uint64")
-    return pd.util.hash_pandas_object(pd.DataFrame(parts), index=False).to_numpy()
-
-
-def _canonical_text(s: pd.Series) -> list[str | None]:
-    """Values as text that compares equal however stored (``3``, ``3.0`` and ``True`` alike)."""
-    if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
-        vals = pd.to_numeric(s.astype(object).map(lambda v: None if v is None or v is pd.NA else v),
-                             errors="coerce").astype("float64")
-        return [None if not math.isfinite(v) else repr(float(v)) for v in vals.tolist()]
-    out: list[str | None] = []
-    for v in s.astype(object).tolist():
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            out.append(None)
-        elif isinstance(v, bool | int | float | np.integer | np.floating):
-            out.append(repr(float(v)))
-        else:
-            out.append(str(v))
-    return out
 
 
 @contextlib.contextmanager

@@ -299,8 +299,8 @@ def _read_csv(source: Path | io.BytesIO, name: str) -> list[_Sheet]:
 # -- checking and applying --------------------------------------------------------------
 
 
-def import_checklist(store: Store, path: str | Path, *, inspector: str | None = None,
-                     now: datetime | None = None, data: bytes | None = None) -> ImportReport:
+def import_checklist(store: Store, path: str | Path, *, inspector: str | None = None,  # noqa: PLR0913
+                     now: datetime | None = None, data: bytes | None = None, by: str = "") -> ImportReport:
     """Apply a filled-in checklist to the store.
 
     Parameters
@@ -316,6 +316,8 @@ def import_checklist(store: Store, path: str | Path, *, inspector: str | None = 
         Import time (default now, China time).
     data
         The file's bytes (an upload), read instead of the file ``path``.
+    by
+        Who imports (else the inspector).
 
     Returns
     -------
@@ -323,22 +325,22 @@ def import_checklist(store: Store, path: str | Path, *, inspector: str | None = 
         What was read, checked and written.
     """
     sheets = read_filled(path, data=data)
-    incidents = store.read(schema.INCIDENTS)
-    buildings = store.read(schema.BUILDINGS)
-    history = store.read_table(INSPECTIONS)
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).isoformat(timespec="seconds")
     report = ImportReport()
-    known = _known_ids(incidents, buildings)
-    results = []
-    for sheet in sheets:
-        results += _check_sheet(sheet, known, inspector, Path(path).name, report)
-    results = _drop_conflicts(results, report)
-    new_history, incidents, changed = _apply(results, history, incidents, stamp, report)
-    if changed:
-        layers = {schema.INCIDENTS: incidents} if report.status_changes else {}
-        store.write(layers=layers, tables={INSPECTIONS: new_history},
-                    note=f"checklist import {Path(path).name}")
-        report.written = True
+    with store.transaction(f"checklist import {Path(path).name}", by=by or inspector or "") as tx:
+        # read, check and apply under the store's lock: reports made meanwhile are kept
+        incidents = tx.read(schema.INCIDENTS)
+        known = _known_ids(incidents, tx.read(schema.BUILDINGS))
+        results = []
+        for sheet in sheets:
+            results += _check_sheet(sheet, known, inspector, Path(path).name, report)
+        results = _drop_conflicts(results, report)
+        new_history, incidents, changed = _apply(results, tx.read_table(INSPECTIONS), incidents, stamp, report)
+        if changed:
+            if report.status_changes:
+                tx.replace_layer(schema.INCIDENTS, incidents)  # writes the changed grates only
+            tx.write_table(INSPECTIONS, new_history)
+            report.written = True
     return report
 
 
@@ -584,16 +586,17 @@ def import_register(store: Store, path: str | Path) -> ImportReport:
         else:
             keep.append({c: str(rec[c]) for c in REGISTER_COLUMNS})
     table = pd.DataFrame(keep, columns=list(REGISTER_COLUMNS))
-    old = store.read_table(REGISTER)
-    old = old.reindex(columns=list(REGISTER_COLUMNS)).fillna("").astype(str) if not old.empty else old
     report.recorded = len(table)
     if table.empty and report.problems:  # a file of nothing but bad rows never wipes the stored register
         report.recorded = 0
         return report
-    if not old.empty and len(old) == len(table) and (old.to_numpy() == table.to_numpy()).all():
-        report.unchanged, report.recorded = len(table), 0
-        return report
-    report.revised = len(old)
-    store.write(tables={REGISTER: table}, note=f"vulnerable register {where0}")
-    report.written = True
+    with store.transaction(f"vulnerable register {where0}") as tx:
+        old = tx.read_table(REGISTER)
+        old = old.reindex(columns=list(REGISTER_COLUMNS)).fillna("").astype(str) if not old.empty else old
+        if not old.empty and len(old) == len(table) and (old.to_numpy() == table.to_numpy()).all():
+            report.unchanged, report.recorded = len(table), 0
+            return report
+        report.revised = len(old)
+        tx.write_table(REGISTER, table)
+        report.written = True
     return report

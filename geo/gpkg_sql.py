@@ -1,0 +1,150 @@
+"""SQL helpers of the GeoPackage store (:mod:`geo.gpkg`): tables, columns, metadata, layers made by GDAL."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import warnings
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+import pyogrio
+
+from . import schema, settings
+from .errors import StoreError
+from .storage import META, SEQUENCES, empty_layer, layer_columns
+
+SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN"}
+_GEOMETRY_TYPE: Final = {schema.INCIDENTS: "Point"}
+
+
+def quote(name: str) -> str:
+    """A quoted SQLite identifier."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+
+
+def begin(con: sqlite3.Connection, location: str) -> None:
+    """``BEGIN IMMEDIATE``: this connection is the one writer, or ``store.busy`` after the lock wait."""
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError.of("store.busy", location=location,
+                                seconds=settings.current().store_lock_timeout) from exc
+        raise StoreError.of("store.damaged", location=location, why=str(exc)) from exc
+
+
+def write_meta_table(path: Path) -> None:
+    """Make the empty ``meta`` table with GDAL (which makes the GeoPackage itself when missing)."""
+    frame = pd.DataFrame({"key": pd.Series(dtype=object), "value": pd.Series(dtype=object)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pyogrio.write_dataframe(frame, path, driver="GPKG", layer=META)
+
+
+def create_layer(path: Path, layer: str) -> None:
+    """An empty layer with the canonical and the store's columns, made by GDAL (index, triggers and all)."""
+    frame = empty_layer(layer)
+    for col in frame.columns:
+        if str(frame[col].dtype) == "boolean":
+            frame[col] = frame[col].astype("Int64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        pyogrio.write_dataframe(frame, path, driver="GPKG", layer=layer,
+                                geometry_type=_GEOMETRY_TYPE.get(layer, "Unknown"))
+
+
+def create_sequences(con: sqlite3.Connection) -> None:
+    """The id counters table (internal to the store)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {quote(SEQUENCES)} (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)")
+
+
+def set_meta(con: sqlite3.Connection, values: Mapping[str, str]) -> None:
+    """Set ``meta`` keys in place."""
+    for key, value in values.items():
+        if con.execute(f"UPDATE {quote(META)} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
+            con.execute(f"INSERT INTO {quote(META)} (key, value) VALUES (?, ?)", (key, value))
+
+
+def has_table(con: sqlite3.Connection, name: str) -> bool:
+    """Whether the file has a table ``name``."""
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def read_table(con: sqlite3.Connection, name: str) -> pd.DataFrame:
+    """A plain table in row order, without its ``fid`` (empty when missing)."""
+    if name == SEQUENCES or not has_table(con, name):
+        return pd.DataFrame()
+    cur = con.execute(f"SELECT * FROM {quote(name)} ORDER BY rowid")
+    df = pd.DataFrame.from_records(cur.fetchall(), columns=[d[0] for d in cur.description])
+    return df.drop(columns=["fid"], errors="ignore")
+
+
+def table_columns(con: sqlite3.Connection, table: str) -> list[str]:
+    """Column names of a table."""
+    return [str(r[1]) for r in con.execute(f"PRAGMA table_info({quote(table)})")]
+
+
+def geometry_column(con: sqlite3.Connection, layer: str) -> str:
+    """The name of a layer's geometry column (``geom`` when GDAL made it)."""
+    row = con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
+    if row is None:
+        raise StoreError.of("store.damaged", location="", why=f"layer {layer} has no geometry column")
+    return str(row[0])
+
+
+def spatial_tables(path: Path) -> list[str]:
+    """The feature tables of the file."""
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        try:
+            return [str(r[0]) for r in con.execute("SELECT table_name FROM gpkg_geometry_columns")]
+        except sqlite3.OperationalError:
+            return []
+
+
+def row_problems(con: sqlite3.Connection, layer: str) -> list[str]:
+    """Ids stored twice and rows without a version."""
+    id_col = quote(schema.ID_COLUMN[layer])
+    out = []
+    dup = con.execute(f"SELECT {id_col}, count(*) FROM {quote(layer)} GROUP BY {id_col} HAVING count(*) > 1 "
+                      "LIMIT 5").fetchall()
+    if dup:
+        out.append(f"{layer}: ids stored more than once: {', '.join(str(d[0]) for d in dup)}")
+    if "row_version" in table_columns(con, layer):
+        n = con.execute(f"SELECT count(*) FROM {quote(layer)} WHERE row_version IS NULL").fetchone()[0]
+        if n:
+            out.append(f"{layer}: {n} rows without a row_version")
+    return out
+
+
+def kind_of_value(col: str, value: Any, layer: str) -> str:
+    """The column kind a new value of ``col`` is stored as."""
+    if col in layer_columns(layer):
+        return layer_columns(layer)[col]
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "str"
+
+
+def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of at most ``size`` (SQLite limits bound parameters)."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def is_sqlite(path: Path) -> bool:
+    """Whether the file starts like an SQLite database."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False

@@ -1,0 +1,120 @@
+"""Rows as the backends write them: plain values for a driver, and which rows a whole-layer write changes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import schema
+
+__all__ = ["ReplacePlan", "kind_of", "plan_replace", "row_digests", "sql_values"]
+
+#: The store's own columns, left out of the comparison (geo.storage.MANAGED).
+_MANAGED = ("row_version", "updated_at", "updated_by")
+
+
+def kind_of(series: pd.Series) -> str:
+    """The column kind (``str``, ``int``, ``float``, ``bool``) a user column is stored as."""
+    dt = series.dtype
+    if pd.api.types.is_bool_dtype(dt):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dt):
+        return "int"
+    if pd.api.types.is_float_dtype(dt):
+        return "float"
+    return "str"
+
+
+def sql_values(series: pd.Series, kind: str | None = None) -> list[Any]:
+    """A column as plain Python values for a database driver (None for missing, bools as 0/1)."""
+    kind = kind or kind_of(series)
+    if kind == "bool":
+        return [None if pd.isna(v) else int(bool(v)) for v in series.astype(object)]
+    if kind == "int":
+        vals = pd.to_numeric(series, errors="coerce")
+        return [None if pd.isna(v) else int(v) for v in vals.astype(object)]
+    if kind == "float":
+        vals = pd.to_numeric(series, errors="coerce").astype("float64")
+        return [None if not math.isfinite(v) else float(v) for v in vals.tolist()]
+    out: list[Any] = []
+    for v in series.astype(object).tolist():
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            out.append(None)
+        elif isinstance(v, datetime | pd.Timestamp):
+            out.append(v.isoformat())
+        else:
+            out.append(str(v))
+    return out
+
+
+class ReplacePlan:
+    """What :meth:`Transaction.replace_layer` writes: positions in the new frame and ids to delete."""
+
+    def __init__(self, changed_positions: np.ndarray, changed_versions: np.ndarray,
+                 new_positions: np.ndarray, deleted: list[str]) -> None:
+        self.changed_positions = changed_positions
+        self.changed_versions = changed_versions
+        self.new_positions = new_positions
+        self.deleted = deleted
+
+
+def plan_replace(layer: str, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> ReplacePlan:
+    """Match ``new`` to ``old`` by id and find the rows that changed."""
+    id_col = schema.ID_COLUMN[layer]
+    new_ids = new[id_col].astype(str).to_numpy()
+    if old.empty:
+        return ReplacePlan(np.array([], dtype=int), np.array([], dtype="int64"),
+                           np.arange(len(new)), [])
+    old_ids = old[id_col].astype(str)
+    old_pos = pd.Series(np.arange(len(old)), index=old_ids.to_numpy())
+    old_pos = old_pos[~old_pos.index.duplicated(keep="last")]
+    where = old_pos.reindex(new_ids).to_numpy()
+    known = ~np.isnan(where)
+    cols = [c for c in new.columns if c not in _MANAGED]
+    both = np.flatnonzero(known)
+    old_rows = where[known].astype(int)
+    digest_new = row_digests(new.iloc[both], cols)
+    digest_old = row_digests(old.iloc[old_rows].reindex(columns=cols), cols)
+    differs = digest_new != digest_old
+    versions = pd.to_numeric(old["row_version"], errors="coerce").fillna(0).astype("int64").to_numpy()
+    deleted = sorted(set(old_ids) - set(new_ids))
+    return ReplacePlan(both[differs], versions[old_rows[differs]] + 1, np.flatnonzero(~known), deleted)
+
+
+def row_digests(frame: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
+    """One 64-bit hash per row of the given columns (geometry by its WKB), the same however a backend typed them."""
+    parts = {}
+    for col in cols:
+        s = frame[col] if col in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        if col == "geometry":
+            wkb = shapely.to_wkb(np.asarray(s.array, dtype=object), hex=True, output_dimension=2)
+            parts[col] = pd.Series(wkb, index=frame.index, dtype=object)
+        else:
+            parts[col] = pd.Series(_canonical_text(s), index=frame.index, dtype=object)
+    if not parts:
+        return np.zeros(len(frame), dtype="uint64")
+    return pd.util.hash_pandas_object(pd.DataFrame(parts), index=False).to_numpy()
+
+
+def _canonical_text(s: pd.Series) -> list[str | None]:
+    """Values as text that compares equal however stored (``3``, ``3.0`` and ``True`` alike)."""
+    if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
+        vals = pd.to_numeric(s.astype(object).map(lambda v: None if v is None or v is pd.NA else v),
+                             errors="coerce").astype("float64")
+        return [None if not math.isfinite(v) else repr(float(v)) for v in vals.tolist()]
+    out: list[str | None] = []
+    for v in s.astype(object).tolist():
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            out.append(None)
+        elif isinstance(v, bool | int | float | np.integer | np.floating):
+            out.append(repr(float(v)))
+        else:
+            out.append(str(v))
+    return out
