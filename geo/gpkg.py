@@ -105,11 +105,6 @@ class GeoPackageStore(Store):
         return str(self._path)
 
     @property
-    def backend(self) -> str:
-        """``geopackage``."""
-        return "geopackage"
-
-    @property
     def version(self) -> str:
         """The file's change counter and times, with its write-ahead log's (``empty`` before it exists)."""
         try:
@@ -513,10 +508,11 @@ class _Tx(Transaction):
             self._con.execute(f"DROP TRIGGER {quote(name)}")
         before = self._con.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(layer)}").fetchone()[0]
         self._con.executemany(sql, rows)
-        fids = [r[0] for r in self._con.execute(f"SELECT fid FROM {quote(layer)} WHERE fid > ? ORDER BY fid", (before,))]
-        explicit = sql.startswith(f"INSERT INTO {quote(layer)} ({quote('fid')}")
-        if explicit:
+        if sql.startswith(f"INSERT INTO {quote(layer)} ({quote('fid')}"):  # rows written again under their fid
             fids = [int(r[0]) for r in rows]
+        else:
+            fids = [r[0] for r in self._con.execute(f"SELECT fid FROM {quote(layer)} WHERE fid > ? ORDER BY fid",
+                                                    (before,))]
         geoms = np.asarray(frame.geometry.array, dtype=object)
         ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         b = shapely.bounds(geoms)

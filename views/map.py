@@ -18,7 +18,7 @@ from geo import schema
 from geo.crs import china_shift
 from geo.errors import GridWatchError
 from geo.i18n import column_label
-from geo.pipeline import report_incident
+from geo.incidents import report_incident
 from geo.safe import spreadsheet_frame
 from layers.controls import base_map
 from layers.grids import selection_layer

@@ -316,8 +316,6 @@ def import_checklist(store: Store, path: str | Path, *, inspector: str | None = 
         Import time (default now, China time).
     data
         The file's bytes (an upload), read instead of the file ``path``.
-    by
-        Who imports (else the inspector).
 
     Returns
     -------

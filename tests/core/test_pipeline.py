@@ -10,6 +10,7 @@ import pytest
 
 from geo import pipeline
 from geo.errors import SchemaError, UnknownIdError
+from geo.incidents import report_incident
 from geo.store import open_store
 
 LON0, LAT0 = 114.36, 30.52  # the corner of the hand-made layers (conftest.py)
@@ -55,12 +56,12 @@ class TestPipeline:
     def test_report_incident(self, tmp_path: Path, make_buildings, make_grids, make_incidents) -> None:
         store = open_store(tmp_path / "s.gpkg")
         pipeline.import_layers(store, self._files(tmp_path, make_grids(), make_buildings(), make_incidents()))
-        row = pipeline.report_incident(store, type="flooding", lon=LON0 + 0.45 * D, lat=LAT0 + 0.3 * D,
+        row = report_incident(store, type="flooding", lon=LON0 + 0.45 * D, lat=LAT0 + 0.3 * D,
                                        severity="high", description="<b>积水</b> 30cm")
         assert row["grid_id"] == "G1" and row["building_id"] == "B1" and row["status"] == "reported"
         stored = store.read("incidents").set_index("incident_id").loc[row["incident_id"]]
         assert stored["description"] == "<b>积水</b> 30cm"
         with pytest.raises(SchemaError, match="Unknown incident type"):
-            pipeline.report_incident(store, type="nope", lon=114.36, lat=30.52)
+            report_incident(store, type="nope", lon=114.36, lat=30.52)
         with pytest.raises(UnknownIdError, match="already exists"):
-            pipeline.report_incident(store, type="flooding", lon=114.36, lat=30.52, incident_id="I1")
+            report_incident(store, type="flooding", lon=114.36, lat=30.52, incident_id="I1")

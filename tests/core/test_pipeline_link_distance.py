@@ -20,6 +20,7 @@ import shapely
 
 from geo import cli, pipeline
 from geo.errors import OptionError, StoreError
+from geo.incidents import report_incident
 from geo.join import NEAREST_BUILDING_M
 from geo.store import open_store
 
@@ -185,10 +186,10 @@ class TestPipeline:
         for metres, linked in ((None, True), (10.0, False)):
             store = open_store(tmp_path / f"s{metres}.gpkg")
             pipeline.import_layers(store, files, link_distance=metres)
-            row = pipeline.report_incident(store, type="flooding", lon=middle.x, lat=middle.y)
+            row = report_incident(store, type="flooding", lon=middle.x, lat=middle.y)
             assert (row["building_id"] == "B1") is linked, row
             assert np.isnan(row["building_dist_m"]) is not linked
-            row = pipeline.report_incident(store, type="flooding", lon=near.x, lat=near.y)
+            row = report_incident(store, type="flooding", lon=near.x, lat=near.y)
             assert row["building_id"] == "B1" and row["building_dist_m"] == pytest.approx(5.0, abs=0.2)
             stored = store.read("incidents").set_index("incident_id")
             assert stored.loc[row["incident_id"], "building_id"] == "B1"
@@ -213,7 +214,7 @@ class TestPipeline:
         assert pipeline.link_distance_of(store) == NEAREST_BUILDING_M
         store.write(tables={"meta": pd.DataFrame({"key": [pipeline.LINK_DISTANCE_KEY], "value": ["-3"]})})
         with pytest.raises(StoreError, match="unusable link distance") as caught:
-            pipeline.report_incident(store, type="flooding", lon=LON0 + 0.3 * D, lat=LAT0 + 0.3 * D)
+            report_incident(store, type="flooding", lon=LON0 + 0.3 * D, lat=LAT0 + 0.3 * D)
         assert "--link-distance" in caught.value.hint
         # the fix the hint names works
         pipeline.import_layer(store, "buildings", files["buildings"], link_distance=20)
