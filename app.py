@@ -19,7 +19,7 @@ import streamlit as st
 from geo import schema, settings
 from geo.errors import GridWatchError
 from geo.i18n import DEFAULT_LANG, t
-from geo.store import open_store
+from geo.store import is_database_address, open_store
 from views import data as appdata
 from views import discover
 from views.context import AppContext
@@ -50,7 +50,7 @@ def main() -> None:
 def _main(lang: str) -> None:
     tr = lambda key, **v: t(key, lang, **v)  # noqa: E731
     path = store_path()
-    if not Path(path).exists():
+    if not is_database_address(path) and not Path(path).exists():
         error_box(tr("app.store_missing", path=path))
         st.stop()
     try:
@@ -63,7 +63,7 @@ def _main(lang: str) -> None:
         st.stop()
     grids, buildings, incidents = data[schema.GRIDS], data[schema.BUILDINGS], data[schema.INCIDENTS]
     choices = sidebar(lang, grids, buildings, incidents, types)
-    st.sidebar.caption(tr("app.store", path=path))
+    st.sidebar.caption(tr("app.store", path=store.location))  # a database address without its password
     if meta.get("fictional", "").lower() in ("1", "true", "yes") or "fictional" in meta.get("description", "").lower():
         st.sidebar.caption(tr("app.fictional"))
     ctx = AppContext(

@@ -388,6 +388,11 @@ class Store(ABC):
         """Where the store is, for messages (no password)."""
 
     @property
+    def address(self) -> str:
+        """What :func:`geo.store.open_store` opens this store again with (credentials included: never show it)."""
+        return self.location
+
+    @property
     def backend(self) -> str:
         """``geopackage`` or ``postgis``."""
         return type(self).__name__.removesuffix("Store").lower()

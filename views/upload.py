@@ -402,7 +402,7 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
                                                             s=int(seconds), limit=int(limit)))
 
     with _uploaded(name, data) as path:
-        result = run_job("import", {"store": ctx.store.location, "kind": kind, "path": str(path), "dry_run": dry_run,
+        result = run_job("import", {"store": ctx.store.address, "kind": kind, "path": str(path), "dry_run": dry_run,
                                     "replace": replace, "link_distance": link, "options": options},
                          seconds=limit, on_wait=wait)
     bar.empty()
