@@ -44,8 +44,11 @@ run: install system-deps $(DEMO)
 # Two workers (the machine has two cores); tests of one file share a worker,
 # so each browser test module starts its app server once.
 PYTEST_WORKERS ?= 2
+# With a test database (GRIDWATCH_TEST_DATABASE_URL; always in CI) the store tests run on
+# PostGIS too, and the browser tests run once more with the app serving its store from it.
 test: install system-deps
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	$(if $(or $(GRIDWATCH_TEST_DATABASE_URL),$(filter true,$(CI))),$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m browser --store-backend postgis)
 
 bench: install
 	$(PY) benchmarks/join.py

@@ -24,6 +24,20 @@ from geo.store import Store, copy_store, open_store
 from tests.needs import skip_or_fail
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--store-backend postgis``: the browser tests' app serves its store from PostGIS."""
+    parser.addoption("--store-backend", choices=("gpkg", "postgis"), default="gpkg",
+                     help="backend the app under browser test serves its store from (postgis needs "
+                          "GRIDWATCH_TEST_DATABASE_URL)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pass ``--store-backend`` to the app server of the browser tests."""
+    from tests.app import browser
+
+    browser.BACKEND["name"] = config.getoption("--store-backend")
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo community (GeoJSON layers and ``gridwatch.gpkg``), built once; read it, never write it."""

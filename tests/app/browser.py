@@ -76,15 +76,59 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: The backend the app serves its store from in browser tests: ``gpkg``, or ``postgis`` with
+#: ``pytest --store-backend postgis`` (tests/conftest.py sets it).
+BACKEND = {"name": "gpkg"}
+_SERVED: dict[str, str] = {}
+
+
+def store_address(store: Path | str) -> str:
+    """The address the running app serves ``store`` from: the file itself, or its PostGIS copy."""
+    return _SERVED.get(str(store), str(store))
+
+
+@contextlib.contextmanager
+def _served(store: Path) -> Iterator[str]:
+    """``store``, or on the PostGIS backend a copy of it in a schema of its own (dropped after)."""
+    if BACKEND["name"] != "postgis":
+        yield str(store)
+        return
+    import uuid
+
+    from geo import settings
+    from geo.postgis import drop_store
+    from geo.store import copy_store, open_store
+
+    url = settings.current().test_database_url
+    if not url:
+        raise RuntimeError("--store-backend postgis needs GRIDWATCH_TEST_DATABASE_URL "
+                           "(bash scripts/test-postgres.sh start prints it)")
+    address = f"{url}{'&' if '?' in url else '?'}schema=app_{uuid.uuid4().hex[:12]}"
+    copy_store(open_store(store), open_store(address))
+    _SERVED[str(store)] = address
+    try:
+        yield address
+    finally:
+        _SERVED.pop(str(store), None)
+        drop_store(address)
+
+
 @contextlib.contextmanager
 def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,
                app: Path | None = None) -> Iterator[str]:
     """Run the app (``app.py`` unless ``app`` is given) on ``store``; yields its URL."""
+    with _served(store) as address, _app_process(store, address, env=env, timeout=timeout, app=app) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _app_process(store: Path, address: str, *, env: dict[str, str] | None, timeout: float,
+                 app: Path | None) -> Iterator[str]:
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app or ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--", "--store", str(store)]
+           "--", "--store", address]
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     log = open(store.parent / f"streamlit-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app.browser import frame_of, launch, map_frame, require_chromium
+from tests.app.browser import frame_of, launch, map_frame, require_chromium, store_address
 
 #: As in the map store of conftest.py.
 XSS = "<img src=x onerror=alert(1)>"
@@ -410,7 +410,7 @@ def test_reported_incident_of_a_user_type_appears_after_reload(session, server):
     from geo import schema
     from geo.store import open_store
 
-    store = open_store(server[1])
+    store = open_store(store_address(server[1]))  # the file, or its PostGIS copy the app serves
     store.add_incident_type(schema.register_type("sewage", "污水外溢", "Sewage overflow", color="#8c510a", icon="♨"))
     s = session.open()
     s.frame.locator(".gw-legend", has_text="污水外溢").wait_for()  # user types get their own icon and colour

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app.browser import app_server, launch, offline_context, require_chromium
+from tests.app.browser import app_server, launch, offline_context, require_chromium, store_address
 
 pytestmark = pytest.mark.browser
 
@@ -61,13 +61,13 @@ def test_click_on_the_map_gives_the_flood_response(tmp_path: Path, write_store: 
             page.get_by_text("已更新数据库。").wait_for(timeout=90_000)
             page.get_by_role("button", name="导入", exact=True).click(timeout=60_000)
             page.get_by_text("没有新内容，数据库未改动。").wait_for(timeout=90_000)
+            from geo.store import open_store
+
+            done = open_store(store_address(store)).read_table("inspections")  # the store the app wrote
+            assert list(done["inspector"]) == ["张三"] and list(done["result"]) == ["damaged"]
         finally:
             browser.close()
     assert not external, external
-    from geo.store import open_store
-
-    done = open_store(store).read_table("inspections")
-    assert list(done["inspector"]) == ["张三"] and list(done["result"]) == ["damaged"]
 
 
 def _filled_checklist(store: Path, tmp_path: Path) -> Path:
@@ -77,7 +77,7 @@ def _filled_checklist(store: Path, tmp_path: Path) -> Path:
     from geo.rain.documents import write_checklists
     from geo.store import open_store
 
-    path = write_checklists(checklists_from_store(open_store(store), "red", grid_ids=["G1"]), tmp_path / "c.xlsx")
+    path = write_checklists(checklists_from_store(open_store(store_address(store)), "red", grid_ids=["G1"]), tmp_path / "c.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["G1"]
     ws["B7"] = "张三"
