@@ -95,8 +95,9 @@ def _served(store: Path) -> Iterator[str]:
         return
     import uuid
 
-    from geo import settings
     from geo.postgis import drop_store
+
+    from geo import settings
     from geo.store import copy_store, open_store
 
     url = settings.current().test_database_url
