@@ -95,9 +95,8 @@ def _served(store: Path) -> Iterator[str]:
         return
     import uuid
 
-    from geo.postgis import drop_store
-
     from geo import settings
+    from geo.postgis import drop_store
     from geo.store import copy_store, open_store
 
     url = settings.current().test_database_url

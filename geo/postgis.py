@@ -1,0 +1,476 @@
+"""The server store: PostgreSQL with PostGIS, for a street office or district with many users.
+
+Address: ``postgresql://user[:password]@host[:port]/database[?schema=NAME&...]``.
+The ``schema`` parameter (ours, not libpq's) picks the PostgreSQL schema
+that holds the store, made when missing, so that several stores live in one
+database; without it the store is in ``public``. Every other parameter goes
+to libpq as it is (``sslmode``, ``connect_timeout``...); a password may also
+come from ``~/.pgpass``. Messages name the store by its address without the
+password.
+
+Layout (made on first use, under an advisory lock so two processes may
+open a new store at once): one table per layer of :data:`geo.schema.LAYERS`
+with ``fid bigserial`` primary key, the id column (unique index), the
+canonical and the store's own columns typed, user columns added as writes
+bring them, and ``geometry geometry(Geometry, 4326)`` with a GiST index;
+``meta`` and the other plain tables as plain tables; the id counters in
+``gw_sequences``.
+
+Writes: each :meth:`PostGISStore.transaction` is one database transaction on
+one pooled connection. It first takes a transaction-level advisory lock on
+the store, so writers to one store follow one another exactly as on a
+GeoPackage file (waiting at most ``store_lock_timeout`` seconds, then
+``store.busy``), while readers never wait for them. Big inserts go through
+COPY. One connection pool per database per process, shared by every store
+and Streamlit session of it (:func:`geo.postgis_sql.pool_for`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import psycopg
+import psycopg.errors
+import shapely
+from psycopg import sql
+from psycopg_pool import PoolTimeout
+
+from . import schema, settings
+from .errors import StoreError
+from .postgis_sql import (
+    GEOMETRY,
+    PG_TYPE,
+    Address,
+    add_columns,
+    check_name,
+    columns_of,
+    connect,
+    create_layout,
+    driver_values,
+    ensure_postgis,
+    first_line,
+    insert_rows,
+    kind_of_value,
+    layout_ready,
+    parse_address,
+    pool_for,
+    select_layer,
+    select_rows,
+    set_meta,
+    table,
+)
+from .storage import (
+    INCIDENT_TYPES,
+    META,
+    SCHEMA_VERSION,
+    SEQUENCES,
+    Store,
+    Transaction,
+    check_layer,
+    empty_layer,
+    layer_columns,
+)
+from .storage_rows import kind_of
+
+__all__ = ["PostGISStore", "drop_store"]
+
+#: Stores whose layout this process has made or found current: (conninfo, schema).
+_READY: set[tuple[str, str]] = set()
+
+
+class PostGISStore(Store):
+    """A store in a PostgreSQL + PostGIS database (see the module text).
+
+    Parameters
+    ----------
+    address
+        ``postgresql://user[:password]@host[:port]/database[?schema=NAME]``.
+        Nothing is connected until the store is first used; then an
+        unreachable server, refused credentials or a database without
+        PostGIS raise :class:`geo.errors.StoreError` ``store.unreachable``.
+    """
+
+    def __init__(self, address: str) -> None:
+        self._addr = parse_address(address)
+
+    @property
+    def location(self) -> str:
+        """The address without its password."""
+        return self._addr.location
+
+    @property
+    def address(self) -> str:
+        """The address, credentials included (to open the store again; never show it)."""
+        return self._addr.address
+
+    @property
+    def schema(self) -> str:
+        """The PostgreSQL schema that holds the store."""
+        return self._addr.schema
+
+    # -- connections ----------------------------------------------------------------------------
+
+    def _ensure(self) -> None:
+        """Make the layout when missing and refuse a store written by a newer release (once per process)."""
+        key = (self._addr.conninfo, self._addr.schema)
+        if key in _READY:
+            return
+        with contextlib.closing(connect(self._addr)) as con:
+            try:
+                found = layout_ready(con, self._addr)
+                if found is None:
+                    ensure_postgis(con, self._addr)
+                    create_layout(con, self._addr)
+                    found = layout_ready(con, self._addr)
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise StoreError.of("store.unreachable", location=self.location, why=first_line(exc)) from exc
+        if found is not None and found > SCHEMA_VERSION:
+            raise StoreError.of("store.newer", location=self.location, found=found, supported=SCHEMA_VERSION)
+        _READY.add(key)
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection (autocommit), errors of the server turned into store errors."""
+        self._ensure()
+        with _errors(self.location), pool_for(self._addr.conninfo).connection() as con:
+            yield con
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def layers(self) -> list[str]:
+        """Names of the spatial layers that hold rows."""
+        with self._connection() as con:
+            parts = [sql.SQL("SELECT {} WHERE EXISTS (SELECT 1 FROM {})").format(sql.Literal(layer), table(self._addr, layer))
+                     for layer in schema.LAYERS]
+            found = {str(r[0]) for r in con.execute(sql.SQL(" UNION ALL ").join(parts)).fetchall()}
+        return [layer for layer in schema.LAYERS if layer in found]
+
+    def tables(self) -> list[str]:
+        """Names of the plain tables of the schema (the counters and the extensions' own left out)."""
+        with self._connection() as con:
+            return _plain_tables(con, self._addr)
+
+    def read(self, layer: str) -> gpd.GeoDataFrame:
+        """One layer, with its column types restored, in ``fid`` order."""
+        check_layer(layer)
+        with self._connection() as con:
+            return _read_layer(con, self._addr, layer)
+
+    def read_table(self, name: str) -> pd.DataFrame:
+        """One plain table in row order (empty when never written)."""
+        with self._connection() as con:
+            return _read_table(con, self._addr, name)
+
+    @property
+    def version(self) -> str:
+        """The meta revision and the transaction id that last wrote it (changes at every commit)."""
+        with self._connection() as con:
+            row = con.execute(sql.SQL("SELECT value, xmin::text FROM {} WHERE key = 'revision'")
+                              .format(table(self._addr, META))).fetchone()
+        return "empty" if row is None else f"{row[0]}-{row[1]}"
+
+    # -- writing --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, note: str = "", *, by: str = "") -> Iterator[Transaction]:
+        """One database transaction, the store's writers serialised by an advisory lock (see the module text)."""
+        seconds = settings.current().store_lock_timeout
+        with self._connection() as con, con.transaction():
+            con.execute("SELECT set_config('lock_timeout', %s, true), set_config('search_path', %s, true)",
+                        (f"{int(seconds * 1000)}ms", f"{sql.Identifier(self.schema).as_string(con)}, public"))
+            con.execute("SELECT pg_advisory_xact_lock(%s)", (self._addr.lock_key,))
+            tx = _Tx(self._addr, con, note, by)
+            yield tx
+            tx.finish()
+
+    # -- upkeep ---------------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Tables present, geometry SRID and GiST index, ids unique, versions set, schema version current."""
+        with self._connection() as con:
+            return _problems(con, self._addr)
+
+
+def drop_store(address: str) -> None:
+    """Drop the schema of a store (``CASCADE``: every table in it); refuses ``public``.
+
+    For tests and for removing a scratch store; nothing is kept.
+    """
+    addr = parse_address(address)
+    if addr.schema == "public":
+        raise StoreError.of("store.drop_public", location=addr.location)
+    with contextlib.closing(connect(addr)) as con:
+        con.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(addr.schema)))
+    _READY.discard((addr.conninfo, addr.schema))
+
+
+@contextlib.contextmanager
+def _errors(location: str) -> Iterator[None]:
+    """Lock timeouts as ``store.busy``, lost or refused connections as ``store.unreachable``."""
+    try:
+        yield
+    except psycopg.errors.LockNotAvailable as exc:
+        raise StoreError.of("store.busy", location=location, seconds=settings.current().store_lock_timeout) from exc
+    except PoolTimeout as exc:
+        raise StoreError.of("store.unreachable", location=location, why=first_line(exc)) from exc
+    except psycopg.OperationalError as exc:
+        raise StoreError.of("store.unreachable", location=location, why=first_line(exc)) from exc
+
+
+# -- reading, on any connection -------------------------------------------------------------------------
+
+
+def _read_layer(con: psycopg.Connection[Any], addr: Address, layer: str,
+                where: sql.Composable | None = None, params: Sequence[Any] = ()) -> gpd.GeoDataFrame:
+    columns = columns_of(con, addr, layer)
+    if columns is None:
+        return empty_layer(layer)
+    return select_layer(con, addr, layer, columns, where, params)
+
+
+def _read_table(con: psycopg.Connection[Any], addr: Address, name: str) -> pd.DataFrame:
+    if name == SEQUENCES or name in schema.LAYERS:
+        return pd.DataFrame()
+    columns = columns_of(con, addr, name)
+    if columns is None:
+        return pd.DataFrame()
+    return select_rows(con, addr, name, columns)
+
+
+def _plain_tables(con: psycopg.Connection[Any], addr: Address) -> list[str]:
+    rows = con.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname <> ALL(%s) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') ORDER BY c.oid",
+        (addr.schema, [*schema.LAYERS, SEQUENCES])).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _problems(con: psycopg.Connection[Any], addr: Address) -> list[str]:
+    """What :meth:`PostGISStore.check` reports."""
+    problems: list[str] = []
+    for name in (META, SEQUENCES):
+        if columns_of(con, addr, name) is None:
+            problems.append(f"table {name} is missing")
+    for layer in schema.LAYERS:
+        columns = columns_of(con, addr, layer)
+        if columns is None:
+            problems.append(f"{layer}: table is missing")
+            continue
+        geo = con.execute("SELECT srid, type FROM geometry_columns WHERE f_table_schema = %s AND f_table_name = %s "
+                          "AND f_geometry_column = %s", (addr.schema, layer, GEOMETRY)).fetchone()
+        if geo is None or int(geo[0]) != 4326:
+            problems.append(f"{layer}: geometry column is not SRID 4326 ({geo[0] if geo else 'missing'})")
+        index = con.execute(
+            "SELECT bool_or(i.indisvalid AND i.indisready) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class ic ON ic.oid = i.indexrelid "
+            "JOIN pg_am am ON am.oid = ic.relam JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) "
+            "WHERE n.nspname = %s AND c.relname = %s AND am.amname = 'gist' AND a.attname = %s",
+            (addr.schema, layer, GEOMETRY)).fetchone()
+        if not index or not index[0]:
+            problems.append(f"{layer}: no valid GiST index on {GEOMETRY}")
+        id_col = sql.Identifier(schema.ID_COLUMN[layer])
+        dup = con.execute(sql.SQL("SELECT {0} FROM {1} WHERE {0} IS NOT NULL GROUP BY {0} HAVING count(*) > 1 LIMIT 5")
+                          .format(id_col, table(addr, layer))).fetchall()
+        if dup:
+            problems.append(f"{layer}: ids stored more than once: {', '.join(str(d[0]) for d in dup)}")
+        if "row_version" in columns:
+            row = con.execute(sql.SQL("SELECT count(*) FROM {} WHERE row_version IS NULL").format(table(addr, layer))).fetchone()
+            if row and row[0]:
+                problems.append(f"{layer}: {row[0]} rows without a row_version")
+        else:
+            problems.append(f"{layer}: no row_version column")
+    found = layout_ready(con, addr)
+    if found != SCHEMA_VERSION:
+        problems.append(f"schema version {found}, expected {SCHEMA_VERSION}")
+    return problems
+
+
+# -- the transaction ----------------------------------------------------------------------------------
+
+
+class _Tx(Transaction):
+    """A write transaction on one pooled connection (its reads see its own writes)."""
+
+    def __init__(self, addr: Address, con: psycopg.Connection[Any], note: str, by: str) -> None:
+        super().__init__(note, by)
+        self._addr = addr
+        self._con = con
+        self._columns: dict[str, dict[str, str] | None] = {}
+
+    def _cols(self, name: str) -> dict[str, str] | None:
+        if name not in self._columns:
+            self._columns[name] = columns_of(self._con, self._addr, name)
+        return self._columns[name]
+
+    def _layer_cols(self, layer: str) -> dict[str, str]:
+        cols = self._cols(layer)
+        if cols is None:
+            raise StoreError.of("store.damaged", location=self._addr.location, why=f"table {layer} is missing")
+        return cols
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def read(self, layer: str) -> gpd.GeoDataFrame:
+        """The layer as this transaction sees it."""
+        check_layer(layer)
+        return select_layer(self._con, self._addr, layer, self._layer_cols(layer))
+
+    def read_table(self, name: str) -> pd.DataFrame:
+        """A plain table as this transaction sees it."""
+        return _read_table(self._con, self._addr, name)
+
+    def read_bbox(self, layer: str, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+        """Rows whose bounding box meets ``bounds``, found through the GiST index."""
+        check_layer(layer)
+        where = sql.SQL("WHERE {} && ST_MakeEnvelope(%s, %s, %s, %s, 4326)").format(sql.Identifier(GEOMETRY))
+        return select_layer(self._con, self._addr, layer, self._layer_cols(layer), where, [float(b) for b in bounds])
+
+    def extent(self, layer: str) -> tuple[float, float, float, float] | None:
+        """The layer's extent (``ST_Extent``)."""
+        check_layer(layer)
+        row = self._con.execute(sql.SQL("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                                        "(SELECT ST_Extent({}) AS e FROM {}) s").format(
+            sql.Identifier(GEOMETRY), table(self._addr, layer))).fetchone()
+        return None if row is None or row[0] is None else (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+
+    def get(self, layer: str, row_id: str) -> dict[str, Any] | None:
+        """One row by id, or None."""
+        check_layer(layer)
+        where = sql.SQL("WHERE {} = %s").format(sql.Identifier(schema.ID_COLUMN[layer]))
+        gdf = select_layer(self._con, self._addr, layer, self._layer_cols(layer), where, [str(row_id)])
+        if gdf.empty:
+            return None
+        row = gdf.iloc[-1].to_dict()
+        return {k: (None if not isinstance(v, shapely.Geometry) and pd.api.types.is_scalar(v) and pd.isna(v) else v)
+                for k, v in row.items()}
+
+    # -- what the contract asks of a backend ------------------------------------------------------------
+
+    def _next_sequence(self, name: str, count: int) -> int:
+        row = self._con.execute(sql.SQL("INSERT INTO {0} AS s (name, value) VALUES (%s, %s) ON CONFLICT (name) "
+                                        "DO UPDATE SET value = s.value + EXCLUDED.value RETURNING value")
+                                .format(table(self._addr, SEQUENCES)), (name, count)).fetchone()
+        assert row is not None
+        return int(row[0]) - count + 1
+
+    def _existing_ids(self, layer: str, ids: Sequence[str]) -> set[str]:
+        id_col = sql.Identifier(schema.ID_COLUMN[layer])
+        rows = self._con.execute(sql.SQL("SELECT {0} FROM {1} WHERE {0} = ANY(%s)").format(id_col, table(self._addr, layer)),
+                                 ([str(i) for i in ids],)).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def _insert(self, layer: str, frame: gpd.GeoDataFrame) -> None:
+        taken = self._existing_ids(layer, frame[schema.ID_COLUMN[layer]].astype(str).tolist())
+        if taken:
+            raise StoreError.of("store.duplicate_id", layer=layer, row_id=sorted(taken)[0])
+        self._write_rows(layer, frame)
+
+    def _update(self, layer: str, row_id: str, changes: Mapping[str, Any]) -> None:
+        have = self._layer_cols(layer)
+        canon = layer_columns(layer)
+        add_columns(self._con, self._addr, layer, have,
+                    {c: canon.get(c, kind_of_value(v)) for c, v in changes.items() if c != GEOMETRY})
+        sets, values = [], []
+        for col, value in changes.items():
+            kind = "geometry" if col == GEOMETRY else have[col]
+            sets.append(sql.SQL("{} = %s::geometry" if kind == "geometry" else "{} = %s").format(sql.Identifier(col)))
+            values.append(driver_values(pd.Series([value], dtype=object), kind)[0])
+        self._con.execute(sql.SQL("UPDATE {} SET {} WHERE {} = %s").format(
+            table(self._addr, layer), sql.SQL(", ").join(sets), sql.Identifier(schema.ID_COLUMN[layer])),
+            (*values, str(row_id)))
+
+    def _delete(self, layer: str, row_ids: Sequence[str]) -> int:
+        if not row_ids:
+            return 0
+        cur = self._con.execute(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
+            table(self._addr, layer), sql.Identifier(schema.ID_COLUMN[layer])), ([str(i) for i in row_ids],))
+        return int(cur.rowcount)
+
+    def _sync(self, layer: str, *, changed: gpd.GeoDataFrame, new: gpd.GeoDataFrame,
+              deleted: Sequence[str], dropped_columns: Sequence[str]) -> None:
+        """Changed rows are written again under their ``fid`` (row order kept); new rows appended; removed ones deleted."""
+        id_col = schema.ID_COLUMN[layer]
+        fids: dict[str, int] = {}
+        if len(changed):
+            rows = self._con.execute(sql.SQL("SELECT fid, {0} FROM {1} WHERE {0} = ANY(%s)").format(
+                sql.Identifier(id_col), table(self._addr, layer)), (changed[id_col].astype(str).tolist(),)).fetchall()
+            fids = {str(i): int(f) for f, i in rows}
+        self._delete(layer, [*deleted, *fids])
+        have = self._layer_cols(layer)
+        for col in dropped_columns:
+            if col in have and col not in layer_columns(layer) and col != GEOMETRY:
+                self._con.execute(sql.SQL("ALTER TABLE {} DROP COLUMN IF EXISTS {}").format(
+                    table(self._addr, layer), sql.Identifier(col)))
+                del have[col]
+        if len(changed):
+            self._write_rows(layer, changed, fids=[fids[str(i)] for i in changed[id_col].astype(str)])
+        if len(new):
+            self._write_rows(layer, new)
+
+    def _write_rows(self, layer: str, frame: gpd.GeoDataFrame, *, fids: Sequence[int] | None = None) -> None:
+        have = self._layer_cols(layer)
+        canon = layer_columns(layer)
+        attrs = [c for c in frame.columns if c not in (GEOMETRY, "fid")]
+        kinds = {c: have.get(c, canon.get(c, kind_of(frame[c]))) for c in attrs}
+        add_columns(self._con, self._addr, layer, have, kinds)
+        cols = ([*(["fid"] if fids is not None else []), GEOMETRY, *attrs])
+        data = [*([list(fids)] if fids is not None else []), driver_values(frame.geometry, "geometry"),
+                *(driver_values(frame[c], kinds[c]) for c in attrs)]
+        insert_rows(self._con, self._addr, layer, cols, data, geometry=GEOMETRY)
+
+    # -- plain tables -----------------------------------------------------------------------------------
+
+    def write_table(self, name: str, df: pd.DataFrame) -> None:
+        """Replace a plain table (rows deleted and written again; the table made anew when its columns change)."""
+        if name in schema.LAYERS or name == SEQUENCES:
+            raise StoreError.of("store.unknown_layer", layer=name, layers=f"{META}, {INCIDENT_TYPES}, ...")
+        cols = [c for c in df.columns if c != "fid"]
+        kinds = {check_name(str(c)): kind_of(df[c]) for c in cols}
+        have = self._cols(name)
+        if have is not None and have == kinds:  # same columns: readers keep reading while the rows change
+            self._con.execute(sql.SQL("DELETE FROM {}").format(table(self._addr, name)))
+        else:
+            self._con.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table(self._addr, name)))
+            self._create_table(name, kinds)
+        self._insert_table(name, df)
+        self.wrote = True
+
+    def append_table(self, name: str, df: pd.DataFrame) -> None:
+        """Add rows to a plain table (made when missing, columns added when new)."""
+        if name in schema.LAYERS or name == SEQUENCES:
+            raise StoreError.of("store.unknown_layer", layer=name, layers=f"{META}, {INCIDENT_TYPES}, ...")
+        kinds = {check_name(str(c)): kind_of(df[c]) for c in df.columns if c != "fid"}
+        have = self._cols(name)
+        if have is None:
+            self._create_table(name, kinds)
+        else:
+            add_columns(self._con, self._addr, name, have, kinds)
+        self._insert_table(name, df)
+        self.wrote = True
+
+    def _create_table(self, name: str, kinds: Mapping[str, str]) -> None:
+        defs = [sql.SQL(", {} {}").format(sql.Identifier(c), sql.SQL(PG_TYPE[k])) for c, k in kinds.items()]
+        self._con.execute(sql.SQL("CREATE TABLE {} (fid bigserial PRIMARY KEY{})").format(
+            table(self._addr, name), sql.SQL("").join(defs)))
+        self._columns[name] = dict(kinds)
+
+    def _insert_table(self, name: str, df: pd.DataFrame) -> None:
+        have = self._cols(name) or {}
+        cols = [str(c) for c in df.columns if c != "fid"]
+        if not cols or df.empty:
+            return
+        data = [driver_values(df[c], have.get(c, kind_of(df[c]))) for c in cols]
+        insert_rows(self._con, self._addr, name, cols, data)
+
+    # -- commit -------------------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Write the closing metadata when anything was written; otherwise roll back (nothing kept, revision unchanged)."""
+        if not self.wrote:
+            raise psycopg.Rollback()
+        set_meta(self._con, self._addr, self._closing_meta())
