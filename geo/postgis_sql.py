@@ -320,7 +320,8 @@ def select_rows(con: psycopg.Connection[Any], addr: Address, name: str, columns:
         cur.execute(query, params)
         rows = cur.fetchall()
     data = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return pd.DataFrame({c: _typed(data[i], columns[c]) for i, c in enumerate(names)}, index=pd.RangeIndex(len(rows)))
+    index = pd.RangeIndex(len(rows))
+    return pd.DataFrame({c: _typed(data[i], columns[c]) for i, c in enumerate(names)}, index=index, copy=False)
 
 
 def _typed(values: Sequence[Any], kind: str) -> Any:
@@ -333,7 +334,7 @@ def _typed(values: Sequence[Any], kind: str) -> Any:
             [np.nan if v is None else v for v in values], dtype="float64")
     if kind == "bool":
         return pd.array(values, dtype="boolean")
-    return np.asarray(values, dtype=object)
+    return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)  # kept as objects, as restore_types wants
 
 
 def select_layer(con: psycopg.Connection[Any], addr: Address, layer: str, columns: Mapping[str, str],
