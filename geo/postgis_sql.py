@@ -8,6 +8,8 @@ formatted into SQL text.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import gc
 import hashlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -316,12 +318,25 @@ def select_rows(con: psycopg.Connection[Any], addr: Address, name: str, columns:
              for c, k in columns.items()]
     query = sql.SQL("SELECT {} FROM {} {} ORDER BY fid").format(sql.SQL(", ").join(picks), table(addr, name),
                                                                    where or sql.SQL(""))
-    with con.cursor(binary=True) as cur:
+    with _no_gc(), con.cursor(binary=True) as cur:  # millions of new tuples: no collector passes over them meanwhile
         cur.execute(query, params)
         rows = cur.fetchall()
-    data = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    index = pd.RangeIndex(len(rows))
-    return pd.DataFrame({c: _typed(data[i], columns[c]) for i, c in enumerate(names)}, index=index, copy=False)
+        data = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        index = pd.RangeIndex(len(rows))
+        del rows
+        return pd.DataFrame({c: _typed(data[i], columns[c]) for i, c in enumerate(names)}, index=index, copy=False)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused (it would scan every new row tuple, again and again)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _typed(values: Sequence[Any], kind: str) -> Any:
@@ -342,8 +357,8 @@ def select_layer(con: psycopg.Connection[Any], addr: Address, layer: str, column
     """A layer's rows (all, or those ``where`` picks) with the canonical column types."""
     df = select_rows(con, addr, layer, columns, where, params)
     geoms = df.pop(GEOMETRY) if GEOMETRY in df.columns else np.full(len(df), None, dtype=object)
-    gdf = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(np.asarray(geoms, dtype=object), index=df.index,
-                                                      crs=schema.STORAGE_CRS), crs=schema.STORAGE_CRS)
+    df[GEOMETRY] = gpd.GeoSeries(np.asarray(geoms, dtype=object), index=df.index, crs=schema.STORAGE_CRS)
+    gdf = gpd.GeoDataFrame(df, geometry=GEOMETRY, crs=schema.STORAGE_CRS, copy=False)
     return restore_types(layer, gdf)
 
 
