@@ -54,7 +54,7 @@ from .postgis_sql import (
     ensure_postgis,
     first_line,
     insert_rows,
-    kind_of_value,
+    kind_for,
     layout_ready,
     parse_address,
     pool_for,
@@ -374,7 +374,8 @@ class _Tx(Transaction):
         have = self._layer_cols(layer)
         canon = layer_columns(layer)
         add_columns(self._con, self._addr, layer, have,
-                    {c: canon.get(c, kind_of_value(v)) for c, v in changes.items() if c != GEOMETRY})
+                    {c: canon.get(c) or kind_for(pd.Series([v], dtype=object), have.get(c))
+                     for c, v in changes.items() if c != GEOMETRY}, fixed=list(canon))
         sets, values = [], []
         for col, value in changes.items():
             kind = "geometry" if col == GEOMETRY else have[col]
@@ -416,8 +417,9 @@ class _Tx(Transaction):
         have = self._layer_cols(layer)
         canon = layer_columns(layer)
         attrs = [c for c in frame.columns if c not in (GEOMETRY, "fid")]
-        kinds = {c: have.get(c, canon.get(c, kind_of(frame[c]))) for c in attrs}
-        add_columns(self._con, self._addr, layer, have, kinds)
+        add_columns(self._con, self._addr, layer, have, {c: canon.get(c) or kind_for(frame[c], have.get(c)) for c in attrs},
+                    fixed=list(canon))
+        kinds = {c: have[c] for c in attrs}
         cols = ([*(["fid"] if fids is not None else []), GEOMETRY, *attrs])
         data = [*([list(fids)] if fids is not None else []), driver_values(frame.geometry, "geometry"),
                 *(driver_values(frame[c], kinds[c]) for c in attrs)]
@@ -449,7 +451,7 @@ class _Tx(Transaction):
         if have is None:
             self._create_table(name, kinds)
         else:
-            add_columns(self._con, self._addr, name, have, kinds)
+            add_columns(self._con, self._addr, name, have, {c: kind_for(df[c], have.get(c)) for c in kinds})
         self._insert_table(name, df)
         self.wrote = True
 

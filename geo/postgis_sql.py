@@ -28,7 +28,7 @@ from psycopg_pool import ConnectionPool
 from . import schema, settings
 from .errors import StoreError
 from .storage import META, SCHEMA_VERSION, SEQUENCES, layer_columns, now_text, restore_types
-from .storage_rows import sql_values
+from .storage_rows import kind_of, sql_values
 
 #: PostgreSQL type of each column kind.
 PG_TYPE: Final = {"str": "text", "int": "bigint", "float": "double precision", "bool": "boolean"}
@@ -267,24 +267,58 @@ def columns_of(con: psycopg.Connection[Any], addr: Address, name: str) -> dict[s
 
 
 def add_columns(con: psycopg.Connection[Any], addr: Address, name: str, have: dict[str, str],
-                kinds: Mapping[str, str]) -> None:
-    """``ALTER TABLE ... ADD COLUMN`` for the columns of ``kinds`` the table lacks (``have`` is updated)."""
-    for col, kind in kinds.items():
+                kinds: Mapping[str, str | None], *, fixed: Sequence[str] = ()) -> None:
+    """Add the columns of ``kinds`` the table lacks, widen those that cannot hold the new values (``have`` is updated).
+
+    A column of whole numbers that receives fractions becomes ``double
+    precision``, any column that receives text becomes ``text`` (its values
+    kept as text), so that no value written is lost; the ``fixed``
+    (canonical) columns keep their type.
+    """
+    for col, wanted in kinds.items():
+        kind = wanted or "str"  # a column of gaps only is made as text
         if col not in have:
             con.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
                 table(addr, name), sql.Identifier(check_name(col)), sql.SQL(PG_TYPE.get(kind, "text"))))
             have[col] = kind
+        elif wanted and col not in fixed and (wider := _wider(have[col], kind)) != have[col]:
+            numeric = have[col] == "bool" and wider != "str"  # a boolean becomes a number through int
+            using = sql.SQL("{}::int").format(sql.Identifier(col)) if numeric else sql.Identifier(col)
+            con.execute(sql.SQL("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}").format(
+                table(addr, name), sql.Identifier(col), sql.SQL(PG_TYPE[wider]), using, sql.SQL(PG_TYPE[wider])))
+            have[col] = wider
 
 
-def kind_of_value(value: Any) -> str:
-    """The kind a new column gets from one value written into it."""
-    if isinstance(value, bool | np.bool_):
-        return "bool"
-    if isinstance(value, int | np.integer):
-        return "int"
-    if isinstance(value, float | np.floating):
-        return "float"
-    return "str"
+def _wider(old: str, new: str) -> str:
+    """The kind a column of kind ``old`` needs to hold values of kind ``new`` too."""
+    if old == new or old in ("str", "geometry") or new not in PG_TYPE:
+        return old
+    if new == "str":
+        return "str"
+    order = ("bool", "int", "float")
+    return new if old in order and order.index(new) > order.index(old) else old
+
+
+def kind_for(series: pd.Series, current: str | None) -> str | None:
+    """The kind the values of ``series`` need in a column now of kind ``current`` (None: no values, no need).
+
+    Objects are looked at (a column of Python ints is ``int``), and
+    fractions without a fractional part fit a column of whole numbers, so
+    that a layer read back (ints with gaps come back as floats) and written
+    again keeps its column types.
+    """
+    values = series.dropna()
+    if values.empty:
+        return None
+    kind = kind_of(series)
+    if kind == "str" and series.dtype == object:
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        kind = {"integer": "int", "floating": "float", "mixed-integer-float": "float", "boolean": "bool"}.get(inferred, "str")
+    if kind == "float" and current in ("int", "bool"):
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+        if np.isfinite(numbers).all() and (numbers == np.round(numbers)).all():
+            return current if current == "int" or set(np.unique(numbers)) <= {0.0, 1.0} else "int"
+    return kind
 
 
 def driver_values(series: pd.Series, kind: str) -> list[Any]:
@@ -340,15 +374,16 @@ def _no_gc() -> Iterator[None]:
 
 
 def _typed(values: Sequence[Any], kind: str) -> Any:
+    """A column read: as the GeoPackage store gives it (ints with gaps as floats, bools with gaps as objects)."""
     if kind == "geometry":
         return shapely.from_wkb(np.asarray(values, dtype=object))
-    if kind == "int":
-        return pd.array(values, dtype="Int64")
-    if kind == "float":
-        return np.asarray(values, dtype="float64") if None not in values else np.array(
-            [np.nan if v is None else v for v in values], dtype="float64")
-    if kind == "bool":
-        return pd.array(values, dtype="boolean")
+    gaps = None in values
+    if kind == "int" and not gaps:
+        return np.asarray(values, dtype="int64")
+    if kind in ("int", "float"):
+        return np.array([np.nan if v is None else v for v in values] if gaps else values, dtype="float64")
+    if kind == "bool" and not gaps:
+        return np.asarray(values, dtype=bool)
     return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)  # kept as objects, as restore_types wants
 
 

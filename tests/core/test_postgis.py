@@ -219,6 +219,35 @@ class TestIdentifiers:
         assert store.read("incidents")["incident_id"].tolist() == ["A1"]
 
 
+class TestColumnTypes:
+    def test_user_columns_are_typed_and_widen_rather_than_lose_values(self, pg_address: Callable[[], str]) -> None:
+        address = pg_address()
+        store = PostGISStore(address)
+        store.write({"incidents": _points(["A1", "A2", "A3"], floors_above=pd.array([3, None, 5], dtype="Int64"), dry=[True, False, True])})
+        got = store.read("incidents")
+        assert got["floors_above"].tolist()[::2] == [3.0, 5.0] and pd.isna(got["floors_above"].iloc[1])
+        assert got["dry"].dtype == bool
+        store.write({"incidents": got})  # read back (ints with a gap come back as floats) and written again
+        assert _column_types(address, "incidents")["floors_above"] == "bigint"
+        with store.transaction("text") as tx:
+            tx.update("incidents", "A1", {"floors_above": "三层半"})
+            tx.update("incidents", "A2", {"dry": 0.5})
+        assert _column_types(address, "incidents")["floors_above"] == "text"
+        assert _column_types(address, "incidents")["dry"] == "double precision"
+        got = store.read("incidents").set_index("incident_id")
+        assert got.loc["A1", "floors_above"] == "三层半" and got.loc["A3", "floors_above"] == "5"
+        assert got["dry"].tolist() == [1.0, 0.5, 1.0]
+        assert store.check() == []
+
+
+def _column_types(address: str, name: str) -> dict[str, str]:
+    a = parse_address(address)
+    with psycopg.connect(a.conninfo) as con:
+        rows = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                           "WHERE table_schema = %s AND table_name = %s", (a.schema, name)).fetchall()
+    return {str(n): str(t) for n, t in rows}
+
+
 class TestWriters:
     def test_a_second_writer_waits_then_gives_up_busy(self, pg_address: Callable[[], str],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
