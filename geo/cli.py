@@ -348,9 +348,22 @@ def _add_rain(sub: Subparsers) -> None:
     add_commands(sub)
 
 
+def _add_store(sub: Subparsers) -> None:
+    from .store_cli import add_commands  # store copy, store check
+
+    add_commands(sub)
+
+
+def _add_incident(sub: Subparsers) -> None:
+    from .incident_cli import add_commands  # incident add, incident list, incident update
+
+    add_commands(sub)
+
+
 #: One function per group of commands, each adding its subcommands.
 _REGISTRARS: list[Callable[[Subparsers], None]] = [
-    _add_demo, _add_import, _add_summary, _add_types, _add_route, _add_rain, _add_settings,
+    _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_store, _add_route, _add_rain,
+    _add_settings,
 ]
 
 
@@ -360,13 +373,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for register in _REGISTRARS:
         register(sub)
-    for p in sub.choices.values():
+    for p in _leaves(sub):
         p.add_argument("--debug", action="store_true", help="show tracebacks")
         p.add_argument("--quiet", action="store_true", help="no progress messages")
         if "--lang" not in p._option_string_actions:  # a command may have its own (levels: of its table)
             p.add_argument("--lang", choices=("en", "zh"), default=_default_lang(),
                            help="language of errors and reports (default: $GRIDWATCH_LANG, else en)")
     return parser
+
+
+def _leaves(sub: Subparsers) -> list[argparse.ArgumentParser]:
+    """The parsers that run a command: each command's, or its actions' (``store copy``, ``incident add``).
+
+    The options of every command go on these only: argparse lets an
+    action's defaults override what was given before the action's name.
+    """
+    out: list[argparse.ArgumentParser] = []
+    for p in dict.fromkeys(sub.choices.values()):  # aliases name one parser twice
+        nested = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        out += _leaves(nested[0]) if nested else [p]
+    return out
 
 
 def _default_lang() -> str:
