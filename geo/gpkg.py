@@ -41,6 +41,7 @@ from .gpkg_sql import (
     SQL_TYPE,
     begin,
     chunks,
+    create_id_indexes,
     create_layer,
     create_sequences,
     geometry_column,
@@ -183,6 +184,7 @@ class GeoPackageStore(Store):
                 with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as con:
                     con.execute("BEGIN")
                     create_sequences(con)
+                    create_id_indexes(con)
                     now = now_text()
                     con.executemany(f"INSERT INTO {quote(META)} (key, value) VALUES (?, ?)",
                                     [("schema_version", str(SCHEMA_VERSION)), ("written_at", now), ("revision", "0")])
@@ -218,6 +220,7 @@ class GeoPackageStore(Store):
                         con.execute(f"UPDATE {quote(layer)} SET row_version = 1, updated_by = 'upgrade', "
                                     "updated_at = ? WHERE row_version IS NULL", (now_text(),))
                     create_sequences(con)
+                    create_id_indexes(con)
                     set_meta(con, {"schema_version": str(SCHEMA_VERSION)})
                     con.execute("COMMIT")
                 except BaseException:
