@@ -23,7 +23,7 @@ from . import i18n, schema
 from .errors import StoreError
 from .store import META, Store, copy_store, open_store
 
-__all__ = ["add_commands", "by_option", "cmd_store_check", "cmd_store_copy", "existing_store", "note"]
+__all__ = ["add_commands", "by_option", "cmd_store_check", "cmd_store_copy", "existing_store", "note", "was_written"]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -72,9 +72,19 @@ def existing_store(address: str) -> Store:
         ``cli.no_store`` when nothing is stored there.
     """
     store = open_store(address)
-    if store.schema_version() <= 0:
+    if not was_written(store):
         raise StoreError.of("cli.no_store", location=store.location)
     return store
+
+
+def was_written(store: Store) -> bool:
+    """Whether anything was ever written to ``store`` (a backend may make an empty store just by opening it)."""
+    meta = store.meta()
+    if store.schema_version() <= 0:
+        return False
+    if str(meta.get("revision", "")).strip() not in ("", "0"):
+        return True
+    return bool(store.layers()) or any(name != META for name in store.tables())
 
 
 def cmd_store_copy(args: argparse.Namespace) -> int:
@@ -97,7 +107,7 @@ def cmd_store_check(args: argparse.Namespace) -> int:
     """``store check STORE``: ok with the schema version and row counts (status 0), or the problems (status 1)."""
     store = open_store(args.store)
     try:
-        if store.schema_version() <= 0:
+        if not was_written(store):
             raise StoreError.of("cli.no_store", location=store.location)
         note(args, "cli.store.checking", location=store.location)
         problems = store.check()

@@ -138,6 +138,15 @@ class TestCheck:
         assert status == 1, out + err
         assert "damaged" in out
 
+    def test_a_store_made_but_never_written_is_no_store(self, capsys: pytest.CaptureFixture[str],
+                                                        new_store_address: Callable[[], str]) -> None:
+        store = open_store(new_store_address())
+        with store.transaction("nothing"):
+            pass  # opening and an empty transaction may make the store; nothing is in it
+        status, out, err = run(capsys, "store", "check", store.address)
+        assert status == 2 and out == ""
+        assert err.startswith(f"error: {store.location} does not exist or is not a GridWatch store")
+
     def test_no_store_exit_2(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         status, out, err = run(capsys, "store", "check", str(tmp_path / "missing.gpkg"))
         assert status == 2 and out == ""
