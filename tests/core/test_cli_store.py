@@ -29,6 +29,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
+def counts(out: str) -> dict[str, int]:
+    """The rows per layer and table printed after the first line."""
+    return {name: int(n) for name, n in (line.split() for line in out.splitlines()[1:])}
+
+
 def assert_same_store(a: Store, b: Store) -> None:
     """Same layers (ids, values, geometries, row versions, who and when), same tables, same metadata."""
     for layer in schema.LAYERS:
@@ -63,9 +68,11 @@ class TestCopy:
         first, middle, back = str(tmp_path / "first.gpkg"), new_store_address(), str(tmp_path / "back.gpkg")
         status, out, _ = run(capsys, "store", "copy", demo_store_path, first, "--by", "王丽", "--quiet")
         assert status == 0
-        n_incidents = len(demo.read("incidents"))
-        assert f"  incidents: {n_incidents} rows" in out.splitlines()
-        assert f"  grids: {len(demo.read('grids'))} rows" in out.splitlines()
+        printed = counts(out)
+        assert printed["incidents"] == len(demo.read("incidents")) and printed["grids"] == len(demo.read("grids"))
+        assert printed["vulnerable_residents"] == len(demo.read_table("vulnerable_residents")) > 0
+        assert out.splitlines()[0] == (f"Copied {sum(printed.values())} rows from {demo_store_path} to {first}; "
+                                       "rows per layer and table:")
         assert_same_store(demo, open_store(first))
         with open_store(first).transaction("edit", by="李强") as tx:  # a row past version 1 must keep its version
             some = tx.read("incidents")["incident_id"].iloc[0]
@@ -107,16 +114,18 @@ class TestCheck:
         status, out, err = run(capsys, "store", "check", str(copy))
         assert status == 0, out + err
         lines = out.splitlines()
-        assert lines[0] == f"ok: {copy} (geopackage), schema version 2"
-        assert f"  incidents: {len(open_store(copy).read('incidents'))} rows" in lines
-        assert "  vulnerable_residents: 263 rows" in lines
+        assert lines[0] == f"ok: {copy} (geopackage), schema version 2; rows per layer and table:"
+        printed = counts(out)
+        assert printed["incidents"] == len(open_store(copy).read("incidents")) > 0
+        assert printed["vulnerable_residents"] == 263 and printed["flood_zones"] == 0
         assert open_store(copy).schema_version() == 2
         assert hashlib.sha256(V1_STORE.read_bytes()).hexdigest() == digest  # the fixture itself untouched
 
     def test_ok_on_each_backend(self, capsys: pytest.CaptureFixture[str], demo_any_store: Store) -> None:
         status, out, _ = run(capsys, "store", "check", demo_any_store.address, "--lang", "zh")
         assert status == 0
-        assert out.splitlines()[0] == f"正常：{demo_any_store.location}（{demo_any_store.backend}），结构版本 2"
+        assert out.splitlines()[0] == f"正常：{demo_any_store.location}（{demo_any_store.backend}），结构版本 2；各图层和表的行数："
+        assert counts(out)["buildings"] == len(demo_any_store.read("buildings"))
         assert demo_any_store.address not in out or demo_any_store.address == demo_any_store.location
 
     def test_problems_exit_1(self, capsys: pytest.CaptureFixture[str], demo_store_copy: str) -> None:
