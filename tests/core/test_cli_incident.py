@@ -144,6 +144,8 @@ class TestUpdate:
         assert status == 0 and out == "2\n", err
         row = demo_any_store.read("incidents").set_index("incident_id").loc[new_id]
         assert row["status"] == "assigned" and row["row_version"] == 2 and row["updated_by"] == "李强"
+        last = json.loads(demo_any_store.meta()["history"])[-1]
+        assert last["by"] == "李强" and last["what"] == f"update incident {new_id}"
         status, out, err = run(capsys, "incident", "update", "--store", demo_any_store.address, new_id,
                                "--status", "resolved", "--severity", "high", "--version", "1", "--by", "王丽")
         assert status == 2 and out == ""
