@@ -228,8 +228,7 @@ def _write_csv(table: pd.DataFrame, path: str, *, encoding: str = "utf-8") -> No
     try:
         spreadsheet_frame(table).to_csv(path, index=False, encoding=encoding)
     except OSError as exc:
-        msg = f"Cannot write {path!r}: {exc.strerror or exc}."
-        raise OptionError(msg, "Name a file in a folder that exists and that you may write to.") from exc
+        raise OptionError.of("cli.cannot_write", path=path, why=exc.strerror or str(exc)) from exc
 
 
 def _existing_store(location: str) -> Store:
@@ -239,8 +238,7 @@ def _existing_store(location: str) -> Store:
 
     store = open_store(location)
     if not store.layers():
-        msg = f"Store {location!r} does not exist or holds no layers."
-        raise StoreError(msg, "Check --store, or build one with 'python -m geo demo --out DIR' or 'python -m geo import'.")
+        raise StoreError.of("cli.no_layers", location=store.location)
     return store
 
 

@@ -1293,6 +1293,9 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Check the address (a .gpkg file or a postgresql:// address); make a store with "
         "'python -m geo demo --out DIR', 'python -m geo import' or 'python -m geo store copy'.",
     ),
+    "err.cli.no_layers": ("数据库 {location} 不存在或没有任何图层。", "Store {location} does not exist or holds no layers."),
+    "err.cli.no_layers.hint": ("请检查 --store，或用 'python -m geo demo --out 目录' 或 'python -m geo import' 建立。",
+                               "Check --store, or build one with 'python -m geo demo --out DIR' or 'python -m geo import'."),
     "err.cli.cannot_write": ("无法写入 {path}：{why}", "Cannot write {path}: {why}"),
     "err.cli.cannot_write.hint": ("请指定一个存在且可写的文件夹中的文件。",
                                   "Name a file in a folder that exists and that you may write to."),
