@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 from . import i18n, schema
 from .errors import StoreError
+from .safe import printable
 from .store import META, Store, copy_store, open_store
 
 __all__ = ["add_commands", "by_option", "cmd_store_check", "cmd_store_copy", "existing_store", "note", "was_written"]
@@ -58,9 +59,10 @@ def by_option(p: argparse.ArgumentParser) -> None:
 
 
 def note(args: argparse.Namespace, key: str, /, **values: object) -> None:
-    """Print the message ``key`` in the reader's language on stderr, unless ``--quiet``."""
+    """Print the message ``key`` in the reader's language on stderr, unless ``--quiet`` (text values made printable)."""
     if not getattr(args, "quiet", False):
-        print(i18n.t(key, args.lang, **values), file=sys.stderr, flush=True)
+        shown = {k: printable(v, 400) if isinstance(v, str) else v for k, v in values.items()}
+        print(i18n.t(key, args.lang, **shown), file=sys.stderr, flush=True)
 
 
 def existing_store(address: str) -> Store:
@@ -79,10 +81,9 @@ def existing_store(address: str) -> Store:
 
 def was_written(store: Store) -> bool:
     """Whether anything was ever written to ``store`` (a backend may make an empty store just by opening it)."""
-    meta = store.meta()
     if store.schema_version() <= 0:
         return False
-    if str(meta.get("revision", "")).strip() not in ("", "0"):
+    if str(store.meta().get("revision", "")).strip() not in ("", "0"):
         return True
     return bool(store.layers()) or any(name != META for name in store.tables())
 
@@ -120,7 +121,7 @@ def cmd_store_check(args: argparse.Namespace) -> int:
     if problems:
         print(i18n.t("cli.store.problems", args.lang, n=len(problems), **where))
         for problem in problems:
-            print(i18n.t("cli.store.problem", args.lang, problem=problem))
+            print(i18n.t("cli.store.problem", args.lang, problem=printable(problem, 2000)))
         return 1
     print(i18n.t("cli.store.ok", args.lang, **where))
     counts = {name: len(store.read(name)) for name in schema.LAYERS}
