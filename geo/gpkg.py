@@ -304,8 +304,6 @@ class GeoPackageStore(Store):
         finally:
             con.close()
 
-    # -- upkeep -------------------------------------------------------------------------------
-
     def check(self) -> list[str]:
         """SQLite's integrity check, the spatial indexes, ids, versions and a fresh GDAL read of every layer."""
         if not self._path.exists():
@@ -469,8 +467,6 @@ class _Tx(Transaction):
         if len(new):
             self._write_rows(layer, new)
 
-    # -- writing rows -----------------------------------------------------------------------------
-
     def _ensure_columns(self, layer: str, kinds: Mapping[str, str]) -> dict[str, str]:
         """Add the columns the table lacks; returns each column's stored name (names are case-insensitive)."""
         have = {c.lower(): c for c in table_columns(self._con, layer)}
@@ -574,8 +570,6 @@ class _Tx(Transaction):
         self._con.executemany(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in cols)}) "
                               f"VALUES ({', '.join('?' * len(cols))})", list(zip(*values, strict=True)))
         self._touched.add(name)
-
-    # -- commit -----------------------------------------------------------------------------------
 
     def finish(self) -> None:
         """Commit what was written (metadata, contents table and extents kept current); nothing written, nothing kept."""
