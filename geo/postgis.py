@@ -136,17 +136,28 @@ class PostGISStore(Store):
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
         """A pooled connection (autocommit), errors of the server turned into store errors."""
         self._ensure()
-        with _errors(self.location), pool_for(self._addr.conninfo).connection() as con:
-            yield con
+        pool = pool_for(self._addr.conninfo)
+        try:
+            with _errors(self.location), pool.connection() as con:
+                yield con
+        except (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName) as exc:
+            _READY.discard((self._addr.conninfo, self._addr.schema))  # removed meanwhile: made again when next used
+            raise StoreError.of("store.damaged", location=self.location, why=first_line(exc)) from exc
+        except StoreError as exc:
+            stats = pool.get_stats()
+            if isinstance(exc.__cause__, PoolTimeout) and stats.get("pool_available", 0) == 0 \
+                    and stats.get("pool_size", 0) >= pool.max_size:  # every connection in use, none lost
+                raise StoreError.of("store.busy", location=self.location, seconds=pool.timeout) from exc
+            raise
 
     # -- reading --------------------------------------------------------------------------------
 
     def layers(self) -> list[str]:
         """Names of the spatial layers that hold rows."""
         with self._connection() as con:
-            parts = [sql.SQL("SELECT {} WHERE EXISTS (SELECT 1 FROM {})").format(sql.Literal(layer), table(self._addr, layer))
+            parts = [sql.SQL("SELECT %s::text WHERE EXISTS (SELECT 1 FROM {})").format(table(self._addr, layer))
                      for layer in schema.LAYERS]
-            found = {str(r[0]) for r in con.execute(sql.SQL(" UNION ALL ").join(parts)).fetchall()}
+            found = {str(r[0]) for r in con.execute(sql.SQL(" UNION ALL ").join(parts), list(schema.LAYERS)).fetchall()}
         return [layer for layer in schema.LAYERS if layer in found]
 
     def tables(self) -> list[str]:

@@ -144,7 +144,7 @@ def pool_for(conninfo: str) -> ConnectionPool:
             size = settings.current().store_pool_size
             pool = ConnectionPool(conninfo, min_size=1, max_size=size, open=True, name="gridwatch",
                                   kwargs={"autocommit": True, "prepare_threshold": None},
-                                  timeout=max(5.0, settings.current().store_lock_timeout))
+                                  timeout=max(2.0, settings.current().store_lock_timeout))
             _POOLS[conninfo] = pool
         return pool
 

@@ -264,6 +264,31 @@ class TestWriters:
             tx.add("incidents", _points(["A2"]))
         assert sorted(first.read("incidents")["incident_id"]) == ["A1", "A2"]
 
+    def test_every_pooled_connection_in_use_is_busy_not_unreachable(self, pg_address: Callable[[], str],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("GRIDWATCH_STORE_POOL_SIZE", "1")
+        monkeypatch.setenv("GRIDWATCH_STORE_LOCK_TIMEOUT", "0.5")
+        address = pg_address() + f"&application_name=gw_{uuid.uuid4().hex[:6]}"  # a pool of its own
+        store = PostGISStore(address)
+        with store.transaction("holds the one connection") as tx:
+            tx.add("incidents", _points(["A1"]))
+            with pytest.raises(StoreError) as err:
+                store.read("incidents")
+        assert err.value.key == "store.busy"
+        assert store.read("incidents")["incident_id"].tolist() == ["A1"]
+
+    def test_a_store_removed_meanwhile_is_made_again(self, pg_address: Callable[[], str]) -> None:
+        address = pg_address()
+        store = PostGISStore(address)
+        store.write({"incidents": _points(["A1"])})
+        with psycopg.connect(parse_address(address).conninfo, autocommit=True) as con:
+            con.execute(psycopg.sql.SQL("DROP SCHEMA {} CASCADE").format(psycopg.sql.Identifier(store.schema)))
+        assert store.read("incidents").empty
+        with pytest.raises(StoreError, match="damaged"), store.transaction("add") as tx:
+            tx.add("incidents", _points(["A2"]))
+        store.write({"incidents": _points(["A3"])})
+        assert store.read("incidents")["incident_id"].tolist() == ["A3"] and store.check() == []
+
     def test_concurrent_writers_mint_distinct_ids(self, pg_address: Callable[[], str]) -> None:
         address = pg_address()
         PostGISStore(address).read("grids")
