@@ -28,6 +28,7 @@ and Streamlit session of it (:func:`geo.postgis_sql.pool_for`).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -42,6 +43,7 @@ from psycopg_pool import PoolTimeout
 from . import schema, settings
 from .errors import StoreError
 from .postgis_sql import (
+    COPY_ROWS,
     GEOMETRY,
     PG_TYPE,
     Address,
@@ -376,10 +378,19 @@ class _Tx(Transaction):
         return {str(r[0]) for r in rows}
 
     def _insert(self, layer: str, frame: gpd.GeoDataFrame) -> None:
-        taken = self._existing_ids(layer, frame[schema.ID_COLUMN[layer]].astype(str).tolist())
-        if taken:
-            raise StoreError.of("store.duplicate_id", layer=layer, row_id=sorted(taken)[0])
-        self._write_rows(layer, frame)
+        """Insert rows; an id already stored is ``store.duplicate_id`` (found first for a few rows, by the unique index for many)."""
+        if len(frame) < COPY_ROWS:
+            taken = self._existing_ids(layer, frame[schema.ID_COLUMN[layer]].astype(str).tolist())
+            if taken:
+                raise StoreError.of("store.duplicate_id", layer=layer, row_id=sorted(taken)[0])
+            self._write_rows(layer, frame)
+            return
+        try:
+            with self._con.transaction():  # a savepoint: the transaction goes on after the error
+                self._write_rows(layer, frame)
+        except psycopg.errors.UniqueViolation as exc:
+            found = re.search(r"\)=\((.*)\) already exists", exc.diag.message_detail or "")
+            raise StoreError.of("store.duplicate_id", layer=layer, row_id=found.group(1) if found else "?") from exc
 
     def _update(self, layer: str, row_id: str, changes: Mapping[str, Any]) -> None:
         have = self._layer_cols(layer)

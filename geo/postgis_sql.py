@@ -322,13 +322,37 @@ def kind_for(series: pd.Series, current: str | None) -> str | None:
 
 
 def driver_values(series: pd.Series, kind: str) -> list[Any]:
-    """A column as Python values for psycopg: bools as bools, missing as None (see :func:`geo.storage_rows.sql_values`)."""
+    """A column as Python values for psycopg: bools as bools, missing as None (as :func:`geo.storage_rows.sql_values`).
+
+    Columns already of their kind (text as str, numbers as numbers) are
+    converted in one vectorised pass; anything else goes value by value.
+    """
     if kind == "geometry":
         return ewkb_hex(series)
+    missing = series.isna().to_numpy()
+    if kind == "str" and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return _with_gaps(series.to_numpy(dtype=object), missing)
+    if kind in ("int", "float", "bool") and (pd.api.types.is_numeric_dtype(series.dtype)
+                                           or pd.api.types.is_bool_dtype(series.dtype)):
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        gaps = missing | ~np.isfinite(numbers)
+        if kind == "float":
+            return _with_gaps(numbers, gaps)
+        if kind == "bool":
+            return _with_gaps(numbers != 0, gaps)
+        if np.all(np.abs(numbers[~gaps]) < 2 ** 53):  # exact as floats
+            return _with_gaps(np.where(gaps, 0.0, numbers).astype("int64"), gaps)
     values = sql_values(series, kind)
     if kind == "bool":
         return [None if v is None else bool(v) for v in values]
     return values
+
+
+def _with_gaps(values: np.ndarray, gaps: np.ndarray) -> list[Any]:
+    """``values`` as Python objects, None where ``gaps``."""
+    out = values.astype(object)
+    out[gaps] = None
+    return list(out.tolist())
 
 
 def ewkb_hex(geoms: Any) -> list[str | None]:

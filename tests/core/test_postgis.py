@@ -240,6 +240,29 @@ class TestColumnTypes:
         assert store.check() == []
 
 
+@pytest.mark.parametrize(("values", "kind"), [
+    (pd.Series(["a", None, "", "水"], dtype=object), "str"),
+    (pd.Series(["a", 3, 2.5, pd.Timestamp("2026-07-01 18:00")], dtype=object), "str"),
+    (pd.Series([1.5, float("nan"), float("inf"), -0.0]), "float"),
+    (pd.array([1, None, -(2 ** 40)], dtype="Int64"), "int"),
+    (pd.Series([1.0, 2.0, float("nan")]), "int"),
+    (pd.Series([True, False]), "bool"),
+    (pd.array([True, None, False], dtype="boolean"), "bool"),
+    (pd.Series([True, None, 0], dtype=object), "bool"),
+    (pd.Series(["1", "x", None], dtype=object), "int"),
+])
+def test_values_for_the_driver_match_the_shared_conversion(values: object, kind: str) -> None:
+    from geo.postgis_sql import driver_values
+    from geo.storage_rows import sql_values
+
+    series = pd.Series(values)
+    expected = sql_values(series, kind)
+    if kind == "bool":
+        expected = [None if v is None else bool(v) for v in expected]
+    got = driver_values(series, kind)
+    assert got == expected and [type(v) for v in got] == [type(v) for v in expected]
+
+
 def _column_types(address: str, name: str) -> dict[str, str]:
     a = parse_address(address)
     with psycopg.connect(a.conninfo) as con:
@@ -311,6 +334,15 @@ class TestWriters:
         assert len(minted) == 20 and len(set(minted)) == 20
         store = PostGISStore(address)
         assert len(store.read("incidents")) == 20 and store.meta()["revision"] == "20"
+
+    def test_a_stored_id_in_a_big_insert_is_refused_and_the_transaction_goes_on(self, pg_address: Callable[[], str]) -> None:
+        store = PostGISStore(pg_address())
+        store.write({"incidents": _points(["M7"])})
+        with store.transaction("import") as tx:
+            with pytest.raises(StoreError, match="already has a row with id “M7”"):
+                tx.add("incidents", _points([f"M{i}" for i in range(500)]))
+            tx.add("incidents", _points(["N1"]))
+        assert store.read("incidents")["incident_id"].tolist() == ["M7", "N1"]
 
     def test_big_insert_goes_through_copy_and_reads_back_in_order(self, pg_address: Callable[[], str]) -> None:
         store = PostGISStore(pg_address())
