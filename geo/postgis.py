@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
@@ -416,14 +417,8 @@ class _Tx(Transaction):
 
     def _sync(self, layer: str, *, changed: gpd.GeoDataFrame, new: gpd.GeoDataFrame,
               deleted: Sequence[str], dropped_columns: Sequence[str]) -> None:
-        """Changed rows are written again under their ``fid`` (row order kept); new rows appended; removed ones deleted."""
-        id_col = schema.ID_COLUMN[layer]
-        fids: dict[str, int] = {}
-        if len(changed):
-            rows = self._con.execute(sql.SQL("SELECT fid, {0} FROM {1} WHERE {0} = ANY(%s)").format(
-                sql.Identifier(id_col), table(self._addr, layer)), (changed[id_col].astype(str).tolist(),)).fetchall()
-            fids = {str(i): int(f) for f, i in rows}
-        self._delete(layer, [*deleted, *fids])
+        """Removed rows deleted, listed columns dropped, changed rows updated by id (in one statement), new rows added."""
+        self._delete(layer, list(deleted))
         have = self._layer_cols(layer)
         for col in dropped_columns:
             if col in have and col not in layer_columns(layer) and col != GEOMETRY:
@@ -431,21 +426,44 @@ class _Tx(Transaction):
                     table(self._addr, layer), sql.Identifier(col)))
                 del have[col]
         if len(changed):
-            self._write_rows(layer, changed, fids=[fids[str(i)] for i in changed[id_col].astype(str)])
+            self._update_rows(layer, changed)
         if len(new):
             self._write_rows(layer, new)
 
-    def _write_rows(self, layer: str, frame: gpd.GeoDataFrame, *, fids: Sequence[int] | None = None) -> None:
+    def _update_rows(self, layer: str, frame: gpd.GeoDataFrame) -> None:
+        """Set every column of the stored rows with ``frame``'s ids to ``frame``'s values (columns it lacks to NULL).
+
+        The rows go into a temporary table (COPY when many) and one
+        ``UPDATE ... FROM`` joins it by id: the rows keep their ``fid``.
+        """
+        id_col = schema.ID_COLUMN[layer]
+        have, attrs = self._columns_for(layer, frame)
+        scratch = replace(self._addr, schema="pg_temp")
+        self._con.execute("DROP TABLE IF EXISTS pg_temp.gw_changed")
+        defs = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(PG_TYPE[have[c]])) for c in attrs]
+        self._con.execute(sql.SQL("CREATE TEMP TABLE gw_changed ({} geometry, {}) ON COMMIT DROP").format(
+            sql.Identifier(GEOMETRY), sql.SQL(", ").join(defs)))
+        data = [driver_values(frame.geometry, "geometry"), *(driver_values(frame[c], have[c]) for c in attrs)]
+        insert_rows(self._con, scratch, "gw_changed", [GEOMETRY, *attrs], data, geometry=GEOMETRY)
+        sets = [sql.SQL("{0} = s.{0}").format(sql.Identifier(c)) for c in [GEOMETRY, *attrs] if c != id_col]
+        sets += [sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in have if c not in attrs and c != GEOMETRY]
+        self._con.execute(sql.SQL("UPDATE {} AS t SET {} FROM pg_temp.gw_changed AS s WHERE t.{} = s.{}").format(
+            table(self._addr, layer), sql.SQL(", ").join(sets), sql.Identifier(id_col), sql.Identifier(id_col)))
+        self._con.execute("DROP TABLE pg_temp.gw_changed")
+
+    def _columns_for(self, layer: str, frame: gpd.GeoDataFrame) -> tuple[dict[str, str], list[str]]:
+        """The layer's columns once those ``frame`` brings are added or widened, and ``frame``'s own (no geometry)."""
         have = self._layer_cols(layer)
         canon = layer_columns(layer)
         attrs = [c for c in frame.columns if c not in (GEOMETRY, "fid")]
         add_columns(self._con, self._addr, layer, have, {c: canon.get(c) or kind_for(frame[c], have.get(c)) for c in attrs},
                     fixed=list(canon))
-        kinds = {c: have[c] for c in attrs}
-        cols = ([*(["fid"] if fids is not None else []), GEOMETRY, *attrs])
-        data = [*([list(fids)] if fids is not None else []), driver_values(frame.geometry, "geometry"),
-                *(driver_values(frame[c], kinds[c]) for c in attrs)]
-        insert_rows(self._con, self._addr, layer, cols, data, geometry=GEOMETRY)
+        return have, attrs
+
+    def _write_rows(self, layer: str, frame: gpd.GeoDataFrame) -> None:
+        have, attrs = self._columns_for(layer, frame)
+        data = [driver_values(frame.geometry, "geometry"), *(driver_values(frame[c], have[c]) for c in attrs)]
+        insert_rows(self._con, self._addr, layer, [GEOMETRY, *attrs], data, geometry=GEOMETRY)
 
     # -- plain tables -----------------------------------------------------------------------------------
 

@@ -263,6 +263,13 @@ def test_values_for_the_driver_match_the_shared_conversion(values: object, kind:
     assert got == expected and [type(v) for v in got] == [type(v) for v in expected]
 
 
+def _fids(address: str, schema_name: str) -> dict[str, int]:
+    with psycopg.connect(parse_address(address).conninfo) as con:
+        rows = con.execute(psycopg.sql.SQL("SELECT incident_id, fid FROM {}").format(
+            psycopg.sql.Identifier(schema_name, "incidents"))).fetchall()
+    return {str(i): int(f) for i, f in rows}
+
+
 def _column_types(address: str, name: str) -> dict[str, str]:
     a = parse_address(address)
     with psycopg.connect(a.conninfo) as con:
@@ -343,6 +350,22 @@ class TestWriters:
                 tx.add("incidents", _points([f"M{i}" for i in range(500)]))
             tx.add("incidents", _points(["N1"]))
         assert store.read("incidents")["incident_id"].tolist() == ["M7", "N1"]
+
+    def test_replace_updates_changed_rows_in_place(self, pg_address: Callable[[], str]) -> None:
+        address = pg_address()
+        store = PostGISStore(address)
+        store.write({"incidents": _points(["A1", "A2", "A3"], extra=["x", "y", "z"], status=["ok"] * 3)})
+        fids = _fids(address, store.schema)
+        again = _points(["A1", "A2", "A3"], status=["ok", "blocked", "ok"])  # no "extra": the column goes
+        for many in (False, True):
+            if many:  # the changed rows go through COPY into the temporary table
+                again = _points([f"A{i}" for i in range(1, 400)], status=["damaged"] * 399)
+            store.write({"incidents": again})
+            got = store.read("incidents")
+            assert got["incident_id"].tolist() == list(again["incident_id"]) and "extra" not in got.columns
+            assert got["status"].tolist() == list(again["status"])
+        assert {k: v for k, v in _fids(address, store.schema).items() if k in fids} == fids  # updated, not re-added
+        assert store.check() == []
 
     def test_big_insert_goes_through_copy_and_reads_back_in_order(self, pg_address: Callable[[], str]) -> None:
         store = PostGISStore(pg_address())
