@@ -194,8 +194,9 @@ class PostGISStore(Store):
         """One database transaction, the store's writers serialised by an advisory lock (see the module text)."""
         seconds = settings.current().store_lock_timeout
         with self._connection() as con, con.transaction():
-            con.execute("SELECT set_config('lock_timeout', %s, true), set_config('search_path', %s, true)",
-                        (f"{int(seconds * 1000)}ms", f"{sql.Identifier(self.schema).as_string(con)}, public"))
+            con.execute("SELECT set_config('lock_timeout', %s, true), "
+                        "set_config('search_path', %s || ', ' || current_setting('search_path'), true)",
+                        (f"{int(seconds * 1000)}ms", sql.Identifier(self.schema).as_string(con)))
             con.execute("SELECT pg_advisory_xact_lock(%s)", (self._addr.lock_key,))
             tx = _Tx(self._addr, con, note, by)
             yield tx
@@ -287,6 +288,13 @@ def _problems(con: psycopg.Connection[Any], addr: Address) -> list[str]:
             (addr.schema, layer, GEOMETRY)).fetchone()
         if not index or not index[0]:
             problems.append(f"{layer}: no valid GiST index on {GEOMETRY}")
+        unique = con.execute(
+            "SELECT bool_or(i.indisvalid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid "
+            "AND i.indkey[0] = a.attnum WHERE n.nspname = %s AND c.relname = %s AND i.indisunique AND i.indnatts = 1 "
+            "AND a.attname = %s", (addr.schema, layer, schema.ID_COLUMN[layer])).fetchone()
+        if not unique or not unique[0]:
+            problems.append(f"{layer}: no valid unique index on {schema.ID_COLUMN[layer]}")
         id_col = sql.Identifier(schema.ID_COLUMN[layer])
         dup = con.execute(sql.SQL("SELECT {0} FROM {1} WHERE {0} IS NOT NULL GROUP BY {0} HAVING count(*) > 1 LIMIT 5")
                           .format(id_col, table(addr, layer))).fetchall()

@@ -440,9 +440,3 @@ def insert_rows(con: psycopg.Connection[Any], addr: Address, name: str, columns:
     marks = sql.SQL(", ").join(sql.SQL("%s::geometry") if c == geometry else sql.Placeholder() for c in columns)
     with con.cursor() as cur:
         cur.executemany(sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(table(addr, name), idents, marks), list(rows))
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    """``items`` in slices of at most ``size``."""
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

@@ -147,6 +147,22 @@ class TestSchemas:
         assert {"grids", "buildings", "incidents", "streets", "flood_zones", "meta", "gw_sequences"} <= tables
         assert "gw_sequences" not in a.tables() and "spatial_ref_sys" not in a.tables()
 
+    def test_check_finds_a_missing_index_and_a_missing_version(self, pg_address: Callable[[], str]) -> None:
+        address = pg_address()
+        store = PostGISStore(address)
+        store.write({"incidents": _points(["A1", "A2"])})
+        assert store.check() == []
+        ident = psycopg.sql.Identifier
+        with psycopg.connect(parse_address(address).conninfo, autocommit=True) as con:
+            con.execute(psycopg.sql.SQL("DROP INDEX {}").format(ident(store.schema, "incidents_geometry_gist")))
+            con.execute(psycopg.sql.SQL("DROP INDEX {}").format(ident(store.schema, "grids_grid_id_key")))
+            con.execute(psycopg.sql.SQL("UPDATE {} SET row_version = NULL WHERE incident_id = 'A2'").format(
+                ident(store.schema, "incidents")))
+        problems = store.check()
+        assert "incidents: no valid GiST index on geometry" in problems
+        assert "grids: no valid unique index on grid_id" in problems
+        assert "incidents: 1 rows without a row_version" in problems and len(problems) == 3
+
     def test_drop_store_refuses_public(self, pg_url: str) -> None:
         with pytest.raises(StoreError, match="public schema"):
             drop_store(pg_url)
