@@ -31,7 +31,7 @@ import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
@@ -81,6 +81,8 @@ from .storage_rows import kind_of
 
 __all__ = ["PostGISStore", "drop_store"]
 
+#: Rows written to a layer in one transaction from which its statistics are renewed at commit.
+ANALYZE_ROWS: Final = 10_000
 #: Stores whose layout this process has made or found current: (conninfo, schema).
 _READY: set[tuple[str, str]] = set()
 
@@ -323,6 +325,7 @@ class _Tx(Transaction):
         self._addr = addr
         self._con = con
         self._columns: dict[str, dict[str, str] | None] = {}
+        self._written: dict[str, int] = {}  # rows inserted or rewritten per layer
 
     def _cols(self, name: str) -> dict[str, str] | None:
         if name not in self._columns:
@@ -458,6 +461,7 @@ class _Tx(Transaction):
         self._con.execute(sql.SQL("UPDATE {} AS t SET {} FROM pg_temp.gw_changed AS s WHERE t.{} = s.{}").format(
             table(self._addr, layer), sql.SQL(", ").join(sets), sql.Identifier(id_col), sql.Identifier(id_col)))
         self._con.execute("DROP TABLE pg_temp.gw_changed")
+        self._written[layer] = self._written.get(layer, 0) + len(frame)
 
     def _columns_for(self, layer: str, frame: gpd.GeoDataFrame) -> tuple[dict[str, str], list[str]]:
         """The layer's columns once those ``frame`` brings are added or widened, and ``frame``'s own (no geometry)."""
@@ -472,6 +476,7 @@ class _Tx(Transaction):
         have, attrs = self._columns_for(layer, frame)
         data = [driver_values(frame.geometry, "geometry"), *(driver_values(frame[c], have[c]) for c in attrs)]
         insert_rows(self._con, self._addr, layer, [GEOMETRY, *attrs], data, geometry=GEOMETRY)
+        self._written[layer] = self._written.get(layer, 0) + len(frame)
 
     # -- plain tables -----------------------------------------------------------------------------------
 
@@ -524,3 +529,6 @@ class _Tx(Transaction):
         if not self.wrote:
             raise psycopg.Rollback()
         set_meta(self._con, self._addr, self._closing_meta())
+        for layer, n in self._written.items():
+            if n >= ANALYZE_ROWS:  # fresh statistics, so the next read plans well without waiting for autovacuum
+                self._con.execute(sql.SQL("ANALYZE {}").format(table(self._addr, layer)))
