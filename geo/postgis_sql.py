@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import gc
 import hashlib
+import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -159,6 +160,20 @@ def close_pools() -> None:
 
 
 atexit.register(close_pools)
+
+#: Pools a forked child inherited: kept, never used or closed (closing would end the parent's sessions).
+_INHERITED: list[ConnectionPool] = []
+
+
+def _forget_pools_in_child() -> None:
+    """In a forked child: leave the parent's pools alone; the child makes its own when it needs one."""
+    global _POOLS_LOCK
+    _INHERITED.extend(_POOLS.values())
+    _POOLS.clear()
+    _POOLS_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pools_in_child)
 
 
 def connect(addr: Address) -> psycopg.Connection[Any]:
@@ -405,7 +420,7 @@ def _typed(values: Sequence[Any], kind: str) -> Any:
     if kind == "int" and not gaps:
         return np.asarray(values, dtype="int64")
     if kind in ("int", "float"):
-        return np.array([np.nan if v is None else v for v in values] if gaps else values, dtype="float64")
+        return np.array(values, dtype="float64")  # None becomes NaN
     if kind == "bool" and not gaps:
         return np.asarray(values, dtype=bool)
     return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)  # kept as objects, as restore_types wants

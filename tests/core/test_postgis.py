@@ -135,6 +135,28 @@ class TestConnecting:
         assert stats["pool_size"] <= 4  # store_pool_size's default
 
 
+def test_a_forked_child_makes_its_own_pool_and_leaves_the_parents_alone(pg_address: Callable[[], str]) -> None:
+    import multiprocessing
+
+    address = pg_address()
+    store = PostGISStore(address)
+    store.write({"incidents": _points(["A1"])})
+    with pool_for(parse_address(address).conninfo).connection() as con:
+        parent = con.execute("SELECT pg_backend_pid()").fetchone()
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as workers:
+        ids, child = workers.apply(_child_reads, (address,))
+    assert ids == ["A1"] and child != parent  # its own connection, not the parent's socket
+    store.write({"incidents": _points(["A1", "A2"])})  # the parent's pooled connections still work
+    assert store.read("incidents")["incident_id"].tolist() == ["A1", "A2"]
+
+
+def _child_reads(address: str) -> tuple[list[str], object]:
+    ids = list(PostGISStore(address).read("incidents")["incident_id"])
+    with pool_for(parse_address(address).conninfo).connection() as con:
+        return ids, con.execute("SELECT pg_backend_pid()").fetchone()
+
+
 class TestSchemas:
     def test_each_schema_is_its_own_store(self, pg_address: Callable[[], str]) -> None:
         a, b = PostGISStore(pg_address()), PostGISStore(pg_address())
