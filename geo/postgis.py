@@ -408,7 +408,7 @@ class _Tx(Transaction):
         have = self._layer_cols(layer)
         canon = layer_columns(layer)
         add_columns(self._con, self._addr, layer, have,
-                    {c: canon.get(c) or kind_for(pd.Series([v], dtype=object), have.get(c))
+                    {c: canon.get(c) or kind_for(pd.Series([v]), have.get(c))
                      for c, v in changes.items() if c != GEOMETRY}, fixed=list(canon))
         sets, values = [], []
         for col, value in changes.items():

@@ -317,11 +317,14 @@ def _wider(old: str, new: str) -> str:
 def kind_for(series: pd.Series, current: str | None) -> str | None:
     """The kind the values of ``series`` need in a column now of kind ``current`` (None: no values, no need).
 
-    Objects are looked at (a column of Python ints is ``int``), and
+    A new column (``current`` None) gets :func:`geo.storage_rows.kind_of`.
+    For an existing one, objects are looked at (Python ints are ``int``), and
     fractions without a fractional part fit a column of whole numbers, so
     that a layer read back (ints with gaps come back as floats) and written
     again keeps its column types.
     """
+    if current is None:  # a new column: typed as the GeoPackage store types it
+        return kind_of(series)
     values = series.dropna()
     if values.empty:
         return None
