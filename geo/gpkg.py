@@ -19,7 +19,6 @@ first made or upgraded; whole layers are read by GDAL too (it is fastest).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import glob
 import os
 import sqlite3
@@ -37,6 +36,7 @@ import shapely
 from . import schema, settings
 from .errors import StoreError
 from .gpkg_blob import decode, encode, register_functions
+from .gpkg_lock import making_lock, writer_turn
 from .gpkg_sql import (
     SQL_TYPE,
     begin,
@@ -158,20 +158,9 @@ class GeoPackageStore(Store):
             raise StoreError.of("store.damaged", location=str(self._path), why=str(exc)) from exc
         return int(row[0]) if row and str(row[0]).isdigit() else 1
 
-    @contextlib.contextmanager
-    def _making_lock(self) -> Iterator[None]:
-        """Serialise making and upgrading the file between GridWatch processes."""
-        lock_path = self._path.with_name(self._path.name + ".lock")
-        with open(lock_path, "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
     def _create(self) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._making_lock():
+        with making_lock(self._path):
             if self._path.exists():
                 return
             tmp = self._path.with_name(f".{self._path.name}.new-{os.getpid()}.gpkg")
@@ -195,7 +184,7 @@ class GeoPackageStore(Store):
 
     def _upgrade(self) -> None:
         """Schema 1 (copy-and-replace releases) to 2: the store's own columns, the counters, every layer present."""
-        with self._making_lock():
+        with making_lock(self._path):
             if self._found_version() >= SCHEMA_VERSION:
                 return
             prefix = f".{self._path.name}.tmp-"
@@ -287,19 +276,23 @@ class GeoPackageStore(Store):
     def transaction(self, note: str = "", *, by: str = "") -> Iterator[Transaction]:
         """One SQLite write transaction on the file (see :meth:`geo.storage.Store.transaction`)."""
         self._ensure()
-        con = self._connect()
-        try:
-            begin(con, self.location)
-            tx = _Tx(self, con, note, by)
+        seconds = settings.current().store_lock_timeout
+        with writer_turn(self._path, seconds) as left:  # GridWatch's writers take turns, then SQLite's lock
+            if left is None:
+                raise StoreError.of("store.busy", location=self.location, seconds=seconds)
+            con = self._connect(timeout=left)
             try:
-                yield tx
-                tx.finish()
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
-        finally:
-            con.close()
+                begin(con, self.location)
+                tx = _Tx(self, con, note, by)
+                try:
+                    yield tx
+                    tx.finish()
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
 
     # -- upkeep -------------------------------------------------------------------------------
 
