@@ -320,6 +320,11 @@ class GeoPackageStore(Store):
                     problems.append(f"{layer}: {stray} spatial index entries name no row")
                 if layer in schema.LAYERS:
                     problems += row_problems(con, layer)
+                counted = con.execute("SELECT feature_count, (SELECT count(*) FROM " + quote(layer) + ") FROM "
+                                      "gpkg_ogr_contents WHERE lower(table_name) = lower(?)", (layer,)).fetchone()
+                if counted and counted[0] is not None and counted[0] != counted[1]:
+                    problems.append(f"{layer}: gpkg_ogr_contents counts {counted[0]} of its {counted[1]} rows "
+                                    "(GDAL reads only so many)")
         for layer in spatial_tables(self._path):
             try:
                 with warnings.catch_warnings():
@@ -347,8 +352,8 @@ class _Tx(Transaction):
     def read(self, layer: str) -> gpd.GeoDataFrame:
         """The layer as this transaction sees it."""
         check_layer(layer)
-        if not self.wrote:  # nothing written yet: GDAL reads the version this transaction holds
-            return self._store.read(layer)
+        if not self.wrote and self._con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            return self._store.read(layer)  # GDAL (fastest) sees what this transaction holds; in WAL mode it may not
         return self._select(layer, "", ())
 
     def read_table(self, name: str) -> pd.DataFrame:
@@ -582,6 +587,9 @@ class _Tx(Transaction):
                                     f"{quote(f'rtree_{layer}_{geom}')}").fetchone()
             self._con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
                               "WHERE table_name = ?", (*ext, layer))
+            # GDAL (QGIS) keeps its own count while it edits and writes it back on closing; recounted here
+            self._con.execute(f"UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM {quote(layer)}) "
+                              "WHERE lower(table_name) = lower(?)", (layer,))
         try:
             self._con.execute("COMMIT")
         except sqlite3.OperationalError as exc:

@@ -23,11 +23,25 @@ hold ADDRESS SECONDS
     Holds a write transaction open for ``SECONDS``.
 report ADDRESS
     One report; prints how long it took and the error if it failed.
+gdal
+    As QGIS adds features: for each ``PATH TRIAL`` line read, appends
+    incidents to the GeoPackage with GDAL (pyogrio, in WAL mode when the
+    parent sets ``OGR_SQLITE_JOURNAL=WAL``), a few at a time; prints their ids.
+sqlite
+    As QGIS edits attributes: for each ``PATH TRIAL`` line read, holds a
+    plain ``sqlite3`` connection in WAL mode (its own ``busy_timeout``) and
+    changes the description of each incident whose id starts with ``S``, one
+    ``BEGIN IMMEDIATE`` transaction each; prints them. SQLite refuses any
+    ``UPDATE`` of a layer until the ``ST_*`` functions its spatial-index
+    triggers name exist (GDAL and QGIS define them): it defines them as
+    functions that fail when called, which an attribute edit never does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import sqlite3
 import sys
@@ -37,6 +51,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pyogrio
 import shapely
 
 from geo.errors import ConflictError, GridWatchError
@@ -160,7 +175,60 @@ def report(address: str) -> None:
         say(outcome="stored", id=row["incident_id"], seconds=time.monotonic() - start)
 
 
-MODES = {"changes": changes, "conflict": conflict, "hold": hold, "report": report}
+def gdal() -> None:
+    """Append incidents with GDAL, as QGIS does, to each file named on standard input."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)  # what GDAL objects to (pyogrio logs it)
+    say(ready=True)
+    for line in sys.stdin:
+        path, trial = line.split()
+        ids: list[str] = []
+        for k in range(4):
+            batch = [f"Q{trial}-{k}-{j}" for j in range(3)]
+            frame = gpd.GeoDataFrame(
+                {"incident_id": batch, "type": "flooding", "status": "reported", "severity": "low",
+                 "reported_at": "2026-12-03T08:00:00+08:00", "description": "QGIS"},
+                geometry=shapely.points([LON + 0.0001 * j for j in range(3)], [LAT] * 3), crs=4326)
+            pyogrio.write_dataframe(frame, path, layer="incidents", append=True)
+            ids += batch
+            time.sleep(0.02)
+        say(appended=ids)
+
+
+def plain_sqlite() -> None:
+    """Change attributes with a plain SQLite connection in WAL mode, to each file named on standard input."""
+    say(ready=True)
+    for line in sys.stdin:
+        path, trial = line.split()
+        con = sqlite3.connect(path, isolation_level=None)
+        con.execute("PRAGMA busy_timeout = 20000")
+        for _ in range(1000):  # switching needs the file to itself for a moment: retried, as a client would
+            with contextlib.suppress(sqlite3.OperationalError):
+                if con.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",):
+                    break
+            time.sleep(0.02)
+        ids = [r[0] for r in con.execute("SELECT incident_id FROM incidents WHERE incident_id LIKE 'S%'")]
+        try:  # the GeoPackage's own index triggers name ST_* functions on any update of a layer
+            con.execute("UPDATE incidents SET description = description WHERE 0")
+            refused = ""
+        except sqlite3.OperationalError as exc:
+            refused = str(exc)
+        for name in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
+            con.create_function(name, 1, _never_called)  # named for SQLite to prepare them; never run
+        for i in ids:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("UPDATE incidents SET description = ? WHERE incident_id = ?", (f"QGIS {trial} {i}", i))
+            con.execute("COMMIT")
+            time.sleep(0.02)
+        con.close()
+        say(updated=ids, refused=refused)
+
+
+def _never_called(_blob: bytes) -> None:
+    """What an attribute edit must not need (the triggers run it only when a geometry changes)."""
+    raise RuntimeError("ST_* called by an attribute update")
+
+
+MODES = {"gdal": gdal, "sqlite": plain_sqlite, "changes": changes, "conflict": conflict, "hold": hold, "report": report}
 
 if __name__ == "__main__":
-    MODES[sys.argv[1]](*sys.argv[2:])
+    MODES[sys.argv[1]](*sys.argv[2:])  # type: ignore[operator]

@@ -7,8 +7,11 @@ tests (``kill -9`` of a writer) are in ``test_store_crash.py``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -19,8 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyogrio
+
 from geo.errors import ConflictError
 from geo.incidents import report_incident, update_incident
+from geo.pipeline import import_layer
 from geo.store import Store, open_store
 from tests.core.conftest import buildings, grids
 
@@ -181,3 +187,57 @@ def test_lock_wait_ends_in_store_busy(any_store: Store) -> None:
     finally:
         holder.proc.kill()
         holder.proc.wait()
+
+
+# -- QGIS writing the GeoPackage at the same time ---------------------------------------------
+
+
+def test_qgis_writes_while_gridwatch_writes(tmp_path: Path) -> None:
+    """GDAL appends and a plain SQLite client edits in WAL mode while GridWatch reports and imports: all kept, 20 of 20."""
+    template = tmp_path / "template.gpkg"
+    store, _ = seeded(str(template))
+    for n in range(3):
+        report_incident(store, type="flooding", lon=114.3605, lat=30.5205, incident_id=f"S{n}", by="seed")
+    more = buildings().assign(building_id=lambda d: "N" + d["building_id"])
+    more.to_file(tmp_path / "more.geojson")
+    env = {"OGR_SQLITE_JOURNAL": "WAL", "OGR_SQLITE_PRAGMA": "busy_timeout=20000"}
+    qgis = [Worker("gdal", env=env), Worker("sqlite")]
+    for w in qgis:
+        assert w.line() == {"ready": True}
+    counts = 0
+    try:
+        for trial in range(20):
+            path = tmp_path / f"trial{trial}.gpkg"
+            shutil.copyfile(template, path)
+            for w in qgis:
+                assert w.proc.stdin is not None
+                w.proc.stdin.write(f"{path} {trial}\n")
+                w.proc.stdin.flush()
+            ours = open_store(path)
+            reported = [report_incident(ours, type="flooding", lon=114.3606, lat=30.5206, by="gw")["incident_id"]
+                        for _ in range(3)]
+            import_layer(ours, "buildings", tmp_path / "more.geojson", by="gw")
+            reported += [report_incident(ours, type="flooding", lon=114.3607, lat=30.5207, by="gw")["incident_id"]]
+            appended, edits = qgis[0].line()["appended"], qgis[1].line()
+            updated = edits["updated"]
+            assert "no such function: ST_" in edits["refused"]  # a client without them cannot edit a layer at all
+            stale = open_store(path).check()  # GDAL wrote back its own feature count after GridWatch's last write?
+            reported += [report_incident(ours, type="flooding", lon=114.3607, lat=30.5207, by="gw")["incident_id"]]
+            with contextlib.closing(sqlite3.connect(path)) as con:
+                assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)], trial
+                assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            for layer in pyogrio.list_layers(path)[:, 0]:
+                pyogrio.read_dataframe(path, layer=layer)  # a fresh GDAL read of every layer
+            got = pyogrio.read_dataframe(path, layer="incidents").set_index("incident_id")
+            assert set(appended) | set(reported) | {"S0", "S1", "S2"} == set(got.index), (trial, qgis[0].stderr())
+            assert updated == ["S0", "S1", "S2"]
+            assert got.loc[updated, "description"].tolist() == [f"QGIS {trial} {i}" for i in updated]
+            assert {"NB1", "B1"} <= set(pyogrio.read_dataframe(path, layer="buildings")["building_id"])
+            problems = [p for p in open_store(path).check() if not p.endswith("rows without a row_version")]
+            assert problems == [], problems  # QGIS's new rows have no row_version; nothing else is wrong
+            counts += any("gpkg_ogr_contents" in p for p in stale)
+    finally:
+        for w in qgis:
+            w.proc.kill()
+            w.proc.wait()
+    print(f"20 trials: in {counts} GDAL had written back a stale feature count, recounted by the next write")
