@@ -8,10 +8,12 @@ tests (``kill -9`` of a writer) are in ``test_store_crash.py``.
 from __future__ import annotations
 
 import contextlib
+import grp
 import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -26,7 +28,7 @@ import pyogrio
 
 from geo.errors import ConflictError
 from geo.incidents import report_incident, update_incident
-from geo.pipeline import import_layer
+from geo.pipeline import import_layer, rejoin
 from geo.store import Store, open_store
 from tests.core.conftest import buildings, grids
 
@@ -241,3 +243,28 @@ def test_qgis_writes_while_gridwatch_writes(tmp_path: Path) -> None:
             w.proc.kill()
             w.proc.wait()
     print(f"20 trials: in {counts} GDAL had written back a stale feature count, recounted by the next write")
+
+
+# -- the file itself ------------------------------------------------------------------------------
+
+
+def test_file_keeps_owner_mode_and_inode(tmp_path: Path) -> None:
+    """A store shared by a group (0664, another group) stays the same file through a report, an import and a rejoin."""
+    path = tmp_path / "shared.gpkg"
+    store, _ = seeded(str(path))
+    os.chmod(path, 0o664)
+    if os.geteuid() == 0:  # root may give the file to another group, as an administrator would
+        other = next((g.gr_gid for g in grp.getgrall() if g.gr_gid != os.getegid()), None)
+        if other is not None:
+            os.chown(path, -1, other)
+    before = os.stat(path)
+    more = buildings().assign(building_id=lambda d: "N" + d["building_id"])
+    more.to_file(tmp_path / "more.geojson")
+    report_incident(store, type="flooding", lon=114.3605, lat=30.5205, by="gw")
+    import_layer(store, "buildings", tmp_path / "more.geojson", by="gw")
+    rejoin(store, max_distance=50, by="gw")
+    after = os.stat(path)
+    assert stat.S_IMODE(after.st_mode) == 0o664
+    assert (after.st_uid, after.st_gid, after.st_ino) == (before.st_uid, before.st_gid, before.st_ino)
+    assert after.st_mtime_ns > before.st_mtime_ns  # written in place
+    assert len(store.read("buildings")) == 2 * len(buildings()) and store.check() == []
