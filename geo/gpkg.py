@@ -50,6 +50,7 @@ from .gpkg_sql import (
     kind_of_value,
     quote,
     read_table,
+    row_dict,
     row_problems,
     set_meta,
     spatial_tables,
@@ -379,13 +380,12 @@ class _Tx(Transaction):
 
     def get(self, layer: str, row_id: str) -> dict[str, Any] | None:
         """One row by id, or None."""
-        check_layer(layer)
-        gdf = self._select(layer, f"WHERE {quote(schema.ID_COLUMN[layer])} = ?", (str(row_id),))
-        if gdf.empty:
-            return None
-        row = gdf.iloc[-1].to_dict()
-        return {k: (None if not isinstance(v, shapely.Geometry) and pd.api.types.is_scalar(v) and pd.isna(v) else v)
-                for k, v in row.items()}
+        check_layer(layer)  # one row, read without a frame: what every edit does, twice
+        cur = self._con.execute(f"SELECT * FROM {quote(layer)} WHERE {quote(schema.ID_COLUMN[layer])} = ? "
+                                "ORDER BY fid DESC LIMIT 1", (str(row_id),))
+        row = cur.fetchone()
+        return None if row is None else row_dict(layer, [d[0] for d in cur.description], row,
+                                                 geometry_column(self._con, layer))
 
     def _select(self, layer: str, where: str, params: tuple[Any, ...]) -> gpd.GeoDataFrame:
         geom = geometry_column(self._con, layer)
