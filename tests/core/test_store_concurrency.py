@@ -185,7 +185,7 @@ def test_lock_wait_ends_in_store_busy(any_store: Store) -> None:
         (result,) = waiter.rest(60)
         assert result["outcome"] == "error" and result["key"] == "store.busy", result
         assert 0.9 <= result["seconds"] < 4, result
-        assert any_store.location in result["message"] and "1 s" in result["message"]
+        assert any_store.location in result["message"] and ("1 s" in result["message"] or "1 秒" in result["message"])
     finally:
         holder.proc.kill()
         holder.proc.wait()
