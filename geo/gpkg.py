@@ -19,7 +19,6 @@ first made or upgraded; whole layers are read by GDAL too (it is fastest).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import glob
 import os
 import sqlite3
@@ -37,6 +36,7 @@ import shapely
 from . import schema, settings
 from .errors import StoreError
 from .gpkg_blob import decode, encode, register_functions
+from .gpkg_lock import making_lock, writer_turn
 from .gpkg_sql import (
     SQL_TYPE,
     begin,
@@ -50,6 +50,7 @@ from .gpkg_sql import (
     kind_of_value,
     quote,
     read_table,
+    row_dict,
     row_problems,
     set_meta,
     spatial_tables,
@@ -159,20 +160,9 @@ class GeoPackageStore(Store):
             raise StoreError.of("store.damaged", location=str(self._path), why=str(exc)) from exc
         return int(row[0]) if row and str(row[0]).isdigit() else 1
 
-    @contextlib.contextmanager
-    def _making_lock(self) -> Iterator[None]:
-        """Serialise making and upgrading the file between GridWatch processes."""
-        lock_path = self._path.with_name(self._path.name + ".lock")
-        with open(lock_path, "a") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
     def _create(self) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self._making_lock():
+        with making_lock(self._path):
             if self._path.exists():
                 return
             tmp = self._path.with_name(f".{self._path.name}.new-{os.getpid()}.gpkg")
@@ -197,7 +187,7 @@ class GeoPackageStore(Store):
 
     def _upgrade(self) -> None:
         """Schema 1 (copy-and-replace releases) to 2: the store's own columns, the counters, every layer present."""
-        with self._making_lock():
+        with making_lock(self._path):
             if self._found_version() >= SCHEMA_VERSION:
                 return
             prefix = f".{self._path.name}.tmp-"
@@ -290,19 +280,23 @@ class GeoPackageStore(Store):
     def transaction(self, note: str = "", *, by: str = "") -> Iterator[Transaction]:
         """One SQLite write transaction on the file (see :meth:`geo.storage.Store.transaction`)."""
         self._ensure()
-        con = self._connect()
-        try:
-            begin(con, self.location)
-            tx = _Tx(self, con, note, by)
+        seconds = settings.current().store_lock_timeout
+        with writer_turn(self._path, seconds) as left:  # GridWatch's writers take turns, then SQLite's lock
+            if left is None:
+                raise StoreError.of("store.busy", location=self.location, seconds=seconds)
+            con = self._connect(timeout=left)
             try:
-                yield tx
-                tx.finish()
-            except BaseException:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-                raise
-        finally:
-            con.close()
+                begin(con, self.location)
+                tx = _Tx(self, con, note, by)
+                try:
+                    yield tx
+                    tx.finish()
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
 
     def check(self) -> list[str]:
         """SQLite's integrity check, the spatial indexes, ids, versions and a fresh GDAL read of every layer."""
@@ -328,6 +322,11 @@ class GeoPackageStore(Store):
                     problems.append(f"{layer}: {stray} spatial index entries name no row")
                 if layer in schema.LAYERS:
                     problems += row_problems(con, layer)
+                counted = con.execute("SELECT feature_count, (SELECT count(*) FROM " + quote(layer) + ") FROM "
+                                      "gpkg_ogr_contents WHERE lower(table_name) = lower(?)", (layer,)).fetchone()
+                if counted and counted[0] is not None and counted[0] != counted[1]:
+                    problems.append(f"{layer}: gpkg_ogr_contents counts {counted[0]} of its {counted[1]} rows "
+                                    "(GDAL reads only so many)")
         for layer in spatial_tables(self._path):
             try:
                 with warnings.catch_warnings():
@@ -355,8 +354,8 @@ class _Tx(Transaction):
     def read(self, layer: str) -> gpd.GeoDataFrame:
         """The layer as this transaction sees it."""
         check_layer(layer)
-        if not self.wrote:  # nothing written yet: GDAL reads the version this transaction holds
-            return self._store.read(layer)
+        if not self.wrote and self._con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            return self._store.read(layer)  # GDAL (fastest) sees what this transaction holds; in WAL mode it may not
         return self._select(layer, "", ())
 
     def read_table(self, name: str) -> pd.DataFrame:
@@ -381,13 +380,12 @@ class _Tx(Transaction):
 
     def get(self, layer: str, row_id: str) -> dict[str, Any] | None:
         """One row by id, or None."""
-        check_layer(layer)
-        gdf = self._select(layer, f"WHERE {quote(schema.ID_COLUMN[layer])} = ?", (str(row_id),))
-        if gdf.empty:
-            return None
-        row = gdf.iloc[-1].to_dict()
-        return {k: (None if not isinstance(v, shapely.Geometry) and pd.api.types.is_scalar(v) and pd.isna(v) else v)
-                for k, v in row.items()}
+        check_layer(layer)  # one row, read without a frame: what every edit does, twice
+        cur = self._con.execute(f"SELECT * FROM {quote(layer)} WHERE {quote(schema.ID_COLUMN[layer])} = ? "
+                                "ORDER BY fid DESC LIMIT 1", (str(row_id),))
+        row = cur.fetchone()
+        return None if row is None else row_dict(layer, [d[0] for d in cur.description], row,
+                                                 geometry_column(self._con, layer))
 
     def _select(self, layer: str, where: str, params: tuple[Any, ...]) -> gpd.GeoDataFrame:
         geom = geometry_column(self._con, layer)
@@ -586,6 +584,9 @@ class _Tx(Transaction):
                                     f"{quote(f'rtree_{layer}_{geom}')}").fetchone()
             self._con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
                               "WHERE table_name = ?", (*ext, layer))
+            # GDAL (QGIS) keeps its own count while it edits and writes it back on closing; recounted here
+            self._con.execute(f"UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM {quote(layer)}) "
+                              "WHERE lower(table_name) = lower(?)", (layer,))
         try:
             self._con.execute("COMMIT")
         except sqlite3.OperationalError as exc:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import sqlite3
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -14,6 +15,7 @@ import pyogrio
 
 from . import schema, settings
 from .errors import StoreError
+from .gpkg_blob import decode
 from .storage import META, SEQUENCES, empty_layer, layer_columns
 
 SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN"}
@@ -155,3 +157,48 @@ def is_sqlite(path: Path) -> bool:
             return fh.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
+
+
+def row_dict(layer: str, names: Sequence[str], values: Sequence[Any], geom: str) -> dict[str, Any]:
+    """One stored row as :meth:`geo.storage.Transaction.get` gives it.
+
+    Parameters
+    ----------
+    layer
+        The row's layer (its canonical column kinds).
+    names, values
+        The columns of ``SELECT *`` and the row's values.
+    geom
+        The geometry column (given back decoded, as ``geometry``).
+
+    Returns
+    -------
+    dict: plain Python values of each column's kind (NULL and unreadable
+    values as None), ``fid`` left out, missing canonical columns None.
+    """
+    kinds = layer_columns(layer)
+    out: dict[str, Any] = {}
+    for name, value in zip(names, values, strict=True):
+        if name == geom:
+            out["geometry"] = decode([value])[0]
+        elif name != "fid":
+            out[name] = _as_kind(value, kinds.get(name))
+    for col in kinds:
+        out.setdefault(col, None)
+    return out
+
+
+def _as_kind(value: Any, kind: str | None) -> Any:
+    """A stored value as its column kind reads (what :func:`geo.storage.restore_types` makes of it)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        if kind == "int":
+            return value if isinstance(value, int) else int(float(value)) if float(value).is_integer() else None
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            return bool(float(value))
+    except (TypeError, ValueError):
+        return None
+    return value

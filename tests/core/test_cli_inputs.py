@@ -276,7 +276,7 @@ class TestAccepted:
 
 
 def test_killed_mid_import_leaves_previous_store(tmp_path: Path, make_grids, make_incidents) -> None:
-    """A real ``python -m geo import`` killed while it writes: the store is as it was."""
+    """A real ``python -m geo import`` killed inside its transaction, just before it commits: the store is as it was."""
     path = tmp_path / "s.gpkg"
     for name, gdf in (("grids", make_grids()), ("incidents", make_incidents())):
         pyogrio.write_dataframe(gdf, tmp_path / f"{name}.geojson")
@@ -285,23 +285,27 @@ def test_killed_mid_import_leaves_previous_store(tmp_path: Path, make_grids, mak
     new = tmp_path / "new.geojson"
     pyogrio.write_dataframe(_points(500), new)
     code = f"""
-import sys, time
+import runpy, sys, time
 sys.path.insert(0, {str(ROOT)!r})
-import pyogrio
-real = pyogrio.write_dataframe  # the store writes each layer to its temporary copy with it
-def slow(*a, **k):
-    real(*a, **k)
-    print('wrote a layer', flush=True)
+from geo import gpkg
+real = gpkg._Tx.finish  # the import's rows are written; the commit is next
+def stalled(self):
+    print('committing', flush=True)
     time.sleep(60)
-pyogrio.write_dataframe = slow
-from geo.cli import main
-main(['import', '--quiet', '--store', {str(path)!r}, '--incidents', {str(new)!r}])
+    real(self)
+gpkg._Tx.finish = stalled
+sys.argv = ['geo', 'import', '--quiet', '--store', {str(path)!r}, '--incidents', {str(new)!r}]
+runpy.run_module('geo', run_name='__main__')
 """
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "wrote a layer"
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "committing"
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+    store = open_store(path)
+    assert sorted(store.read("incidents")["incident_id"]) == ["I1", "I2", "I3", "I4"]
+    assert store.check() == []
     assert path.read_bytes() == before
-    assert sorted(open_store(path).read("incidents")["incident_id"]) == ["I1", "I2", "I3", "I4"]
+    assert cli.main(["import", "--quiet", "--store", str(path), "--incidents", str(new)]) == 0  # the lock went with it
+    assert len(store.read("incidents")) == 504
