@@ -117,17 +117,13 @@ def spatial_tables(path: Path) -> list[str]:
 
 
 def row_problems(con: sqlite3.Connection, layer: str) -> list[str]:
-    """Ids stored twice and rows without a version."""
+    """Ids stored twice (rows without a version, added by another program, count as version 1)."""
     id_col = quote(schema.ID_COLUMN[layer])
     out = []
     dup = con.execute(f"SELECT {id_col}, count(*) FROM {quote(layer)} GROUP BY {id_col} HAVING count(*) > 1 "
                       "LIMIT 5").fetchall()
     if dup:
         out.append(f"{layer}: ids stored more than once: {', '.join(str(d[0]) for d in dup)}")
-    if "row_version" in table_columns(con, layer):
-        n = con.execute(f"SELECT count(*) FROM {quote(layer)} WHERE row_version IS NULL").fetchone()[0]
-        if n:
-            out.append(f"{layer}: {n} rows without a row_version")
     return out
 
 

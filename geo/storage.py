@@ -17,7 +17,8 @@ the store and the transaction's own writes, and other writers wait (up to
 normally commits; an exception (or a killed process) leaves the store as it
 was.
 
-Every row of every layer carries ``row_version`` (1 when added, one more
+Every row of every layer carries ``row_version`` (1 when added, or when
+another program such as QGIS added it without one; one more
 at each change), ``updated_by`` and ``updated_at``, kept by the store. An
 update or delete that names the version it was based on raises
 :class:`geo.errors.ConflictError` when the row has changed since. Ids left
@@ -206,9 +207,9 @@ class Transaction(ABC):
             if base_version is not None:
                 raise ConflictError.stale(layer, row_id, base_version, None)
             raise StoreError.of("store.unknown_id", layer=layer, row_id=row_id)
-        if base_version is not None and int(current["row_version"] or 0) != int(base_version):
+        if base_version is not None and int(current["row_version"] or 1) != int(base_version):
             raise ConflictError.stale(layer, row_id, base_version, current)
-        changes = {**dict(values), "row_version": int(current["row_version"] or 0) + 1,
+        changes = {**dict(values), "row_version": int(current["row_version"] or 1) + 1,
                    "updated_by": self.by, "updated_at": self.at}
         self._update(layer, row_id, changes)
         self.wrote = True
@@ -221,7 +222,7 @@ class Transaction(ABC):
         if base_versions is not None:
             for row_id, base in zip(row_ids, base_versions, strict=True):
                 current = self.get(layer, row_id)
-                if current is None or int(current["row_version"] or 0) != int(base):
+                if current is None or int(current["row_version"] or 1) != int(base):
                     raise ConflictError.stale(layer, row_id, base, current)
         n = self._delete(layer, [str(i) for i in row_ids])
         self.wrote = self.wrote or n > 0
@@ -525,6 +526,8 @@ def restore_types(layer: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             gdf[col] = pd.Series([None] * len(gdf), dtype=dtype_of(kind), index=gdf.index)
         elif kind == "bool":
             gdf[col] = pd.to_numeric(gdf[col], errors="coerce").astype("Int64").astype("boolean")
+        elif col == "row_version":  # a row another program (QGIS) added is at its first version
+            gdf[col] = pd.to_numeric(gdf[col], errors="coerce").fillna(1).astype("Int64")
         elif kind == "int":
             gdf[col] = pd.to_numeric(gdf[col], errors="coerce").astype("Int64")
         elif kind == "float":
