@@ -447,6 +447,16 @@ def test_upload_tab_in_english(session):
     s.shot("upload-en")
 
 
+def _choose_file(uploader: Any, path: Path, shown: str) -> None:
+    """Give the uploader a file; once more if a rerun of the page swallowed the first (seen on a loaded machine)."""
+    uploader.locator("input[type=file]").set_input_files(str(path))
+    try:
+        uploader.get_by_text(shown).wait_for(timeout=20_000)
+    except Exception:  # playwright's TimeoutError
+        uploader.locator("input[type=file]").set_input_files(str(path))
+        uploader.get_by_text(shown).wait_for()
+
+
 def test_upload_incidents(session, tmp_path):
     src = tmp_path / "new_incidents.geojson"
     src.write_text(json.dumps({"type": "FeatureCollection", "features": [
@@ -467,8 +477,7 @@ def test_upload_incidents(session, tmp_path):
     drop = uploader.locator("[data-testid='stFileUploaderDropzone']")
     after = drop.locator("button p").first.evaluate("b => getComputedStyle(b, '::after').content")
     assert after == '"选择文件"'
-    uploader.locator("input[type=file]").set_input_files(str(bad))
-    uploader.get_by_text("bad_i").wait_for()
+    _choose_file(uploader, bad, "bad_i")
     check = s.page.get_by_role("button", name="校验文件")
     load = s.page.get_by_role("button", name="导入", exact=True)
 
