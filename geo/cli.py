@@ -228,8 +228,7 @@ def _write_csv(table: pd.DataFrame, path: str, *, encoding: str = "utf-8") -> No
     try:
         spreadsheet_frame(table).to_csv(path, index=False, encoding=encoding)
     except OSError as exc:
-        msg = f"Cannot write {path!r}: {exc.strerror or exc}."
-        raise OptionError(msg, "Name a file in a folder that exists and that you may write to.") from exc
+        raise OptionError.of("cli.cannot_write", path=path, why=exc.strerror or str(exc)) from exc
 
 
 def _existing_store(location: str) -> Store:
@@ -239,8 +238,7 @@ def _existing_store(location: str) -> Store:
 
     store = open_store(location)
     if not store.layers():
-        msg = f"Store {location!r} does not exist or holds no layers."
-        raise StoreError(msg, "Check --store, or build one with 'python -m geo demo --out DIR' or 'python -m geo import'.")
+        raise StoreError.of("cli.no_layers", location=store.location)
     return store
 
 
@@ -348,9 +346,22 @@ def _add_rain(sub: Subparsers) -> None:
     add_commands(sub)
 
 
+def _add_store(sub: Subparsers) -> None:
+    from .store_cli import add_commands  # store copy, store check
+
+    add_commands(sub)
+
+
+def _add_incident(sub: Subparsers) -> None:
+    from .incident_cli import add_commands  # incident add, incident list, incident update
+
+    add_commands(sub)
+
+
 #: One function per group of commands, each adding its subcommands.
 _REGISTRARS: list[Callable[[Subparsers], None]] = [
-    _add_demo, _add_import, _add_summary, _add_types, _add_route, _add_rain, _add_settings,
+    _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_store, _add_route, _add_rain,
+    _add_settings,
 ]
 
 
@@ -360,13 +371,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for register in _REGISTRARS:
         register(sub)
-    for p in sub.choices.values():
+    for p in _leaves(sub):
         p.add_argument("--debug", action="store_true", help="show tracebacks")
         p.add_argument("--quiet", action="store_true", help="no progress messages")
         if "--lang" not in p._option_string_actions:  # a command may have its own (levels: of its table)
             p.add_argument("--lang", choices=("en", "zh"), default=_default_lang(),
                            help="language of errors and reports (default: $GRIDWATCH_LANG, else en)")
     return parser
+
+
+def _leaves(sub: Subparsers) -> list[argparse.ArgumentParser]:
+    """The parsers that run a command: each command's, or its actions' (``store copy``, ``incident add``).
+
+    The options of every command go on these only: argparse lets an
+    action's defaults override what was given before the action's name.
+    """
+    out: list[argparse.ArgumentParser] = []
+    for p in dict.fromkeys(sub.choices.values()):  # aliases name one parser twice
+        nested = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        out += _leaves(nested[0]) if nested else [p]
+    return out
 
 
 def _default_lang() -> str:

@@ -41,6 +41,7 @@ from .gpkg_sql import (
     SQL_TYPE,
     begin,
     chunks,
+    create_id_indexes,
     create_layer,
     create_sequences,
     geometry_column,
@@ -183,6 +184,7 @@ class GeoPackageStore(Store):
                 with contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as con:
                     con.execute("BEGIN")
                     create_sequences(con)
+                    create_id_indexes(con)
                     now = now_text()
                     con.executemany(f"INSERT INTO {quote(META)} (key, value) VALUES (?, ?)",
                                     [("schema_version", str(SCHEMA_VERSION)), ("written_at", now), ("revision", "0")])
@@ -218,6 +220,7 @@ class GeoPackageStore(Store):
                         con.execute(f"UPDATE {quote(layer)} SET row_version = 1, updated_by = 'upgrade', "
                                     "updated_at = ? WHERE row_version IS NULL", (now_text(),))
                     create_sequences(con)
+                    create_id_indexes(con)
                     set_meta(con, {"schema_version": str(SCHEMA_VERSION)})
                     con.execute("COMMIT")
                 except BaseException:
@@ -300,8 +303,6 @@ class GeoPackageStore(Store):
                 raise
         finally:
             con.close()
-
-    # -- upkeep -------------------------------------------------------------------------------
 
     def check(self) -> list[str]:
         """SQLite's integrity check, the spatial indexes, ids, versions and a fresh GDAL read of every layer."""
@@ -466,8 +467,6 @@ class _Tx(Transaction):
         if len(new):
             self._write_rows(layer, new)
 
-    # -- writing rows -----------------------------------------------------------------------------
-
     def _ensure_columns(self, layer: str, kinds: Mapping[str, str]) -> dict[str, str]:
         """Add the columns the table lacks; returns each column's stored name (names are case-insensitive)."""
         have = {c.lower(): c for c in table_columns(self._con, layer)}
@@ -571,8 +570,6 @@ class _Tx(Transaction):
         self._con.executemany(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in cols)}) "
                               f"VALUES ({', '.join('?' * len(cols))})", list(zip(*values, strict=True)))
         self._touched.add(name)
-
-    # -- commit -----------------------------------------------------------------------------------
 
     def finish(self) -> None:
         """Commit what was written (metadata, contents table and extents kept current); nothing written, nothing kept."""

@@ -64,6 +64,13 @@ def create_sequences(con: sqlite3.Connection) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {quote(SEQUENCES)} (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)")
 
 
+def create_id_indexes(con: sqlite3.Connection) -> None:
+    """An index on each layer's id column: one-row reads, updates and id checks stay quick on a city."""
+    for layer in schema.LAYERS:
+        id_col = schema.ID_COLUMN[layer]
+        con.execute(f"CREATE INDEX IF NOT EXISTS {quote(f'gw_{layer}_{id_col}')} ON {quote(layer)} ({quote(id_col)})")
+
+
 def set_meta(con: sqlite3.Connection, values: Mapping[str, str]) -> None:
     """Set ``meta`` keys in place."""
     for key, value in values.items():

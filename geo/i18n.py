@@ -1284,6 +1284,60 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     # (end of block: rain emergency, flood zones, documents)
     #
+    # ---- command line: store and incident commands (geo/store_cli.py, geo/incident_cli.py) ----
+    "err.cli.no_store": ("{location} 不存在，或不是 GridWatch 数据库（从未写入）。",
+                         "{location} does not exist or is not a GridWatch store (never written)."),
+    "err.cli.no_store.hint": (
+        "请检查地址（.gpkg 文件或 postgresql:// 地址）；新数据库可用 'python -m geo demo --out 目录'、"
+        "'python -m geo import' 或 'python -m geo store copy' 建立。",
+        "Check the address (a .gpkg file or a postgresql:// address); make a store with "
+        "'python -m geo demo --out DIR', 'python -m geo import' or 'python -m geo store copy'.",
+    ),
+    "err.cli.no_layers": ("数据库 {location} 不存在或没有任何图层。", "Store {location} does not exist or holds no layers."),
+    "err.cli.no_layers.hint": ("请检查 --store，或用 'python -m geo demo --out 目录' 或 'python -m geo import' 建立。",
+                               "Check --store, or build one with 'python -m geo demo --out DIR' or 'python -m geo import'."),
+    "err.cli.cannot_write": ("无法写入 {path}：{why}", "Cannot write {path}: {why}"),
+    "err.cli.cannot_write.hint": ("请指定一个存在且可写的文件夹中的文件。",
+                                  "Name a file in a folder that exists and that you may write to."),
+    "err.cli.nothing_to_change": ("没有要修改的内容：{incident_id} 未改动。",
+                                  "Nothing to change: {incident_id} was left as it is."),
+    "err.cli.nothing_to_change.hint": ("请给出 --status、--severity 或 --description 中的至少一项。",
+                                       "Give at least one of --status, --severity or --description."),
+    "err.incident.position": ("位置 {lon},{lat} 不是经度,纬度。", "Position {lon},{lat} is not a longitude/latitude."),
+    "err.incident.position.hint": ("请在地图上点选，或给出 WGS-84 经纬度（度）。",
+                                   "Click on the map, or give lon,lat in degrees (WGS-84)."),
+    "err.incident.severity": ("未知的严重程度 {severity}。", "Unknown severity “{severity}”."),
+    "err.incident.severity.hint": ("可用：{allowed}。", "Use one of {allowed}."),
+    "err.incident.type": ("未知的事件类型 {type}。", "Unknown incident type “{type}”."),
+    "err.incident.type.hint": ("可用：{allowed}（'python -m geo types list' 列出本数据库的类型）。",
+                               "Use one of {allowed} ('python -m geo types list' lists the store's types)."),
+    "err.incident.status": ("状态 {status} 不适用于 {type}。", "Status “{status}” is not allowed for {type}."),
+    "err.incident.status.hint": ("可用：{allowed}。", "Use one of {allowed}."),
+    "err.incident.id_taken": ("事件编号 {incident_id} 已存在。",
+                              "Incident id “{incident_id}” already exists."),
+    "err.incident.id_taken.hint": ("不填编号即可自动分配新编号。", "Leave the id empty to get a new one."),
+    "cli.store.copied": ("已从 {src} 复制 {n} 行到 {dst}，各图层和表的行数：",
+                         "Copied {n} rows from {src} to {dst}; rows per layer and table:"),
+    "cli.store.count": ("  {name:<22}{n:>10}", "  {name:<22}{n:>10}"),
+    "cli.store.ok": ("正常：{location}（{backend}），结构版本 {version}；各图层和表的行数：",
+                     "ok: {location} ({backend}), schema version {version}; rows per layer and table:"),
+    "cli.store.problems": ("{location}（{backend}，结构版本 {version}）发现 {n} 个问题：",
+                           "{n} problem(s) in {location} ({backend}, schema version {version}):"),
+    "cli.store.problem": ("  - {problem}", "  - {problem}"),
+    "cli.store.copying": ("正在从 {src} 复制到 {dst}", "copying {src} into {dst}"),
+    "cli.store.checking": ("正在检查 {location}", "checking {location}"),
+    "cli.incident.added": (
+        "{incident_id}：{type}，网格 {grid}，楼栋 {building}，第 {version} 版，{by} 于 {at}",
+        "{incident_id}: {type}, grid {grid}, building {building}, version {version}, by {by} at {at}",
+    ),
+    "cli.incident.no_grid": ("（不在任何网格内）", "(outside every grid)"),
+    "cli.incident.no_building": ("（{metres:g} 米内没有楼栋）", "(none within {metres:g} m)"),
+    "cli.incident.building_at": ("{building}（{metres:.1f} 米）", "{building} ({metres:.1f} m)"),
+    "cli.incident.updated": ("{incident_id}：第 {version} 版，状态 {status}，严重程度 {severity}，{by} 于 {at}",
+                             "{incident_id}: version {version}, status {status}, severity {severity}, by {by} at {at}"),
+    "cli.incident.listed": ("{path}：{n} 条事件", "{path}: {n} incidents"),
+    # (end of block: command line, store and incident commands)
+    #
     # ---- app: upload, errors, overview (issue 10) ------------------------------
     "app.error": ("{error}", "{error}"),
     "app.internal_error": (

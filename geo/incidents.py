@@ -74,24 +74,20 @@ def report_incident(  # noqa: PLR0913 - the incident's fields, keyword-only, as 
     :func:`link_distance_of`, and ``row_version`` 1).
     """
     if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not (math.isfinite(lon) and math.isfinite(lat)):
-        msg = f"Position {lon}, {lat} is not a longitude/latitude."
-        raise SchemaError(msg, "Click on the map, or give lon,lat in degrees (WGS-84).")
+        raise SchemaError.of("incident.position", lon=lon, lat=lat)
     if severity not in schema.SEVERITIES:
-        msg = f"Unknown severity {severity!r}."
-        raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)}.")
+        raise SchemaError.of("incident.severity", severity=severity, allowed=", ".join(schema.SEVERITIES))
     stamp = now()
     with store.transaction("report incident", by=by) as tx:
         types = types_of(tx.read_table(INCIDENT_TYPES))
         if type not in types:
-            msg = f"Unknown incident type {type!r}."
-            raise SchemaError(msg, f"Use one of {', '.join(types)}.")
+            raise SchemaError.of("incident.type", type=type, allowed=", ".join(types))
         status = status or types[type].default_status
         if status not in types[type].statuses:
-            msg = f"Status {status!r} is not allowed for {type}."
-            raise SchemaError(msg, f"Use one of {', '.join(types[type].statuses)}.")
+            raise SchemaError.of("incident.status", status=status, type=type,
+                                 allowed=", ".join(types[type].statuses))
         if incident_id is not None and tx.get(schema.INCIDENTS, incident_id) is not None:
-            msg = f"Incident id {incident_id!r} already exists."
-            raise UnknownIdError(msg, "Leave the id empty to get a new one.")
+            raise UnknownIdError.of("incident.id_taken", incident_id=incident_id)
         row = {
             "incident_id": incident_id, "type": type, "status": status, "severity": severity,
             "reported_at": reported_at or stamp.isoformat(timespec="seconds"),
@@ -158,8 +154,7 @@ def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
     values: dict[str, Any] = {}
     if severity is not None:
         if severity not in schema.SEVERITIES:
-            msg = f"Unknown severity {severity!r}."
-            raise SchemaError(msg, f"Use one of {', '.join(schema.SEVERITIES)}.")
+            raise SchemaError.of("incident.severity", severity=severity, allowed=", ".join(schema.SEVERITIES))
         values["severity"] = severity
     if description is not None:
         values["description"] = description.strip()[:2000]
@@ -171,8 +166,7 @@ def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
             types = types_of(tx.read_table(INCIDENT_TYPES))
             allowed = types[current["type"]].statuses if current["type"] in types else schema.EVENT_STATUSES
             if status not in allowed:
-                msg = f"Status {status!r} is not allowed for {current['type']}."
-                raise SchemaError(msg, f"Use one of {', '.join(allowed)}.")
+                raise SchemaError.of("incident.status", status=status, type=current["type"], allowed=", ".join(allowed))
             values["status"] = status
         out = tx.update(schema.INCIDENTS, incident_id, values, base_version=base_version)
     out.pop("geometry", None)

@@ -30,8 +30,16 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     return dict(sub.choices)
 
 
+def _actions(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The actions of a command that has them (``store copy``, ``incident add``), by name."""
+    nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(nested[0].choices) if nested else {}
+
+
 def _long_options(parser: argparse.ArgumentParser) -> set[str]:
-    return {s for a in parser._actions for s in a.option_strings if s.startswith("--") and s != "--help"}
+    """The command's long options, its actions' included."""
+    own = {s for a in parser._actions for s in a.option_strings if s.startswith("--") and s != "--help"}
+    return own.union(*(_long_options(p) for p in _actions(parser).values()))
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -62,6 +70,10 @@ def test_every_command_and_option_is_in_cli_md(command: str) -> None:
     missing = sorted(o for o in _long_options(_commands()[command])
                      if not _option_in(o, sections[command]) and not _option_in(o, common))
     assert not missing, f"docs/cli.md, section {command}: options not documented: {', '.join(missing)}"
+    undocumented = [name for name in _actions(_commands()[command])
+                    if f"### `python -m geo {command} {name}`" not in sections[command]]
+    assert not undocumented, f"docs/cli.md, section {command}: no '### `python -m geo {command} ACTION`' for " \
+                             f"{', '.join(undocumented)}"
 
 
 def _markdown_files() -> list[Path]:
