@@ -51,6 +51,7 @@ from .gpkg_sql import (
     quote,
     read_table,
     row_problems,
+    rtree_extent,
     set_meta,
     spatial_tables,
     table_columns,
@@ -375,9 +376,7 @@ class _Tx(Transaction):
     def extent(self, layer: str) -> tuple[float, float, float, float] | None:
         """The layer's extent, from its spatial index."""
         check_layer(layer)
-        rtree = quote(f"rtree_{layer}_{geometry_column(self._con, layer)}")
-        row = self._con.execute(f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM {rtree}").fetchone()
-        return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+        return rtree_extent(self._con, layer)
 
     def get(self, layer: str, row_id: str) -> dict[str, Any] | None:
         """One row by id, or None."""
@@ -581,9 +580,7 @@ class _Tx(Transaction):
             self._con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
                               "WHERE table_name = ?", (name,))
         for layer in self._touched & set(schema.LAYERS):
-            geom = geometry_column(self._con, layer)
-            ext = self._con.execute(f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "
-                                    f"{quote(f'rtree_{layer}_{geom}')}").fetchone()
+            ext = rtree_extent(self._con, layer) or (None, None, None, None)
             self._con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
                               "WHERE table_name = ?", (*ext, layer))
         try:
