@@ -487,10 +487,7 @@ class _Tx(Transaction):
         columns = [sql_values(frame[c], kinds[c]) for c in attrs]
         blobs = encode(frame.geometry.array)
         head = ([quote("fid")] if fids is not None else []) + [quote(geom)] + [quote(names[c]) for c in attrs]
-        rows: list[tuple[Any, ...]] = [
-            ((fids[i],) if fids is not None else ()) + (blobs[i],) + tuple(col[i] for col in columns)
-            for i in range(len(frame))
-        ]
+        rows: list[tuple[Any, ...]] = list(zip(*([list(fids)] if fids is not None else []), blobs, *columns, strict=True))
         sql = f"INSERT INTO {quote(layer)} ({', '.join(head)}) VALUES ({', '.join('?' * len(head))})"
         if len(rows) < _BULK_ROWS:
             self._con.executemany(sql, rows)
