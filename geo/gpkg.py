@@ -37,6 +37,7 @@ from . import schema, settings
 from .errors import StoreError
 from .gpkg_blob import decode, encode, register_functions
 from .gpkg_lock import making_lock, writer_turn
+from .gpkg_rtree import fill_empty
 from .gpkg_sql import (
     SQL_TYPE,
     begin,
@@ -52,6 +53,7 @@ from .gpkg_sql import (
     read_table,
     row_dict,
     row_problems,
+    rtree_extent,
     set_meta,
     spatial_tables,
     table_columns,
@@ -374,9 +376,7 @@ class _Tx(Transaction):
     def extent(self, layer: str) -> tuple[float, float, float, float] | None:
         """The layer's extent, from its spatial index."""
         check_layer(layer)
-        rtree = quote(f"rtree_{layer}_{geometry_column(self._con, layer)}")
-        row = self._con.execute(f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM {rtree}").fetchone()
-        return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+        return rtree_extent(self._con, layer)
 
     def get(self, layer: str, row_id: str) -> dict[str, Any] | None:
         """One row by id, or None."""
@@ -485,10 +485,7 @@ class _Tx(Transaction):
         columns = [sql_values(frame[c], kinds[c]) for c in attrs]
         blobs = encode(frame.geometry.array)
         head = ([quote("fid")] if fids is not None else []) + [quote(geom)] + [quote(names[c]) for c in attrs]
-        rows: list[tuple[Any, ...]] = [
-            ((fids[i],) if fids is not None else ()) + (blobs[i],) + tuple(col[i] for col in columns)
-            for i in range(len(frame))
-        ]
+        rows: list[tuple[Any, ...]] = list(zip(*([list(fids)] if fids is not None else []), blobs, *columns, strict=True))
         sql = f"INSERT INTO {quote(layer)} ({', '.join(head)}) VALUES ({', '.join('?' * len(head))})"
         if len(rows) < _BULK_ROWS:
             self._con.executemany(sql, rows)
@@ -513,8 +510,10 @@ class _Tx(Transaction):
         geoms = np.asarray(frame.geometry.array, dtype=object)
         ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         b = shapely.bounds(geoms)
-        index = [(fids[i], b[i, 0], b[i, 2], b[i, 1], b[i, 3]) for i in np.flatnonzero(ok)]
-        self._con.executemany(f"INSERT OR REPLACE INTO {quote(f'rtree_{layer}_{geom}')} VALUES (?, ?, ?, ?, ?)", index)
+        keep, rtree = np.flatnonzero(ok), f"rtree_{layer}_{geom}"
+        if not fill_empty(self._con, rtree, np.asarray(fids, dtype=np.int64)[keep], b[keep]):  # else one by one
+            index = [(fids[i], b[i, 0], b[i, 2], b[i, 1], b[i, 3]) for i in keep]
+            self._con.executemany(f"INSERT OR REPLACE INTO {quote(rtree)} VALUES (?, ?, ?, ?, ?)", index)
         for _name, text in triggers:
             self._con.execute(text)
 
@@ -579,9 +578,7 @@ class _Tx(Transaction):
             self._con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
                               "WHERE table_name = ?", (name,))
         for layer in self._touched & set(schema.LAYERS):
-            geom = geometry_column(self._con, layer)
-            ext = self._con.execute(f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "
-                                    f"{quote(f'rtree_{layer}_{geom}')}").fetchone()
+            ext = rtree_extent(self._con, layer) or (None, None, None, None)
             self._con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
                               "WHERE table_name = ?", (*ext, layer))
             # GDAL (QGIS) keeps its own count while it edits and writes it back on closing; recounted here

@@ -41,8 +41,15 @@ def sql_values(series: pd.Series, kind: str | None = None) -> list[Any]:
         vals = pd.to_numeric(series, errors="coerce")
         return [None if pd.isna(v) else int(v) for v in vals.astype(object)]
     if kind == "float":
-        vals = pd.to_numeric(series, errors="coerce").astype("float64")
-        return [None if not math.isfinite(v) else float(v) for v in vals.tolist()]
+        vals = pd.to_numeric(series, errors="coerce").astype("float64").to_numpy()
+        finite = np.isfinite(vals)
+        if finite.all():
+            return vals.tolist()
+        return [v if ok else None for v, ok in zip(vals.tolist(), finite.tolist(), strict=True)]
+    values = series.astype(object).to_numpy(dtype=object, copy=True)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # text and gaps only: no loop in Python
+        values[pd.isna(values)] = None
+        return values.tolist()
     out: list[Any] = []
     for v in series.astype(object).tolist():
         if v is None or (not isinstance(v, str) and pd.isna(v)):
