@@ -37,7 +37,6 @@ from . import schema, settings
 from .errors import StoreError
 from .gpkg_blob import decode, encode, register_functions
 from .gpkg_lock import making_lock, writer_turn
-from .gpkg_rtree import fill_empty
 from .gpkg_sql import (
     SQL_TYPE,
     begin,
@@ -510,10 +509,8 @@ class _Tx(Transaction):
         geoms = np.asarray(frame.geometry.array, dtype=object)
         ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         b = shapely.bounds(geoms)
-        keep, rtree = np.flatnonzero(ok), f"rtree_{layer}_{geom}"
-        if not fill_empty(self._con, rtree, np.asarray(fids, dtype=np.int64)[keep], b[keep]):  # else one by one
-            index = [(fids[i], b[i, 0], b[i, 2], b[i, 1], b[i, 3]) for i in keep]
-            self._con.executemany(f"INSERT OR REPLACE INTO {quote(rtree)} VALUES (?, ?, ?, ?, ?)", index)
+        index = [(fids[i], b[i, 0], b[i, 2], b[i, 1], b[i, 3]) for i in np.flatnonzero(ok)]
+        self._con.executemany(f"INSERT OR REPLACE INTO {quote(f'rtree_{layer}_{geom}')} VALUES (?, ?, ?, ?, ?)", index)
         for _name, text in triggers:
             self._con.execute(text)
 

@@ -15,7 +15,6 @@ import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -256,7 +255,6 @@ class TestGeoPackage:
                     kept = con.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
                                        (layer,))
                     assert kept.fetchone() == scan.fetchone(), layer
-                    assert con.execute(f"SELECT rtreecheck('rtree_{layer}_geom')").fetchone()[0] == "ok"
             for layer in store.layers():
                 fresh = pyogrio.read_dataframe(path, layer=layer)  # GDAL, as QGIS opens it
                 assert len(fresh) == len(store.read(layer))
@@ -285,33 +283,6 @@ class TestGeoPackage:
             feature_count = con.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'incidents'"
                                         ).fetchone()[0]
         assert feature_count == 5000
-
-    def test_a_layer_written_whole_gets_the_index_entries_one_by_one_would_give(self, tmp_path: Path) -> None:
-        """The packed spatial index of a big write holds the same boxes and answers the same queries."""
-        rng = np.random.default_rng(5)
-        n = 6000
-        geoms = shapely.points(rng.uniform(-0.5, 114.5, n), rng.uniform(-30.5, 30.6, n))  # negative ones too
-        geoms[:50] = shapely.box(114.0, 30.0, 114.0 + 1e-7, 30.0 + 1e-3)
-        frame = gpd.GeoDataFrame({"incident_id": [f"P{i}" for i in range(n)], "type": "flooding"}, geometry=geoms,
-                                 crs=4326)
-        queries = list(zip(rng.uniform(0, 110, 20), rng.uniform(-30, 28, 20), strict=True))
-        packed, single = open_store(tmp_path / "packed.gpkg"), open_store(tmp_path / "single.gpkg")
-        packed.write({"incidents": frame})
-        for part in range(0, n, 1500):  # below the bulk threshold: entry by entry
-            with single.transaction("part") as tx:
-                tx.add("incidents", frame.iloc[part:part + 1500])
-        answers = []
-        for store in (packed, single):
-            with sqlite3.connect(store.location) as con:
-                assert con.execute("SELECT rtreecheck('rtree_incidents_geom')").fetchone()[0] == "ok"
-                boxes = dict((r[0], r[1:]) for r in con.execute(
-                    "SELECT t.incident_id, r.minx, r.maxx, r.miny, r.maxy FROM rtree_incidents_geom r "
-                    "JOIN incidents t ON t.fid = r.id"))
-            with store.transaction("q") as tx:
-                found = [sorted(tx.read_bbox("incidents", (x, y, x + 3, y + 2))["incident_id"]) for x, y in queries]
-            answers.append((boxes, found))
-        assert answers[0] == answers[1] and len(answers[0][0]) == n
-        assert packed.check() == []
 
     def test_store_written_by_the_previous_release_is_upgraded_in_place(self, tmp_path: Path) -> None:
         path = tmp_path / "old.gpkg"
