@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -101,27 +100,42 @@ def row_digests(frame: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
     for col in cols:
         s = frame[col] if col in frame.columns else pd.Series([None] * len(frame), index=frame.index)
         if col == "geometry":
-            wkb = shapely.to_wkb(np.asarray(s.array, dtype=object), hex=True, output_dimension=2)
-            parts[col] = pd.Series(wkb, index=frame.index, dtype=object)
+            geoms = np.asarray(s.array, dtype=object)
+            if len(geoms) and (shapely.get_type_id(geoms) == 0).all():  # points: by their coordinates
+                parts["geometry x"] = pd.Series(shapely.get_x(geoms), index=frame.index)
+                parts["geometry y"] = pd.Series(shapely.get_y(geoms), index=frame.index)
+            else:
+                wkb = shapely.to_wkb(geoms, hex=True, output_dimension=2)
+                parts[col] = pd.Series(wkb, index=frame.index, dtype=object)
         else:
-            parts[col] = pd.Series(_canonical_text(s), index=frame.index, dtype=object)
+            text = _canonical_text(s)
+            parts[col] = text if isinstance(text, pd.Series) else pd.Series(text, index=frame.index, dtype=object)
     if not parts:
         return np.zeros(len(frame), dtype="uint64")
-    return pd.util.hash_pandas_object(pd.DataFrame(parts), index=False).to_numpy()
+    # categorize=False: ids and times are mostly distinct, factorizing them first costs more than it saves
+    return pd.util.hash_pandas_object(pd.DataFrame(parts), index=False, categorize=False).to_numpy()
 
 
-def _canonical_text(s: pd.Series) -> list[str | None]:
-    """Values as text that compares equal however stored (``3``, ``3.0`` and ``True`` alike)."""
+def _canonical_text(s: pd.Series) -> list[str | None] | pd.Series:
+    """Values in a form that compares equal however a backend stored them (``3``, ``3.0`` and ``True`` alike).
+
+    Numbers (and booleans) become float64, NaN for missing; text stays as it
+    is; both without a loop per value. A column mixing text and numbers is
+    turned into text value by value.
+    """
     if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
-        vals = pd.to_numeric(s.astype(object).map(lambda v: None if v is None or v is pd.NA else v),
-                             errors="coerce").astype("float64")
-        return [None if not math.isfinite(v) else repr(float(v)) for v in vals.tolist()]
+        return pd.Series(s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan), index=s.index)
+    obj = s.astype(object)
+    kind = pd.api.types.infer_dtype(obj, skipna=True)
+    if kind in ("string", "empty"):
+        return obj.where(obj.notna(), None)
+    if kind in ("integer", "floating", "mixed-integer-float", "boolean"):
+        return pd.Series(pd.to_numeric(obj.where(obj.notna(), np.nan), errors="coerce").astype("float64"),
+                         index=s.index)
     out: list[str | None] = []
-    for v in s.astype(object).tolist():
+    for v in obj.tolist():
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             out.append(None)
-        elif isinstance(v, bool | int | float | np.integer | np.floating):
-            out.append(repr(float(v)))
         else:
             out.append(str(v))
     return out
