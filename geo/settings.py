@@ -110,25 +110,21 @@ def _upload_seconds(raw: str) -> float:
     return value
 
 
-def _threads(raw: str) -> int:
-    value = int(raw.strip())
-    if not 1 <= value <= 64:
-        raise ValueError(raw)
-    return value
+def _between(cast: type[int] | type[float], low: float, high: float) -> Parser:
+    """A parser of a number from ``low`` to ``high`` (both included)."""
+
+    def parse(raw: str) -> int | float:
+        value = cast(raw.strip())
+        if not low <= value <= high:
+            raise ValueError(raw)
+        return value
+
+    return parse
 
 
-def _lock_seconds(raw: str) -> float:
-    value = float(raw.strip())
-    if not 0.1 <= value <= 3600:
-        raise ValueError(raw)
-    return value
-
-
-def _pool(raw: str) -> int:
-    value = int(raw.strip())
-    if not 1 <= value <= 64:
-        raise ValueError(raw)
-    return value
+_threads = _between(int, 1, 64)
+_pool = _between(int, 1, 64)
+_lock_seconds = _between(float, 0.1, 3600)
 
 
 def _setting(default: Any, variable: str, doc: str, parse: Parser, allowed: str, *,  # noqa: PLR0913

@@ -36,7 +36,7 @@ import contextlib
 import getpass
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
@@ -542,12 +542,3 @@ def stamp(frame: pd.DataFrame, tx: Transaction, *, version: int | Sequence[int] 
     frame["row_version"] = pd.array(np.broadcast_to(np.asarray(version, dtype="int64"), (len(frame),)), dtype="Int64")
     frame["updated_by"] = tx.by
     frame["updated_at"] = tx.at
-
-
-@contextlib.contextmanager
-def translated_errors(location: str, busy: tuple[type[BaseException], ...], seconds: float) -> Iterator[None]:
-    """Turn a backend's lock-timeout exception into ``store.busy``."""
-    try:
-        yield
-    except busy as exc:
-        raise StoreError.of("store.busy", location=location, seconds=seconds) from exc
