@@ -49,6 +49,7 @@ from .gpkg_sql import (
     is_sqlite,
     kind_of_value,
     quote,
+    index_table,
     read_table,
     row_dict,
     row_problems,
@@ -266,14 +267,14 @@ class GeoPackageStore(Store):
                 raise StoreError.of("store.damaged", location=str(self._path), why=str(exc)) from exc
         return restore_types(layer, gdf)
 
-    def read_table(self, name: str) -> pd.DataFrame:
-        """One plain table (empty when never written)."""
+    def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """One plain table, or its rows ``where`` says (empty when never written)."""
         if not self._path.exists():
             return pd.DataFrame()
         self._ensure()
         self._recover()
         with contextlib.closing(self._connect()) as con:
-            return read_table(con, name)
+            return read_table(con, name, where)
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -359,9 +360,9 @@ class _Tx(Transaction):
             return self._store.read(layer)  # GDAL (fastest) sees what this transaction holds; in WAL mode it may not
         return self._select(layer, "", ())
 
-    def read_table(self, name: str) -> pd.DataFrame:
-        """A plain table as this transaction sees it."""
-        return read_table(self._con, name)
+    def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """A plain table (or its rows ``where`` says) as this transaction sees it."""
+        return read_table(self._con, name, where)
 
     def read_bbox(self, layer: str, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
         """Rows whose bounding box meets ``bounds``, found through the spatial index."""
@@ -558,6 +559,7 @@ class _Tx(Transaction):
         for c in cols:
             if c.lower() not in have:
                 self._con.execute(f"ALTER TABLE {quote(name)} ADD COLUMN {quote(c)} {SQL_TYPE.get(kind_of(df[c]), 'TEXT')}")
+        index_table(self._con, name)
         if not cols or df.empty:
             return
         values = [sql_values(df[c]) for c in cols]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import sqlite3
 import warnings
@@ -17,7 +18,7 @@ import pyogrio
 from . import schema, settings
 from .errors import StoreError
 from .gpkg_blob import decode
-from .storage import META, SEQUENCES, empty_layer, layer_columns
+from .storage import META, SEQUENCES, TABLE_INDEXES, empty_layer, layer_columns
 
 SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN"}
 _GEOMETRY_TYPE: Final = {schema.INCIDENTS: "Point"}
@@ -86,13 +87,34 @@ def has_table(con: sqlite3.Connection, name: str) -> bool:
     return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
-def read_table(con: sqlite3.Connection, name: str) -> pd.DataFrame:
-    """A plain table in row order, without its ``fid`` (empty when missing)."""
+def read_table(con: sqlite3.Connection, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+    """A plain table in row order, without its ``fid`` (empty when missing).
+
+    ``where``: column -> values; only rows whose column holds one of them
+    (no rows when the table lacks the column).
+    """
     if name == SEQUENCES or not has_table(con, name):
         return pd.DataFrame()
-    cur = con.execute(f"SELECT * FROM {quote(name)} ORDER BY rowid")
+    clauses, params = [], []
+    for col, values in (where or {}).items():
+        if col.lower() not in {c.lower() for c in table_columns(con, name)}:
+            clauses, params = ["0"], []
+            break
+        wanted = [str(v) for v in values]
+        clauses.append(f"{quote(col)} IN (SELECT value FROM json_each(?))" if wanted else "0")
+        params += [json.dumps(wanted)] if wanted else []
+    cond = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    cur = con.execute(f"SELECT * FROM {quote(name)}{cond} ORDER BY rowid", params)
     df = pd.DataFrame.from_records(cur.fetchall(), columns=[d[0] for d in cur.description])
     return df.drop(columns=["fid"], errors="ignore")
+
+
+def index_table(con: sqlite3.Connection, name: str) -> None:
+    """Make the indexes :data:`geo.storage.TABLE_INDEXES` names for table ``name`` (those its columns allow)."""
+    have = {c.lower() for c in table_columns(con, name)}
+    for col in TABLE_INDEXES.get(name, ()):
+        if col.lower() in have:
+            con.execute(f"CREATE INDEX IF NOT EXISTS {quote(f'idx_{name}_{col}')} ON {quote(name)} ({quote(col)})")
 
 
 def table_columns(con: sqlite3.Connection, table: str) -> list[str]:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from .i18n_cases import CASE_STRINGS
+
 __all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "column_label", "error_text", "t", "translator"]
 
 #: Language codes, in the order of the tuples in :data:`STRINGS`.
@@ -181,10 +183,20 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "status.blocked": ("堵塞", "Blocked"),
     "status.damaged": ("损坏", "Damaged"),
     "status.missing": ("缺失", "Missing"),
-    "status.reported": ("已上报", "Reported"),
-    "status.assigned": ("处理中", "Assigned"),
-    "status.resolved": ("已解决", "Resolved"),
-    "status.verified": ("已核实", "Verified"),
+    "status.reported": ("上报", "Reported"),
+    "status.accepted": ("受理", "Accepted"),
+    "status.dispatched": ("派遣", "Dispatched"),
+    "status.in_progress": ("处置中", "In progress"),
+    "status.handled": ("已处置", "Handled"),
+    "status.closed": ("结案", "Closed"),
+    "status.cancelled": ("作废", "Cancelled"),
+    "status.merged": ("已合并", "Merged"),
+    "status.parked": ("挂账", "Parked"),
+    "status.reopened": ("重新打开", "Reopened"),
+    # statuses of releases before cases (read as dispatched, handled, closed)
+    "status.assigned": ("派遣", "Dispatched"),
+    "status.resolved": ("已处置", "Handled"),
+    "status.verified": ("结案", "Closed"),
     "severity.low": ("低", "Low"),
     "severity.medium": ("中", "Medium"),
     "severity.high": ("高", "High"),
@@ -1571,6 +1583,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: real public files)
     #
 }
+STRINGS.update(CASE_STRINGS)  # cases (geo.cases): their own table, one block per part
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:

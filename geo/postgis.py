@@ -71,6 +71,7 @@ from .storage import (
     META,
     SCHEMA_VERSION,
     SEQUENCES,
+    TABLE_INDEXES,
     Store,
     Transaction,
     check_layer,
@@ -176,10 +177,10 @@ class PostGISStore(Store):
         with self._connection() as con:
             return _read_layer(con, self._addr, layer)
 
-    def read_table(self, name: str) -> pd.DataFrame:
-        """One plain table in row order (empty when never written)."""
+    def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """One plain table in row order, or its rows ``where`` says (empty when never written)."""
         with self._connection() as con:
-            return _read_table(con, self._addr, name)
+            return _read_table(con, self._addr, name, where)
 
     @property
     def version(self) -> str:
@@ -249,13 +250,23 @@ def _read_layer(con: psycopg.Connection[Any], addr: Address, layer: str,
     return select_layer(con, addr, layer, columns, where, params)
 
 
-def _read_table(con: psycopg.Connection[Any], addr: Address, name: str) -> pd.DataFrame:
+def _read_table(con: psycopg.Connection[Any], addr: Address, name: str,
+                where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
     if name == SEQUENCES or name in schema.LAYERS:
         return pd.DataFrame()
     columns = columns_of(con, addr, name)
     if columns is None:
         return pd.DataFrame()
-    return select_rows(con, addr, name, columns)
+    clauses: list[sql.Composable] = []
+    params: list[Any] = []
+    for col, values in (where or {}).items():
+        if col not in columns:
+            clauses, params = [sql.SQL("false")], []
+            break
+        clauses.append(sql.SQL("{}::text = ANY(%s)").format(sql.Identifier(col)))
+        params.append([str(v) for v in values])
+    cond = sql.SQL("WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else None
+    return select_rows(con, addr, name, columns, cond, params)
 
 
 def _plain_tables(con: psycopg.Connection[Any], addr: Address) -> list[str]:
@@ -341,9 +352,9 @@ class _Tx(Transaction):
         check_layer(layer)
         return select_layer(self._con, self._addr, layer, self._layer_cols(layer))
 
-    def read_table(self, name: str) -> pd.DataFrame:
-        """A plain table as this transaction sees it."""
-        return _read_table(self._con, self._addr, name)
+    def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """A plain table (or its rows ``where`` says) as this transaction sees it."""
+        return _read_table(self._con, self._addr, name, where)
 
     def read_bbox(self, layer: str, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
         """Rows whose bounding box meets ``bounds``, found through the GiST index."""
@@ -509,6 +520,10 @@ class _Tx(Transaction):
         self._con.execute(sql.SQL("CREATE TABLE {} (fid bigserial PRIMARY KEY{})").format(
             table(self._addr, name), sql.SQL("").join(defs)))
         self._columns[name] = dict(kinds)
+        for col in TABLE_INDEXES.get(name, ()):
+            if col in kinds:  # compared as text by read_table
+                self._con.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (({}::text))").format(
+                    sql.Identifier(f"idx_{name}_{col}"), table(self._addr, name), sql.Identifier(col)))
 
     def _insert_table(self, name: str, df: pd.DataFrame) -> None:
         have = self._cols(name) or {}

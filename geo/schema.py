@@ -66,6 +66,28 @@ COLUMNS: Final[dict[str, dict[str, str]]] = {
         "grid_id": "str",
         "building_id": "str",
         "building_dist_m": "float",
+        # the case of an event (geo.cases): kept by the workflow, empty for assets
+        "urgency": "str",
+        "party": "str",
+        "opened_at": "str",
+        "stage_at": "str",
+        "step_at": "str",
+        "paused_s": "float",
+        "paused_ws": "float",
+        "step_paused_s": "float",
+        "step_paused_ws": "float",
+        "parked_from": "str",
+        "accepted_at": "str",
+        "dispatched_at": "str",
+        "handled_at": "str",
+        "handled_by": "str",
+        "handled_late": "bool",
+        "closed_at": "str",
+        "reworks": "int",
+        "on_spot": "bool",
+        "merged_into": "str",
+        "asset_id": "str",
+        "reason": "str",
     },
     STREETS: {
         "street_id": "str",
@@ -122,10 +144,24 @@ SEVERITIES: Final = ("low", "medium", "high", "critical")
 
 #: Condition of a standing asset (rain grates).
 ASSET_STATUSES: Final = ("ok", "blocked", "damaged", "missing")
-#: Lifecycle of an event (flooding, flying wire, user types).
-EVENT_STATUSES: Final = ("reported", "assigned", "resolved", "verified")
-#: Statuses that count as "open" (still needing work).
-OPEN_STATUSES: Final = frozenset({"blocked", "damaged", "missing", "reported", "assigned"})
+#: Lifecycle of an event (flooding, flying wire, user types): the stages of
+#: its case (:mod:`geo.cases.workflow`, after GB/T 30428).
+EVENT_STATUSES: Final = ("reported", "accepted", "dispatched", "in_progress", "handled", "closed",
+                         "cancelled", "merged", "parked", "reopened")
+#: Stages at which a case has ended.
+ENDED_STAGES: Final = frozenset({"closed", "cancelled", "merged"})
+#: Statuses that count as "open" (still needing work): an asset's faults and a case not ended.
+OPEN_STATUSES: Final = frozenset({"blocked", "damaged", "missing"} | (set(EVENT_STATUSES) - ENDED_STAGES))
+#: Event statuses of releases before cases, and the stage each now reads as.
+LEGACY_STAGES: Final = {"assigned": "dispatched", "resolved": "handled", "verified": "closed"}
+#: Columns of an incident kept by the case workflow (:mod:`geo.cases`); an
+#: import never takes them from a file for a case already stored.
+CASE_COLUMNS: Final = ("urgency", "party", "opened_at", "stage_at", "step_at", "paused_s", "paused_ws",
+                       "step_paused_s", "step_paused_ws", "parked_from", "accepted_at", "dispatched_at",
+                       "handled_at", "handled_by", "handled_late", "closed_at", "reworks", "on_spot",
+                       "merged_into", "asset_id", "reason")
+#: Urgency of a case (一般 / 紧急): picks its time limits.
+URGENCIES: Final = ("normal", "urgent")
 
 
 @dataclass(frozen=True)

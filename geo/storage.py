@@ -53,6 +53,7 @@ __all__ = [
     "MANAGED",
     "META",
     "SCHEMA_VERSION",
+    "TABLE_INDEXES",
     "Store",
     "Transaction",
     "check_layer",
@@ -78,6 +79,11 @@ ID_FORMAT: Final[dict[str, str]] = {
     schema.BUILDINGS: "B{n:06d}",
     schema.STREETS: "S{n:06d}",
     schema.FLOOD_ZONES: "Z{n:04d}",
+}
+#: Plain tables read by the values of a column, and the columns every backend indexes for it.
+TABLE_INDEXES: Final[dict[str, tuple[str, ...]]] = {
+    "case_events": ("case_id",),
+    "case_files": ("file_hash",),
 }
 #: Keys of ``meta`` that the store itself maintains.
 _META_KEPT: Final = ("schema_version", "written_at", "revision", "history")
@@ -129,8 +135,13 @@ class Transaction(ABC):
         return {name: self.read(name) for name in names}
 
     @abstractmethod
-    def read_table(self, name: str) -> pd.DataFrame:
-        """A plain table as this transaction sees it (empty when never written)."""
+    def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """A plain table as this transaction sees it (empty when never written).
+
+        ``where`` keeps the rows whose column holds one of the values given
+        (``{"case_id": ["R20261203-0001"]}``); on the columns of
+        :data:`TABLE_INDEXES` the backends read them through an index.
+        """
 
     @abstractmethod
     def read_bbox(self, layer: str, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
@@ -362,8 +373,8 @@ class Store(ABC):
         """Read a spatial layer; a layer never written reads as empty."""
 
     @abstractmethod
-    def read_table(self, name: str) -> pd.DataFrame:
-        """Read a plain table; a table never written reads as empty."""
+    def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """Read a plain table (``where`` as :meth:`Transaction.read_table`); a table never written reads as empty."""
 
     def read_many(self, names: Iterable[str] = schema.LAYERS) -> dict[str, gpd.GeoDataFrame]:
         """Several layers of one version of the store (name to layer, in the order given)."""
@@ -534,6 +545,10 @@ def restore_types(layer: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             gdf[col] = pd.to_numeric(gdf[col], errors="coerce").astype("float64")
         elif kind == "str":
             gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None)
+    if layer == schema.INCIDENTS and len(gdf):  # event statuses of releases before cases read as their stage
+        legacy = gdf["status"].isin(list(schema.LEGACY_STAGES))
+        if legacy.any():
+            gdf.loc[legacy, "status"] = gdf.loc[legacy, "status"].map(schema.LEGACY_STAGES)
     return gdf.set_crs(schema.STORAGE_CRS, allow_override=True)
 
 

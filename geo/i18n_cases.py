@@ -1,0 +1,63 @@
+"""The translation table of cases (:mod:`geo.cases`): merged into :data:`geo.i18n.STRINGS`.
+
+Same form as the main table (``"key": ("中文", "English")``), one block per
+part: the workflow, time limits, the ledger, the command line, the app.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CASE_STRINGS: Final[dict[str, tuple[str, str]]] = {
+    # ---- workflow (geo.cases.workflow, geo.cases.actions) -----------------
+    "action.report": ("上报", "Reported"),
+    "action.accept": ("受理", "Accepted"),
+    "action.cancel": ("作废", "Cancelled"),
+    "action.merge": ("合并为重复", "Merged as a duplicate"),
+    "action.on_spot": ("自行处置", "Fixed on the spot"),
+    "action.dispatch": ("派遣", "Dispatched"),
+    "action.redispatch": ("改派", "Dispatched again"),
+    "action.park": ("挂账", "Parked"),
+    "action.start": ("开始处置", "Work started"),
+    "action.handle": ("处置反馈", "Handled"),
+    "action.check_pass": ("核查通过，结案", "Checked: closed"),
+    "action.rework": ("核查不通过，返工", "Checked: sent back for rework"),
+    "action.resume": ("恢复办理", "Resumed"),
+    "action.reopen": ("重新打开", "Reopened"),
+    "action.close_with": ("随主案卷结案", "Closed with the case it was merged into"),
+    "action.merged_in": ("并入重复上报", "Duplicate report merged in"),
+    "urgency.normal": ("一般", "Normal"),
+    "urgency.urgent": ("紧急", "Urgent"),
+    "err.case.unknown_stage": ("未知的环节 {stage}。", "Unknown stage “{stage}”."),
+    "err.case.unknown_stage.hint": ("可用：{allowed}。", "Use one of {allowed}."),
+    "err.case.transition": ("案卷 {case} 不能从 {stage} 转到 {to}。",
+                            "Case {case} cannot go from {stage} to {to}."),
+    "err.case.transition.hint": ("{stage} 之后可以是：{allowed}。", "After {stage} may follow: {allowed}."),
+    "err.case.transition_ended": ("案卷 {case} 已是 {stage}，不能再转到 {to}。",
+                                  "Case {case} is {stage}: it cannot go to {to}."),
+    "err.case.transition_ended.hint": ("合并的案卷随主案卷办理；请办理主案卷。",
+                                       "A merged case goes on with the case it was merged into: work on that one."),
+    "err.case.needs_reason": ("案卷 {case} 转到 {to} 需要说明原因。", "Case {case}: going to {to} needs a reason."),
+    "err.case.needs_reason.hint": ("请用 --note 写明原因。", "Give the reason with --note."),
+    "err.case.needs_feedback": ("案卷 {case} 处置反馈需要写明处置情况。",
+                                "Case {case}: handling needs a feedback note (what was done)."),
+    "err.case.needs_feedback.hint": ("请用 --note 写明处置情况，可附照片（--photo）。",
+                                     "Say what was done with --note; attach photos with --photo."),
+    "err.case.needs_party": ("案卷 {case} 派遣需要指定责任单位或责任人。",
+                             "Case {case}: dispatching needs a responsible party."),
+    "err.case.needs_party.hint": ("请用 --to 指定（'python -m geo party list' 列出），或为该网格和类型设置默认责任单位。",
+                                  "Name one with --to ('python -m geo party list' lists them), or set a default "
+                                  "party for the grid and type."),
+    "err.case.self_check": ("案卷 {case} 由 {by} 处置，核查须由其他人进行。",
+                            "Case {case} was handled by {by}: someone else must check it."),
+    "err.case.self_check.hint": ("请由另一位工作人员核查（--by 另一人）。", "Have another member of staff check it (--by)."),
+    "err.case.merge_into": ("案卷 {case} 需要合并到另一个案卷。", "Case {case} must be merged into another case."),
+    "err.case.merge_into.hint": ("请用 --into 给出另一个未结案的同类案卷编号。",
+                                 "Give another open case of the same type with --into."),
+    "err.case.on_spot_photo": ("案卷 {case} 自行处置需要附现场照片。", "Case {case}: fixing on the spot needs a photo."),
+    "err.case.on_spot_photo.hint": ("请用 --photo 附上处置后的照片。", "Attach a photo of the fix with --photo."),
+    "err.case.urgency": ("未知的紧急程度 {urgency}。", "Unknown urgency “{urgency}”."),
+    "err.case.urgency.hint": ("可用：{allowed}。", "Use one of {allowed}."),
+    # (end of block: workflow)
+    #
+}
