@@ -60,4 +60,19 @@ CASE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.case.urgency.hint": ("可用：{allowed}。", "Use one of {allowed}."),
     # (end of block: workflow)
     #
+    # ---- time limits and the work calendar (geo.cases.timing) ----
+    # (end of block: timing)
+    #
+    # ---- the ledger and figures (geo.cases.ledger) ----
+    # (end of block: ledger)
+    #
+    # ---- attachments and parties (geo.cases.files, geo.cases.parties) ----
+    # (end of block: files)
+    #
+    # ---- the case commands (geo.incident_cli, geo.cases.cli) ----
+    # (end of block: cli)
+    #
+    # ---- the case panel, the ledger tab and the map (views/, layers/) ----
+    # (end of block: app)
+    #
 }
