@@ -63,7 +63,7 @@ class TestValueMaps:
         code, out, err = _run(capsys, "import", *base, "--map", "status=Open:reported,Closed:resolved")
         assert code == 0, err
         got = open_store(store).read("incidents")
-        assert (got["status"] == "reported").sum() == 25 and (got["status"] == "resolved").sum() == 5
+        assert (got["status"] == "reported").sum() == 25 and (got["status"] == "handled").sum() == 5
 
     def test_toml_map_with_chinese_codes(self, tmp_path: Path, store: Path, capsys: pytest.CaptureFixture[str]) -> None:
         src = tmp_path / "井.csv"
