@@ -460,3 +460,25 @@ def test_many_rows_at_once(limits: timing.Limits) -> None:
     open_rows = out["state"].isin(["on_time", "warning", "overdue"])
     assert (out.loc[open_rows, "deadline"].str.endswith("+08:00")).all()
     assert (out["used"][open_rows] >= 0).all()
+
+
+def test_a_case_through_the_workflow(limits: timing.Limits) -> None:
+    from geo.cases.workflow import apply, initial
+
+    row = {"incident_id": "C1", "type": "noise", **initial(at=at("2026-10-09 09:00"), by="w1").values}
+    for stage, when, extra in [("accepted", "2026-10-09 10:00", {}),
+                               ("dispatched", "2026-10-09 11:00", {"party": "物业"}),
+                               ("parked", "2026-10-09 16:30", {"note": "等配件"}),
+                               ("in_progress", "2026-10-12 09:30", {})]:
+        row.update(apply(row, stage, at=at(when), by="w1", measure=limits.calendar.measure, **extra).values)
+        if stage == "parked":
+            frozen = one(limits, "2026-10-11 12:00", **row)
+            assert frozen["state"] == "paused" and frozen["step_used_h"] == 4.0  # 11:00-12:00, 13:30-16:30
+    assert row["paused_ws"] == 1 * H + 7.5 * H + 1 * H  # Fri 16:30-17:30, the make-up Saturday, Mon 08:30-09:30
+    now = one(limits, "2026-10-12 10:30", **row)
+    assert now["step"] == "handle"
+    assert now["step_used_h"] == 4.0 + 1.0
+    assert now["total_used_h"] == 6.0 + 1.0
+    assert now["step_deadline"] == at("2026-10-14 14:30")  # 22.5 h from Fri 11:00, and the 9.5 h parked
+    assert not timing.case_late(row, limits, at("2026-10-14 14:30"))
+    assert timing.case_late(row, limits, at("2026-10-14 14:31"))
