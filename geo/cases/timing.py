@@ -26,9 +26,11 @@ TOML ones.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final
 
 import numpy as np
@@ -41,6 +43,7 @@ from .workflow import STEPS
 
 __all__ = [
     "CLOCKS",
+    "COLUMNS",
     "SHIPPED",
     "STATES",
     "TIMED_STEPS",
@@ -211,13 +214,27 @@ def load_limits(path: str | Path | None = None) -> Limits:
         working periods overlapping or out of order.
     """
     user = path if path is not None else settings.current().case_limits
-    data = limits_file.read(SHIPPED)
-    sources = [str(SHIPPED)]
-    if user:
-        data = limits_file.merge(data, limits_file.read(Path(user)))
-        sources.append(str(user))
-    limits_file.check_merged(data, sources[-1])
-    return _build(data, tuple(sources))
+    files = (SHIPPED, *((Path(user),) if user else ()))
+    return _load(tuple((str(f), *_stamp(f)) for f in files))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells a file changed (modification time, size); (0, 0) when it is missing (read says so)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return 0, 0
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _load(files: tuple[tuple[str, int, int], ...]) -> Limits:
+    """The limits of these files, layered (cached while none of them changes)."""
+    data: dict[str, Any] = {}
+    for name, _, _ in files:
+        data = limits_file.merge(data, limits_file.read(Path(name)))
+    limits_file.check_merged(data, files[-1][0])
+    return _build(data, tuple(name for name, _, _ in files))
 
 
 def _build(data: dict[str, Any], sources: tuple[str, ...]) -> Limits:
@@ -232,7 +249,7 @@ def _build(data: dict[str, Any], sources: tuple[str, ...]) -> Limits:
         scale = float(own.get("factor", factor))
         storm[code] = replace(base, normal=base.normal.scaled(scale, **own.get("normal", {})),
                               urgent=base.urgent.scaled(scale, **own.get("urgent", {})))
-    return Limits(types=types, default=default, storm=storm, storm_factor=factor,
+    return Limits(types=MappingProxyType(types), default=default, storm=MappingProxyType(storm), storm_factor=factor,
                   warning=float(data.get("warning", 0.75)), calendar=limits_file.calendar(data.get("calendar", {})),
                   sources=sources)
 
@@ -293,11 +310,13 @@ def evaluate(cases: pd.DataFrame, limits: Limits, now: Any, *, storm: bool = Fal
     """
     n = len(cases)
     now_s = float(to_instants(now))
-    stage = _mapped(cases, "status", lambda s: schema.LEGACY_STAGES.get(s, s))
+    status_codes, statuses = _factor(cases, "status")
+    stage = np.array([schema.LEGACY_STAGES.get(s, s) if s is not None else None for s in statuses],
+                     dtype=object)[status_codes]
     event = np.isin(stage, schema.EVENT_STATUSES)
     ended = ~event | np.isin(stage, tuple(schema.ENDED_STAGES))
     parked = stage == "parked"
-    step = np.where(parked, _mapped(cases, "parked_from", STEPS.get), _mapped(cases, "status", _step_of_status))
+    step = np.where(parked, _mapped(cases, "parked_from", STEPS.get), np.array([_step_of_status(s) for s in statuses], dtype=object)[status_codes])
     step[ended] = None
     step_index = np.full(n, -1, dtype=np.int64)
     for i, name in enumerate(TIMED_STEPS):
@@ -422,8 +441,8 @@ def _mapped(cases: pd.DataFrame, name: str, fn: Any) -> np.ndarray:
     return np.array([None if v is None else fn(v) for v in values], dtype=object)[codes]
 
 
-def _step_of_status(status: str) -> str | None:
-    return STEPS.get(schema.LEGACY_STAGES.get(status, status))
+def _step_of_status(status: str | None) -> str | None:
+    return STEPS.get(schema.LEGACY_STAGES.get(status, status)) if status is not None else None
 
 
 def _times(cases: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
