@@ -52,6 +52,7 @@ __all__ = [
     "TypeLimits",
     "case_late",
     "evaluate",
+    "limits_table",
     "load_limits",
 ]
 
@@ -387,6 +388,49 @@ def case_late(case: Mapping[str, Any], limits: Limits, at: Any, storm: bool = Fa
     """
     row = pd.DataFrame([{k: v for k, v in case.items() if k != "geometry"}])
     return bool(evaluate(row, limits, at, storm=storm)["state"].iloc[0] == "overdue")
+
+
+def limits_table(limits: Limits, *, storm: bool = False, lang: str = "zh") -> pd.DataFrame:
+    """The limits as users read them: one row per type and urgency, the hours of each step.
+
+    Parameters
+    ----------
+    limits
+        From :func:`load_limits`.
+    storm
+        Show the limits of storm mode (the ``[storm]`` types tightened).
+    lang
+        ``zh`` or ``en`` for the headings and values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The types named in the file, then ``[default]`` (the other types).
+    """
+    from ..i18n import t
+
+    rows = []
+    for code in (*limits.types, *(c for c in limits.storm if c not in limits.types), None):
+        own = limits.of_type(code, storm=storm)
+        label = t(f"timing.type.{code}", lang) if code is None else (
+            _type_label(code, lang) + (" *" if storm and code in limits.storm else ""))
+        for urgency in schema.URGENCIES:
+            steps = own.at(urgency)
+            row: dict[str, Any] = {t("timing.col.type", lang): label,
+                   t("timing.col.urgency", lang): t(f"urgency.{urgency}", lang)
+                   + (" ✓" if urgency == own.urgency else ""),
+                   t("timing.col.clock", lang): t(f"timing.clock.{own.clock}", lang)}
+            row.update({t("timing.col.hours", lang, step=t(f"timing.step.{s}", lang)): steps.hours(s)
+                        for s in (*TIMED_STEPS, "total")})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _type_label(code: str, lang: str) -> str:
+    builtin = schema.BUILTIN_TYPES.get(code)
+    if builtin is None:
+        return code
+    return builtin.label_en if lang == "en" else builtin.label_zh
 
 
 def _deadline(cal: WorkCalendar, start: np.ndarray, paused: np.ndarray, limit_h: np.ndarray, working: np.ndarray,

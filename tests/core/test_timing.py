@@ -482,3 +482,15 @@ def test_a_case_through_the_workflow(limits: timing.Limits) -> None:
     assert now["step_deadline"] == at("2026-10-14 14:30")  # 22.5 h from Fri 11:00, and the 9.5 h parked
     assert not timing.case_late(row, limits, at("2026-10-14 14:30"))
     assert timing.case_late(row, limits, at("2026-10-14 14:31"))
+
+
+def test_limits_table(limits: timing.Limits) -> None:
+    zh = timing.limits_table(limits)
+    assert list(zh.columns) == ["类型", "紧急程度（✓ 为默认）", "计时", "受理（小时）", "派遣（小时）", "处置（小时）",
+                                "核查（小时）", "全程（小时）"]
+    wire = zh[(zh["类型"] == "飞线") & (zh["紧急程度（✓ 为默认）"] == "紧急 ✓")].iloc[0]
+    assert wire["处置（小时）"] == 2.0 and wire["计时"] == "自然时间"
+    assert zh["类型"].iloc[-1] == "其他类型（默认）"
+    en = timing.limits_table(limits, storm=True, lang="en")
+    wire = en[en["Type"] == "Flying wire *"].iloc[1]
+    assert wire["Handle (h)"] == 1.0 and wire["Urgency (✓ default)"] == "Urgent ✓"
