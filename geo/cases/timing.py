@@ -416,10 +416,12 @@ def limits_table(limits: Limits, *, storm: bool = False, lang: str = "zh") -> pd
             _type_label(code, lang) + (" *" if storm and code in limits.storm else ""))
         for urgency in schema.URGENCIES:
             steps = own.at(urgency)
-            row: dict[str, Any] = {t("timing.col.type", lang): label,
-                   t("timing.col.urgency", lang): t(f"urgency.{urgency}", lang)
-                   + (" ✓" if urgency == own.urgency else ""),
-                   t("timing.col.clock", lang): t(f"timing.clock.{own.clock}", lang)}
+            mark = " ✓" if urgency == own.urgency else ""
+            row: dict[str, Any] = {
+                t("timing.col.type", lang): label,
+                t("timing.col.urgency", lang): t(f"urgency.{urgency}", lang) + mark,
+                t("timing.col.clock", lang): t(f"timing.clock.{own.clock}", lang),
+            }
             row.update({t("timing.col.hours", lang, step=t(f"timing.step.{s}", lang)): steps.hours(s)
                         for s in (*TIMED_STEPS, "total")})
             rows.append(row)
