@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema, settings
+from ..errors import OptionError
 from . import limits_file
 from .calendar import WorkCalendar, iso_text, to_instants
 from .workflow import STEPS
@@ -308,9 +309,16 @@ def evaluate(cases: pd.DataFrame, limits: Limits, now: Any, *, storm: bool = Fal
           ``overdue`` (past a deadline), ``paused`` (parked: the clock frozen when it was
           parked) or ``ended`` (closed, cancelled, merged, or an asset's condition: no case);
         - ``age_h``: natural hours since ``opened_at`` (to ``closed_at`` for an ended case).
+
+    Raises
+    ------
+    geo.errors.OptionError
+        ``now`` is not a time.
     """
     n = len(cases)
     now_s = float(to_instants(now))
+    if not np.isfinite(now_s):
+        raise OptionError.of("timing.now", value=str(now))
     status_codes, statuses = _factor(cases, "status")
     stage = np.array([schema.LEGACY_STAGES.get(s, s) if s is not None else None for s in statuses],
                      dtype=object)[status_codes]

@@ -494,3 +494,9 @@ def test_limits_table(limits: timing.Limits) -> None:
     en = timing.limits_table(limits, storm=True, lang="en")
     wire = en[en["Type"] == "Flying wire *"].iloc[1]
     assert wire["Handle (h)"] == 1.0 and wire["Urgency (✓ default)"] == "Urgent ✓"
+
+
+def test_now_must_be_a_time(limits: timing.Limits) -> None:
+    with pytest.raises(OptionError) as err:
+        timing.evaluate(pd.DataFrame([case()]), limits, "tomorrow")
+    assert err.value.key == "timing.now" and "tomorrow" in err.value.localized("zh")[0]
