@@ -325,7 +325,8 @@ def evaluate(cases: pd.DataFrame, limits: Limits, now: Any, *, storm: bool = Fal
     event = np.isin(stage, schema.EVENT_STATUSES)
     ended = ~event | np.isin(stage, tuple(schema.ENDED_STAGES))
     parked = stage == "parked"
-    step = np.where(parked, _mapped(cases, "parked_from", STEPS.get), np.array([_step_of_status(s) for s in statuses], dtype=object)[status_codes])
+    step_of_stage = np.array([_step_of_status(s) for s in statuses], dtype=object)[status_codes]
+    step = np.where(parked, _mapped(cases, "parked_from", STEPS.get), step_of_stage)
     step[ended] = None
     step_index = np.full(n, -1, dtype=np.int64)
     for i, name in enumerate(TIMED_STEPS):
