@@ -151,7 +151,7 @@ class TestUpdate:
         assert status == 2 and out == ""
         first = err.splitlines()[0]
         assert first.startswith(f"error: {new_id} in incidents was changed by 李强 at {row['updated_at']} (now version 2")
-        assert "status=assigned" in first and "severity=medium" in first
+        assert "status=accepted" in first and "severity=medium" in first
         assert err.splitlines()[1].startswith("hint: Reload it")
         assert demo_any_store.read("incidents").set_index("incident_id").loc[new_id, "status"] == "accepted"
         status, out, _ = run(capsys, "incident", "update", "--store", demo_any_store.address, new_id,
