@@ -95,7 +95,8 @@ def read_table(con: sqlite3.Connection, name: str, where: Mapping[str, Sequence[
     """
     if name == SEQUENCES or not has_table(con, name):
         return pd.DataFrame()
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[str] = []
     for col, values in (where or {}).items():
         if col.lower() not in {c.lower() for c in table_columns(con, name)}:
             clauses, params = ["0"], []

@@ -28,7 +28,7 @@ from . import schema
 from .errors import OptionError, SchemaError, StoreError
 from .io import load_layer
 from .join import NEAREST_BUILDING_M, join_layers
-from .storage import Store, Transaction
+from .storage import INCIDENT_TYPES, Store, Transaction, types_of
 from .validate import ReportError, ValidationReport
 
 __all__ = [
@@ -202,6 +202,8 @@ def import_layer(
         # read again under the lock: what others wrote since the check is kept
         current = tx.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
         radius = metres if metres is not None else link_distance_of(tx)
+        if kind == schema.INCIDENTS:
+            layer = keep_case_state(current[kind], layer, tx.read_table(INCIDENT_TYPES))
         current[kind] = layer if replace else merge_by_id(current[kind], layer, kind)
         progress(f"joining {len(current[schema.BUILDINGS])} buildings and {len(current[schema.INCIDENTS])} "
                  f"incidents to {len(current[schema.GRIDS])} grids (incidents to buildings within {radius:g} m)")
@@ -325,6 +327,34 @@ def rejoin(store: Store, *, max_distance: float | None = None, by: str = "") -> 
         tx.note = f"rejoin within {radius:g} m"
         _replace_joined(tx, tx.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS)), radius)
         _keep_link_distance(tx, metres)
+
+
+def keep_case_state(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, type_table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``new`` with the stored stage and case columns of every case it holds again (the workflow's, not the file's).
+
+    A file brought back in (an export edited in a spreadsheet, a partner's
+    update) does not move a case past its workflow nor erase its clock:
+    for an event-type incident already stored, ``status`` and
+    :data:`geo.schema.CASE_COLUMNS` keep their stored values.
+    """
+    if old.empty or new.empty:
+        return new
+    events = {code for code, t in types_of(type_table).items() if not t.asset}
+    stored = old[old["type"].isin(events)].drop_duplicates("incident_id", keep="last").set_index("incident_id")
+    ids = new["incident_id"].astype(str)
+    again = ids.isin(stored.index.astype(str)).to_numpy()
+    if not again.any():
+        return new
+    out = new.copy()
+    stored.index = stored.index.astype(str)
+    for col in ("status", *schema.CASE_COLUMNS):
+        values = stored[col].reindex(ids[again]).to_numpy() if col in stored.columns else None
+        if values is None:
+            continue
+        if col not in out.columns:
+            out[col] = pd.Series([None] * len(out), index=out.index, dtype=stored[col].dtype)
+        out.loc[again, col] = values
+    return out
 
 
 def merge_by_id(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:

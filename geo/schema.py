@@ -207,6 +207,8 @@ BUILTIN_TYPES: Final[dict[str, IncidentType]] = {
         IncidentType("drain_grate", "雨水篦子", "Rain grate", True, "#1f78b4", "▦"),
         IncidentType("flooding", "积水点", "Flooding point", False, "#e31a1c", "≋"),
         IncidentType("flying_wire", "飞线", "Flying wire", False, "#ff7f00", "⚡"),
+        # a problem found at a rain grate: its case, linked to the grate (asset_id)
+        IncidentType("grate_fault", "篦子故障", "Grate fault", False, "#1f4e79", "⊠"),
     )
 }
 

@@ -125,6 +125,8 @@ def _between(cast: type[int] | type[float], low: float, high: float) -> Parser:
 _threads = _between(int, 1, 64)
 _pool = _between(int, 1, 64)
 _lock_seconds = _between(float, 0.1, 3600)
+_duplicate_m = _between(float, 0, 5000)
+_duplicate_h = _between(float, 0, 720)
 
 
 def _setting(default: Any, variable: str, doc: str, parse: Parser, allowed: str, *,  # noqa: PLR0913
@@ -176,6 +178,12 @@ class Settings:
                                              "the test suite runs the store tests against (scripts/test-postgres.sh "
                                              "starts one); without it they skip, except in CI.", _optional,
                                              "a postgresql:// address", secret=True)
+    # -- cases (geo.cases)
+    duplicate_radius_m: float = _setting(50.0, "GRIDWATCH_DUPLICATE_RADIUS_M", "A new report within this distance "
+                                         "(m) of an open case of the same type is offered as a likely duplicate "
+                                         "(0: never).", _duplicate_m, "metres from 0 to 5000", empty_unset=True)
+    duplicate_hours: float = _setting(6.0, "GRIDWATCH_DUPLICATE_HOURS", "... and within this many hours of "
+                                      "it.", _duplicate_h, "hours from 0 to 720", empty_unset=True)
     # -- limits on one input file (geo.limits)
     max_file_mb: float = _limit(200.0, "max_file_mb", "Size of one uploaded or imported file, in MB.")
     max_features: int = _limit(2_000_000, "max_features", "Features (rows) of one layer.")

@@ -106,7 +106,7 @@ class Change:
     event
         The history entry: ``at``, ``by``, ``action``, ``from_stage``,
         ``to_stage``, ``party``, ``note``, ``files`` (content hashes,
-        space-separated), ``into``.
+        space-separated), ``related`` (the case merged into).
     """
 
     values: dict[str, Any]
@@ -120,6 +120,7 @@ class StageWords:
         self.codes = codes
 
     def text(self, lang: str) -> str:
+        """The stages as read in ``lang``."""
         from ..i18n import t
 
         if lang == "en":
@@ -228,7 +229,7 @@ def apply(  # noqa: PLR0913, C901, PLR0912 - one step, keyword-only: the table o
     if action == "merge":
         if not into or str(into) == case_id:
             raise WorkflowError.of("case.merge_into", case=case_id)
-        values.update(merged_into=str(into), closed_at=at)
+        values["merged_into"] = str(into)  # it ends when that case does (geo.cases.actions)
     elif action in ("dispatch", "redispatch"):
         if party is None:
             raise WorkflowError.of("case.needs_party", case=case_id, to=StageWords(to))
@@ -287,4 +288,4 @@ def _event(at: str, by: str, action: str, from_stage: str | None, to_stage: str,
            files: Sequence[str] = (), party: Any = None, into: str | None = None) -> dict[str, Any]:
     return {"at": at, "by": by, "action": action, "from_stage": from_stage, "to_stage": to_stage,
             "party": None if party is None or party != party else str(party), "note": note or "",
-            "files": " ".join(files), "into": into}
+            "files": " ".join(files), "related": into}
