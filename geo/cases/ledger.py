@@ -19,7 +19,7 @@ from :func:`geo.cases.timing.evaluate`. No Streamlit, no file:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
@@ -30,20 +30,17 @@ from .. import schema
 from ..errors import OptionError
 from ..i18n import t
 from ..storage import CST, Store
-from . import timing
+from .parties import PARTIES, party_names
 
 __all__ = [
     "FIGURE_COLUMNS",
     "LEDGER_COLUMNS",
-    "PARTIES",
     "cases_of",
     "figures",
     "ledger",
     "storm_of",
 ]
 
-#: The plain table of responsible parties (:mod:`geo.cases.parties`).
-PARTIES: Final = "parties"
 #: Columns of :func:`ledger`, in order.
 LEDGER_COLUMNS: Final = (
     "grid_id", "grid_name", "incident_id", "type", "type_label", "stage", "stage_label", "urgency",
@@ -100,19 +97,16 @@ def _now(now: datetime | str | None) -> datetime:
 
 def _clock(cases: pd.DataFrame, store: Store, limits: Any, now: datetime) -> pd.DataFrame:
     """:func:`geo.cases.timing.evaluate` of ``cases`` (storm mode from the store)."""
+    from . import timing
+
     if limits is None:
         limits = timing.load_limits()
     return timing.evaluate(cases, limits, now, storm=bool(storm_of(store)[0]))
 
 
-def _names(store: Store, table: str, key: str, tables: Sequence[str]) -> dict[str, str]:
-    """Id -> name of a plain table or layer that may be missing."""
-    if table == schema.GRIDS:
-        df = pd.DataFrame(store.read(schema.GRIDS).drop(columns="geometry"))
-    elif table in tables:
-        df = store.read_table(table)
-    else:
-        return {}
+def _names(store: Store, layer: str, key: str) -> dict[str, str]:
+    """Id -> name of a layer's rows that have one."""
+    df = pd.DataFrame(store.read(layer).drop(columns="geometry"))
     if df.empty or key not in df.columns or "name" not in df.columns:
         return {}
     names = df["name"].astype(object).where(df["name"].notna(), None)
@@ -185,10 +179,9 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
     for col, wanted in (("grid_id", grids_), ("type", types_), ("status", stages_)):
         if wanted:
             cases = cases[cases[col].astype(str).isin(wanted)]
-    tables = store.tables()
-    party_names = _names(store, PARTIES, "party_id", tables)
+    names = party_names(store, lang)
     if parties_:
-        by_name = {name: pid for pid, name in party_names.items()}
+        by_name = {name: pid for pid, name in names.items()}
         ids = {by_name.get(p, p) for p in parties_}
         cases = cases[cases["party"].astype(str).isin(ids)]
     cases = cases.reset_index(drop=True)
@@ -196,7 +189,7 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
     if overdue:
         keep = (clock["state"] == "overdue").to_numpy()
         cases, clock = cases[keep].reset_index(drop=True), clock[keep].reset_index(drop=True)
-    return _ledger_frame(store, cases, clock, party_names, lang)
+    return _ledger_frame(store, cases, clock, names, lang)
 
 
 def _empty_clock() -> pd.DataFrame:
@@ -206,7 +199,7 @@ def _empty_clock() -> pd.DataFrame:
 def _ledger_frame(store: Store, cases: pd.DataFrame, clock: pd.DataFrame, party_names: dict[str, str],
                   lang: str) -> pd.DataFrame:
     types = store.incident_types()
-    grid_names = _names(store, schema.GRIDS, "grid_id", ()) if len(cases) else {}
+    grid_names = _names(store, schema.GRIDS, "grid_id") if len(cases) else {}
     type_code = cases["type"].astype(str)
     labels = {code: (kind.label_en if lang == "en" else kind.label_zh) for code, kind in types.items()}
     stage = cases["status"].astype(str)
@@ -401,8 +394,7 @@ def _group_keys(store: Store, by: str, cases: pd.DataFrame) -> list[str]:
 
 
 def _figures_frame(store: Store, out: pd.DataFrame, key: str, by: str, lang: str) -> pd.DataFrame:
-    names = (_names(store, schema.GRIDS, "grid_id", ()) if by == "grid"
-             else _names(store, PARTIES, "party_id", store.tables()))
+    names = _names(store, schema.GRIDS, "grid_id") if by == "grid" else party_names(store, lang)
     keys = list(out.index)
     frame = out.reset_index(drop=True)
     frame.insert(0, key, pd.Series([None if k in (_NONE, _TOTAL) else k for k in keys], dtype=object))
