@@ -68,24 +68,27 @@ def storm_of(store: Store) -> tuple[str, str]:
     return (level, str(meta.get("storm_since") or "").strip()) if level else ("", "")
 
 
-def cases_of(store: Store) -> pd.DataFrame:
-    """Every case of the store: the incidents of event types, their attributes only (no geometry).
+def cases_of(store: Store, stages: Iterable[str] | None = None) -> pd.DataFrame:
+    """The cases of the store: the incidents of event types, their attributes only (no geometry).
 
     Parameters
     ----------
     store
         The store.
+    stages
+        Only the cases at these stages (None: every stage). Rows still
+        holding a status of a release before cases are read as their stage.
 
     Returns
     -------
     DataFrame with :data:`READ_COLUMNS`, one row per case, indexed from 0.
     """
-    gdf = store.read(schema.INCIDENTS)
-    types = store.incident_types()
-    assets = [code for code, kind in types.items() if kind.asset]
-    frame = pd.DataFrame({c: gdf[c] for c in READ_COLUMNS if c in gdf.columns})
-    keep = ~frame["type"].astype(str).isin(assets) & frame["status"].isin(schema.EVENT_STATUSES)
-    return frame[keep].reset_index(drop=True)
+    wanted = set(schema.EVENT_STATUSES if stages is None else stages)
+    stored = sorted(wanted | {old for old, new in schema.LEGACY_STAGES.items() if new in wanted})
+    frame = store.read_attributes(schema.INCIDENTS, READ_COLUMNS, where={"status": stored})
+    assets = [code for code, kind in store.incident_types().items() if kind.asset]
+    keep = ~frame["type"].astype(str).isin(assets) & frame["status"].isin(list(wanted))
+    return frame[keep.to_numpy()].reset_index(drop=True)
 
 
 def _now(now: datetime | str | None) -> datetime:
@@ -173,9 +176,7 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
     grids_, types_, stages_, parties_ = (_wanted(v) for v in (grids, types, stages, parties))
     stages_ = [schema.LEGACY_STAGES.get(s, s) for s in stages_] if stages_ else None
     _check_stages(stages_)
-    cases = cases_of(store)
-    if open_only:
-        cases = cases[~cases["status"].isin(schema.ENDED_STAGES)]
+    cases = cases_of(store, [s for s in schema.EVENT_STATUSES if not open_only or s not in schema.ENDED_STAGES])
     for col, wanted in (("grid_id", grids_), ("type", types_), ("status", stages_)):
         if wanted:
             cases = cases[cases[col].astype(str).isin(wanted)]
