@@ -30,6 +30,7 @@ from .. import schema
 from ..errors import OptionError
 from ..i18n import t
 from ..storage import CST, Store
+from . import timing
 from .parties import PARTIES, party_names
 
 __all__ = [
@@ -100,8 +101,6 @@ def _now(now: datetime | str | None) -> datetime:
 
 def _clock(cases: pd.DataFrame, store: Store, limits: Any, now: datetime) -> pd.DataFrame:
     """:func:`geo.cases.timing.evaluate` of ``cases`` (storm mode from the store)."""
-    from . import timing
-
     if limits is None:
         limits = timing.load_limits()
     return timing.evaluate(cases, limits, now, storm=bool(storm_of(store)[0]))
