@@ -36,6 +36,7 @@ from .parties import PARTIES, party_names
 __all__ = [
     "FIGURE_COLUMNS",
     "LEDGER_COLUMNS",
+    "LEDGER_READ",
     "cases_of",
     "figures",
     "ledger",
@@ -53,9 +54,15 @@ FIGURE_COLUMNS: Final = (
     "reported", "accepted", "handled", "handled_on_time", "overdue_now", "on_time_rate", "reworked",
     "rework_rate", "on_spot", "parked", "closed", "close_median_h", "close_p90_h",
 )
-#: Incident columns a ledger or the figures read (the rest of the layer is not needed).
-READ_COLUMNS: Final = ("incident_id", "type", "status", "reported_at", "description", "grid_id",
-                       *schema.CASE_COLUMNS, "row_version")
+#: Incident columns the clock reads (:func:`geo.cases.timing.evaluate`).
+CLOCK_COLUMNS: Final = ("type", "status", "urgency", "reported_at", "opened_at", "stage_at", "step_at", "paused_s",
+                        "paused_ws", "step_paused_s", "step_paused_ws", "parked_from", "closed_at")
+#: Incident columns the ledger reads (the rest of the layer, its geometry included, is not read).
+LEDGER_READ: Final = ("incident_id", "grid_id", *CLOCK_COLUMNS, "party", "reworks", "reason", "description",
+                      "row_version")
+#: Incident columns the figures read.
+FIGURES_READ: Final = ("grid_id", *CLOCK_COLUMNS, "party", "accepted_at", "handled_at", "handled_late", "reworks",
+                       "on_spot")
 _GROUPS: Final = {"grid": "grid_id", "party": "party"}
 #: Row keys of the cases of no group and of the total row (objects no id can equal).
 _NONE: Final = object()
@@ -69,7 +76,8 @@ def storm_of(store: Store) -> tuple[str, str]:
     return (level, str(meta.get("storm_since") or "").strip()) if level else ("", "")
 
 
-def cases_of(store: Store, stages: Iterable[str] | None = None) -> pd.DataFrame:
+def cases_of(store: Store, stages: Iterable[str] | None = None,
+             columns: Iterable[str] = ("incident_id", *schema.COLUMNS[schema.INCIDENTS], "row_version")) -> pd.DataFrame:
     """The cases of the store: the incidents of event types, their attributes only (no geometry).
 
     Parameters
@@ -79,14 +87,18 @@ def cases_of(store: Store, stages: Iterable[str] | None = None) -> pd.DataFrame:
     stages
         Only the cases at these stages (None: every stage). Rows still
         holding a status of a release before cases are read as their stage.
+    columns
+        The columns to read (``type`` and ``status`` always): default, the
+        layer's own and ``row_version``.
 
     Returns
     -------
-    DataFrame with :data:`READ_COLUMNS`, one row per case, indexed from 0.
+    DataFrame of those columns, one row per case, indexed from 0.
     """
     wanted = set(schema.EVENT_STATUSES if stages is None else stages)
     stored = sorted(wanted | {old for old, new in schema.LEGACY_STAGES.items() if new in wanted})
-    frame = store.read_attributes(schema.INCIDENTS, READ_COLUMNS, where={"status": stored})
+    cols = list(dict.fromkeys(["type", "status", *columns]))
+    frame = store.read_attributes(schema.INCIDENTS, cols, where={"status": stored})
     assets = [code for code, kind in store.incident_types().items() if kind.asset]
     keep = ~frame["type"].astype(str).isin(assets) & frame["status"].isin(list(wanted))
     return frame[keep.to_numpy()].reset_index(drop=True)
@@ -108,7 +120,7 @@ def _clock(cases: pd.DataFrame, store: Store, limits: Any, now: datetime) -> pd.
 
 def _names(store: Store, layer: str, key: str) -> dict[str, str]:
     """Id -> name of a layer's rows that have one."""
-    df = pd.DataFrame(store.read(layer).drop(columns="geometry"))
+    df = store.read_attributes(layer, [key, "name"])
     if df.empty or key not in df.columns or "name" not in df.columns:
         return {}
     names = df["name"].astype(object).where(df["name"].notna(), None)
@@ -175,7 +187,8 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
     grids_, types_, stages_, parties_ = (_wanted(v) for v in (grids, types, stages, parties))
     stages_ = [schema.LEGACY_STAGES.get(s, s) for s in stages_] if stages_ else None
     _check_stages(stages_)
-    cases = cases_of(store, [s for s in schema.EVENT_STATUSES if not open_only or s not in schema.ENDED_STAGES])
+    cases = cases_of(store, [s for s in schema.EVENT_STATUSES if not open_only or s not in schema.ENDED_STAGES],
+                     LEDGER_READ)
     for col, wanted in (("grid_id", grids_), ("type", types_), ("status", stages_)):
         if wanted:
             cases = cases[cases[col].astype(str).isin(wanted)]
@@ -211,11 +224,11 @@ def _ledger_frame(store: Store, cases: pd.DataFrame, clock: pd.DataFrame, party_
         "grid_id": cases["grid_id"].astype(object).where(cases["grid_id"].notna(), None),
         "incident_id": cases["incident_id"].astype(str),
         "type": type_code,
-        "type_label": type_code.map(lambda c: labels.get(c, c)),
+        "type_label": _label(type_code, lambda c: labels.get(c, c)),
         "stage": stage,
-        "stage_label": stage.map(lambda s: t(f"status.{s}", lang)),
+        "stage_label": _label(stage, lambda s: t(f"status.{s}", lang)),
         "urgency": urgency,
-        "urgency_label": urgency.map(lambda u: t(f"urgency.{u}", lang)),
+        "urgency_label": _label(urgency, lambda u: t(f"urgency.{u}", lang)),
         "reported_at": cases["reported_at"].astype(object).where(cases["reported_at"].notna(), None),
         "age_h": np.round(pd.to_numeric(clock["age_h"], errors="coerce").to_numpy(dtype=float), 1),
         "party": party,
@@ -223,18 +236,24 @@ def _ledger_frame(store: Store, cases: pd.DataFrame, clock: pd.DataFrame, party_
         "deadline": clock["deadline"].astype(object).to_numpy(),
         "used_pct": np.round(used * 100.0, 0),
         "state": state,
-        "state_label": [t(f"ledger.state.{s}", lang) if isinstance(s, str) else "" for s in state],
+        "state_label": _label(pd.Series(state, dtype=object).fillna(""),
+                              lambda s: t(f"ledger.state.{s}", lang) if s else "").to_numpy(),
         "overdue": state == "overdue",
         "reworks": pd.to_numeric(cases["reworks"], errors="coerce").fillna(0).astype(int).to_numpy(),
         "reason": cases["reason"].astype(object).where(cases["reason"].notna() & (stage == "parked"), None),
         "description": cases["description"].astype(object).where(cases["description"].notna(), ""),
         "row_version": pd.to_numeric(cases["row_version"], errors="coerce").fillna(1).astype(int).to_numpy(),
     })
-    out["grid_name"] = out["grid_id"].map(lambda g: grid_names.get(str(g), "") if g is not None else "")
-    out["party_name"] = out["party"].map(lambda p: party_names.get(str(p), str(p)) if p is not None else "")
+    out["grid_name"] = _label(out["grid_id"].fillna(""), lambda g: grid_names.get(g, ""))
+    out["party_name"] = _label(out["party"].fillna(""), lambda p: party_names.get(p, p))
     out = out.sort_values(["grid_id", "overdue", "deadline", "incident_id"], ascending=[True, False, True, True],
                           na_position="last", kind="stable")
     return out[list(LEDGER_COLUMNS)].reset_index(drop=True)
+
+
+def _label(codes: pd.Series, word: Any) -> pd.Series:
+    """``word(code)`` of every code, computed once per distinct code."""
+    return codes.map({c: word(c) for c in pd.unique(codes)})
 
 
 # -- figures ----------------------------------------------------------------------------------------
@@ -262,7 +281,7 @@ def _moment(value: date | datetime | str | None, *, end: bool) -> pd.Timestamp |
 def _times(values: pd.Series) -> pd.Series:
     """ISO text as UTC times (NaT where empty or unreadable)."""
     return pd.to_datetime(values.astype(object).where(values.notna(), None), format="ISO8601", utc=True,
-                          errors="coerce")
+                          errors="coerce", cache=False)  # the cache costs more than it saves on mostly distinct times
 
 
 def _within(times: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> np.ndarray:
@@ -325,7 +344,7 @@ def figures(  # noqa: PLR0913 - keyword options, as the overview and the CLI giv
     key = _GROUPS[by]
     lo, hi = _moment(start, end=False), _moment(end, end=True)
     at = _now(now)
-    cases = cases_of(store)
+    cases = cases_of(store, columns=FIGURES_READ)
     open_ = ~cases["status"].isin(schema.ENDED_STAGES).to_numpy()
     overdue_now = np.zeros(len(cases), dtype=bool)
     if open_.any():
@@ -381,8 +400,7 @@ def figures(  # noqa: PLR0913 - keyword options, as the overview and the CLI giv
 def _group_keys(store: Store, by: str, cases: pd.DataFrame) -> list[str]:
     """Every group in order: the store's grids (or parties) first, then those only cases name."""
     if by == "grid":
-        grids = store.read(schema.GRIDS)
-        listed = [str(g) for g in grids["grid_id"]] if len(grids) else []
+        listed = [str(g) for g in store.read_attributes(schema.GRIDS, ["grid_id"])["grid_id"]]
         column = "grid_id"
     else:
         parties = store.read_table(PARTIES) if PARTIES in store.tables() else pd.DataFrame()
