@@ -124,7 +124,10 @@ def build(address: str, n: int, seed: int = 7) -> dict[str, int]:  # noqa: PLR09
     gaps[:, 0] = 0.0
     offsets = np.cumsum(gaps, axis=1)
     span = offsets[np.arange(n), length - 1]
-    reported = now - rng.uniform(3600.0, 180 * 86400.0, n)
+    still_open = np.isin(kind, [k for k, name in enumerate(names)
+                                if ("reported", *PATHS[name][0])[-1] not in workflow.ENDED])
+    # ended cases over half a year; open ones mostly recent (a ledger is worked down), some weeks old
+    reported = now - np.where(still_open, 3600.0 + rng.exponential(4 * 86400.0, n), rng.uniform(3600.0, 180 * 86400.0, n))
     scale = np.where(reported + span > now - 60, (now - 60 - reported) / np.maximum(span, 1.0), 1.0)
     at = reported[:, None] + offsets * scale[:, None]
     at[np.arange(steps)[None, :] >= length[:, None]] = np.nan

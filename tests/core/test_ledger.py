@@ -250,3 +250,13 @@ def test_the_ledger_csv_opens_in_excel(cases_store: Store) -> None:
     assert list(back.columns[:5]) == ["网格", "案卷编号", "类型", "环节", "环节代码"]
     assert back.set_index("案卷编号").loc["C6", "情况描述"] == "'" + HOSTILE
     assert filters_text({}, "en") == "Filters: none"
+
+
+def test_a_grid_worker_is_named_as_a_party(cases_store: Store) -> None:
+    with cases_store.transaction("to the grid worker") as tx:
+        tx.update("incidents", "C3", {"party": "grid:G1"})
+    row = ledger(cases_store, now=LATE).set_index("incident_id").loc["C3"]
+    assert row["party"] == "grid:G1" and row["party_name"] == "张三（一）"
+    assert list(ledger(cases_store, now=LATE, parties=["张三（一）"])["incident_id"]) == ["C3"]
+    fig = figures(cases_store, by="party", now=LATE).set_index("party", drop=False)
+    assert fig.loc["grid:G1", "name"] == "张三（一）" and int(fig.loc["grid:G1", "overdue_now"]) == 1
