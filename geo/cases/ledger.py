@@ -374,10 +374,8 @@ def figures(  # noqa: PLR0913 - keyword options, as the overview and the CLI giv
         "closed": closed,
     })
     keys = _group_keys(store, by, cases)
-    position = {k: i for i, k in enumerate(keys)}
-    named = cases[key].astype(object).where(cases[key].notna(), None)
-    code = np.array([position.get(str(g), len(keys)) if g not in (None, "") else len(keys) for g in named],
-                    dtype=np.int64)  # len(keys): the cases of no grid (or no party)
+    code = pd.Categorical(cases[key].astype(object).where(cases[key].notna(), None), categories=keys).codes
+    code = np.where(code < 0, len(keys), code).astype(np.int64)  # len(keys): the cases of no grid (or no party)
     n_groups = len(keys) + 1
     out = pd.DataFrame({c: np.bincount(code, weights=flags[c].to_numpy(dtype=float), minlength=n_groups)
                         for c in flags.columns}).astype(int)
