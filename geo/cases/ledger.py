@@ -163,7 +163,8 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
         The store.
     grids, types, stages, parties
         Keep only cases of these grids, type codes, stage codes, or parties
-        (a party by its id or its name); None keeps all.
+        (a party by its id or its name); None keeps all. Stages named are
+        listed even when they are ended ones (``closed``).
     overdue
         Keep only the cases overdue now.
     open_only
@@ -187,9 +188,9 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
     grids_, types_, stages_, parties_ = (_wanted(v) for v in (grids, types, stages, parties))
     stages_ = [schema.LEGACY_STAGES.get(s, s) for s in stages_] if stages_ else None
     _check_stages(stages_)
-    cases = cases_of(store, [s for s in schema.EVENT_STATUSES if not open_only or s not in schema.ENDED_STAGES],
-                     LEDGER_READ)
-    for col, wanted in (("grid_id", grids_), ("type", types_), ("status", stages_)):
+    read = stages_ or [s for s in schema.EVENT_STATUSES if not open_only or s not in schema.ENDED_STAGES]
+    cases = cases_of(store, read, LEDGER_READ)
+    for col, wanted in (("grid_id", grids_), ("type", types_)):
         if wanted:
             cases = cases[cases[col].astype(str).isin(wanted)]
     names = party_names(store, lang)

@@ -139,6 +139,7 @@ def test_the_ledger_filters(cases_store: Store) -> None:
     assert ids(types=["flooding"]) == ["C5", "C6"]
     assert ids(stages=["parked", "reported"]) == ["C5", "C6"]
     assert ids(stages=["assigned"]) == ["C3"]  # a legacy status reads as its stage
+    assert ids(stages=["closed", "cancelled"]) == ["C1", "C2", "C4", "C7"]  # ended stages named are listed
     assert ids(parties=["P2"]) == ids(parties=["供电所"]) == ["C3", "C8"]
     assert ids(overdue=True) == ["C3", "C6", "C8"]
     assert ids(open_only=False) == [f"C{k}" for k in range(1, 9)]  # the grate A1 is no case
