@@ -217,6 +217,20 @@ def test_storm_mode_is_read_from_the_store(cases_store: Store) -> None:
     assert len(ledger(cases_store, now=LATE)) == 4
 
 
+def test_storm_mode_tightens_the_clock(cases_store: Store) -> None:
+    def c8() -> str:  # handled at +30 h, checked within 24 h, 12 h in storm mode
+        table = ledger(cases_store, now=T0 + timedelta(hours=30 + 13), stages=["handled"])
+        return str(table.set_index("incident_id").loc["C8", "state"])
+
+    assert c8() == "on_time"
+    with cases_store.transaction("storm") as tx:
+        tx.set_meta({"storm": "orange", "storm_since": at(31)})
+    assert c8() == "overdue"
+    with cases_store.transaction("storm over") as tx:
+        tx.set_meta({"storm": ""})
+    assert c8() == "on_time" and storm_of(cases_store) == ("", "")
+
+
 def test_the_ledger_workbook_prints(cases_store: Store) -> None:
     from openpyxl import load_workbook
 
