@@ -358,9 +358,15 @@ def _add_incident(sub: Subparsers) -> None:
     add_commands(sub)
 
 
+def _add_ledger(sub: Subparsers) -> None:
+    from .cases.cli import add_commands  # ledger, figures
+
+    add_commands(sub)
+
+
 #: One function per group of commands, each adding its subcommands.
 _REGISTRARS: list[Callable[[Subparsers], None]] = [
-    _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_store, _add_route, _add_rain,
+    _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_ledger, _add_store, _add_route, _add_rain,
     _add_settings,
 ]
 

@@ -108,6 +108,24 @@ class TestRoundTrip:
         assert list(got.columns) == ["other"] and got["other"].tolist() == ["x"]
         assert "inspections" in any_store.tables()
 
+    def test_read_attributes_reads_some_columns_and_rows_without_geometry(self, any_store: Store, make_buildings,
+                                                                          make_grids, make_incidents) -> None:
+        cols = ["incident_id", "status", "grid_id", "row_version", "not_there"]
+        empty = any_store.read_attributes("incidents", cols)
+        assert list(empty.columns) == cols and empty.empty
+        any_store.write(_joined(make_grids(), make_buildings(), make_incidents()), note="t")
+        got = any_store.read_attributes("incidents", cols, where={"status": ["reported", "assigned", "it's"]})
+        assert list(got.columns) == cols and "geometry" not in got
+        assert got["incident_id"].tolist() == ["I2", "I3"]
+        assert got["status"].tolist() == ["reported", "dispatched"]  # a legacy status read as its stage
+        assert got["row_version"].dtype == "Int64" and got["not_there"].isna().all()
+        whole = any_store.read("incidents").drop(columns="geometry")
+        pd.testing.assert_frame_equal(any_store.read_attributes("incidents"), pd.DataFrame(whole), check_like=True)
+        assert any_store.read_attributes("incidents", ["incident_id"], where={"nope": ["x"]}).empty
+        assert any_store.read_attributes("incidents", ["incident_id"], where={"status": []}).empty
+        with pytest.raises(StoreError):
+            any_store.read_attributes("nothing")
+
 
 class TestRows:
     def test_add_mints_unique_ids_and_versions(self, any_store: Store) -> None:
