@@ -85,6 +85,24 @@ CASE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     # (end of block: ledger)
     #
     # ---- attachments and parties (geo.cases.files, geo.cases.parties) ----
+    "err.files.too_big": ("附件 {name} 有 {mb} MB，超过上限 {limit} MB。",
+                          "Attachment {name} is {mb} MB, over the limit of {limit} MB."),
+    "err.files.too_big.hint": ("请压缩或缩小后再附上（上限由 GRIDWATCH_MAX_ATTACHMENT_MB 设定）。",
+                               "Shrink it first (the limit is GRIDWATCH_MAX_ATTACHMENT_MB)."),
+    "err.files.empty": ("附件 {name} 是空文件。", "Attachment {name} is empty."),
+    "err.files.empty.hint": ("请重新选择文件。", "Choose the file again."),
+    "err.files.kind": ("附件 {name} 不是可接受的文件类型。", "Attachment {name} is not a kind of file accepted."),
+    "err.files.kind.hint": ("可接受：{accepted}。", "Accepted: {accepted}."),
+    "err.files.broken": ("附件 {name} 无法读取（文件不完整或已损坏：{why}）。",
+                         "Attachment {name} cannot be read (incomplete or damaged: {why})."),
+    "err.files.broken.hint": ("请重新拍摄或重新导出该图片后再附上。", "Take or export the picture again and attach it."),
+    "err.files.pixels": ("附件 {name} 像素过多（上限 {limit} 像素）。", "Attachment {name} has too many pixels (limit {limit})."),
+    "err.files.pixels.hint": ("请缩小图片后再附上。", "Make the picture smaller and attach it again."),
+    "err.files.too_many": ("一次附了 {count} 个文件，每一步最多 {limit} 个。",
+                           "{count} files attached at once: at most {limit} per step."),
+    "err.files.too_many.hint": ("请只选最能说明情况的照片。", "Keep the photos that show the most."),
+    "err.files.unknown": ("没有编号为 {file_hash}… 的附件。", "No attachment has the hash {file_hash}…."),
+    "err.files.unknown.hint": ("附件编号见案卷历史（incident history）。", "Attachment hashes are in the case history (incident history)."),
     # (end of block: files)
     #
     # ---- the case commands (geo.incident_cli, geo.cases.cli) ----
