@@ -147,6 +147,33 @@ CASE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "cli.storm.off": ("暴雨模式未开启。", "Storm mode is off."),
     "err.storm.level": ("未知的预警级别 {level}。", "Unknown warning level “{level}”."),
     "err.storm.level.hint": ("暴雨模式只在以下预警时开启：{allowed}。", "Storm mode is for these warnings: {allowed}."),
+    "cli.case.dup_item": ("{case}（{metres:.0f} 米，{stage}）", "{case} ({metres:.0f} m, {stage})"),
+    "cli.case.dup_sep": ("、", "; "),
+    "cli.case.duplicates": ("注意：{case} 可能与 {n} 个未结案卷重复：{found}。如确属重复，请合并："
+                            "python -m geo incident merge --store {store} {case} --into {into}",
+                            "Warning: {case} may repeat {n} open case(s): {found}. If it does, merge it: "
+                            "python -m geo incident merge --store {store} {case} --into {into}"),
+    "cli.case.now": ("{case}：{stage}，责任单位 {party}，时限 {deadline}（{state}），第 {version} 版",
+                     "{case}: {stage}, party {party}, deadline {deadline} ({state}), row_version {version}"),
+    "cli.case.state.on_time": ("按期", "on time"),
+    "cli.case.state.warning": ("临期", "warning"),
+    "cli.case.state.overdue": ("超期", "overdue"),
+    "cli.case.state.paused": ("挂账暂停计时", "parked: clock stopped"),
+    "cli.case.state.ended": ("已结束", "ended"),
+    "cli.case.col.at": ("时间", "at"),
+    "cli.case.col.by": ("操作人", "by"),
+    "cli.case.col.action": ("环节", "step"),
+    "cli.case.col.from": ("原阶段", "from"),
+    "cli.case.col.to": ("新阶段", "to"),
+    "cli.case.col.party": ("责任单位", "party"),
+    "cli.case.col.note": ("说明", "note"),
+    "cli.case.col.files": ("附件", "attachments"),
+    "cli.case.col.related": ("关联案卷", "related case"),
+    "cli.case.history_written": ("{path}：{n} 条办理记录", "{path}: {n} history entries"),
+    "err.cli.case.stage": ("未知的环节 {stage}。", "Unknown stage “{stage}”."),
+    "err.cli.case.stage.hint": ("可用：{allowed}。", "Use one of {allowed}."),
+    "err.cli.case.history_out": ("无法按 {path} 的扩展名导出。", "Cannot tell how to write {path} from its extension."),
+    "err.cli.case.history_out.hint": ("请用 .csv 或 .json 结尾的文件名。", "Name a file ending in .csv or .json."),
     # (end of block: cli)
     #
     # ---- the case panel, the ledger tab and the map (views/, layers/) ----
