@@ -273,8 +273,8 @@ def read_photos(paths: Sequence[str]) -> list[tuple[str, bytes]]:
 
 
 def _warn_duplicates(args: argparse.Namespace, location: str, new_id: str, found: Sequence[dict[str, Any]]) -> None:
-    """A warning on stderr naming the likely duplicates of a new report, and how to merge it."""
-    if not found:
+    """A warning on stderr naming the likely duplicates of a new report, and how to merge it (none with --quiet)."""
+    if not found or getattr(args, "quiet", False):
         return
     names = i18n.t("cli.case.dup_sep", args.lang).join(
         i18n.t("cli.case.dup_item", args.lang, case=printable(str(d.get("incident_id")), 100),
