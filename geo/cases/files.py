@@ -157,7 +157,9 @@ def prepare(name: str, data: bytes) -> Prepared:
         raise InputFileError.of("files.empty", name=shown)
     if data.startswith(b"%PDF-"):
         return Prepared(_with_suffix(shown, ".pdf"), "application/pdf", bytes(data))
-    return _image(shown, bytes(data))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on damaged TIFF tags: the pixels decide
+        return _image(shown, bytes(data))
 
 
 def _image(name: str, data: bytes) -> Prepared:
@@ -165,9 +167,9 @@ def _image(name: str, data: bytes) -> Prepared:
 
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS is checked below
             im = Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         if isinstance(exc, UnidentifiedImageError):
             raise InputFileError.of("files.kind", name=name, accepted=ACCEPTED) from exc
         raise InputFileError.of("files.pixels", name=name, limit=f"{MAX_PIXELS:,}") from exc
@@ -184,14 +186,17 @@ def _image(name: str, data: bytes) -> Prepared:
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise InputFileError.of("files.broken", name=name, why=str(exc)[:200]) from exc
         alpha = upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info)
-        pixels = upright.convert("RGBA" if alpha else "RGB")
-    pixels.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())  # the pixels only: no info, no EXIF, no ICC
-    out = io.BytesIO()
+        try:
+            pixels = upright.convert("RGBA" if alpha else "RGB")
+            pixels.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+            clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())  # the pixels only: no info, EXIF, ICC
+            out = io.BytesIO()
+            clean.save(out, format="PNG" if alpha else "JPEG", optimize=True,
+                       **({} if alpha else {"quality": JPEG_QUALITY}))
+        except (OSError, ValueError) as exc:  # a pixel format Pillow cannot convert
+            raise InputFileError.of("files.broken", name=name, why=str(exc)[:200]) from exc
     if alpha:
-        clean.save(out, format="PNG", optimize=True)
         return Prepared(_with_suffix(name, ".png"), "image/png", out.getvalue(), *clean.size)
-    clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return Prepared(_with_suffix(name, ".jpg"), "image/jpeg", out.getvalue(), *clean.size)
 
 

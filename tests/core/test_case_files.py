@@ -112,6 +112,25 @@ class TestPrepare:
             files.prepare("bomb.png", out.getvalue())
         assert err.value.key == "files.pixels"
 
+    @pytest.mark.parametrize("fmt", ["PNG", "TIFF", "JPEG", "BMP", "WEBP", "GIF"])
+    def test_damaged_files_refused_with_a_keyed_error(self, fmt: str) -> None:
+        import random
+
+        rng = random.Random(fmt)
+        out = io.BytesIO()
+        Image.effect_noise((64, 48), 40).convert("RGB").save(out, format=fmt)
+        data = out.getvalue()
+        for i in range(40):
+            damaged = bytearray(data[: rng.randrange(1, len(data))] if i % 2 else data)
+            for _ in range(0 if i % 2 else rng.randrange(1, 8)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            try:
+                p = files.prepare("x", bytes(damaged))
+            except InputFileError as err:
+                assert err.key in ("files.kind", "files.broken", "files.pixels")
+            else:
+                assert p.mime in ("image/jpeg", "image/png")  # damage the decoder got past: still re-encoded
+
     def test_name_cleaned(self) -> None:
         assert files.prepare("../../etc/pa\x00ss.pdf", b"%PDF-1.4").name == "pa_ss.pdf"
         assert files.prepare("C:\\Users\\a\\photo.pdf", b"%PDF-1.4").name == "photo.pdf"
