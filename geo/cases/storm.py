@@ -32,7 +32,7 @@ def storm_of(store: Store | Transaction) -> tuple[str | None, str | None]:
     return level, str(meta.get("storm_since") or "").strip() or None
 
 
-def set_storm(store: Store, level: str | None, *, by: str, now: str | None = None) -> tuple[str | None, str | None]:
+def set_storm(store: Store, level: str | None, by: str, *, now: str | None = None) -> tuple[str | None, str | None]:
     """Switch storm mode on at ``level`` (``red``/``orange``), or off (None or empty).
 
     Parameters

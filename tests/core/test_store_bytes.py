@@ -51,3 +51,15 @@ def test_copy_store_carries_files_and_events(new_store_address: Callable[[], str
     assert counts["case_files"] == 1 and counts["case_events"] == 1
     assert bytes(dst.read_table("case_files")["data"].iloc[0]) == b"\x89PNG"
     assert dst.read_table("case_events")["case_id"].tolist() == ["I1"]
+
+
+def test_copy_between_backends_keeps_the_bytes(backend: str, new_store_address: Callable[[], str], tmp_path) -> None:
+    src = open_store(tmp_path / "src.gpkg")
+    blob = bytes(range(256)) * 40
+    with src.transaction("t", by="t") as tx:
+        tx.write_table("case_files", pd.DataFrame({"file_hash": ["a"], "data": pd.Series([blob], dtype=object)}))
+    dst = open_store(new_store_address())  # a second GeoPackage, or PostGIS
+    copy_store(src, dst)
+    back = open_store(tmp_path / "back.gpkg")
+    copy_store(dst, back)
+    assert bytes(back.read_table("case_files")["data"].iloc[0]) == blob
