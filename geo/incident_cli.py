@@ -78,7 +78,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     ls = actions.add_parser("list", help="the incidents as CSV (stdout, or --out FILE.csv)",
                             description="List incidents as CSV: " + ", ".join(LIST_COLUMNS) + ". Filters "
-                                        "repeat or take commas: --status reported,assigned.")
+                                        "repeat or take commas: --stage reported,accepted.")
     _store_option(ls)
     ls.add_argument("--grid", action="append", default=[], metavar="ID", help="only this grid (repeatable)")
     ls.add_argument("--status", action="append", default=[], help="only these statuses (repeatable, or commas)")
