@@ -20,7 +20,7 @@ from .errors import StoreError
 from .gpkg_blob import decode
 from .storage import META, SEQUENCES, TABLE_INDEXES, empty_layer, layer_columns
 
-SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN"}
+SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN", "bytes": "BLOB"}
 _GEOMETRY_TYPE: Final = {schema.INCIDENTS: "Point"}
 
 
