@@ -114,10 +114,10 @@ class TestRoundTrip:
         empty = any_store.read_attributes("incidents", cols)
         assert list(empty.columns) == cols and empty.empty
         any_store.write(_joined(make_grids(), make_buildings(), make_incidents()), note="t")
-        got = any_store.read_attributes("incidents", cols, where={"status": ["reported", "assigned", "it's"]})
+        got = any_store.read_attributes("incidents", cols, where={"status": ["reported", "dispatched", "it's"]})
         assert list(got.columns) == cols and "geometry" not in got
         assert got["incident_id"].tolist() == ["I2", "I3"]
-        assert got["status"].tolist() == ["reported", "dispatched"]  # a legacy status read as its stage
+        assert got["status"].tolist() == ["reported", "dispatched"]
         assert got["row_version"].dtype == "Int64" and got["not_there"].isna().all()
         whole = any_store.read("incidents").drop(columns="geometry")
         pd.testing.assert_frame_equal(any_store.read_attributes("incidents"), pd.DataFrame(whole), check_like=True)
