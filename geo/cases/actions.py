@@ -140,10 +140,8 @@ def step(  # noqa: PLR0913 - one step, keyword-only
     storm = bool(tx.meta().get("storm"))
     if stage == "merged":
         return _merge(tx, case, into, by=by, at=at, note=note, limits=limits)
-    action = workflow.TRANSITIONS.get(str(case.get("status")), {}).get(stage)
-    if action in ("dispatch", "redispatch") and not (party or "").strip():
-        party = case.get("party") if action == "dispatch" and case.get("party") else \
-            default_party(tx, case.get("grid_id"), str(case["type"]))
+    if stage == "dispatched" and not (party or "").strip():  # the case's own party, else the default one
+        party = case.get("party") or default_party(tx, case.get("grid_id"), str(case["type"]))
     change = workflow.apply(case, stage, at=at, by=by, note=note, party=party, into=into, files=files,
                             measure=limits.calendar.measure)
     values = dict(change.values)
