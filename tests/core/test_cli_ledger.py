@@ -11,7 +11,17 @@ import pytest
 from geo import cli
 from geo.store import Store
 
-from .test_ledger import HOSTILE, _build
+from .test_ledger import HOSTILE, built_once, copy_of
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return built_once(tmp_path_factory)
+
+
+@pytest.fixture
+def cases_store(backend: str, built: str, any_store: Store, tmp_path: Path) -> Store:
+    return copy_of(backend, built, any_store, tmp_path)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -19,11 +29,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = cli.main(list(args))
     out, err = capsys.readouterr()
     return status, out, err
-
-
-@pytest.fixture
-def cases_store(any_store: Store) -> Store:
-    return _build(any_store)
 
 
 def test_ledger_prints_the_open_cases(capsys: pytest.CaptureFixture[str], cases_store: Store) -> None:

@@ -1,7 +1,9 @@
 """The ledger (台账) and the figures, on real stores of both backends.
 
-Eight cases in three grids, each taken through the workflow's own steps
-(:mod:`geo.cases.workflow`), and one blocked rain grate that is not a case:
+Eight cases in three grids, each reported and taken through its steps by
+the store's own actions (:func:`geo.incidents.report_incident`,
+:func:`geo.cases.actions.set_stage`), and one blocked rain grate that is
+not a case:
 
 ====  ====  =============================================================
 case  grid  history (hours after T0 = 2026-12-01 09:00 +08:00)
@@ -25,24 +27,26 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import pytest
-import shapely
 
-from geo.cases import timing, workflow
+from geo.cases import actions
 from geo.cases.ledger import FIGURE_COLUMNS, LEDGER_COLUMNS, figures, ledger, storm_of
 from geo.cases.ledger_xlsx import filters_text, ledger_csv, ledger_xlsx, storm_text
 from geo.errors import OptionError
+from geo.incidents import report_incident
 from geo.storage import CST, Store
+from geo.store import copy_store, open_store
 
 from .conftest import LAT0, LON0, D, grids
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=CST)
-LIMITS = timing.load_limits()
 LATE = T0 + timedelta(days=30)
 
 
@@ -59,7 +63,7 @@ CASES: dict[str, tuple[str, str, list[tuple[str, float, str, dict[str, Any]]], b
                               ("handled", 4, "w1", {"note": "疏通"}), ("dispatched", 5, "chk", {"note": "仍积水"}),
                               ("handled", 8, "w1", {"note": "再次疏通"}), ("closed", 9, "chk", {})], False),
     "C3": ("G1", "flying_wire", [("accepted", 2, "a", {}), ("dispatched", 3, "a", {"party": "P2"})], None),
-    "C4": ("G2", "flying_wire", [("closed", 2, "rep", {"files": ("ab12",)})], None),
+    "C4": ("G2", "flying_wire", [("closed", 2, "rep", {})], None),
     "C5": ("G2", "flooding", [("accepted", 1, "a", {}), ("parked", 2, "a", {"note": "等待维修基金"})], None),
     "C6": ("G2", "flooding", [], None),
     "C7": ("G1", "flooding", [("cancelled", 1, "a", {"note": "误报"})], None),
@@ -73,38 +77,70 @@ PARTIES = pd.DataFrame({"party_id": ["P1", "P2", "P3"], "name": ["桂苑物业",
 HOSTILE = '=HYPERLINK("http://evil.example","点我")'
 
 
-def _case(case_id: str) -> dict[str, Any]:
-    """The stored columns of one case after its steps (the workflow's own values)."""
-    grid, kind, steps, late = CASES[case_id]
-    start = at(REPORTED.get(case_id, 0))
-    values: dict[str, Any] = {"incident_id": case_id, "type": kind, "grid_id": grid, "reported_at": start,
-                              "severity": "medium", "description": HOSTILE if case_id == "C6" else f"{case_id} 描述",
-                              **workflow.initial(at=start, by="rep").values}
-    for to, hours, by, options in steps:
-        late_now = timing.case_late(values, LIMITS, at(hours)) if to == "handled" else None
-        values.update(workflow.apply(values, to, at=at(hours), by=by, **options).values)
-        if late_now is not None:
-            values["handled_late"] = late_now
-    assert values.get("handled_late") == late, case_id  # the shipped limits make C8 the one handled late
-    return values
+def _jpeg() -> tuple[str, bytes]:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(out, "JPEG")
+    return "现场.jpg", out.getvalue()
+
+
+def _clock(hours: float) -> Callable[[], datetime]:
+    return lambda: T0 + timedelta(hours=hours)
 
 
 def _build(store: Store) -> Store:
-    rows = [_case(c) for c in CASES]
-    rows.append({"incident_id": "A1", "type": "drain_grate", "status": "blocked", "grid_id": "G1",
-                 "reported_at": at(0), "severity": "low"})
-    gdf = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=[shapely.Point(LON0 + 0.5 * D, LAT0 + 0.5 * D)] * len(rows),
-                           crs=4326)
+    """The cases of the module text, reported and stepped through the store (geo.cases.actions)."""
     store.write({"grids": grids()}, note="grids")
-    with store.transaction("cases") as tx:
-        tx.add("incidents", gdf)
+    with store.transaction("parties") as tx:
         tx.write_table("parties", PARTIES)
+    for case_id, (grid, kind, steps, late) in CASES.items():
+        lon = LON0 + (0.5 if grid == "G1" else 1.5) * D
+        spot = bool(steps) and steps[0][0] == "closed"
+        report_incident(store, type=kind, lon=lon, lat=LAT0 + 0.5 * D, incident_id=case_id, urgency="normal",
+                        description=HOSTILE if case_id == "C6" else f"{case_id} 描述", by="rep",
+                        now=_clock(REPORTED.get(case_id, 0)), on_spot=spot, photos=[_jpeg()] if spot else ())
+        for to, hours, by, options in steps[1 if spot else 0:]:
+            actions.set_stage(store, case_id, to, by=by, now=_clock(hours),
+                              **{k: v for k, v in options.items() if k != "files"})
+        if late is not None:  # the shipped limits make C8 the one handled late
+            assert bool(store.read_attributes("incidents", ["handled_late"], where={"incident_id": [case_id]})
+                        ["handled_late"].iloc[0]) is late, case_id
+    report_incident(store, type="drain_grate", lon=LON0 + 0.2 * D, lat=LAT0 + 0.2 * D, incident_id="A1",
+                    status="blocked", by="rep", now=_clock(0))
     return store
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The cases built in a GeoPackage that each test copies."""
+    path = tmp_path_factory.mktemp("ledger") / "cases.gpkg"
+    _build(open_store(path))
+    return str(path)
+
+
+def copy_of(backend: str, built: str, any_store: Store, tmp_path: Path) -> Store:
+    """A private copy of the cases on the test's backend."""
+    if backend == "gpkg":
+        shutil.copyfile(built, tmp_path / "copy.gpkg")
+        return open_store(tmp_path / "copy.gpkg")
+    copy_store(open_store(built), any_store)
+    return any_store
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return built_once(tmp_path_factory)
+
+
 @pytest.fixture
-def cases_store(any_store: Store) -> Store:
-    return _build(any_store)
+def cases_store(backend: str, built: str, any_store: Store, tmp_path: Path) -> Store:
+    return copy_of(backend, built, any_store, tmp_path)
+
+
+def test_cases_built_on_each_backend_read_the_same(any_store: Store, built: str) -> None:
+    mine, theirs = ledger(_build(any_store), now=LATE), ledger(open_store(built), now=LATE)
+    pd.testing.assert_frame_equal(mine, theirs)
+    pd.testing.assert_frame_equal(figures(any_store, now=LATE), figures(open_store(built), now=LATE))
 
 
 def test_the_ledger_lists_open_cases_by_grid_overdue_first(cases_store: Store) -> None:
