@@ -27,8 +27,9 @@ from ..errors import OptionError
 from ..safe import printable
 from ..storage import now_text
 from ..store_cli import existing_store, note
-from .ledger import figures, ledger, storm_of
+from .ledger import figures, ledger
 from .ledger_xlsx import figures_csv, figures_table, figures_xlsx, ledger_csv, ledger_table, ledger_xlsx
+from .storm import storm_of
 
 __all__ = ["add_commands", "cmd_figures", "cmd_ledger"]
 

@@ -32,6 +32,7 @@ from ..i18n import t
 from ..storage import CST, Store
 from . import timing
 from .parties import PARTIES, party_names
+from .storm import storm_of
 
 __all__ = [
     "FIGURE_COLUMNS",
@@ -40,7 +41,6 @@ __all__ = [
     "cases_of",
     "figures",
     "ledger",
-    "storm_of",
 ]
 
 #: Columns of :func:`ledger`, in order.
@@ -67,13 +67,6 @@ _GROUPS: Final = {"grid": "grid_id", "party": "party"}
 #: Row keys of the cases of no group and of the total row (objects no id can equal).
 _NONE: Final = object()
 _TOTAL: Final = object()
-
-
-def storm_of(store: Store) -> tuple[str, str]:
-    """The store's storm mode: ``(level, since)``, ``("", "")`` when off (meta keys ``storm``, ``storm_since``)."""
-    meta = store.meta()
-    level = str(meta.get("storm") or "").strip()
-    return (level, str(meta.get("storm_since") or "").strip()) if level else ("", "")
 
 
 def cases_of(store: Store, stages: Iterable[str] | None = None,

@@ -52,13 +52,13 @@ _OVERDUE_FILL: Final = "FFC7CE"
 _STORM_COLOR: Final = "C00000"
 
 
-def storm_text(storm: tuple[str, str] | str | None, lang: str) -> str:
+def storm_text(storm: tuple[str | None, str | None] | str | None, lang: str) -> str:
     """The storm-mode line of a ledger's header (empty when off).
 
     Parameters
     ----------
     storm
-        ``(level, since)`` as :func:`geo.cases.ledger.storm_of` gives it, or
+        ``(level, since)`` as :func:`geo.cases.storm.storm_of` gives it, or
         the level alone; empty or None when storm mode is off.
     lang
         ``zh`` or ``en``.
@@ -203,7 +203,7 @@ def figures_csv(frame: pd.DataFrame, lang: str = "zh") -> bytes:
     return _csv(figures_table(frame, lang))
 
 
-def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", storm: tuple[str, str] | str | None = None,
+def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", storm: tuple[str | None, str | None] | str | None = None,
                 generated_at: str = "", filters: Mapping[str, Any] | str | None = None) -> bytes:
     """The ledger as a workbook that prints (see the module text).
 
@@ -216,7 +216,7 @@ def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", storm
     title
         The title line (default: 案件台账 / Ledger of open cases).
     storm
-        The store's storm mode (:func:`geo.cases.ledger.storm_of`), shown under the title when on.
+        The store's storm mode (:func:`geo.cases.storm.storm_of`), shown under the title when on.
     generated_at
         When the ledger was made (ISO text).
     filters
@@ -240,7 +240,7 @@ def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", storm
 
 
 def figures_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", generated_at: str = "",
-                 filters: Mapping[str, Any] | str | None = None, storm: tuple[str, str] | str | None = None) -> bytes:
+                 filters: Mapping[str, Any] | str | None = None, storm: tuple[str | None, str | None] | str | None = None) -> bytes:
     """The figures as a workbook that prints, the total row in bold (parameters as :func:`ledger_xlsx`)."""
     table = figures_table(frame, lang)
     head = [

@@ -37,8 +37,9 @@ import pandas as pd
 import pytest
 
 from geo.cases import actions
-from geo.cases.ledger import FIGURE_COLUMNS, LEDGER_COLUMNS, figures, ledger, storm_of
+from geo.cases.ledger import FIGURE_COLUMNS, LEDGER_COLUMNS, figures, ledger
 from geo.cases.ledger_xlsx import filters_text, ledger_csv, ledger_xlsx, storm_text
+from geo.cases.storm import set_storm, storm_of
 from geo.errors import OptionError
 from geo.incidents import report_incident
 from geo.storage import CST, Store
@@ -240,16 +241,15 @@ def test_an_empty_store(any_store: Store) -> None:
     assert table.empty and tuple(table.columns) == LEDGER_COLUMNS
     fig = figures(any_store)
     assert list(fig["name"]) == ["合计"] and int(fig["reported"].iloc[0]) == 0
-    assert storm_of(any_store) == ("", "")
+    assert storm_of(any_store) == (None, None)
 
 
 def test_storm_mode_is_read_from_the_store(cases_store: Store) -> None:
-    with cases_store.transaction("storm") as tx:
-        tx.set_meta({"storm": "red", "storm_since": "2026-12-03T06:00:00+08:00"})
+    set_storm(cases_store, "red", "值班员", now="2026-12-03T06:00:00+08:00")
     assert storm_of(cases_store) == ("red", "2026-12-03T06:00:00+08:00")
     assert storm_text(storm_of(cases_store), "zh") == "暴雨模式：红色预警，自 2026-12-03 06:00 起"
     assert storm_text(storm_of(cases_store), "en") == "Storm mode: red warning since 2026-12-03 06:00"
-    assert storm_text(("", ""), "zh") == ""
+    assert storm_text((None, None), "zh") == ""
     assert len(ledger(cases_store, now=LATE)) == 4
 
 
@@ -259,12 +259,10 @@ def test_storm_mode_tightens_the_clock(cases_store: Store) -> None:
         return str(table.set_index("incident_id").loc["C8", "state"])
 
     assert c8() == "on_time"
-    with cases_store.transaction("storm") as tx:
-        tx.set_meta({"storm": "orange", "storm_since": at(31)})
+    set_storm(cases_store, "orange", "值班员", now=at(31))
     assert c8() == "overdue"
-    with cases_store.transaction("storm over") as tx:
-        tx.set_meta({"storm": ""})
-    assert c8() == "on_time" and storm_of(cases_store) == ("", "")
+    set_storm(cases_store, None, "值班员")
+    assert c8() == "on_time" and storm_of(cases_store) == (None, None)
 
 
 def test_the_ledger_workbook_prints(cases_store: Store) -> None:
