@@ -94,7 +94,7 @@ def clock(now: datetime | None = None) -> str:
 @st.cache_data(max_entries=6, show_spinner=False)
 def storm(path: str, version: str) -> str | None:
     """The storm mode in force (``red``, ``orange``), None when off."""
-    level = storm_mod.storm_of(open_store(path))
+    level, _since = storm_mod.storm_of(open_store(path))
     return str(level) if level else None
 
 

@@ -17,7 +17,8 @@ import streamlit as st
 
 from geo import schema
 from geo.cases import ledger as ledger_mod
-from geo.i18n import column_label
+from geo.cases.ledger_xlsx import figures_table, ledger_csv, ledger_table, ledger_xlsx
+from geo.cases.storm import storm_of
 from geo.safe import spreadsheet_frame
 from geo.storage import CST
 
@@ -53,12 +54,13 @@ def render(ctx: AppContext) -> None:
     overdue = f5.checkbox(ctx.tr("app.ledger_overdue"), key="gw_led_overdue")
     now = datetime.now(CST)
     frame = ledger_mod.ledger(ctx.store, grids=pick_grids or None, types=pick_types or None,
-                              stages=pick_stages or None, parties=pick_parties or None, overdue=overdue, now=now)
+                              stages=pick_stages or None, parties=pick_parties or None, overdue=overdue, now=now,
+                              lang=ctx.lang)
     _counts(ctx, frame)
-    _table(ctx, frame, names, grids)
+    _table(ctx, frame)
     _downloads(ctx, frame, now, {"grids": pick_grids, "types": pick_types, "stages": pick_stages,
                                  "parties": pick_parties, "overdue": overdue})
-    _figures(ctx, names, grids)
+    _figures(ctx)
 
 
 def _counts(ctx: AppContext, frame: pd.DataFrame) -> None:
@@ -69,55 +71,33 @@ def _counts(ctx: AppContext, frame: pd.DataFrame) -> None:
     c.metric(ctx.tr("app.state_warning"), int((state == "warning").sum()))
 
 
-def _table(ctx: AppContext, frame: pd.DataFrame, names: dict[str, str], grids: dict[str, str]) -> None:
+def _table(ctx: AppContext, frame: pd.DataFrame) -> None:
     if frame.empty:
         st.info(ctx.tr("app.ledger_empty"))
         return
-    df = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore").copy()
-    if "type" in df:
-        df["type"] = df["type"].map(lambda c: ctx.type_label(str(c)))
-    for col in ("status", "stage"):
-        if col in df:
-            df[col] = df[col].map(lambda s: ctx.tr(f"status.{s}") if isinstance(s, str) and s else "")
-    if "urgency" in df:
-        df["urgency"] = df["urgency"].map(lambda u: ctx.tr(f"urgency.{u}") if isinstance(u, str) and u else "")
-    if "party" in df:
-        df["party"] = df["party"].map(lambda p: names.get(str(p), str(p)) if isinstance(p, str) else "")
-    if "grid_id" in df:
-        df["grid_id"] = df["grid_id"].map(lambda g: grids.get(str(g), str(g)) if isinstance(g, str) and g
-                                          else ctx.tr("app.outside"))
-    colours = None
-    if "state" in df:
-        colours = df["state"].astype(str)
-        df["state"] = colours.map(lambda s: ctx.tr(f"app.state_{s}") if s and s != "nan" else "")
-    for col in df.columns:
-        if pd.api.types.is_datetime64_any_dtype(df[col]):
-            df[col] = df[col].dt.strftime("%Y-%m-%d %H:%M")
-    df = blank_missing(spreadsheet_frame(df))
-    shown = df.rename(columns={c: column_label(c, ctx.lang) for c in df.columns})
-    if colours is not None:
-        col = column_label("state", ctx.lang)
-        palette = {"overdue": "#fde2e1", "warning": "#fff1d6"}
-        styles = colours.map(lambda s: f"background-color: {palette[s]}" if s in palette else "").tolist()
-        styled = shown.style.apply(lambda _c: styles, subset=[col], axis=0)
-        st.dataframe(styled, hide_index=True, width="stretch", key="gw_ledger_table")
-    else:
-        st.dataframe(shown, hide_index=True, width="stretch", key="gw_ledger_table")
+    shown = blank_missing(spreadsheet_frame(ledger_table(frame, ctx.lang)))
+    late = frame["state"].astype(str).tolist() if "state" in frame.columns else [""] * len(frame)
+    palette = {"overdue": "background-color: #fde2e1", "warning": "background-color: #fff1d6"}
+
+    def colour(row: pd.Series) -> list[str]:
+        return [palette.get(late[int(row.name)], "")] * len(row)  # type: ignore[call-overload]
+
+    st.dataframe(shown.style.apply(colour, axis=1), hide_index=True, width="stretch", key="gw_ledger_table")
 
 
 def _downloads(ctx: AppContext, frame: pd.DataFrame, now: datetime, filters: dict[str, object]) -> None:
-    storm = appdata.storm(ctx.store.location, ctx.store.version)
+    storm = storm_of(ctx.store)
     stamp = now.strftime("%Y%m%d-%H%M")
     a, b = st.columns(2)
-    xlsx = ledger_mod.ledger_xlsx(frame, lang=ctx.lang, title=ctx.tr("app.ledger_title"), storm=storm,
-                                  generated_at=now.isoformat(timespec="seconds"), filters=filters)
+    xlsx = ledger_xlsx(frame, lang=ctx.lang, title=ctx.tr("app.ledger_title"), storm=storm,
+                       generated_at=now.isoformat(timespec="seconds"), filters=filters)
     a.download_button(ctx.tr("app.ledger_xlsx"), xlsx, file_name=f"ledger-{stamp}.xlsx", key="gw_led_xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    b.download_button(ctx.tr("app.ledger_csv"), ledger_mod.ledger_csv(frame, ctx.lang), file_name=f"ledger-{stamp}.csv",
+    b.download_button(ctx.tr("app.ledger_csv"), ledger_csv(frame, ctx.lang), file_name=f"ledger-{stamp}.csv",
                       mime="text/csv", key="gw_led_csv")
 
 
-def _figures(ctx: AppContext, names: dict[str, str], grids: dict[str, str]) -> None:
+def _figures(ctx: AppContext) -> None:
     st.markdown(f"**{ctx.tr('app.ledger_figures')}**")
     a, b = st.columns([1, 2])
     by = a.radio(ctx.tr("app.ledger_by"), ["grid", "party"], horizontal=True, key="gw_led_by",
@@ -126,19 +106,13 @@ def _figures(ctx: AppContext, names: dict[str, str], grids: dict[str, str]) -> N
     period = b.date_input(ctx.tr("app.ledger_period"), value=(today - timedelta(days=30), today), key="gw_led_period")
     start = end = None
     if isinstance(period, (tuple, list)) and len(period) == 2 and all(isinstance(d, date) for d in period):
-        start, end = period[0].isoformat(), (period[1] + timedelta(days=1)).isoformat()
-    figs = ledger_mod.figures(ctx.store, by=str(by), start=start, end=end)
+        start, end = period[0], period[1]  # whole days, both included
+    figs = ledger_mod.figures(ctx.store, by=str(by), start=start, end=end, lang=ctx.lang)
     if figs.empty:
         st.caption(ctx.tr("app.ledger_no_figures"))
         return
-    df = pd.DataFrame(figs).copy()
-    key = "grid_id" if by == "grid" else "party"
-    if key in df:
-        look = grids if by == "grid" else names
-        df[key] = df[key].map(lambda v: look.get(str(v), str(v)) if isinstance(v, str) and v else ctx.tr("app.outside"))
-    df = blank_missing(spreadsheet_frame(df))
-    st.dataframe(df.rename(columns={c: column_label(c, ctx.lang) for c in df.columns}), hide_index=True,
-                 width="stretch", key="gw_ledger_figures")
+    table = figures_table(figs, ctx.lang).iloc[:, 1:]  # the group's name, not its id
+    st.dataframe(blank_missing(spreadsheet_frame(table)), hide_index=True, width="stretch", key="gw_ledger_figures")
 
 
 VIEW = View(key="ledger", label="app.tab_ledger", order=5, render=render)

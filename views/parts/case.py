@@ -56,7 +56,7 @@ def _clock(ctx: AppContext, row: pd.Series) -> dict[str, Any]:
     """The row's deadline, time used and state, as :func:`geo.cases.timing.evaluate` gives them."""
     frame = pd.DataFrame([row.drop(labels=["geometry"], errors="ignore")])
     storm = _storm(ctx)
-    out = timing.evaluate(frame, timing.load_limits(), _now(), storm=storm)
+    out = timing.evaluate(frame, timing.load_limits(), _now(), storm=bool(storm))
     return out.iloc[0].to_dict() if len(out) else {}
 
 
@@ -164,13 +164,32 @@ def _step_label(ctx: AppContext, to: str, action: str) -> str:
     return label
 
 
-def _step_form(ctx: AppContext, row: pd.Series, stage: str, names: dict[str, str]) -> None:
+def _shown(ident: str, stage: str, version: int) -> tuple[str, int]:
+    """The stage and version the panel showed when a step was asked for.
+
+    A step is asked for on what the user saw: when the case changed in the
+    store since (someone else's step), the rerun the click causes draws the
+    form as it was (so the click is not lost) and the step is sent with the
+    version seen, which the store refuses. Otherwise the current ones.
+    """
+    key = f"gw_case_shown_{ident}"
+    last = st.session_state.get(key)
+    if last and tuple(last) != (stage, version):
+        prefix = f"gw_step_{ident}_{last[0]}_{last[1]}_"
+        if any(str(k).startswith(prefix) and str(k).endswith("_go") and st.session_state.get(k) is True
+               for k in list(st.session_state.keys())):
+            return str(last[0]), int(last[1])
+    st.session_state[key] = (stage, version)
+    return stage, version
+
+
+def _step_form(ctx: AppContext, row: pd.Series, current: str, names: dict[str, str]) -> None:
     ident = str(row["incident_id"])
+    stage, version = _shown(ident, current, int(_num(row.get("row_version")) or 1))
     choices = _choices(stage)
     if not choices:
         st.caption(ctx.tr("app.case_no_steps"))
         return
-    version = int(_num(row.get("row_version")) or 1)
     slot = f"gw_step_{ident}_{stage}_{version}"
     pick = st.radio(ctx.tr("app.case_next"), list(range(len(choices))), horizontal=True, key=f"{slot}_pick",
                     format_func=lambda i: _step_label(ctx, *choices[i]))
@@ -187,7 +206,8 @@ def _step_form(ctx: AppContext, row: pd.Series, stage: str, names: dict[str, str
         if action in _PHOTOS:
             uploads = st.file_uploader(ctx.tr("app.case_photos"), type=["jpg", "jpeg", "png", "webp", "pdf"],
                                        accept_multiple_files=True, key=f"{slot}_photos") or []
-        go = st.form_submit_button(ctx.tr("app.case_do", step=ctx.tr(f"action.{action}")), type="primary")
+        go = st.form_submit_button(ctx.tr("app.case_do", step=ctx.tr(f"action.{action}")), type="primary",
+                                   key=f"{slot}_{action}_{to}_go")
     if go:
         _do_step(ctx, row, to, action, {"note": note or "", "party": party, "into": into, "version": version,
                                         "photos": [(u.name, u.getvalue()) for u in uploads]})
@@ -223,6 +243,7 @@ def _do_step(ctx: AppContext, row: pd.Series, to: str, action: str, step: dict[s
     except ConflictError as exc:
         message, hint = exc.localized(ctx.lang)
         st.session_state["gw_case_flash"] = ("error", ctx.tr("app.case_conflict", error=message), hint)
+        st.session_state.pop(f"gw_case_shown_{ident}", None)
         st.rerun()  # read the case again: the panel shows what the other person did
     except GridWatchError as exc:
         show_error(exc, ctx.lang)
@@ -245,16 +266,18 @@ def _timeline(ctx: AppContext, ident: str, names: dict[str, str]) -> None:
         action = text(getattr(ev, "action", ""))
         to = text(getattr(ev, "to_stage", ""))
         party = text(getattr(ev, "party", ""))
-        bits = [f"`{md(_time_text(getattr(ev, 'at', '')))}`", f"**{md(ctx.tr(f'action.{action}'))}**"]
-        if to:
+        bits = [md(_time_text(getattr(ev, "at", ""))), f"**{md(ctx.tr(f'action.{action}'))}**"]
+        if to and action != "report":
             bits.append(f"→ {md(ctx.tr(f'status.{to}'))}")
-        bits.append(f"· {md(text(getattr(ev, 'by', '')))}")
+        who = text(getattr(ev, "by", ""))
+        if who:
+            bits.append(f"· {md(who)}")
         if party and action in ("dispatch", "redispatch", "rework", "resume"):
             bits.append(f"· {md(names.get(party, party))}")
         related = text(getattr(ev, "related", ""))
         if related:
             bits.append(f"· {md(related)}")
-        st.markdown(" ".join(bits), help=None)
+        st.markdown(" ".join(bits))
         note = text(getattr(ev, "note", ""))
         if note:
             st.caption(note)
@@ -275,10 +298,8 @@ def _attachments(ctx: AppContext, hashes: list[str], slot: str) -> None:
         except GridWatchError as exc:
             show_error(exc, ctx.lang)
             continue
-        if f is None:
-            continue
         name, mime, data = str(_field(f, "name") or h[:12]), str(_field(f, "mime") or ""), _field(f, "data") or b""
-        if mime in _IMAGES:
+        if bool(_field(f, "inline")) and mime in _IMAGES:
             images.append((bytes(data), name))
         else:  # a PDF (or anything else) is only offered as a download, never shown in the page
             st.download_button(ctx.tr("app.case_download", name=name), bytes(data), file_name=name,
