@@ -162,6 +162,20 @@ CASE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.ledger_by_party": ("按责任单位", "Party"),
     "app.ledger_period": ("统计期间", "Period"),
     "app.ledger_no_figures": ("该期间没有案卷。", "No case in this period."),
+    "app.up_limit_any": ("单个文件不超过 {mb} MB", "Up to {mb} MB per file"),
+    "app.do_accept": ("受理", "Accept"),
+    "app.do_cancel": ("作废", "Cancel the case"),
+    "app.do_merge": ("合并为重复", "Merge as a duplicate"),
+    "app.do_on_spot": ("自行处置", "Fixed on the spot"),
+    "app.do_dispatch": ("派遣", "Dispatch"),
+    "app.do_redispatch": ("改派", "Dispatch again"),
+    "app.do_park": ("挂账", "Park"),
+    "app.do_start": ("开始处置", "Start work"),
+    "app.do_handle": ("处置反馈", "Report it handled"),
+    "app.do_check_pass": ("核查通过，结案", "Check: pass and close"),
+    "app.do_rework": ("核查不通过，返工", "Check: fail, send back"),
+    "app.do_resume": ("恢复办理", "Resume"),
+    "app.do_reopen": ("重新打开", "Reopen"),
     # (end of block: app)
     #
 }

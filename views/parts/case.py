@@ -158,10 +158,9 @@ def _choices(stage: str) -> list[tuple[str, str]]:
 
 
 def _step_label(ctx: AppContext, to: str, action: str) -> str:
-    label = ctx.tr(f"action.{action}")
-    if action in ("resume", "redispatch") or to == "reopened":
-        return f"{label} → {ctx.tr(f'status.{to}')}" if action == "resume" else label
-    return label
+    """A step as a button reads (``恢复办理 → 派遣`` for a resume, which may go to several stages)."""
+    label = ctx.tr(f"app.do_{action}")
+    return f"{label} → {ctx.tr(f'status.{to}')}" if action == "resume" else label
 
 
 def _shown(ident: str, stage: str, version: int) -> tuple[str, int]:
@@ -206,7 +205,7 @@ def _step_form(ctx: AppContext, row: pd.Series, current: str, names: dict[str, s
         if action in _PHOTOS:
             uploads = st.file_uploader(ctx.tr("app.case_photos"), type=["jpg", "jpeg", "png", "webp", "pdf"],
                                        accept_multiple_files=True, key=f"{slot}_photos") or []
-        go = st.form_submit_button(ctx.tr("app.case_do", step=ctx.tr(f"action.{action}")), type="primary",
+        go = st.form_submit_button(ctx.tr("app.case_do", step=_step_label(ctx, to, action)), type="primary",
                                    key=f"{slot}_{action}_{to}_go")
     if go:
         _do_step(ctx, row, to, action, {"note": note or "", "party": party, "into": into, "version": version,
@@ -267,7 +266,7 @@ def _timeline(ctx: AppContext, ident: str, names: dict[str, str]) -> None:
         to = text(getattr(ev, "to_stage", ""))
         party = text(getattr(ev, "party", ""))
         bits = [md(_time_text(getattr(ev, "at", ""))), f"**{md(ctx.tr(f'action.{action}'))}**"]
-        if to and action != "report":
+        if to and ctx.tr(f"status.{to}") != ctx.tr(f"action.{action}"):  # "派遣 → 派遣" says nothing
             bits.append(f"→ {md(ctx.tr(f'status.{to}'))}")
         who = text(getattr(ev, "by", ""))
         if who:
