@@ -204,6 +204,9 @@ class Settings:
                                     "first installed of the known ones).", _optional, "a path to a .ttf/.ttc file")
     levels: str | None = _setting(None, "GRIDWATCH_LEVELS", "Warning level table (.json/.toml) overriding the "
                                   "defaults.", _optional, "a path to a .json or .toml file")
+    # -- cases
+    case_limits: str | None = _setting(None, "GRIDWATCH_CASE_LIMITS", "Case time limits and work calendar (.toml) "
+                                       "layered over the shipped ones.", _optional, "a path to a .toml file")
     # -- the app
     views: tuple[str, ...] = _setting((), "GRIDWATCH_VIEWS", "Views (tabs) the app shows, comma separated (else "
                                       "all).", _names, "view keys, e.g. map,upload")
