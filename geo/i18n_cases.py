@@ -241,6 +241,7 @@ CASE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.do_rework": ("核查不通过，返工", "Check: fail, send back"),
     "app.do_resume": ("恢复办理", "Resume"),
     "app.do_reopen": ("重新打开", "Reopen"),
+    "app.case_late": ("已超期 {hours} 小时", "{hours} h overdue"),
     # (end of block: app)
     #
 }

@@ -91,6 +91,7 @@ def case_panel(ctx: AppContext, row: pd.Series, head: Any) -> None:
         (tr("app.case_deadline"), _time_text(clock.get("deadline"))),
         (tr("app.case_used"), _used_text(ctx, clock)),
         (tr("map.reported_at"), _time_text(row.get("reported_at"))),
+        *_place(ctx, row),
         (tr("map.description"), text(row.get("description"))),
         (tr("app.case_reason"), text(row.get("reason")) if stage in ("parked", "cancelled") else ""),
         (tr("app.case_merged_into"), text(row.get("merged_into"))),
@@ -104,6 +105,20 @@ def case_panel(ctx: AppContext, row: pd.Series, head: Any) -> None:
             st.caption(flash[2])
     _step_form(ctx, row, stage, names)
     _timeline(ctx, ident, names)
+
+
+def _place(ctx: AppContext, row: pd.Series) -> list[tuple[str, str]]:
+    """Where the case is and who looks after the place: the grid and its worker, the building and its head."""
+    from views import data as appdata
+
+    who = appdata.names(ctx.store.location, ctx.store.version)
+    grid, building = text(row.get("grid_id")), text(row.get("building_id"))
+    return [
+        (ctx.tr("map.grid"), who["grid"].get(grid, grid) if grid else ctx.tr("app.outside")),
+        (ctx.tr("map.worker"), who["worker"].get(grid, "") if grid else ""),
+        (ctx.tr("map.building"), who["building"].get(building, building) if building else ""),
+        (ctx.tr("map.head"), who["head"].get(building, "") if building else ""),
+    ]
 
 
 def _attr(value: str) -> str:
@@ -134,13 +149,21 @@ def _time_text(value: object) -> str:
 
 
 def _used_text(ctx: AppContext, clock: dict[str, Any]) -> str:
-    used, age = clock.get("used"), clock.get("age_h")
+    used, age, deadline = clock.get("used"), clock.get("age_h"), clock.get("deadline")
     parts = []
-    if used is not None and not pd.isna(used):
+    if clock.get("state") == "overdue" and isinstance(deadline, str) and deadline:
+        late_h = (_now() - datetime.fromisoformat(deadline)).total_seconds() / 3600
+        parts.append(ctx.tr("app.case_late", hours=_hours(late_h)))
+    elif used is not None and not pd.isna(used):
         parts.append(ctx.tr("app.case_used_pct", pct=round(100 * float(used))))
     if age is not None and not pd.isna(age):
-        parts.append(ctx.tr("app.case_age", hours=f"{float(age):.1f}"))
+        parts.append(ctx.tr("app.case_age", hours=_hours(float(age))))
     return " · ".join(parts)
+
+
+def _hours(h: float) -> str:
+    """Hours as read: ``0.5``, ``12``, ``1,234``."""
+    return f"{h:.1f}" if h < 10 else f"{h:,.0f}"
 
 
 def _party_names(ctx: AppContext) -> dict[str, str]:
