@@ -157,11 +157,14 @@ class Page:
             const m = GW.layers.incident.getLayers().find(l => l.feature && l.feature.properties.id === {json.dumps(case_id)});
             return m ? {{html: m.options.icon.options.html, state: m.feature.properties.state}} : null; }}""")
 
-    def ledger(self) -> tuple[int, list[dict[str, str]]]:
-        """The ledger tab's open count and its CSV rows."""
+    def ledger(self, shot: str = "") -> tuple[int, list[dict[str, str]]]:
+        """The ledger tab's open count and its CSV rows (and a screenshot of the tab named ``shot``)."""
         self.page.get_by_role("tab", name="台账").click()
         metric = self.page.locator("[data-testid='stMetric']").filter(has_text="未结案件").first
         metric.wait_for()
+        if shot:
+            self.page.wait_for_timeout(500)
+            self.shot(shot)
         n = int(metric.locator("[data-testid='stMetricValue']").inner_text().strip())
         with self.page.expect_download() as dl:
             self.page.get_by_role("button", name="下载台账（CSV）").click()
@@ -216,7 +219,7 @@ def test_a_report_goes_from_the_map_to_closed(server, browser, tmp_path):
     p.step("派遣")
     p.wait_stage("dispatched")
     assert "绿园物业" in p.page.locator("[data-testid='stMarkdown']").filter(has_text="责任单位").first.inner_text()
-    n, rows = p.ledger()
+    n, rows = p.ledger(shot="ledger-dispatched")
     row = _row_of(rows, case_id)
     assert n == base_open + 1 and row is not None and "dispatched" in row.values() and "绿园物业" in row.values()
 
@@ -263,6 +266,58 @@ def test_overdue_cases_stand_out_and_filter(server, browser):
     f = p.frame()
     f.wait_for_function(f"() => GW.count('incident') === {states['overdue']}")
     p.shot("overdue-only")
+    # Storm mode: switched on the ledger tab, shown there and on the map tab, for every user.
+    p.page.get_by_role("tab", name="台账").click()
+    p.page.locator("[data-testid='stRadio']").filter(has_text="暴雨模式").get_by_text("红色预警").click()
+    banner = "暴雨模式已开启（红色预警）"
+    shown = "t => document.body.innerText.includes(t)"  # innerText: what is on screen, not the hidden tabs
+    p.page.wait_for_function(shown, arg=banner)
+    p.shot("ledger-storm")
+    p.page.get_by_role("tab", name="地图").click()
+    assert p.page.get_by_text(banner).count() >= 2  # the ledger tab's and the map tab's
+    other = Page(browser, server[0], "张伟").open()
+    other.page.wait_for_function(shown, arg=banner)
+    other.close()
+    p.page.get_by_role("tab", name="台账").click()
+    p.page.locator("[data-testid='stRadio']").filter(has_text="暴雨模式").get_by_text("关闭").click()
+    p.page.wait_for_function(f"t => !document.body.innerText.includes(t)", arg=banner)
+    p.close()
+
+
+def test_a_repeated_report_is_offered_as_a_duplicate_and_merged(server, browser):
+    from geo import schema
+
+    url, path = server
+    store = open_store(store_address(path))
+    p = Page(browser, url, "王芳").open()
+    spot = (LON0 + 2.5 * STEP, LAT0 + 0.0033)
+
+    def report(text: str) -> None:
+        p.page.get_by_text("请在地图上点击事件位置。").wait_for()
+        p.page.wait_for_timeout(500)
+        p.click_lonlat(*spot)
+        form = p.page.locator("[data-testid='stForm']").filter(has_text="上报事件")
+        form.locator("[data-testid='stSelectbox']").first.click()
+        p.page.get_by_role("option", name="积水点").click()
+        form.locator("textarea").fill(text)
+        form.get_by_role("button", name="提交").click()
+
+    p.page.get_by_text("在地图上点选位置上报事件").click()
+    report("小区东门积水")
+    p.page.get_by_text("已上报事件").wait_for()
+    inc = store.read(schema.INCIDENTS)
+    first = str(inc.loc[inc["description"] == "小区东门积水", "incident_id"].iloc[0])
+    report("东门那里又积水了")
+    p.page.get_by_text("可能是同一件事").wait_for()  # nothing stored yet: the user says which
+    assert (store.read(schema.INCIDENTS)["description"] == "东门那里又积水了").sum() == 0
+    p.shot("duplicate")
+    p.page.get_by_role("button", name=f"是同一件事：并入 {first}").click()
+    p.page.get_by_text(f"已作为重复上报并入 {first}").wait_for()
+    inc = store.read(schema.INCIDENTS)
+    again = inc[inc["description"] == "东门那里又积水了"]
+    assert len(again) == 1 and again["status"].iloc[0] == "merged" and again["merged_into"].iloc[0] == first
+    p.wait_stage("reported")  # the panel shows the case it was merged into
+    assert p.case().get_attribute("data-case") == first
     p.close()
 
 
