@@ -352,15 +352,28 @@ def _add_store(sub: Subparsers) -> None:
     add_commands(sub)
 
 
+def _add_party(sub: Subparsers) -> None:
+    from .party_cli import add_commands  # party add/list/remove/import, storm on/off/status
+
+    add_commands(sub)
+
+
 def _add_incident(sub: Subparsers) -> None:
     from .incident_cli import add_commands  # incident add, incident list, incident update
 
     add_commands(sub)
 
 
+def _add_ledger(sub: Subparsers) -> None:
+    from .cases.cli import add_commands  # ledger, figures
+
+    add_commands(sub)
+
+
 #: One function per group of commands, each adding its subcommands.
 _REGISTRARS: list[Callable[[Subparsers], None]] = [
-    _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_store, _add_route, _add_rain,
+    _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_ledger, _add_party, _add_store,
+    _add_route, _add_rain,
     _add_settings,
 ]
 

@@ -392,7 +392,7 @@ def conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Incident
     out["type"] = codes.astype(object)
     given = "status" in out.columns
     status_raw = _nullable(out["status"]) if given else pd.Series([None] * len(out), index=out.index, dtype=object)
-    status_codes = _labels("status", (*schema.ASSET_STATUSES, *schema.EVENT_STATUSES))
+    status_codes = {**_labels("status", (*schema.ASSET_STATUSES, *schema.EVENT_STATUSES)), **_LEGACY_STATUS}
     status = _nullable(_map_unique(status_raw, lambda v: _code(v, status_codes)))
     known = codes.notna()
     blank = status.isna() & known
@@ -428,6 +428,11 @@ def conform_incidents(gdf: gpd.GeoDataFrame, types: Mapping[str, schema.Incident
     if "reported_at" in out.columns:
         out["reported_at"] = _iso_times(out["reported_at"], base, report)
     return out
+
+
+#: Event statuses of releases before cases, by code and by the labels they had, to the stage each now is.
+_LEGACY_STATUS: Final = {**schema.LEGACY_STAGES, "已上报": "reported", "处理中": "dispatched", "已派单": "dispatched",
+                         "已解决": "handled", "已处理": "handled", "已核实": "closed"}
 
 
 def _labels(prefix: str, codes: tuple[str, ...]) -> dict[str, str]:

@@ -40,6 +40,10 @@ __all__ = ["make_city"]
 _CELL_M: Final = 420.0
 
 
+#: The stages demo incidents are drawn from (as the four statuses of releases before cases were).
+_DEMO_STAGES = ("reported", "dispatched", "handled", "closed")
+
+
 def make_city(seed: int = 7, *, grids: int = 2000, buildings: int = 100_000, incidents: int = 1_000_000) -> Layers:
     """Generate a city-sized fictional data set for benchmarks.
 
@@ -184,8 +188,8 @@ def _city_incidents(rng: np.random.Generator, quads: np.ndarray, b: dict[str, np
     ])
     kind = np.repeat(np.array(["drain_grate", "flying_wire", "flooding"], dtype=object), [n_dg, n_fw, n_fl])
     status = np.concatenate([rng.choice(schema.ASSET_STATUSES, n_dg, p=[0.78, 0.14, 0.05, 0.03]),
-                             rng.choice(schema.EVENT_STATUSES, n_fw, p=[0.5, 0.3, 0.15, 0.05]),
-                             rng.choice(schema.EVENT_STATUSES, n_fl, p=[0.1, 0.1, 0.45, 0.35])]).astype(object)
+                             rng.choice(_DEMO_STAGES, n_fw, p=[0.5, 0.3, 0.15, 0.05]),
+                             rng.choice(_DEMO_STAGES, n_fl, p=[0.1, 0.1, 0.45, 0.35])]).astype(object)
     depth = np.concatenate([np.full(n_dg + n_fw, np.nan), np.round(rng.gamma(3.0, 10.0, n_fl) + 5)])
     severity = np.concatenate([_asset_severity(rng, status[:n_dg].astype(str)),
                                rng.choice(["medium", "high"], n_fw, p=[0.6, 0.4]),

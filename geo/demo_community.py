@@ -62,6 +62,10 @@ _LANE_NAMES: Final = ("桂苑一巷", "桂苑二巷", "桂苑三巷", "桂苑四
                       "樱花里", "梧桐里", "桃李里", "杏林里", "松风里", "竹韵里", "荷香里")
 
 
+#: The stages demo incidents are drawn from (as the four statuses of releases before cases were).
+_DEMO_STAGES = ("reported", "dispatched", "handled", "closed")
+
+
 def make_community(seed: int = 7) -> Layers:
     """Generate the fictional demo community.
 
@@ -335,7 +339,7 @@ def _floods(rng: np.random.Generator, outline: Polygon, streets: list[tuple[str,
     pts = [Point(xy[i] + rng.uniform(-2, 2, 2)) for i in chosen]
     n = len(pts)
     depth = np.round(np.clip(rng.gamma(3.0, 10.0, n) + (z[chosen].max() - z[chosen]) * 15, 8, 90), 0)
-    status = rng.choice(schema.EVENT_STATUSES, n, p=[0.1, 0.1, 0.45, 0.35])
+    status = rng.choice(_DEMO_STAGES, n, p=[0.1, 0.1, 0.45, 0.35])
     sev = np.select([depth < 20, depth < 40, depth < 60], ["low", "medium", "high"], "critical")
     years = rng.choice(["2025", "2026"], n)
     when = np.array([_timestamps(rng, 1, f"{y}-06-10", f"{y}-08-31")[0] for y in years.tolist()], dtype=object)
@@ -358,7 +362,7 @@ def _wires(rng: np.random.Generator, buildings: list[Polygon], households: np.nd
         if outline.contains(q) and not shapely.intersects(blocks, q).any():
             pts.append(q)
     n = len(pts)
-    status = rng.choice(schema.EVENT_STATUSES, n, p=[0.5, 0.3, 0.15, 0.05])
+    status = rng.choice(_DEMO_STAGES, n, p=[0.5, 0.3, 0.15, 0.05])
     sev = rng.choice(["medium", "high"], n, p=[0.6, 0.4])
     return _incident_block("flying_wire", "FW", 3, pts, status, sev,
                            _timestamps(rng, n, "2026-08-01", "2026-11-15"), np.full(n, np.nan),

@@ -44,12 +44,14 @@ from .gpkg_sql import (
     create_id_indexes,
     create_layer,
     create_sequences,
+    gdal_read,
     geometry_column,
     has_table,
     index_table,
     is_sqlite,
     kind_of_value,
     quote,
+    read_attributes,
     read_table,
     row_dict,
     row_problems,
@@ -67,6 +69,7 @@ from .storage import (
     SEQUENCES,
     Store,
     Transaction,
+    attribute_frame,
     check_layer,
     empty_layer,
     layer_columns,
@@ -222,7 +225,8 @@ class GeoPackageStore(Store):
     # -- reading ------------------------------------------------------------------------------
 
     def _recover(self) -> None:
-        """Let SQLite roll back a change a killed writer left half done, before GDAL reads read-only."""
+        """Make or upgrade the file (:meth:`_ensure`), and let SQLite roll back a change a killed writer left half done."""
+        self._ensure()
         if self._path.with_name(self._path.name + "-journal").exists() and os.access(self._path, os.W_OK):
             with contextlib.closing(self._connect()) as con:
                 con.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -230,7 +234,6 @@ class GeoPackageStore(Store):
     def _listing(self) -> list[tuple[str, str]]:
         if not self._path.exists():  # reading never makes a store
             return []
-        self._ensure()
         self._recover()
         try:
             with contextlib.closing(self._connect()) as con:
@@ -255,23 +258,22 @@ class GeoPackageStore(Store):
         check_layer(layer)
         if not self._path.exists():
             return empty_layer(layer)
-        self._ensure()
         self._recover()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            try:
-                gdf = pyogrio.read_dataframe(self._path, layer=layer, use_arrow=True)
-            except pyogrio.errors.DataLayerError:
-                return empty_layer(layer)
-            except Exception as exc:  # pyogrio raises DataSourceError and others
-                raise StoreError.of("store.damaged", location=str(self._path), why=str(exc)) from exc
-        return restore_types(layer, gdf)
+        gdf = gdal_read(self._path, layer)
+        return empty_layer(layer) if gdf is None else restore_types(layer, gdf)
+
+    def read_attributes(self, layer: str, columns: Sequence[str] | None = None,
+                        where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """Some columns and rows of a layer without its geometry, read by GDAL (see :meth:`Store.read_attributes`)."""
+        check_layer(layer)
+        if self._path.exists():
+            self._recover()
+        return attribute_frame(layer, read_attributes(self._path, layer, columns, where), columns)
 
     def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
         """One plain table, or its rows ``where`` says (empty when never written)."""
         if not self._path.exists():
             return pd.DataFrame()
-        self._ensure()
         self._recover()
         with contextlib.closing(self._connect()) as con:
             return read_table(con, name, where)

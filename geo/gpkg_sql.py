@@ -20,7 +20,7 @@ from .errors import StoreError
 from .gpkg_blob import decode
 from .storage import META, SEQUENCES, TABLE_INDEXES, empty_layer, layer_columns
 
-SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN"}
+SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN", "bytes": "BLOB"}
 _GEOMETRY_TYPE: Final = {schema.INCIDENTS: "Point"}
 
 
@@ -108,6 +108,41 @@ def read_table(con: sqlite3.Connection, name: str, where: Mapping[str, Sequence[
     cur = con.execute(f"SELECT * FROM {quote(name)}{cond} ORDER BY rowid", params)
     df = pd.DataFrame.from_records(cur.fetchall(), columns=[d[0] for d in cur.description])
     return df.drop(columns=["fid"], errors="ignore")
+
+
+def gdal_read(path: Path, layer: str, **options: Any) -> Any:
+    """A layer read by GDAL (pyogrio, through Arrow; ``options`` as ``read_dataframe``'s); None when it has none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, **options)
+        except pyogrio.errors.DataLayerError:
+            return None
+        except Exception as exc:  # pyogrio raises DataSourceError and others
+            raise StoreError.of("store.damaged", location=str(path), why=str(exc)) from exc
+
+
+def read_attributes(path: Path, layer: str, columns: Sequence[str] | None,
+                    where: Mapping[str, Sequence[Any]] | None) -> pd.DataFrame:
+    """Some columns of a layer (those it has), without geometry, of the rows ``where`` picks (GDAL's filter)."""
+    if not path.exists():
+        return pd.DataFrame()
+    try:
+        have = [str(f) for f in pyogrio.read_info(path, layer=layer)["fields"]]
+    except pyogrio.errors.DataLayerError:
+        return pd.DataFrame()
+    except Exception as exc:  # pyogrio raises DataSourceError and others
+        raise StoreError.of("store.damaged", location=str(path), why=str(exc)) from exc
+    clauses = ["0"] if any(c not in have for c in where or {}) else [
+        f"{quote(c)} IN ({', '.join(_text(v) for v in values)})" if values else "0" for c, values in (where or {}).items()]
+    df = gdal_read(path, layer, read_geometry=False, where=" AND ".join(clauses) or None,
+                   columns=[c for c in columns if c in have] if columns is not None else None)
+    return pd.DataFrame() if df is None else pd.DataFrame(df)
+
+
+def _text(value: object) -> str:
+    """A value as an SQL text literal (quotes doubled), for GDAL's attribute filter."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def index_table(con: sqlite3.Connection, name: str) -> None:

@@ -815,14 +815,14 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
                                     "status=COLUMN or map its values with --map."),
     "check.status_default": ("{n} 行状态为空，使用了其类型的默认状态（{defaults}）。",
                              "{n} row(s) have an empty status and were given their type's default ({defaults})."),
-    "check.unknown_status": ("{n} 行的状态未知：{values}。雨水篦子用 ok/blocked/damaged/missing（正常/堵塞/损坏/缺失），事件用 reported/assigned/resolved/verified（已上报/处理中/已解决/已核实）；可用 {example} 映射。",
+    "check.unknown_status": ("{n} 行的状态未知：{values}。雨水篦子用 ok/blocked/damaged/missing（正常/堵塞/损坏/缺失），事件用其办理环节 reported/accepted/dispatched/in_progress/handled/closed/cancelled/merged/parked/reopened（上报/受理/派遣/处置中/已处置/结案/作废/已合并/挂账/重新打开）；可用 {example} 映射。",
                              "{n} row(s) have an unknown status: {values}. Rain grates take ok/blocked/damaged/missing "
-                             "(正常/堵塞/损坏/缺失), events reported/assigned/resolved/verified (已上报/处理中/已解决/"
-                             "已核实); map the file's codes with {example}."),
-    "check.status_not_allowed": ("{n} 行的状态不适用于其类型：{values}（{rows}）。资产（雨水篦子）用 ok/blocked/damaged/missing，事件用 reported/assigned/resolved/verified。",
+                             "(正常/堵塞/损坏/缺失), events their case stage reported/accepted/dispatched/in_progress/handled/"
+                             "closed/cancelled/merged/parked/reopened; map the file's codes with {example}."),
+    "check.status_not_allowed": ("{n} 行的状态不适用于其类型：{values}（{rows}）。资产（雨水篦子）用 ok/blocked/damaged/missing，事件用 reported/accepted/dispatched/…/closed。",
                                  "{n} row(s) have a status their type does not allow: {values} ({rows}). Assets "
-                                 "(rain grates) take ok/blocked/damaged/missing, events reported/assigned/resolved/"
-                                 "verified."),
+                                 "(rain grates) take ok/blocked/damaged/missing, events reported/accepted/dispatched/"
+                                 "…/closed."),
     "check.unknown_severity": ("{n} 行的严重程度未知：{values}。请用 {codes}（低/中/高/紧急），或用 {example} 映射。",
                                "{n} row(s) have an unknown severity: {values}. Use {codes} (低/中/高/紧急), or map "
                                "them with {example}."),

@@ -9,7 +9,7 @@ someone else has changed since (:class:`geo.errors.ConflictError`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,12 +29,12 @@ LIST_COLUMNS = ("incident_id", "type", "status", "severity", "reported_at", "gri
                 "building_dist_m", "description", "lon", "lat", "row_version", "updated_by", "updated_at")
 
 
-def report_incident(  # noqa: PLR0913 - the incident's fields, keyword-only, as the form and the CLI give them
+def report_incident(  # noqa: PLR0913, PLR0912, C901 - the incident's fields, keyword-only, as the form and the CLI give them
     store: Store,
     *,
     type: str,
-    lon: float,
-    lat: float,
+    lon: float | None = None,
+    lat: float | None = None,
     severity: str = "medium",
     description: str = "",
     status: str | None = None,
@@ -42,13 +42,20 @@ def report_incident(  # noqa: PLR0913 - the incident's fields, keyword-only, as 
     reported_at: str | None = None,
     incident_id: str | None = None,
     by: str = "",
+    urgency: str | None = None,
+    asset_id: str | None = None,
+    on_spot: bool = False,
+    photos: Sequence[tuple[str, bytes]] = (),
+    duplicate_of: str | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(_CST),
 ) -> dict[str, Any]:
     """Add one incident at a point, joined to its grid and building, in one transaction.
 
-    Only the grids and buildings around the point are read (through the
-    store's spatial index), so a report costs the same on a city as on
-    one community.
+    An incident of an event type opens a case (:mod:`geo.cases`): stage
+    ``reported``, its urgency, its clock started at ``reported_at``, and
+    the first entry of its history. Only the grids and buildings around the
+    point are read (through the store's spatial index), so a report costs
+    the same on a city as on one community.
 
     Parameters
     ----------
@@ -57,50 +64,102 @@ def report_incident(  # noqa: PLR0913 - the incident's fields, keyword-only, as 
     type
         Incident type code (built-in or added to the store).
     lon, lat
-        WGS-84 position.
+        WGS-84 position (the asset's when ``asset_id`` is given and they are not).
     severity, description, status, depth_cm
-        The incident's attributes (status defaults by type).
+        The incident's attributes (status defaults by type; an event's is
+        its stage and starts at ``reported``).
     reported_at
         ISO 8601 time; now (China Standard Time) when not given.
     incident_id
         Stable id; minted by the store (``R20261203-0001``) when not given.
     by
         Who reports (the operating-system user when empty).
+    urgency
+        ``normal`` or ``urgent`` (the type's default from the time limits when not given).
+    asset_id
+        The standing asset (a rain grate) the problem was found at.
+    on_spot
+        Fixed on the spot by the reporter (自行处置): reported and closed in
+        one step; needs a photo.
+    photos
+        ``(name, bytes)`` of photos attached to the report.
+    duplicate_of
+        An open case this report repeats: the report is kept and merged into it.
 
     Returns
     -------
     dict: the stored row (with ``grid_id``, ``building_id``,
     ``building_dist_m``, linked within the store's
-    :func:`link_distance_of`, and ``row_version`` 1).
+    :func:`link_distance_of`, and ``row_version``), and ``duplicates``:
+    the open cases it likely repeats (:func:`geo.cases.duplicates.find_duplicates`).
     """
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not (math.isfinite(lon) and math.isfinite(lat)):
-        raise SchemaError.of("incident.position", lon=lon, lat=lat)
+    from .cases import actions, duplicates, timing
+
     if severity not in schema.SEVERITIES:
         raise SchemaError.of("incident.severity", severity=severity, allowed=", ".join(schema.SEVERITIES))
     stamp = now()
+    at = stamp.astimezone(_CST).isoformat(timespec="seconds")
     with store.transaction("report incident", by=by) as tx:
         types = types_of(tx.read_table(INCIDENT_TYPES))
         if type not in types:
             raise SchemaError.of("incident.type", type=type, allowed=", ".join(types))
-        status = status or types[type].default_status
-        if status not in types[type].statuses:
-            raise SchemaError.of("incident.status", status=status, type=type,
-                                 allowed=", ".join(types[type].statuses))
+        if asset_id is not None:
+            lon, lat = _asset_position(tx, asset_id, types, lon, lat)
+        if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90) \
+                or not (math.isfinite(lon) and math.isfinite(lat)):
+            raise SchemaError.of("incident.position", lon=lon, lat=lat)
+        kind = types[type]
+        status = status or kind.default_status
+        if status not in kind.statuses or (not kind.asset and status != "reported"):
+            allowed = kind.statuses if kind.asset else ("reported",)
+            raise SchemaError.of("incident.status", status=status, type=type, allowed=", ".join(allowed))
+        if (on_spot or urgency or duplicate_of) and kind.asset:
+            raise SchemaError.of("incident.asset_case", type=type)
         if incident_id is not None and tx.get(schema.INCIDENTS, incident_id) is not None:
             raise UnknownIdError.of("incident.id_taken", incident_id=incident_id)
-        row = {
+        row: dict[str, Any] = {
             "incident_id": incident_id, "type": type, "status": status, "severity": severity,
-            "reported_at": reported_at or stamp.isoformat(timespec="seconds"),
-            "depth_cm": depth_cm, "description": description.strip()[:2000],
+            "reported_at": reported_at or at,
+            "depth_cm": depth_cm, "description": description.strip()[:2000], "asset_id": asset_id,
         }
+        events: list[dict[str, Any]] = []
+        found: list[dict[str, Any]] = []
+        limits = None
+        if not kind.asset:
+            files = actions.store_photos(tx, photos)
+            limits = timing.load_limits()
+            case, events = actions.new_case(tx, row, by=tx.by, at=at, urgency=urgency, on_spot=on_spot,
+                                            files=files, limits=limits)
+            row.update(case)
+            found = duplicates.find_duplicates(tx, type=type, lon=lon, lat=lat, at=row["reported_at"])
         new = gpd.GeoDataFrame([row], geometry=[shapely.Point(lon, lat)], crs=schema.STORAGE_CRS)
         new = _joined_near(tx, new, lon, lat, link_distance_of(tx))
         (new_id,) = tx.add(schema.INCIDENTS, new)
         tx.note = f"report incident {new_id}"
-    out = new.iloc[0].to_dict()
-    out.update(incident_id=new_id, lon=lon, lat=lat, row_version=1, updated_by=tx.by, updated_at=tx.at)
-    out.pop("geometry", None)
+        if events:
+            actions.write_events(tx, {**row, "incident_id": new_id}, events)
+        if duplicate_of is not None:
+            actions.step(tx, new_id, "merged", by=tx.by, at=at, into=duplicate_of, limits=limits)
+            found = [d for d in found if str(d["incident_id"]) != str(duplicate_of)]
+        stored = tx.get(schema.INCIDENTS, new_id) or {}
+    out = {k: v for k, v in stored.items() if k != "geometry"}
+    out.update(lon=lon, lat=lat, duplicates=found)
     return out
+
+
+def _asset_position(tx: Transaction, asset_id: str, types: dict[str, schema.IncidentType],
+                    lon: float | None, lat: float | None) -> tuple[float | None, float | None]:
+    """The position of the asset a problem was found at (refused when it is not a standing asset)."""
+    asset = tx.get(schema.INCIDENTS, str(asset_id))
+    if asset is None:
+        raise StoreError.of("store.unknown_id", layer=schema.INCIDENTS, row_id=asset_id)
+    kind = types.get(str(asset.get("type")))
+    if kind is None or not kind.asset:
+        raise SchemaError.of("incident.not_asset", asset_id=asset_id, type=asset.get("type"))
+    if lon is None or lat is None:
+        point = asset.get("geometry")
+        lon, lat = (float(point.x), float(point.y)) if point is not None and not point.is_empty else (lon, lat)
+    return lon, lat
 
 
 def _joined_near(tx: Transaction, new: gpd.GeoDataFrame, lon: float, lat: float, radius: float) -> gpd.GeoDataFrame:
@@ -138,7 +197,9 @@ def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
     incident_id
         The incident.
     status, severity, description
-        New values (None keeps the stored one).
+        New values (None keeps the stored one). An event's status is the
+        stage of its case: a new one is a step of the workflow
+        (:func:`geo.cases.actions.step`, refused when not allowed).
     base_version
         The ``row_version`` the change was based on (what the user saw);
         when someone changed the incident since,
@@ -162,13 +223,21 @@ def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
         current = tx.get(schema.INCIDENTS, incident_id)
         if current is None:
             raise StoreError.of("store.unknown_id", layer=schema.INCIDENTS, row_id=incident_id)
-        if status is not None:
-            types = types_of(tx.read_table(INCIDENT_TYPES))
-            allowed = types[current["type"]].statuses if current["type"] in types else schema.EVENT_STATUSES
+        types = types_of(tx.read_table(INCIDENT_TYPES))
+        kind = types.get(str(current["type"]))
+        if status is not None and (kind is None or kind.asset):
+            allowed = kind.statuses if kind is not None else schema.ASSET_STATUSES
             if status not in allowed:
                 raise SchemaError.of("incident.status", status=status, type=current["type"], allowed=", ".join(allowed))
             values["status"] = status
-        out = tx.update(schema.INCIDENTS, incident_id, values, base_version=base_version)
+        if status is not None and kind is not None and not kind.asset:  # an event's status is its case's stage
+            from .cases import actions
+
+            out = actions.step(tx, incident_id, status, by=tx.by, at=tx.at, base_version=base_version)
+            if values:
+                out = tx.update(schema.INCIDENTS, incident_id, values)
+        else:
+            out = tx.update(schema.INCIDENTS, incident_id, values, base_version=base_version)
     out.pop("geometry", None)
     return out
 

@@ -74,6 +74,7 @@ from .storage import (
     TABLE_INDEXES,
     Store,
     Transaction,
+    attribute_frame,
     check_layer,
     empty_layer,
     layer_columns,
@@ -177,6 +178,18 @@ class PostGISStore(Store):
         with self._connection() as con:
             return _read_layer(con, self._addr, layer)
 
+    def read_attributes(self, layer: str, columns: Sequence[str] | None = None,
+                        where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """Some columns and rows of a layer, its geometry not sent (see :meth:`Store.read_attributes`)."""
+        check_layer(layer)
+        with self._connection() as con:
+            have = columns_of(con, self._addr, layer)
+            if have is None:
+                return attribute_frame(layer, pd.DataFrame(), columns)
+            picked = {c: k for c, k in have.items() if k != "geometry" and (columns is None or c in columns)}
+            cond, params = _where(have, where)
+            return attribute_frame(layer, select_rows(con, self._addr, layer, picked, cond, params), columns)
+
     def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
         """One plain table in row order, or its rows ``where`` says (empty when never written)."""
         with self._connection() as con:
@@ -257,16 +270,20 @@ def _read_table(con: psycopg.Connection[Any], addr: Address, name: str,
     columns = columns_of(con, addr, name)
     if columns is None:
         return pd.DataFrame()
+    cond, params = _where(columns, where)
+    return select_rows(con, addr, name, columns, cond, params)
+
+
+def _where(columns: Mapping[str, str], where: Mapping[str, Sequence[Any]] | None) -> tuple[sql.Composable | None, list[Any]]:
+    """The ``WHERE`` clause keeping the rows whose column holds one of the values (as text), and its parameters."""
     clauses: list[sql.Composable] = []
     params: list[Any] = []
     for col, values in (where or {}).items():
         if col not in columns:
-            clauses, params = [sql.SQL("false")], []
-            break
+            return sql.SQL("WHERE false"), []
         clauses.append(sql.SQL("{}::text = ANY(%s)").format(sql.Identifier(col)))
         params.append([str(v) for v in values])
-    cond = sql.SQL("WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else None
-    return select_rows(con, addr, name, columns, cond, params)
+    return (sql.SQL("WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else None), params
 
 
 def _plain_tables(con: psycopg.Connection[Any], addr: Address) -> list[str]:

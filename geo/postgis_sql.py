@@ -32,10 +32,10 @@ from .storage import META, SCHEMA_VERSION, SEQUENCES, layer_columns, now_text, r
 from .storage_rows import kind_of, sql_values
 
 #: PostgreSQL type of each column kind.
-PG_TYPE: Final = {"str": "text", "int": "bigint", "float": "double precision", "bool": "boolean"}
+PG_TYPE: Final = {"str": "text", "int": "bigint", "float": "double precision", "bool": "boolean", "bytes": "bytea"}
 #: Column kind of a PostgreSQL type (``format_type`` text); anything else is read as text.
 _KIND: Final = {"text": "str", "bigint": "int", "integer": "int", "smallint": "int", "double precision": "float",
-                "real": "float", "numeric": "float", "boolean": "bool"}
+                "real": "float", "numeric": "float", "boolean": "bool", "bytea": "bytes"}
 #: The longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); longer ones are cut silently.
 MAX_NAME_BYTES: Final = 63
 #: Rows from which an insert goes through COPY rather than one INSERT per row.

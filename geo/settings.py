@@ -127,6 +127,7 @@ _pool = _between(int, 1, 64)
 _lock_seconds = _between(float, 0.1, 3600)
 _duplicate_m = _between(float, 0, 5000)
 _duplicate_h = _between(float, 0, 720)
+_attachment_mb = _between(float, 0.1, 200)
 
 
 def _setting(default: Any, variable: str, doc: str, parse: Parser, allowed: str, *,  # noqa: PLR0913
@@ -184,6 +185,9 @@ class Settings:
                                          "(0: never).", _duplicate_m, "metres from 0 to 5000", empty_unset=True)
     duplicate_hours: float = _setting(6.0, "GRIDWATCH_DUPLICATE_HOURS", "... and within this many hours of "
                                       "it.", _duplicate_h, "hours from 0 to 720", empty_unset=True)
+    max_attachment_mb: float = _setting(10.0, "GRIDWATCH_MAX_ATTACHMENT_MB", "Size of one photo or file "
+                                        "attached to a case step, in MB (before it is re-encoded).", _attachment_mb,
+                                        "MB from 0.1 to 200", empty_unset=True)
     # -- limits on one input file (geo.limits)
     max_file_mb: float = _limit(200.0, "max_file_mb", "Size of one uploaded or imported file, in MB.")
     max_features: int = _limit(2_000_000, "max_features", "Features (rows) of one layer.")

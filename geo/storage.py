@@ -56,6 +56,7 @@ __all__ = [
     "TABLE_INDEXES",
     "Store",
     "Transaction",
+    "attribute_frame",
     "check_layer",
     "meta_dict",
     "empty_layer",
@@ -376,6 +377,21 @@ class Store(ABC):
     def read_table(self, name: str, where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
         """Read a plain table (``where`` as :meth:`Transaction.read_table`); a table never written reads as empty."""
 
+    def read_attributes(self, layer: str, columns: Sequence[str] | None = None,
+                        where: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
+        """A layer's attributes without its geometry: only ``columns`` (all when None), only the rows ``where`` picks.
+
+        ``where`` keeps the rows whose column holds one of the values given,
+        compared with the stored text (a legacy status as stored); types as
+        :meth:`read` gives them. What a table of many rows needs (the
+        ledger of cases): backends read only those columns and rows.
+        """
+        check_layer(layer)
+        df = pd.DataFrame(self.read(layer).drop(columns="geometry"))
+        for col, values in (where or {}).items():
+            df = df[df[col].astype(str).isin({str(v) for v in values})] if col in df else df.iloc[:0]
+        return attribute_frame(layer, df.reset_index(drop=True), columns)
+
     def read_many(self, names: Iterable[str] = schema.LAYERS) -> dict[str, gpd.GeoDataFrame]:
         """Several layers of one version of the store (name to layer, in the order given)."""
         wanted = list(names)
@@ -532,7 +548,24 @@ def restore_types(layer: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Give a layer read from a backend the canonical column types (missing columns added empty)."""
     if gdf.geometry.name != "geometry":
         gdf = gdf.rename_geometry("geometry")
-    for col, kind in layer_columns(layer).items():
+    _restore_columns(layer, gdf, layer_columns(layer))
+    return gdf.set_crs(schema.STORAGE_CRS, allow_override=True)
+
+
+def attribute_frame(layer: str, df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Attribute columns of a layer read without geometry (:meth:`Store.read_attributes`), typed as ``read`` types them.
+
+    ``columns``: those to keep, in order (a column the layer lacks reads as empty); None: all.
+    """
+    kinds = layer_columns(layer)
+    wanted = list(columns) if columns is not None else [*kinds, *(c for c in df.columns if c not in kinds)]
+    df = df.drop(columns=[c for c in df.columns if c not in wanted or c in ("geometry", "geom", "fid")])
+    _restore_columns(layer, df, {c: kinds.get(c, "") for c in wanted})
+    return df[wanted]
+
+
+def _restore_columns(layer: str, gdf: pd.DataFrame, kinds: Mapping[str, str]) -> None:
+    for col, kind in kinds.items():
         if col not in gdf.columns:
             gdf[col] = pd.Series([None] * len(gdf), dtype=dtype_of(kind), index=gdf.index)
         elif kind == "bool":
@@ -545,11 +578,10 @@ def restore_types(layer: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             gdf[col] = pd.to_numeric(gdf[col], errors="coerce").astype("float64")
         elif kind == "str":
             gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None)
-    if layer == schema.INCIDENTS and len(gdf):  # event statuses of releases before cases read as their stage
+    if layer == schema.INCIDENTS and len(gdf) and "status" in gdf.columns:  # statuses of releases before cases
         legacy = gdf["status"].isin(list(schema.LEGACY_STAGES))
         if legacy.any():
             gdf.loc[legacy, "status"] = gdf.loc[legacy, "status"].map(schema.LEGACY_STAGES)
-    return gdf.set_crs(schema.STORAGE_CRS, allow_override=True)
 
 
 def stamp(frame: pd.DataFrame, tx: Transaction, *, version: int | Sequence[int] | np.ndarray) -> None:

@@ -20,7 +20,11 @@ _MANAGED = ("row_version", "updated_at", "updated_by")
 
 
 def kind_of(series: pd.Series) -> str:
-    """The column kind (``str``, ``int``, ``float``, ``bool``) a user column is stored as."""
+    """The column kind (``str``, ``int``, ``float``, ``bool``, ``bytes``) a user column is stored as.
+
+    ``bytes``: an object column whose values (gaps aside) are all ``bytes``
+    (attachments, :mod:`geo.cases.files`).
+    """
     dt = series.dtype
     if pd.api.types.is_bool_dtype(dt):
         return "bool"
@@ -28,12 +32,17 @@ def kind_of(series: pd.Series) -> str:
         return "int"
     if pd.api.types.is_float_dtype(dt):
         return "float"
+    if pd.api.types.is_object_dtype(dt) and len(series) and pd.api.types.infer_dtype(series, skipna=True) == "bytes":
+        return "bytes"
     return "str"
 
 
 def sql_values(series: pd.Series, kind: str | None = None) -> list[Any]:
-    """A column as plain Python values for a database driver (None for missing, bools as 0/1)."""
+    """A column as plain Python values for a database driver (None for missing, bools as 0/1, bytes as they are)."""
     kind = kind or kind_of(series)
+    if kind == "bytes":
+        return [v if isinstance(v, bytes | bytearray | memoryview) else None if v is None or pd.isna(v)
+                else str(v).encode() for v in series.astype(object).tolist()]
     if kind == "bool":
         return [None if pd.isna(v) else int(bool(v)) for v in series.astype(object)]
     if kind == "int":

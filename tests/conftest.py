@@ -189,11 +189,11 @@ def _rain_layers() -> dict[str, gpd.GeoDataFrame]:
             k += 1
             status = {3: "blocked", 7: "damaged", 20: "missing"}.get(k, "ok")
             add(f"R{k:03d}", "drain_grate", status, x, y)
-    add("F1", "flooding", "resolved", 95, 100, depth_cm=30.0)
+    add("F1", "flooding", "closed", 95, 100, depth_cm=30.0)
     add("F2", "flooding", "reported", 310, 20, depth_cm=45.0)
     add("W1", "flying_wire", "reported", 100, 110)
     add("W2", "flying_wire", "reported", 300, 25)
-    add("W3", "flying_wire", "resolved", 350, 150)
+    add("W3", "flying_wire", "closed", 350, 150)
     incidents = gpd.GeoDataFrame(inc_rows, geometry=_to_wgs(inc_geoms))
     incidents["depth_cm"] = pd.to_numeric(incidents.get("depth_cm"), errors="coerce")
     # the joins' derived columns, as geo.join would set them

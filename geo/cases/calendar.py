@@ -170,8 +170,8 @@ class WorkCalendar:
         if not finite.any():
             return np.full(np.broadcast(instants, target).shape, np.nan)
         need = int(np.nanmax(np.where(finite, instants, np.nan)) - EPOCH) // DAY + 2
-        extra = float(np.nanmax(np.where(finite, target, np.nan)) - np.nanmin(self._w(instants)))
-        table = _table(self, need + 14 + int(3 * extra / max(self.day_seconds, 1)))
+        longest = float(np.nanmax(np.where(finite, np.broadcast_to(seconds, target.shape), np.nan)))
+        table = _table(self, need + 14 + int(3 * max(longest, 0.0) / max(self.day_seconds, 1)))
         while np.nanmax(np.where(finite, target, np.nan)) > table.cum[-1] and len(table.work) < _MAX_DAYS:
             table = _table(self, len(table.work) * 2)
         ends = table.cum[1:]

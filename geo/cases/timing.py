@@ -26,21 +26,25 @@ TOML ones.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from .. import schema, settings
+from ..errors import OptionError
 from . import limits_file
 from .calendar import WorkCalendar, iso_text, to_instants
 from .workflow import STEPS
 
 __all__ = [
     "CLOCKS",
+    "COLUMNS",
     "SHIPPED",
     "STATES",
     "TIMED_STEPS",
@@ -49,6 +53,7 @@ __all__ = [
     "TypeLimits",
     "case_late",
     "evaluate",
+    "limits_table",
     "load_limits",
 ]
 
@@ -211,13 +216,27 @@ def load_limits(path: str | Path | None = None) -> Limits:
         working periods overlapping or out of order.
     """
     user = path if path is not None else settings.current().case_limits
-    data = limits_file.read(SHIPPED)
-    sources = [str(SHIPPED)]
-    if user:
-        data = limits_file.merge(data, limits_file.read(Path(user)))
-        sources.append(str(user))
-    limits_file.check_merged(data, sources[-1])
-    return _build(data, tuple(sources))
+    files = (SHIPPED, *((Path(user),) if user else ()))
+    return _load(tuple((str(f), *_stamp(f)) for f in files))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells a file changed (modification time, size); (0, 0) when it is missing (read says so)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return 0, 0
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _load(files: tuple[tuple[str, int, int], ...]) -> Limits:
+    """The limits of these files, layered (cached while none of them changes)."""
+    data: dict[str, Any] = {}
+    for name, _, _ in files:
+        data = limits_file.merge(data, limits_file.read(Path(name)))
+    limits_file.check_merged(data, files[-1][0])
+    return _build(data, tuple(name for name, _, _ in files))
 
 
 def _build(data: dict[str, Any], sources: tuple[str, ...]) -> Limits:
@@ -232,7 +251,7 @@ def _build(data: dict[str, Any], sources: tuple[str, ...]) -> Limits:
         scale = float(own.get("factor", factor))
         storm[code] = replace(base, normal=base.normal.scaled(scale, **own.get("normal", {})),
                               urgent=base.urgent.scaled(scale, **own.get("urgent", {})))
-    return Limits(types=types, default=default, storm=storm, storm_factor=factor,
+    return Limits(types=MappingProxyType(types), default=default, storm=MappingProxyType(storm), storm_factor=factor,
                   warning=float(data.get("warning", 0.75)), calendar=limits_file.calendar(data.get("calendar", {})),
                   sources=sources)
 
@@ -290,14 +309,24 @@ def evaluate(cases: pd.DataFrame, limits: Limits, now: Any, *, storm: bool = Fal
           ``overdue`` (past a deadline), ``paused`` (parked: the clock frozen when it was
           parked) or ``ended`` (closed, cancelled, merged, or an asset's condition: no case);
         - ``age_h``: natural hours since ``opened_at`` (to ``closed_at`` for an ended case).
+
+    Raises
+    ------
+    geo.errors.OptionError
+        ``now`` is not a time.
     """
     n = len(cases)
     now_s = float(to_instants(now))
-    stage = _mapped(cases, "status", lambda s: schema.LEGACY_STAGES.get(s, s))
+    if not np.isfinite(now_s):
+        raise OptionError.of("timing.now", value=str(now))
+    status_codes, statuses = _factor(cases, "status")
+    stage = np.array([schema.LEGACY_STAGES.get(s, s) if s is not None else None for s in statuses],
+                     dtype=object)[status_codes]
     event = np.isin(stage, schema.EVENT_STATUSES)
     ended = ~event | np.isin(stage, tuple(schema.ENDED_STAGES))
     parked = stage == "parked"
-    step = np.where(parked, _mapped(cases, "parked_from", STEPS.get), _mapped(cases, "status", _step_of_status))
+    step_of_stage = np.array([_step_of_status(s) for s in statuses], dtype=object)[status_codes]
+    step = np.where(parked, _mapped(cases, "parked_from", STEPS.get), step_of_stage)
     step[ended] = None
     step_index = np.full(n, -1, dtype=np.int64)
     for i, name in enumerate(TIMED_STEPS):
@@ -370,6 +399,51 @@ def case_late(case: Mapping[str, Any], limits: Limits, at: Any, storm: bool = Fa
     return bool(evaluate(row, limits, at, storm=storm)["state"].iloc[0] == "overdue")
 
 
+def limits_table(limits: Limits, *, storm: bool = False, lang: str = "zh") -> pd.DataFrame:
+    """The limits as users read them: one row per type and urgency, the hours of each step.
+
+    Parameters
+    ----------
+    limits
+        From :func:`load_limits`.
+    storm
+        Show the limits of storm mode (the ``[storm]`` types tightened).
+    lang
+        ``zh`` or ``en`` for the headings and values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The types named in the file, then ``[default]`` (the other types).
+    """
+    from ..i18n import t
+
+    rows = []
+    for code in (*limits.types, *(c for c in limits.storm if c not in limits.types), None):
+        own = limits.of_type(code, storm=storm)
+        label = t(f"timing.type.{code}", lang) if code is None else (
+            _type_label(code, lang) + (" *" if storm and code in limits.storm else ""))
+        for urgency in schema.URGENCIES:
+            steps = own.at(urgency)
+            mark = " ✓" if urgency == own.urgency else ""
+            row: dict[str, Any] = {
+                t("timing.col.type", lang): label,
+                t("timing.col.urgency", lang): t(f"urgency.{urgency}", lang) + mark,
+                t("timing.col.clock", lang): t(f"timing.clock.{own.clock}", lang),
+            }
+            row.update({t("timing.col.hours", lang, step=t(f"timing.step.{s}", lang)): steps.hours(s)
+                        for s in (*TIMED_STEPS, "total")})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _type_label(code: str, lang: str) -> str:
+    builtin = schema.BUILTIN_TYPES.get(code)
+    if builtin is None:
+        return code
+    return builtin.label_en if lang == "en" else builtin.label_zh
+
+
 def _deadline(cal: WorkCalendar, start: np.ndarray, paused: np.ndarray, limit_h: np.ndarray, working: np.ndarray,
               running: np.ndarray) -> np.ndarray:
     """The instant the limit is used up: start + pauses + limit on the case's clock (NaN when not running)."""
@@ -422,8 +496,8 @@ def _mapped(cases: pd.DataFrame, name: str, fn: Any) -> np.ndarray:
     return np.array([None if v is None else fn(v) for v in values], dtype=object)[codes]
 
 
-def _step_of_status(status: str) -> str | None:
-    return STEPS.get(schema.LEGACY_STAGES.get(status, status))
+def _step_of_status(status: str | None) -> str | None:
+    return STEPS.get(schema.LEGACY_STAGES.get(status, status)) if status is not None else None
 
 
 def _times(cases: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:

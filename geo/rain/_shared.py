@@ -23,8 +23,8 @@ FLOODING: Final = "flooding"
 WIRE: Final = "flying_wire"
 #: Grate statuses that mean trouble.
 BAD_GRATE: Final = ("blocked", "damaged", "missing")
-#: Event statuses that mean the matter is closed.
-CLOSED_EVENT: Final = ("resolved", "verified")
+#: Event stages at which the case has ended (closed, cancelled, merged; legacy statuses are read as their stage).
+CLOSED_EVENT: Final = tuple(sorted(schema.ENDED_STAGES))
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def incidents_of(incidents: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
 
 
 def open_events(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Events not yet resolved or verified."""
+    """Events whose case has not ended (a case handled but not yet checked is still open)."""
     if events.empty:
         return events
     return events[~events["status"].astype(str).isin(CLOSED_EVENT)]

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from .. import schema
+from .. import i18n, schema
 from ..errors import UnknownIdError
 from ..routing.order import patrol_order, walking_network
 from ..safe import printable
@@ -112,8 +112,9 @@ SECTIONS: Final[dict[str, Section]] = {
 ITEM_COLUMNS: Final = ("section", "no", "item_id", "where", "details", "contact", "last_status",
                        "result", "note", "lon", "lat", "stop")
 
-STATUS_ZH: Final = {"ok": "正常", "blocked": "堵塞", "damaged": "损坏", "missing": "缺失",
-                    "reported": "已上报", "assigned": "已派单", "resolved": "已处理", "verified": "已核实"}
+#: Status (condition of an asset, stage of a case, legacy status) -> its Chinese label.
+STATUS_ZH: Final = {c: i18n.t(f"status.{c}", "zh")
+                    for c in (*schema.ASSET_STATUSES, *schema.EVENT_STATUSES, *schema.LEGACY_STAGES)}
 
 
 @dataclass

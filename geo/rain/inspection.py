@@ -4,8 +4,9 @@ r"""Reading filled-in checklists back, and loading the register of vulnerable re
 :mod:`geo.rain.documents` and filled in by an inspector, then
 
 - sets each rain grate's status from its result (畅通/已清掏 -> ``ok``,
-  堵塞未清 -> ``blocked``, 损坏 -> ``damaged``, 缺失 -> ``missing``) and marks
-  flying wires reported as removed (已拆除) ``resolved``;
+  堵塞未清 -> ``blocked``, 损坏 -> ``damaged``, 缺失 -> ``missing``), opens a
+  case at a faulty grate and records the step ``handled`` of flying wires
+  reported as removed (已拆除) (:mod:`geo.rain.inspection_cases`);
 - records every result in the store's plain table ``inspections`` (who,
   when, which level, which checklist, the result, the note, the status
   before and after).
@@ -33,7 +34,7 @@ rows are reported, never dropped silently.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -47,6 +48,8 @@ from ..store import Store
 from . import _shared
 from .checklist import LOCAL_TZ, REGISTER, SECTIONS
 from .documents import CSV_COLUMNS, HEADER_LABELS, XLSX_HEADINGS
+from .import_report import ImportReport, Problem
+from .inspection_cases import case_steps
 
 __all__ = ["INSPECTIONS", "ImportReport", "Problem", "import_checklist", "import_register", "read_filled",
            "read_register", "unquoted"]
@@ -59,93 +62,8 @@ INSPECTION_COLUMNS: Final = ("checklist_id", "grid_id", "level", "inspector", "i
 #: Grate result -> new status.
 GRATE_STATUS: Final = {"clear": "ok", "cleared": "ok", "blocked": "blocked", "damaged": "damaged",
                        "missing": "missing"}
-#: Flying-wire result -> new status (others leave the status as it is).
-WIRE_STATUS: Final = {"removed": "resolved"}
 #: Sections whose item ids are incident ids; the others are building ids.
 _INCIDENT_SECTIONS: Final = {"grate": "drain_grate", "flooding": "flooding", "wire": "flying_wire"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One row that was not applied, and why.
-
-    Attributes
-    ----------
-    kind
-        ``unknown_id``, ``changed_id``, ``invalid_result``, ``conflict``,
-        ``no_result``, ``empty_row``, ``foreign_row`` or ``no_inspector``.
-    where
-        Sheet (or file) and row number as the user sees them.
-    item_id
-        The id in the row (may be empty).
-    message
-        What to do about it, in Chinese.
-    sheet, row
-        The sheet (``file:sheet``) and row number; row 0 for a problem of
-        the whole sheet.
-    """
-
-    kind: str
-    where: str
-    item_id: str
-    message: str
-    sheet: str = ""
-    row: int = 0
-
-
-@dataclass
-class ImportReport:
-    """What an import did.
-
-    Attributes
-    ----------
-    recorded
-        Results newly recorded in ``inspections``.
-    revised
-        Results that replaced an earlier import's result for the same item.
-    unchanged
-        Results already recorded (a repeated import).
-    status_changes
-        (incident_id, before, after) for every status changed.
-    problems
-        Rows not applied (see :class:`Problem`).
-    written
-        Whether the store was written.
-    """
-
-    recorded: int = 0
-    revised: int = 0
-    unchanged: int = 0
-    status_changes: list[tuple[str, str, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    written: bool = False
-
-    def lines(self) -> list[str]:
-        """The report as lines for the terminal or the app."""
-        out = [f"新记录 {self.recorded} 条，更正 {self.revised} 条，已导入过 {self.unchanged} 条；"
-               f"状态变更 {len(self.status_changes)} 个；问题 {len(self.problems)} 条。"]
-        out += [f"  {printable(iid)}: {a} -> {b}" for iid, a, b in self.status_changes]
-        blank: dict[str, list[int]] = {}
-        for p in self.problems:
-            if p.kind == "no_result" and p.row:  # rows left blank: one line per sheet, with their rows
-                blank.setdefault(p.sheet, []).append(p.row)
-            else:
-                out.append(f"  [{p.kind}] {printable(p.where)} {printable(p.item_id)}: {printable(p.message, 400)}")
-        for sheet, rows in blank.items():
-            spans = "、".join(f"第{a}行" if a == b else f"第{a}-{b}行" for a, b in _spans(rows))
-            out.append(f"  [no_result] {printable(sheet)}: {len(rows)} 行未填写检查结果，状态保持不变（{spans}）。")
-        return out
-
-
-def _spans(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as (first, last) runs of consecutive rows."""
-    out: list[tuple[int, int]] = []
-    for r in sorted(rows):
-        if out and out[-1][1] == r - 1:
-            out[-1] = (out[-1][0], r)
-        else:
-            out.append((r, r))
-    return out
 
 
 @dataclass
@@ -337,7 +255,7 @@ def import_checklist(store: Store, path: str | Path, *, inspector: str | None = 
         if changed:
             if report.status_changes:
                 tx.replace_layer(schema.INCIDENTS, incidents)  # writes the changed grates only
-            tx.write_table(INSPECTIONS, new_history)
+            tx.write_table(INSPECTIONS, case_steps(tx, new_history, stamp, report))
             report.written = True
     return report
 
@@ -489,8 +407,7 @@ def _new_status(r: dict[str, str], incidents: pd.DataFrame, pos: dict[str, objec
     if r["section"] not in ("grate", "wire") or r["item_id"] not in pos:
         return "", ""
     before = _shared.text(incidents.at[pos[r["item_id"]], "status"])
-    table = GRATE_STATUS if r["section"] == "grate" else WIRE_STATUS
-    return before, table.get(r["result"], before)
+    return before, GRATE_STATUS.get(r["result"], before) if r["section"] == "grate" else before  # a wire: a case step
 
 
 # -- the vulnerable-residents register ------------------------------------------------

@@ -63,7 +63,7 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
     irows, igeoms = [], []
     spec = [
         ("drain_grate", "ok"), ("drain_grate", "blocked"), ("drain_grate", "damaged"),
-        ("flooding", "reported"), ("flooding", "resolved"), ("flying_wire", "assigned"),
+        ("flooding", "reported"), ("flooding", "closed"), ("flying_wire", "dispatched"),
     ]
     n = 0
     for g in range(3):

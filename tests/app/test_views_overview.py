@@ -22,7 +22,7 @@ N_GRIDS = 40
 
 
 def _layers() -> dict[str, gpd.GeoDataFrame]:
-    """40 grids in a row (grid k has k % 9 open incidents and one resolved);
+    """40 grids in a row (grid k has k % 9 open incidents and one closed);
     two named "Block 3000" in two communities, two "Block 7" in one; one
     incident outside."""
     lon0, lat0, step = 114.40, 30.50, 0.002
@@ -40,7 +40,7 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
     for k in range(N_GRIDS):
         for j in range(k % 9 + 1):
             rows.append({"incident_id": f"I{k:02d}-{j}", "type": "flooding",
-                         "status": "resolved" if j == 0 else "reported", "severity": "low",
+                         "status": "closed" if j == 0 else "reported", "severity": "low",
                          "reported_at": "2026-07-01T08:00:00+08:00", "description": ""})
             geoms.append(Point(lon0 + k * step + 0.0002 + j * 0.0001, lat0 + 0.001))
     rows.append({"incident_id": "OUT", "type": "flooding", "status": "reported", "severity": "low",

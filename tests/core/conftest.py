@@ -77,6 +77,6 @@ def incidents() -> gpd.GeoDataFrame:
     ]
     return gpd.GeoDataFrame(
         {"incident_id": ["I1", "I2", "I3", "I4"], "type": ["drain_grate", "flooding", "flying_wire", "drain_grate"],
-         "status": ["blocked", "reported", "assigned", "ok"], "severity": ["low", "high", "medium", "low"]},
+         "status": ["blocked", "reported", "dispatched", "ok"], "severity": ["low", "high", "medium", "low"]},
         geometry=pts, crs=4326,
     )

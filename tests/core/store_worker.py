@@ -60,7 +60,8 @@ from geo.store import open_store
 
 #: Where the workers report: inside grid G1 of ``tests/core/conftest.py``.
 LON, LAT = 114.3605, 30.5205
-STATUSES = ("reported", "assigned", "resolved")
+#: Conditions the shared rain grates are set to in turn.
+STATUSES = ("blocked", "damaged", "ok")
 
 
 def say(**fields: Any) -> None:
@@ -91,7 +92,10 @@ def changes(address: str, worker: str, count: str, shared: str) -> None:
             say(op="report", id=row["incident_id"], version=row["row_version"], seconds=time.monotonic() - start)
         else:
             target = shared_ids[rng.integers(len(shared_ids))] if k % 4 == 1 or not own else own[rng.integers(len(own))]
-            row = update_incident(store, target, status=STATUSES[k % 3], by=by)
+            if target in shared_ids:  # a grate's condition; an own (flooding) case's severity
+                row = update_incident(store, target, status=STATUSES[k % 3], by=by)
+            else:
+                row = update_incident(store, target, severity=("low", "high")[k % 2], by=by)
             say(op="update", id=target, version=row["row_version"], seconds=time.monotonic() - start)
     say(done=True)
 

@@ -43,7 +43,7 @@ def store(tmp_path: Path, make_buildings, make_grids) -> Path:
 
 def _city_csv(tmp_path: Path) -> Path:
     p = tmp_path / "complaints.csv"
-    rows = [f"C{i},flooding,{'Open' if i < 25 else 'Closed'},{AT}" for i in range(30)]
+    rows = [f"C{i},flooding,{'Open' if i < 25 else 'Done'},{AT}" for i in range(30)]
     p.write_text("编号,type,状态,lon,lat\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return p
 
@@ -55,15 +55,15 @@ class TestValueMaps:
         base = ["--store", str(store), "--incidents", str(src), "--crs", "EPSG:4326", "--id-field", "编号",
                 "--field", "status=状态", "--quiet"]
         out, err = _refused(capsys, "validate", *base)
-        assert "'Open' (25), 'Closed' (5)" in out and "--map status=Open:reported" in out
+        assert "'Open' (25), 'Done' (5)" in out and "--map status=Open:reported" in out
         assert err[0].startswith("error: complaints.csv: 30 row(s) have an unknown status")
         out, err = _refused(capsys, "import", *base)
         assert "ERROR unknown_status" in out and "nothing was imported" in err[0]
         assert open_store(store).read("incidents").empty
-        code, out, err = _run(capsys, "import", *base, "--map", "status=Open:reported,Closed:resolved")
+        code, out, err = _run(capsys, "import", *base, "--map", "status=Open:reported,Done:resolved")
         assert code == 0, err
         got = open_store(store).read("incidents")
-        assert (got["status"] == "reported").sum() == 25 and (got["status"] == "resolved").sum() == 5
+        assert (got["status"] == "reported").sum() == 25 and (got["status"] == "handled").sum() == 5
 
     def test_toml_map_with_chinese_codes(self, tmp_path: Path, store: Path, capsys: pytest.CaptureFixture[str]) -> None:
         src = tmp_path / "井.csv"

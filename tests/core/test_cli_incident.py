@@ -140,20 +140,20 @@ class TestUpdate:
                         "--lon", str(lon), "--lat", str(lat), "--by", "王丽")
         new_id = out.strip()
         status, out, err = run(capsys, "incident", "update", "--store", demo_any_store.address, new_id,
-                               "--status", "assigned", "--version", "1", "--by", "李强")
+                               "--status", "accepted", "--version", "1", "--by", "李强")
         assert status == 0 and out == "2\n", err
         row = demo_any_store.read("incidents").set_index("incident_id").loc[new_id]
-        assert row["status"] == "assigned" and row["row_version"] == 2 and row["updated_by"] == "李强"
+        assert row["status"] == "accepted" and row["row_version"] == 2 and row["updated_by"] == "李强"
         last = json.loads(demo_any_store.meta()["history"])[-1]
         assert last["by"] == "李强" and last["what"] == f"update incident {new_id}"
         status, out, err = run(capsys, "incident", "update", "--store", demo_any_store.address, new_id,
-                               "--status", "resolved", "--severity", "high", "--version", "1", "--by", "王丽")
+                               "--status", "cancelled", "--severity", "high", "--version", "1", "--by", "王丽")
         assert status == 2 and out == ""
         first = err.splitlines()[0]
         assert first.startswith(f"error: {new_id} in incidents was changed by 李强 at {row['updated_at']} (now version 2")
-        assert "status=assigned" in first and "severity=medium" in first
+        assert "status=accepted" in first and "severity=medium" in first
         assert err.splitlines()[1].startswith("hint: Reload it")
-        assert demo_any_store.read("incidents").set_index("incident_id").loc[new_id, "status"] == "assigned"
+        assert demo_any_store.read("incidents").set_index("incident_id").loc[new_id, "status"] == "accepted"
         status, out, _ = run(capsys, "incident", "update", "--store", demo_any_store.address, new_id,
                              "--severity", "high", "--description", "已派人", "--quiet")
         assert status == 0 and out == "3\n"
@@ -161,7 +161,7 @@ class TestUpdate:
         assert row["severity"] == "high" and row["description"] == "已派人" and row["updated_by"] == default_actor()
 
     def test_refusals(self, capsys: pytest.CaptureFixture[str], demo_store_copy: str) -> None:
-        status, _, err = run(capsys, "incident", "update", "--store", demo_store_copy, "nope", "--status", "resolved")
+        status, _, err = run(capsys, "incident", "update", "--store", demo_store_copy, "nope", "--status", "closed")
         assert status == 2 and err.startswith("error: incidents has no row with id “nope”.")
         status, _, err = run(capsys, "incident", "update", "--store", demo_store_copy, "nope")
         assert status == 2 and err.startswith("error: Nothing to change")

@@ -181,7 +181,7 @@ class TestAccepted:
                                                                           "severity": "严重程度"}, type_field="类型")
         assert report.ok
         assert got["type"].tolist() == ["drain_grate", "drain_grate", "flying_wire", "flooding"]
-        assert got["status"].tolist() == ["blocked", "ok", "assigned", "reported"]
+        assert got["status"].tolist() == ["blocked", "ok", "dispatched", "reported"]
         assert got["severity"].tolist() == ["high", "low", "medium", "critical"]
         code, out, _ = _run(capsys, "validate", "--store", str(store), "--incidents", str(p), "--crs", "wgs84",
                             "--id-field", "编号", "--type-field", "类型", "--field", "status=状态")

@@ -156,7 +156,7 @@ class TestCommunity:
     def test_wires_near_buildings(self, community: Layers, metric: Layers) -> None:
         fw = metric[schema.INCIDENTS].loc[_of_type(community, "flying_wire").index]
         assert (fw.distance(metric[schema.BUILDINGS].union_all()) <= 10.0).all()
-        assert fw["status"].isin(["reported", "assigned"]).mean() > 0.5
+        assert fw["status"].isin(["reported", "dispatched"]).mean() > 0.5
 
     def test_incident_values(self, community: Layers) -> None:
         inc = community[schema.INCIDENTS]

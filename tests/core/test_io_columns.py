@@ -159,7 +159,7 @@ class TestStatusesAndValueMaps:
             "status": {"blocked": "blocked", "开放": "reported", "Open": "assigned", "ok": "ok"},
             "severity": {"1": "low", "2": "medium", "3": "high"},
             "type": {"Grate": "drain_grate", "Water": "flooding", "Wire": "flying_wire"}})
-        assert out["status"].tolist() == ["blocked", "reported", "assigned", "ok"]
+        assert out["status"].tolist() == ["blocked", "reported", "dispatched", "ok"]  # a status of old: its stage
         assert out["severity"].tolist() == ["low", "high", "medium", "low"]
         b = make_buildings()
         b["basement"] = ["Y", "N", "Y", "N"]
@@ -170,11 +170,11 @@ class TestStatusesAndValueMaps:
         inc = pd.concat([make_incidents()] * 5, ignore_index=True)
         inc["incident_id"] = [f"I{i}" for i in range(len(inc))]
         inc["type"] = "flooding"
-        inc["status"] = ["Open"] * 12 + ["Closed"] * 7 + ["待派"]
+        inc["status"] = ["Open"] * 12 + ["Shut"] * 7 + ["待派"]
         report = validate.ValidationReport("incidents")
         io.conform(inc, "incidents", report=report)
         text = _codes(report)["unknown_status"].text("en")
-        assert "'Open' (12)" in text and "'Closed' (7)" in text and "'待派' (1)" in text
+        assert "'Open' (12)" in text and "'Shut' (7)" in text and "'待派' (1)" in text
         assert "--map status=Open:reported" in text
 
     def test_parse_value_maps_from_options_and_toml(self, tmp_path: Path) -> None:

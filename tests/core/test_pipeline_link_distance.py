@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import pyproj
@@ -188,7 +187,7 @@ class TestPipeline:
             pipeline.import_layers(store, files, link_distance=metres)
             row = report_incident(store, type="flooding", lon=middle.x, lat=middle.y)
             assert (row["building_id"] == "B1") is linked, row
-            assert np.isnan(row["building_dist_m"]) is not linked
+            assert bool(pd.isna(row["building_dist_m"])) is not linked
             row = report_incident(store, type="flooding", lon=near.x, lat=near.y)
             assert row["building_id"] == "B1" and row["building_dist_m"] == pytest.approx(5.0, abs=0.2)
             stored = store.read("incidents").set_index("incident_id")

@@ -23,7 +23,7 @@ def test_new_types_take_the_next_unused_colour_and_symbol(tmp_path):
     assert [t.icon for t in user] == list(schema.TYPE_ICONS[:4])
     builtin = {(t.color, t.icon) for t in schema.BUILTIN_TYPES.values()}
     styles = type_styles(types, list(types), "zh")
-    assert len({(s["color"], s["icon"]) for s in styles}) == len(types) == 7  # the map tells all seven apart
+    assert len({(s["color"], s["icon"]) for s in styles}) == len(types) == 8  # the map tells all eight apart
     assert not builtin & {(t.color, t.icon) for t in user}
 
 
@@ -95,4 +95,4 @@ def test_the_incident_layer_draws_four_user_types_apart(tmp_path):
     drawn = {(s["code"], s["color"], s["icon"]) for s in payload["types"]}
     assert len({(c, i) for _, c, i in drawn}) == 4 and {c for c, _, _ in drawn} == set(codes)
     legend = {tuple(item) for item in payload["legend"]["items"]}
-    assert len({(c, g) for c, _, g in legend}) == 7  # three built-in, four user types, all apart
+    assert len({(c, g) for c, _, g in legend}) == 8  # four built-in, four user types, all apart

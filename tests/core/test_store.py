@@ -80,7 +80,7 @@ class TestRoundTrip:
         before = any_store.read("incidents")
         with pytest.raises(RuntimeError, match="half way"), any_store.transaction("half") as tx:
             tx.add("incidents", _points([None, None]))
-            tx.update("incidents", "I1", {"status": "resolved"})
+            tx.update("incidents", "I1", {"status": "closed"})
             raise RuntimeError("half way")
         pd.testing.assert_frame_equal(any_store.read("incidents"), before)
         assert any_store.meta()["revision"] == "1"
@@ -107,6 +107,24 @@ class TestRoundTrip:
         got = any_store.read_table("inspections")
         assert list(got.columns) == ["other"] and got["other"].tolist() == ["x"]
         assert "inspections" in any_store.tables()
+
+    def test_read_attributes_reads_some_columns_and_rows_without_geometry(self, any_store: Store, make_buildings,
+                                                                          make_grids, make_incidents) -> None:
+        cols = ["incident_id", "status", "grid_id", "row_version", "not_there"]
+        empty = any_store.read_attributes("incidents", cols)
+        assert list(empty.columns) == cols and empty.empty
+        any_store.write(_joined(make_grids(), make_buildings(), make_incidents()), note="t")
+        got = any_store.read_attributes("incidents", cols, where={"status": ["reported", "dispatched", "it's"]})
+        assert list(got.columns) == cols and "geometry" not in got
+        assert got["incident_id"].tolist() == ["I2", "I3"]
+        assert got["status"].tolist() == ["reported", "dispatched"]
+        assert got["row_version"].dtype == "Int64" and got["not_there"].isna().all()
+        whole = any_store.read("incidents").drop(columns="geometry")
+        pd.testing.assert_frame_equal(any_store.read_attributes("incidents"), pd.DataFrame(whole), check_like=True)
+        assert any_store.read_attributes("incidents", ["incident_id"], where={"nope": ["x"]}).empty
+        assert any_store.read_attributes("incidents", ["incident_id"], where={"status": []}).empty
+        with pytest.raises(StoreError):
+            any_store.read_attributes("nothing")
 
 
 class TestRows:
@@ -142,14 +160,14 @@ class TestRows:
         with any_store.transaction("a") as tx:
             tx.add("incidents", _points(["X1"]))
         with any_store.transaction("first", by="王丽") as tx:
-            row = tx.update("incidents", "X1", {"status": "assigned"}, base_version=1)
+            row = tx.update("incidents", "X1", {"status": "dispatched"}, base_version=1)
         assert row["row_version"] == 2
         with pytest.raises(ConflictError) as err, any_store.transaction("second", by="李强") as tx:
-            tx.update("incidents", "X1", {"status": "resolved"}, base_version=1)
+            tx.update("incidents", "X1", {"status": "closed"}, base_version=1)
         e = err.value
-        assert e.current["status"] == "assigned" and e.current["row_version"] == 2
+        assert e.current["status"] == "dispatched" and e.current["row_version"] == 2
         assert "王丽" in str(e) and "version 2" in str(e) and e.current["updated_at"] in str(e)
-        assert any_store.read("incidents")["status"].tolist() == ["assigned"]
+        assert any_store.read("incidents")["status"].tolist() == ["dispatched"]
         zh, _hint = e.localized("zh")
         assert "王丽" in zh and "第 2 版" in zh
 
@@ -159,9 +177,9 @@ class TestRows:
         with any_store.transaction("d") as tx:
             assert tx.delete("incidents", ["X1"]) == 1
         with pytest.raises(ConflictError, match="was deleted"), any_store.transaction("u") as tx:
-            tx.update("incidents", "X1", {"status": "resolved"}, base_version=1)
+            tx.update("incidents", "X1", {"status": "closed"}, base_version=1)
         with pytest.raises(StoreError, match="no row with id"), any_store.transaction("u") as tx:
-            tx.update("incidents", "X1", {"status": "resolved"})
+            tx.update("incidents", "X1", {"status": "closed"})
         with pytest.raises(ConflictError), any_store.transaction("d2") as tx:
             tx.delete("incidents", ["X2"], base_versions=[7])
         assert any_store.read("incidents")["incident_id"].tolist() == ["X2"]
@@ -197,7 +215,7 @@ class TestRows:
         layers = _joined(make_grids(), make_buildings(), make_incidents())
         any_store.write(layers, by="first")
         incidents = any_store.read("incidents")
-        incidents.loc[incidents["incident_id"] == "I2", "status"] = "resolved"
+        incidents.loc[incidents["incident_id"] == "I2", "status"] = "closed"
         incidents = incidents[incidents["incident_id"] != "I3"]
         incidents = pd.concat([incidents, _points(["I9"])], ignore_index=True)
         with any_store.transaction("replace", by="second") as tx:
@@ -221,10 +239,10 @@ class TestRows:
         p = grid.geometry.representative_point()
         row = report_incident(demo_any_store, type="flooding", lon=p.x, lat=p.y, by="王丽")
         assert row["grid_id"] == grid["grid_id"] and row["row_version"] == 1 and row["updated_by"] == "王丽"
-        done = update_incident(demo_any_store, row["incident_id"], status="assigned", base_version=1, by="李强")
-        assert done["row_version"] == 2 and done["status"] == "assigned"
+        done = update_incident(demo_any_store, row["incident_id"], status="accepted", base_version=1, by="李强")
+        assert done["row_version"] == 2 and done["status"] == "accepted"
         with pytest.raises(ConflictError, match="李强"):
-            update_incident(demo_any_store, row["incident_id"], status="resolved", base_version=1)
+            update_incident(demo_any_store, row["incident_id"], status="cancelled", base_version=1)
         assert demo_any_store.check() == []
 
 

@@ -83,7 +83,7 @@ def seeded(address: str, incidents: int = 0) -> tuple[Store, list[str]]:
     """A store with the core tests' grids and buildings and ``incidents`` reported incidents (their ids)."""
     store = open_store(address)
     store.write({"grids": grids(), "buildings": buildings()}, note="seed")
-    ids = [report_incident(store, type="flooding", lon=114.3605, lat=30.5205, by="seed")["incident_id"]
+    ids = [report_incident(store, type="drain_grate", lon=114.3605, lat=30.5205, by="seed")["incident_id"]
            for _ in range(incidents)]
     return store, ids
 
@@ -130,7 +130,7 @@ def _check_conflict(exc: ConflictError, winner: dict[str, Any], loser_status: st
 
 def test_same_version_edits_in_threads(any_store: Store) -> None:
     """Two threads update one incident from version 1: one wins, the other gets ConflictError."""
-    iid = report_incident(any_store, type="flooding", lon=114.3605, lat=30.5205, by="seed")["incident_id"]
+    iid = report_incident(any_store, type="drain_grate", lon=114.3605, lat=30.5205, by="seed")["incident_id"]
     barrier = threading.Barrier(2)
     results: dict[str, Any] = {}
 
@@ -142,7 +142,7 @@ def test_same_version_edits_in_threads(any_store: Store) -> None:
         except ConflictError as exc:
             results[name] = exc
 
-    threads = [threading.Thread(target=edit, args=(n, s)) for n, s in (("张三", "assigned"), ("李四", "resolved"))]
+    threads = [threading.Thread(target=edit, args=(n, s)) for n, s in (("张三", "blocked"), ("李四", "damaged"))]
     for t in threads:
         t.start()
     for t in threads:
@@ -151,14 +151,14 @@ def test_same_version_edits_in_threads(any_store: Store) -> None:
     wins = {n: r for n, r in results.items() if isinstance(r, dict)}
     assert len(errors) == len(wins) == 1, results
     (loser, exc), (_, winner) = next(iter(errors.items())), next(iter(wins.items()))
-    _check_conflict(exc, winner, "assigned" if loser == "张三" else "resolved")
+    _check_conflict(exc, winner, "blocked" if loser == "张三" else "damaged")
     assert any_store.read("incidents").set_index("incident_id").loc[iid, "status"] == winner["status"]
 
 
 def test_same_version_edits_in_processes(any_store: Store) -> None:
     """Two processes update one incident from version 1: one wins, the other's error shows the winner's edit."""
-    iid = report_incident(any_store, type="flooding", lon=114.3605, lat=30.5205, by="seed")["incident_id"]
-    workers = [Worker("conflict", any_store.address, iid, 1, s, n) for n, s in (("张三", "assigned"), ("李四", "resolved"))]
+    iid = report_incident(any_store, type="drain_grate", lon=114.3605, lat=30.5205, by="seed")["incident_id"]
+    workers = [Worker("conflict", any_store.address, iid, 1, s, n) for n, s in (("张三", "blocked"), ("李四", "damaged"))]
     released(workers)
     results = [w.rest()[0] for w in workers]
     assert sorted(r["outcome"] for r in results) == ["conflict", "won"]

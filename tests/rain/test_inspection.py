@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from geo.cases.actions import set_stage
 from geo.errors import InputFileError
 from geo.rain.checklist import LOCAL_TZ, checklists_from_store
 from geo.rain.documents import write_checklists
@@ -59,10 +60,12 @@ class TestXLSXRoundTrip:
     def test_results_update_statuses_and_record_inspection(self, store: Store, tmp_path: Path) -> None:
         blank = export(store, tmp_path / "c.xlsx")
         filled = fill_g1(blank, tmp_path / "f.xlsx", {("grate", "R007"): "损坏", ("grate", "R002"): "堵塞未清"})
+        for stage in ("accepted", "dispatched"):
+            set_stage(store, "W1", stage, by="李强")
         report = import_checklist(store, filled)
         st = statuses(store)
         assert st["R003"] == "ok" and st["R020"] == "ok"  # were blocked / missing, now clear
-        assert st["R007"] == "damaged" and st["R002"] == "blocked" and st["W1"] == "resolved"
+        assert st["R007"] == "damaged" and st["R002"] == "blocked" and st["W1"] == "handled"
         assert ("R003", "blocked", "ok") in report.status_changes
         table = store.read_table(INSPECTIONS)
         assert len(table) == report.recorded == 25  # 24 grates + W1

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from geo.cases.actions import set_stage
 from geo.rain.checklist import LOCAL_TZ, SECTIONS, checklists_from_store
 from geo.rain.documents import write_checklists
 from geo.rain.inspection import INSPECTIONS, import_checklist, unquoted
@@ -19,14 +20,19 @@ from tests.rain.hostile import INCIDENT_IDS
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
 FIRST = 11  # first item row of a sheet
-#: Results that change a status: grate R003 (blocked) and R007 (damaged) cleared, wire W1 removed.
+#: Results that change a status: grate R003 (blocked) and R007 (damaged) cleared, wires W1 and W2 removed
+#: (their cases dispatched first: removing them is the step handled).
 CHANGES = {INCIDENT_IDS["R003"]: ("blocked", "ok"), INCIDENT_IDS["R007"]: ("damaged", "ok"),
-           INCIDENT_IDS["W1"]: ("reported", "resolved")}
+           INCIDENT_IDS["W1"]: ("dispatched", "handled"), "W2": ("dispatched", "handled")}
 
 
 @pytest.fixture()
 def store(tmp_path: Path, make_hostile_store: Any) -> Store:
-    return make_hostile_store(tmp_path / "s.gpkg")
+    store = make_hostile_store(tmp_path / "s.gpkg")
+    for wire in (INCIDENT_IDS["W1"], "W2"):
+        for stage in ("accepted", "dispatched"):
+            set_stage(store, wire, stage, by="李强")
+    return store
 
 
 def _exported_items(store: Store) -> set[tuple[str, str]]:
