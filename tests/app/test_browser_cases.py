@@ -280,7 +280,7 @@ def test_overdue_cases_stand_out_and_filter(server, browser):
     other.close()
     p.page.get_by_role("tab", name="台账").click()
     p.page.locator("[data-testid='stRadio']").filter(has_text="暴雨模式").get_by_text("关闭").click()
-    p.page.wait_for_function(f"t => !document.body.innerText.includes(t)", arg=banner)
+    p.page.wait_for_function("t => !document.body.innerText.includes(t)", arg=banner)
     p.close()
 
 
