@@ -12,10 +12,10 @@ Same seed, same cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Final
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -60,6 +60,7 @@ def add_demo_cases(store: Store, seed: int = 7) -> int:
     """
     rng = np.random.default_rng(seed + 1013)
     limits = timing.load_limits()
+    goals = _open_grate_faults(store, rng)
     with store.transaction("demo cases", by=STAFF[0]) as tx:
         incidents = tx.read(schema.INCIDENTS)
         grids, parties = tx.read(schema.GRIDS), tx.read_table(PARTIES)
@@ -67,8 +68,6 @@ def add_demo_cases(store: Store, seed: int = 7) -> int:
         names = dict(zip(parties["party_id"], parties["name"], strict=True)) if not parties.empty else {}
         for gid, worker in workers.items():
             names[GRID_PARTY.format(grid_id=gid)] = worker
-        goals = _open_grate_faults(tx, incidents, rng, limits, workers)
-        incidents = tx.read(schema.INCIDENTS)
         events = incidents[incidents["type"].isin(["flooding", "flying_wire", "grate_fault"])]
         special = {"parked": None, "cancelled": None}
         for row in events.sort_values("incident_id").to_dict("records"):
@@ -83,23 +82,28 @@ def add_demo_cases(store: Store, seed: int = 7) -> int:
         return len(tx.read_table(actions.EVENTS))
 
 
-def _open_grate_faults(tx: Transaction, incidents: pd.DataFrame, rng: np.random.Generator,
-                       limits: timing.Limits, workers: dict[str, str]) -> dict[str, str]:
-    """A grate_fault case for some blocked grates (found on the last patrol), linked to each; id -> its stage to be."""
+def _fixed(at: datetime) -> Callable[[], datetime]:
+    """A clock that always says ``at``."""
+    return lambda: at
+
+
+def _open_grate_faults(store: Store, rng: np.random.Generator) -> dict[str, str]:
+    """A grate_fault case for some blocked grates (found on the last patrol), reported by the grid's worker at it.
+
+    Returns the id of each and the stage its walk goes to.
+    """
+    from .incidents import report_incident
+
+    incidents, grids = store.read(schema.INCIDENTS), store.read(schema.GRIDS)
+    workers = {str(g): str(w) for g, w in zip(grids["grid_id"], grids["worker"], strict=True)}
     grates = incidents[(incidents["type"] == "drain_grate") & (incidents["status"] == "blocked")]
     picked = grates.sort_values("incident_id").iloc[:: max(len(grates) // 10, 1)].head(10)
     goals: dict[str, str] = {}
     for k, grate in enumerate(picked.itertuples(index=False)):
         at = datetime(2026, 11, 20, 8, 30, tzinfo=CST) + timedelta(days=k // 4, minutes=int(rng.integers(0, 480)))
-        row = {"incident_id": f"GF{k + 1:03d}", "type": "grate_fault", "status": "reported", "severity": "medium",
-               "reported_at": _text(at), "description": "巡查发现篦子堵塞", "asset_id": grate.incident_id}
-        case, first = actions.new_case(tx, row, by=str(workers.get(grate.grid_id) or "网格员"), at=_text(at),
-                                       limits=limits)
-        row.update(case)
-        gdf = gpd.GeoDataFrame([row], geometry=[grate.geometry], crs=schema.STORAGE_CRS)
-        gdf["grid_id"], gdf["building_id"], gdf["building_dist_m"] = grate.grid_id, None, np.nan
-        tx.add(schema.INCIDENTS, gdf)
-        actions.write_events(tx, row, first)
+        row = report_incident(store, type="grate_fault", asset_id=str(grate.incident_id), severity="medium",
+                              description="巡查发现篦子堵塞", reported_at=_text(at), incident_id=f"GF{k + 1:03d}",
+                              by=workers.get(str(grate.grid_id), "网格员"), now=_fixed(at))
         goals[row["incident_id"]] = ("reported", "dispatched", "handled", "closed")[k % 4]
     return goals
 
