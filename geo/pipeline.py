@@ -478,9 +478,15 @@ def build_demo(
     store = open_store(out / "gridwatch.gpkg")
     meta = demo.demo_meta(scale)
     progress(f"writing the store {store.location}")
+    from .cases.parties import PARTIES
+    from .demo_cases import add_demo_cases, demo_parties
+
     store.write(layers, tables={"meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
-                                schema.REGISTER: register},
+                                schema.REGISTER: register, PARTIES: demo_parties(layers[schema.GRIDS])},
                 note=f"demo {scale} seed {seed}")
+    if scale == "community":
+        progress("walking the demo's cases through the workflow")
+        add_demo_cases(store, seed)
     progress("done")
     return store.location
 

@@ -52,7 +52,7 @@ def _codes(values: pd.Series) -> tuple[list[str], list[int]]:
     return [str(c) for c in cat.categories], cat.codes.astype(int).tolist()
 
 
-def incident_layer(
+def incident_layer(  # noqa: PLR0913 - the layer's data, keyword-only
     incidents: gpd.GeoDataFrame,
     types: dict[str, schema.IncidentType],
     *,
@@ -62,6 +62,7 @@ def incident_layer(
     building_heads: dict[str, str] | None = None,
     lang: str = "zh",
     cluster: bool = True,
+    states: pd.Series | None = None,
 ) -> folium.FeatureGroup:
     """Incident points with popups, clustered at low zoom.
 
@@ -82,6 +83,11 @@ def incident_layer(
         Cluster dense points (Leaflet.markercluster) below zoom 18. Above
         5,000 points the browser draws per-grid aggregates at low zoom and
         only the points in view when zoomed in (``GW.manyPoints``).
+    states
+        The clock state of each case (``on_time``, ``warning``, ``overdue``,
+        ``paused``, ``ended``; ``""`` for assets), indexed like
+        ``incidents``: overdue cases get a red ring and warning ones an
+        amber one, on the marker and on the cluster that holds them.
 
     Returns
     -------
@@ -120,6 +126,12 @@ def incident_layer(
     if building_heads and incidents["building_id"].notna().any():
         heads = incidents["building_id"].map(building_heads)
         payload["bh"] = compact_column(text_column(heads))
+    if states is not None:
+        state_codes, c_idx = _codes(states.reindex(incidents.index))
+        payload["cs"] = c_idx
+        payload["cstates"] = [{"code": c, "label": t(f"app.state_{c}", lang) if c else ""} for c in state_codes]
+        payload["labels"]["state"] = t("app.case_state", lang)  # type: ignore[index]
+        payload["rings"] = {k: t(f"map.ring_{k}", lang) for k in ("overdue", "warning")}
     if depth.notna().any():
         payload["dep"] = ["" if pd.isna(d) else f"{d:g}" for d in depth.tolist()]
     if incidents["building_id"].notna().any():
@@ -128,6 +140,8 @@ def incident_layer(
         "title": t("map.legend_types", lang),
         "items": [[s["color"], s["label"], s["icon"]] for s in type_styles(types, list(types), lang)],
         "note": t("map.legend_open", lang),
+        "rings": [["overdue", t("map.ring_overdue", lang)], ["warning", t("map.ring_warning", lang)]]
+        if states is not None else [],
         "position": "topright",
     }
     return overlay(t("map.layer_incidents", lang), GWLayer("points", payload))

@@ -9,7 +9,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-__all__ = ["Filters", "Hit", "filter_incidents", "local_times", "search", "view_bounds"]
+from geo import schema
+
+__all__ = ["CASE_VIEWS", "Filters", "Hit", "filter_incidents", "local_times", "search", "view_bounds"]
 
 #: Times are shown and filtered in China Standard Time.
 LOCAL_TZ = "Asia/Shanghai"
@@ -28,6 +30,10 @@ class Filters:
     date_from, date_to
         Inclusive range of the local date an incident was reported; an
         incident without a date is kept only when neither bound is set.
+    cases
+        The case view: ``open`` (cases not ended, and assets needing
+        action), ``overdue`` or ``warning`` (cases whose clock says so; the
+        states come with :func:`filter_incidents`), or one stage code.
     """
 
     grids: tuple[str, ...] | None = None
@@ -35,6 +41,11 @@ class Filters:
     statuses: tuple[str, ...] | None = None
     date_from: date | None = None
     date_to: date | None = None
+    cases: str | None = None
+
+
+#: The case views that are not a stage.
+CASE_VIEWS = ("open", "overdue", "warning")
 
 
 def local_times(values: pd.Series) -> pd.Series:
@@ -54,9 +65,23 @@ def local_times(values: pd.Series) -> pd.Series:
     return out
 
 
-def filter_incidents(incidents: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
-    """The incidents that pass ``filters`` (index and columns kept)."""
+def filter_incidents(incidents: gpd.GeoDataFrame, filters: Filters, *, states: pd.Series | None = None) -> gpd.GeoDataFrame:
+    """The incidents that pass ``filters`` (index and columns kept).
+
+    ``states`` (the clock state of each case, indexed like ``incidents``) is
+    needed by the case views ``overdue`` and ``warning``; without it they
+    keep nothing.
+    """
     keep = np.ones(len(incidents), dtype=bool)
+    if filters.cases:
+        stage = incidents["status"].fillna("").astype(str).map(lambda s: schema.LEGACY_STAGES.get(s, s))
+        if filters.cases == "open":
+            keep &= stage.isin(list(schema.OPEN_STATUSES)).to_numpy()
+        elif filters.cases in ("overdue", "warning"):
+            got = states.reindex(incidents.index) if states is not None else pd.Series("", index=incidents.index)
+            keep &= (got.fillna("").astype(str) == filters.cases).to_numpy()
+        else:
+            keep &= (stage == filters.cases).to_numpy()
     if filters.grids is not None:
         gid = incidents["grid_id"].fillna("").astype(str)
         keep &= gid.isin(filters.grids).to_numpy()

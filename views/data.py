@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 
 import folium
@@ -19,8 +20,12 @@ import streamlit as st
 import streamlit_folium
 
 from geo import schema
+from geo.cases import parties as parties_mod
+from geo.cases import storm as storm_mod
+from geo.cases import timing
 from geo.crs import china_shift
 from geo.rain.risk import building_risk, grid_risk
+from geo.storage import CST
 from geo.store import open_store
 from geo.summary import grid_summary
 from layers import buildings as buildings_mod
@@ -32,6 +37,8 @@ from layers.select import Filters, filter_incidents
 
 __all__ = [
     "building_overlay",
+    "case_states",
+    "clock",
     "flood_zone_overlay",
     "flood_zones",
     "grid_overlay",
@@ -39,8 +46,10 @@ __all__ = [
     "incident_overlay",
     "layers",
     "names",
+    "party_names",
     "risk_tables",
     "shown_incidents",
+    "storm",
     "summary",
 ]
 
@@ -72,10 +81,59 @@ def _shifted(path: str, version: str, shift: str) -> Layers:
     return {k: china_shift(v, shift) if len(v) else v for k, v in _read(path, version)[0].items()}
 
 
+#: The case clocks are read again every this many seconds (a state turns overdue without a write).
+CLOCK_S = 300
+
+
+def clock(now: datetime | None = None) -> str:
+    """Now, rounded down to :data:`CLOCK_S`: the key of the cached case states."""
+    at = now or datetime.now(CST)
+    return datetime.fromtimestamp(int(at.timestamp()) // CLOCK_S * CLOCK_S, CST).isoformat(timespec="seconds")
+
+
+@st.cache_data(max_entries=6, show_spinner=False)
+def storm(path: str, version: str) -> str | None:
+    """The storm mode in force (``red``, ``orange``), None when off."""
+    level, _since = storm_mod.storm_of(open_store(path))
+    return str(level) if level else None
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def party_names(path: str, version: str, lang: str) -> dict[str, str]:
+    """Party id -> name (:func:`geo.cases.parties.party_names`)."""
+    return parties_mod.party_names(open_store(path), lang)
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def case_states(path: str, version: str, at: str) -> pd.Series:
+    """The clock state of every case (``on_time``, ``warning``, ``overdue``, ``paused``, ``ended``) at ``at``.
+
+    Indexed like the incidents layer; ``""`` for standing assets.
+    """
+    inc = layers(path, version)[schema.INCIDENTS]
+    types = types_and_meta(path, version)[0]
+    events = inc["type"].map(lambda c: c in types and not types[c].asset)
+    out = pd.Series("", index=inc.index, dtype=object)
+    if not events.any():
+        return out
+    cases = pd.DataFrame(inc[events.to_numpy()].drop(columns="geometry"))
+    level = storm(path, version)
+    clocks = timing.evaluate(cases, timing.load_limits(), datetime.fromisoformat(at), storm=bool(level))
+    out.loc[clocks.index] = clocks["state"].fillna("").astype(str)
+    return out
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def shown_incidents(path: str, version: str, filters: Filters, shift: str | None = None) -> gpd.GeoDataFrame:
-    """The incidents that pass the filters."""
-    return filter_incidents(layers(path, version, shift)[schema.INCIDENTS], filters)
+def _shown_incidents(path: str, version: str, filters: Filters, shift: str | None, at: str | None) -> gpd.GeoDataFrame:
+    states = case_states(path, version, at) if at is not None else None
+    return filter_incidents(layers(path, version, shift)[schema.INCIDENTS], filters, states=states)
+
+
+def shown_incidents(path: str, version: str, filters: Filters, shift: str | None = None,
+                    at: str | None = None) -> gpd.GeoDataFrame:
+    """The incidents that pass the filters (the case view ``overdue`` reads the clocks at ``at``, :func:`clock` by default)."""
+    timed = filters.cases in ("overdue", "warning")
+    return _shown_incidents(path, version, filters, shift, (at or clock()) if timed else None)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -235,20 +293,23 @@ def names(path: str, version: str) -> dict[str, dict[str, str]]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _incident_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None) -> folium.FeatureGroup:
+def _incident_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None,
+                      at: str) -> folium.FeatureGroup:
     types, _ = types_and_meta(path, version)
     who = names(path, version)
+    shown = shown_incidents(path, version, filters, shift, at)
     return incidents_mod.incident_layer(
-        shown_incidents(path, version, filters, shift), types,
+        shown, types,
         grid_names=who["grid"], building_names=who["building"],
         grid_people=who["worker"], building_heads=who["head"],
-        lang=lang,
+        lang=lang, states=case_states(path, version, at).reindex(shown.index),
     )
 
 
-def incident_overlay(*args: Any) -> folium.FeatureGroup:
-    """Incident layer (cached): ``(path, version, filters, lang, shift)``."""
-    return _fresh(_incident_overlay(*args))
+def incident_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None,
+                     at: str | None = None) -> folium.FeatureGroup:
+    """Incident layer (cached), with each case's clock state at ``at`` (:func:`clock` when not given)."""
+    return _fresh(_incident_overlay(path, version, filters, lang, shift, at or clock()))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

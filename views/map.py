@@ -16,9 +16,7 @@ from streamlit_folium import st_folium
 
 from geo import schema
 from geo.crs import china_shift
-from geo.errors import GridWatchError
 from geo.i18n import column_label
-from geo.incidents import report_incident
 from geo.safe import spreadsheet_frame
 from layers.controls import base_map
 from layers.grids import selection_layer
@@ -27,8 +25,10 @@ from layers.select import view_bounds
 from . import View
 from . import data as appdata
 from .context import AppContext
-from .parts.guard import show_error
+from .parts.case import case_panel
 from .parts.overview import overview
+from .parts.report import report_panel
+from .parts.storm import storm_banner
 
 __all__ = ["MAP_KEY", "VIEW", "render"]
 
@@ -46,13 +46,14 @@ def render(ctx: AppContext) -> None:
     flash = st.session_state.pop("gw_flash", None)
     if flash:
         st.success(flash)
+    storm_banner(ctx)
     left, right = st.columns([13, 7], gap="medium")
     with left:
         _map(ctx)
         st.caption(ctx.tr("app.shown", incidents=len(ctx.shown_incidents), total=len(ctx.incidents),
                           grids=len(ctx.grids), buildings=len(ctx.buildings)))
     with right:
-        _report_panel(ctx)
+        report_panel(ctx)
         _selection_panel(ctx)
         _overview(ctx)
 
@@ -256,6 +257,10 @@ def _incident_panel(ctx: AppContext, ident: str, head: Any) -> None:
     if row is None:
         st.warning(ctx.tr("app.not_found", kind=ctx.tr("map.incident"), id=ident))
         return
+    it = ctx.types.get(str(row["type"]))
+    if it is None or not it.asset:
+        case_panel(ctx, row, head)
+        return
     head.subheader(f"{ctx.type_label(str(row['type']))} {ident}")
     grid = _row(ctx.grids, "grid_id", _text(row["grid_id"]))
     bld = _row(ctx.buildings, "building_id", _text(row["building_id"]))
@@ -295,45 +300,6 @@ def _incident_table(ctx: AppContext, inc: gpd.GeoDataFrame, slug: str, name: str
 
 def _overview(ctx: AppContext) -> None:
     overview(ctx)
-
-
-# ------------------------------------------------------------------ report
-
-
-def _report_panel(ctx: AppContext) -> None:
-    on = st.toggle(ctx.tr("app.report_mode"), key="gw_report_mode")
-    if not on:
-        st.session_state.pop("gw_report_at", None)
-        return
-    at = st.session_state.get("gw_report_at")
-    if not at:
-        st.info(ctx.tr("app.report_click"))
-        return
-    lat, lon = at
-    with st.form("gw_report_form", clear_on_submit=True, border=True):
-        st.markdown(f"**{ctx.tr('app.report')}** · {ctx.tr('app.report_at', lat=lat, lon=lon)}")
-        code = st.selectbox(ctx.tr("app.report_type"), list(ctx.types), format_func=ctx.type_label)
-        severity = st.selectbox(ctx.tr("app.report_severity"), schema.SEVERITIES, index=1,
-                                format_func=lambda s: ctx.tr(f"severity.{s}"))
-        text = st.text_area(ctx.tr("app.report_description"), max_chars=500)
-        if st.form_submit_button(ctx.tr("app.report_submit"), type="primary"):
-            _submit_report(ctx, str(code), str(severity), text, lat, lon)
-
-
-def _submit_report(ctx: AppContext, code: str, severity: str, text: str, lat: float, lon: float) -> None:
-    try:
-        row = report_incident(ctx.store, type=code, lon=lon, lat=lat, severity=severity, description=text)
-    except GridWatchError as exc:
-        show_error(exc, ctx.lang)
-        return
-    st.session_state.pop("gw_report_at", None)
-    st.session_state["gw_selection"] = ("incident", str(row.get("incident_id")))
-    who = appdata.names(ctx.store.location, ctx.store.version)
-    grid, building = _text(row.get("grid_id")), _text(row.get("building_id"))
-    st.session_state["gw_flash"] = ctx.tr("app.report_done", id=row.get("incident_id"),
-                                          grid=who["grid"].get(grid, grid) if grid else ctx.tr("app.outside"),
-                                          building=who["building"].get(building, building) if building else "—")
-    st.rerun()
 
 
 def _md(value: object) -> str:

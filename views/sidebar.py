@@ -15,9 +15,10 @@ from geo.i18n import DEFAULT_LANG, column_label, t
 from layers import basemaps
 from layers.buildings import COLOR_BY
 from layers.grids import FIGURES
-from layers.select import Filters, Hit, local_times, search
+from layers.select import CASE_VIEWS, Filters, Hit, local_times, search
 
 from .parts.overview import display_names
+from .parts.plain import ACTOR_KEY
 
 __all__ = ["Choices", "language", "sidebar"]
 
@@ -46,6 +47,7 @@ def sidebar(lang: str, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, inc
             types: dict[str, schema.IncidentType]) -> Choices:
     """Draw the sidebar and return what the user chose."""
     sb = st.sidebar
+    sb.text_input(t("app.your_name", lang), key=ACTOR_KEY, max_chars=40, help=t("app.your_name_help", lang))
     avail = basemaps.available()
     keys = list(avail)
     default = basemaps.default_key()
@@ -86,6 +88,10 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
                                    *sorted(incidents["status"].dropna().astype(str).unique())]))
     ssel = _multiselect(t("app.statuses", lang), statuses, "gw_statuses", lang,
                         format_func=lambda s: t(f"status.{s}", lang))
+    views = [None, *CASE_VIEWS, *schema.EVENT_STATUSES]
+    case_view = _selectbox(t("app.case_view", lang), views, "gw_case_view", lang,
+                           format_func=lambda v: t("app.case_view_all", lang) if v is None
+                           else t(f"app.case_view_{v}", lang) if v in CASE_VIEWS else t(f"status.{v}", lang))
     dates = local_times(incidents["reported_at"]).dropna()
     date_from = date_to = None
     if len(dates):
@@ -104,6 +110,7 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
         statuses=tuple(ssel) if ssel else None,
         date_from=date_from if isinstance(date_from, date) else None,
         date_to=date_to if isinstance(date_to, date) else None,
+        cases=str(case_view) if case_view else None,
     )
 
 

@@ -205,13 +205,15 @@ def _uploader_css(ctx: AppContext) -> None:
 
     button = css(ctx.tr("app.up_browse"))
     limit = css(ctx.tr("app.up_limit", mb=_max_upload_mb(), types=" · ".join(s.upper() for s in SUFFIXES[:8])))
+    any_file = css(ctx.tr("app.up_limit_any", mb=_max_upload_mb()))  # the other tabs' upload boxes (photos, checklists)
     button_text = "[data-testid='stFileUploaderDropzone'] > span > button [data-testid='stMarkdownContainer'] p"
     st.html(
         "<style>"
         f"{button_text}{{font-size:0}}"
         f"{button_text}::after{{content:{button};font-size:0.875rem}}"
         "[data-testid='stFileUploaderDropzoneInstructions'] span{font-size:0}"
-        f"[data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:{limit};font-size:0.8rem}}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:{any_file};font-size:0.8rem}}"
+        f".st-key-gw_up_file [data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:{limit}}}"
         "</style>"
     )
 

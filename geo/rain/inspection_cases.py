@@ -5,9 +5,11 @@
   are the grate's), unless an open case for that grate exists already.
 - A flying wire marked removed (已拆除) takes the workflow step ``handled``
   (the checklist's note as the feedback, by the one importing it; the
-  check that closes it stays with someone else). A case whose stage does
-  not allow that step (still only reported, say) is named in the import's
-  report, not refused: the rest of the checklist is applied.
+  check that closes it stays with someone else); a case still reported,
+  accepted or parked is first accepted and dispatched to its party, each
+  step in its history. A case whose stage does not allow it (closed,
+  merged) is named in the import's report, not refused: the rest of the
+  checklist is applied.
 
 Only the results newly recorded by this import are looked at (a repeated
 import opens nothing and steps nothing).
@@ -30,6 +32,11 @@ __all__ = ["FAULT", "case_steps"]
 
 #: The event type of a problem found at a grate.
 FAULT: Final = "grate_fault"
+#: The steps a wire found removed is taken through before ``handled``, by its stage.
+_TO_HANDLED: Final[dict[str, tuple[str, ...]]] = {
+    "reported": ("accepted", "dispatched"), "reopened": ("dispatched",), "accepted": ("dispatched",),
+    "parked": ("dispatched",),
+}
 #: Grate results that open a case.
 _FAULTY: Final = ("blocked", "damaged", "missing")
 
@@ -71,13 +78,16 @@ def case_steps(tx: Transaction, history: pd.DataFrame, stamp: str, report: Impor
         note = "；".join(p for p in (f"巡查清单：已拆除（检查人 {_shared.text(r['inspector'])}）",
                                      _shared.text(r["note"]).strip()) if p)
         try:
+            current = tx.get(schema.INCIDENTS, wire_id) or {}
+            for stage in _TO_HANDLED.get(str(current.get("status")), ()):  # the steps the removal implies
+                actions.step(tx, wire_id, stage, by=tx.by, at=stamp, note=f"巡查清单（{stage}）", limits=limits)
             out = actions.step(tx, wire_id, "handled", by=tx.by, at=stamp, note=note, limits=limits)
         except workflow.WorkflowError as exc:
             stage = _shared.text(r["status_before"])
             report.problems.append(Problem(
                 "case_stage", _shared.text(r["source"]), wire_id,
                 f"飞线已拆除已记录，但案卷处于“{_stage_zh(stage)}”，不能直接记为已处置（{exc.localized('zh')[0]}）；"
-                "请先受理、派遣后再办理（python -m geo incident set）。"))
+                "请核对该案卷（python -m geo incident history）。"))
             continue
         history.at[i, "status_after"] = str(out.get("status"))
         report.status_changes.append((wire_id, _shared.text(r["status_before"]), str(out.get("status"))))

@@ -131,6 +131,10 @@
           : '<span class="gw-sw" style="background:' + GW.esc(it[0]) + '"></span>';
         html += '<div class="gw-li">' + sw + GW.esc(it[1]) + "</div>";
       });
+      (spec.rings || []).forEach(function (r) {
+        html += '<div class="gw-li"><span class="gw-sw gw-sw-ring gw-sw-' + GW.esc(r[0]) + '"></span>' +
+          GW.esc(r[1]) + "</div>";
+      });
       if (spec.note) html += '<div class="gw-note">' + GW.esc(spec.note) + "</div>";
       div.innerHTML = html;
       L.DomEvent.disableClickPropagation(div);
@@ -170,6 +174,12 @@
   GW.keep = function (key, layer) {
     built[slot(key)] = { key: key, layer: layer, kind: key.split(":")[1] };
     return layer;
+  };
+
+  /* Cases of a layer by clock state, for tests: GW.states("incident").overdue. */
+  GW.states = function (kind) {
+    var g = GW.layers[kind];
+    return g && g._map && g._gwStates ? g._gwStates : {};
   };
 
   /* Layers by kind, for tests and benchmarks: GW.count("grid"). */
@@ -367,8 +377,14 @@
       " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes());
   }
 
-  function incidentIcon(type, status) {
-    var cls = "gw-pin" + (status.open ? " gw-open" : " gw-done") + (status.alarm ? " gw-alarm" : "");
+  /* The clock state of point k ("overdue", "warning", ...; "" for assets or without states). */
+  function caseState(spec, k) {
+    return spec.cs ? spec.cstates[spec.cs[k]].code : "";
+  }
+
+  function incidentIcon(type, status, state) {
+    var cls = "gw-pin" + (status.open ? " gw-open" : " gw-done") + (status.alarm ? " gw-alarm" : "") +
+      (state === "overdue" || state === "warning" ? " gw-" + state : "");
     var style = status.open ? "background:" + type.color + ";border-color:" + type.color
                             : "color:" + type.color + ";border-color:" + type.color;
     return L.divIcon({
@@ -383,6 +399,7 @@
     var rows = [
       [lab.type, ty.label],
       [lab.status, spec.statuses[spec.st[idx]].label],
+      [lab.state, spec.cs ? spec.cstates[spec.cs[idx]].label : ""],
       [lab.severity, spec.sev[spec.sv[idx]] || ""],
       [lab.reported_at, minutesToText(spec.t0, spec.m[idx])],
       [lab.depth, spec.dep ? spec.dep[idx] : ""],
@@ -393,6 +410,31 @@
       [lab.description, GW.val(spec.desc, idx)],
     ];
     return table(ty.label + " " + spec.id[idx], rows);
+  }
+
+  /* How many cases of the payload are at each clock state: {overdue: 2, warning: 1, ...}. */
+  function stateCounts(spec) {
+    var out = {};
+    if (!spec.cs) return out;
+    for (var k = 0; k < spec.cs.length; k++) {
+      var c = spec.cstates[spec.cs[k]].code;
+      if (c) out[c] = (out[c] || 0) + 1;
+    }
+    return out;
+  }
+
+  /* A cluster's icon: the usual count, ringed red when it holds an overdue
+     case (with how many in a red badge), amber when it holds a warning one. */
+  function clusterIcon(cluster) {
+    var kids = cluster.getAllChildMarkers(), n = kids.length, late = 0, warn = 0;
+    for (var k = 0; k < n; k++) {
+      if (kids[k]._gwState === "overdue") late++;
+      else if (kids[k]._gwState === "warning") warn++;
+    }
+    var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+    var cls = "marker-cluster marker-cluster-" + size + (late ? " gw-cl-overdue" : warn ? " gw-cl-warning" : "");
+    var html = "<div><span>" + n + "</span></div>" + (late ? '<b class="gw-cl-late">' + late + "</b>" : "");
+    return L.divIcon({ html: html, className: cls, iconSize: L.point(40, 40) });
   }
 
   /* Incident points, one icon per type styled by status, clustered; many
@@ -406,15 +448,18 @@
       ? L.markerClusterGroup({
           chunkedLoading: true, chunkInterval: 150, showCoverageOnHover: false,
           disableClusteringAtZoom: spec.unclusterZoom || 18, maxClusterRadius: 60,
-          spiderfyOnMaxZoom: false,
+          spiderfyOnMaxZoom: false, iconCreateFunction: clusterIcon,
         })
       : L.featureGroup();
     var markers = new Array(spec.x.length);
+    group._gwStates = stateCounts(spec);
     for (var i = 0; i < spec.x.length; i++) {
-      var key = spec.t[i] + ":" + spec.st[i];
-      if (!icons[key]) icons[key] = incidentIcon(spec.types[spec.t[i]], spec.statuses[spec.st[i]]);
+      var state = caseState(spec, i);
+      var key = spec.t[i] + ":" + spec.st[i] + ":" + state;
+      if (!icons[key]) icons[key] = incidentIcon(spec.types[spec.t[i]], spec.statuses[spec.st[i]], state);
       var m = L.marker([(oy + spec.y[i]) / s, (ox + spec.x[i]) / s], { icon: icons[key] });
-      m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[i] } };
+      m._gwState = state;
+      m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[i], state: state } };
       (function (idx, mk) {
         mk.bindPopup(function () { return incidentPopup(spec, idx); }, POPUP);
       })(i, m);
@@ -441,6 +486,7 @@
     group.addLayer(bubbles);
     group._gwTotal = n;
     group._gwReady = false;
+    group._gwStates = stateCounts(spec);
     var canvas = L.canvas({ padding: 0.2 });
     var icons = {}, shown = {}, mode = null, aggs = null, aggCap = 0, map = null;
 
@@ -451,12 +497,14 @@
         var key = g === spec.gout ? "o" + Math.floor(lat[k] * 50) + ":" + Math.floor(lng[k] * 50) : "g" + g;
         var a = byKey[key];
         if (!a) {
-          a = byKey[key] = { g: g, n: 0, sy: 0, sx: 0, s: lat[k], w: lng[k], nn: lat[k], e: lng[k],
+          a = byKey[key] = { g: g, n: 0, late: 0, warn: 0, sy: 0, sx: 0, s: lat[k], w: lng[k], nn: lat[k], e: lng[k],
                              t: new Array(spec.types.length).fill(0), st: new Array(spec.statuses.length).fill(0) };
           list.push(a);
         }
         a.n++; a.sy += lat[k]; a.sx += lng[k];
         a.t[spec.t[k]]++; a.st[spec.st[k]]++;
+        var cst = caseState(spec, k);
+        if (cst === "overdue") a.late++; else if (cst === "warning") a.warn++;
         if (lat[k] < a.s) a.s = lat[k]; if (lat[k] > a.nn) a.nn = lat[k];
         if (lng[k] < a.w) a.w = lng[k]; if (lng[k] > a.e) a.e = lng[k];
       }
@@ -473,7 +521,9 @@
         stops.push(spec.types[ti].color + " " + from + "% " + (100 * acc / a.n).toFixed(1) + "%");
       });
       var style = "width:" + d + "px;height:" + d + "px;background:conic-gradient(" + stops.join(",") + ")";
-      var html = '<div class="gw-agg" style="' + GW.esc(style) + '"><span>' + a.n + "</span></div>";
+      var ring = a.late ? " gw-agg-overdue" : a.warn ? " gw-agg-warning" : "";
+      var html = '<div class="gw-agg' + ring + '" style="' + GW.esc(style) + '"><span>' + a.n + "</span>" +
+        (a.late ? '<b class="gw-cl-late">' + a.late + "</b>" : "") + "</div>";
       var mk = L.marker([a.sy / a.n, a.sx / a.n], {
         /* Hung just below the spot, so the grid's name label above it stays readable. */
         icon: L.divIcon({ className: "", html: html, iconSize: [d, d], iconAnchor: [d / 2, -8] }),
@@ -483,6 +533,8 @@
         var rows = [];
         a.t.forEach(function (c, ti) { if (c) rows.push([spec.types[ti].label, c]); });
         a.st.forEach(function (c, si) { if (c) rows.push([spec.statuses[si].label, c]); });
+        if (spec.rings && a.late) rows.push([spec.rings.overdue, a.late]);
+        if (spec.rings && a.warn) rows.push([spec.rings.warning, a.warn]);
         return table((spec.grids[a.g] || "") + " · " + a.n, rows);
       }, { direction: "top", className: "gw-tip", offset: [0, 8] });
       mk.on("click", function (e) {
@@ -493,19 +545,22 @@
     }
 
     function pointMarker(k, asIcon) {
-      var ty = spec.types[spec.t[k]], stt = spec.statuses[spec.st[k]], m;
+      var ty = spec.types[spec.t[k]], stt = spec.statuses[spec.st[k]], cst = caseState(spec, k), m;
       if (asIcon) {
-        var key = spec.t[k] + ":" + spec.st[k];
-        if (!icons[key]) icons[key] = incidentIcon(ty, stt);
+        var key = spec.t[k] + ":" + spec.st[k] + ":" + cst;
+        if (!icons[key]) icons[key] = incidentIcon(ty, stt, cst);
         m = L.marker([lat[k], lng[k]], { icon: icons[key] });
       } else {
+        var ringed = stt.alarm || cst === "overdue" || cst === "warning";
         m = L.circleMarker([lat[k], lng[k]], {
-          renderer: canvas, radius: 6,
-          color: stt.alarm ? "#b00020" : stt.open ? "#ffffff" : ty.color, weight: stt.alarm ? 3 : 1.5,
+          renderer: canvas, radius: ringed ? 7 : 6,
+          color: cst === "overdue" || stt.alarm ? "#b00020" : cst === "warning" ? "#f59e0b" : stt.open ? "#ffffff" : ty.color,
+          weight: ringed ? 3 : 1.5,
           fillColor: stt.open ? ty.color : "#ffffff", fillOpacity: stt.open ? 0.95 : 0.8,
         });
       }
-      m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[k] } };
+      m._gwState = cst;
+      m.feature = { type: "Feature", properties: { kind: "incident", id: spec.id[k], state: cst } };
       m.bindPopup(function () { return incidentPopup(spec, k); }, POPUP);
       return m;
     }

@@ -55,3 +55,20 @@ def test_incident_popup_has_grid_worker_and_building_head(tmp_path, demo_store, 
     outside = inc["grid_id"].isna().to_numpy()
     if outside.any():
         assert p["wk"][p["g"][int(outside.argmax())]] == ""
+
+
+def test_case_states_reach_the_payload_and_the_legend(map_layers, payload_of):
+    import pandas as pd
+
+    inc = map_layers[schema.INCIDENTS]
+    states = pd.Series("", index=inc.index, dtype=object)
+    states.iloc[3], states.iloc[5] = "overdue", "warning"
+    p = payload_of(incident_layer(inc, schema.type_registry(), states=states, lang="zh"))
+    codes = [c["code"] for c in p["cstates"]]
+    assert len(p["cs"]) == len(inc)
+    assert codes[p["cs"][3]] == "overdue" and codes[p["cs"][5]] == "warning" and codes[p["cs"][0]] == ""
+    assert {c["code"]: c["label"] for c in p["cstates"]}["overdue"] == "超期"
+    assert p["labels"]["state"] == "时限状态" and p["rings"]["overdue"] == "红圈：超期"
+    assert [r[0] for r in p["legend"]["rings"]] == ["overdue", "warning"]
+    plain = payload_of(incident_layer(inc, schema.type_registry()))
+    assert "cs" not in plain and plain["legend"]["rings"] == []

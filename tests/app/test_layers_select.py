@@ -28,6 +28,20 @@ class TestSelect:
         june = filter_incidents(inc, Filters(date_from=date(2026, 6, 1), date_to=date(2026, 6, 30)))
         assert len(june) == 6 and june["reported_at"].str.startswith("2026-06").all()
 
+    def test_case_views(self, map_layers):
+        inc = map_layers[schema.INCIDENTS].copy()
+        inc.loc[inc["incident_id"] == "I006", "status"] = "assigned"  # a legacy status reads as its stage
+        open_ = filter_incidents(inc, Filters(cases="open"))
+        assert set(open_["status"]) == {"reported", "blocked", "damaged", "dispatched", "assigned"}
+        assert len(open_) == (inc["status"].isin(["reported", "blocked", "damaged", "dispatched", "assigned"])).sum()
+        dispatched = filter_incidents(inc, Filters(cases="dispatched"))
+        assert "I006" in set(dispatched["incident_id"]) and set(dispatched["status"]) == {"dispatched", "assigned"}
+        states = pd.Series("", index=inc.index, dtype=object)
+        states[inc["incident_id"].isin(["I004", "I999"])] = "overdue"
+        late = filter_incidents(inc, Filters(cases="overdue"), states=states)
+        assert sorted(late["incident_id"]) == ["I004", "I999"]
+        assert filter_incidents(inc, Filters(cases="overdue")).empty  # no clocks given: nothing is known overdue
+
     def test_search_exact_first(self, map_layers):
         layers = map_layers
         hits = search(layers[schema.BUILDINGS], layers[schema.INCIDENTS], "b1")

@@ -414,6 +414,9 @@ def test_reported_incident_of_a_user_type_appears_after_reload(session, server):
     store.add_incident_type(schema.register_type("sewage", "污水外溢", "Sewage overflow", color="#8c510a", icon="♨"))
     s = session.open()
     s.frame.locator(".gw-legend", has_text="污水外溢").wait_for()  # user types get their own icon and colour
+    name = s.sidebar.get_by_role("textbox", name="您的姓名")  # who reports (required before any step)
+    name.fill("王芳")
+    name.press("Enter")
     s.page.get_by_text("在地图上点选位置上报事件").click()
     s.page.get_by_text("请在地图上点击事件位置。").wait_for()
     s.click_lonlat(LON0 + 2.5 * STEP, LAT0 + 0.0030)

@@ -241,3 +241,27 @@ class TestCity:
     def test_bad_sizes(self) -> None:
         with pytest.raises(OptionError):
             demo.make_city(grids=0)
+
+
+class TestDemoCases:
+    def test_every_event_has_a_history_that_leads_to_its_stage(self, demo_store) -> None:
+        from geo.cases import actions, workflow
+        from geo.cases.parties import PARTIES
+
+        incidents = demo_store.read("incidents")
+        events = incidents[incidents["type"] != "drain_grate"]
+        history = demo_store.read_table(actions.EVENTS)
+        last = history.sort_values(["case_id", "seq"]).groupby("case_id").last()
+        assert set(last.index) == set(events["incident_id"])
+        stages = events.set_index("incident_id")["status"]
+        assert (last.loc[stages.index, "to_stage"] == stages).all()
+        assert {"parked", "cancelled", "closed", "handled", "dispatched", "reported"} <= set(stages)
+        assert set(stages) <= set(workflow.STAGES)
+        assert (history["action"] == "rework").any() and (history["seq"] >= 1).all()
+        parties = demo_store.read_table(PARTIES)
+        assert {"property", "utility", "street_office"} <= set(parties["kind"])
+        faults = events[events["type"] == "grate_fault"]
+        grates = incidents.set_index("incident_id")
+        assert len(faults) == 10 and (grates.loc[faults["asset_id"], "type"] == "drain_grate").all()
+        closed = events[events["status"] == "closed"]
+        assert closed["closed_at"].notna().all() and (closed["handled_by"] != closed["updated_by"]).all()

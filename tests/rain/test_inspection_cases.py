@@ -71,12 +71,21 @@ class TestWires:
         assert row["status_before"] == "dispatched" and row["status_after"] == "handled"
         assert not [p for p in report.problems if p.kind == "case_stage"]
 
+    def test_a_reported_wire_is_accepted_dispatched_and_handled(self, store: Store, tmp_path: Path) -> None:
+        blank = export(store, tmp_path / "c.xlsx")
+        report = import_checklist(store, fill_g1(blank, tmp_path / "f.xlsx"), by="导入员")
+        assert statuses(store)["W1"] == "handled" and not [p for p in report.problems if p.kind == "case_stage"]
+        assert history(store, "W1")["action"].tolist() == ["report", "accept", "dispatch", "handle"]
+
     def test_a_stage_that_does_not_allow_it_is_reported(self, store: Store, tmp_path: Path) -> None:
+        for stage in ("accepted", "dispatched"):
+            set_stage(store, "W1", stage, by="李强")
+        set_stage(store, "W1", "handled", note="已拆除", by="王师傅")  # handled already, waiting for its check
         blank = export(store, tmp_path / "c.xlsx")
         report = import_checklist(store, fill_g1(blank, tmp_path / "f.xlsx"))
-        assert report.written and statuses(store)["W1"] == "reported"
+        assert report.written and statuses(store)["W1"] == "handled"
         (problem,) = [p for p in report.problems if p.kind == "case_stage"]
-        assert problem.item_id == "W1" and "上报" in problem.message and "incident set" in problem.message
+        assert problem.item_id == "W1" and "已处置" in problem.message and "incident history" in problem.message
         assert any("[case_stage]" in line for line in report.lines())
         assert store.read_table(INSPECTIONS).set_index("item_id").loc["W1", "result"] == "removed"
-        assert len(history(store, "W1")) == 1  # only its report: no step recorded
+        assert len(history(store, "W1")) == 4  # no step recorded by the import

@@ -41,7 +41,7 @@ class TestConsistentWithBuildings:
     def test_layers_keep_their_counts(self, store: Store, buildings: pd.DataFrame) -> None:
         inc = store.read(schema.INCIDENTS)
         assert len(store.read(schema.GRIDS)) == 7 and len(buildings) == 172
-        assert inc["type"].value_counts().to_dict() == {"drain_grate": 521, "flying_wire": 36, "flooding": 12}
+        assert inc["type"].value_counts().to_dict() == {"drain_grate": 521, "flying_wire": 36, "flooding": 12, "grate_fault": 10}
         fresh = demo.make_community(7)[schema.BUILDINGS]
         assert list(buildings["elderly_alone"]) == list(fresh["elderly_alone"])
 
