@@ -36,7 +36,7 @@ import pandas as pd
 from . import i18n, schema, settings
 from .errors import InputFileError, OptionError
 from .incidents import LIST_COLUMNS, list_incidents, report_incident, update_incident
-from .pipeline import link_distance_of
+from .linking import link_distance_of
 from .safe import printable, spreadsheet_frame
 from .storage import Store
 from .store_cli import by_option, existing_store, note

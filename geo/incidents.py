@@ -19,7 +19,8 @@ import shapely
 
 from . import schema
 from .errors import SchemaError, StoreError, UnknownIdError
-from .pipeline import _CST, link_distance_of
+from .linking import link_distance_of
+from .storage import CST as _CST
 from .storage import INCIDENT_TYPES, Store, Transaction, types_of
 
 __all__ = ["LIST_COLUMNS", "list_incidents", "report_incident", "update_incident"]

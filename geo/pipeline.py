@@ -14,10 +14,8 @@ of that store (imports, :func:`rejoin`, :func:`geo.incidents.report_incident`) u
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Mapping
-from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,7 +25,8 @@ import pandas as pd
 from . import schema
 from .errors import OptionError, SchemaError, StoreError
 from .io import load_layer
-from .join import NEAREST_BUILDING_M, join_layers
+from .join import join_layers
+from .linking import LINK_DISTANCE_KEY, MAX_LINK_DISTANCE_M, _keep_link_distance, check_link_distance, link_distance_of
 from .storage import INCIDENT_TYPES, Store, Transaction, types_of
 from .validate import ReportError, ValidationReport
 
@@ -43,12 +42,6 @@ __all__ = [
     "rejoin",
 ]
 
-_CST = timezone(timedelta(hours=8))
-
-#: Key of the store's metadata holding the incident-to-building radius (m).
-LINK_DISTANCE_KEY: Final = "link_distance_m"
-#: Largest radius accepted (m); beyond it an incident is no longer "at" a building.
-MAX_LINK_DISTANCE_M: Final = 500.0
 #: Most columns of a stored layer, the stored ones and a new file's together
 #: (a GeoPackage table holds at most 2,000 with its key and geometry).
 MAX_STORED_COLUMNS: Final = 1_990
@@ -65,64 +58,6 @@ class ImportRefused(ReportError):
         return (i18n.t("err.import.refused", lang, source=r.source or r.layer, n=len(r.errors),
                        errors=r.summary(lang, limit=1)),
                 i18n.t("err.import.refused.hint", lang))
-
-
-def check_link_distance(value: float | str) -> float:
-    """The incident-to-building radius in metres, refusing impossible values.
-
-    Parameters
-    ----------
-    value
-        Metres (a number or its text, as typed after ``--link-distance``).
-
-    Returns
-    -------
-    float: the radius, more than 0 and at most :data:`MAX_LINK_DISTANCE_M`.
-    """
-    hint = (f"Give metres above 0 and at most {MAX_LINK_DISTANCE_M:g}, e.g. --link-distance 15 "
-            f"(the default is {NEAREST_BUILDING_M:g}).")
-    try:
-        metres = float(value)
-    except (TypeError, ValueError):
-        msg = f"Link distance {value!r} is not a number of metres."
-        raise OptionError(msg, hint) from None
-    if not math.isfinite(metres) or metres <= 0:
-        msg = f"Link distance {value} m must be a distance above 0 m."
-        raise OptionError(msg, hint)
-    if metres > MAX_LINK_DISTANCE_M:
-        msg = (f"Link distance {value} m is more than {MAX_LINK_DISTANCE_M:g} m: incidents would be linked "
-               "to buildings blocks away.")
-        raise OptionError(msg, hint)
-    return metres
-
-
-def link_distance_of(store: Store | Transaction) -> float:
-    """The store's incident-to-building radius (m): its setting, else 30 m.
-
-    Parameters
-    ----------
-    store
-        The store (or a transaction on it) whose metadata may hold the setting.
-
-    Returns
-    -------
-    float
-    """
-    text = store.meta().get(LINK_DISTANCE_KEY, "").strip()
-    if not text or text.lower() in ("nan", "none"):
-        return NEAREST_BUILDING_M
-    try:
-        return check_link_distance(text)
-    except OptionError:
-        where = getattr(store, "location", "")
-        msg = f"Store {where!r} holds an unusable link distance {text!r}."
-        raise StoreError(msg, "Import a layer again with --link-distance METRES to set it.") from None
-
-
-def _keep_link_distance(tx: Transaction, metres: float | None) -> None:
-    """Keep ``metres`` as the store's link distance (nothing when None)."""
-    if metres is not None:
-        tx.set_meta({LINK_DISTANCE_KEY: format(metres, ".15g")})
 
 
 def _replace_joined(tx: Transaction, layers: Mapping[str, gpd.GeoDataFrame], metres: float) -> None:
