@@ -75,14 +75,26 @@ def _table(ctx: AppContext, frame: pd.DataFrame) -> None:
     if frame.empty:
         st.info(ctx.tr("app.ledger_empty"))
         return
-    shown = blank_missing(spreadsheet_frame(ledger_table(frame, ctx.lang)))
+    table = ledger_table(frame, ctx.lang)
+    if "grid_id" in frame.columns:  # a case outside every grid says so
+        outside = frame["grid_id"].isna().to_numpy()
+        table.iloc[outside, 0] = ctx.tr("app.outside")
+    shown = blank_missing(spreadsheet_frame(table))
     late = frame["state"].astype(str).tolist() if "state" in frame.columns else [""] * len(frame)
     palette = {"overdue": "background-color: #fde2e1", "warning": "background-color: #fff1d6"}
 
     def colour(row: pd.Series) -> list[str]:
         return [palette.get(late[int(row.name)], "")] * len(row)  # type: ignore[call-overload]
 
-    st.dataframe(shown.style.apply(colour, axis=1), hide_index=True, width="stretch", key="gw_ledger_table")
+    styled = shown.style.apply(colour, axis=1).format(_number)  # a Styler prints floats to 6 places otherwise
+    st.dataframe(styled, hide_index=True, width="stretch", key="gw_ledger_table")
+
+
+def _number(value: object) -> object:
+    """A float as the table shows it: one decimal at most (``4217.7``, ``12``)."""
+    if isinstance(value, float):
+        return "" if value != value else f"{value:,.1f}".removesuffix(".0")
+    return value
 
 
 def _downloads(ctx: AppContext, frame: pd.DataFrame, now: datetime, filters: dict[str, object]) -> None:

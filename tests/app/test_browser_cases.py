@@ -123,9 +123,14 @@ class Page:
         raise AssertionError("the map did not come back")
 
     def click_lonlat(self, lon: float, lat: float) -> None:
-        pt = self.frame().evaluate(f"() => map.latLngToContainerPoint([{lat}, {lon}])")
-        box = self.page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
-        self.page.mouse.click(box["x"] + pt["x"], box["y"] + pt["y"])
+        for _ in range(30):  # the map may be being drawn again after the last rerun
+            pt = self.frame().evaluate(f"() => map.latLngToContainerPoint([{lat}, {lon}])")
+            box = self.page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+            if box is not None:
+                self.page.mouse.click(box["x"] + pt["x"], box["y"] + pt["y"])
+                return
+            self.page.wait_for_timeout(500)
+        raise AssertionError("the map is not on the page")
 
     def case(self) -> Any:
         return self.page.locator(".gw-case").first

@@ -100,9 +100,8 @@ def _duplicates_choice(ctx: AppContext, pending: dict[str, Any]) -> None:
             line = ctx.tr("app.dup_line", id=ident, stage=ctx.tr(f"status.{text(d.get('status'))}"),
                           m=f"{float(d.get('distance_m') or 0):.0f}", at=text(d.get("reported_at"))[:16].replace("T", " "))
             desc = text(d.get("description"))
-            left, right = st.columns([3, 2])
-            left.markdown(md(line) + (f"  \n{md(desc)}" if desc else ""))
-            if right.button(ctx.tr("app.dup_merge", id=ident), key=f"gw_dup_{ident}"):
+            st.markdown(md(line) + (f"  \n{md(desc)}" if desc else ""))
+            if st.button(ctx.tr("app.dup_merge", id=ident), key=f"gw_dup_{ident}"):
                 _submit(ctx, pending, ident)
         a, b = st.columns(2)
         if a.button(ctx.tr("app.dup_new"), type="primary", key="gw_dup_new"):

@@ -31,15 +31,17 @@ def storm_banner(ctx: AppContext) -> None:
     if not level:
         return
     text = ctx.tr("app.storm_on", level=ctx.tr(f"app.storm_{level}"))
-    (st.error if level == "red" else st.warning)(text, icon="⛈️")
+    (st.error if level == "red" else st.warning)(text, icon=":material/thunderstorm:")
 
 
 def storm_switch(ctx: AppContext) -> None:
     """The storm mode switch (off / orange / red), kept in the store for every user."""
     level = _level(ctx)
     current = level if level in LEVELS else None
-    value = st.radio(ctx.tr("app.storm_switch"), list(LEVELS), index=LEVELS.index(current), horizontal=True,
-                     key=f"gw_storm_{ctx.store.version}",
+    if st.session_state.get("gw_storm_seen", "unset") != current:  # switched here, or by someone else
+        st.session_state["gw_storm_seen"] = current
+        st.session_state["gw_storm"] = current
+    value = st.radio(ctx.tr("app.storm_switch"), list(LEVELS), horizontal=True, key="gw_storm",
                      format_func=lambda v: ctx.tr(f"app.storm_{v or 'off'}"), help=ctx.tr("app.storm_help"))
     if value == current:
         return
