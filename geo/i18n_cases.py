@@ -200,6 +200,7 @@ CASE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "ledger.col.party_name": ("责任单位", "Party"),
     "ledger.col.deadline": ("办理时限", "Deadline"),
     "ledger.col.used_pct": ("已用时限（%）", "Time used (%)"),
+    "ledger.col.overdue_h": ("超期（小时）", "Hours overdue"),
     "ledger.col.state_label": ("状态", "State"),
     "ledger.col.overdue": ("是否超期", "Overdue"),
     "ledger.col.reworks": ("返工次数", "Reworks"),

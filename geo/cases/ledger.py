@@ -46,7 +46,7 @@ __all__ = [
 #: Columns of :func:`ledger`, in order.
 LEDGER_COLUMNS: Final = (
     "grid_id", "grid_name", "incident_id", "type", "type_label", "stage", "stage_label", "urgency",
-    "urgency_label", "reported_at", "age_h", "party", "party_name", "step", "deadline", "used_pct", "state",
+    "urgency_label", "reported_at", "age_h", "party", "party_name", "step", "deadline", "used_pct", "overdue_h", "state",
     "state_label", "overdue", "reworks", "reason", "description", "row_version",
 )
 #: Columns of :func:`figures` after the group's key and name, in order.
@@ -95,6 +95,13 @@ def cases_of(store: Store, stages: Iterable[str] | None = None,
     assets = [code for code, kind in store.incident_types().items() if kind.asset]
     keep = ~frame["type"].astype(str).isin(assets) & frame["status"].isin(list(wanted))
     return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+def _hours_past(deadline: pd.Series, at: datetime, overdue: np.ndarray) -> np.ndarray:
+    """Hours from each deadline to ``at``, for the overdue rows (NaN for the others)."""
+    due = pd.to_datetime(pd.Series(deadline, dtype=object), errors="coerce", utc=True, format="ISO8601")
+    late = (pd.Timestamp(at).tz_convert("UTC") - due).dt.total_seconds().to_numpy(dtype=float) / 3600.0
+    return np.round(np.where(overdue & (late > 0), late, np.nan), 1)
 
 
 def _now(now: datetime | str | None) -> datetime:
@@ -174,7 +181,8 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
     -------
     DataFrame with :data:`LEDGER_COLUMNS`: ``age_h`` in hours since the case
     opened, ``deadline`` ISO text (+08:00), ``used_pct`` the share of the
-    limit used (percent), ``state`` one of on_time, warning, overdue, paused,
+    limit used (percent), ``overdue_h`` the hours past the deadline of an
+    overdue case, ``state`` one of on_time, warning, overdue, paused,
     ended, ``overdue`` a bool. Sorted by grid, overdue first, then deadline
     (none last), then id.
     """
@@ -192,19 +200,20 @@ def ledger(  # noqa: PLR0913 - the filters, keyword-only, as the ledger tab and 
         ids = {by_name.get(p, p) for p in parties_}
         cases = cases[cases["party"].astype(str).isin(ids)]
     cases = cases.reset_index(drop=True)
-    clock = _clock(cases, store, limits, _now(now)) if len(cases) else _empty_clock()
+    at = _now(now)
+    clock = _clock(cases, store, limits, at) if len(cases) else _empty_clock()
     if overdue:
         keep = (clock["state"] == "overdue").to_numpy()
         cases, clock = cases[keep].reset_index(drop=True), clock[keep].reset_index(drop=True)
-    return _ledger_frame(store, cases, clock, names, lang)
+    return _ledger_frame(store, cases, clock, names, lang, at)
 
 
 def _empty_clock() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in ("step", "deadline", "used", "state", "age_h")})
 
 
-def _ledger_frame(store: Store, cases: pd.DataFrame, clock: pd.DataFrame, party_names: dict[str, str],
-                  lang: str) -> pd.DataFrame:
+def _ledger_frame(store: Store, cases: pd.DataFrame, clock: pd.DataFrame, party_names: dict[str, str],  # noqa: PLR0913
+                  lang: str, at: datetime) -> pd.DataFrame:
     types = store.incident_types()
     grid_names = _names(store, schema.GRIDS, "grid_id") if len(cases) else {}
     type_code = cases["type"].astype(str)
@@ -229,6 +238,7 @@ def _ledger_frame(store: Store, cases: pd.DataFrame, clock: pd.DataFrame, party_
         "step": clock["step"].astype(object).to_numpy(),
         "deadline": clock["deadline"].astype(object).to_numpy(),
         "used_pct": np.round(used * 100.0, 0),
+        "overdue_h": _hours_past(clock["deadline"], at, state == "overdue"),
         "state": state,
         "state_label": _label(pd.Series(state, dtype=object).fillna(""),
                               lambda s: t(f"ledger.state.{s}", lang) if s else "").to_numpy(),

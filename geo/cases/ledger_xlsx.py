@@ -38,10 +38,10 @@ __all__ = [
 
 #: Columns of :func:`geo.cases.ledger.ledger` a printed ledger shows, in order.
 LEDGER_SHOWN: Final = ("grid_name", "incident_id", "type_label", "stage_label", "urgency_label", "reported_at",
-                       "age_h", "party_name", "deadline", "used_pct", "state_label", "overdue", "reworks", "reason",
+                       "age_h", "party_name", "deadline", "used_pct", "overdue_h", "state_label", "overdue", "reworks", "reason",
                        "description")
 #: Column widths of the printed ledger (characters), in the order of :data:`LEDGER_SHOWN`.
-_LEDGER_WIDTHS: Final = (12, 15, 10, 8, 8, 16, 9, 14, 16, 9, 8, 7, 6, 16, 36)
+_LEDGER_WIDTHS: Final = (12, 15, 10, 8, 8, 16, 9, 14, 16, 9, 9, 8, 7, 6, 16, 34)
 #: Columns of :func:`geo.cases.ledger.figures` a printed table shows (after the group's key), in order.
 FIGURE_SHOWN: Final = ("name", "reported", "accepted", "handled", "handled_on_time", "overdue_now", "on_time_rate",
                        "reworked", "rework_rate", "on_spot", "parked", "closed", "close_median_h", "close_p90_h")
