@@ -107,7 +107,13 @@ class Page:
         box = self.sidebar.get_by_role("textbox", name="您的姓名" if self.lang == "zh" else "Your name")
         box.fill(name)
         box.press("Enter")
-        self.page.wait_for_timeout(800)
+        self.idle()
+
+    def idle(self) -> None:
+        """Wait until the app has finished its rerun (Streamlit shows its status widget while one runs)."""
+        self.page.wait_for_timeout(400)
+        self.page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")",
+                                    timeout=45_000)
 
     lang = "zh"
 
