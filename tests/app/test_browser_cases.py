@@ -168,11 +168,20 @@ class Page:
             const m = GW.layers.incident.getLayers().find(l => l.feature && l.feature.properties.id === {json.dumps(case_id)});
             return m ? {{html: m.options.icon.options.html, state: m.feature.properties.state}} : null; }}""")
 
-    def ledger(self, shot: str = "") -> tuple[int, list[dict[str, str]]]:
-        """The ledger tab's open count and its CSV rows (and a screenshot of the tab named ``shot``)."""
+    def ledger(self, shot: str = "", *, expect: int | None = None) -> tuple[int, list[dict[str, str]]]:
+        """The ledger tab's open count and its CSV rows (and a screenshot of the tab named ``shot``).
+
+        ``expect``: the count the tab should come to; it is waited for (the tab
+        may still show the last rerun's), then read and returned as it is.
+        """
         self.page.get_by_role("tab", name="台账").click()
         metric = self.page.locator("[data-testid='stMetric']").filter(has_text="未结案件").first
         metric.wait_for()
+        self.idle()
+        for _ in range(90 if expect is not None else 0):
+            if metric.locator("[data-testid='stMetricValue']").inner_text().strip() == str(expect):
+                break
+            self.page.wait_for_timeout(500)
         if shot:
             self.page.wait_for_timeout(500)
             self.shot(shot)
@@ -221,7 +230,7 @@ def test_a_report_goes_from_the_map_to_closed(server, browser, tmp_path):
     assert p.case().get_attribute("data-case") == case_id
     marker = p.marker(case_id)
     assert marker is not None and "gw-open" in marker["html"] and marker["state"] in ("on_time", "warning")
-    n, rows = p.ledger()
+    n, rows = p.ledger(expect=base_open + 1)
     assert n == base_open + 1 and _row_of(rows, case_id) is not None
     p.shot("reported")
 
@@ -230,7 +239,7 @@ def test_a_report_goes_from_the_map_to_closed(server, browser, tmp_path):
     p.step("派遣")
     p.wait_stage("dispatched")
     assert "绿园物业" in p.page.locator("[data-testid='stMarkdown']").filter(has_text="责任单位").first.inner_text()
-    n, rows = p.ledger(shot="ledger-dispatched")
+    n, rows = p.ledger(shot="ledger-dispatched", expect=base_open + 1)
     row = _row_of(rows, case_id)
     assert n == base_open + 1 and row is not None and "dispatched" in row.values() and "绿园物业" in row.values()
 
@@ -246,7 +255,7 @@ def test_a_report_goes_from_the_map_to_closed(server, browser, tmp_path):
     p.wait_stage("closed")
     marker = p.marker(case_id)
     assert marker is not None and "gw-done" in marker["html"]
-    n, rows = p.ledger()
+    n, rows = p.ledger(expect=base_open)
     assert n == base_open and _row_of(rows, case_id) is None
     history = p.page.locator("[data-testid='stMarkdown']").filter(has_text="王芳")
     assert history.count() >= 3
