@@ -132,7 +132,6 @@ def _walk(tx: Transaction, row: dict, goal: str, rng: np.random.Generator,  # no
     at, handler, rework = start, "", 0
     for stage in path:
         at += timedelta(minutes=int(rng.integers(8, 70)))
-        party = None
         note = ""
         by = STAFF[int(rng.integers(0, len(STAFF)))]
         if stage == "handled":
@@ -152,4 +151,4 @@ def _walk(tx: Transaction, row: dict, goal: str, rng: np.random.Generator,  # no
             note = "现场核实无飞线，误报"
         if stage == "closed" and by == handler:
             by = STAFF[0]
-        actions.step(tx, str(row["incident_id"]), stage, by=by, at=_text(at), party=party, note=note, limits=limits)
+        actions.step(tx, str(row["incident_id"]), stage, by=by, at=_text(at), note=note, limits=limits)

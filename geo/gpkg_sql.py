@@ -97,8 +97,9 @@ def read_table(con: sqlite3.Connection, name: str, where: Mapping[str, Sequence[
         return pd.DataFrame()
     clauses: list[str] = []
     params: list[str] = []
+    have = {c.lower() for c in table_columns(con, name)} if where else set()
     for col, values in (where or {}).items():
-        if col.lower() not in {c.lower() for c in table_columns(con, name)}:
+        if col.lower() not in have:
             clauses, params = ["0"], []
             break
         wanted = [str(v) for v in values]

@@ -91,9 +91,10 @@ def history(store: Store | Transaction, case_id: str) -> pd.DataFrame:
 def _get(store: Store | Transaction, case_id: str) -> dict[str, Any]:
     if isinstance(store, Transaction):
         row = store.get(schema.INCIDENTS, str(case_id))
-    else:
-        with store.transaction("read case") as tx:
-            row = tx.get(schema.INCIDENTS, str(case_id))
+    else:  # a read, without taking the writers' turn
+        rows = store.read_attributes(schema.INCIDENTS, where={"incident_id": [str(case_id)]})
+        row = None if rows.empty else {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v)
+                                       for k, v in rows.iloc[0].to_dict().items()}
     if row is None:
         raise StoreError.of("store.unknown_id", layer=schema.INCIDENTS, row_id=case_id)
     return row

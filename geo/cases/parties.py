@@ -92,7 +92,8 @@ def party_names(tx: Transaction | Store, lang: str = "zh") -> dict[str, str]:
     from ..i18n import t
 
     out: dict[str, str] = {}
-    grids = tx.read(schema.GRIDS)
+    columns = ["grid_id", "worker", "name"]
+    grids = tx.read_attributes(schema.GRIDS, columns) if isinstance(tx, Store) else tx.read(schema.GRIDS)[columns]
     for gid, worker, name in zip(grids["grid_id"], grids["worker"], grids["name"], strict=True):
         who = worker if isinstance(worker, str) and worker else t("party.grid_worker", lang)
         out[GRID_PARTY.format(grid_id=gid)] = f"{who}（{name or gid}）" if lang == "zh" else f"{who} ({name or gid})"
