@@ -151,9 +151,11 @@ class Page:
 
     def step(self, label: str, *, note: str | None = None, photo: Path | None = None) -> None:
         """Pick the next step ``label`` in the case panel, fill its form and confirm it."""
+        self.idle()
         self.page.locator("[data-testid='stRadio']").filter(has_text=label).first.get_by_text(label, exact=True).click()
+        self.idle()  # a rerun may leave the last form's copy on the page for a moment
         form = self.page.locator("[data-testid='stForm']").filter(
-            has=self.page.get_by_role("button", name=f"确认：{label}"))
+            has=self.page.get_by_role("button", name=f"确认：{label}")).first
         form.wait_for()
         if note is not None:
             form.locator("textarea").fill(note)
