@@ -32,6 +32,8 @@ pytestmark = pytest.mark.browser
 require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
+PlaywrightError = sync_api.Error
+PlaywrightTimeout = sync_api.TimeoutError
 
 ARTIFACTS = paths.ARTIFACTS
 #: As in the map store of conftest.py.
@@ -188,9 +190,17 @@ class Page:
             self.page.wait_for_timeout(500)
             self.shot(shot)
         n = int(metric.locator("[data-testid='stMetricValue']").inner_text().strip())
-        with self.page.expect_download() as dl:
-            self.page.get_by_role("button", name="下载台账（CSV）").click()
-        text = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
+        text = ""
+        for attempt in range(3):  # a rerun that replaces the button cancels its download: ask again
+            self.idle()
+            try:
+                with self.page.expect_download() as dl:
+                    self.page.get_by_role("button", name="下载台账（CSV）").click()
+                text = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
+                break
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
         self.page.get_by_role("tab", name="地图").click()
         return n, list(csv.DictReader(io.StringIO(text)))
 
@@ -316,9 +326,15 @@ def test_a_repeated_report_is_offered_as_a_duplicate_and_merged(server, browser)
 
     def report(text: str) -> None:
         p.page.get_by_text("请在地图上点击事件位置。").wait_for()
-        p.page.wait_for_timeout(500)
-        p.click_lonlat(*spot)
         form = p.page.locator("[data-testid='stForm']").filter(has_text="上报事件")
+        for _ in range(3):  # a click the map takes while the app still reruns is not sent: click again
+            p.idle()
+            p.click_lonlat(*spot)
+            try:
+                form.locator("[data-testid='stSelectbox']").first.wait_for(timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                continue
         form.locator("[data-testid='stSelectbox']").first.click()
         p.page.get_by_role("option", name="积水点").click()
         form.locator("textarea").fill(text)
