@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import folium
@@ -20,6 +20,7 @@ import streamlit as st
 import streamlit_folium
 
 from geo import schema
+from geo.cases import ledger as ledger_mod
 from geo.cases import parties as parties_mod
 from geo.cases import storm as storm_mod
 from geo.cases import timing
@@ -96,6 +97,37 @@ def storm(path: str, version: str) -> str | None:
     """The storm mode in force (``red``, ``orange``), None when off."""
     level, _since = storm_mod.storm_of(open_store(path))
     return str(level) if level else None
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def ledger(path: str, version: str, at: str, filters: tuple[tuple[str, ...], ...], overdue: bool,  # noqa: PLR0913
+           lang: str) -> pd.DataFrame:
+    """The ledger (:func:`geo.cases.ledger.ledger`) read at ``at``; ``filters`` = (grids, types, stages, parties)."""
+    grids, types, stages, parties = (list(f) or None for f in filters)
+    return ledger_mod.ledger(open_store(path), grids=grids, types=types, stages=stages, parties=parties,
+                             overdue=overdue, now=datetime.fromisoformat(at), lang=lang)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def ledger_files(path: str, version: str, at: str, filters: tuple[tuple[str, ...], ...], overdue: bool,  # noqa: PLR0913
+                 lang: str, title: str) -> tuple[bytes, bytes]:
+    """The ledger's XLSX and CSV (the bytes ``python -m geo ledger`` writes), made once per version and clock."""
+    from geo.cases.ledger_xlsx import ledger_csv, ledger_xlsx
+
+    frame = ledger(path, version, at, filters, overdue, lang)
+    names = ("grids", "types", "stages", "parties")
+    shown: dict[str, object] = {**{k: list(v) for k, v in zip(names, filters, strict=True)}, "overdue": overdue}
+    xlsx = ledger_xlsx(frame, lang=lang, title=title, storm=storm_mod.storm_of(open_store(path)),
+                       generated_at=at, filters=shown)
+    return xlsx, ledger_csv(frame, lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def figures(path: str, version: str, at: str, by: str, start: date | None, end: date | None,  # noqa: PLR0913
+            lang: str) -> pd.DataFrame:
+    """The figures (:func:`geo.cases.ledger.figures`) read at ``at``."""
+    return ledger_mod.figures(open_store(path), by=by, start=start, end=end, now=datetime.fromisoformat(at),
+                              lang=lang)
 
 
 @st.cache_data(max_entries=12, show_spinner=False)

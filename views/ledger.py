@@ -16,9 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
-from geo.cases import ledger as ledger_mod
-from geo.cases.ledger_xlsx import figures_table, ledger_csv, ledger_table, ledger_xlsx
-from geo.cases.storm import storm_of
+from geo.cases.ledger_xlsx import figures_table, ledger_table
 from geo.safe import spreadsheet_frame
 from geo.storage import CST
 
@@ -52,14 +50,12 @@ def render(ctx: AppContext) -> None:
                                   placeholder=ctx.tr("app.all"), format_func=lambda p: names.get(p, p))
     f5.markdown("&nbsp;", unsafe_allow_html=True)
     overdue = f5.checkbox(ctx.tr("app.ledger_overdue"), key="gw_led_overdue")
-    now = datetime.now(CST)
-    frame = ledger_mod.ledger(ctx.store, grids=pick_grids or None, types=pick_types or None,
-                              stages=pick_stages or None, parties=pick_parties or None, overdue=overdue, now=now,
-                              lang=ctx.lang)
+    at = appdata.clock()  # read again at each new version of the store, and every few minutes
+    frame = appdata.ledger(path, version, at, (tuple(pick_grids), tuple(pick_types), tuple(pick_stages),
+                                               tuple(pick_parties)), overdue, ctx.lang)
     _counts(ctx, frame)
     _table(ctx, frame)
-    _downloads(ctx, frame, now, {"grids": pick_grids, "types": pick_types, "stages": pick_stages,
-                                 "parties": pick_parties, "overdue": overdue})
+    _downloads(ctx, at, (tuple(pick_grids), tuple(pick_types), tuple(pick_stages), tuple(pick_parties)), overdue)
     _figures(ctx)
 
 
@@ -97,15 +93,14 @@ def _number(value: object) -> object:
     return value
 
 
-def _downloads(ctx: AppContext, frame: pd.DataFrame, now: datetime, filters: dict[str, object]) -> None:
-    storm = storm_of(ctx.store)
-    stamp = now.strftime("%Y%m%d-%H%M")
+def _downloads(ctx: AppContext, at: str, filters: tuple[tuple[str, ...], ...], overdue: bool) -> None:
+    stamp = datetime.fromisoformat(at).strftime("%Y%m%d-%H%M")
+    xlsx, csv = appdata.ledger_files(ctx.store.location, ctx.store.version, at, filters, overdue, ctx.lang,
+                                     ctx.tr("app.ledger_title"))
     a, b = st.columns(2)
-    xlsx = ledger_xlsx(frame, lang=ctx.lang, title=ctx.tr("app.ledger_title"), storm=storm,
-                       generated_at=now.isoformat(timespec="seconds"), filters=filters)
     a.download_button(ctx.tr("app.ledger_xlsx"), xlsx, file_name=f"ledger-{stamp}.xlsx", key="gw_led_xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    b.download_button(ctx.tr("app.ledger_csv"), ledger_csv(frame, ctx.lang), file_name=f"ledger-{stamp}.csv",
+    b.download_button(ctx.tr("app.ledger_csv"), csv, file_name=f"ledger-{stamp}.csv",
                       mime="text/csv", key="gw_led_csv")
 
 
@@ -119,7 +114,7 @@ def _figures(ctx: AppContext) -> None:
     start = end = None
     if isinstance(period, (tuple, list)) and len(period) == 2 and all(isinstance(d, date) for d in period):
         start, end = period[0], period[1]  # whole days, both included
-    figs = ledger_mod.figures(ctx.store, by=str(by), start=start, end=end, lang=ctx.lang)
+    figs = appdata.figures(ctx.store.location, ctx.store.version, appdata.clock(), str(by), start, end, ctx.lang)
     if figs.empty:
         st.caption(ctx.tr("app.ledger_no_figures"))
         return
