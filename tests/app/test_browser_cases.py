@@ -225,14 +225,16 @@ def test_a_report_goes_from_the_map_to_closed(server, browser, tmp_path):
     base_open, _ = p.ledger()
     # Report on the map: toggle, click, form, submit.
     p.page.get_by_text("在地图上点选位置上报事件").click()
-    p.page.get_by_text("请在地图上点击事件位置。").wait_for()
+    p.page.get_by_text("请在地图上点击事件位置。").first.wait_for()
+    p.idle()
     p.click_lonlat(*AT)
     form = p.page.locator("[data-testid='stForm']").filter(has_text="上报事件")
     form.locator("[data-testid='stSelectbox']").first.click()
     p.page.get_by_role("option", name="积水点").click()
     form.locator("textarea").fill("地下车库入口积水约20厘米")
     form.get_by_role("button", name="提交").click()
-    p.page.get_by_text("已上报事件").wait_for()
+    wait_stored(p, store, "地下车库入口积水约20厘米")
+    p.idle()
     inc = store.read(schema.INCIDENTS)
     new = inc[inc["description"] == "地下车库入口积水约20厘米"]
     assert len(new) == 1 and new["grid_id"].iloc[0] == "G2" and new["status"].iloc[0] == "reported"
@@ -261,7 +263,7 @@ def test_a_report_goes_from_the_map_to_closed(server, browser, tmp_path):
     p.shot("handled")
     # The handler may not check their own work: another name checks and closes.
     p.step("核查通过，结案")
-    p.page.get_by_text("核查须由其他人进行").wait_for()
+    p.page.get_by_text("核查须由其他人进行").first.wait_for()
     p.set_name("李娜")
     p.step("核查通过，结案")
     p.wait_stage("closed")
@@ -316,6 +318,17 @@ def test_overdue_cases_stand_out_and_filter(server, browser):
     p.close()
 
 
+def wait_stored(p: Page, store: Any, description: str) -> None:
+    """Wait until the store holds a report with ``description`` (the page's notice of it lasts one rerun)."""
+    from geo import schema
+
+    for _ in range(120):
+        if (store.read(schema.INCIDENTS)["description"] == description).any():
+            return
+        p.page.wait_for_timeout(500)
+    raise AssertionError(f"no report {description!r} was stored")
+
+
 def test_a_repeated_report_is_offered_as_a_duplicate_and_merged(server, browser):
     from geo import schema
 
@@ -325,7 +338,7 @@ def test_a_repeated_report_is_offered_as_a_duplicate_and_merged(server, browser)
     spot = (LON0 + 2.5 * STEP, LAT0 + 0.0033)
 
     def report(text: str) -> None:
-        p.page.get_by_text("请在地图上点击事件位置。").wait_for()
+        p.page.get_by_text("请在地图上点击事件位置。").first.wait_for()  # a rerun may show two for a moment
         form = p.page.locator("[data-testid='stForm']").filter(has_text="上报事件")
         for _ in range(3):  # a click the map takes while the app still reruns is not sent: click again
             p.idle()
@@ -340,26 +353,18 @@ def test_a_repeated_report_is_offered_as_a_duplicate_and_merged(server, browser)
         form.locator("textarea").fill(text)
         form.get_by_role("button", name="提交").click()
 
-    def stored(description: str) -> None:
-        """Wait until the store holds a report with ``description`` (the page's notice lasts one rerun)."""
-        for _ in range(120):
-            if (store.read(schema.INCIDENTS)["description"] == description).any():
-                return
-            p.page.wait_for_timeout(500)
-        raise AssertionError(f"no report {description!r} was stored")
-
     p.page.get_by_text("在地图上点选位置上报事件").click()
     report("小区东门积水")
-    stored("小区东门积水")
+    wait_stored(p, store, "小区东门积水")
     p.idle()
     inc = store.read(schema.INCIDENTS)
     first = str(inc.loc[inc["description"] == "小区东门积水", "incident_id"].iloc[0])
     report("东门那里又积水了")
-    p.page.get_by_text("可能是同一件事").wait_for()  # nothing stored yet: the user says which
+    p.page.get_by_text("可能是同一件事").first.wait_for()  # nothing stored yet: the user says which
     assert (store.read(schema.INCIDENTS)["description"] == "东门那里又积水了").sum() == 0
     p.shot("duplicate")
     p.page.get_by_role("button", name=f"是同一件事：并入 {first}").click()
-    stored("东门那里又积水了")
+    wait_stored(p, store, "东门那里又积水了")
     inc = store.read(schema.INCIDENTS)
     again = inc[inc["description"] == "东门那里又积水了"]
     assert len(again) == 1 and again["status"].iloc[0] == "merged" and again["merged_into"].iloc[0] == first
@@ -379,7 +384,7 @@ def test_a_step_on_a_case_someone_changed_first_is_refused(server, browser):
     first.step("受理")
     first.wait_stage("accepted")
     second.step("受理")  # on what it showed: the case as reported, version 1
-    second.page.get_by_text("未保存").wait_for()
+    second.page.get_by_text("未保存").first.wait_for()
     message = second.page.locator("[data-testid='stAlert']").filter(has_text="未保存").first.inner_text()
     assert "张伟" in message
     second.wait_stage("accepted")  # read again: it shows the first one's step, nothing overwritten
