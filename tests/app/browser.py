@@ -168,6 +168,12 @@ def map_frame(page: Any, *, timeout: float = 30_000) -> Any:
     return frame
 
 
+def wait_idle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the app has finished its rerun (Streamlit shows its status widget while one runs)."""
+    page.wait_for_timeout(400)
+    page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=timeout)
+
+
 def frame_of(page: Any) -> Any:
     """The map tab's iframe as a Playwright Frame (the first map on the page;
     other tabs may hold maps of their own)."""

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app.browser import frame_of, launch, map_frame, require_chromium, store_address
+from tests.app.browser import frame_of, launch, map_frame, require_chromium, store_address, wait_idle
 
 #: As in the map store of conftest.py.
 XSS = "<img src=x onerror=alert(1)>"
@@ -451,13 +451,16 @@ def test_upload_tab_in_english(session):
 
 
 def _choose_file(uploader: Any, path: Path, shown: str) -> None:
-    """Give the uploader a file; once more if a rerun of the page swallowed the first (seen on a loaded machine)."""
-    uploader.locator("input[type=file]").set_input_files(str(path))
-    try:
-        uploader.get_by_text(shown).wait_for(timeout=20_000)
-    except Exception:  # playwright's TimeoutError
+    """Give the uploader a file once the page is idle; again if a rerun swallowed it (seen on a loaded machine)."""
+    for _ in range(3):
+        wait_idle(uploader.page)
         uploader.locator("input[type=file]").set_input_files(str(path))
-        uploader.get_by_text(shown).wait_for()
+        try:
+            uploader.get_by_text(shown).wait_for(timeout=25_000)
+            return
+        except sync_api.TimeoutError:
+            continue
+    uploader.get_by_text(shown).wait_for()
 
 
 def test_upload_incidents(session, tmp_path):
@@ -500,8 +503,7 @@ def test_upload_incidents(session, tmp_path):
     s.page.get_by_text("校验报告（1 项）").wait_for()
     assert load.is_disabled()  # nothing is loaded while the check finds an error
     s.shot("upload-refused")
-    uploader.locator("input[type=file]").set_input_files(str(src))
-    uploader.get_by_text("new_i").wait_for()  # uploaded; long names are cut
+    _choose_file(uploader, src, "new_i")  # uploaded; long names are cut
     click_until(check, "校验完成: new_incidents.geojson 有 2 条事件，可以导入。")
     s.shot("upload-checked")
     click_until(load, "已导入 2 条")
