@@ -25,6 +25,7 @@ from views import discover
 from views.context import AppContext
 from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
+from views.signin import sign_in
 
 DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
 
@@ -55,6 +56,11 @@ def _main(lang: str) -> None:
         st.stop()
     try:
         store = open_store(path)
+    except GridWatchError as exc:
+        show_error(exc, lang, key="app.store_error")
+        st.stop()
+    user = sign_in(store, lang)  # nothing of the store is read before sign-in
+    try:
         version = store.version
         data = appdata.layers(path, version)
         types, meta = appdata.types_and_meta(path, version)
@@ -70,7 +76,7 @@ def _main(lang: str) -> None:
         store=store, lang=lang, tr=tr, grids=grids, buildings=buildings, incidents=incidents, types=types,
         filters=choices.filters, shown_incidents=appdata.shown_incidents(path, version, choices.filters),
         summary=appdata.summary(path, version, choices.filters), basemap=choices.basemap, figure=choices.figure,
-        color_by=choices.color_by, visible=choices.visible, meta=meta,
+        color_by=choices.color_by, visible=choices.visible, meta=meta, user=user,
     )
     views = discover()
     for view, tab in zip(views, st.tabs([tr(v.label) for v in views]), strict=True):

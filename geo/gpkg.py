@@ -34,6 +34,8 @@ import pyogrio
 import shapely
 
 from . import schema, settings
+from .access import User
+from .audit import AUDIT
 from .errors import StoreError
 from .gpkg_blob import decode, encode, register_functions
 from .gpkg_lock import making_lock, writer_turn
@@ -50,6 +52,7 @@ from .gpkg_sql import (
     index_table,
     is_sqlite,
     kind_of_value,
+    protect_audit,
     quote,
     read_attributes,
     read_table,
@@ -281,7 +284,7 @@ class GeoPackageStore(Store):
     # -- writing ------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self, note: str = "", *, by: str = "") -> Iterator[Transaction]:
+    def transaction(self, note: str = "", *, by: User | str = "") -> Iterator[Transaction]:
         """One SQLite write transaction on the file (see :meth:`geo.storage.Store.transaction`)."""
         self._ensure()
         seconds = settings.current().store_lock_timeout
@@ -347,7 +350,7 @@ class GeoPackageStore(Store):
 class _Tx(Transaction):
     """A write transaction on one SQLite connection."""
 
-    def __init__(self, store: GeoPackageStore, con: sqlite3.Connection, note: str, by: str) -> None:
+    def __init__(self, store: GeoPackageStore, con: sqlite3.Connection, note: str, by: User | str) -> None:
         super().__init__(note, by)
         self._store = store
         self._con = con
@@ -517,12 +520,12 @@ class _Tx(Transaction):
         for _name, text in triggers:
             self._con.execute(text)
 
-    def write_table(self, name: str, df: pd.DataFrame) -> None:
+    def _write_table(self, name: str, df: pd.DataFrame) -> None:
         """Replace a plain table (its rows and columns)."""
         self._replace_table(name, df)
         self.wrote = True
 
-    def append_table(self, name: str, df: pd.DataFrame) -> None:
+    def _append_table(self, name: str, df: pd.DataFrame) -> None:
         """Add rows to a plain table."""
         if not has_table(self._con, name):
             self._replace_table(name, df)
@@ -530,6 +533,8 @@ class _Tx(Transaction):
             self._insert_table(name, df)
         self.wrote = True
 
+    def _protect_audit(self) -> None:
+        protect_audit(self._con, AUDIT)
     def _replace_table(self, name: str, df: pd.DataFrame) -> None:
         if name in schema.LAYERS or name == SEQUENCES:
             raise StoreError.of("store.unknown_layer", layer=name, layers=f"{META}, {INCIDENT_TYPES}, ...")

@@ -281,3 +281,10 @@ def _as_kind(value: Any, kind: str | None) -> Any:
     except (TypeError, ValueError):
         return None
     return value
+
+
+def protect_audit(con: sqlite3.Connection, name: str) -> None:
+    """Triggers that make SQLite refuse UPDATE and DELETE on the audit table ``name`` (idempotent)."""
+    for verb in ("UPDATE", "DELETE"):
+        con.execute(f"CREATE TRIGGER IF NOT EXISTS {quote(f'gw_{name}_no_{verb.lower()}')} BEFORE {verb} ON {quote(name)} "
+                    "BEGIN SELECT RAISE(ABORT, 'the GridWatch audit log is append-only'); END")

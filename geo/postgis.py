@@ -42,6 +42,8 @@ from psycopg import sql
 from psycopg_pool import PoolTimeout
 
 from . import schema, settings
+from .access import User
+from .audit import AUDIT
 from .errors import StoreError
 from .postgis_sql import (
     COPY_ROWS,
@@ -206,7 +208,7 @@ class PostGISStore(Store):
     # -- writing --------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self, note: str = "", *, by: str = "") -> Iterator[Transaction]:
+    def transaction(self, note: str = "", *, by: User | str = "") -> Iterator[Transaction]:
         """One database transaction, the store's writers serialised by an advisory lock (see the module text)."""
         seconds = settings.current().store_lock_timeout
         with self._connection() as con, con.transaction():
@@ -344,7 +346,7 @@ def _problems(con: psycopg.Connection[Any], addr: Address) -> list[str]:
 class _Tx(Transaction):
     """A write transaction on one pooled connection (its reads see its own writes)."""
 
-    def __init__(self, addr: Address, con: psycopg.Connection[Any], note: str, by: str) -> None:
+    def __init__(self, addr: Address, con: psycopg.Connection[Any], note: str, by: User | str) -> None:
         super().__init__(note, by)
         self._addr = addr
         self._con = con
@@ -504,7 +506,7 @@ class _Tx(Transaction):
 
     # -- plain tables -----------------------------------------------------------------------------------
 
-    def write_table(self, name: str, df: pd.DataFrame) -> None:
+    def _write_table(self, name: str, df: pd.DataFrame) -> None:
         """Replace a plain table (rows deleted and written again; the table made anew when its columns change)."""
         if name in schema.LAYERS or name == SEQUENCES:
             raise StoreError.of("store.unknown_layer", layer=name, layers=f"{META}, {INCIDENT_TYPES}, ...")
@@ -519,7 +521,7 @@ class _Tx(Transaction):
         self._insert_table(name, df)
         self.wrote = True
 
-    def append_table(self, name: str, df: pd.DataFrame) -> None:
+    def _append_table(self, name: str, df: pd.DataFrame) -> None:
         """Add rows to a plain table (made when missing, columns added when new)."""
         if name in schema.LAYERS or name == SEQUENCES:
             raise StoreError.of("store.unknown_layer", layer=name, layers=f"{META}, {INCIDENT_TYPES}, ...")
@@ -531,6 +533,22 @@ class _Tx(Transaction):
             add_columns(self._con, self._addr, name, have, {c: kind_for(df[c], have.get(c)) for c in kinds})
         self._insert_table(name, df)
         self.wrote = True
+
+    def _protect_audit(self) -> None:
+        """A trigger that refuses UPDATE and DELETE on the audit table (TRUNCATE too)."""
+        name = table(self._addr, AUDIT)
+        there = self._con.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'gw_audit_append_only' AND tgrelid = "
+                                  "to_regclass(%s)", (name.as_string(self._con),)).fetchone()
+        if there:
+            return
+        fn = sql.Identifier(self._addr.schema, "gw_audit_append_only")
+        self._con.execute(sql.SQL(
+            "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'the GridWatch audit log is append-only'; END $$").format(fn))
+        self._con.execute(sql.SQL("CREATE OR REPLACE TRIGGER gw_audit_append_only BEFORE UPDATE OR DELETE ON {} "
+                                  "FOR EACH ROW EXECUTE FUNCTION {}()").format(name, fn))
+        self._con.execute(sql.SQL("CREATE OR REPLACE TRIGGER gw_audit_no_truncate BEFORE TRUNCATE ON {} "
+                                  "FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(name, fn))
 
     def _create_table(self, name: str, kinds: Mapping[str, str]) -> None:
         defs = [sql.SQL(", {} {}").format(sql.Identifier(c), sql.SQL(PG_TYPE[k])) for c, k in kinds.items()]

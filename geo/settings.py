@@ -128,6 +128,23 @@ _lock_seconds = _between(float, 0.1, 3600)
 _duplicate_m = _between(float, 0, 5000)
 _duplicate_h = _between(float, 0, 720)
 _attachment_mb = _between(float, 0.1, 200)
+_idle_minutes = _between(float, 1, 24 * 60)
+_password_chars = _between(int, 8, 128)
+_failures = _between(int, 1, 100)
+
+
+def _auth(raw: str) -> str:
+    mode = raw.strip().lower()
+    if mode not in ("password", "oidc"):
+        raise ValueError(raw)
+    return mode
+
+
+def _address(raw: str) -> str:
+    text = raw.strip()
+    if not text or any(c.isspace() for c in text):
+        raise ValueError(raw)
+    return text
 
 
 def _setting(default: Any, variable: str, doc: str, parse: Parser, allowed: str, *,  # noqa: PLR0913
@@ -188,6 +205,22 @@ class Settings:
     max_attachment_mb: float = _setting(10.0, "GRIDWATCH_MAX_ATTACHMENT_MB", "Size of one photo or file "
                                         "attached to a case step, in MB (before it is re-encoded).", _attachment_mb,
                                         "MB from 0.1 to 200", empty_unset=True)
+    # -- people (geo.access, geo.accounts, geo.audit)
+    auth: str = _setting("password", "GRIDWATCH_AUTH", "How the app signs people in: its own password form, or "
+                         "OpenID Connect through Streamlit's st.login (configured in .streamlit/secrets.toml; the "
+                         "account is found by the e-mail the provider gives).", _auth, "password, oidc",
+                         empty_unset=True)
+    session_idle_minutes: float = _setting(30.0, "GRIDWATCH_SESSION_IDLE_MINUTES", "A signed-in session that does "
+                                           "nothing for this many minutes is signed out.", _idle_minutes,
+                                           "minutes from 1 to 1440", empty_unset=True)
+    password_min_chars: int = _setting(10, "GRIDWATCH_PASSWORD_MIN_CHARS", "Shortest password an account may "
+                                       "have.", _password_chars, "an integer from 8 to 128", empty_unset=True)
+    signin_free_failures: int = _setting(3, "GRIDWATCH_SIGNIN_FREE_FAILURES", "Failed sign-ins of one account "
+                                         "before each further attempt must wait (5 s, doubling up to 15 min).",
+                                         _failures, "an integer from 1 to 100", empty_unset=True)
+    address: str = _setting("127.0.0.1", "GRIDWATCH_ADDRESS", "Address the app server binds (python -m geo "
+                            "serve, make run): this machine only by default; 0.0.0.0 (every interface) is "
+                            "refused in demo mode.", _address, "an IP address or host name", empty_unset=True)
     # -- limits on one input file (geo.limits)
     max_file_mb: float = _limit(200.0, "max_file_mb", "Size of one uploaded or imported file, in MB.")
     max_features: int = _limit(2_000_000, "max_features", "Features (rows) of one layer.")

@@ -33,7 +33,6 @@ picks one by the store's address.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,8 +44,11 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .access import User, acting
+from .audit import QUIET as AUDIT_QUIET
 from .errors import ConflictError, StoreError
-from .storage_rows import plan_replace
+from .storage_audit import AuditMixin
+from .storage_rows import MANAGED, dtype_of, empty_layer, layer_columns, meta_dict, plan_replace, types_of
 
 __all__ = [
     "INCIDENT_TYPES",
@@ -71,8 +73,6 @@ SEQUENCES: Final = "gw_sequences"
 #: tables only (releases before row-level writes); 2: ``row_version``,
 #: ``updated_by``, ``updated_at`` on every layer and the id counters.
 SCHEMA_VERSION: Final = 2
-#: Columns the store keeps on every row of every layer (a user cannot set them).
-MANAGED: Final[dict[str, str]] = {"row_version": "int", "updated_at": "str", "updated_by": "str"}
 #: Ids minted per layer: prefix, and whether the counter restarts each day.
 ID_FORMAT: Final[dict[str, str]] = {
     schema.INCIDENTS: "R{day}-{n:04d}",
@@ -86,6 +86,8 @@ TABLE_INDEXES: Final[dict[str, tuple[str, ...]]] = {
     "case_events": ("case_id",),
     "case_files": ("file_hash",),
 }
+#: Rows added in one call entered one by one in the audit log (more: one entry for all).
+AUDIT_ROWS: Final = 20
 #: Keys of ``meta`` that the store itself maintains.
 _META_KEPT: Final = ("schema_version", "written_at", "revision", "history")
 #: Notes kept in the ``history`` meta value.
@@ -98,32 +100,27 @@ def now_text() -> str:
     return datetime.now(CST).isoformat(timespec="seconds")
 
 
-def default_actor() -> str:
-    """Who acts when no name is given: the operating-system user (the local operator)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (containers)
-        return "operator"
-
-
 def check_layer(layer: str) -> None:
     """Refuse a name that is not one of :data:`geo.schema.LAYERS`."""
     if layer not in schema.LAYERS:
         raise StoreError.of("store.unknown_layer", layer=layer, layers=", ".join(schema.LAYERS))
 
 
-class Transaction(ABC):
+class Transaction(AuditMixin, ABC):
     """One atomic unit of reads and writes (see the module text).
 
     Get one from :meth:`Store.transaction`; do not create it directly.
     """
 
-    def __init__(self, note: str, by: str) -> None:
+    def __init__(self, note: str, by: User | str) -> None:
         self.note = note
-        self.by = by or default_actor()
+        self.user = acting(by)
+        self.by = self.user.name
         self.at = now_text()
         self.wrote = False
         self._meta_updates: dict[str, str] = {}
+        self._audit: list[dict[str, str]] = []
+        self._audit_flushing = False
 
     # -- reading ---------------------------------------------------------------------
 
@@ -192,7 +189,14 @@ class Transaction(ABC):
         stamp(frame, self, version=1)
         self._insert(layer, frame)
         self.wrote = True
-        return list(frame[id_col])
+        out = [str(v) for v in frame[id_col]]
+        if len(out) <= AUDIT_ROWS:
+            cols = [c for c in frame.columns if c not in MANAGED and c != "geometry"]
+            for _, row in frame.iterrows():
+                self.audit("add", kind=layer, obj=str(row[id_col]), after={c: row[c] for c in cols})
+        else:
+            self.audit("add", kind=layer, obj=f"{out[0]}…{out[-1]}", after={"rows": len(out)})
+        return out
 
     def update(self, layer: str, row_id: str, values: Mapping[str, Any], *,
                base_version: int | None = None) -> dict[str, Any]:
@@ -225,6 +229,8 @@ class Transaction(ABC):
                    "updated_by": self.by, "updated_at": self.at}
         self._update(layer, row_id, changes)
         self.wrote = True
+        self.audit("update", kind=layer, obj=str(row_id), before={c: current.get(c) for c in values},
+                   after=dict(values))
         return {**current, **changes}
 
     def delete(self, layer: str, row_ids: Sequence[str], *,
@@ -238,6 +244,10 @@ class Transaction(ABC):
                     raise ConflictError.stale(layer, row_id, base, current)
         n = self._delete(layer, [str(i) for i in row_ids])
         self.wrote = self.wrote or n > 0
+        if n:
+            shown = [str(i) for i in row_ids][:AUDIT_ROWS]
+            self.audit("delete", kind=layer, obj=shown[0] if len(row_ids) == 1 else f"{len(row_ids)} rows",
+                       before={"ids": ", ".join(shown) + ("…" if len(row_ids) > AUDIT_ROWS else "")})
         return n
 
     # -- whole-layer and table writes ------------------------------------------------
@@ -265,6 +275,8 @@ class Transaction(ABC):
                    and c not in schema.COLUMNS[layer]]
         self._sync(layer, changed=changed, new=new, deleted=plan.deleted, dropped_columns=dropped)
         self.wrote = True
+        self.audit("replace", kind=layer, obj=layer, before={"rows": len(old)},
+                   after={"rows": len(frame), "new": len(new), "changed": len(changed), "deleted": len(plan.deleted)})
 
     def restore(self, layer: str, gdf: gpd.GeoDataFrame) -> None:
         """Insert rows exactly as given, their ``row_version``, ``updated_by`` and ``updated_at`` included.
@@ -283,22 +295,47 @@ class Transaction(ABC):
                 frame[col] = values.astype(object).where(values.notna(), frame[col]).to_numpy()
         self._insert(layer, frame)
         self.wrote = True
+        self.audit("restore", kind=layer, obj=layer, after={"rows": len(frame)})
+
+    def write_table(self, name: str, df: pd.DataFrame) -> None:
+        """Replace a plain table (the audit log refused: it is append-only)."""
+        self._check_table_write(name)
+        self._write_table(name, df)
+        if name not in AUDIT_QUIET and name != META:
+            self.audit("table", kind=name, obj=name, after={"rows": len(df)})
+
+    def append_table(self, name: str, df: pd.DataFrame) -> None:
+        """Add rows to a plain table (created when missing; the audit log refused: only commits add to it)."""
+        self._check_table_write(name)
+        self._append_table(name, df)
+        if name not in AUDIT_QUIET and name != META:
+            self.audit("append", kind=name, obj=name, after={"rows": len(df)})
 
     @abstractmethod
-    def write_table(self, name: str, df: pd.DataFrame) -> None:
+    def _write_table(self, name: str, df: pd.DataFrame) -> None:
         """Replace a plain table."""
 
     @abstractmethod
-    def append_table(self, name: str, df: pd.DataFrame) -> None:
+    def _append_table(self, name: str, df: pd.DataFrame) -> None:
         """Add rows to a plain table (created when missing)."""
+
+    @abstractmethod
+    def _protect_audit(self) -> None:
+        """Make the database refuse UPDATE and DELETE on the audit table (idempotent)."""
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Set metadata keys (kept at commit)."""
         for key in values:
             if key in _META_KEPT and key != "schema_version":
                 raise StoreError.of("store.readonly_column", column=key)
-        self._meta_updates.update({str(k): str(v) for k, v in values.items()})
+        new = {str(k): str(v) for k, v in values.items()}
+        old = {**meta_dict(self.read_table(META)), **self._meta_updates}
+        changed = {k: v for k, v in new.items() if old.get(k) != v}
+        self._meta_updates.update(new)
         self.wrote = True
+        if changed:
+            self.audit("meta", kind=META, obj=", ".join(sorted(changed))[:200],
+                       before={k: old.get(k) for k in changed}, after=changed)
 
     # -- ids -------------------------------------------------------------------------
 
@@ -343,7 +380,8 @@ class Transaction(ABC):
         """Apply a replace plan: update ``changed`` by id, insert ``new``, delete ``deleted``, drop columns."""
 
     def _closing_meta(self) -> dict[str, str]:
-        """The meta values to write at commit: the updates, revision, time and history."""
+        """The meta values to write at commit: the updates, revision, time and history (the audit entries written first)."""
+        self._flush_audit()
         old = meta_dict(self.read_table(META))
         meta = {**self._meta_updates}
         meta["schema_version"] = meta.get("schema_version", old.get("schema_version", str(SCHEMA_VERSION)))
@@ -441,7 +479,7 @@ class Store(ABC):
     # -- writing -----------------------------------------------------------------------
 
     @abstractmethod
-    def transaction(self, note: str = "", *, by: str = "") -> contextlib.AbstractContextManager[Transaction]:
+    def transaction(self, note: str = "", *, by: User | str = "") -> contextlib.AbstractContextManager[Transaction]:
         """One atomic unit of reads and writes (``with store.transaction(note=...) as tx:``).
 
         Parameters
@@ -493,43 +531,6 @@ class Store(ABC):
 
 
 # -- shared by the backends ------------------------------------------------------------
-
-
-def meta_dict(df: pd.DataFrame) -> dict[str, str]:
-    """A ``key``/``value`` table as a dict."""
-    if df.empty or "key" not in df:
-        return {}
-    return dict(zip(df["key"].astype(str), df["value"].astype(str), strict=True))
-
-
-def types_of(df: pd.DataFrame) -> dict[str, schema.IncidentType]:
-    """The type registry of an ``incident_types`` table."""
-    extra = [
-        schema.IncidentType(
-            str(r["code"]), str(r["label_zh"]), str(r["label_en"]),
-            bool(int(r.get("asset", 0) or 0)), str(r.get("color") or "#6a3d9a"),
-            str(r.get("icon") or "!"),
-        )
-        for _, r in df.iterrows()
-        if str(r["code"]) not in schema.BUILTIN_TYPES
-    ]
-    return schema.type_registry(extra)
-
-
-def layer_columns(layer: str) -> dict[str, str]:
-    """The canonical columns of a layer and the store's own, with their kinds."""
-    return {**schema.COLUMNS[layer], **MANAGED}
-
-
-def empty_layer(layer: str) -> gpd.GeoDataFrame:
-    """An empty layer with the canonical columns (and the store's own)."""
-    cols = {c: pd.Series(dtype=dtype_of(k)) for c, k in layer_columns(layer).items()}
-    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=schema.STORAGE_CRS), crs=schema.STORAGE_CRS)
-
-
-def dtype_of(kind: str) -> str:
-    """The pandas dtype of a column kind."""
-    return {"str": "object", "int": "Int64", "float": "float64", "bool": "boolean"}.get(kind, "object")
 
 
 def prepare(layer: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -12,6 +12,9 @@ import pandas as pd
 import shapely
 
 from . import schema
+
+#: Columns the store keeps on every row of every layer (a user cannot set them).
+MANAGED: Final[dict[str, str]] = {"row_version": "int", "updated_at": "str", "updated_by": "str"}
 
 __all__ = ["ReplacePlan", "kind_of", "plan_replace", "row_digests", "sql_values"]
 
@@ -148,3 +151,40 @@ def _canonical_text(s: pd.Series) -> list[str | None] | pd.Series:
         else:
             out.append(str(v))
     return out
+
+
+def meta_dict(df: pd.DataFrame) -> dict[str, str]:
+    """A ``key``/``value`` table as a dict."""
+    if df.empty or "key" not in df:
+        return {}
+    return dict(zip(df["key"].astype(str), df["value"].astype(str), strict=True))
+
+
+def types_of(df: pd.DataFrame) -> dict[str, schema.IncidentType]:
+    """The type registry of an ``incident_types`` table."""
+    extra = [
+        schema.IncidentType(
+            str(r["code"]), str(r["label_zh"]), str(r["label_en"]),
+            bool(int(r.get("asset", 0) or 0)), str(r.get("color") or "#6a3d9a"),
+            str(r.get("icon") or "!"),
+        )
+        for _, r in df.iterrows()
+        if str(r["code"]) not in schema.BUILTIN_TYPES
+    ]
+    return schema.type_registry(extra)
+
+
+def layer_columns(layer: str) -> dict[str, str]:
+    """The canonical columns of a layer and the store's own, with their kinds."""
+    return {**schema.COLUMNS[layer], **MANAGED}
+
+
+def empty_layer(layer: str) -> gpd.GeoDataFrame:
+    """An empty layer with the canonical columns (and the store's own)."""
+    cols = {c: pd.Series(dtype=dtype_of(k)) for c, k in layer_columns(layer).items()}
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=schema.STORAGE_CRS), crs=schema.STORAGE_CRS)
+
+
+def dtype_of(kind: str) -> str:
+    """The pandas dtype of a column kind."""
+    return {"str": "object", "int": "Int64", "float": "float64", "bool": "boolean"}.get(kind, "object")

@@ -74,6 +74,7 @@ def copy_store(src: Store, dst: Store, *, by: str = "") -> dict[str, int]:
     dict: rows copied per layer and table.
     """
     from . import schema
+    from .audit import AUDIT
     from .storage import meta_dict
 
     if any(len(dst.read(name)) for name in dst.layers()) or [t for t in dst.tables() if t != META]:
@@ -87,7 +88,9 @@ def copy_store(src: Store, dst: Store, *, by: str = "") -> dict[str, int]:
                 tx.restore(name, gdf)
             counts[name] = len(gdf)
         for name, df in tables.items():
-            if name == META:
+            if name == AUDIT:
+                tx.restore_audit(df)
+            elif name == META:
                 kept = {k: v for k, v in meta_dict(df).items() if k not in ("written_at", "revision", "history", "schema_version")}
                 tx.set_meta(kept)
             else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from geo.access import User
 from geo.schema import IncidentType
 from geo.store import Store
 from layers.basemaps import Basemap
@@ -37,6 +38,10 @@ class AppContext:
         outside row).
     basemap, figure, color_by, visible
         Map settings from the sidebar.
+    user
+        Who is signed in (:class:`geo.access.User`): what the views offer
+        (:func:`geo.access.allowed`), act as (``by=ctx.user``) and show of
+        people (the layers are already masked for them, :mod:`geo.privacy`).
     """
 
     store: Store
@@ -54,6 +59,7 @@ class AppContext:
     color_by: str
     visible: frozenset[str]
     meta: dict[str, str]
+    user: User
 
     def type_label(self, code: str) -> str:
         """The label of incident type ``code`` in the current language."""

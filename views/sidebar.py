@@ -18,7 +18,6 @@ from layers.grids import FIGURES
 from layers.select import CASE_VIEWS, Filters, Hit, local_times, search
 
 from .parts.overview import display_names
-from .parts.plain import ACTOR_KEY
 
 __all__ = ["Choices", "language", "sidebar"]
 
@@ -47,7 +46,6 @@ def sidebar(lang: str, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, inc
             types: dict[str, schema.IncidentType]) -> Choices:
     """Draw the sidebar and return what the user chose."""
     sb = st.sidebar
-    sb.text_input(t("app.your_name", lang), key=ACTOR_KEY, max_chars=40, help=t("app.your_name_help", lang))
     avail = basemaps.available()
     keys = list(avail)
     default = basemaps.default_key()

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from geo import cli
+from geo.access import default_actor
 from geo.incidents import LIST_COLUMNS
-from geo.storage import default_actor
 from geo.store import Store
 from tests import paths
 

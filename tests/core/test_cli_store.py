@@ -53,6 +53,9 @@ def assert_same_store(a: Store, b: Store) -> None:
         if name == "meta":
             continue
         left, right = (t.astype(object).where(t.notna(), None) for t in (a.read_table(name), b.read_table(name)))
+        if name == "audit":  # the copy's log starts with the source's entries, then has those of the copy itself
+            assert len(right) > len(left) and right["note"].iloc[len(left):].str.startswith("copy from ").all()
+            right = right.iloc[: len(left)]
         cols = sorted(left.columns)  # missing values as None: one backend reads NaN, the other None
         assert cols == sorted(right.columns), name
         pd.testing.assert_frame_equal(left[cols].sort_values(cols).reset_index(drop=True),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-__all__ = ["ACTOR_KEY", "actor", "md", "text"]
+from geo.access import User
 
-#: Session key of the "your name" field of the sidebar (who acts, until accounts exist).
-ACTOR_KEY = "gw_by"
+__all__ = ["USER_KEY", "actor", "md", "text"]
+
+#: Session key of the signed-in user (a :class:`geo.access.User`, set by the sign-in page).
+USER_KEY = "gw_user"
 
 
 def text(value: object) -> str:
@@ -26,6 +28,7 @@ def md(value: object) -> str:
     return out
 
 
-def actor() -> str:
-    """The name given in the sidebar (stripped; ``""`` when none was given)."""
-    return str(st.session_state.get(ACTOR_KEY) or "").strip()
+def actor() -> User | None:
+    """The signed-in user (None before sign-in: no view is drawn then)."""
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(user, User) else None
