@@ -151,4 +151,12 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "signin.password": ("密码", "Password"),
     "signin.go": ("登录", "Sign in"),
     "audit.written": ("已写出 {rows} 条审计记录到 {path}。", "{rows} audit entries written to {path}."),
+    # ---- (enforcement and the command line: user, audit, --as) ----------------
+    # (end of block: enforce)
+    # ---- (the app: sign-in, sessions, demo mode, serving) --------------------
+    # (end of block: app)
+    # ---- (personal data in views, layers and documents) ----------------------
+    # (end of block: privacy)
+    # ---- (the administration pages: accounts, audit) -------------------------
+    # (end of block: admin)
 }
