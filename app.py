@@ -78,7 +78,7 @@ def _main(lang: str) -> None:
         summary=appdata.summary(path, version, choices.filters), basemap=choices.basemap, figure=choices.figure,
         color_by=choices.color_by, visible=choices.visible, meta=meta, user=user,
     )
-    views = discover()
+    views = discover(user)  # a tab the user may not use is not offered at all
     for view, tab in zip(views, st.tabs([tr(v.label) for v in views]), strict=True):
         with tab, guarded(lang, view.key):
             view.render(ctx)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from geo import settings
+from geo.access import User, allowed
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -47,19 +48,29 @@ class View:
         Draws the tab's content from the app context.
     order
         Tabs are sorted by it (the map is 0).
+    needs
+        An action of :data:`geo.access.RULES`: the tab is offered only to
+        users who may do it somewhere (``"users"``: administrators); empty
+        for every signed-in user.
     """
 
     key: str
     label: str
     render: Callable[[AppContext], None] = field(compare=False)
     order: int = 50
+    needs: str = ""
+
+    def offered_to(self, user: User) -> bool:
+        """Whether ``user`` gets this tab at all (the library refuses what they may not do anyway)."""
+        return not self.needs or allowed(user, self.needs, anywhere=True)
 
 
-def discover() -> list[View]:
+def discover(user: User | None = None) -> list[View]:
     """Every ``VIEW`` defined by a module of this package, in tab order.
 
     Modules whose name starts with ``_``, ``context``, ``data``, ``sidebar``
-    and subpackages (:mod:`views.parts`) are not views.
+    and subpackages (:mod:`views.parts`) are not views. Given ``user``,
+    only the views offered to them (:meth:`View.offered_to`).
     """
     found: dict[str, View] = {}
     for info in pkgutil.iter_modules(__path__):
@@ -72,6 +83,8 @@ def discover() -> list[View]:
     only = settings.current().views
     if only:
         found = {k: v for k, v in found.items() if k in only}
+    if user is not None:
+        found = {k: v for k, v in found.items() if v.offered_to(user)}
     return sorted(found.values(), key=lambda v: (v.order, v.key))
 
 
