@@ -28,7 +28,7 @@ from . import View
 from .context import AppContext
 from .parts.overview import blank_missing
 
-__all__ = ["MAX_SHOWN", "VIEW", "audit_table", "render"]
+__all__ = ["MAX_SHOWN", "VIEW", "action_label", "audit_table", "local_time", "render"]
 
 #: The most entries the table shows (the newest); the download holds every entry the filters keep.
 MAX_SHOWN = 1000
@@ -70,15 +70,17 @@ def audit_table(frame: pd.DataFrame, tr: Callable[..., str]) -> pd.DataFrame:
         The translator of the page's language.
     """
     out = frame.iloc[::-1].reset_index(drop=True).astype(object)
-    out["at"] = [_time(v) for v in out["at"]]
+    out["at"] = [local_time(v) for v in out["at"]]
     out["role"] = [tr(f"role.{r}") if r in (*ROLES, "operator") else r for r in out["role"]]
     out["action"] = [action_label(str(a), tr) for a in out["action"]]
     out = out.rename(columns={c: tr(f"audit.col.{c}") for c in audit.COLUMNS})
     return blank_missing(spreadsheet_frame(out))
 
 
-def _time(value: object) -> str:
+def local_time(value: object) -> str:
     """An ISO time as ``YYYY-MM-DD HH:MM:SS`` in China Standard Time (the text itself when it is not one)."""
+    if not str(value or ""):
+        return ""
     try:
         when = datetime.fromisoformat(str(value))
     except ValueError:
@@ -99,9 +101,9 @@ def render(ctx: AppContext) -> None:
     a, b, c, d, e = st.columns([2, 2, 2, 2, 2])
     since = a.date_input(tr("admin.since"), value=None, key="gw_aud_since")
     until = b.date_input(tr("admin.until"), value=None, key="gw_aud_until")
-    user = c.selectbox(tr("audit.col.by"), ["", *users], key="gw_aud_user",
+    user = c.selectbox(tr("audit.col.by"), ["", *users], key=f"gw_aud_user_{ctx.lang}",
                        format_func=lambda u: u or tr("app.all"))
-    action = d.selectbox(tr("audit.col.action"), ["", *actions], key="gw_aud_action",
+    action = d.selectbox(tr("audit.col.action"), ["", *actions], key=f"gw_aud_action_{ctx.lang}",
                          format_func=lambda x: action_label(x, tr) if x else tr("app.all"))
     obj = e.text_input(tr("admin.object"), key="gw_aud_object", max_chars=200).strip()
     filters = (_day(since), _day(until), str(user or ""), str(action or ""), obj)
@@ -111,7 +113,8 @@ def render(ctx: AppContext) -> None:
         return
     shown = frame.tail(MAX_SHOWN)
     st.caption(tr("admin.audit_count", rows=len(frame), shown=len(shown)))
-    st.dataframe(audit_table(shown, tr), hide_index=True, width="stretch", key="gw_aud_table")
+    wide = {tr(f"audit.col.{c}"): st.column_config.TextColumn(width="large") for c in ("before", "after")}
+    st.dataframe(audit_table(shown, tr), hide_index=True, width="stretch", key="gw_aud_table", column_config=wide)
     stamp = datetime.now(CST).strftime("%Y%m%d-%H%M")
     st.download_button(tr("admin.audit_csv"), _csv(path, version, filters, ctx.lang), file_name=f"audit-{stamp}.csv",
                        mime="text/csv", key="gw_aud_csv")

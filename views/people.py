@@ -23,6 +23,7 @@ from geo.store import open_store
 
 from . import View
 from . import data as appdata
+from .audit import local_time
 from .context import AppContext
 from .parts.guard import show_error
 from .parts.overview import blank_missing, display_names
@@ -58,6 +59,7 @@ def account_table(frame: pd.DataFrame, tr: Callable[..., str]) -> pd.DataFrame:
     out["role"] = [tr(f"role.{r}") if r in ROLES else text(r) for r in out["role"]]
     out["active"] = [tr("admin.yes") if bool(a) else tr("admin.no") for a in out["active"]]
     out["failed"] = [text(v).removesuffix(".0") for v in out["failed"]]
+    out["last_sign_in"] = [local_time(text(v)) for v in out["last_sign_in"]]
     out = out.rename(columns={c: tr(f"admin.col.{c}") for c in SHOWN})
     return blank_missing(spreadsheet_frame(out))
 
@@ -115,13 +117,13 @@ def _add_form(ctx: AppContext) -> None:
         name = a.text_input(tr("admin.col.user"), key=f"gw_adm_add_name_{n}", max_chars=40)
         shown = b.text_input(tr("admin.col.display_name"), key=f"gw_adm_add_display_{n}", max_chars=60)
         role = c.selectbox(tr("admin.col.role"), list(ROLES), index=ROLES.index("grid_worker"),
-                           key=f"gw_adm_add_role_{n}", format_func=lambda r: tr(f"role.{r}"))
+                           key=f"gw_adm_add_role_{n}_{ctx.lang}", format_func=lambda r: tr(f"role.{r}"))
         a, b, c = st.columns(3)
-        pick_grids = a.multiselect(tr("admin.col.grids"), list(grids), key=f"gw_adm_add_grids_{n}",
+        pick_grids = a.multiselect(tr("admin.col.grids"), list(grids), key=f"gw_adm_add_grids_{n}_{ctx.lang}",
                                    format_func=lambda g: grids.get(g, g), placeholder=tr("admin.none"))
-        pick_communities = b.multiselect(tr("admin.col.communities"), communities, key=f"gw_adm_add_comm_{n}",
+        pick_communities = b.multiselect(tr("admin.col.communities"), communities, key=f"gw_adm_add_comm_{n}_{ctx.lang}",
                                          placeholder=tr("admin.none"))
-        party = c.selectbox(tr("admin.col.party"), ["", *parties], key=f"gw_adm_add_party_{n}",
+        party = c.selectbox(tr("admin.col.party"), ["", *parties], key=f"gw_adm_add_party_{n}_{ctx.lang}",
                             format_func=lambda p: parties.get(p, p) if p else tr("admin.none"))
         a, b = st.columns(2)
         first = a.text_input(tr("admin.password"), type="password", key=f"gw_adm_add_pw1_{n}")
@@ -177,16 +179,16 @@ def _set_form(ctx: AppContext, name: str, row: pd.Series) -> None:
     with st.form(f"gw_adm_set_{k}"):
         a, b = st.columns(2)
         role = a.selectbox(tr("admin.col.role"), list(ROLES), index=ROLES.index(role_now) if role_now in ROLES else 0,
-                           key=f"gw_adm_set_role_{k}", format_func=lambda r: tr(f"role.{r}"))
+                           key=f"gw_adm_set_role_{k}_{ctx.lang}", format_func=lambda r: tr(f"role.{r}"))
         shown = b.text_input(tr("admin.col.display_name"), value=text(row["display_name"]),
                              key=f"gw_adm_set_display_{k}", max_chars=60)
-        pick_grids = st.multiselect(tr("admin.col.grids"), list(grids), default=now_grids, key=f"gw_adm_set_grids_{k}",
+        pick_grids = st.multiselect(tr("admin.col.grids"), list(grids), default=now_grids, key=f"gw_adm_set_grids_{k}_{ctx.lang}",
                                     format_func=lambda g: grids.get(g, g), placeholder=tr("admin.none"))
         a, b = st.columns(2)
         pick_comm = a.multiselect(tr("admin.col.communities"), communities, default=now_comm,
-                                  key=f"gw_adm_set_comm_{k}", placeholder=tr("admin.none"))
+                                  key=f"gw_adm_set_comm_{k}_{ctx.lang}", placeholder=tr("admin.none"))
         party = b.selectbox(tr("admin.col.party"), party_ids, index=party_ids.index(now_party),
-                            key=f"gw_adm_set_party_{k}", format_func=lambda p: parties.get(p, p) if p else tr("admin.none"))
+                            key=f"gw_adm_set_party_{k}_{ctx.lang}", format_func=lambda p: parties.get(p, p) if p else tr("admin.none"))
         active = st.checkbox(tr("admin.col.active"), value=bool(row["active"]), key=f"gw_adm_set_active_{k}")
         go = st.form_submit_button(tr("admin.set_go"), key=f"gw_adm_set_go_{k}")
     if not go:

@@ -62,8 +62,8 @@ def click(at: AppTest, key: str) -> AppTest:
 def add_worker(at: AppTest) -> AppTest:
     at.text_input(key="gw_adm_add_name_0").input("wang")
     at.text_input(key="gw_adm_add_display_0").input("王网格员")
-    at.selectbox(key="gw_adm_add_role_0").set_value("grid_worker")
-    at.multiselect(key="gw_adm_add_grids_0").set_value(["G2"])
+    at.selectbox(key="gw_adm_add_role_0_zh").set_value("grid_worker")
+    at.multiselect(key="gw_adm_add_grids_0_zh").set_value(["G2"])
     at.text_input(key="gw_adm_add_pw1_0").input("望江路二号网格的网格员")
     at.text_input(key="gw_adm_add_pw2_0").input("望江路二号网格的网格员")
     return click(at, "gw_adm_add_go_0")
@@ -105,8 +105,8 @@ def test_an_administrator_adds_a_grid_worker_and_reads_it_in_the_log(store, serv
     first = log.iloc[0]  # newest first
     assert (first["操作人"], first["角色"], first["操作"], first["对象"]) == ("admin1", "管理员", "新增账号", "wang")
     assert '"role": "grid_worker"' in first["修改后"] and "argon2" not in first["修改后"]
-    at.selectbox(key="gw_aud_user").set_value("admin1")
-    at.selectbox(key="gw_aud_action").set_value("user_add")
+    at.selectbox(key="gw_aud_user_zh").set_value("admin1")
+    at.selectbox(key="gw_aud_action_zh").set_value("user_add")
     at = run(at)
     assert len(shown_table(at, "时间")) == 1
     assert any(b.label == "导出 CSV" for b in at.get("download_button"))
@@ -122,8 +122,8 @@ def test_an_administrator_changes_resets_and_disables_an_account(store):
     at = run()
     at.selectbox(key="gw_adm_pick").set_value("li")
     at = run(at)
-    at.selectbox(key="gw_adm_set_role_li_0").set_value("staff")
-    at.multiselect(key="gw_adm_set_comm_li_0").set_value(["桂苑社区"])
+    at.selectbox(key="gw_adm_set_role_li_0_zh").set_value("staff")
+    at.multiselect(key="gw_adm_set_comm_li_0_zh").set_value(["桂苑社区"])
     at = click(at, "gw_adm_set_go_li_0")
     assert "已修改账号 li。" in messages(at)
     li = accounts.get_user(open_store(store), "li")
@@ -147,7 +147,7 @@ def test_an_administrator_changes_resets_and_disables_an_account(store):
 def test_a_refused_account_says_why_and_adds_nothing(store):
     at = run()
     at.text_input(key="gw_adm_add_name_0").input("zhao")
-    at.selectbox(key="gw_adm_add_role_0").set_value("grid_worker")  # without a grid
+    at.selectbox(key="gw_adm_add_role_0_zh").set_value("grid_worker")  # without a grid
     at.text_input(key="gw_adm_add_pw1_0").input("赵的密码足够长足够长")
     at.text_input(key="gw_adm_add_pw2_0").input("赵的密码足够长足够长")
     at = click(at, "gw_adm_add_go_0")
@@ -167,11 +167,14 @@ def test_no_one_else_gets_the_tabs(store, user):
         accounts.add_user(open_store(store), "x1", role="admin", password="一个足够长的密码足够长", by=user)
 
 
-def test_the_tabs_read_in_english(store):
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["gw_user"] = ADMIN
-    at.session_state["gw_lang"] = "en"
+def test_the_tabs_read_in_english_one_click_away(store):
+    at = run()
+    at.sidebar.radio(key="gw_lang").set_value("en")
     at = run(at)
     assert tabs(at) == ["Ledger", "Accounts", "Audit log"]
     assert list(shown_table(at, "User name").columns)[:3] == ["User name", "Display name", "Role"]
     assert shown_table(at, "At").iloc[0]["Action"] == "add an account"
+    options = at.selectbox(key="gw_aud_action_en").options
+    assert options[0] == "All" and "add an account" in options and "全部" not in options
+    assert at.selectbox(key="gw_adm_add_role_0_en").value == "grid_worker"
+    assert "grid worker" in at.selectbox(key="gw_adm_add_role_0_en").options
