@@ -178,3 +178,20 @@ def test_the_tabs_read_in_english_one_click_away(store):
     assert options[0] == "All" and "add an account" in options and "全部" not in options
     assert at.selectbox(key="gw_adm_add_role_0_en").value == "grid_worker"
     assert "grid worker" in at.selectbox(key="gw_adm_add_role_0_en").options
+
+
+def test_the_audit_tab_only_reads_and_filters_by_date(store, monkeypatch):
+    from datetime import date, timedelta
+
+    monkeypatch.setenv("GRIDWATCH_VIEWS", "audit")
+    at = run()
+    assert tabs(at) == ["审计日志"]
+    assert not at.button and not at.data_editor  # nothing to change or delete an entry with
+    assert len(shown_table(at, "时间")) == len(audit.read_audit(open_store(store)))
+    at.date_input(key="gw_aud_since").set_value(date.today() + timedelta(days=2))
+    at = run(at)
+    assert "没有符合条件的记录。" in "\n".join(str(i.value) for i in at.info)
+    at.date_input(key="gw_aud_since").set_value(None)
+    at.text_input(key="gw_aud_object").input("admin1")
+    at = run(at)
+    assert set(shown_table(at, "时间")["对象"]) == {"admin1"}
