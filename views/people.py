@@ -27,7 +27,7 @@ from .audit import local_time
 from .context import AppContext
 from .parts.guard import show_error
 from .parts.overview import blank_missing, display_names
-from .parts.plain import text
+from .parts.plain import USER_KEY, text
 
 __all__ = ["VIEW", "account_table", "render"]
 
@@ -194,11 +194,13 @@ def _set_form(ctx: AppContext, name: str, row: pd.Series) -> None:
     if not go:
         return
     try:
-        accounts.set_user(ctx.store, name, role=str(role), display_name=shown, grids=pick_grids,
-                          communities=pick_comm, party=str(party or ""), active=bool(active), by=ctx.user)
+        user = accounts.set_user(ctx.store, name, role=str(role), display_name=shown, grids=pick_grids,
+                                 communities=pick_comm, party=str(party or ""), active=bool(active), by=ctx.user)
     except GridWatchError as exc:
         show_error(exc, ctx.lang)
         return
+    if user.name.casefold() == ctx.user.name.casefold() and not ctx.user.is_operator:
+        st.session_state[USER_KEY] = user  # one's own account changed: the page follows its new role at once
     _done(tr("admin.changed", name=name))
 
 

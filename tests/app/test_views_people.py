@@ -195,3 +195,14 @@ def test_the_audit_tab_only_reads_and_filters_by_date(store, monkeypatch):
     at.text_input(key="gw_aud_object").input("admin1")
     at = run(at)
     assert set(shown_table(at, "时间")["对象"]) == {"admin1"}
+
+
+def test_an_administrator_who_gives_up_the_role_loses_the_tabs_at_once(store):
+    accounts.add_user(open_store(store), "admin2", role="admin", password="第二位管理员的登录密码", by=ADMIN)
+    at = run()
+    at.selectbox(key="gw_adm_pick").set_value("admin1")
+    at = run(at)
+    at.selectbox(key="gw_adm_set_role_admin1_0_zh").set_value("viewer")
+    at = click(at, "gw_adm_set_go_admin1_0")
+    assert tabs(at) == ["台账"]
+    assert at.session_state["gw_user"].role == "viewer"
