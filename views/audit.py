@@ -113,7 +113,7 @@ def render(ctx: AppContext) -> None:
         return
     shown = frame.tail(MAX_SHOWN)
     st.caption(tr("admin.audit_count", rows=len(frame), shown=len(shown)))
-    wide = {tr(f"audit.col.{c}"): st.column_config.TextColumn(width="large") for c in ("before", "after")}
+    wide = {tr(f"audit.col.{c}"): st.column_config.TextColumn(width="medium") for c in ("before", "after")}
     st.dataframe(audit_table(shown, tr), hide_index=True, width="stretch", key="gw_aud_table", column_config=wide)
     stamp = datetime.now(CST).strftime("%Y%m%d-%H%M")
     st.download_button(tr("admin.audit_csv"), _csv(path, version, filters, ctx.lang), file_name=f"audit-{stamp}.csv",
