@@ -31,8 +31,9 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
+from . import schema
 from .errors import GridWatchError
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "acting",
     "allowed",
     "default_actor",
+    "grid_scope",
     "operator",
     "require",
     "roles_for",
@@ -227,3 +229,24 @@ def scope_filter(user: User, grids: Mapping[str, str]) -> frozenset[str] | None:
     if user.role == "grid_worker":
         return frozenset(g for g in grids if g in user.grids)
     return frozenset()
+
+
+class _Rows(Protocol):
+    def get(self, layer: str, row_id: str) -> dict[str, Any] | None: ...
+
+
+def grid_scope(tx: _Rows, grid_id: object) -> tuple[str | None, str | None]:
+    """``(grid, community)`` of a grid id for :func:`require`: the id as text and its community from the grids layer.
+
+    ``tx`` is a :class:`geo.storage.Transaction` (anything with ``get(layer,
+    row_id)``). A missing id (a point outside every grid) gives
+    ``(None, None)``; a grid not in the layer keeps its id, without a community.
+    """
+    if grid_id is None or (isinstance(grid_id, float) and grid_id != grid_id) or not str(grid_id).strip():
+        return None, None
+    grid = str(grid_id)
+    row = tx.get(schema.GRIDS, grid)
+    community = row.get("community") if row else None
+    if community is None or (isinstance(community, float) and community != community) or not str(community).strip():
+        return grid, None
+    return grid, str(community)
