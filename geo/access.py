@@ -210,12 +210,33 @@ def require(user: User, action: str, *, grid: str | None = None, community: str 
     """
     if allowed(user, action, grid=grid, community=community, party=party, anywhere=anywhere):
         return
-    params: dict[str, Any] = {"user": user.name, "role": user.role, "what": what or "-",
-                              "roles": ", ".join(roles_for(action)), "action": action}
+    params: dict[str, Any] = {"user": user.name, "role": _Words("role", [user.role]), "what": what or "-",
+                              "roles": _Words("role", roles_for(action), codes_too=True), "action": _Words("permission", [action])}
     scope = RULES[action].get(user.role)
     if scope is None:
         raise AccessError.of("access.refused", **params)
     raise AccessError.of(f"access.out_of_{scope}", grid=grid or "-", party=party or "-", **params)
+
+
+class _Words:
+    """Codes read in the message's language (``role.staff``: 社区工作人员 / community staff, with the code when asked)."""
+
+    def __init__(self, prefix: str, codes: Iterable[str], *, codes_too: bool = False) -> None:
+        self.prefix, self.codes, self.codes_too = prefix, list(codes), codes_too
+
+    def text(self, lang: str) -> str:
+        from .i18n import STRINGS, t
+
+        words = [f"{t(f'{self.prefix}.{c}', lang)}" if f"{self.prefix}.{c}" in STRINGS else c for c in self.codes]
+        if self.codes_too:  # the code is what --role and user set take
+            words = [f"{w}({c})" if lang == "zh" else f"{w} ({c})" for w, c in zip(words, self.codes, strict=True)]
+        return ("、" if lang == "zh" else ", ").join(words)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text("en"), spec)
 
 
 def scope_filter(user: User, grids: Mapping[str, str]) -> frozenset[str] | None:
