@@ -259,9 +259,18 @@ class _Rows(Protocol):
 def grid_scope(tx: _Rows, grid_id: object) -> tuple[str | None, str | None]:
     """``(grid, community)`` of a grid id for :func:`require`: the id as text and its community from the grids layer.
 
-    ``tx`` is a :class:`geo.storage.Transaction` (anything with ``get(layer,
-    row_id)``). A missing id (a point outside every grid) gives
-    ``(None, None)``; a grid not in the layer keeps its id, without a community.
+    Parameters
+    ----------
+    tx
+        A :class:`geo.storage.Transaction` (anything with ``get(layer, row_id)``).
+    grid_id
+        The object's ``grid_id`` (None or empty: outside every grid).
+
+    Returns
+    -------
+    tuple
+        ``(None, None)`` for no grid; ``(grid, None)`` for a grid the layer
+        does not have (or without a community); else ``(grid, community)``.
     """
     if grid_id is None or (isinstance(grid_id, float) and grid_id != grid_id) or not str(grid_id).strip():
         return None, None

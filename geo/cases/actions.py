@@ -129,6 +129,15 @@ def require_step(tx: Transaction, case: Mapping[str, Any], stage: str) -> None:
     ``merged``), the scope the case's grid and that grid's community, and
     for a ``party`` account the party the case is dispatched to. A step the
     workflow does not have is left for :func:`geo.cases.workflow.apply` to refuse.
+
+    Parameters
+    ----------
+    tx
+        The step's transaction (its :attr:`~geo.storage.Transaction.user` acts).
+    case
+        The case as stored (``incident_id``, ``status``, ``grid_id``, ``party``).
+    stage
+        The stage asked for.
     """
     action = "merge" if stage == "merged" else workflow.TRANSITIONS.get(str(case.get("status")), {}).get(stage)
     if action is None:
