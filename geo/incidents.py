@@ -131,7 +131,7 @@ def report_incident(  # noqa: PLR0913, PLR0912, C901 - the incident's fields, ke
         new = _joined_near(tx, new, lon, lat, link_distance_of(tx))
         grid, community = grid_scope(tx, new["grid_id"].iloc[0] if "grid_id" in new else None)
         require(tx.user, "on_spot" if on_spot else "report", grid=grid, community=community,
-                what=incident_id or type)  # before anything is written
+                what=incident_id or f"{type} ({lon:.5f}, {lat:.5f})")  # before anything is written
         events: list[dict[str, Any]] = []
         found: list[dict[str, Any]] = []
         limits = None
