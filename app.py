@@ -25,7 +25,7 @@ from views import discover
 from views.context import AppContext
 from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
-from views.signin import sign_in
+from views.signin import sign_in, signed_in_box
 
 DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
 
@@ -60,6 +60,7 @@ def _main(lang: str) -> None:
         show_error(exc, lang, key="app.store_error")
         st.stop()
     user = sign_in(store, lang)  # nothing of the store is read before sign-in
+    signed_in_box(user, lang)
     try:
         version = store.version
         data = appdata.layers(path, version)

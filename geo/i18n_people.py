@@ -154,6 +154,8 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     # ---- (enforcement and the command line: user, audit, --as) ----------------
     # (end of block: enforce)
     # ---- (the app: sign-in, sessions, demo mode, serving) --------------------
+    "signin.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "signin.sign_out": ("退出登录", "Sign out"),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
     # (end of block: privacy)

@@ -11,9 +11,9 @@ from geo.i18n import t
 from geo.store import Store
 
 from .parts.guard import show_error
-from .parts.plain import USER_KEY, actor
+from .parts.plain import USER_KEY, actor, md
 
-__all__ = ["sign_in", "sign_out"]
+__all__ = ["sign_in", "sign_out", "signed_in_box"]
 
 
 def sign_in(store: Store, lang: str) -> User:
@@ -40,3 +40,11 @@ def sign_in(store: Store, lang: str) -> User:
 def sign_out() -> None:
     """Forget the signed-in user (the next rerun shows the sign-in page)."""
     st.session_state.pop(USER_KEY, None)
+
+
+def signed_in_box(user: User, lang: str) -> None:
+    """The sidebar's who-is-signed-in line (name and translated role) and its sign-out button."""
+    st.sidebar.caption(t("signin.signed_in", lang, name=md(user.label), role=t(f"role.{user.audit_role}", lang)))
+    if st.sidebar.button(t("signin.sign_out", lang), key="gw_sign_out"):
+        sign_out()
+        st.rerun()
