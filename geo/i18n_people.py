@@ -156,6 +156,17 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     # ---- (the app: sign-in, sessions, demo mode, serving) --------------------
     "signin.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
     "signin.sign_out": ("退出登录", "Sign out"),
+    "signin.notice_expired": ("会话已过期，请重新登录。", "Your session has expired: please sign in again."),
+    "signin.notice_signed_out": ("已退出登录。", "You have signed out."),
+    "signin.oidc_go": ("用单位统一身份登录", "Sign in with your organisation's account"),
+    "signin.oidc_other": ("换一个账号登录", "Sign in with another account"),
+    "signin.this_store": ("当前数据库", "this store"),
+    "signin.demo_banner": ("演示模式 · 虚构数据：无需密码，所有人名、电话和地址均为虚构。",
+                           "Demo mode · fictional data: no password; every name, phone number and address is made up."),
+    "signin.demo_pick": ("选择一个演示身份进入，看看各角色能做什么：", "Pick a demo role to see what each may do:"),
+    "signin.demo_as": ("以{role}身份进入（{name}）", "Enter as {role} ({name})"),
+    "signin.demo_none": ("演示库中没有演示账号：请用 make demo 重新生成。",
+                         "The demo store has no demo accounts: build it again with `make demo`."),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
     # (end of block: privacy)
