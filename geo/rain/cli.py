@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..crs import parse_lonlat
 from ..safe import printable
+from ..store_cli import actor
 
 __all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels",
            "cmd_vulnerable_import"]
@@ -115,7 +116,7 @@ def cmd_checklist_import(args: argparse.Namespace) -> int:
     from .inspection import import_checklist
 
     _require_store(args.store)
-    report = import_checklist(open_store(args.store), args.file, inspector=args.inspector)
+    report = import_checklist(open_store(args.store), args.file, inspector=args.inspector, by=actor(args))
     print("\n".join(report.lines()))
     print("store updated" if report.written else "nothing new: store unchanged")
     return 0
@@ -127,7 +128,7 @@ def cmd_vulnerable_import(args: argparse.Namespace) -> int:
     from .inspection import import_register
 
     _require_store(args.store)
-    report = import_register(open_store(args.store), args.file)
+    report = import_register(open_store(args.store), args.file, by=actor(args))
     kept = report.recorded or report.unchanged
     print(f"登记 {kept} 人；未导入 {len(report.problems)} 行。")
     print("\n".join(report.lines()[1:]))
