@@ -183,6 +183,11 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "signin.demo_as": ("以{role}身份进入（{name}）", "Enter as {role} ({name})"),
     "signin.demo_none": ("演示库中没有演示账号：请用 make demo 重新生成。",
                          "The demo store has no demo accounts: build it again with `make demo`."),
+    "err.serve.bad_port": ("端口 {port} 不可用。", "Port {port} cannot be used."),
+    "err.serve.bad_port.hint": ("请用 1–65535 之间的端口，例如 8501。", "Use a port from 1 to 65535, e.g. 8501."),
+    "err.serve.no_demo": ("演示库 {path} 还不存在。", "The demo store {path} does not exist yet."),
+    "err.serve.no_demo.hint": ("先用 make demo（或 python -m geo demo --out data/demo）生成。",
+                               "Build it first with `make demo` (or `python -m geo demo --out data/demo`)."),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
     # (end of block: privacy)
