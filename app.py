@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -27,7 +28,7 @@ from views import discover
 from views.context import AppContext
 from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
-from views.signin import sign_in, signed_in_box, watch_idle
+from views.signin import sign_in, signed_in_box, unopened, watch_idle
 
 DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
 
@@ -64,13 +65,11 @@ def _main(lang: str) -> None:
     tr = lambda key, **v: t(key, lang, **v)  # noqa: E731
     path = store_path()
     if not is_database_address(path) and not Path(path).exists():
-        error_box(tr("app.store_missing", path=path))
-        st.stop()
+        unopened(lang, tr("app.store_missing", path=path), lambda: error_box(tr("app.store_missing", path=path)))
     try:
         store = open_store(path)
     except GridWatchError as exc:
-        show_error(exc, lang, key="app.store_error")
-        st.stop()
+        unopened(lang, exc.localized("en")[0], partial(show_error, exc, lang, key="app.store_error"))
     user = sign_in(store, lang, demo=demo_mode())  # nothing of the store is read before sign-in
     signed_in_box(user, lang, store)
     watch_idle()

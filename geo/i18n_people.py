@@ -188,6 +188,8 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.serve.no_demo": ("演示库 {path} 还不存在。", "The demo store {path} does not exist yet."),
     "err.serve.no_demo.hint": ("先用 make demo（或 python -m geo demo --out data/demo）生成。",
                                "Build it first with `make demo` (or `python -m geo demo --out data/demo`)."),
+    "signin.store_unavailable": ("暂时无法打开数据，请联系管理员（编号 {ref}）。",
+                                 "The data cannot be opened just now: tell an administrator (reference {ref})."),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
     # (end of block: privacy)

@@ -25,7 +25,8 @@ the next click. Ending a session forgets everything in it but the language.
 from __future__ import annotations
 
 import time
-from typing import Final
+from collections.abc import Callable
+from typing import Final, NoReturn
 
 import streamlit as st
 
@@ -37,11 +38,11 @@ from geo.i18n import t
 from geo.serving import is_loopback
 from geo.store import Store
 
-from .parts.guard import LOG, show_error
+from .parts.guard import LOG, error_box, new_reference, show_error
 from .parts.plain import USER_KEY, actor, md
 
 __all__ = ["ACTIVE_KEY", "DEMO_KEY", "NOTICE_KEY", "demo_banner", "end_session", "sign_in", "sign_out",
-           "signed_in_box", "watch_idle"]
+           "signed_in_box", "unopened", "watch_idle"]
 
 #: Session keys: when the session last reran (``time.monotonic()``), why the last one ended, whether it is a demo's.
 ACTIVE_KEY: Final = "gw_active_at"
@@ -78,6 +79,24 @@ def _record(store: Store, action: str, user: User | None, **after: object) -> No
                after=dict(after))
     except GridWatchError as exc:  # a read-only store, say: the server's log says so
         LOG.warning("audit entry %s not written: %s", action, exc)
+
+
+def unopened(lang: str, detail: str, show: Callable[[], None]) -> NoReturn:
+    """The store cannot be opened (before anyone signed in): say why, and stop the page.
+
+    On a server of this machine only, whoever reads the page runs it:
+    ``show`` draws the full message (the store's path included). Otherwise
+    the page says only that the data cannot be opened, with a reference,
+    and ``detail`` goes to the server's log under it.
+    """
+    if is_loopback(st.get_option("server.address")):
+        show()
+    else:
+        ref = new_reference()
+        LOG.error("%s: the store cannot be opened: %s", ref, detail)
+        error_box(t("signin.store_unavailable", lang, ref=ref))
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
 
 
 def sign_in(store: Store, lang: str, *, demo: bool = False) -> User:

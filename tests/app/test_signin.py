@@ -162,3 +162,17 @@ def test_demo_mode_is_refused_on_every_interface(demo_store_path, tmp_path, monk
     at = app_test(user=None).run()
     assert at.error and at.error[0].value.startswith("演示模式不能在所有网络接口上提供服务")
     assert not any("身份进入" in b.label for b in at.button)
+
+
+def test_a_store_that_cannot_be_opened_names_no_path_to_other_machines(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDWATCH_STORE", str(tmp_path / "secret-office.gpkg"))
+    at = app_test(user=None).run()  # served on this machine only (.streamlit/config.toml): the path is shown
+    assert at.error and "secret-office.gpkg" in at.error[0].value
+    old = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    try:
+        at = app_test(user=None).run()
+    finally:
+        st_config.set_option("server.address", old)
+    assert at.error and at.error[0].value.startswith("暂时无法打开数据，请联系管理员（编号 GW-")
+    assert "secret-office" not in everything(at)
