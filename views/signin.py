@@ -211,7 +211,7 @@ def _demo(store: Store, lang: str) -> bool:
 
 def demo_banner(lang: str) -> None:
     """The demo mode's label: fictional data, no password."""
-    st.warning(t("signin.demo_banner", lang), icon="🧪")
+    st.warning(t("signin.demo_banner", lang))
 
 
 def sign_out(store: Store | None = None) -> None:

@@ -127,16 +127,18 @@ def _served(store: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,
-               app: Path | None = None) -> Iterator[str]:
+def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,  # noqa: PLR0913
+               app: Path | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
     """Run the app (``app.py`` unless ``app`` is given) on ``store``; yields its URL.
+
+    ``args`` go to the app after ``--store`` (``("--demo",)``: demo mode).
 
     The store served gets the administrator :data:`TEST_USER` (password
     :data:`TEST_PASSWORD`) unless it has that account already.
     """
     with _served(store) as address:
         add_account(address, TEST_USER, role="admin", display_name=TEST_DISPLAY_NAME)
-        with _app_process(store, address, env=env, timeout=timeout, app=app) as url:
+        with _app_process(store, address, env=env, timeout=timeout, app=app, args=args) as url:
             yield url
 
 
@@ -181,13 +183,13 @@ def sign_out(page: Any, *, timeout: float = 90_000) -> None:
 
 
 @contextlib.contextmanager
-def _app_process(store: Path, address: str, *, env: dict[str, str] | None, timeout: float,
-                 app: Path | None) -> Iterator[str]:
+def _app_process(store: Path, address: str, *, env: dict[str, str] | None, timeout: float,  # noqa: PLR0913
+                 app: Path | None, args: tuple[str, ...] = ()) -> Iterator[str]:
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app or ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--", "--store", address]
+           "--", "--store", address, *args]
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     log = open(store.parent / f"streamlit-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)

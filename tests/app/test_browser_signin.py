@@ -12,6 +12,7 @@ Screenshots in Chinese and English go to test-artifacts/.
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,4 +190,32 @@ def test_an_idle_session_signs_itself_out(tmp_path, make_map_store, browser):
         shot(page, "expired-zh")
         sign_in_here(page)  # and one signs in again
         page.get_by_role("tab", name="地图").wait_for(timeout=90_000)
+        context.close()
+
+
+def test_demo_mode_signs_in_without_a_password_clearly_labelled(tmp_path, demo_store_path, browser):
+    path = tmp_path / "demo.gpkg"
+    shutil.copyfile(demo_store_path, path)
+    with app_server(path, env={"GRIDWATCH_BASEMAP": "none"}, args=("--demo",), timeout=120) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(url, timeout=90_000)
+        page.get_by_text("演示模式 · 虚构数据").first.wait_for(timeout=90_000)
+        buttons = page.locator("[data-testid='stButton'] button").filter(has_text="身份进入")
+        buttons.first.wait_for(timeout=60_000)
+        labels = buttons.all_inner_texts()
+        for role in ("管理员", "社区工作人员", "网格员", "处置单位", "只读用户"):
+            assert any(f"以{role}身份进入" in label for label in labels), labels
+        assert page.locator(SIGNIN_PASSWORD).count() == 0  # no password in demo mode
+        wait_idle(page)
+        shot(page, "demo-zh")
+        buttons.filter(has_text="以网格员身份进入").first.click()
+        page.get_by_role("tab", name="地图").wait_for(timeout=120_000)
+        page.locator("[data-testid='stSidebar']").get_by_text("（网格员）").first.wait_for(timeout=60_000)
+        assert page.get_by_text("演示模式 · 虚构数据").count() >= 1  # still labelled, signed in
+        wait_idle(page)
+        page.locator("[data-testid='stSidebar']").get_by_text("English").click()
+        page.get_by_text("Demo mode · fictional data").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        shot(page, "demo-signed-in-en")
         context.close()
