@@ -72,7 +72,7 @@ def _main(lang: str) -> None:
         unopened(lang, exc.localized("en")[0], partial(show_error, exc, lang, key="app.store_error"))
     user = sign_in(store, lang, demo=demo_mode())  # nothing of the store is read before sign-in
     signed_in_box(user, lang, store)
-    watch_idle()
+    watch_idle(store)
     try:
         version = store.version
         data = appdata.layers(path, version)

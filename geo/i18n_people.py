@@ -190,6 +190,7 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
                                "Build it first with `make demo` (or `python -m geo demo --out data/demo`)."),
     "signin.store_unavailable": ("暂时无法打开数据，请联系管理员（编号 {ref}）。",
                                  "The data cannot be opened just now: tell an administrator (reference {ref})."),
+    "signin.notice_disabled": ("该账号已被停用，请联系管理员。", "This account has been disabled: ask an administrator."),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
     # (end of block: privacy)

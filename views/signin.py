@@ -15,11 +15,13 @@ Three ways in, each ending with a :class:`geo.access.User` in the session
   not the fictional demo (:func:`geo.accounts.demo_sign_in`) and on a server
   other machines can reach (:func:`geo.serving.is_loopback`).
 
-A session ends when its user signs out or after
-``GRIDWATCH_SESSION_IDLE_MINUTES`` without a rerun: the time of the last
-one is kept in the session and checked at every rerun, and a small fragment
-checks it every so often, so an idle page clears itself rather than wait for
-the next click. Ending a session forgets everything in it but the language.
+A session ends when its user signs out, after
+``GRIDWATCH_SESSION_IDLE_MINUTES`` without a rerun, or once an
+administrator disables its account: the time of the last rerun is kept in
+the session and checked, with the account (read again: a new role or scope
+applies at once), at every rerun, and a small fragment checks both every so
+often, so an idle page clears itself rather than wait for the next click.
+Ending a session forgets everything in it but the language.
 """
 
 from __future__ import annotations
@@ -112,19 +114,13 @@ def sign_in(store: Store, lang: str, *, demo: bool = False) -> User:
         Demo mode (the app's ``--demo``): a button per demo account, when
         the store is the fictional demo and the server is this machine's only.
     """
-    user = actor()
-    if user is not None and _expired():
-        _record(store, "sign_out", user, reason="idle")
-        end_session("expired")
-        if settings.current().auth == "oidc":
-            st.logout()
-        user = None
+    user = _still_signed_in(store)
     if user is not None:
         st.session_state[ACTIVE_KEY] = time.monotonic()
         return user
     st.title(t("signin.title", lang))
     notice = st.session_state.get(NOTICE_KEY)
-    if notice in ("expired", "signed_out"):
+    if notice in ("expired", "signed_out", "disabled"):
         st.info(t(f"signin.notice_{notice}", lang))
     if not (demo and _demo(store, lang)):
         if settings.current().auth == "oidc":
@@ -133,6 +129,43 @@ def sign_in(store: Store, lang: str, *, demo: bool = False) -> User:
             _password(store, lang)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
+
+
+def _as_stored(store: Store, user: User) -> User | None:
+    """The signed-in ``user`` as the store's account is now (role and scope changed since), None once it is disabled.
+
+    A user who is no account of the store (the local operator) is kept as is:
+    GridWatch disables accounts, it never deletes them.
+    """
+    if user.is_operator:
+        return user
+    users = accounts.list_users(store)
+    rows = users[users["user"].astype(str).str.casefold() == user.name.casefold()]
+    if rows.empty:
+        return user
+    if not bool(rows["active"].iloc[0]):
+        return None
+    return accounts.get_user(store, user.name)
+
+
+def _still_signed_in(store: Store) -> User | None:
+    """The session's user, if its session goes on: not idle too long, its account still active (and read again)."""
+    user = actor()
+    if user is None:
+        return None
+    ended = "expired" if _expired() else ""
+    fresh = None if ended else _as_stored(store, user)
+    if fresh is None and not ended:
+        ended = "disabled"
+    if ended:
+        _record(store, "sign_out", user, reason="idle" if ended == "expired" else "account disabled")
+        end_session(ended)
+        if settings.current().auth == "oidc" and st.user.is_logged_in:
+            st.logout()
+        return None
+    if fresh != user:
+        st.session_state[USER_KEY] = fresh  # a new role or scope applies from this rerun on
+    return fresh
 
 
 def _start(user: User, *, demo: bool = False) -> None:
@@ -234,13 +267,18 @@ def signed_in_box(user: User, lang: str, store: Store) -> None:
         demo_banner(lang)  # atop the page, above the tabs
 
 
-def watch_idle() -> None:
-    """Check the idle time every so often (a fragment, not the whole page), so an idle page signs itself out."""
+def watch_idle(store: Store) -> None:
+    """Check the session every so often (a fragment, not the whole page).
+
+    An idle page, or one of an account disabled meanwhile, signs itself out
+    without waiting for a click.
+    """
     every = max(2.0, min(60.0, _idle_seconds() / 3))
 
     @st.fragment(run_every=every)
     def _watch() -> None:
-        if _expired():
+        user = actor()
+        if user is not None and (_expired() or _as_stored(store, user) != user):
             st.rerun(scope="app")
 
     _watch()

@@ -98,6 +98,19 @@ def test_an_idle_session_expires_and_says_so(store, monkeypatch):
     assert "idle" in " ".join(read_audit(open_store(store), action="sign_out")["after"].astype(str))
 
 
+def test_a_disabled_account_is_signed_out_and_a_new_role_applies_at_once(store):
+    at = sign_in(app_test(user=None).run(), "wangfang", PASSWORD)
+    assert at.session_state[USER_KEY].role == "staff"
+    accounts.set_user(open_store(store), "wangfang", role="viewer")
+    at = at.run()
+    assert at.tabs and at.session_state[USER_KEY].role == "viewer"
+    assert any(c.value == "已登录：王芳（只读用户）" for c in at.sidebar.caption)
+    accounts.disable_user(open_store(store), "wangfang")
+    at = at.run()
+    assert not at.tabs and USER_KEY not in at.session_state
+    assert any(i.value == "该账号已被停用，请联系管理员。" for i in at.info)
+
+
 def test_sign_out_returns_to_the_sign_in_page_keeping_the_language(store):
     at = app_test().run()
     at.sidebar.radio(key="gw_lang").set_value("en")
