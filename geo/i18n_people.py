@@ -181,8 +181,9 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
                            "Demo mode · fictional data: no password; every name, phone number and address is made up."),
     "signin.demo_pick": ("选择一个演示身份进入，看看各角色能做什么：", "Pick a demo role to see what each may do:"),
     "signin.demo_as": ("以{role}身份进入（{name}）", "Enter as {role} ({name})"),
-    "signin.demo_none": ("演示库中没有演示账号：请用 make demo 重新生成。",
-                         "The demo store has no demo accounts: build it again with `make demo`."),
+    "signin.demo_none": ("演示库中没有演示账号：请用 python -m geo serve --demo 启动（会补上演示账号）。",
+                         "The demo store has no demo accounts: start it with `python -m geo serve --demo` "
+                         "(which adds them)."),
     "err.serve.bad_port": ("端口 {port} 不可用。", "Port {port} cannot be used."),
     "err.serve.bad_port.hint": ("请用 1–65535 之间的端口，例如 8501。", "Use a port from 1 to 65535, e.g. 8501."),
     "err.serve.no_demo": ("演示库 {path} 还不存在。", "The demo store {path} does not exist yet."),
@@ -191,6 +192,13 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "signin.store_unavailable": ("暂时无法打开数据，请联系管理员（编号 {ref}）。",
                                  "The data cannot be opened just now: tell an administrator (reference {ref})."),
     "signin.notice_disabled": ("该账号已被停用，请联系管理员。", "This account has been disabled: ask an administrator."),
+    "signin.oidc_unconfigured": ("已设置用统一身份登录（GRIDWATCH_AUTH=oidc），但没有配置身份提供方。",
+                                 "Sign-in through an identity provider is on (GRIDWATCH_AUTH=oidc), but no "
+                                 "provider is configured."),
+    "signin.oidc_unconfigured_hint": ("请管理员在 .streamlit/secrets.toml 的 [auth] 中配置（见用户指南“登录”一节），"
+                                      "或改回 GRIDWATCH_AUTH=password。",
+                                      "An administrator configures it in .streamlit/secrets.toml, [auth] (see the "
+                                      "user guide, Signing in), or sets GRIDWATCH_AUTH=password."),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
     # (end of block: privacy)

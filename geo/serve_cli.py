@@ -8,7 +8,8 @@ It runs ``streamlit run app.py`` (:func:`geo.serving.command`) bound to
 ``GRIDWATCH_ADDRESS`` (this machine only by default), with Streamlit's
 error details off and the upload limit of ``GRIDWATCH_MAX_FILE_MB``.
 ``--demo`` serves the bundled demo store (or ``--store``) in demo mode, on
-this machine only: refused (exit 2) on any other address.
+this machine only: refused (exit 2) on any other address. A demo store
+built before the demo had accounts gets them first.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import subprocess
 from . import serving
 from .errors import OptionError
 
-__all__ = ["add_commands", "cmd_serve"]
+__all__ = ["add_commands", "cmd_serve", "demo_accounts"]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +48,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo and args.store is None and not serving.DEMO_STORE.exists():
         raise OptionError.of("serve.no_demo", path=str(serving.DEMO_STORE))
     cmd = serving.command(store=args.store, demo=args.demo, port=args.port, address=args.address)
+    if args.demo and not args.dry_run:
+        demo_accounts(args.store or str(serving.DEMO_STORE))
     if args.dry_run:
         print(shlex.join(cmd))
         return 0
     return subprocess.run(cmd, cwd=serving.ROOT, check=False).returncode
+
+
+def demo_accounts(location: str) -> None:
+    """Give a demo store built before the demo had accounts its demo accounts (a fictional store only)."""
+    from .accounts import is_demo, list_users
+    from .demo_cases import add_demo_accounts
+    from .store import open_store
+
+    store = open_store(location)
+    if is_demo(store) and list_users(store).empty:
+        add_demo_accounts(store)

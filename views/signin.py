@@ -160,7 +160,7 @@ def _still_signed_in(store: Store) -> User | None:
     if ended:
         _record(store, "sign_out", user, reason="idle" if ended == "expired" else "account disabled")
         end_session(ended)
-        if settings.current().auth == "oidc" and st.user.is_logged_in:
+        if _oidc_signed_in():
             st.logout()
         return None
     if fresh != user:
@@ -192,10 +192,24 @@ def _password(store: Store, lang: str) -> None:
             _start(user)
 
 
+def _oidc_signed_in() -> bool:
+    """Whether the provider's cookie (``st.login``) says someone is signed in (OpenID Connect only)."""
+    return settings.current().auth == "oidc" and bool(st.user.get("is_logged_in", False))
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets.toml at all (Streamlit raises its own error types)
+        return False
+
+
 def _oidc(store: Store, lang: str) -> None:
     """OpenID Connect through ``st.login``: the account named by the provider's e-mail."""
-    if not st.user.is_logged_in:
-        if st.button(t("signin.oidc_go", lang), type="primary", key="gw_oidc_login"):
+    if not _oidc_signed_in():
+        if not _oidc_configured():
+            error_box(t("signin.oidc_unconfigured", lang), t("signin.oidc_unconfigured_hint", lang))
+        elif st.button(t("signin.oidc_go", lang), type="primary", key="gw_oidc_login"):
             st.login()
         return
     email = str(st.user.get("email") or "").strip()
@@ -260,7 +274,7 @@ def signed_in_box(user: User, lang: str, store: Store) -> None:
     st.sidebar.caption(t("signin.signed_in", lang, name=md(user.label), role=t(f"role.{user.audit_role}", lang)))
     if st.sidebar.button(t("signin.sign_out", lang), key="gw_sign_out"):
         sign_out(store)
-        if settings.current().auth == "oidc" and st.user.is_logged_in:
+        if _oidc_signed_in():
             st.logout()
         st.rerun()
     if st.session_state.get(DEMO_KEY):

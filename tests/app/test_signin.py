@@ -189,3 +189,22 @@ def test_a_store_that_cannot_be_opened_names_no_path_to_other_machines(tmp_path,
         st_config.set_option("server.address", old)
     assert at.error and at.error[0].value.startswith("暂时无法打开数据，请联系管理员（编号 GW-")
     assert "secret-office" not in everything(at)
+
+
+def test_with_openid_connect_the_page_offers_the_provider_and_no_password_form(store, monkeypatch):
+    monkeypatch.setenv("GRIDWATCH_AUTH", "oidc")
+    at = app_test(user=None)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "gridwatch", "client_secret": "s",
+                          "server_metadata_url": "https://id.example/.well-known/openid-configuration"}
+    at = at.run()
+    assert not at.exception and not at.tabs and not at.error
+    assert [b.label for b in at.button] == ["用单位统一身份登录"]
+    assert not at.text_input
+
+
+def test_openid_connect_without_a_provider_says_how_to_configure_it(store, monkeypatch):
+    monkeypatch.setenv("GRIDWATCH_AUTH", "oidc")
+    at = app_test(user=None).run()
+    assert not at.exception and not at.tabs and not at.button and not at.text_input
+    assert at.error[0].value.startswith("已设置用统一身份登录（GRIDWATCH_AUTH=oidc），但没有配置身份提供方")

@@ -62,3 +62,26 @@ def test_which_addresses_are_this_machine_only(address, local):
         with pytest.raises(AccessError):
             serving.check_address(address, demo=True)
     serving.check_address(address, demo=False)  # sign-in on: any address
+
+
+def test_serving_an_old_demo_adds_its_accounts_but_never_to_a_real_store(tmp_path):
+    import pandas as pd
+
+    from geo import accounts
+    from geo.serve_cli import demo_accounts
+    from geo.store import open_store
+    from tests.app.conftest import _make_store
+
+    demo = open_store(_make_store(tmp_path / "old-demo.gpkg"))  # fictional, no accounts yet
+    with demo.transaction("a party") as tx:
+        tx.write_table("parties", pd.DataFrame([{"party_id": "lvyuan_wuye", "name": "绿园物业"}]))
+    demo_accounts(demo.location)
+    assert sorted(accounts.list_users(demo)["role"]) == sorted(["admin", "staff", "grid_worker", "party", "viewer"])
+    demo_accounts(demo.location)  # once only
+    assert len(accounts.list_users(demo)) == 5
+    real = open_store(_make_store(tmp_path / "real.gpkg"))
+    with real.transaction("real") as tx:
+        meta = tx.read_table("meta")
+        tx.write_table("meta", meta[meta["key"] != "fictional"])
+    demo_accounts(real.location)
+    assert accounts.list_users(real).empty
