@@ -170,7 +170,8 @@ def _still_signed_in(store: Store) -> User | None:
 
 def _start(user: User, *, demo: bool = False) -> None:
     """Put ``user`` in the session and draw the app."""
-    st.session_state.pop(NOTICE_KEY, None)
+    for key in (NOTICE_KEY, "gw_signin_user", "gw_signin_password"):  # the password not kept in the session
+        st.session_state.pop(key, None)
     st.session_state[USER_KEY] = user
     st.session_state[ACTIVE_KEY] = time.monotonic()
     st.session_state[DEMO_KEY] = demo

@@ -70,6 +70,7 @@ def test_a_wrong_password_is_refused_and_the_right_one_signs_in(store):
     at = sign_in(at, "wangfang", PASSWORD)
     assert not at.exception and at.tabs
     assert at.session_state[USER_KEY].name == "wangfang"
+    assert "gw_signin_password" not in at.session_state  # the password not kept in the session
     assert any(c.value == "已登录：王芳（社区工作人员）" for c in at.sidebar.caption)
     log = read_audit(open_store(store), user="wangfang")
     assert {"sign_in_failed", "sign_in"} <= set(log["action"])
