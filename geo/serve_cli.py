@@ -4,7 +4,8 @@ Mounted by :mod:`geo.cli` through its ``_REGISTRARS`` with :func:`add_commands`:
 
     python -m geo serve [--store S] [--demo] [--port P] [--address A] [--dry-run]
 
-It runs ``streamlit run app.py`` (:func:`geo.serving.command`) bound to
+It becomes ``streamlit run app.py`` (:func:`geo.serving.command`, run in
+place of this process, so a signal to it stops the server) bound to
 ``GRIDWATCH_ADDRESS`` (this machine only by default), with Streamlit's
 error details off and the upload limit of ``GRIDWATCH_MAX_FILE_MB``.
 ``--demo`` serves the bundled demo store (or ``--store``) in demo mode, on
@@ -15,8 +16,9 @@ built before the demo had accounts gets them first.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
-import subprocess
+import sys
 
 from . import serving
 from .errors import OptionError
@@ -53,7 +55,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(shlex.join(cmd))
         return 0
-    return subprocess.run(cmd, cwd=serving.ROOT, check=False).returncode
+    sys.stdout.flush()
+    os.chdir(serving.ROOT)
+    os.execv(cmd[0], cmd)  # the server replaces this process: a signal to it (Ctrl-C, kill PID) stops the server
+    return 0  # pragma: no cover - execv does not return
 
 
 def demo_accounts(location: str) -> None:
