@@ -219,3 +219,21 @@ def test_demo_mode_signs_in_without_a_password_clearly_labelled(tmp_path, demo_s
         wait_idle(page)
         shot(page, "demo-signed-in-en")
         context.close()
+
+
+def test_a_page_whose_account_is_disabled_signs_itself_out(tmp_path, make_map_store, browser):
+    from geo import accounts
+    from tests.app.browser import add_account
+
+    path = make_map_store(tmp_path / "gw.gpkg")
+    env = {"GRIDWATCH_BASEMAP": "none", "GRIDWATCH_SESSION_IDLE_MINUTES": "1"}  # checked every 20 s
+    with app_server(path, env=env) as url:
+        add_account(store_address(path), "lina", role="grid_worker", grids=["G2"])
+        context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        sign_in(page, url, "lina")
+        page.get_by_role("tab", name="地图").wait_for(timeout=90_000)
+        accounts.disable_user(open_store(store_address(path)), "lina")  # by an administrator, elsewhere
+        page.get_by_text("该账号已被停用，请联系管理员。").wait_for(timeout=45_000)  # before the idle minute is up
+        assert page.get_by_role("tab").count() == 0
+        context.close()
