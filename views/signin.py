@@ -243,7 +243,7 @@ def _demo(store: Store, lang: str) -> bool:
     shown = 0
     for role in ROLES:
         for row in users[users["role"] == role].itertuples():
-            label = t("signin.demo_as", lang, role=t(f"role.{role}", lang), name=str(row.display_name or row.user))
+            label = t("signin.demo_as", lang, role=t(f"role.{role}", lang), name=md(row.display_name or row.user))
             if st.button(label, key=f"gw_demo_{row.user}"):
                 try:
                     user = accounts.demo_sign_in(store, str(row.user))
