@@ -110,8 +110,9 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
                                      "`python -m geo user add`."),
     "err.signin.demo_exposed": ("演示模式不能在所有网络接口上提供服务（当前地址 {address}）。",
                                 "Demo mode cannot serve every network interface (address {address})."),
-    "err.signin.demo_exposed.hint": ("演示模式只在本机使用：去掉 --server.address 或设为 127.0.0.1。",
-                                     "Use demo mode on this machine only: address 127.0.0.1."),
+    "err.signin.demo_exposed.hint": ("演示模式只在本机使用：GRIDWATCH_ADDRESS（或 serve --address）设为 127.0.0.1。",
+                                     "Use demo mode on this machine only: GRIDWATCH_ADDRESS (or serve --address) "
+                                     "127.0.0.1."),
     "err.signin.no_account": ("{email} 没有对应的启用账号。", "No active account for {email}."),
     "err.signin.no_account.hint": ("请管理员用该邮箱作为用户名创建账号。", "Ask an administrator to make an account named by that e-mail."),
     # ---- personal data (geo.privacy) ----------------------------------------
