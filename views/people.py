@@ -27,7 +27,7 @@ from .audit import local_time
 from .context import AppContext
 from .parts.guard import show_error
 from .parts.overview import blank_missing, display_names
-from .parts.plain import USER_KEY, text
+from .parts.plain import text
 
 __all__ = ["VIEW", "account_table", "render"]
 
@@ -193,14 +193,12 @@ def _set_form(ctx: AppContext, name: str, row: pd.Series) -> None:
         go = st.form_submit_button(tr("admin.set_go"), key=f"gw_adm_set_go_{k}")
     if not go:
         return
-    try:
-        user = accounts.set_user(ctx.store, name, role=str(role), display_name=shown, grids=pick_grids,
-                                 communities=pick_comm, party=str(party or ""), active=bool(active), by=ctx.user)
+    try:  # one's own account changed: the next drawing reads it again (views.signin) and follows its new role
+        accounts.set_user(ctx.store, name, role=str(role), display_name=shown, grids=pick_grids,
+                          communities=pick_comm, party=str(party or ""), active=bool(active), by=ctx.user)
     except GridWatchError as exc:
         show_error(exc, ctx.lang)
         return
-    if user.name.casefold() == ctx.user.name.casefold() and not ctx.user.is_operator:
-        st.session_state[USER_KEY] = user  # one's own account changed: the page follows its new role at once
     _done(tr("admin.changed", name=name))
 
 

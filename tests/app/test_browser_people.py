@@ -1,6 +1,6 @@
 """The accounts and audit-log tabs in the real app (headless Chromium), in Chinese and English.
 
-An administrator signs in through the form, adds a grid worker on the
+An administrator signs in through the form (tests/app/browser.py), adds a grid worker on the
 accounts tab, finds the entry on the audit-log tab (by them, newest first)
 and downloads its CSV; no password hash reaches the page. Screenshots of
 each tab in both languages go to test-artifacts/.
@@ -19,7 +19,7 @@ import pytest
 from geo import accounts
 from geo.store import open_store
 from tests import paths
-from tests.app.browser import launch, require_chromium, store_address, wait_idle
+from tests.app.browser import TEST_USER, launch, require_chromium, sign_in, store_address, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +28,12 @@ require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 
 ARTIFACTS = paths.ARTIFACTS
-PASSWORD = "雨天先查三号楼的地下车库"
 WORKER_PASSWORD = "望江路二号网格的网格员"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, make_map_store, app_server) -> Iterator[tuple[str, Path]]:
     store_path = make_map_store(tmp_path_factory.mktemp("people") / "gw.gpkg")
-    accounts.add_user(open_store(store_path), "admin1", role="admin", password=PASSWORD, display_name="管理员一")
     env = {"GRIDWATCH_BASEMAP": "none", "GRIDWATCH_VIEWS": "accounts,audit"}
     with app_server(store_path, env=env) as url:
         yield url, store_path
@@ -49,20 +47,11 @@ def page(server) -> Iterator[Any]:
         context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN", accept_downloads=True)
         pg = context.new_page()
         pg.set_default_timeout(45_000)
-        pg.goto(url)
-        sign_in(pg, "admin1", PASSWORD)
+        sign_in(pg, url)  # the administrator app_server gives the store
+        pg.get_by_role("tab", name="账号").wait_for()
+        wait_idle(pg)
         yield pg
         browser.close()
-
-
-def sign_in(pg: Any, name: str, password: str) -> None:
-    """Through the sign-in form, as a person would."""
-    form = pg.locator("[data-testid='stForm']").first
-    form.get_by_label("用户名").fill(name)
-    form.get_by_label("密码").fill(password)
-    form.get_by_role("button", name="登录").click()
-    pg.get_by_role("tab", name="账号").wait_for()
-    wait_idle(pg)
 
 
 def shot(pg: Any, name: str) -> Path:
@@ -113,9 +102,9 @@ def test_an_administrator_adds_a_worker_and_reads_the_log(page, server):
             wait_idle(page)
     rows = list(csv.DictReader(io.StringIO(text)))
     newest = rows[-1]
-    assert (newest["操作人"], newest["角色"], newest["操作"], newest["对象"]) == ("admin1", "admin", "user_add", "wang")
+    assert (newest["操作人"], newest["角色"], newest["操作"], newest["对象"]) == (TEST_USER, "admin", "user_add", "wang")
     assert "argon2" not in text
-    assert any(r["操作"] == "sign_in" and r["对象"] == "admin1" for r in rows)
+    assert any(r["操作"] == "sign_in" and r["对象"] == TEST_USER for r in rows)
 
 
 def test_both_tabs_in_english(page):

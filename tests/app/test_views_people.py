@@ -13,10 +13,9 @@ from streamlit.testing.v1 import AppTest
 from geo import accounts, audit
 from geo.access import AccessError, User
 from geo.store import open_store
-from tests import paths
+from tests.app.apptest import app_test
 from views import discover
 
-APP = paths.APP
 ADMIN = User("admin1", "admin", display_name="管理员一")
 PASSWORD = "雨天先查三号楼的地下车库"
 
@@ -32,10 +31,7 @@ def store(tmp_path, monkeypatch, make_map_store) -> Path:
 
 
 def run(at: AppTest | None = None, user: User | None = ADMIN) -> AppTest:
-    if at is None:
-        at = AppTest.from_file(APP, default_timeout=90)
-        at.session_state["gw_user"] = user
-    at = at.run()
+    at = (at or app_test(timeout=90, user=user)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -186,7 +182,7 @@ def test_the_audit_tab_only_reads_and_filters_by_date(store, monkeypatch):
     monkeypatch.setenv("GRIDWATCH_VIEWS", "audit")
     at = run()
     assert tabs(at) == ["审计日志"]
-    assert not at.button and not at.data_editor  # nothing to change or delete an entry with
+    assert not at.main.button and not at.data_editor  # nothing to change or delete an entry with
     assert len(shown_table(at, "时间")) == len(audit.read_audit(open_store(store)))
     at.date_input(key="gw_aud_since").set_value(date.today() + timedelta(days=2))
     at = run(at)
