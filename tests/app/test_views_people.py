@@ -202,3 +202,14 @@ def test_an_administrator_who_gives_up_the_role_loses_the_tabs_at_once(store):
     at = click(at, "gw_adm_set_go_admin1_0")
     assert tabs(at) == ["台账"]
     assert at.session_state["gw_user"].role == "viewer"
+
+
+def test_both_tabs_on_the_demo_community(demo_store_copy, monkeypatch):
+    monkeypatch.setenv("GRIDWATCH_STORE", demo_store_copy)
+    monkeypatch.setenv("GRIDWATCH_BASEMAP", "none")
+    monkeypatch.setenv("GRIDWATCH_VIEWS", "accounts,audit")
+    at = run()
+    assert tabs(at) == ["账号", "审计日志"] and not at.error
+    log = audit.read_audit(open_store(demo_store_copy))
+    assert len(shown_table(at, "时间")) == min(len(log), 1000)
+    assert list(shown_table(at, "用户名")["用户名"]) == list(accounts.list_users(open_store(demo_store_copy))["user"])
