@@ -62,7 +62,8 @@ def _main(lang: str) -> None:
     user = sign_in(store, lang)  # nothing of the store is read before sign-in
     try:
         version = store.version
-        data = appdata.layers(path, version)
+        who = appdata.audience(user)  # people masked, a party's cases only: before anything reaches a view
+        data = appdata.layers(path, version, who)
         types, meta = appdata.types_and_meta(path, version)
     except GridWatchError as exc:
         show_error(exc, lang, key="app.store_error")
@@ -74,8 +75,8 @@ def _main(lang: str) -> None:
         st.sidebar.caption(tr("app.fictional"))
     ctx = AppContext(
         store=store, lang=lang, tr=tr, grids=grids, buildings=buildings, incidents=incidents, types=types,
-        filters=choices.filters, shown_incidents=appdata.shown_incidents(path, version, choices.filters),
-        summary=appdata.summary(path, version, choices.filters), basemap=choices.basemap, figure=choices.figure,
+        filters=choices.filters, shown_incidents=appdata.shown_incidents(path, version, who, choices.filters),
+        summary=appdata.summary(path, version, who, choices.filters), basemap=choices.basemap, figure=choices.figure,
         color_by=choices.color_by, visible=choices.visible, meta=meta, user=user,
     )
     views = discover()
