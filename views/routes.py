@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import schema
+from geo import privacy, schema
 from geo.crs import china_shift, shift_coords
 from geo.errors import GridWatchError
 from geo.routing import export
@@ -204,7 +204,8 @@ def _files(ctx: AppContext, plan: RoutePlan) -> dict[tuple[int, str], bytes]:
     """
     options: dict[str, Any] = {"types": ctx.types, "title": ctx.tr("routes.tab"), "lang": ctx.lang,
                                "sheet": export.SheetContext(grids=ctx.grids, buildings=ctx.buildings,
-                                                            streets=ctx.store.read(schema.STREETS))}  # fmt: skip
+                                                            streets=ctx.store.read(schema.STREETS),
+                                                            made_for=privacy.made_for(ctx.user, ctx.lang))}  # fmt: skip
     files = {(p, fmt): export.write(plan, fmt, p, **options) for p in range(1, plan.patrollers + 1) for fmt in FORMATS}
     files.update({(0, fmt): export.to_zip(plan, fmt, **options) for fmt in FORMATS})
     return files

@@ -16,17 +16,22 @@ import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import privacy, schema
 from ..errors import InputFileError, OptionError
 from ..safe import printable, spreadsheet_frame
 from . import export
 from .plan import RoutePlan, plan_from_store, plan_routes
 from .points import resolve_start
+
+if TYPE_CHECKING:
+    from ..access import User
+    from ..store import Store
 
 __all__ = ["add_commands", "cmd_route", "resolve_start"]
 
@@ -83,10 +88,20 @@ def _route_store(args: argparse.Namespace) -> int:
                            seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length)  # fmt: skip
     layers = store.read_many([schema.GRIDS, schema.BUILDINGS, schema.STREETS])
     sheet = export.SheetContext(grids=layers[schema.GRIDS], buildings=layers[schema.BUILDINGS],
-                                streets=layers[schema.STREETS])  # fmt: skip
+                                streets=layers[schema.STREETS],
+                                made_for=privacy.made_for(_acting(store, args), args.sheet_lang))  # fmt: skip
     written = _write_plan(plan, out, fmt, types=store.incident_types(), lang=args.sheet_lang, sheet=sheet)
     _report(plan, written, args.lang)
     return 0
+
+
+def _acting(store: Store, args: argparse.Namespace) -> User:
+    """Who runs the command: the account of ``--as``, else the local operator."""
+    from ..access import operator
+    from ..accounts import user_of
+
+    name = getattr(args, "as_user", None)
+    return user_of(store, name) if name else operator()
 
 
 def _split(text: str) -> list[str]:
