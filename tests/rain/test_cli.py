@@ -100,12 +100,15 @@ def test_vulnerable_import_then_checklist(store: str, tmp_path: Path, capsys: py
     assert main(["vulnerable-import", "--store", store, str(reg)]) == 0
     assert "store unchanged" in capsys.readouterr().out
     csv = tmp_path / "c.csv"
-    for role, shown in (("volunteer", "张建国"), ("public", "张**")):
-        assert main(["checklist", "--store", store, "--level", "red", "--grid", "G1", "--role", role,
+    for role, shown in (("grid_worker", "张建国"), ("staff", "张建国"), ("viewer", "张**"), ("party", "张**")):
+        assert main(["checklist", "--store", store, "--level", "red", "--grid", "G1", "--for", role,
                      "--out", str(csv), "--quiet"]) == 0
         text = csv.read_text(encoding="utf-8-sig")
         assert f"独居老人1人：{shown}" in text and "B01/2" in text
-        assert role != "public" or "张建国" not in text
+        assert shown != "张**" or "张建国" not in text
+        assert "制作对象：" in text
+    assert main(["checklist", "--store", store, "--level", "red", "--for", "mayor", "--out", str(csv)]) == 2
+    assert "mayor" in capsys.readouterr().err
 
 
 def test_levels_file_from_the_environment(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
