@@ -118,10 +118,12 @@ def mask_layers(data: Layers, who: Audience) -> Layers:
     out[schema.GRIDS] = privacy.mask_people(data[schema.GRIDS], schema.GRIDS, user)
     out[schema.BUILDINGS] = privacy.mask_people(data[schema.BUILDINGS], schema.BUILDINGS, user,
                                                 communities=communities)
-    if user.role == "party":
+    if user.role == "party":  # the cases dispatched to their party (none without a party)
         inc = data[schema.INCIDENTS]
-        mine = inc["party"].astype(str) == user.party if "party" in inc.columns and user.party else False
-        out[schema.INCIDENTS] = inc[mine] if not isinstance(mine, bool) else inc.iloc[0:0]
+        if "party" in inc.columns and user.party:
+            out[schema.INCIDENTS] = inc[inc["party"].astype(str) == user.party]
+        else:
+            out[schema.INCIDENTS] = inc.iloc[0:0]
     return out
 
 
