@@ -145,7 +145,7 @@ def types_and_meta(path: str, version: str) -> tuple[dict[str, schema.IncidentTy
     return types, meta
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
+@st.cache_resource(max_entries=12, show_spinner=False)
 def _shifted(path: str, version: str, who: Audience, shift: str) -> Layers:
     return {k: china_shift(v, shift) if len(v) else v for k, v in _masked(path, version, who).items()}
 
