@@ -168,6 +168,7 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
                              "they see."),
     "err.privacy.too_open.hint": ("请选择同级或遮蔽更多的角色（如 viewer），或请有权限的人制作。",
                                   "Pick a role that sees as much or less (e.g. viewer), or ask someone who may."),
+    "privacy.no_checklist_grids": ("您的账号没有可打印检查单的网格。", "Your account has no grid to print checklists for."),
     # (end of block: privacy)
     # ---- (the administration pages: accounts, audit) -------------------------
     # (end of block: admin)

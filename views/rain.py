@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import privacy, schema
-from geo.access import allowed
+from geo.access import allowed, scope_filter
 from geo.crs import china_shift, parse_lonlat, shift_coords
 from geo.errors import GridWatchError
 from geo.i18n import STRINGS, t
@@ -355,7 +355,12 @@ def _checklist_section(ctx: AppContext, level: WarningLevel) -> None:
             _upload_section(ctx)
         return
     st.markdown(f"#### {tr('rain.checklist')}")
-    ids = ctx.grids["grid_id"].astype(str).tolist()
+    communities = appdata.grid_communities(ctx.grids) or dict.fromkeys(ctx.grids["grid_id"].astype(str), "")
+    mine = scope_filter(ctx.user, communities)  # the grids the user may print for (None: every grid)
+    ids = [g for g in communities if mine is None or g in mine]
+    if not ids:
+        st.caption(tr("privacy.no_checklist_grids"))
+        return
     c1, c3 = st.columns(2)
     grid = c1.selectbox(tr("rain.grid"), ["", *ids], key="rain_grid",
                         format_func=lambda g: g or tr("rain.all_grids"))
@@ -363,7 +368,7 @@ def _checklist_section(ctx: AppContext, level: WarningLevel) -> None:
     st.caption(privacy.made_for(ctx.user, ctx.lang))  # whom the sheets are for: who is signed in
     if st.button(tr("rain.make"), key="rain_make"):
         try:
-            data = _checklist_bytes(ctx, level, [grid] if grid else None, fmt)
+            data = _checklist_bytes(ctx, level, [grid] if grid else (None if mine is None else ids), fmt)
         except GridWatchError as exc:
             show_error(exc, ctx.lang)
         else:

@@ -122,3 +122,16 @@ def test_the_english_caption_names_who_may(demo: str) -> None:
     said = _captions(at)
     assert "Read only: a grid worker cannot take this case's next step (grid G02)." in said
     assert "community staff" in said
+
+
+def test_checklists_are_offered_for_the_users_grids_and_made_for_them(demo: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDWATCH_VIEWS", "rain")
+    at = _open(demo, "wang")
+    (grids,) = [s for s in at.selectbox if s.key == "rain_grid"]
+    assert grids.options == ["全部网格", "G01"]
+    assert not [s for s in at.selectbox if "接收人" in s.label]  # no recipient role to pick: who is signed in
+    assert "制作对象：网格员 王网格（本人负责范围外的姓名和电话已遮蔽）" in _captions(at)
+    viewer = _open(demo, "guest")
+    assert not [b for b in viewer.button if b.key in ("rain_make", "rain_import")]
+    assert "制作对象：" not in _captions(viewer)  # nothing to print here: no line
