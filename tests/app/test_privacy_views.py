@@ -23,7 +23,7 @@ from geo.access import User, operator
 from geo.rain.checklist import checklists_from_store
 from geo.rain.documents import render_checklists, render_flood
 from geo.rain.flood import flood_response, read_layers
-from geo.store import open_store
+from geo.store import Store, open_store
 from layers.basemaps import BASEMAPS
 from layers.controls import base_map
 from layers.select import Filters
@@ -187,3 +187,12 @@ def test_the_ledger_workbook_says_whom_it_was_made_for(demo_store_path: str) -> 
     ws = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     assert line in [c.value for c in ws["A"]]
     assert line.startswith("Made for: party wuye")
+
+
+def test_both_backends_send_a_viewer_masked_layers(demo_any_store: Store) -> None:
+    path = demo_any_store.location
+    raw_phones = set(demo_any_store.read(schema.BUILDINGS)["head_phone"].astype(str))
+    data = appdata.layers(path, demo_any_store.version, appdata.audience(VIEWER))
+    held = set(data[schema.BUILDINGS]["head_phone"].astype(str))
+    assert len(held) > 100 and not held & raw_phones
+    assert {privacy.mask_phone(p) for p in raw_phones} == held
