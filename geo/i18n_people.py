@@ -169,6 +169,9 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "err.privacy.too_open.hint": ("请选择同级或遮蔽更多的角色（如 viewer），或请有权限的人制作。",
                                   "Pick a role that sees as much or less (e.g. viewer), or ask someone who may."),
     "privacy.no_checklist_grids": ("您的账号没有可打印检查单的网格。", "Your account has no grid to print checklists for."),
+    "privacy.no_routes": ("巡查路线供网格员和社区工作人员使用；处置单位只查看派给本单位的案卷。",
+                          "Patrol routes are for grid workers and community staff; a party sees the cases "
+                          "dispatched to it."),
     # (end of block: privacy)
     # ---- (the administration pages: accounts, audit) -------------------------
     # (end of block: admin)

@@ -53,9 +53,12 @@ def _network(path: str, version: str) -> StreetNetwork | None:
 
 
 def render(ctx: AppContext) -> None:
-    """Draw the patrol routes tab."""
+    """Draw the patrol routes tab (not for a party: it sees the cases dispatched to it, nothing else)."""
     tr = ctx.tr
     st.subheader(tr("routes.title"))
+    if ctx.user.role == "party":
+        st.info(tr("privacy.no_routes"))
+        return
     grids, types, statuses = _point_controls(ctx)
     start_kind, start_text = _start_controls(ctx, grids)
     c1, c2, c3, c4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")

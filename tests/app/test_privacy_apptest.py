@@ -135,3 +135,11 @@ def test_checklists_are_offered_for_the_users_grids_and_made_for_them(demo: str,
     viewer = _open(demo, "guest")
     assert not [b for b in viewer.button if b.key in ("rain_make", "rain_import")]
     assert "制作对象：" not in _captions(viewer)  # nothing to print here: no line
+
+
+def test_a_party_plans_no_patrol(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDWATCH_VIEWS", "routes")
+    at = _open(demo, "wuye")
+    assert not [b for b in at.button if b.key == "rt_plan"]
+    assert any("处置单位只查看派给本单位的案卷" in str(i.value) for i in at.info)
+    assert [b for b in _open(demo, "guest").button if b.key == "rt_plan"]  # a viewer may read routes
