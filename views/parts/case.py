@@ -212,7 +212,8 @@ def offered(ctx: AppContext, row: pd.Series, choices: list[tuple[str, str]]) -> 
     community = None
     if grid is not None and "community" in ctx.grids.columns:
         hit = ctx.grids.loc[ctx.grids["grid_id"].astype(str) == grid, "community"]
-        community = text(hit.iloc[0]) or None if len(hit) else None
+        if len(hit):
+            community = text(hit.iloc[0]) or None
     party = text(row.get("party")) or None
     return [(to, action) for to, action in choices
             if allowed(ctx.user, action, grid=grid, community=community, party=party)]
@@ -220,11 +221,10 @@ def offered(ctx: AppContext, row: pd.Series, choices: list[tuple[str, str]]) -> 
 
 def _not_yours(ctx: AppContext, row: pd.Series, choices: list[tuple[str, str]]) -> None:
     """Why no step is offered, and who may take them."""
-    roles = list(dict.fromkeys(r for _, action in choices for r in roles_for(action)))
+    roles = dict.fromkeys(ctx.tr(f"role.{r}") for _, action in choices for r in roles_for(action))
     grid = text(row.get("grid_id")) or ctx.tr("app.outside")
     st.caption(ctx.tr("privacy.case_read_only", role=ctx.tr(f"role.{ctx.user.audit_role}"), grid=grid,
-                      roles="、".join(ctx.tr(f"role.{r}") for r in roles) if ctx.lang != "en"
-                      else ", ".join(ctx.tr(f"role.{r}") for r in roles)))
+                      roles=(", " if ctx.lang == "en" else "、").join(roles)))
 
 
 def _step_form(ctx: AppContext, row: pd.Series, current: str, names: dict[str, str]) -> None:
