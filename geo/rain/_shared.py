@@ -66,8 +66,10 @@ def recipient(by: User, role: str, grids: Mapping[str, str], chosen: list[str] |
     mine = access_scope(by, grids)
     if mine is not None:
         covered &= mine
-    scope = covered if role in ("grid_worker", "staff") and (chosen or role == "grid_worker" or mine is not None) \
-        else frozenset()
+    if role == "grid_worker" or (role == "staff" and (chosen or mine is not None)):
+        scope = covered  # their people: the grids covered (and seen in full by the maker)
+    else:
+        scope = frozenset()  # a viewer's or a party's copy; staff of everything (for a maker who sees all)
     out = User(name="", role=role, display_name="、".join(sorted(scope)) or "—", grids=scope)
     if _OPEN[privacy.sees(out)] > _OPEN[privacy.sees(by)]:
         raise AccessError.of("privacy.too_open", user=by.name, role=by.role, wanted=role)
