@@ -31,8 +31,9 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
+from . import schema
 from .errors import GridWatchError
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "acting",
     "allowed",
     "default_actor",
+    "grid_scope",
     "operator",
     "require",
     "roles_for",
@@ -208,12 +210,33 @@ def require(user: User, action: str, *, grid: str | None = None, community: str 
     """
     if allowed(user, action, grid=grid, community=community, party=party, anywhere=anywhere):
         return
-    params: dict[str, Any] = {"user": user.name, "role": user.role, "what": what or "-",
-                              "roles": ", ".join(roles_for(action)), "action": action}
+    params: dict[str, Any] = {"user": user.name, "role": _Words("role", [user.role]), "what": what or "-",
+                              "roles": _Words("role", roles_for(action), codes_too=True), "action": _Words("permission", [action])}
     scope = RULES[action].get(user.role)
     if scope is None:
         raise AccessError.of("access.refused", **params)
     raise AccessError.of(f"access.out_of_{scope}", grid=grid or "-", party=party or "-", **params)
+
+
+class _Words:
+    """Codes read in the message's language (``role.staff``: 社区工作人员 / community staff, with the code when asked)."""
+
+    def __init__(self, prefix: str, codes: Iterable[str], *, codes_too: bool = False) -> None:
+        self.prefix, self.codes, self.codes_too = prefix, list(codes), codes_too
+
+    def text(self, lang: str) -> str:
+        from .i18n import STRINGS, t
+
+        words = [f"{t(f'{self.prefix}.{c}', lang)}" if f"{self.prefix}.{c}" in STRINGS else c for c in self.codes]
+        if self.codes_too:  # the code is what --role and user set take
+            words = [f"{w}({c})" if lang == "zh" else f"{w} ({c})" for w, c in zip(words, self.codes, strict=True)]
+        return ("、" if lang == "zh" else ", ").join(words)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text("en"), spec)
 
 
 def scope_filter(user: User, grids: Mapping[str, str]) -> frozenset[str] | None:
@@ -227,3 +250,33 @@ def scope_filter(user: User, grids: Mapping[str, str]) -> frozenset[str] | None:
     if user.role == "grid_worker":
         return frozenset(g for g in grids if g in user.grids)
     return frozenset()
+
+
+class _Rows(Protocol):
+    def get(self, layer: str, row_id: str) -> dict[str, Any] | None: ...
+
+
+def grid_scope(tx: _Rows, grid_id: object) -> tuple[str | None, str | None]:
+    """``(grid, community)`` of a grid id for :func:`require`: the id as text and its community from the grids layer.
+
+    Parameters
+    ----------
+    tx
+        A :class:`geo.storage.Transaction` (anything with ``get(layer, row_id)``).
+    grid_id
+        The object's ``grid_id`` (None or empty: outside every grid).
+
+    Returns
+    -------
+    tuple
+        ``(None, None)`` for no grid; ``(grid, None)`` for a grid the layer
+        does not have (or without a community); else ``(grid, community)``.
+    """
+    if grid_id is None or (isinstance(grid_id, float) and grid_id != grid_id) or not str(grid_id).strip():
+        return None, None
+    grid = str(grid_id)
+    row = tx.get(schema.GRIDS, grid)
+    community = row.get("community") if row else None
+    if community is None or (isinstance(community, float) and community != community) or not str(community).strip():
+        return grid, None
+    return grid, str(community)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import schema
 from .errors import GridWatchError, OptionError, SchemaError
 from .safe import printable
+from .store_cli import actor
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,7 +164,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     try:
         report = import_layer(store, kind, path, replace=args.replace, progress=progress, link_distance=metres,
-                              **options)
+                              by=actor(args), **options)
     except ImportRefused as exc:
         print(exc.report.to_text(args.lang))
         raise
@@ -289,7 +290,7 @@ def _cmd_types(args: argparse.Namespace) -> int:
             raise OptionError.of("types.no_code")
         t = schema.register_type(args.code, args.zh, args.en, asset=True if args.asset else None,
                                  color=args.color, icon=args.icon, existing=store.incident_types())
-        store.add_incident_type(t)
+        store.add_incident_type(t, by=actor(args))
     for t in store.incident_types().values():
         fields = (t.code, t.label_zh, t.label_en, "asset" if t.asset else "event", t.color, t.icon)
         print("\t".join(printable(f, 200) for f in fields))
@@ -364,6 +365,12 @@ def _add_incident(sub: Subparsers) -> None:
     add_commands(sub)
 
 
+def _add_user(sub: Subparsers) -> None:
+    from .user_cli import add_commands  # user add/list/set/disable/reset-password, audit
+
+    add_commands(sub)
+
+
 def _add_ledger(sub: Subparsers) -> None:
     from .cases.cli import add_commands  # ledger, figures
 
@@ -374,7 +381,7 @@ def _add_ledger(sub: Subparsers) -> None:
 _REGISTRARS: list[Callable[[Subparsers], None]] = [
     _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_ledger, _add_party, _add_store,
     _add_route, _add_rain,
-    _add_settings,
+    _add_settings, _add_user,
 ]
 
 
@@ -390,7 +397,26 @@ def build_parser() -> argparse.ArgumentParser:
         if "--lang" not in p._option_string_actions:  # a command may have its own (levels: of its table)
             p.add_argument("--lang", choices=("en", "zh"), default=_default_lang(),
                            help="language of errors and reports (default: $GRIDWATCH_LANG, else en)")
+        store = p._option_string_actions.get("--store")
+        if store is not None and store.required:
+            p.add_argument("--as", dest="as_user", default=None, metavar="USER",
+                           help="act as this account of the store: its role and scope are checked (exit 2 when "
+                                "refused); default: the local operator, who may do everything")
     return parser
+
+
+def _resolve_actor(args: argparse.Namespace) -> None:
+    """``args.actor``: the active account named by ``--as`` (refused when unknown or disabled), else None."""
+    args.actor = None
+    name = getattr(args, "as_user", None)
+    if name is None:
+        return
+    if getattr(args, "by_is_name", False) and args.by:
+        raise OptionError.of("cli.as_and_by")
+    from .accounts import user_of
+    from .store import open_store
+
+    args.actor = user_of(open_store(args.store), name)
 
 
 def _leaves(sub: Subparsers) -> list[argparse.ArgumentParser]:
@@ -418,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.func
     try:
+        _resolve_actor(args)
         return handler(args)
     except GridWatchError as exc:
         if args.debug:

@@ -152,6 +152,22 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "signin.go": ("登录", "Sign in"),
     "audit.written": ("已写出 {rows} 条审计记录到 {path}。", "{rows} audit entries written to {path}."),
     # ---- (enforcement and the command line: user, audit, --as) ----------------
+    "err.cli.as_and_by": ("--as 和 --by 只能给一个。", "Give --as or --by, not both."),
+    "err.cli.as_and_by.hint": ("--as 以库中账号的身份操作（检查其权限）；--by 只是本机操作员记录的名字。",
+                               "--as acts as an account of the store (its permissions checked); --by only "
+                               "names the local operator."),
+    "user.col.user": ("用户名", "User"),
+    "user.col.display_name": ("显示名", "Display name"),
+    "user.col.role": ("角色", "Role"),
+    "user.col.grids": ("网格", "Grids"),
+    "user.col.communities": ("社区", "Communities"),
+    "user.col.party": ("处置单位", "Party"),
+    "user.col.active": ("启用", "Active"),
+    "user.col.last_sign_in": ("最近登录", "Last sign-in"),
+    "user.col.failed": ("连续失败次数", "Failed sign-ins"),
+    "user.yes": ("是", "yes"),
+    "user.no": ("否", "no"),
+    "audit.none": ("没有符合条件的审计记录。", "No audit entries match."),
     # (end of block: enforce)
     # ---- (the app: sign-in, sessions, demo mode, serving) --------------------
     # (end of block: app)

@@ -39,7 +39,7 @@ from .incidents import LIST_COLUMNS, list_incidents, report_incident, update_inc
 from .linking import link_distance_of
 from .safe import printable, spreadsheet_frame
 from .storage import Store
-from .store_cli import by_option, existing_store, note
+from .store_cli import actor, by_option, existing_store, note
 
 __all__ = ["add_commands", "cmd_incident_add", "cmd_incident_history", "cmd_incident_list", "cmd_incident_merge",
            "cmd_incident_set", "cmd_incident_update", "read_photos", "write_csv"]
@@ -161,7 +161,7 @@ def cmd_incident_add(args: argparse.Namespace) -> int:
     store = existing_store(args.store)
     row = report_incident(store, type=args.type, lon=args.lon, lat=args.lat, severity=args.severity,
                           description=args.description, status=args.status, depth_cm=args.depth_cm,
-                          incident_id=args.incident_id, by=args.by, urgency=args.urgency, asset_id=args.asset_id,
+                          incident_id=args.incident_id, by=actor(args), urgency=args.urgency, asset_id=args.asset_id,
                           on_spot=args.on_spot, photos=read_photos(args.photo), duplicate_of=args.duplicate_of)
     print(row["incident_id"], flush=True)
     _warn_duplicates(args, store.location, str(row["incident_id"]), row.get("duplicates") or [])
@@ -240,7 +240,7 @@ def cmd_incident_update(args: argparse.Namespace) -> int:
         raise OptionError.of("cli.nothing_to_change", incident_id=args.incident_id)
     store = existing_store(args.store)
     row = update_incident(store, args.incident_id, status=args.status, severity=args.severity,
-                          description=args.description, base_version=args.base_version, by=args.by)
+                          description=args.description, base_version=args.base_version, by=actor(args))
     print(row["row_version"], flush=True)
     note(args, "cli.incident.updated", incident_id=args.incident_id, version=row["row_version"],
          status=row.get("status"), severity=row.get("severity"), by=row.get("updated_by"), at=row.get("updated_at"))
@@ -318,7 +318,7 @@ def cmd_incident_set(args: argparse.Namespace) -> int:
     from .cases import actions
 
     store = existing_store(args.store)
-    case = actions.set_stage(store, args.incident_id, args.stage, by=args.by, party=args.party, note=args.note,
+    case = actions.set_stage(store, args.incident_id, args.stage, by=actor(args), party=args.party, note=args.note,
                              photos=read_photos(args.photo), into=args.into, base_version=args.base_version)
     _print_case(args, store, case)
     return 0
@@ -329,7 +329,7 @@ def cmd_incident_merge(args: argparse.Namespace) -> int:
     from .cases import actions
 
     store = existing_store(args.store)
-    case = actions.merge(store, args.incident_id, args.into, by=args.by, note=args.note,
+    case = actions.merge(store, args.incident_id, args.into, by=actor(args), note=args.note,
                          base_version=args.base_version)
     _print_case(args, store, case)
     return 0

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from . import schema
+from .access import User, grid_scope, require
 from .errors import SchemaError, StoreError, UnknownIdError
 from .linking import link_distance_of
 from .storage import CST as _CST
@@ -42,7 +43,7 @@ def report_incident(  # noqa: PLR0913, PLR0912, C901 - the incident's fields, ke
     depth_cm: float | None = None,
     reported_at: str | None = None,
     incident_id: str | None = None,
-    by: str = "",
+    by: User | str = "",
     urgency: str | None = None,
     asset_id: str | None = None,
     on_spot: bool = False,
@@ -74,7 +75,10 @@ def report_incident(  # noqa: PLR0913, PLR0912, C901 - the incident's fields, ke
     incident_id
         Stable id; minted by the store (``R20261203-0001``) when not given.
     by
-        Who reports (the operating-system user when empty).
+        Who reports: a :class:`geo.access.User` (refused with
+        :class:`geo.access.AccessError` unless they may ``report``, or
+        ``on_spot``, in the grid the point falls in), or a name of the
+        local operator (the operating-system user when empty).
     urgency
         ``normal`` or ``urgent`` (the type's default from the time limits when not given).
     asset_id
@@ -123,6 +127,11 @@ def report_incident(  # noqa: PLR0913, PLR0912, C901 - the incident's fields, ke
             "reported_at": reported_at or at,
             "depth_cm": depth_cm, "description": description.strip()[:2000], "asset_id": asset_id,
         }
+        new = gpd.GeoDataFrame([row], geometry=[shapely.Point(lon, lat)], crs=schema.STORAGE_CRS)
+        new = _joined_near(tx, new, lon, lat, link_distance_of(tx))
+        grid, community = grid_scope(tx, new["grid_id"].iloc[0] if "grid_id" in new else None)
+        require(tx.user, "on_spot" if on_spot else "report", grid=grid, community=community,
+                what=incident_id or f"{type} ({lon:.5f}, {lat:.5f})")  # before anything is written
         events: list[dict[str, Any]] = []
         found: list[dict[str, Any]] = []
         limits = None
@@ -132,15 +141,16 @@ def report_incident(  # noqa: PLR0913, PLR0912, C901 - the incident's fields, ke
             case, events = actions.new_case(tx, row, by=tx.by, at=at, urgency=urgency, on_spot=on_spot,
                                             files=files, limits=limits)
             row.update(case)
+            for column, value in case.items():
+                new[column] = [value]
             found = duplicates.find_duplicates(tx, type=type, lon=lon, lat=lat, at=row["reported_at"])
-        new = gpd.GeoDataFrame([row], geometry=[shapely.Point(lon, lat)], crs=schema.STORAGE_CRS)
-        new = _joined_near(tx, new, lon, lat, link_distance_of(tx))
         (new_id,) = tx.add(schema.INCIDENTS, new)
         tx.note = f"report incident {new_id}"
         if events:
             actions.write_events(tx, {**row, "incident_id": new_id}, events)
         if duplicate_of is not None:
-            actions.step(tx, new_id, "merged", by=tx.by, at=at, into=duplicate_of, limits=limits)
+            actions.step(tx, new_id, "merged", by=tx.by, at=at, into=duplicate_of, limits=limits,
+                         check=False)  # a duplicate's merge is part of its report
             found = [d for d in found if str(d["incident_id"]) != str(duplicate_of)]
         stored = tx.get(schema.INCIDENTS, new_id) or {}
     out = {k: v for k, v in stored.items() if k != "geometry"}
@@ -187,7 +197,7 @@ def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
     severity: str | None = None,
     description: str | None = None,
     base_version: int | None = None,
-    by: str = "",
+    by: User | str = "",
 ) -> dict[str, Any]:
     """Change an incident's status, severity or description.
 
@@ -207,7 +217,10 @@ def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
         :class:`geo.errors.ConflictError` says who, when and what it is now,
         and nothing is written. None applies the change to what is stored.
     by
-        Who changes it.
+        Who changes it: a :class:`geo.access.User` (refused with
+        :class:`geo.access.AccessError` unless they may ``edit_incident``
+        in its grid, and take the workflow step a new stage is), or a name
+        of the local operator.
 
     Returns
     -------
@@ -226,12 +239,16 @@ def update_incident(  # noqa: PLR0913 - the editable fields, keyword-only
             raise StoreError.of("store.unknown_id", layer=schema.INCIDENTS, row_id=incident_id)
         types = types_of(tx.read_table(INCIDENT_TYPES))
         kind = types.get(str(current["type"]))
+        stage_step = status is not None and kind is not None and not kind.asset
+        if values or not stage_step:  # a stage alone is checked as its workflow step
+            grid, community = grid_scope(tx, current.get("grid_id"))
+            require(tx.user, "edit_incident", grid=grid, community=community, what=str(incident_id))
         if status is not None and (kind is None or kind.asset):
             allowed = kind.statuses if kind is not None else schema.ASSET_STATUSES
             if status not in allowed:
                 raise SchemaError.of("incident.status", status=status, type=current["type"], allowed=", ".join(allowed))
             values["status"] = status
-        if status is not None and kind is not None and not kind.asset:  # an event's status is its case's stage
+        if stage_step and status is not None:  # an event's status is its case's stage
             from .cases import actions
 
             out = actions.step(tx, incident_id, status, by=tx.by, at=tx.at, base_version=base_version)

@@ -24,7 +24,7 @@ from . import i18n
 from .cases import parties, storm
 from .incident_cli import write_csv
 from .safe import printable, spreadsheet_frame
-from .store_cli import by_option, existing_store, note
+from .store_cli import actor, by_option, existing_store, note
 
 __all__ = ["add_commands", "cmd_party_add", "cmd_party_import", "cmd_party_list", "cmd_party_remove",
            "cmd_storm"]
@@ -113,7 +113,7 @@ def cmd_party_list(args: argparse.Namespace) -> int:
 def cmd_party_add(args: argparse.Namespace) -> int:
     """``party add``: :func:`geo.cases.parties.add_party`."""
     row = parties.add_party(existing_store(args.store), party_id=args.party_id, name=args.name, kind=args.kind,
-                            phone=args.phone, grids=_codes(args.grids), types=_codes(args.types), by=args.by)
+                            phone=args.phone, grids=_codes(args.grids), types=_codes(args.types), by=actor(args))
     print(i18n.t("cli.party.added", args.lang, party=printable(row["party_id"], 200), name=printable(row["name"], 200),
                  kind=i18n.t(f"party_kind.{row['kind']}", args.lang), grids=printable(row["grids"], 400), types=printable(row["types"], 400)))
     return 0
@@ -121,7 +121,7 @@ def cmd_party_add(args: argparse.Namespace) -> int:
 
 def cmd_party_remove(args: argparse.Namespace) -> int:
     """``party remove``: :func:`geo.cases.parties.remove_party`."""
-    parties.remove_party(existing_store(args.store), args.party_id, by=args.by)
+    parties.remove_party(existing_store(args.store), args.party_id, by=actor(args))
     print(i18n.t("cli.party.removed", args.lang, party=printable(args.party_id, 200)))
     return 0
 
@@ -130,7 +130,7 @@ def cmd_party_import(args: argparse.Namespace) -> int:
     """``party import``: :func:`geo.cases.parties.import_parties`; the counts on stdout."""
     store = existing_store(args.store)
     note(args, "cli.party.importing", path=args.path)
-    counts = parties.import_parties(store, args.path, by=args.by, replace=args.replace)
+    counts = parties.import_parties(store, args.path, by=actor(args), replace=args.replace)
     print(i18n.t("cli.party.imported", args.lang, **counts))
     return 0
 
@@ -139,9 +139,9 @@ def cmd_storm(args: argparse.Namespace) -> int:
     """``storm on|off|status``: :func:`geo.cases.storm.set_storm` / :func:`geo.cases.storm.storm_of`."""
     store = existing_store(args.store)
     if args.storm_action == "on":
-        level, since = storm.set_storm(store, args.level, by=args.by)
+        level, since = storm.set_storm(store, args.level, by=actor(args))
     elif args.storm_action == "off":
-        level, since = storm.set_storm(store, None, by=args.by)
+        level, since = storm.set_storm(store, None, by=actor(args))
     else:
         level, since = storm.storm_of(store)
     if level is None:

@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import schema
+from .access import User, acting, require
 from .errors import OptionError, SchemaError, StoreError
 from .io import load_layer
 from .join import join_layers
@@ -76,7 +77,7 @@ def import_layer(
     dry_run: bool = False,
     progress: Callable[[str], None] = lambda _s: None,
     link_distance: float | None = None,
-    by: str = "",
+    by: User | str = "",
     **options: Any,
 ) -> ValidationReport:
     """Load, validate, join and store one layer.
@@ -100,7 +101,10 @@ def import_layer(
         Incident-to-building radius (m) for this and every later join of
         the store (kept in its metadata); the stored setting when not given.
     by
-        Who imports (kept in the history and on the rows written).
+        Who imports (kept in the history and on the rows written): a
+        :class:`geo.access.User` who may ``import`` (else
+        :class:`geo.access.AccessError`, before anything is read), or a
+        name of the local operator. A dry run writes nothing and is not checked.
     **options
         Passed to :func:`geo.io.load_layer` (``crs``, ``layer``,
         ``fields``, ``type_value``, ``value_maps``, ``id_from_row``,
@@ -111,6 +115,8 @@ def import_layer(
     ValidationReport
         Warnings found (errors raise :class:`ImportRefused`).
     """
+    if not dry_run:
+        require(acting(by), "import", what=kind)
     metres = None if link_distance is None else check_link_distance(link_distance)
     if kind == schema.STREETS:
         if metres is not None:
@@ -243,7 +249,7 @@ def import_layers(
     return reports
 
 
-def rejoin(store: Store, *, max_distance: float | None = None, by: str = "") -> None:
+def rejoin(store: Store, *, max_distance: float | None = None, by: User | str = "") -> None:
     """Recompute every derived column in the store.
 
     Parameters
@@ -254,8 +260,10 @@ def rejoin(store: Store, *, max_distance: float | None = None, by: str = "") -> 
         Incident-to-building radius (m), kept as the store's setting; the
         stored setting (:func:`link_distance_of`) when not given.
     by
-        Who asks (kept in the history).
+        Who asks (kept in the history): a :class:`geo.access.User` who may
+        ``rejoin`` (else :class:`geo.access.AccessError`), or a name of the local operator.
     """
+    require(acting(by), "rejoin", what=store.location)
     metres = None if max_distance is None else check_link_distance(max_distance)
     with store.transaction(f"rejoin within {metres if metres is not None else 'the stored link distance'} m", by=by) as tx:
         radius = link_distance_of(tx) if metres is None else metres
@@ -315,7 +323,7 @@ def merge_by_id(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, kind: str) -> gpd.
 
 
 def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,
-                    by: str = "") -> ValidationReport:
+                    by: User | str = "") -> ValidationReport:
     """Read and store a street network.
 
     A network is one whole (the ids of two extracts or line layers may collide), so a store that has
@@ -340,7 +348,7 @@ def _import_streets(store: Store, path: str | os.PathLike[str], *, replace: bool
 
 
 def _import_flood_zones(store: Store, path: str | os.PathLike[str], *, replace: bool, dry_run: bool,  # noqa: PLR0913
-                        progress: Callable[[str], None], by: str = "", **options: Any) -> ValidationReport:
+                        progress: Callable[[str], None], by: User | str = "", **options: Any) -> ValidationReport:
     """Load, check and store flood zones (merged by ``zone_id`` unless ``replace``)."""
     from .io import load_zones
 

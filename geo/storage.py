@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .access import User, acting
+from .access import User, acting, require
 from .audit import QUIET as AUDIT_QUIET
 from .errors import ConflictError, StoreError
 from .storage_audit import AuditMixin
@@ -509,8 +509,9 @@ class Store(ABC):
             if meta is not None and not meta.empty:
                 tx.set_meta({k: v for k, v in meta_dict(meta).items() if k not in _META_KEPT})
 
-    def add_incident_type(self, t: schema.IncidentType, *, by: str = "") -> None:
-        """Add or relabel a user incident type."""
+    def add_incident_type(self, t: schema.IncidentType, *, by: User | str = "") -> None:
+        """Add or relabel a user incident type (refused with :class:`geo.access.AccessError` unless ``by`` may)."""
+        require(acting(by), "incident_type", what=t.code)
         schema.type_registry([t])  # refuses to redefine a built-in
         with self.transaction(f"incident type {t.code}", by=by) as tx:
             df = tx.read_table(INCIDENT_TYPES)

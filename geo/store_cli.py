@@ -20,11 +20,13 @@ import sys
 from collections.abc import Mapping
 
 from . import i18n, schema
+from .access import User
 from .errors import StoreError
 from .safe import printable
 from .store import META, Store, copy_store, open_store
 
-__all__ = ["add_commands", "by_option", "cmd_store_check", "cmd_store_copy", "existing_store", "note", "was_written"]
+__all__ = ["actor", "add_commands", "by_option", "cmd_store_check", "cmd_store_copy", "existing_store", "note",
+           "was_written"]
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -52,10 +54,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def by_option(p: argparse.ArgumentParser) -> None:
-    """``--by NAME`` on a command that writes: who makes the change."""
+    """``--by NAME`` on a command that writes: who makes the change (as the local operator)."""
     p.add_argument("--by", default="", metavar="NAME",
-                   help="who makes the change, kept as updated_by and in the store's history "
-                        "(default: the operating-system user)")
+                   help="who makes the change as the local operator, kept as updated_by and in the store's "
+                        "history (default: the operating-system user; --as USER acts as an account instead)")
+    p.set_defaults(by_is_name=True)
+
+
+def actor(args: argparse.Namespace) -> User | str:
+    """Who acts for a command: the account of ``--as`` (resolved by :func:`geo.cli.main`), else the ``--by`` name.
+
+    A plain name (or nothing) is the local operator (:func:`geo.access.acting`).
+    """
+    user = getattr(args, "actor", None)
+    if isinstance(user, User):
+        return user
+    return str(getattr(args, "by", "") or "") if getattr(args, "by_is_name", False) else ""
 
 
 def note(args: argparse.Namespace, key: str, /, **values: object) -> None:

@@ -26,13 +26,14 @@ from typing import Any, Final
 import pandas as pd
 
 from .. import schema
+from ..access import User, grid_scope, require
 from ..errors import ConflictError, StoreError
 from ..storage import CST, INCIDENT_TYPES, Store, Transaction, types_of
 from . import timing, workflow
 from .parties import default_party
 
-__all__ = ["EVENTS", "EVENT_COLUMNS", "Photo", "history", "merge", "new_case", "set_stage", "step", "store_photos",
-           "write_events"]
+__all__ = ["EVENTS", "EVENT_COLUMNS", "Photo", "history", "merge", "new_case", "require_step", "set_stage", "step",
+           "store_photos", "write_events"]
 
 #: The plain table of case histories.
 EVENTS: Final = "case_events"
@@ -117,6 +118,35 @@ def _case_of(tx: Transaction, case_id: str, base_version: int | None) -> tuple[d
     return current, kind
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def require_step(tx: Transaction, case: Mapping[str, Any], stage: str) -> None:
+    """Refuse (:class:`geo.access.AccessError`) unless the transaction's user may take ``case`` to ``stage``.
+
+    The action is the workflow's name of the transition (``merge`` for
+    ``merged``), the scope the case's grid and that grid's community, and
+    for a ``party`` account the party the case is dispatched to. A step the
+    workflow does not have is left for :func:`geo.cases.workflow.apply` to refuse.
+
+    Parameters
+    ----------
+    tx
+        The step's transaction (its :attr:`~geo.storage.Transaction.user` acts).
+    case
+        The case as stored (``incident_id``, ``status``, ``grid_id``, ``party``).
+    stage
+        The stage asked for.
+    """
+    action = "merge" if stage == "merged" else workflow.TRANSITIONS.get(str(case.get("status")), {}).get(stage)
+    if action is None:
+        return
+    grid, community = grid_scope(tx, case.get("grid_id"))
+    party = None if _blank(case.get("party")) else str(case.get("party"))
+    require(tx.user, action, grid=grid, community=community, party=party, what=str(case.get("incident_id")))
+
+
 def step(  # noqa: PLR0913 - one step, keyword-only
     tx: Transaction,
     case_id: str,
@@ -130,14 +160,20 @@ def step(  # noqa: PLR0913 - one step, keyword-only
     into: str | None = None,
     base_version: int | None = None,
     limits: timing.Limits | None = None,
+    check: bool = True,
 ) -> dict[str, Any]:
     """One step of a case inside a transaction (what :func:`set_stage` runs); returns the case as now stored.
 
     ``files`` are content hashes already stored in the transaction
-    (:func:`geo.cases.files.store_files`).
+    (:func:`geo.cases.files.store_files`). ``check`` False skips the
+    permission check (:func:`require_step`) of a step that is part of an
+    action already checked: a report merged as a duplicate, the steps an
+    inspection import implies.
     """
     limits = limits or timing.load_limits()
     case, _kind = _case_of(tx, case_id, base_version)
+    if check:
+        require_step(tx, case, stage)
     storm = bool(tx.meta().get("storm"))
     if stage == "merged":
         return _merge(tx, case, into, by=by, at=at, note=note, limits=limits)
@@ -200,7 +236,7 @@ def set_stage(  # noqa: PLR0913 - the step's fields, keyword-only, as the case p
     case_id: str,
     stage: str,
     *,
-    by: str = "",
+    by: User | str = "",
     party: str | None = None,
     note: str = "",
     photos: Sequence[Photo] = (),
@@ -221,7 +257,8 @@ def set_stage(  # noqa: PLR0913 - the step's fields, keyword-only, as the case p
         One of :data:`geo.cases.workflow.STAGES` (the check is ``handled``
         → ``closed`` to pass, ``handled`` → ``dispatched`` to rework).
     by
-        Who takes the step (the operating-system user when empty).
+        Who takes the step: a :class:`geo.access.User`, or a name of the
+        local operator (the operating-system user when empty).
     party
         The responsible party (dispatch); the default party of the case's
         grid and type (:func:`geo.cases.parties.default_party`) when not given.
@@ -247,15 +284,19 @@ def set_stage(  # noqa: PLR0913 - the step's fields, keyword-only, as the case p
     ------
     geo.cases.workflow.WorkflowError
         A step the workflow does not allow (the message names what may follow).
+    geo.access.AccessError
+        ``by`` may not take this step on this case (its role, grid or party).
     """
     at = _now_text(now)
     with store.transaction(f"case {case_id}: {stage}", by=by) as tx:
+        case, _kind = _case_of(tx, case_id, base_version)
+        require_step(tx, case, stage)  # before the photos are stored
         files = store_photos(tx, photos)
         return step(tx, case_id, stage, by=tx.by, at=at, party=party, note=note, files=files, into=into,
-                    base_version=base_version, limits=limits)
+                    base_version=base_version, limits=limits, check=False)
 
 
-def merge(store: Store, case_id: str, into: str, *, by: str = "", note: str = "",
+def merge(store: Store, case_id: str, into: str, *, by: User | str = "", note: str = "",
           base_version: int | None = None, now: Callable[[], datetime] | None = None) -> dict[str, Any]:
     """Merge case ``case_id`` into ``into`` as a duplicate: both reports kept, closed together.
 

@@ -27,6 +27,7 @@ from typing import Final
 import pandas as pd
 
 from .. import schema
+from ..access import User, acting, require
 from ..storage import Store, Transaction
 
 __all__ = ["GRID_PARTY", "KINDS", "PARTIES", "PARTY_COLUMNS", "add_party", "default_party", "import_parties",
@@ -182,7 +183,7 @@ def _write(tx: Transaction, table: pd.DataFrame) -> None:
 
 
 def add_party(store: Store, *, party_id: str, name: str = "", kind: str = "other", phone: str = "",  # noqa: PLR0913
-              grids: str = "*", types: str = "*", by: str) -> dict[str, str]:
+              grids: str = "*", types: str = "*", by: User | str) -> dict[str, str]:
     """Add one party.
 
     Parameters
@@ -193,7 +194,7 @@ def add_party(store: Store, *, party_id: str, name: str = "", kind: str = "other
         The party's columns (see the module text); ``grids`` and ``types``
         as codes separated by spaces or commas, ``*`` for all.
     by
-        Who adds it.
+        Who adds it (refused with :class:`geo.access.AccessError` unless they may manage ``parties``).
 
     Returns
     -------
@@ -206,6 +207,7 @@ def add_party(store: Store, *, party_id: str, name: str = "", kind: str = "other
     """
     from ..errors import OptionError
 
+    require(acting(by), "parties", what=party_id)
     row = pd.DataFrame([{"party_id": party_id, "name": name, "kind": kind, "phone": phone, "grids": grids,
                          "types": types}])
     with store.transaction(f"party {party_id} added", by=by) as tx:
@@ -218,15 +220,19 @@ def add_party(store: Store, *, party_id: str, name: str = "", kind: str = "other
     return {c: str(checked.at[0, c]) for c in PARTY_COLUMNS}
 
 
-def remove_party(store: Store, party_id: str, *, by: str) -> None:
+def remove_party(store: Store, party_id: str, *, by: User | str) -> None:
     """Remove the party ``party_id`` (cases already sent to it keep its id).
 
     Raises
     ------
     UnknownIdError
         No party has that id.
+    geo.access.AccessError
+        ``by`` may not manage ``parties``.
     """
     from ..errors import UnknownIdError
+
+    require(acting(by), "parties", what=party_id)
 
     with store.transaction(f"party {party_id} removed", by=by) as tx:
         table = list_parties(tx)
@@ -237,7 +243,7 @@ def remove_party(store: Store, party_id: str, *, by: str) -> None:
         _write(tx, table[keep].reset_index(drop=True))
 
 
-def import_parties(store: Store, source: str | os.PathLike[str] | pd.DataFrame, *, by: str,
+def import_parties(store: Store, source: str | os.PathLike[str] | pd.DataFrame, *, by: User | str,
                    replace: bool = False) -> dict[str, int]:
     """Bring in parties from a CSV or XLSX file (or a frame) with the columns of :data:`PARTY_COLUMNS`.
 
@@ -248,7 +254,7 @@ def import_parties(store: Store, source: str | os.PathLike[str] | pd.DataFrame, 
     source
         A ``.csv`` or ``.xlsx`` path, or a frame.
     by
-        Who imports.
+        Who imports (refused with :class:`geo.access.AccessError` unless they may manage ``parties``).
     replace
         Replace the whole table (else rows with a known id replace it, new
         ids are added, the others are kept).
@@ -263,6 +269,7 @@ def import_parties(store: Store, source: str | os.PathLike[str] | pd.DataFrame, 
         An unreadable file; missing columns, a row without an id, an id
         given twice, an unknown kind, grid or incident type (each named).
     """
+    require(acting(by), "parties", what="--" if isinstance(source, pd.DataFrame) else Path(source).name)
     if isinstance(source, pd.DataFrame):
         rows, name = source, "--"
     else:

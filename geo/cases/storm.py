@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from ..access import User, acting, require
 from ..errors import OptionError
 from ..storage import Store, Transaction, now_text
 
@@ -32,7 +33,7 @@ def storm_of(store: Store | Transaction) -> tuple[str | None, str | None]:
     return level, str(meta.get("storm_since") or "").strip() or None
 
 
-def set_storm(store: Store, level: str | None, by: str, *, now: str | None = None) -> tuple[str | None, str | None]:
+def set_storm(store: Store, level: str | None, by: User | str, *, now: str | None = None) -> tuple[str | None, str | None]:
     """Switch storm mode on at ``level`` (``red``/``orange``), or off (None or empty).
 
     Parameters
@@ -42,7 +43,7 @@ def set_storm(store: Store, level: str | None, by: str, *, now: str | None = Non
     level
         The warning level, or None to switch it off.
     by
-        Who switches it.
+        Who switches it (a :class:`geo.access.User` who may switch ``storm``, or a name of the local operator).
     now
         When (ISO 8601; default now). A change of level while on keeps the
         time it was first switched on.
@@ -56,7 +57,10 @@ def set_storm(store: Store, level: str | None, by: str, *, now: str | None = Non
     ------
     OptionError
         ``storm.level``: a level other than red or orange.
+    geo.access.AccessError
+        ``by`` may not switch storm mode.
     """
+    require(acting(by), "storm", what=str(level or "off"))
     level = (level or "").strip().lower() or None
     if level is not None and level not in LEVELS:
         raise OptionError.of("storm.level", level=level, allowed=", ".join(LEVELS))

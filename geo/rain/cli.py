@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..crs import parse_lonlat
 from ..safe import printable
+from ..store_cli import actor
 
 if TYPE_CHECKING:
     from ..access import User
@@ -126,7 +127,7 @@ def cmd_checklist_import(args: argparse.Namespace) -> int:
     from .inspection import import_checklist
 
     _require_store(args.store)
-    report = import_checklist(open_store(args.store), args.file, inspector=args.inspector)
+    report = import_checklist(open_store(args.store), args.file, inspector=args.inspector, by=actor(args))
     print("\n".join(report.lines()))
     print("store updated" if report.written else "nothing new: store unchanged")
     return 0
@@ -138,7 +139,7 @@ def cmd_vulnerable_import(args: argparse.Namespace) -> int:
     from .inspection import import_register
 
     _require_store(args.store)
-    report = import_register(open_store(args.store), args.file)
+    report = import_register(open_store(args.store), args.file, by=actor(args))
     kept = report.recorded or report.unchanged
     print(f"登记 {kept} 人；未导入 {len(report.problems)} 行。")
     print("\n".join(report.lines()[1:]))

@@ -42,6 +42,7 @@ from typing import Final
 import pandas as pd
 
 from .. import schema
+from ..access import User, acting, grid_scope, require
 from ..errors import InputFileError
 from ..safe import printable, spreadsheet_cell
 from ..store import Store
@@ -218,7 +219,7 @@ def _read_csv(source: Path | io.BytesIO, name: str) -> list[_Sheet]:
 
 
 def import_checklist(store: Store, path: str | Path, *, inspector: str | None = None,  # noqa: PLR0913
-                     now: datetime | None = None, data: bytes | None = None, by: str = "") -> ImportReport:
+                     now: datetime | None = None, data: bytes | None = None, by: User | str = "") -> ImportReport:
     """Apply a filled-in checklist to the store.
 
     Parameters
@@ -234,6 +235,11 @@ def import_checklist(store: Store, path: str | Path, *, inspector: str | None = 
         Import time (default now, China time).
     data
         The file's bytes (an upload), read instead of the file ``path``.
+    by
+        Who imports: a :class:`geo.access.User` who may ``inspect`` in the
+        grid of each sheet (anywhere, for a sheet without one), else
+        :class:`geo.access.AccessError` and nothing is written; or a name of
+        the local operator (the inspector's when empty).
 
     Returns
     -------
@@ -244,6 +250,10 @@ def import_checklist(store: Store, path: str | Path, *, inspector: str | None = 
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).isoformat(timespec="seconds")
     report = ImportReport()
     with store.transaction(f"checklist import {Path(path).name}", by=by or inspector or "") as tx:
+        for sheet in sheets:  # every sheet's grid, before anything is written
+            grid, community = grid_scope(tx, sheet.meta.get("grid_id"))
+            require(tx.user, "inspect", grid=grid, community=community, anywhere=grid is None,
+                    what=f"{Path(path).name}:{sheet.name}")
         # read, check and apply under the store's lock: reports made meanwhile are kept
         incidents = tx.read(schema.INCIDENTS)
         known = _known_ids(incidents, tx.read(schema.BUILDINGS))
@@ -457,7 +467,7 @@ def read_register(path: str | Path) -> pd.DataFrame:
     return out
 
 
-def import_register(store: Store, path: str | Path) -> ImportReport:
+def import_register(store: Store, path: str | Path, *, by: User | str = "") -> ImportReport:
     """Load the register of vulnerable residents into the store.
 
     The file is the whole register: it replaces the one stored before.
@@ -469,6 +479,9 @@ def import_register(store: Store, path: str | Path) -> ImportReport:
         A :class:`geo.store.Store`.
     path
         See :func:`read_register`.
+    by
+        Who imports: a :class:`geo.access.User` who may import the
+        ``register`` (else :class:`geo.access.AccessError`), or a name of the local operator.
 
     Returns
     -------
@@ -476,6 +489,7 @@ def import_register(store: Store, path: str | Path) -> ImportReport:
         ``recorded`` = rows kept; ``problems`` = rows not kept (unknown
         building, unit not a whole number, empty row).
     """
+    require(acting(by), "register", what=Path(path).name)
     rows = read_register(path)
     buildings = store.read(schema.BUILDINGS)
     units = pd.to_numeric(buildings.get("units", pd.Series(index=buildings.index, dtype=float)), errors="coerce")
@@ -505,7 +519,7 @@ def import_register(store: Store, path: str | Path) -> ImportReport:
     if table.empty and report.problems:  # a file of nothing but bad rows never wipes the stored register
         report.recorded = 0
         return report
-    with store.transaction(f"vulnerable register {where0}") as tx:
+    with store.transaction(f"vulnerable register {where0}", by=by) as tx:
         old = tx.read_table(REGISTER)
         old = old.reindex(columns=list(REGISTER_COLUMNS)).fillna("").astype(str) if not old.empty else old
         if not old.empty and len(old) == len(table) and (old.to_numpy() == table.to_numpy()).all():
