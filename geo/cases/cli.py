@@ -19,23 +19,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .. import i18n
-from ..access import User, operator
+from ..access import acting
 from ..errors import OptionError
 from ..privacy import made_for
 from ..safe import printable
 from ..storage import now_text
-from ..store_cli import existing_store, note
+from ..store_cli import actor, existing_store, note
 from .ledger import figures, ledger
 from .ledger_xlsx import figures_csv, figures_table, figures_xlsx, ledger_csv, ledger_table, ledger_xlsx
 from .storm import storm_of
-
-if TYPE_CHECKING:
-    from ..store import Store
 
 __all__ = ["add_commands", "cmd_figures", "cmd_ledger"]
 
@@ -128,18 +124,10 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         filters = {"grid": grids, "type": types, "stage": stages, "party": parties, "overdue": args.overdue}
         title = i18n.t("ledger.title_all" if args.all_cases else "ledger.title", args.lang)
         data = ledger_xlsx(table, lang=args.lang, title=title, storm=storm_of(store), generated_at=now_text(),
-                           filters=filters, made_for=made_for(_acting(store, args), args.lang))
+                           filters=filters, made_for=made_for(acting(actor(args)), args.lang))
     _write(args.out, data)
     note(args, "cli.ledger.written", path=args.out, n=len(table), overdue=n_overdue)
     return 0
-
-
-def _acting(store: Store, args: argparse.Namespace) -> User:
-    """Who runs the command: the account of ``--as``, else the local operator."""
-    from ..accounts import user_of
-
-    name = getattr(args, "as_user", None)
-    return user_of(store, name) if name else operator()
 
 
 def cmd_figures(args: argparse.Namespace) -> int:

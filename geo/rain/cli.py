@@ -17,12 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..access import User, acting
 from ..crs import parse_lonlat
 from ..safe import printable
 from ..store_cli import actor
 
 if TYPE_CHECKING:
-    from ..access import User
     from ..store import Store
 
 __all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels",
@@ -169,21 +169,12 @@ def cmd_flood(args: argparse.Namespace) -> int:
     return 0
 
 
-def _acting(store: Store, args: argparse.Namespace) -> User:
-    """Who runs the command: the account of ``--as``, else the local operator."""
-    from ..access import operator
-    from ..accounts import user_of
-
-    name = getattr(args, "as_user", None)
-    return user_of(store, name) if name else operator()
-
-
 def _reader(store: Store, args: argparse.Namespace, grids: list[str] | None) -> User:
     """Whom the document is for: ``--for ROLE`` (never more open than the acting user), else the acting user."""
     from .. import schema
     from ._shared import communities_of, recipient
 
-    by = _acting(store, args)
+    by = acting(actor(args))
     role = getattr(args, "for_role", None)
     if not role:
         return by

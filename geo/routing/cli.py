@@ -16,22 +16,19 @@ import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .. import privacy, schema
+from ..access import acting
 from ..errors import InputFileError, OptionError
 from ..safe import printable, spreadsheet_frame
+from ..store_cli import actor
 from . import export
 from .plan import RoutePlan, plan_from_store, plan_routes
 from .points import resolve_start
-
-if TYPE_CHECKING:
-    from ..access import User
-    from ..store import Store
 
 __all__ = ["add_commands", "cmd_route", "resolve_start"]
 
@@ -89,19 +86,10 @@ def _route_store(args: argparse.Namespace) -> int:
     layers = store.read_many([schema.GRIDS, schema.BUILDINGS, schema.STREETS])
     sheet = export.SheetContext(grids=layers[schema.GRIDS], buildings=layers[schema.BUILDINGS],
                                 streets=layers[schema.STREETS],
-                                made_for=privacy.made_for(_acting(store, args), args.sheet_lang))  # fmt: skip
+                                made_for=privacy.made_for(acting(actor(args)), args.sheet_lang))  # fmt: skip
     written = _write_plan(plan, out, fmt, types=store.incident_types(), lang=args.sheet_lang, sheet=sheet)
     _report(plan, written, args.lang)
     return 0
-
-
-def _acting(store: Store, args: argparse.Namespace) -> User:
-    """Who runs the command: the account of ``--as``, else the local operator."""
-    from ..access import operator
-    from ..accounts import user_of
-
-    name = getattr(args, "as_user", None)
-    return user_of(store, name) if name else operator()
 
 
 def _split(text: str) -> list[str]:
