@@ -119,3 +119,24 @@ def test_levels_file_from_the_environment(store: str, tmp_path: Path, monkeypatc
     assert main(["checklist", "--store", store, "--level", "blue", "--out", str(out), "--quiet"]) == 0
     text = out.read_text(encoding="utf-8-sig")
     assert text.count(",grate,") == 48  # every grate of both grids, not only the troubled ones
+
+
+def test_as_and_for_make_copies_no_more_open_than_the_acting_user(store: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from geo import accounts
+
+    accounts.add_user(open_store(store), "wang", role="grid_worker", password=None, grids=["G1"], by="")
+    accounts.add_user(open_store(store), "guest", role="viewer", password=None, by="")
+    out = tmp_path / "c.csv"
+    assert main(["checklist", "--store", store, "--level", "red", "--as", "wang", "--out", str(out), "--quiet"]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "制作对象：网格员 wang（本人负责范围外的姓名和电话已遮蔽）" in text
+    assert "13900000001" in text and "13900000007" not in text and "139****0007" in text  # G1's heads, not G2's
+    assert main(["checklist", "--store", store, "--level", "red", "--as", "guest", "--for", "grid_worker",
+                 "--out", str(out)]) == 2
+    assert "guest" in capsys.readouterr().err
+    flood = tmp_path / "f.csv"
+    assert main(["flood", "--store", store, "--incident", "F2", "--as", "wang", "--for", "viewer",
+                 "--out", str(flood)]) == 0
+    text = flood.read_text(encoding="utf-8-sig")
+    assert "制作对象：只读用户 —（姓名和电话已遮蔽）" in text and "13800000002" not in text and "138****0002" in text
