@@ -5,7 +5,8 @@ The case panel offers only the steps the signed-in user may take
 another grid's (a caption says why and who may); a party on the cases
 dispatched to it, and it sees no other case; a viewer reads, masked. The
 report switch, the storm switch and the upload tab are offered to those who
-may use them only.
+may use them only. A step sent anyway (a forged request) is refused by the
+library and shown as a message, the case unchanged.
 """
 
 from __future__ import annotations
@@ -143,3 +144,43 @@ def test_a_party_plans_no_patrol(demo: str, monkeypatch: pytest.MonkeyPatch) -> 
     assert not [b for b in at.button if b.key == "rt_plan"]
     assert any("处置单位只查看派给本单位的案卷" in str(i.value) for i in at.info)
     assert [b for b in _open(demo, "guest").button if b.key == "rt_plan"]  # a viewer may read routes
+
+
+def _forged_step(path: str, name: str, ident: str, to: str, action: str) -> None:
+    """A step the page did not offer, sent as the case panel sends one (a forged request)."""
+    import pandas as pd
+    import streamlit as st
+
+    from geo import accounts, schema
+    from geo.i18n import t
+    from geo.store import open_store
+    from layers.basemaps import BASEMAPS
+    from layers.select import Filters
+    from views.context import AppContext
+    from views.parts.case import _do_step
+    from views.parts.plain import USER_KEY
+
+    store = open_store(path)
+    st.session_state[USER_KEY] = user = accounts.user_of(store, name)
+    data = store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
+    inc = data[schema.INCIDENTS]
+    ctx = AppContext(store=store, lang="zh", tr=lambda key, **v: t(key, "zh", **v), grids=data[schema.GRIDS],
+                     buildings=data[schema.BUILDINGS], incidents=inc, types=store.incident_types(), filters=Filters(),
+                     shown_incidents=inc, summary=pd.DataFrame(), basemap=BASEMAPS["none"], figure=None,
+                     color_by="none", visible=frozenset(), meta={}, user=user)
+    row = inc[inc["incident_id"] == ident].iloc[0]
+    _do_step(ctx, row, to, action, {"note": "", "party": None, "into": None, "photos": [],
+                                    "version": int(row["row_version"])})
+
+
+@pytest.mark.parametrize(("name", "ident", "to", "action"), [("wang", "FW009", "accepted", "accept"),
+                                                              ("wuye", "FW008", "in_progress", "start")])
+def test_a_forged_step_is_refused_with_a_message(demo: str, name: str, ident: str, to: str, action: str) -> None:
+    before = _case(demo, ident)
+    at = AppTest.from_function(_forged_step, default_timeout=60, args=(demo, name, ident, to, action)).run()
+    assert not at.exception
+    said = " ".join(str(e.value) for e in at.error) + " ".join(str(c.value) for c in at.caption)
+    assert name in said and ident in said and "Traceback" not in said
+    assert ("无权受理" in said and "社区工作人员(staff)" in said) if action == "accept" else "派给了 power_supply" in said
+    after = _case(demo, ident)
+    assert (after["status"], after["row_version"]) == (before["status"], before["row_version"])
