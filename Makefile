@@ -5,7 +5,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEMO   := data/demo/gridwatch.gpkg
 # The store `make run` opens: STORE=... if given, else $GRIDWATCH_STORE, else
-# the demo (app.py decides; --store is passed only when STORE is set).
+# the bundled demo in demo mode (--demo: demo accounts without a password, on
+# this machine only). `python -m geo serve` runs the app with the serving
+# settings: bound to $GRIDWATCH_ADDRESS (127.0.0.1 by default), Streamlit's
+# error details off, uploads up to $GRIDWATCH_MAX_FILE_MB.
 STORE  ?=
 PORT   ?= 8501
 
@@ -39,7 +42,7 @@ $(DEMO): | $(VENV)/.installed
 demo: $(DEMO)
 
 run: install system-deps $(DEMO)
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)$(if $(strip $(STORE)), -- --store $(STORE))
+	$(PY) -m geo serve --port $(PORT)$(if $(strip $(STORE)), --store $(STORE),$(if $(strip $(GRIDWATCH_STORE)),, --demo))
 
 # Two workers (the machine has two cores); tests of one file share a worker,
 # so each browser test module starts its app server once.

@@ -1,8 +1,10 @@
 """GridWatch: the community grid map (Streamlit).
 
-Run with ``make run``, or ``streamlit run app.py -- --store PATH``. The store
-is, in order: ``--store``, ``GRIDWATCH_STORE``, the demo store
-``data/demo/gridwatch.gpkg``. This file only composes: the sidebar
+Run with ``make run``, or ``python -m geo serve [--store PATH] [--demo]``
+(``streamlit run app.py -- --store PATH`` with GridWatch's serving settings).
+The store is, in order: ``--store``, ``GRIDWATCH_STORE``, the demo store
+``data/demo/gridwatch.gpkg``; ``--demo`` signs in as a demo account without
+a password (the fictional demo store only). This file only composes: the sidebar
 (``views/sidebar.py``), the tabs (``views/*.py``, found by
 :func:`views.discover`), data and caching (``views/data.py``) and the layers
 (``layers/``).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -25,17 +28,27 @@ from views import discover
 from views.context import AppContext
 from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
-from views.signin import sign_in
+from views.signin import sign_in, signed_in_box, unopened, watch_idle
 
 DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
 
 
-def store_path(argv: list[str] | None = None) -> str:
-    """The store to open: ``--store``, else ``GRIDWATCH_STORE``, else the demo store."""
+def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--store")
+    parser.add_argument("--demo", action="store_true")
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    return str(args.store or settings.current().store or DEFAULT_STORE)
+    return args
+
+
+def store_path(argv: list[str] | None = None) -> str:
+    """The store to open: ``--store``, else ``GRIDWATCH_STORE``, else the demo store."""
+    return str(_args(argv).store or settings.current().store or DEFAULT_STORE)
+
+
+def demo_mode(argv: list[str] | None = None) -> bool:
+    """Whether the app runs in demo mode (``--demo``: demo accounts without a password, on the demo store only)."""
+    return bool(_args(argv).demo)
 
 
 def main() -> None:
@@ -52,14 +65,14 @@ def _main(lang: str) -> None:
     tr = lambda key, **v: t(key, lang, **v)  # noqa: E731
     path = store_path()
     if not is_database_address(path) and not Path(path).exists():
-        error_box(tr("app.store_missing", path=path))
-        st.stop()
+        unopened(lang, tr("app.store_missing", path=path), lambda: error_box(tr("app.store_missing", path=path)))
     try:
         store = open_store(path)
     except GridWatchError as exc:
-        show_error(exc, lang, key="app.store_error")
-        st.stop()
-    user = sign_in(store, lang)  # nothing of the store is read before sign-in
+        unopened(lang, exc.localized("en")[0], partial(show_error, exc, lang, key="app.store_error"))
+    user = sign_in(store, lang, demo=demo_mode())  # nothing of the store is read before sign-in
+    signed_in_box(user, lang, store)
+    watch_idle(store)
     try:
         version = store.version
         who = appdata.audience(user)  # people masked, a party's cases only: before anything reaches a view

@@ -371,6 +371,12 @@ def _add_user(sub: Subparsers) -> None:
     add_commands(sub)
 
 
+def _add_serve(sub: Subparsers) -> None:
+    from .serve_cli import add_commands  # serve
+
+    add_commands(sub)
+
+
 def _add_ledger(sub: Subparsers) -> None:
     from .cases.cli import add_commands  # ledger, figures
 
@@ -381,7 +387,7 @@ def _add_ledger(sub: Subparsers) -> None:
 _REGISTRARS: list[Callable[[Subparsers], None]] = [
     _add_demo, _add_import, _add_summary, _add_types, _add_incident, _add_ledger, _add_party, _add_store,
     _add_route, _add_rain,
-    _add_settings, _add_user,
+    _add_settings, _add_user, _add_serve,
 ]
 
 

@@ -24,7 +24,7 @@ from .cases import actions, timing, workflow
 from .cases.parties import GRID_PARTY, PARTIES
 from .storage import CST, Store, Transaction
 
-__all__ = ["STAFF", "add_demo_cases", "demo_parties"]
+__all__ = ["DEMO_ACCOUNTS", "STAFF", "add_demo_accounts", "add_demo_cases", "demo_parties"]
 
 #: Community staff who accept, dispatch and check (fictional).
 STAFF: Final = ("周敏", "陈立华")
@@ -34,6 +34,14 @@ _FEEDBACK: Final = {
     "grate_fault": ("已清掏篦子内淤泥和落叶", "更换破损篦子", "补装缺失篦子"),
 }
 _REWORK: Final = ("复查仍有积水", "复查发现飞线又被拉起", "篦子仍有堵塞")
+#: The demo's accounts, one per role, without a password (demo mode signs in as them): user name, role, display name.
+DEMO_ACCOUNTS: Final = (
+    ("demo_admin", "admin", "刘洋"),
+    ("demo_staff", "staff", STAFF[0]),
+    ("demo_worker", "grid_worker", ""),  # the first grid's worker
+    ("demo_party", "party", "绿园物业 · 孙强"),
+    ("demo_viewer", "viewer", "街道办 · 赵静"),
+)
 
 
 def demo_parties(grids: pd.DataFrame) -> pd.DataFrame:
@@ -47,6 +55,28 @@ def demo_parties(grids: pd.DataFrame) -> pd.DataFrame:
         ("street_cgk", "街道城管科", "street_office", "027-8765-1200", "*", "grate_fault"),
     ]
     return pd.DataFrame(rows, columns=["party_id", "name", "kind", "phone", "grids", "types"])
+
+
+def add_demo_accounts(store: Store) -> list[str]:
+    """Give the demo store its accounts (:data:`DEMO_ACCOUNTS`): no password, so only demo mode signs in as them.
+
+    The staff member is scoped to the demo community, the grid worker to the
+    first grid (named as its worker), the party account to 绿园物业.
+    Returns the user names.
+    """
+    from .accounts import add_user
+
+    grids = store.read(schema.GRIDS).sort_values("grid_id")
+    first = grids.iloc[0]
+    community = sorted({str(c) for c in grids["community"].dropna()})
+    for name, role, display in DEMO_ACCOUNTS:
+        worker = role == "grid_worker"
+        add_user(store, name, role=role, password=None, by="demo",
+                 display_name=str(first["worker"]) if worker else display,
+                 grids=[str(first["grid_id"])] if worker else [],
+                 communities=community if role == "staff" else [],
+                 party="lvyuan_wuye" if role == "party" else "")
+    return [name for name, _, _ in DEMO_ACCOUNTS]
 
 
 def _text(when: datetime) -> str:

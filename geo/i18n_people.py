@@ -110,8 +110,9 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
                                      "`python -m geo user add`."),
     "err.signin.demo_exposed": ("演示模式不能在所有网络接口上提供服务（当前地址 {address}）。",
                                 "Demo mode cannot serve every network interface (address {address})."),
-    "err.signin.demo_exposed.hint": ("演示模式只在本机使用：去掉 --server.address 或设为 127.0.0.1。",
-                                     "Use demo mode on this machine only: address 127.0.0.1."),
+    "err.signin.demo_exposed.hint": ("演示模式只在本机使用：GRIDWATCH_ADDRESS（或 serve --address）设为 127.0.0.1。",
+                                     "Use demo mode on this machine only: GRIDWATCH_ADDRESS (or serve --address) "
+                                     "127.0.0.1."),
     "err.signin.no_account": ("{email} 没有对应的启用账号。", "No active account for {email}."),
     "err.signin.no_account.hint": ("请管理员用该邮箱作为用户名创建账号。", "Ask an administrator to make an account named by that e-mail."),
     # ---- personal data (geo.privacy) ----------------------------------------
@@ -170,6 +171,35 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
     "audit.none": ("没有符合条件的审计记录。", "No audit entries match."),
     # (end of block: enforce)
     # ---- (the app: sign-in, sessions, demo mode, serving) --------------------
+    "signin.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "signin.sign_out": ("退出登录", "Sign out"),
+    "signin.notice_expired": ("会话已过期，请重新登录。", "Your session has expired: please sign in again."),
+    "signin.notice_signed_out": ("已退出登录。", "You have signed out."),
+    "signin.oidc_go": ("用单位统一身份登录", "Sign in with your organisation's account"),
+    "signin.oidc_other": ("换一个账号登录", "Sign in with another account"),
+    "signin.this_store": ("当前数据库", "this store"),
+    "signin.demo_banner": ("演示模式 · 虚构数据：无需密码，所有人名、电话和地址均为虚构。",
+                           "Demo mode · fictional data: no password; every name, phone number and address is made up."),
+    "signin.demo_pick": ("选择一个演示身份进入，看看各角色能做什么：", "Pick a demo role to see what each may do:"),
+    "signin.demo_as": ("以{role}身份进入（{name}）", "Enter as {role} ({name})"),
+    "signin.demo_none": ("演示库中没有演示账号：请用 python -m geo serve --demo 启动（会补上演示账号）。",
+                         "The demo store has no demo accounts: start it with `python -m geo serve --demo` "
+                         "(which adds them)."),
+    "err.serve.bad_port": ("端口 {port} 不可用。", "Port {port} cannot be used."),
+    "err.serve.bad_port.hint": ("请用 1–65535 之间的端口，例如 8501。", "Use a port from 1 to 65535, e.g. 8501."),
+    "err.serve.no_demo": ("演示库 {path} 还不存在。", "The demo store {path} does not exist yet."),
+    "err.serve.no_demo.hint": ("先用 make demo（或 python -m geo demo --out data/demo）生成。",
+                               "Build it first with `make demo` (or `python -m geo demo --out data/demo`)."),
+    "signin.store_unavailable": ("暂时无法打开数据，请联系管理员（编号 {ref}）。",
+                                 "The data cannot be opened just now: tell an administrator (reference {ref})."),
+    "signin.notice_disabled": ("该账号已被停用，请联系管理员。", "This account has been disabled: ask an administrator."),
+    "signin.oidc_unconfigured": ("已设置用统一身份登录（GRIDWATCH_AUTH=oidc），但没有配置身份提供方。",
+                                 "Sign-in through an identity provider is on (GRIDWATCH_AUTH=oidc), but no "
+                                 "provider is configured."),
+    "signin.oidc_unconfigured_hint": ("请管理员在 .streamlit/secrets.toml 的 [auth] 中配置（见用户指南“登录”一节），"
+                                      "或改回 GRIDWATCH_AUTH=password。",
+                                      "An administrator configures it in .streamlit/secrets.toml, [auth] (see the "
+                                      "user guide, Signing in), or sets GRIDWATCH_AUTH=password."),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
     "privacy.party_ledger": ("只列出派给本单位（{party}）的案卷。", "Only the cases dispatched to your party ({party})."),

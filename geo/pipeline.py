@@ -422,7 +422,7 @@ def build_demo(
     meta = demo.demo_meta(scale)
     progress(f"writing the store {store.location}")
     from .cases.parties import PARTIES
-    from .demo_cases import add_demo_cases, demo_parties
+    from .demo_cases import add_demo_accounts, add_demo_cases, demo_parties
 
     store.write(layers, tables={"meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
                                 schema.REGISTER: register, PARTIES: demo_parties(layers[schema.GRIDS])},
@@ -430,6 +430,8 @@ def build_demo(
     if scale == "community":
         progress("walking the demo's cases through the workflow")
         add_demo_cases(store, seed)
+        progress("adding the demo's accounts (no password: demo mode only)")
+        add_demo_accounts(store)
     progress("done")
     return store.location
 

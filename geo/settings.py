@@ -128,7 +128,7 @@ _lock_seconds = _between(float, 0.1, 3600)
 _duplicate_m = _between(float, 0, 5000)
 _duplicate_h = _between(float, 0, 720)
 _attachment_mb = _between(float, 0.1, 200)
-_idle_minutes = _between(float, 1, 24 * 60)
+_idle_minutes = _between(float, 0.05, 24 * 60)
 _password_chars = _between(int, 8, 128)
 _failures = _between(int, 1, 100)
 
@@ -212,7 +212,7 @@ class Settings:
                          empty_unset=True)
     session_idle_minutes: float = _setting(30.0, "GRIDWATCH_SESSION_IDLE_MINUTES", "A signed-in session that does "
                                            "nothing for this many minutes is signed out.", _idle_minutes,
-                                           "minutes from 1 to 1440", empty_unset=True)
+                                           "minutes from 0.05 (3 s, for tests) to 1440", empty_unset=True)
     password_min_chars: int = _setting(10, "GRIDWATCH_PASSWORD_MIN_CHARS", "Shortest password an account may "
                                        "have.", _password_chars, "an integer from 8 to 128", empty_unset=True)
     signin_free_failures: int = _setting(3, "GRIDWATCH_SIGNIN_FREE_FAILURES", "Failed sign-ins of one account "

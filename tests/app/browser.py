@@ -2,7 +2,10 @@
 tests and benchmarks, and drive it with Playwright and Debian's Chromium.
 
 The tests take these through the fixtures of ``tests/app/conftest.py``
-(``app_server``, ``tiles``); the benchmarks import them.
+(``app_server``, ``tiles``); the benchmarks import them. The app asks for
+sign-in first: :func:`app_server` makes an administrator account
+(:data:`TEST_USER`, :data:`TEST_PASSWORD`) in the store it serves, and
+:func:`sign_in` opens the app and signs in through the real form.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import os
+import re
 import shutil
 import socket
 import struct
@@ -31,6 +35,15 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+#: The administrator :func:`app_server` makes in every store it serves, and its password.
+TEST_USER = "gw_admin"
+TEST_PASSWORD = "GridWatch-测试-口令-2026"
+TEST_DISPLAY_NAME = "测试管理员"
+#: The sign-in form's fields (views/signin.py's widget keys).
+SIGNIN_USER = ".st-key-gw_signin_user input"
+SIGNIN_PASSWORD = ".st-key-gw_signin_password input"
 
 
 def chromium_path() -> str | None:
@@ -114,21 +127,69 @@ def _served(store: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,
-               app: Path | None = None) -> Iterator[str]:
-    """Run the app (``app.py`` unless ``app`` is given) on ``store``; yields its URL."""
-    with _served(store) as address, _app_process(store, address, env=env, timeout=timeout, app=app) as url:
-        yield url
+def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,  # noqa: PLR0913
+               app: Path | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run the app (``app.py`` unless ``app`` is given) on ``store``; yields its URL.
+
+    ``args`` go to the app after ``--store`` (``("--demo",)``: demo mode).
+
+    The store served gets the administrator :data:`TEST_USER` (password
+    :data:`TEST_PASSWORD`) unless it has that account already.
+    """
+    with _served(store) as address:
+        add_account(address, TEST_USER, role="admin", display_name=TEST_DISPLAY_NAME)
+        with _app_process(store, address, env=env, timeout=timeout, app=app, args=args) as url:
+            yield url
+
+
+def add_account(address: Path | str, name: str, *, role: str, password: str = TEST_PASSWORD,
+                **scope: Any) -> None:
+    """Make the account ``name`` in the store at ``address`` (as the local operator) unless it exists."""
+    from geo import accounts
+    from geo.store import open_store
+
+    store = open_store(address)
+    if accounts.get_user(store, name) is None:
+        accounts.add_user(store, name, role=role, password=password, **scope)
+
+
+def sign_in(page: Any, url: str, user: str = TEST_USER, password: str = TEST_PASSWORD, *,
+            timeout: float = 90_000, wait: bool = True) -> None:
+    """Open the app at ``url`` in ``page`` and sign in as ``user`` through the sign-in form.
+
+    With ``wait`` (the default) returns once the form is gone (the app is
+    drawing its tabs); else right after the button is clicked.
+    """
+    page.goto(url, timeout=timeout)
+    sign_in_here(page, user, password, timeout=timeout, wait=wait)
+
+
+def sign_in_here(page: Any, user: str = TEST_USER, password: str = TEST_PASSWORD, *,
+                 timeout: float = 90_000, wait: bool = True) -> None:
+    """Sign in on the sign-in page ``page`` shows already (after a sign-out, say)."""
+    page.locator(SIGNIN_PASSWORD).wait_for(timeout=timeout)
+    page.locator(SIGNIN_USER).fill(user)
+    page.locator(SIGNIN_PASSWORD).fill(password)
+    page.locator("[data-testid='stForm'] [data-testid='stFormSubmitButton'] button").filter(
+        has_text=re.compile("登录|Sign in")).first.click(timeout=timeout)
+    if wait:
+        page.locator(SIGNIN_PASSWORD).wait_for(state="detached", timeout=timeout)
+
+
+def sign_out(page: Any, *, timeout: float = 90_000) -> None:
+    """Click the sidebar's sign-out button and wait for the sign-in form."""
+    page.locator(".st-key-gw_sign_out button").click(timeout=timeout)
+    page.locator(SIGNIN_PASSWORD).wait_for(timeout=timeout)
 
 
 @contextlib.contextmanager
-def _app_process(store: Path, address: str, *, env: dict[str, str] | None, timeout: float,
-                 app: Path | None) -> Iterator[str]:
+def _app_process(store: Path, address: str, *, env: dict[str, str] | None, timeout: float,  # noqa: PLR0913
+                 app: Path | None, args: tuple[str, ...] = ()) -> Iterator[str]:
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app or ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--", "--store", address]
+           "--", "--store", address, *args]
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     log = open(store.parent / f"streamlit-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)

@@ -17,6 +17,7 @@ from geo import i18n, schema
 from geo.i18n import LANGUAGES, STRINGS, column_label, t, translator
 from geo.store import open_store
 from tests import paths
+from tests.app.apptest import app_test
 
 APP = paths.APP
 #: Three English words in a row: an untranslated sentence.
@@ -84,7 +85,7 @@ def _run(at: AppTest) -> AppTest:
 
 
 def test_map_and_rain_tabs_speak_chinese_only(store):
-    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at = _run(app_test(timeout=120))
     at.session_state["gw_map"] = {"last_object_clicked_count": 1, "last_clicked": {"lat": 30.502, "lng": 114.402},
                                   "last_active_drawing": {"properties": {"kind": "grid", "id": "G1"}}}
     at = _run(at)
@@ -97,7 +98,7 @@ def test_map_and_rain_tabs_speak_chinese_only(store):
 
 
 def test_an_incident_without_a_time_shows_an_empty_cell(store):
-    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at = _run(app_test(timeout=120))
     at.session_state["gw_map"] = {"last_object_clicked_count": 1, "last_clicked": {"lat": 30.502, "lng": 114.402},
                                   "last_active_drawing": {"properties": {"kind": "grid", "id": "G1"}}}
     at = _run(at)
@@ -114,7 +115,7 @@ def test_upload_tab_and_its_report_speak_chinese(store, monkeypatch):
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [114.403, 30.503]},
          "properties": {"incident_id": "X2", "type": "flooding", "status": "reported"}},
     ]}
-    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at = _run(app_test(timeout=120))
     at.radio(key="gw_up_kind_zh").set_value("incidents")
     at = _run(at)
     at.get("file_uploader")[0].set_value(("bad.geojson", json.dumps(bad).encode(), "application/geo+json"))
@@ -140,7 +141,7 @@ def test_every_app_key_reads_in_both_languages():
 
 
 def test_flood_response_reads_in_english_too(store):
-    at = _run(AppTest.from_file(APP, default_timeout=120))
+    at = _run(app_test(timeout=120))
     at.sidebar.radio(key="gw_lang").set_value("en")
     at = _run(at)
     at.selectbox(key="rain_flood_id").set_value("I004")

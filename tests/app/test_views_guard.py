@@ -73,13 +73,26 @@ def test_streamlit_settings_hide_error_details_and_bound_uploads():
     assert config["server"]["maxUploadSize"] == 200
 
 
-def test_make_run_passes_a_store_only_when_one_is_given():
+def test_streamlit_settings_bind_this_machine_only():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+
+
+def _make_run(*args: str, store: str | None = "/elsewhere/own.gpkg") -> str:
     import subprocess
 
-    def dry(*args: str) -> str:
-        out = subprocess.run(["make", "-n", "-s", "run", *args], cwd=ROOT, capture_output=True, text=True,
-                             env={"PATH": "/usr/bin:/bin", "GRIDWATCH_STORE": "/elsewhere/own.gpkg"}, check=True)
-        return next(line for line in out.stdout.splitlines() if "streamlit run" in line)
+    env = {"PATH": "/usr/bin:/bin", **({"GRIDWATCH_STORE": store} if store else {})}
+    out = subprocess.run(["make", "-n", "-s", "run", *args], cwd=ROOT, capture_output=True, text=True, env=env,
+                         check=True)
+    return next(line for line in out.stdout.splitlines() if " -m geo serve" in line)
 
-    assert "--store" not in dry()  # app.py then reads GRIDWATCH_STORE, else the demo
-    assert dry("STORE=mine.gpkg").endswith("-- --store mine.gpkg")
+
+def test_make_run_serves_through_geo_serve_and_passes_a_store_only_when_one_is_given():
+    assert "--store" not in _make_run() and "--demo" not in _make_run()  # the app then reads GRIDWATCH_STORE
+    assert _make_run("STORE=mine.gpkg").endswith("--store mine.gpkg")
+    assert "--demo" not in _make_run("STORE=mine.gpkg")
+
+
+def test_make_run_on_the_bundled_demo_is_demo_mode():
+    line = _make_run(store=None)
+    assert line.endswith("--demo") and "--store" not in line

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.access import User
 from geo.store import open_store
 from tests import paths
+from tests.app.apptest import app_test
 
 #: As in the map store of conftest.py.
 XSS = "<img src=x onerror=alert(1)>"
@@ -25,7 +27,7 @@ def store(tmp_path, monkeypatch, make_map_store) -> Path:
 
 
 def run(at: AppTest | None = None) -> AppTest:
-    at = (at or AppTest.from_file(APP, default_timeout=60)).run()
+    at = (at or app_test(timeout=60)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -108,8 +110,7 @@ def test_search_selects_and_zooms(store):
 
 
 def test_report_an_incident_by_clicking_the_map(store):
-    at = run()
-    at.sidebar.text_input(key="gw_by").set_value("王芳")  # who reports
+    at = run(app_test(user=User(name="王芳", role="staff")))  # who reports: the signed-in user
     at.toggle(key="gw_report_mode").set_value(True)
     at = run(at)
     assert "请在地图上点击事件位置。" in texts(at)
@@ -127,7 +128,7 @@ def test_report_an_incident_by_clicking_the_map(store):
 
 def test_missing_store_is_explained(tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDWATCH_STORE", str(tmp_path / "nope.gpkg"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = app_test(timeout=60).run()
     assert at.error and "nope.gpkg" in at.error[0].value
 
 
@@ -247,7 +248,7 @@ def test_base_maps_offered_by_configuration(store, monkeypatch):
     monkeypatch.setenv("GRIDWATCH_TIANDITU_KEY", "k")
     monkeypatch.setenv("GRIDWATCH_TILES", "http://127.0.0.1:1/{z}/{x}/{y}.png")
     monkeypatch.delenv("GRIDWATCH_BASEMAP")
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run(app_test(timeout=60))
     box = at.sidebar.selectbox(key="gw_basemap_zh")
     assert box.options[0] == "自定义瓦片" and "天地图（需密钥）" in box.options
     assert box.value == "osm"  # OpenStreetMap by default

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app.browser import frame_of, launch, map_frame, require_chromium, store_address, wait_idle
+from tests.app.browser import frame_of, launch, map_frame, require_chromium, sign_in, store_address, wait_idle
 
 #: As in the map store of conftest.py.
 XSS = "<img src=x onerror=alert(1)>"
@@ -83,7 +83,7 @@ class Session:
         d.dismiss()
 
     def open(self) -> Any:
-        self.page.goto(self.url)
+        sign_in(self.page, self.url)
         map_frame(self.page)
         self.frame = frame_of(self.page)
         self.frame.wait_for_function("() => window.GW && GW.count('grid') > 0 && GW.count('incident') > 0")
@@ -414,9 +414,6 @@ def test_reported_incident_of_a_user_type_appears_after_reload(session, server):
     store.add_incident_type(schema.register_type("sewage", "污水外溢", "Sewage overflow", color="#8c510a", icon="♨"))
     s = session.open()
     s.frame.locator(".gw-legend", has_text="污水外溢").wait_for()  # user types get their own icon and colour
-    name = s.sidebar.get_by_role("textbox", name="您的姓名")  # who reports (required before any step)
-    name.fill("王芳")
-    name.press("Enter")
     s.page.get_by_text("在地图上点选位置上报事件").click()
     s.page.get_by_text("请在地图上点击事件位置。").wait_for()
     s.click_lonlat(LON0 + 2.5 * STEP, LAT0 + 0.0030)
@@ -430,7 +427,7 @@ def test_reported_incident_of_a_user_type_appears_after_reload(session, server):
     new = new[new["description"] == "下水道返水"]
     assert len(new) == 1 and new["type"].iloc[0] == "sewage" and new["grid_id"].iloc[0] == "G3"
     assert new.geometry.iloc[0].x == pytest.approx(LON0 + 2.5 * STEP, abs=2e-5)
-    s.page.reload()
+    s.page.reload()  # a new session: signed in again
     s.open()
     s.frame.wait_for_function("() => GW.count('incident') === 20")
     s.zoom_to(LON0 + 2.5 * STEP, LAT0 + 0.0030, 19)
@@ -508,6 +505,6 @@ def test_upload_incidents(session, tmp_path):
     s.shot("upload-checked")
     click_until(load, "已导入 2 条")
     s.shot("upload")
-    s.page.reload()
+    s.page.reload()  # a new session: signed in again
     s.open()
     s.frame.wait_for_function(f"() => GW.count('incident') === {before + 2}")

@@ -19,7 +19,7 @@ from geo import demo
 from geo.join import join_layers
 from geo.store import open_store
 from tests import paths
-from tests.app.browser import frame_of, launch, map_frame, require_chromium
+from tests.app.browser import frame_of, launch, map_frame, require_chromium, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def frame(district) -> Iterator[Any]:
         page.set_default_timeout(90_000)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
+        sign_in(page, url)
         map_frame(page, timeout=90_000)
         f = frame_of(page)
         f.wait_for_function(

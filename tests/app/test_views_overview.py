@@ -15,6 +15,7 @@ from geo import schema
 from geo.join import join_layers
 from geo.store import open_store
 from tests import paths
+from tests.app.apptest import app_test
 from views.parts.overview import CHART_TOP, display_names, ranked
 
 APP = paths.APP
@@ -102,7 +103,7 @@ def _find(spec: object, key: str) -> list[object]:
 
 
 def test_overview_charts_the_worst_30_in_order_with_every_label(store):
-    at = AppTest.from_file(APP, default_timeout=90).run()
+    at = app_test(timeout=90).run()
     assert not at.exception, [e.message for e in at.exception]
     table = at.dataframe[0].value
     assert len(table) == N_GRIDS + 1 and table.iloc[-1, 0] == "网格外"  # every grid, the outside row last
@@ -129,7 +130,7 @@ def test_overview_charts_the_worst_30_in_order_with_every_label(store):
 
 
 def test_overview_ranks_by_the_figure_chosen_in_the_sidebar(store):
-    at = AppTest.from_file(APP, default_timeout=90).run()
+    at = app_test(timeout=90).run()
     at.sidebar.selectbox(key="gw_figure_zh").set_value("incidents")
     at.run()
     assert not at.exception

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import paths
+from tests.app.apptest import app_test
 
 APP = paths.APP
 
@@ -23,7 +24,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_store: Any) -> 
 
 
 def run(at: AppTest | None = None) -> AppTest:
-    at = (at or AppTest.from_file(APP, default_timeout=90)).run()
+    at = (at or app_test(timeout=90)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

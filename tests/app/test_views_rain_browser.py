@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app.browser import app_server, launch, offline_context, require_chromium, store_address
+from tests.app.browser import app_server, launch, offline_context, require_chromium, sign_in, store_address
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_click_on_the_map_gives_the_flood_response(tmp_path: Path, write_store: 
         try:
             context = offline_context(browser, url, external, viewport={"width": 1400, "height": 2400}, locale="zh-CN")
             page = context.new_page()
-            page.goto(url, timeout=90_000)
+            sign_in(page, url)
             page.get_by_role("tab", name="暴雨应急").click(timeout=90_000)
             page.get_by_text("地图点选或输入位置").click(timeout=90_000)
             page.get_by_text("请在地图上点击积水位置").wait_for(timeout=90_000)

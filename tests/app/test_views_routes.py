@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.pipeline import build_demo
 from tests import paths
+from tests.app.apptest import app_test
 
 APP = paths.APP
 
@@ -27,7 +28,7 @@ def store(demo_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def run(at: AppTest | None = None) -> AppTest:
-    at = (at or AppTest.from_file(APP, default_timeout=90)).run()
+    at = (at or app_test(timeout=90)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

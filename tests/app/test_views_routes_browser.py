@@ -14,7 +14,7 @@ from lxml import etree
 
 from geo.pipeline import build_demo
 from tests import paths
-from tests.app.browser import app_server, launch, offline_context, require_chromium
+from tests.app.browser import app_server, launch, offline_context, require_chromium, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_plan_see_and_download_a_squads_routes(tmp_path: Path) -> None:
         try:
             context = offline_context(browser, url, external, viewport={"width": 1400, "height": 2000}, locale="zh-CN", accept_downloads=True)
             page = context.new_page()
-            page.goto(url, timeout=90_000)
+            sign_in(page, url)
             page.get_by_text("巡查路线规划").wait_for(timeout=90_000)
             grids = page.locator("div[data-testid='stMultiSelect']").filter(has_text="网格（不选 = 全部）")
             grids.click()

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from geo.pipeline import rejoin
 from geo.store import open_store
 from tests import needs, paths
+from tests.app.apptest import app_test
 from views.routes import map_view, type_choices
 
 APP = paths.APP
@@ -65,7 +66,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def run(at: AppTest | None = None) -> AppTest:
-    at = (at or AppTest.from_file(APP, default_timeout=90)).run()
+    at = (at or app_test(timeout=90)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

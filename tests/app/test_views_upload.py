@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from geo import schema
 from geo.store import open_store
 from tests import paths
+from tests.app.apptest import app_test
 from views.parts.guard import new_reference
 from views.parts.worker import run_job, time_limit
 from views.upload import FLAG_LABELS, app_words, import_options, value_maps_from
@@ -37,7 +38,7 @@ def store(tmp_path, monkeypatch, make_map_store) -> Path:
 
 
 def run(at: AppTest | None = None) -> AppTest:
-    at = (at or AppTest.from_file(APP, default_timeout=90)).run()
+    at = (at or app_test(timeout=90)).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

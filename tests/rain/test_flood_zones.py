@@ -276,12 +276,12 @@ class TestCommandLine:
 
 
 def test_rain_tab_responds_to_a_stored_zone(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from streamlit.testing.v1 import AppTest
+    from tests.app.apptest import app_test
 
     monkeypatch.setenv("GRIDWATCH_STORE", store)
     monkeypatch.setenv("GRIDWATCH_BASEMAP", "none")
     app = paths.APP
-    at = AppTest.from_file(app, default_timeout=90).run()
+    at = app_test(app, timeout=90).run()
     assert not at.exception
     at.radio(key="rain_flood_mode").set_value("zone")
     at = at.run()
@@ -301,7 +301,7 @@ def test_rain_tab_responds_to_a_stored_zone(store: str, monkeypatch: pytest.Monk
 def test_map_draws_the_zones_offline_with_legend_and_escaped_tooltip(tmp_path: Path, lonlat: Any, write_store: Any, write_zones: Any, zones_frame: Any) -> None:
     from playwright import sync_api
 
-    from tests.app.browser import app_server, frame_of, launch, map_frame, require_chromium
+    from tests.app.browser import app_server, frame_of, launch, map_frame, require_chromium, sign_in
 
     require_chromium()
 
@@ -326,7 +326,7 @@ def test_map_draws_the_zones_offline_with_legend_and_escaped_tooltip(tmp_path: P
         page.route("**/*", route)
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(url)
+        sign_in(page, url)
         map_frame(page, timeout=60_000)
         f = frame_of(page)
         f.wait_for_function("() => window.GW && GW.count('flood_zone') === 2", timeout=60_000)
