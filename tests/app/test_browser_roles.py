@@ -22,7 +22,7 @@ import pytest
 from geo import accounts, privacy, schema
 from geo.store import open_store
 from tests import paths
-from tests.app.browser import launch, map_frame, require_chromium, store_address, wait_idle
+from tests.app.browser import launch, map_frame, require_chromium, sign_in, store_address, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -88,10 +88,7 @@ class Session:
             self.received.append(response.body())
 
     def sign_in(self, name: str) -> Session:
-        self.page.goto(self.url)
-        self.page.get_by_label("用户名").fill(name)
-        self.page.get_by_label("密码").fill(PASSWORD)
-        self.page.get_by_role("button", name="登录").click()
+        sign_in(self.page, self.url, name, PASSWORD)
         map_frame(self.page, timeout=90_000)
         wait_idle(self.page, 90_000)
         if self.lang == "en":

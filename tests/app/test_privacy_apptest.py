@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import accounts, privacy, schema
 from geo.store import open_store
-from tests import paths
+from tests.app.apptest import app_test
 
 PASSWORD = "rain-first-check-basement-3"
 
@@ -37,8 +37,7 @@ def demo(demo_store_copy: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def _open(path: str, name: str, selected: str | None = None, lang: str = "zh") -> AppTest:
     """The app signed in as account ``name`` (as the sign-in page leaves it), with case ``selected`` clicked."""
-    at = AppTest.from_file(paths.APP, default_timeout=120)
-    at.session_state["gw_user"] = accounts.user_of(open_store(path), name)
+    at = app_test(timeout=120, user=accounts.user_of(open_store(path), name))
     at.session_state["gw_lang"] = lang
     if selected:
         at.session_state["gw_selection"] = ("incident", selected)
