@@ -20,6 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo import schema, settings
+from geo.access import allowed
 from geo.errors import GridWatchError
 from geo.i18n import DEFAULT_LANG, t
 from geo.store import is_database_address, open_store
@@ -83,7 +84,8 @@ def _main(lang: str) -> None:
         st.stop()
     grids, buildings, incidents = data[schema.GRIDS], data[schema.BUILDINGS], data[schema.INCIDENTS]
     choices = sidebar(lang, grids, buildings, incidents, types)
-    st.sidebar.caption(tr("app.store", path=store.location))  # a database address without its password
+    if allowed(user, "settings"):  # where the store is: for administrators (a database address without its password)
+        st.sidebar.caption(tr("app.store", path=store.location))
     if meta.get("fictional", "").lower() in ("1", "true", "yes") or "fictional" in meta.get("description", "").lower():
         st.sidebar.caption(tr("app.fictional"))
     ctx = AppContext(

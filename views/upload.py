@@ -409,7 +409,7 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
 
     with _uploaded(name, data) as path:
         result = run_job("import", {"store": ctx.store.address, "kind": kind, "path": str(path), "dry_run": dry_run,
-                                    "replace": replace, "link_distance": link, "options": options},
+                                    "replace": replace, "link_distance": link, "options": options, "by": ctx.user},
                          seconds=limit, on_wait=wait)
     bar.empty()
     # What the page shows is kept as functions of the language: a language
