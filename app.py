@@ -20,6 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo import schema, settings
+from geo.access import allowed
 from geo.errors import GridWatchError
 from geo.i18n import DEFAULT_LANG, t
 from geo.store import is_database_address, open_store
@@ -75,20 +76,22 @@ def _main(lang: str) -> None:
     watch_idle(store)
     try:
         version = store.version
-        data = appdata.layers(path, version)
+        who = appdata.audience(user)  # people masked, a party's cases only: before anything reaches a view
+        data = appdata.layers(path, version, who)
         types, meta = appdata.types_and_meta(path, version)
     except GridWatchError as exc:
         show_error(exc, lang, key="app.store_error")
         st.stop()
     grids, buildings, incidents = data[schema.GRIDS], data[schema.BUILDINGS], data[schema.INCIDENTS]
     choices = sidebar(lang, grids, buildings, incidents, types)
-    st.sidebar.caption(tr("app.store", path=store.location))  # a database address without its password
+    if allowed(user, "settings"):  # where the store is: for administrators (a database address without its password)
+        st.sidebar.caption(tr("app.store", path=store.location))
     if meta.get("fictional", "").lower() in ("1", "true", "yes") or "fictional" in meta.get("description", "").lower():
         st.sidebar.caption(tr("app.fictional"))
     ctx = AppContext(
         store=store, lang=lang, tr=tr, grids=grids, buildings=buildings, incidents=incidents, types=types,
-        filters=choices.filters, shown_incidents=appdata.shown_incidents(path, version, choices.filters),
-        summary=appdata.summary(path, version, choices.filters), basemap=choices.basemap, figure=choices.figure,
+        filters=choices.filters, shown_incidents=appdata.shown_incidents(path, version, who, choices.filters),
+        summary=appdata.summary(path, version, who, choices.filters), basemap=choices.basemap, figure=choices.figure,
         color_by=choices.color_by, visible=choices.visible, meta=meta, user=user,
     )
     views = discover(user)  # a tab the user may not use is not offered at all

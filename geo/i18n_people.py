@@ -202,6 +202,22 @@ PEOPLE_STRINGS: Final[dict[str, tuple[str, str]]] = {
                                       "user guide, Signing in), or sets GRIDWATCH_AUTH=password."),
     # (end of block: app)
     # ---- (personal data in views, layers and documents) ----------------------
+    "privacy.party_ledger": ("只列出派给本单位（{party}）的案卷。", "Only the cases dispatched to your party ({party})."),
+    "privacy.case_read_only": ("只读：{role}不能办理此案卷（网格 {grid}）的下一步。可以办理的：{roles}。",
+                               "Read only: a {role} cannot take this case's next step (grid {grid}). Who may: {roles}."),
+    "privacy.no_import": ("{role}不能导入图层。导入请联系社区工作人员或管理员。",
+                          "A {role} cannot import layers: ask community staff or an administrator."),
+    "err.privacy.unknown_role": ("未知的接收人角色 {role}。", "Unknown recipient role “{role}”."),
+    "err.privacy.unknown_role.hint": ("可用：{roles}。", "Use one of {roles}."),
+    "err.privacy.too_open": ("{user}（{role}）不能为 {wanted} 制作副本：副本不能比本人看到的更完整。",
+                             "{user} ({role}) cannot make a copy for a {wanted}: a copy may not show more than "
+                             "they see."),
+    "err.privacy.too_open.hint": ("请选择同级或遮蔽更多的角色（如 viewer），或请有权限的人制作。",
+                                  "Pick a role that sees as much or less (e.g. viewer), or ask someone who may."),
+    "privacy.no_checklist_grids": ("您的账号没有可打印检查单的网格。", "Your account has no grid to print checklists for."),
+    "privacy.no_routes": ("巡查路线供网格员和社区工作人员使用；处置单位只查看派给本单位的案卷。",
+                          "Patrol routes are for grid workers and community staff; a party sees the cases "
+                          "dispatched to it."),
     # (end of block: privacy)
     # ---- (the administration pages: accounts, audit) -------------------------
     "admin.tab_accounts": ("账号", "Accounts"),

@@ -1,8 +1,16 @@
-"""Cached data access for the views, keyed on the store's version.
+"""Cached data access for the views, keyed on the store's version and the reader's audience.
 
 A rerun (a click, a filter change) reads nothing from disk and repeats no
 spatial work it already did: layers are read once per store version, shifted
 once per base map, and the map payloads are built once per choice.
+
+People (grid workers, building heads) are masked here, for the signed-in
+user, before anything reaches a view, a layer's payload or a download
+(:func:`geo.privacy.mask_people`): every cached function that holds people
+takes an :data:`Audience` (:func:`audience`: what the user sees of people
+and where, never the user's name), so two users who see the same share one
+copy and no user's copy holds what they may not see. A ``party`` user's
+incidents are the cases dispatched to their party, and nothing else.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ import pandas as pd
 import streamlit as st
 import streamlit_folium
 
-from geo import schema
+from geo import privacy, schema
+from geo.access import User
 from geo.cases import ledger as ledger_mod
 from geo.cases import parties as parties_mod
 from geo.cases import storm as storm_mod
@@ -37,6 +46,9 @@ from layers.element import GWLayer
 from layers.select import Filters, filter_incidents
 
 __all__ = [
+    "ALL",
+    "Audience",
+    "audience",
     "building_overlay",
     "case_states",
     "clock",
@@ -56,6 +68,31 @@ __all__ = [
 
 Layers = dict[str, gpd.GeoDataFrame]
 
+#: Who reads, as far as people and cases go: ``(sees, role, grids, communities, party)``
+#: (:func:`geo.privacy.sees`; the scope sorted). The key of every cached copy that holds people.
+Audience = tuple[str, str, tuple[str, ...], tuple[str, ...], str]
+#: Everything, unmasked (administrators, the local operator, unscoped staff).
+ALL: Audience = ("all", "", (), (), "")
+
+
+def audience(user: User | None) -> Audience:
+    """What ``user`` sees of people and cases, as a cache key (nothing signed in: masked everywhere)."""
+    if user is None:
+        return ("none", "viewer", (), (), "")
+    level = privacy.sees(user)
+    if level == "all":
+        return ALL
+    if level == "none":
+        return ("none", user.role, (), (), user.party if user.role == "party" else "")
+    return ("scoped", user.role, tuple(sorted(user.grids)), tuple(sorted(user.communities)), "")
+
+
+def _reader(who: Audience) -> User:
+    """A user standing for an audience (no name: only what is seen depends on it)."""
+    level, role, grids, communities, party = who
+    return User(name="", role=role or "viewer", grids=frozenset(grids), communities=frozenset(communities),
+                party=party)
+
 
 @st.cache_resource(max_entries=6, show_spinner=False)
 def _read(path: str, version: str) -> tuple[Layers, dict[str, schema.IncidentType], dict[str, str]]:
@@ -64,11 +101,42 @@ def _read(path: str, version: str) -> tuple[Layers, dict[str, schema.IncidentTyp
     return data, store.incident_types(), store.meta()
 
 
-def layers(path: str, version: str, shift: str | None = None) -> Layers:
-    """The grids, buildings and incidents, shifted for a GCJ-02 base map if asked."""
+def grid_communities(grids: gpd.GeoDataFrame) -> dict[str, str]:
+    """Grid id to its community (for a staff member's scope)."""
+    if grids.empty or "community" not in grids.columns:
+        return {}
+    return dict(zip(grids["grid_id"].astype(str), grids["community"].fillna("").astype(str), strict=True))
+
+
+def mask_layers(data: Layers, who: Audience) -> Layers:
+    """``data`` (grids, buildings, incidents) as ``who`` may see it: people masked, a party's cases only."""
+    if who[0] == "all":
+        return data
+    user = _reader(who)
+    out = dict(data)
+    communities = grid_communities(data[schema.GRIDS])
+    out[schema.GRIDS] = privacy.mask_people(data[schema.GRIDS], schema.GRIDS, user)
+    out[schema.BUILDINGS] = privacy.mask_people(data[schema.BUILDINGS], schema.BUILDINGS, user,
+                                                communities=communities)
+    if user.role == "party":  # the cases dispatched to their party (none without a party)
+        inc = data[schema.INCIDENTS]
+        if "party" in inc.columns and user.party:
+            out[schema.INCIDENTS] = inc[inc["party"].astype(str) == user.party]
+        else:
+            out[schema.INCIDENTS] = inc.iloc[0:0]
+    return out
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _masked(path: str, version: str, who: Audience) -> Layers:
+    return mask_layers(_read(path, version)[0], who)
+
+
+def layers(path: str, version: str, who: Audience, shift: str | None = None) -> Layers:
+    """The grids, buildings and incidents as ``who`` may see them, shifted for a GCJ-02 base map if asked."""
     if shift is None:
-        return _read(path, version)[0]
-    return _shifted(path, version, shift)
+        return _masked(path, version, who)
+    return _shifted(path, version, who, shift)
 
 
 def types_and_meta(path: str, version: str) -> tuple[dict[str, schema.IncidentType], dict[str, str]]:
@@ -77,9 +145,9 @@ def types_and_meta(path: str, version: str) -> tuple[dict[str, schema.IncidentTy
     return types, meta
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
-def _shifted(path: str, version: str, shift: str) -> Layers:
-    return {k: china_shift(v, shift) if len(v) else v for k, v in _read(path, version)[0].items()}
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _shifted(path: str, version: str, who: Audience, shift: str) -> Layers:
+    return {k: china_shift(v, shift) if len(v) else v for k, v in _masked(path, version, who).items()}
 
 
 #: The case clocks are read again every this many seconds (a state turns overdue without a write).
@@ -99,26 +167,41 @@ def storm(path: str, version: str) -> str | None:
     return str(level) if level else None
 
 
+def party_only(who: Audience, filters: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """The ledger's filters (grids, types, stages, parties) as ``who`` may read them: a party its own cases only."""
+    if who[1] != "party":
+        return filters
+    grids, types, stages, _parties = filters
+    return (grids, types, stages, (who[4] or "\x00",))  # a party account without a party: no case
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def ledger(path: str, version: str, at: str, filters: tuple[tuple[str, ...], ...], overdue: bool,  # noqa: PLR0913
-           lang: str) -> pd.DataFrame:
-    """The ledger (:func:`geo.cases.ledger.ledger`) read at ``at``; ``filters`` = (grids, types, stages, parties)."""
-    grids, types, stages, parties = (list(f) or None for f in filters)
+def ledger(path: str, version: str, who: Audience, at: str,  # noqa: PLR0913
+           filters: tuple[tuple[str, ...], ...], overdue: bool, lang: str) -> pd.DataFrame:
+    """The ledger (:func:`geo.cases.ledger.ledger`) read at ``at``; ``filters`` = (grids, types, stages, parties).
+
+    A ``party`` reader's ledger holds the cases dispatched to their party only (:func:`party_only`).
+    """
+    grids, types, stages, parties = (list(f) or None for f in party_only(who, filters))
     return ledger_mod.ledger(open_store(path), grids=grids, types=types, stages=stages, parties=parties,
                              overdue=overdue, now=datetime.fromisoformat(at), lang=lang)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def ledger_files(path: str, version: str, at: str, filters: tuple[tuple[str, ...], ...], overdue: bool,  # noqa: PLR0913
-                 lang: str, title: str) -> tuple[bytes, bytes]:
-    """The ledger's XLSX and CSV (the bytes ``python -m geo ledger`` writes), made once per version and clock."""
+def ledger_files(path: str, version: str, who: Audience, at: str,  # noqa: PLR0913
+                 filters: tuple[tuple[str, ...], ...], overdue: bool, lang: str, title: str,
+                 made_for: str) -> tuple[bytes, bytes]:
+    """The ledger's XLSX and CSV (the bytes ``python -m geo ledger`` writes), made once per version and clock.
+
+    ``made_for`` is the header line naming whom the workbook was made for (:func:`geo.privacy.made_for`).
+    """
     from geo.cases.ledger_xlsx import ledger_csv, ledger_xlsx
 
-    frame = ledger(path, version, at, filters, overdue, lang)
+    frame = ledger(path, version, who, at, filters, overdue, lang)
     names = ("grids", "types", "stages", "parties")
     shown: dict[str, object] = {**{k: list(v) for k, v in zip(names, filters, strict=True)}, "overdue": overdue}
     xlsx = ledger_xlsx(frame, lang=lang, title=title, storm=storm_mod.storm_of(open_store(path)),
-                       generated_at=at, filters=shown)
+                       generated_at=at, filters=shown, made_for=made_for)
     return xlsx, ledger_csv(frame, lang)
 
 
@@ -142,7 +225,7 @@ def case_states(path: str, version: str, at: str) -> pd.Series:
 
     Indexed like the incidents layer; ``""`` for standing assets.
     """
-    inc = layers(path, version)[schema.INCIDENTS]
+    inc = _read(path, version)[0][schema.INCIDENTS]  # the clocks only: indexed like every reader's incidents
     types = types_and_meta(path, version)[0]
     events = inc["type"].map(lambda c: c in types and not types[c].asset)
     out = pd.Series("", index=inc.index, dtype=object)
@@ -156,23 +239,28 @@ def case_states(path: str, version: str, at: str) -> pd.Series:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _shown_incidents(path: str, version: str, filters: Filters, shift: str | None, at: str | None) -> gpd.GeoDataFrame:
+def _shown_incidents(path: str, version: str, who: Audience, filters: Filters, shift: str | None,  # noqa: PLR0913
+                     at: str | None) -> gpd.GeoDataFrame:
     states = case_states(path, version, at) if at is not None else None
-    return filter_incidents(layers(path, version, shift)[schema.INCIDENTS], filters, states=states)
+    inc = layers(path, version, who, shift)[schema.INCIDENTS]
+    return filter_incidents(inc, filters, states=states.reindex(inc.index) if states is not None else None)
 
 
-def shown_incidents(path: str, version: str, filters: Filters, shift: str | None = None,
-                    at: str | None = None) -> gpd.GeoDataFrame:
-    """The incidents that pass the filters (the case view ``overdue`` reads the clocks at ``at``, :func:`clock` by default)."""
+def shown_incidents(path: str, version: str, who: Audience, filters: Filters,  # noqa: PLR0913
+                    shift: str | None = None, at: str | None = None) -> gpd.GeoDataFrame:
+    """The incidents ``who`` sees that pass the filters.
+
+    The case view ``overdue`` reads the clocks at ``at`` (:func:`clock` by default).
+    """
     timed = filters.cases in ("overdue", "warning")
-    return _shown_incidents(path, version, filters, shift, (at or clock()) if timed else None)
+    return _shown_incidents(path, version, who, filters, shift, (at or clock()) if timed else None)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def summary(path: str, version: str, filters: Filters) -> pd.DataFrame:
-    """Per-grid figures of the filtered incidents (``geo.summary.grid_summary``)."""
-    data = layers(path, version)
-    inc = shown_incidents(path, version, filters)
+def summary(path: str, version: str, who: Audience, filters: Filters) -> pd.DataFrame:
+    """Per-grid figures of the filtered incidents ``who`` sees (``geo.summary.grid_summary``)."""
+    data = layers(path, version, who)
+    inc = shown_incidents(path, version, who, filters)
     return grid_summary(data[schema.GRIDS], data[schema.BUILDINGS], inc, types=list(types_and_meta(path, version)[0]))
 
 
@@ -225,30 +313,30 @@ if not getattr(streamlit_folium._get_feature_group_string, "_gw_cached", False):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _grid_overlay(path: str, version: str, filters: Filters | None, figure: str | None, lang: str,
-                  shift: str | None) -> folium.FeatureGroup:
-    grids = layers(path, version, shift)[schema.GRIDS]
-    figures = summary(path, version, filters) if figure and filters is not None else None
+def _grid_overlay(path: str, version: str, who: Audience, filters: Filters | None,  # noqa: PLR0913
+                  figure: str | None, lang: str, shift: str | None) -> folium.FeatureGroup:
+    grids = layers(path, version, who, shift)[schema.GRIDS]
+    figures = summary(path, version, who, filters) if figure and filters is not None else None
     return grids_mod.grid_layer(grids, figures, figure=figure, lang=lang)
 
 
-def grid_overlay(path: str, version: str, filters: Filters, figure: str | None, lang: str,
-                 shift: str | None) -> folium.FeatureGroup:
-    """Grid layer (cached); outlines alone (no ``figure``) do not depend on the filters."""
-    return _fresh(_grid_overlay(path, version, filters if figure else None, figure, lang, shift))
+def grid_overlay(path: str, version: str, who: Audience, filters: Filters, figure: str | None,  # noqa: PLR0913
+                 lang: str, shift: str | None) -> folium.FeatureGroup:
+    """Grid layer (cached, as ``who`` sees it); outlines alone (no ``figure``) do not depend on the filters."""
+    return _fresh(_grid_overlay(path, version, who, filters if figure else None, figure, lang, shift))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _building_overlay(path: str, version: str, filters: Filters | None, color_by: str, lang: str,
-                      shift: str | None) -> folium.FeatureGroup:
-    blds = layers(path, version, shift)[schema.BUILDINGS]
+def _building_overlay(path: str, version: str, who: Audience, filters: Filters | None,  # noqa: PLR0913
+                      color_by: str, lang: str, shift: str | None) -> folium.FeatureGroup:
+    blds = layers(path, version, who, shift)[schema.BUILDINGS]
     counts = None
     if color_by == "open" and filters is not None:
-        counts = buildings_mod.open_incidents_per_building(shown_incidents(path, version, filters))
+        counts = buildings_mod.open_incidents_per_building(shown_incidents(path, version, who, filters))
     risk = building_risk_scores(path, version) if color_by == "risk" else None
-    who = names(path, version)
+    people = names(path, version, who)
     return buildings_mod.building_layer(blds, color_by=color_by, open_counts=counts, lang=lang, risk=risk,
-                                        grid_names=who["grid"], grid_people=who["worker"])
+                                        grid_names=people["grid"], grid_people=people["worker"])
 
 
 @st.cache_data(max_entries=6, show_spinner=False)
@@ -259,7 +347,7 @@ def risk_tables(path: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     :func:`geo.rain.risk.grid_risk`) from every incident in the store: risk is
     about the place, not the filters. The map and the rain tab share them.
     """
-    data = layers(path, version)
+    data = _read(path, version)[0]  # places, not people: the same for every reader
     scores = building_risk(data[schema.BUILDINGS], data[schema.INCIDENTS], zones=flood_zones(path, version))
     return scores, grid_risk(scores, data[schema.GRIDS])
 
@@ -289,14 +377,15 @@ def building_risk_scores(path: str, version: str) -> pd.Series:
     return scores.set_index(scores["building_id"].astype(str))["score"]
 
 
-def building_overlay(path: str, version: str, filters: Filters, color_by: str, lang: str,
-                     shift: str | None) -> folium.FeatureGroup:
-    """Building layer (cached).
+def building_overlay(path: str, version: str, who: Audience, filters: Filters, color_by: str,  # noqa: PLR0913
+                     lang: str, shift: str | None) -> folium.FeatureGroup:
+    """Building layer (cached, as ``who`` sees it).
 
     The filters matter only to ``color_by="open"``: for any other colouring a filter change reuses
     the layer as it is.
     """
-    return _fresh(_building_overlay(path, version, filters if color_by == "open" else None, color_by, lang, shift))
+    return _fresh(_building_overlay(path, version, who, filters if color_by == "open" else None, color_by, lang,
+                                    shift))
 
 
 def _person(name: pd.Series, phone: pd.Series) -> pd.Series:
@@ -305,15 +394,15 @@ def _person(name: pd.Series, phone: pd.Series) -> pd.Series:
     return (parts["n"] + " " + parts["p"]).str.strip()
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
-def names(path: str, version: str) -> dict[str, dict[str, str]]:
-    """Display names and responsible people by id, for popups and panels.
+@st.cache_resource(max_entries=12, show_spinner=False)
+def names(path: str, version: str, who: Audience) -> dict[str, dict[str, str]]:
+    """Display names and responsible people by id, for popups and panels, as ``who`` may see them.
 
-    Display names and responsible people by id, for popups and panels:
     ``grid`` (name), ``building`` (name), ``worker`` (grid worker and phone
-    by grid) and ``head`` (building head and phone by building).
+    by grid) and ``head`` (building head and phone by building), masked
+    where ``who`` may not see them.
     """
-    data = layers(path, version)
+    data = layers(path, version, who)
     grids, blds = data[schema.GRIDS], data[schema.BUILDINGS]
     gid, bid = grids["grid_id"].astype(str), blds["building_id"].astype(str)
     return {
@@ -325,30 +414,31 @@ def names(path: str, version: str) -> dict[str, dict[str, str]]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _incident_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None,
-                      at: str) -> folium.FeatureGroup:
+def _incident_overlay(path: str, version: str, who: Audience, filters: Filters, lang: str,  # noqa: PLR0913
+                      shift: str | None, at: str) -> folium.FeatureGroup:
     types, _ = types_and_meta(path, version)
-    who = names(path, version)
-    shown = shown_incidents(path, version, filters, shift, at)
+    people = names(path, version, who)
+    shown = shown_incidents(path, version, who, filters, shift, at)
     return incidents_mod.incident_layer(
         shown, types,
-        grid_names=who["grid"], building_names=who["building"],
-        grid_people=who["worker"], building_heads=who["head"],
+        grid_names=people["grid"], building_names=people["building"],
+        grid_people=people["worker"], building_heads=people["head"],
         lang=lang, states=case_states(path, version, at).reindex(shown.index),
     )
 
 
-def incident_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None,
-                     at: str | None = None) -> folium.FeatureGroup:
-    """Incident layer (cached), with each case's clock state at ``at`` (:func:`clock` when not given)."""
-    return _fresh(_incident_overlay(path, version, filters, lang, shift, at or clock()))
+def incident_overlay(path: str, version: str, who: Audience, filters: Filters, lang: str,  # noqa: PLR0913
+                     shift: str | None, at: str | None = None) -> folium.FeatureGroup:
+    """Incident layer (cached, as ``who`` sees it), with each case's clock state at ``at`` (:func:`clock` by default)."""
+    return _fresh(_incident_overlay(path, version, who, filters, lang, shift, at or clock()))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _heat_overlay(path: str, version: str, filters: Filters, lang: str, shift: str | None) -> folium.FeatureGroup:
-    return incidents_mod.heat_layer(shown_incidents(path, version, filters, shift), lang=lang)
+def _heat_overlay(path: str, version: str, who: Audience, filters: Filters, lang: str,  # noqa: PLR0913
+                  shift: str | None) -> folium.FeatureGroup:
+    return incidents_mod.heat_layer(shown_incidents(path, version, who, filters, shift), lang=lang)
 
 
 def heat_overlay(*args: Any) -> folium.FeatureGroup:
-    """Flooding heat map (cached): ``(path, version, filters, lang, shift)``."""
+    """Flooding heat map (cached): ``(path, version, who, filters, lang, shift)``."""
     return _fresh(_heat_overlay(*args))

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from geo import schema
+from geo import privacy, schema
 from geo.cases.ledger_xlsx import figures_table, ledger_table
 from geo.safe import spreadsheet_frame
 from geo.storage import CST
@@ -34,8 +34,12 @@ def render(ctx: AppContext) -> None:
     path, version = ctx.store.location, ctx.store.version
     st.subheader(ctx.tr("app.ledger_title"))
     storm_banner(ctx)
-    storm_switch(ctx)
+    storm_switch(ctx)  # for those who may switch it
+    who = appdata.audience(ctx.user)
     names = appdata.party_names(path, version, ctx.lang)
+    if ctx.user.role == "party":  # the cases dispatched to their party, and nothing else
+        names = {k: v for k, v in names.items() if k == ctx.user.party}
+        st.caption(ctx.tr("privacy.party_ledger", party=names.get(ctx.user.party, ctx.user.party or "—")))
     grids = display_names(ctx.grids)
     f1, f2, f3, f4, f5 = st.columns([3, 3, 3, 3, 2])
     pick_grids = f1.multiselect(ctx.tr("app.grids"), list(grids), key="gw_led_grids", placeholder=ctx.tr("app.all"),
@@ -51,12 +55,13 @@ def render(ctx: AppContext) -> None:
     f5.markdown("&nbsp;", unsafe_allow_html=True)
     overdue = f5.checkbox(ctx.tr("app.ledger_overdue"), key="gw_led_overdue")
     at = appdata.clock()  # read again at each new version of the store, and every few minutes
-    frame = appdata.ledger(path, version, at, (tuple(pick_grids), tuple(pick_types), tuple(pick_stages),
+    frame = appdata.ledger(path, version, who, at, (tuple(pick_grids), tuple(pick_types), tuple(pick_stages),
                                                tuple(pick_parties)), overdue, ctx.lang)
     _counts(ctx, frame)
     _table(ctx, frame)
     _downloads(ctx, at, (tuple(pick_grids), tuple(pick_types), tuple(pick_stages), tuple(pick_parties)), overdue)
-    _figures(ctx)
+    if ctx.user.role != "party":  # figures over every party's cases are not a party's to read
+        _figures(ctx)
 
 
 def _counts(ctx: AppContext, frame: pd.DataFrame) -> None:
@@ -95,8 +100,9 @@ def _number(value: object) -> object:
 
 def _downloads(ctx: AppContext, at: str, filters: tuple[tuple[str, ...], ...], overdue: bool) -> None:
     stamp = datetime.fromisoformat(at).strftime("%Y%m%d-%H%M")
-    xlsx, csv = appdata.ledger_files(ctx.store.location, ctx.store.version, at, filters, overdue, ctx.lang,
-                                     ctx.tr("app.ledger_title"))
+    xlsx, csv = appdata.ledger_files(ctx.store.location, ctx.store.version, appdata.audience(ctx.user), at,
+                                     filters, overdue, ctx.lang, ctx.tr("app.ledger_title"),
+                                     privacy.made_for(ctx.user, ctx.lang))
     a, b = st.columns(2)
     a.download_button(ctx.tr("app.ledger_xlsx"), xlsx, file_name=f"ledger-{stamp}.xlsx", key="gw_led_xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -63,7 +63,8 @@ def render(ctx: AppContext) -> None:
 
 def _map(ctx: AppContext) -> None:
     path, version, shift = ctx.store.location, ctx.store.version, ctx.basemap.shift
-    args = (path, version, ctx.filters)
+    who = appdata.audience(ctx.user)
+    args = (path, version, who, ctx.filters)
     groups: list[folium.FeatureGroup] = []
     zones = appdata.flood_zone_overlay(path, version, ctx.lang, shift)  # under the rest; toggled in the layer control
     if zones is not None:
@@ -82,8 +83,8 @@ def _map(ctx: AppContext) -> None:
     report_at = st.session_state.get("gw_report_at")
     if st.session_state.get("gw_report_mode") and report_at:
         groups.append(_report_marker(ctx, report_at))
-    bounds = view_bounds(appdata.layers(path, version, shift)[schema.GRIDS]) or view_bounds(
-        appdata.layers(path, version, shift)[schema.INCIDENTS])
+    bounds = view_bounds(appdata.layers(path, version, who, shift)[schema.GRIDS]) or view_bounds(
+        appdata.layers(path, version, who, shift)[schema.INCIDENTS])
     m = base_map(ctx.basemap, bounds=bounds, lang=ctx.lang, height=MAP_HEIGHT)
     center, zoom = _zoom_target(ctx)
     st_folium(

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import schema
+from geo import privacy, schema
+from geo.access import allowed, scope_filter
 from geo.crs import china_shift, parse_lonlat, shift_coords
 from geo.errors import GridWatchError
 from geo.i18n import STRINGS, t
@@ -109,6 +110,7 @@ def _flood_section(ctx: AppContext, scores: pd.DataFrame, grid_scores: pd.DataFr
         st.info(tr(f"rain.flood_none_{mode}"))
         return
     st.markdown(f"**{_md_text(flood_title(response.title, ctx.lang))}** · " + tr("rain.flood_summary", **response.summary))
+    st.caption(privacy.made_for(ctx.user, ctx.lang))
     sections = response.sections()
     tabs = st.tabs([tr("app.rain_section", title=_section_title(name, ctx.lang), n=len(df))
                     for name, df in sections.items()])
@@ -133,7 +135,7 @@ def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResp
         names = dict(zip(zones["zone_id"].astype(str), zones["name"].fillna("").astype(str), strict=True))
         choice = st.selectbox(tr("rain.zone_pick"), ["", *sorted(names)], key="rain_zone_id",
                               format_func=lambda z: f"{names[z]}（{z}）" if z and names.get(z) else z)
-        return flood_response(layers, zone=choice) if choice else None
+        return flood_response(layers, zone=choice, user=ctx.user) if choice else None
     if mode == "polygon":
         c1, c2 = st.columns([4, 1])
         typed = c1.text_area(tr("rain.polygon_text"), key="rain_polygon", height=80)
@@ -143,21 +145,22 @@ def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResp
             st.session_state["rain_vertices"] = []
             vertices = []
         if typed.strip():
-            return flood_response(layers, polygon=parse_polygon(typed))
+            return flood_response(layers, polygon=parse_polygon(typed), user=ctx.user)
         if len(vertices) >= 3:
-            return flood_response(layers, polygon=parse_polygon("; ".join(f"{x},{y}" for x, y in vertices)))
+            return flood_response(layers, polygon=parse_polygon("; ".join(f"{x},{y}" for x, y in vertices)),
+                                  user=ctx.user)
         return None
     c1, c2 = st.columns([4, 1])
     radius = c2.number_input(tr("rain.radius"), 10, 2000, 100, 10, key="rain_radius")
     if mode == "report":
         ids = floods.sort_values("incident_id")["incident_id"].astype(str).tolist()
         choice = c1.selectbox(tr("rain.flood_pick"), ["", *ids], key="rain_flood_id")
-        return flood_response(layers, incident_id=choice, radius=float(radius)) if choice else None
+        return flood_response(layers, incident_id=choice, radius=float(radius), user=ctx.user) if choice else None
     typed = c1.text_input(tr("rain.flood_point"), key="rain_flood_at")
     if typed.strip():
-        return flood_response(layers, at=parse_lonlat(typed), radius=float(radius))
+        return flood_response(layers, at=parse_lonlat(typed), radius=float(radius), user=ctx.user)
     clicked = st.session_state.get("rain_clicked")
-    return flood_response(layers, at=tuple(clicked), radius=float(radius)) if clicked else None
+    return flood_response(layers, at=tuple(clicked), radius=float(radius), user=ctx.user) if clicked else None
 
 
 #: Headings of the flood tables in English (Chinese ones: geo.rain.documents.FLOOD_HEADINGS).
@@ -347,24 +350,33 @@ def _flood_file(response: FloodResponse, fmt: str) -> bytes:
 
 def _checklist_section(ctx: AppContext, level: WarningLevel) -> None:
     tr = ctx.tr
+    if not allowed(ctx.user, "checklist", anywhere=True):
+        if allowed(ctx.user, "inspect", anywhere=True):
+            _upload_section(ctx)
+        return
     st.markdown(f"#### {tr('rain.checklist')}")
-    ids = ctx.grids["grid_id"].astype(str).tolist()
-    c1, c2, c3 = st.columns(3)
+    communities = appdata.grid_communities(ctx.grids) or dict.fromkeys(ctx.grids["grid_id"].astype(str), "")
+    mine = scope_filter(ctx.user, communities)  # the grids the user may print for (None: every grid)
+    ids = [g for g in communities if mine is None or g in mine]
+    if not ids:
+        st.caption(tr("privacy.no_checklist_grids"))
+        return
+    c1, c3 = st.columns(2)
     grid = c1.selectbox(tr("rain.grid"), ["", *ids], key="rain_grid",
                         format_func=lambda g: g or tr("rain.all_grids"))
-    role = c2.selectbox(tr("rain.role"), ["worker", "staff", "volunteer", "public"], key="rain_role",
-                        format_func=lambda r: tr(f"rain.role_{r}"))
     fmt = c3.selectbox(tr("rain.format"), ["pdf", "xlsx", "csv"], key="rain_fmt")
+    st.caption(privacy.made_for(ctx.user, ctx.lang))  # whom the sheets are for: who is signed in
     if st.button(tr("rain.make"), key="rain_make"):
         try:
-            data = _checklist_bytes(ctx, level, [grid] if grid else None, role, fmt)
+            data = _checklist_bytes(ctx, level, [grid] if grid else (None if mine is None else ids), fmt)
         except GridWatchError as exc:
             show_error(exc, ctx.lang)
         else:
             name = f"checklist_{level.code}_{_file_part(grid or 'all')}.{fmt}"
             st.download_button(tr("rain.download", name=name), data, file_name=name, mime=_MIME[fmt],
                                key="rain_download")
-    _upload_section(ctx)
+    if allowed(ctx.user, "inspect", anywhere=True):
+        _upload_section(ctx)
 
 
 def _file_part(text: str) -> str:
@@ -372,7 +384,7 @@ def _file_part(text: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", text)[:80]
 
 
-def _checklist_bytes(ctx: AppContext, level: WarningLevel, grid_ids: list[str] | None, role: str, fmt: str) -> bytes:
+def _checklist_bytes(ctx: AppContext, level: WarningLevel, grid_ids: list[str] | None, fmt: str) -> bytes:
     layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents,
               schema.STREETS: ctx.store.read(schema.STREETS)}
     bar = st.progress(0.0, text=ctx.tr("rain.progress_build"))
@@ -383,7 +395,7 @@ def _checklist_bytes(ctx: AppContext, level: WarningLevel, grid_ids: list[str] |
     def rendered(done: int, total: int) -> None:
         bar.progress(0.5 + done / total / 2, text=ctx.tr("rain.progress_render"))
 
-    lists = build_checklists(layers, level, grid_ids=grid_ids, role=role, community=ctx.meta.get("community", ""),
+    lists = build_checklists(layers, level, grid_ids=grid_ids, user=ctx.user, community=ctx.meta.get("community", ""),
                              history=ctx.store.read_table(INSPECTIONS), register=ctx.store.read_table(REGISTER),
                              progress=built)
     data = render_checklists(lists, fmt, progress=rendered)
@@ -403,7 +415,7 @@ def _upload_section(ctx: AppContext) -> None:
         return
     name = _file_part(Path(up.name).name).lstrip(".") or f"checklist{Path(up.name).suffix}"
     try:
-        report = import_checklist(ctx.store, name, inspector=who or None, data=up.getvalue())
+        report = import_checklist(ctx.store, name, inspector=who or None, data=up.getvalue(), by=ctx.user)
     except GridWatchError as exc:
         show_error(exc, ctx.lang)
         return

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import schema
+from geo import privacy, schema
 from geo.crs import china_shift, shift_coords
 from geo.errors import GridWatchError
 from geo.routing import export
@@ -53,9 +53,12 @@ def _network(path: str, version: str) -> StreetNetwork | None:
 
 
 def render(ctx: AppContext) -> None:
-    """Draw the patrol routes tab."""
+    """Draw the patrol routes tab (not for a party: it sees the cases dispatched to it, nothing else)."""
     tr = ctx.tr
     st.subheader(tr("routes.title"))
+    if ctx.user.role == "party":
+        st.info(tr("privacy.no_routes"))
+        return
     grids, types, statuses = _point_controls(ctx)
     start_kind, start_text = _start_controls(ctx, grids)
     c1, c2, c3, c4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
@@ -204,7 +207,8 @@ def _files(ctx: AppContext, plan: RoutePlan) -> dict[tuple[int, str], bytes]:
     """
     options: dict[str, Any] = {"types": ctx.types, "title": ctx.tr("routes.tab"), "lang": ctx.lang,
                                "sheet": export.SheetContext(grids=ctx.grids, buildings=ctx.buildings,
-                                                            streets=ctx.store.read(schema.STREETS))}  # fmt: skip
+                                                            streets=ctx.store.read(schema.STREETS),
+                                                            made_for=privacy.made_for(ctx.user, ctx.lang))}  # fmt: skip
     files = {(p, fmt): export.write(plan, fmt, p, **options) for p in range(1, plan.patrollers + 1) for fmt in FORMATS}
     files.update({(0, fmt): export.to_zip(plan, fmt, **options) for fmt in FORMATS})
     return files

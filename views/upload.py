@@ -32,6 +32,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
+from geo.access import allowed
 from geo.i18n import column_label, t
 from geo.io import load_layer
 from geo.safe import spreadsheet_frame
@@ -138,7 +139,10 @@ def _column_options(kind: str, choices: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(ctx: AppContext) -> None:
-    """Draw the upload tab."""
+    """Draw the upload tab (to those who may import layers)."""
+    if not allowed(ctx.user, "import", anywhere=True):
+        st.info(ctx.tr("privacy.no_import", role=ctx.tr(f"role.{ctx.user.audit_role}")))
+        return
     _uploader_css(ctx)
     kind = _kind(ctx)
     file = st.file_uploader(ctx.tr("app.upload_file"), type=SUFFIXES, key="gw_up_file")
@@ -405,7 +409,7 @@ def _run(ctx: AppContext, kind: str, name: str, data: bytes, options: dict[str, 
 
     with _uploaded(name, data) as path:
         result = run_job("import", {"store": ctx.store.address, "kind": kind, "path": str(path), "dry_run": dry_run,
-                                    "replace": replace, "link_distance": link, "options": options},
+                                    "replace": replace, "link_distance": link, "options": options, "by": ctx.user},
                          seconds=limit, on_wait=wait)
     bar.empty()
     # What the page shows is kept as functions of the language: a language

@@ -23,10 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from .. import i18n
+from ..access import acting
 from ..errors import OptionError
+from ..privacy import made_for
 from ..safe import printable
 from ..storage import now_text
-from ..store_cli import existing_store, note
+from ..store_cli import actor, existing_store, note
 from .ledger import figures, ledger
 from .ledger_xlsx import figures_csv, figures_table, figures_xlsx, ledger_csv, ledger_table, ledger_xlsx
 from .storm import storm_of
@@ -122,7 +124,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         filters = {"grid": grids, "type": types, "stage": stages, "party": parties, "overdue": args.overdue}
         title = i18n.t("ledger.title_all" if args.all_cases else "ledger.title", args.lang)
         data = ledger_xlsx(table, lang=args.lang, title=title, storm=storm_of(store), generated_at=now_text(),
-                           filters=filters)
+                           filters=filters, made_for=made_for(acting(actor(args)), args.lang))
     _write(args.out, data)
     note(args, "cli.ledger.written", path=args.out, n=len(table), overdue=n_overdue)
     return 0

@@ -203,8 +203,9 @@ def figures_csv(frame: pd.DataFrame, lang: str = "zh") -> bytes:
     return _csv(figures_table(frame, lang))
 
 
-def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", storm: tuple[str | None, str | None] | str | None = None,
-                generated_at: str = "", filters: Mapping[str, Any] | str | None = None) -> bytes:
+def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "",  # noqa: PLR0913
+                storm: tuple[str | None, str | None] | str | None = None, generated_at: str = "",
+                filters: Mapping[str, Any] | str | None = None, made_for: str = "") -> bytes:
     """The ledger as a workbook that prints (see the module text).
 
     Parameters
@@ -221,6 +222,8 @@ def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", storm
         When the ledger was made (ISO text).
     filters
         What it was filtered by (:func:`filters_text`).
+    made_for
+        Whom it was made for (:func:`geo.privacy.made_for`), a line of the header when given.
 
     Returns
     -------
@@ -235,6 +238,7 @@ def ledger_xlsx(frame: pd.DataFrame, *, lang: str = "zh", title: str = "", storm
         ("    ".join(x for x in (t("ledger.generated_at", lang, at=_when(generated_at)) if generated_at else "",
                                  filters_text(filters, lang),
                                  t("ledger.count", lang, n=len(frame), overdue=n_overdue)) if x), "plain"),
+        *([(made_for, "plain")] if made_for else []),
     ]
     return _workbook(t("ledger.sheet", lang), head, table, _LEDGER_WIDTHS, overdue, lang)
 

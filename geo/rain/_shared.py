@@ -1,12 +1,12 @@
 """Private helpers shared by the rain-emergency modules (flood, risk, checklist).
 
 Picking incidents by type, projecting layers to one local metric CRS, and
-role-based visibility of people's names and phone numbers.
+the people of a document masked for its reader (the rule is :mod:`geo.privacy`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Final
 
 import geopandas as gpd
@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from .. import schema
+from .. import privacy, schema
+from ..access import User, acting
 from ..crs import local_metric_crs
-from ..errors import OptionError
 
 GRATE: Final = "drain_grate"
 FLOODING: Final = "flooding"
@@ -27,57 +27,95 @@ BAD_GRATE: Final = ("blocked", "damaged", "missing")
 CLOSED_EVENT: Final = tuple(sorted(schema.ENDED_STAGES))
 
 
-@dataclass(frozen=True)
-class Visibility:
-    """What a role may see of people's contact details."""
-
-    names: bool
-    phones: bool
+def reader(user: User | None) -> User:
+    """Who a document is for: ``user``, or the local operator (everything) when None."""
+    return acting(user)
 
 
-#: Roles and what they see. Grid workers and community staff call people;
-#: volunteers see names to knock on the right door; the public sees neither.
-ROLES: Final[dict[str, Visibility]] = {
-    "worker": Visibility(names=True, phones=True),
-    "staff": Visibility(names=True, phones=True),
-    "volunteer": Visibility(names=True, phones=False),
-    "public": Visibility(names=False, phones=False),
-}
+#: How open each level of :func:`geo.privacy.sees` is.
+_OPEN: Final = {"none": 0, "scoped": 1, "all": 2}
 
 
-def visibility(role: str) -> Visibility:
-    """What ``role`` may see; raises for an unknown role."""
+def recipient(by: User, role: str, grids: Mapping[str, str], chosen: list[str] | None = None) -> User:
+    """The reader of a copy made by ``by`` for a ``role`` (``--for``): never more open than ``by``.
+
+    Parameters
+    ----------
+    by
+        Who makes the copy (the local operator may make any).
+    role
+        The recipient's role (:data:`geo.access.ROLES`).
+    grids
+        Every grid id of the store to its community.
+    chosen
+        The grids the copy covers (None: all): a grid worker's or staff member's copy shows their people.
+
+    Raises
+    ------
+    OptionError
+        An unknown role.
+    AccessError
+        A copy more open than what ``by`` sees.
+    """
+    from ..access import ROLES, AccessError
+    from ..errors import OptionError
+
     if role not in ROLES:
-        msg = f"Unknown role {role!r}."
-        raise OptionError(msg, f"Use one of {', '.join(ROLES)}.")
-    return ROLES[role]
+        raise OptionError.of("privacy.unknown_role", role=role, roles=", ".join(ROLES))
+    covered = frozenset(str(g) for g in (chosen if chosen else grids))
+    mine = access_scope(by, grids)
+    if mine is not None:
+        covered &= mine
+    if role == "grid_worker" or (role == "staff" and (chosen or mine is not None)):
+        scope = covered  # their people: the grids covered (and seen in full by the maker)
+    else:
+        scope = frozenset()  # a viewer's or a party's copy; staff of everything (for a maker who sees all)
+    out = User(name="", role=role, display_name="、".join(sorted(scope)) or "—", grids=scope)
+    if _OPEN[privacy.sees(out)] > _OPEN[privacy.sees(by)]:
+        raise AccessError.of("privacy.too_open", user=by.name, role=by.role, wanted=role)
+    return out
 
 
-def mask_phone(phone: object) -> str:
-    """``13812345678`` -> ``138****5678``; empty stays empty."""
-    text = _text(phone)
-    if not text:
-        return ""
-    if len(text) <= 4:
-        return "*" * len(text)
-    keep = 3 if len(text) >= 8 else 1
-    return text[:keep] + "*" * (len(text) - keep - 4) + text[-4:]
+def access_scope(user: User, grids: Mapping[str, str]) -> frozenset[str] | None:
+    """The grid ids whose people ``user`` sees in full (None: all; empty: none)."""
+    level = privacy.sees(user)
+    if level == "all":
+        return None
+    return frozenset(g for g, c in grids.items() if privacy.visibility(user, g, c or None).names)
 
 
-def mask_name(name: object) -> str:
-    """``张建国`` -> ``张**``; empty stays empty."""
-    text = _text(name)
-    return text[:1] + "*" * (len(text) - 1) if text else ""
+def masked_layers(layers: Mapping[str, gpd.GeoDataFrame], user: User) -> dict[str, gpd.GeoDataFrame]:
+    """``layers`` with the grid workers and building heads ``user`` may not see masked (:mod:`geo.privacy`)."""
+    out = dict(layers)
+    grids = layers.get(schema.GRIDS)
+    if grids is None or privacy.sees(user) == "all":
+        return out
+    out[schema.GRIDS] = privacy.mask_people(grids, schema.GRIDS, user)
+    if schema.BUILDINGS in layers:
+        out[schema.BUILDINGS] = privacy.mask_people(layers[schema.BUILDINGS], schema.BUILDINGS, user,
+                                                    communities=communities_of(grids))
+    return out
 
 
-def show_name(name: object, role: str) -> str:
-    """A person's name as ``role`` may see it."""
-    return _text(name) if visibility(role).names else mask_name(name)
+def masked_register(register: pd.DataFrame | None, buildings: gpd.GeoDataFrame, grids: gpd.GeoDataFrame,
+                    user: User) -> pd.DataFrame | None:
+    """The register of vulnerable residents with the names ``user`` may not see masked (by each building's grid)."""
+    if register is None or register.empty or privacy.sees(user) == "all":
+        return register
+    grid_of: dict[str, str] = {}
+    if "grid_id" in buildings.columns:
+        grid_of = dict(zip(buildings["building_id"].astype(str), buildings["grid_id"].map(_text), strict=True))
+    ids = register["building_id"].map(_text) if "building_id" in register.columns else pd.Series("", index=register.index)
+    placed = register.assign(_grid=ids.map(lambda b: grid_of.get(b, "")))
+    masked = privacy.mask_people(placed, schema.REGISTER, user, communities=communities_of(grids), grid_column="_grid")
+    return masked.drop(columns="_grid")
 
 
-def show_phone(phone: object, role: str) -> str:
-    """A phone number as ``role`` may see it."""
-    return _text(phone) if visibility(role).phones else mask_phone(phone)
+def communities_of(grids: gpd.GeoDataFrame) -> dict[str, str]:
+    """Grid id to its community (empty when the layer names none)."""
+    if grids.empty or "community" not in grids.columns:
+        return {}
+    return dict(zip(grids["grid_id"].map(_text), grids["community"].map(_text), strict=True))
 
 
 def _text(value: object) -> str:

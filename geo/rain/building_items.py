@@ -3,7 +3,8 @@
 Buildings with a basement or garage, every unit's hallway light and drain
 pipe, and the vulnerable residents to visit (from the buildings' counts
 and the register of :func:`geo.rain.inspection.read_register`), each with
-the building head's contact as the recipient's role may see it. The
+the building head's contact as the recipient may see it (the layers and
+the register come masked for the recipient, :mod:`geo.privacy`). The
 checklist (:mod:`geo.rain.checklist`) places them on the patrol route.
 """
 
@@ -21,8 +22,8 @@ __all__ = ["ITEM_FIELDS", "WHOLE_BUILDING", "building_items", "head_contacts", "
            "vulnerable_items"]
 
 
-def head_contacts(buildings: gpd.GeoDataFrame, role: str) -> list[str]:
-    """Each building's head and phone, as ``role`` may see them (blank where hidden).
+def head_contacts(buildings: gpd.GeoDataFrame) -> list[str]:
+    """Each building's head and phone, as the buildings hold them (masked for the reader already).
 
     Returns
     -------
@@ -31,7 +32,7 @@ def head_contacts(buildings: gpd.GeoDataFrame, role: str) -> list[str]:
     """
     heads = buildings["head"] if "head" in buildings.columns else pd.Series("", index=buildings.index)
     phones = buildings["head_phone"] if "head_phone" in buildings.columns else pd.Series("", index=buildings.index)
-    return [" ".join(x for x in (_shared.show_name(h, role), _shared.show_phone(p, role)) if x)
+    return [" ".join(x for x in (_shared.text(h), _shared.text(p)) if x)
             for h, p in zip(heads, phones, strict=True)]
 
 
@@ -39,7 +40,7 @@ def head_contacts(buildings: gpd.GeoDataFrame, role: str) -> list[str]:
 ITEM_FIELDS: Final = ["section", "item_id", "where", "details", "contact", "last_status", "geometry"]
 
 
-def building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
+def building_items(section: str, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per building: ``basement`` (households, floors) or ``vulnerable`` (elderly, units).
 
     Returns
@@ -58,7 +59,7 @@ def building_items(section: str, buildings: gpd.GeoDataFrame, role: str) -> pd.D
     return pd.DataFrame({
         "section": section, "item_id": ids,
         "where": [n or b for n, b in zip(buildings["_name"], ids, strict=True)], "details": details,
-        "contact": head_contacts(buildings, role),
+        "contact": head_contacts(buildings),
         "last_status": "", "geometry": buildings["_point"].to_numpy(),
     })
 
@@ -82,13 +83,12 @@ def prepare_register(register: pd.DataFrame | None) -> pd.DataFrame | None:
     return out[out["building_id"] != ""]
 
 
-def vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None, min_n: int,
-                      role: str) -> pd.DataFrame:
+def vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None, min_n: int) -> pd.DataFrame:
     """Section 5: buildings with at least ``min_n`` vulnerable residents.
 
     A building's count is the larger of its ``elderly_alone`` and its
     register entries. Registered residents are listed by unit (names as
-    ``role`` may see them); the rest of a listed building in one row.
+    the reader may see them); the rest of a listed building in one row.
 
     Returns
     -------
@@ -102,16 +102,16 @@ def vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None,
     n = np.maximum(buildings["_elderly_alone"].to_numpy(), bid.map(counts).fillna(0).astype(int).to_numpy())
     listed = buildings[n >= min_n]
     if reg is None or reg.empty:
-        return building_items("vulnerable", listed, role)
+        return building_items("vulnerable", listed)
     reg = reg[reg["building_id"].isin(listed["building_id"].astype(str))]
     plain = listed[~listed["building_id"].astype(str).isin(reg["building_id"])]
     rows = []
     by_id = listed.set_index(listed["building_id"].astype(str))
-    contacts = dict(zip(by_id.index, head_contacts(by_id, role), strict=True))
+    contacts = dict(zip(by_id.index, head_contacts(by_id), strict=True))
     for (b, unit), people in reg.groupby(["building_id", "unit"], sort=True):
         row = by_id.loc[b]
         kinds = "、".join(f"{k}{len(g)}人" for k, g in people.groupby("category", sort=False))
-        names = "、".join(x for x in (_shared.show_name(v, role) for v in people["name"]) if x)
+        names = "、".join(x for x in (_shared.text(v) for v in people["name"]) if x)
         rows.append({
             "section": "vulnerable", "item_id": f"{b}/{unit}" if unit else b,
             "where": f"{row['_name'] or b} {unit}单元" if unit else f"{row['_name'] or b}（单元不详）",
@@ -119,16 +119,16 @@ def vulnerable_items(buildings: gpd.GeoDataFrame, register: pd.DataFrame | None,
             "last_status": "", "geometry": row["_point"],
         })
     if not rows:
-        return building_items("vulnerable", plain, role)
+        return building_items("vulnerable", plain)
     units = pd.DataFrame(rows, columns=ITEM_FIELDS)
-    return pd.concat([building_items("vulnerable", plain, role), units], ignore_index=True) if len(plain) else units
+    return pd.concat([building_items("vulnerable", plain), units], ignore_index=True) if len(plain) else units
 
 
 #: Text of the unit column for a building whose number of units is not known.
 WHOLE_BUILDING: Final = "全楼（单元数未登记）"
 
 
-def unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
+def unit_items(buildings: gpd.GeoDataFrame) -> pd.DataFrame:
     """Section 4: a light and a drain row per unit of every building.
 
     A building whose ``units`` is missing or 0 gets one pair of rows for the
@@ -151,7 +151,7 @@ def unit_items(buildings: gpd.GeoDataFrame, role: str) -> pd.DataFrame:
     light = np.tile([True, False], int(units.sum()))
     bid = buildings["building_id"].astype(str).to_numpy()[rep]
     name = [n or b for n, b in zip(buildings["_name"].to_numpy()[rep], bid, strict=True)]
-    contact = np.asarray(head_contacts(buildings, role), dtype=object)[rep]
+    contact = np.asarray(head_contacts(buildings), dtype=object)[rep]
     return pd.DataFrame({
         "section": np.where(light, "unit_light", "unit_drain"),
         "item_id": [f"{b}/{u}" if u else b for b, u in zip(bid, unit_no, strict=True)],

@@ -10,7 +10,7 @@ inspector) and six sections, in the order a patrol walks them:
 4. every unit of every building: hallway lights and drain pipes;
 5. vulnerable residents to visit (building, unit, count, building head;
    with the store's register of vulnerable residents, one row per unit and
-   the residents' names where the recipient's role may see them);
+   the residents' names where the recipient may see them);
 6. flying wires to remove.
 
 All sections share one table layout (:data:`ITEM_COLUMNS`), so the PDF,
@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from .. import i18n, schema
+from .. import i18n, privacy, schema
+from ..access import User
 from ..errors import UnknownIdError
 from ..routing.order import patrol_order, walking_network
 from ..safe import printable
@@ -126,7 +127,8 @@ class GridChecklist:
     header
         ``checklist_id``, ``community``, ``grid_id``, ``grid_name``,
         ``worker``, ``phone``, ``level`` (code), ``level_zh``,
-        ``level_color``, ``generated_at``, ``inspector``, ``role``.
+        ``level_color``, ``generated_at``, ``inspector``, ``made_for`` (whom
+        the sheet was made for, :func:`geo.privacy.made_for`).
     items
         One row per thing to check (:data:`ITEM_COLUMNS`), grouped by
         section in :data:`SECTIONS` order, each in patrol order.
@@ -191,7 +193,7 @@ def build_checklists(  # noqa: PLR0913 (keyword options of the one entry point t
     *,
     grid_ids: Sequence[str] | None = None,
     levels: dict[str, WarningLevel] | None = None,
-    role: str = "worker",
+    user: User | None = None,
     inspector: str = "",
     community: str = "",
     now: datetime | None = None,
@@ -213,9 +215,10 @@ def build_checklists(  # noqa: PLR0913 (keyword options of the one entry point t
         Only these grids (default: all, in ``grid_id`` order).
     levels
         The level table (default :data:`geo.rain.levels.DEFAULT_LEVELS`).
-    role
-        Who receives the sheets; decides whether names and phone numbers
-        are printed or masked (see :mod:`geo.rain.flood`).
+    user
+        Who receives the sheets: the names and phone numbers they may not
+        see are masked (:mod:`geo.privacy`), and the header says whom the
+        sheets were made for. None: the local operator (everything).
     inspector
         Printed in the header when known (else a blank line to fill in).
     community
@@ -237,7 +240,7 @@ def build_checklists(  # noqa: PLR0913 (keyword options of the one entry point t
         The vulnerable-residents register (store table :data:`REGISTER`:
         ``building_id``, ``unit``, ``name``, ``category``). With it,
         section 5 has one row per unit holding registered residents, with
-        their names as ``role`` may see them; without it, one row per
+        their names as ``user`` may see them; without it, one row per
         building from the buildings' ``elderly_alone`` counts.
 
     Returns
@@ -245,8 +248,8 @@ def build_checklists(  # noqa: PLR0913 (keyword options of the one entry point t
     list of GridChecklist
     """
     lv = level if isinstance(level, WarningLevel) else get_level(level, levels)
-    _shared.visibility(role)
-    joined = _shared.ensure_joined(dict(layers))
+    reader = _shared.reader(user)
+    joined = _shared.masked_layers(_shared.ensure_joined(dict(layers)), reader)
     grids = joined[schema.GRIDS].sort_values("grid_id", kind="stable")
     if grid_ids is not None:
         wanted = [str(g) for g in grid_ids]
@@ -255,8 +258,9 @@ def build_checklists(  # noqa: PLR0913 (keyword options of the one entry point t
             raise UnknownIdError.of("rain.unknown_grid", ids=", ".join(f"'{printable(u)}'" for u in unknown),
                                     known=printable(", ".join(grids["grid_id"].astype(str)), limit=400))
         grids = grids[grids["grid_id"].astype(str).isin(wanted)]
-    ctx = _Context.make(joined, lv, role, _troubled_grates(history), streets)
-    ctx.register = prepare_register(register)
+    ctx = _Context.make(joined, lv, privacy.made_for(reader, "zh"), _troubled_grates(history), streets)
+    ctx.register = prepare_register(_shared.masked_register(register, joined[schema.BUILDINGS],
+                                                            joined[schema.GRIDS], reader))
     stamp = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
     rows = [grid for _, grid in grids.iterrows()]
     if workers > 1 and len(rows) >= 4 * workers and "fork" in mp.get_all_start_methods():
@@ -302,7 +306,7 @@ class _Context:
     """Everything shared by all grids, projected once."""
 
     level: WarningLevel
-    role: str
+    made_for: str
     crs: pyproj.CRS
     grids: gpd.GeoDataFrame
     buildings: gpd.GeoDataFrame
@@ -317,13 +321,13 @@ class _Context:
     register: pd.DataFrame | None = None
 
     @classmethod
-    def make(cls, layers: dict[str, gpd.GeoDataFrame], level: WarningLevel, role: str,
+    def make(cls, layers: dict[str, gpd.GeoDataFrame], level: WarningLevel, made_for: str,
              troubled: frozenset[str], use_streets: bool = True) -> _Context:
         crs = _shared.metric_crs(layers[schema.GRIDS], layers[schema.BUILDINGS], layers[schema.INCIDENTS])
         inc = _shared.to_metric(layers[schema.INCIDENTS], crs)
         streets = layers.get(schema.STREETS)
         ctx = cls(
-            level, role, crs,
+            level, made_for, crs,
             _shared.to_metric(layers[schema.GRIDS], crs),
             _prepare_buildings(_shared.to_metric(layers[schema.BUILDINGS], crs)),
             _shared.incidents_of(inc, _shared.GRATE), _shared.incidents_of(inc, _shared.FLOODING),
@@ -386,15 +390,15 @@ def _grid_checklist(ctx: _Context, grid: pd.Series, stamp: datetime, inspector: 
     if lv.flooding_spots:
         parts.append(_event_items("flooding", floods))
     if lv.basements:
-        parts.append(building_items("basement", buildings[buildings["_basement"]], ctx.role))
+        parts.append(building_items("basement", buildings[buildings["_basement"]]))
     if lv.units:
-        parts.append(unit_items(buildings, ctx.role))
+        parts.append(unit_items(buildings))
     if lv.vulnerable_min_elderly is not None:
-        parts.append(vulnerable_items(buildings, ctx.register, max(lv.vulnerable_min_elderly, 1), ctx.role))
+        parts.append(vulnerable_items(buildings, ctx.register, max(lv.vulnerable_min_elderly, 1)))
     parts.append(_event_items("wire", wires))
     items = _place_on_route(pd.concat(parts, ignore_index=True), stops)
     items = _with_lonlat(items, ctx.crs)
-    header = _header(grid, lv, stamp, inspector, community, ctx.role)
+    header = _header(grid, lv, stamp, inspector, community, ctx.made_for)
     listed = tuple(code for code, on in (
         ("grate", True), ("flooding", lv.flooding_spots), ("basement", lv.basements), ("unit_light", lv.units),
         ("unit_drain", lv.units), ("vulnerable", lv.vulnerable_min_elderly is not None),
@@ -509,7 +513,7 @@ def _clip_streets(streets: gpd.GeoDataFrame, grid: object) -> gpd.GeoSeries:
 
 
 def _header(grid: pd.Series, lv: WarningLevel, stamp: datetime, inspector: str, community: str,
-            role: str) -> dict[str, str]:
+            made_for: str) -> dict[str, str]:
     gid = _shared.text(grid["grid_id"])
     when = stamp.strftime("%Y-%m-%d %H:%M")
     digest = hashlib.sha1(f"{gid}|{lv.code}|{stamp.isoformat()}".encode()).hexdigest()[:6]
@@ -518,12 +522,12 @@ def _header(grid: pd.Series, lv: WarningLevel, stamp: datetime, inspector: str, 
         "community": _shared.text(grid.get("community")) or community,
         "grid_id": gid,
         "grid_name": _shared.text(grid.get("name")) or gid,
-        "worker": _shared.show_name(grid.get("worker"), role),
-        "phone": _shared.show_phone(grid.get("phone"), role),
+        "worker": _shared.text(grid.get("worker")),  # masked already for the reader
+        "phone": _shared.text(grid.get("phone")),
         "level": lv.code,
         "level_zh": lv.label_zh,
         "level_color": lv.color,
         "generated_at": when,
         "inspector": inspector,
-        "role": role,
+        "made_for": made_for,
     }

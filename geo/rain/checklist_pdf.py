@@ -140,7 +140,8 @@ def _header_block(cl: GridChecklist, st: _Style, font: str) -> list[Any]:
     n = cl.items["section"].value_counts()
     counts = (f"雨水篦子 {n.get('grate', 0)} 个 · 积水点 {n.get('flooding', 0)} 处 · 地下室/车库 {n.get('basement', 0)} 栋 · "
               f"单元 {n.get('unit_light', 0)} 个 · 重点人群楼栋 {n.get('vulnerable', 0)} 栋 · 飞线 {n.get('wire', 0)} 处")
-    return [title, t, Spacer(1, 2 * mm), Paragraph(counts, st["small"])]
+    made_for = [Paragraph(markup(h["made_for"]), st["small"])] if h.get("made_for") else []
+    return [title, t, Spacer(1, 2 * mm), Paragraph(counts, st["small"]), *made_for]
 
 
 def grid_map(cl: GridChecklist, font: str) -> Drawing:

@@ -15,10 +15,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..access import User, acting
 from ..crs import parse_lonlat
 from ..safe import printable
 from ..store_cli import actor
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 __all__ = ["add_commands", "cmd_checklist", "cmd_checklist_import", "cmd_flood", "cmd_levels",
            "cmd_vulnerable_import"]
@@ -33,7 +38,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("pdf", "xlsx", "csv"), help="default: from the --out suffix")
     p.add_argument("--out", required=True, help="output file")
     p.add_argument("--levels", help="warning level table (.json/.toml) overriding the defaults (default: $GRIDWATCH_LEVELS)")
-    p.add_argument("--role", default="worker", help="worker|staff|volunteer|public: who may see names and phones")
+    p.add_argument("--for", dest="for_role", metavar="ROLE",
+                   help="make the copy for a recipient of this role (admin|staff|grid_worker|party|viewer): "
+                        "names and phones masked as that role sees them, never more open than yours "
+                        "(default: for you)")
     p.add_argument("--inspector", default="", help="inspector's name printed in the header")
     p.set_defaults(func=cmd_checklist)
 
@@ -61,7 +69,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     where.add_argument("--polygon", help="flooded area: a GeoJSON/GeoPackage file, or 'lon,lat; lon,lat; lon,lat'")
     where.add_argument("--zone", help="id of a flood zone in the store (import --flood-zones)")
     p.add_argument("--radius", type=float, default=100.0, help="metres around the point (default 100)")
-    p.add_argument("--role", default="worker", help="worker|staff|volunteer|public")
+    p.add_argument("--for", dest="for_role", metavar="ROLE",
+                   help="make the copy for a recipient of this role (admin|staff|grid_worker|party|viewer), "
+                        "never more open than yours (default: for you)")
     p.add_argument("--out", required=True, help="output .csv, .xlsx or .pdf")
     p.set_defaults(func=cmd_flood)
 
@@ -101,7 +111,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     _require_store(args.store)
     levels = configured_levels(args.levels)
-    lists = checklists_from_store(store, args.level, grid_ids=args.grid, levels=levels, role=args.role,
+    reader = _reader(store, args, args.grid)
+    lists = checklists_from_store(store, args.level, grid_ids=args.grid, levels=levels, user=reader,
                                   inspector=args.inspector, workers=os.cpu_count() or 1,
                                   progress=_progress("building", getattr(args, "quiet", False)))
     out = write_checklists(lists, args.out, args.format, progress=_progress("rendering", getattr(args, "quiet", False)))
@@ -147,14 +158,27 @@ def cmd_flood(args: argparse.Namespace) -> int:
     _require_store(args.store)
     at = parse_lonlat(args.at) if args.at else None
     polygon = parse_polygon(args.polygon) if args.polygon else None
-    resp = flood_response(read_layers(open_store(args.store)), incident_id=args.incident, at=at,
-                          polygon=polygon, zone=args.zone, radius=args.radius, role=args.role)
+    store = open_store(args.store)
+    resp = flood_response(read_layers(store), incident_id=args.incident, at=at,
+                          polygon=polygon, zone=args.zone, radius=args.radius, user=_reader(store, args, None))
     export_response(resp, args.out)
     s = resp.summary
     print(f"{args.out}: {resp.title}: {s['buildings']} buildings, {s['residents']} residents, "
           f"{s['elderly_alone']} elderly living alone, {s['basements']} basements, "
           f"{s['grates']} grates, {s['wires_critical']} critical flying wire(s)")
     return 0
+
+
+def _reader(store: Store, args: argparse.Namespace, grids: list[str] | None) -> User:
+    """Whom the document is for: ``--for ROLE`` (never more open than the acting user), else the acting user."""
+    from .. import schema
+    from ._shared import communities_of, recipient
+
+    by = acting(actor(args))
+    role = getattr(args, "for_role", None)
+    if not role:
+        return by
+    return recipient(by, role, communities_of(store.read(schema.GRIDS)), grids)
 
 
 def _require_store(path: str) -> None:

@@ -63,7 +63,7 @@ __all__ = [
 #: Columns of a checklist CSV, in order.
 CSV_COLUMNS: Final = ("checklist_id", "grid_id", "level", "generated_at", "inspector", "inspected_at",
                       "section", "no", "item_id", "key", "where", "details", "contact", "last_status",
-                      "result", "note", "lon", "lat")
+                      "result", "note", "lon", "lat", "made_for")
 #: Column headings of a checklist sheet (XLSX), in order, and the item field
 #: each holds. The last four are hidden.
 XLSX_HEADINGS: Final = (("序号", "no"), ("类别", "section_zh"), ("编号", "item_id"), ("位置", "where"),
@@ -153,6 +153,7 @@ def checklist_frame(checklists: Sequence[GridChecklist]) -> pd.DataFrame:
         df = cl.items.copy()
         for key in ("checklist_id", "grid_id", "level", "generated_at", "inspector"):
             df[key] = cl.header[key]
+        df["made_for"] = cl.header.get("made_for", "")
         df["inspected_at"] = ""
         df["key"] = df["item_id"]
         frames.append(df)
@@ -226,7 +227,8 @@ def _checklist_sheet(wb: Any, cl: GridChecklist, title: str) -> None:
     h = cl.header
     ws["A1"] = xlsx_cell(f"{h['community']} {h['grid_name']} {h['level_zh']} 防汛巡查清单")
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = xlsx_cell(f"网格员：{h['worker']}  电话：{h['phone']}  等级：{h['level_zh']}")
+    ws["A2"] = xlsx_cell("    ".join(x for x in (f"网格员：{h['worker']}  电话：{h['phone']}  等级：{h['level_zh']}",
+                                                 h.get("made_for", "")) if x))
     block = [(k, h.get(k, "")) for k in ("checklist_id", "level", "grid_id", "generated_at", "inspector")]
     block.append(("inspected_at", ""))
     for r, (key, value) in enumerate(block, start=3):
@@ -379,7 +381,9 @@ def flood_csv(response: Any) -> bytes:
         The CSV.
     """
     # object columns, so counts stay whole numbers where sections do not share a column
-    frames = [_yes_no(df.astype(object)).assign(section=name, area=response.title)[["section", *df.columns, "area"]]
+    made_for = getattr(response, "made_for", "")
+    frames = [_yes_no(df.astype(object)).assign(section=name, area=response.title, made_for=made_for)[
+                  ["section", *df.columns, "area", "made_for"]]
               for name, df in response.sections().items()]
     buf = io.BytesIO()
     spreadsheet_frame(pd.concat(frames, ignore_index=True)).to_csv(buf, index=False, encoding="utf-8-sig")
@@ -413,8 +417,10 @@ def flood_xlsx(response: Any) -> bytes:
     """
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        summary = pd.DataFrame({"项目": [response.title, *_SUMMARY_ZH.values()],
-                                "数量": ["", *[response.summary.get(k, 0) for k in _SUMMARY_ZH]]})
+        made_for = getattr(response, "made_for", "")
+        summary = pd.DataFrame({"项目": [response.title, *([made_for] if made_for else []), *_SUMMARY_ZH.values()],
+                                "数量": ["", *([""] if made_for else []),
+                                         *[response.summary.get(k, 0) for k in _SUMMARY_ZH]]})
         xlsx_frame(summary).to_excel(xw, sheet_name="概况", index=False)
         for name, df in response.sections().items():
             xlsx_frame(flood_table(df, name)).to_excel(xw, sheet_name=FLOOD_TITLES[name][:31], index=False)
@@ -461,7 +467,8 @@ def flood_pdf(response: Any) -> bytes:
     figure = None
     if getattr(response, "map", None) is not None:
         figure = (FLOOD_MAP_TITLE, lambda font: flood_report.flood_map(response, font))
-    return flood_report.report_pdf(f"积水应急处置：{response.title}", summary, tables, figure=figure)
+    return flood_report.report_pdf(f"积水应急处置：{response.title}", summary, tables, figure=figure,
+                                   made_for=getattr(response, "made_for", ""))
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -43,7 +43,8 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .. import schema
+from .. import privacy, schema
+from ..access import User
 from ..errors import OptionError, UnknownIdError
 from ..store import Store
 from . import _shared
@@ -125,6 +126,8 @@ class FloodResponse:
     zone
         The stored flood zone the response is for (``zone_id``, ``name``,
         ``return_period_years``, ``depth_m``, ``source``); ``None`` otherwise.
+    made_for
+        Whom it was made for (:func:`geo.privacy.made_for`): a header line of every export.
     """
 
     title: str
@@ -137,6 +140,7 @@ class FloodResponse:
     summary: dict[str, int] = field(default_factory=dict)
     map: FloodMap | None = None
     zone: dict[str, Any] | None = None
+    made_for: str = ""
 
     def sections(self) -> dict[str, pd.DataFrame]:
         """The tables by section name (for exports)."""
@@ -157,7 +161,7 @@ def flood_response(
     zone: str | None = None,
     radius: float = DEFAULT_RADIUS_M,
     nearest: int = DEFAULT_NEAREST_GRATES,
-    role: str = "worker",
+    user: User | None = None,
 ) -> FloodResponse:
     """What and who is near a flooding point or inside a flooded area.
 
@@ -179,9 +183,9 @@ def flood_response(
         Metres around the point (ignored with ``polygon``).
     nearest
         List at least this many nearest grates, even outside the area.
-    role
-        Who is looking (``worker``, ``staff``, ``volunteer``, ``public``);
-        decides whether names and phone numbers are shown or masked.
+    user
+        Who is looking: the building heads and grid workers they may not
+        see are masked (:mod:`geo.privacy`). None: the local operator.
 
     Returns
     -------
@@ -193,7 +197,8 @@ def flood_response(
         inside, critical. ``contacts``: role, name, phone, for_what.
         ``distance_m`` is from the point, or from the area (0 inside it).
     """
-    _shared.visibility(role)
+    reader = _shared.reader(user)
+    layers = _shared.masked_layers(layers, reader)
     if radius <= 0 or radius > 5000:
         raise OptionError.of("flood.radius", radius=f"{radius:g}")
     found = None
@@ -210,10 +215,10 @@ def flood_response(
     # distances from the point, or from the area itself (0 inside, else to its boundary)
     ref = None if polygon is not None else center_m
     shapely.prepare(area_m)  # a floodplain may have 100,000 vertices: test it prepared
-    buildings = _affected_buildings(layers["buildings"], crs, area_m, ref, role)
+    buildings = _affected_buildings(layers["buildings"], crs, area_m, ref)
     grates = _grates(layers["incidents"], crs, area_m, ref, nearest)
     wires = _wires(layers["incidents"], crs, area_m, ref)
-    contacts = _contacts(layers["grids"], buildings, center, area, role)
+    contacts = _contacts(layers["grids"], buildings, center, area)
     summary = {
         "buildings": len(buildings),
         "households": int(buildings["households"].sum()),
@@ -227,7 +232,8 @@ def flood_response(
     }
     drawn = _map(layers, crs, area_m, None if polygon is not None else center_m,
                  None if polygon is not None else radius, buildings, grates, wires)
-    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn, found)
+    return FloodResponse(title, center, area, buildings, grates, wires, contacts, summary, drawn, found,
+                         privacy.made_for(reader, "zh"))
 
 
 def _where(
@@ -262,7 +268,7 @@ def _where(
 
 
 def _affected_buildings(
-    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None, role: str
+    buildings: gpd.GeoDataFrame, crs: pyproj.CRS, area: shapely.Geometry, ref: shapely.Point | None
 ) -> pd.DataFrame:
     b = _shared.to_metric(buildings, crs)
     hit = b.iloc[_meeting(b, area)]
@@ -276,8 +282,8 @@ def _affected_buildings(
         "residents": pd.to_numeric(hit["residents"], errors="coerce").fillna(0).astype(int),
         "elderly_alone": pd.to_numeric(hit["elderly_alone"], errors="coerce").fillna(0).astype(int),
         "basement": hit["basement"].fillna(False).astype(bool),
-        "head": hit["head"].map(lambda v: _shared.show_name(v, role)),
-        "head_phone": hit["head_phone"].map(lambda v: _shared.show_phone(v, role)),
+        "head": hit["head"].map(_shared.text),  # masked already for the reader
+        "head_phone": hit["head_phone"].map(_shared.text),
     })
     out = _with_lonlat(out, buildings.loc[hit.index].geometry.representative_point())
     return out.sort_values(["distance_m", "building_id"]).reset_index(drop=True)
@@ -362,12 +368,12 @@ def distances(geoms: gpd.GeoSeries, area: shapely.Geometry, center: shapely.Poin
 
 
 def _contacts(grids: gpd.GeoDataFrame, buildings: pd.DataFrame, center: shapely.Point,
-              area: shapely.Geometry, role: str) -> pd.DataFrame:
+              area: shapely.Geometry) -> pd.DataFrame:
     hit = grids.iloc[_meeting(grids, area)]
     holding = hit[hit.contains(center)]
     ordered = pd.concat([holding, hit.drop(holding.index)])
-    rows = [{"role": "网格员", "name": _shared.show_name(r["worker"], role),
-             "phone": _shared.show_phone(r["phone"], role), "for_what": f"{_shared.text(r['name'])}（{r['grid_id']}）"}
+    rows = [{"role": "网格员", "name": _shared.text(r["worker"]),
+             "phone": _shared.text(r["phone"]), "for_what": f"{_shared.text(r['name'])}（{r['grid_id']}）"}
             for _, r in ordered.iterrows()]
     rows += [{"role": "楼栋长", "name": r["head"], "phone": r["head_phone"],
               "for_what": f"{r['name']}（{r['building_id']}）"}

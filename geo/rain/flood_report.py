@@ -144,12 +144,13 @@ def _fit_widths(rows: list[list[str]], total: float = WIDTH) -> list[float]:
 
 
 def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[str, pd.DataFrame]],
-               *, figure: tuple[str, Callable[[str], Drawing]] | None = None) -> bytes:
-    """A simple A4 report: title, an optional map, a summary table, then titled tables.
+               *, figure: tuple[str, Callable[[str], Drawing]] | None = None, made_for: str = "") -> bytes:
+    """A simple A4 report: title, whom it was made for, an optional map, a summary table, then titled tables.
 
     ``title``, headings and cells are plain text (escaped here); cells wrap
     inside their columns. ``figure`` is ``(heading, draw)``; ``draw(font)``
-    returns the drawing placed under the title.
+    returns the drawing placed under the title. ``made_for``
+    (:func:`geo.privacy.made_for`) is a line under the title when given.
 
     Returns
     -------
@@ -159,6 +160,8 @@ def report_pdf(title: str, summary: list[tuple[str, str]], tables: list[tuple[st
     font = register_reportlab_font()
     st = styles(font)
     story: list[Any] = [Paragraph(markup(title), st["title"])]
+    if made_for:
+        story.append(Paragraph(markup(made_for), st["small"]))
     if figure is not None:
         story += [Paragraph(markup(figure[0]), st["h2"]), figure[1](font), Spacer(1, 2 * mm)]
     story.append(table([["项目", "数量"], *[[a, b] for a, b in summary]], [60 * mm, 30 * mm], font))

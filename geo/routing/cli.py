@@ -21,9 +21,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import schema
+from .. import privacy, schema
+from ..access import acting
 from ..errors import InputFileError, OptionError
 from ..safe import printable, spreadsheet_frame
+from ..store_cli import actor
 from . import export
 from .plan import RoutePlan, plan_from_store, plan_routes
 from .points import resolve_start
@@ -83,7 +85,8 @@ def _route_store(args: argparse.Namespace) -> int:
                            seed=args.seed, max_stops=args.max_stops, max_length_m=args.max_length)  # fmt: skip
     layers = store.read_many([schema.GRIDS, schema.BUILDINGS, schema.STREETS])
     sheet = export.SheetContext(grids=layers[schema.GRIDS], buildings=layers[schema.BUILDINGS],
-                                streets=layers[schema.STREETS])  # fmt: skip
+                                streets=layers[schema.STREETS],
+                                made_for=privacy.made_for(acting(actor(args)), args.sheet_lang))  # fmt: skip
     written = _write_plan(plan, out, fmt, types=store.incident_types(), lang=args.sheet_lang, sheet=sheet)
     _report(plan, written, args.lang)
     return 0

@@ -97,7 +97,7 @@ def route_sheets(
     for k, p in enumerate(which):
         if k:
             story.append(PageBreak())
-        story.extend(_header(plan, p, title, styles, lang))
+        story.extend(_header(plan, p, title, styles, lang, sheet.made_for))
         story.append(_map(plan, p, color(p), font, sheet, lang))
         story.append(Spacer(1, 4 * mm))
         story.append(_stop_table(plan, p, label, font, styles, places, lang))
@@ -106,7 +106,8 @@ def route_sheets(
     return buffer.getvalue()
 
 
-def _header(plan: RoutePlan, p: int, title: str, styles: dict[str, ParagraphStyle], lang: str) -> list[Any]:
+def _header(plan: RoutePlan, p: int, title: str, styles: dict[str, ParagraphStyle], lang: str,  # noqa: PLR0913
+            made_for: str = "") -> list[Any]:
     route = plan.routes.iloc[p - 1]
     back = t("routes.sheet_closed" if plan.closed else "routes.sheet_open", lang)
     distance = t("routes.sheet_streets" if plan.on_streets else "routes.sheet_straight_lines", lang)
@@ -115,6 +116,7 @@ def _header(plan: RoutePlan, p: int, title: str, styles: dict[str, ParagraphStyl
         Paragraph(markup(t("routes.sheet_summary", lang, n=int(route["n_stops"]), m=float(route["length_m"]),
                            back=back, distance=distance)), styles["body"]),  # fmt: skip
         Paragraph(markup(t("routes.sheet_fill_in", lang)), styles["body"]),
+        *([Paragraph(markup(made_for), styles["body"])] if made_for else []),
     ]
     lines += [Paragraph(markup(t("routes.sheet_note", lang, note=note)), styles["warn"]) for note in sheet_notes(plan, p, lang)]
     lines.append(Spacer(1, 3 * mm))

@@ -30,11 +30,14 @@ class SheetContext:
         Buildings (``building_id``, ``name``): the place of each stop (in or near which building).
     streets
         Street lines drawn under the route.
+    made_for
+        Whom the sheet was made for (:func:`geo.privacy.made_for`): a line of each sheet's header when given.
     """
 
     grids: gpd.GeoDataFrame | None = None
     buildings: gpd.GeoDataFrame | None = None
     streets: gpd.GeoDataFrame | None = None
+    made_for: str = ""
 
 
 def color(patroller: int) -> str:

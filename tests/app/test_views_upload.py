@@ -15,9 +15,10 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from geo import schema
+from geo.audit import read_audit
 from geo.store import open_store
 from tests import paths
-from tests.app.apptest import app_test
+from tests.app.apptest import ADMIN, app_test
 from views.parts.guard import new_reference
 from views.parts.worker import run_job, time_limit
 from views.upload import FLAG_LABELS, app_words, import_options, value_maps_from
@@ -77,6 +78,9 @@ def test_a_file_without_ids_or_types_loads_with_the_tab_options(store):
     assert not at.button(key="gw_up_go").disabled
     at = click(at, "导入")
     assert "已导入 3 条事件。" in messages(at)
+    # the import ran in a worker process, as the signed-in user: the audit log names them
+    entries = read_audit(open_store(store), action="replace")
+    assert list(entries["by"].tail(1)) == [ADMIN.name] and list(entries["role"].tail(1)) == ["admin"]
     got = open_store(store).read(schema.INCIDENTS).set_index("incident_id")
     assert got.loc["二号杆", "type"] == "drain_grate" and got.loc["二号杆", "description"] == "堵塞"
     assert got.loc["二号杆", "grid_id"] == "G2"

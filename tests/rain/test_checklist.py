@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from geo.errors import OptionError, UnknownIdError
+from geo.access import User
+from geo.errors import UnknownIdError
 from geo.rain.checklist import ITEM_COLUMNS, LOCAL_TZ, build_checklists
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
@@ -77,16 +78,23 @@ class TestLayout:
         assert h["level_zh"] == "暴雨橙色预警" and h["generated_at"] == "2026-07-01 18:30"
         assert h["inspector"] == "张三" and h["checklist_id"].startswith("G2-orange-202607011830-")
 
-    def test_public_role_masks(self, layers: dict) -> None:
-        cl = build_checklists(layers, "red", grid_ids=["G1"], now=NOW, role="public")[0]
+    def test_viewer_sees_people_masked(self, layers: dict) -> None:
+        cl = build_checklists(layers, "red", grid_ids=["G1"], now=NOW, user=User(name="v", role="viewer"))[0]
+        assert cl.header["made_for"] == "制作对象：只读用户 v（姓名和电话已遮蔽）"
         assert cl.header["phone"] == "138****0001"
         assert not cl.items["contact"].str.contains("13900000").any()
 
-    def test_unknown_grid_and_role(self, layers: dict) -> None:
+    def test_grid_worker_sees_own_grid_only(self, layers: dict) -> None:
+        mine, other = (build_checklists(layers, "red", grid_ids=["G1"], now=NOW,
+                                        user=User(name="w", role="grid_worker", grids=frozenset({g})))[0]
+                       for g in ("G1", "G2"))
+        assert mine.header["phone"] == "13800000001" and other.header["phone"] == "138****0001"
+        assert mine.items["contact"].str.contains("13900000").any()
+        assert not other.items["contact"].str.contains("13900000").any()
+
+    def test_unknown_grid(self, layers: dict) -> None:
         with pytest.raises(UnknownIdError, match="G7"):
             build_checklists(layers, "red", grid_ids=["G7"])
-        with pytest.raises(OptionError, match="role"):
-            build_checklists(layers, "red", role="mayor")
 
     def test_progress_called_per_grid(self, layers: dict) -> None:
         calls: list[tuple[int, int]] = []

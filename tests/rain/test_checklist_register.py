@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from geo.access import User
 from geo.errors import InputFileError
 from geo.rain.checklist import LOCAL_TZ, REGISTER, build_checklists, checklists_from_store
 from geo.rain.documents import write_checklists
@@ -36,8 +37,10 @@ def store(tmp_path: Path, write_store: Any) -> Store:
 def vulnerable(make_layers: Any) -> Any:
     """Builder: the vulnerable section of G1's checklist for a role, a register and a level."""
 
-    def build(role: str = "worker", register: pd.DataFrame | None = REG, level: str = "red") -> pd.DataFrame:
-        cl = build_checklists(make_layers(), level, grid_ids=["G1"], now=NOW, role=role, register=register)[0]
+    def build(role: str = "grid_worker", register: pd.DataFrame | None = REG, level: str = "red",
+              grids: tuple[str, ...] = ("G1",)) -> pd.DataFrame:
+        user = User(name="u", role=role, grids=frozenset(grids))
+        cl = build_checklists(make_layers(), level, grid_ids=["G1"], now=NOW, user=user, register=register)[0]
         return cl.section("vulnerable").set_index("item_id")
 
     return build
@@ -66,11 +69,13 @@ class TestSection5:
         assert {"B01/1", "B01/2"} <= set(vulnerable(level="yellow").index)
         assert "B01" not in set(vulnerable(level="yellow", register=None).index)
 
-    @pytest.mark.parametrize(("role", "name"), [("worker", "张建国"), ("volunteer", "张建国"), ("public", "张**")])
-    def test_names_follow_the_role(self, role: str, name: str, vulnerable: Any) -> None:
-        details = " ".join(vulnerable(role)["details"])
+    @pytest.mark.parametrize(("role", "grids", "name"), [("grid_worker", ("G1",), "张建国"), ("admin", (), "张建国"),
+                                                         ("grid_worker", ("G2",), "张**"), ("viewer", (), "张**"),
+                                                         ("party", (), "张**")])
+    def test_names_follow_the_reader(self, role: str, grids: tuple[str, ...], name: str, vulnerable: Any) -> None:
+        details = " ".join(vulnerable(role, grids=grids)["details"])
         assert name in details
-        if role == "public":
+        if name == "张**":
             assert "张建国" not in details and "李秀英" not in details
 
     def test_rows_follow_the_patrol(self, make_layers: Any) -> None:

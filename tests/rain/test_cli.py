@@ -100,12 +100,15 @@ def test_vulnerable_import_then_checklist(store: str, tmp_path: Path, capsys: py
     assert main(["vulnerable-import", "--store", store, str(reg)]) == 0
     assert "store unchanged" in capsys.readouterr().out
     csv = tmp_path / "c.csv"
-    for role, shown in (("volunteer", "张建国"), ("public", "张**")):
-        assert main(["checklist", "--store", store, "--level", "red", "--grid", "G1", "--role", role,
+    for role, shown in (("grid_worker", "张建国"), ("staff", "张建国"), ("viewer", "张**"), ("party", "张**")):
+        assert main(["checklist", "--store", store, "--level", "red", "--grid", "G1", "--for", role,
                      "--out", str(csv), "--quiet"]) == 0
         text = csv.read_text(encoding="utf-8-sig")
         assert f"独居老人1人：{shown}" in text and "B01/2" in text
-        assert role != "public" or "张建国" not in text
+        assert shown != "张**" or "张建国" not in text
+        assert "制作对象：" in text
+    assert main(["checklist", "--store", store, "--level", "red", "--for", "mayor", "--out", str(csv)]) == 2
+    assert "mayor" in capsys.readouterr().err
 
 
 def test_levels_file_from_the_environment(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,3 +119,24 @@ def test_levels_file_from_the_environment(store: str, tmp_path: Path, monkeypatc
     assert main(["checklist", "--store", store, "--level", "blue", "--out", str(out), "--quiet"]) == 0
     text = out.read_text(encoding="utf-8-sig")
     assert text.count(",grate,") == 48  # every grate of both grids, not only the troubled ones
+
+
+def test_as_and_for_make_copies_no_more_open_than_the_acting_user(store: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from geo import accounts
+
+    accounts.add_user(open_store(store), "wang", role="grid_worker", password=None, grids=["G1"], by="")
+    accounts.add_user(open_store(store), "guest", role="viewer", password=None, by="")
+    out = tmp_path / "c.csv"
+    assert main(["checklist", "--store", store, "--level", "red", "--as", "wang", "--out", str(out), "--quiet"]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "制作对象：网格员 wang（本人负责范围外的姓名和电话已遮蔽）" in text
+    assert "13900000001" in text and "13900000007" not in text and "139****0007" in text  # G1's heads, not G2's
+    assert main(["checklist", "--store", store, "--level", "red", "--as", "guest", "--for", "grid_worker",
+                 "--out", str(out)]) == 2
+    assert "guest" in capsys.readouterr().err
+    flood = tmp_path / "f.csv"
+    assert main(["flood", "--store", store, "--incident", "F2", "--as", "wang", "--for", "viewer",
+                 "--out", str(flood)]) == 0
+    text = flood.read_text(encoding="utf-8-sig")
+    assert "制作对象：只读用户 —（姓名和电话已遮蔽）" in text and "13800000002" not in text and "138****0002" in text

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from geo import demo, schema
+from geo.access import User, operator
 from geo.cli import main
 from geo.join import join_layers
 from geo.rain.checklist import LOCAL_TZ, REGISTER, checklists_from_store
@@ -98,8 +99,8 @@ class TestDeterministic:
         assert elderly.loc[elderly["building_id"] == "X2", "unit"].isin(["1", "2", "3"]).all()
 
 
-def _unit_rows(store: Store, role: str) -> pd.DataFrame:
-    sheets = checklists_from_store(store, "red", role=role, now=NOW, streets=False)
+def _unit_rows(store: Store, user: User) -> pd.DataFrame:
+    sheets = checklists_from_store(store, "red", user=user, now=NOW, streets=False)
     return pd.concat([cl.section("vulnerable") for cl in sheets], ignore_index=True)
 
 
@@ -109,7 +110,7 @@ def _counted(details: str) -> int:
 
 class TestRedChecklist:
     def test_worker_sees_every_resident_by_unit(self, store: Store, register: pd.DataFrame) -> None:
-        rows = _unit_rows(store, "worker")
+        rows = _unit_rows(store, operator())
         assert rows["item_id"].str.contains("/").all()  # every listed building is broken down by unit
         expected = register.groupby(["building_id", "unit"])["name"].apply(sorted).to_dict()
         got = {}
@@ -122,7 +123,7 @@ class TestRedChecklist:
         assert got == expected
 
     def test_public_sees_masked_names(self, store: Store, register: pd.DataFrame) -> None:
-        rows = _unit_rows(store, "public")
+        rows = _unit_rows(store, User(name="v", role="viewer"))
         text = " ".join(rows["details"])
         assert not any(name in text for name in register["name"])
         masked = sorted(n for d in rows["details"] for n in d.split("：")[1].split("、"))

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import schema
+from geo.access import allowed, roles_for
 from geo.cases import actions, files, parties, timing, workflow
 from geo.errors import ConflictError, GridWatchError
 from geo.storage import CST
@@ -28,7 +29,7 @@ from views.context import AppContext
 from .guard import show_error
 from .plain import actor, md, text
 
-__all__ = ["STATE_COLORS", "case_panel", "state_badge"]
+__all__ = ["STATE_COLORS", "case_panel", "offered", "state_badge"]
 
 #: Streamlit's colour names for the states of a case's clock.
 STATE_COLORS: Final = {"on_time": "green", "warning": "orange", "overdue": "red", "paused": "gray", "ended": "gray"}
@@ -111,7 +112,7 @@ def _place(ctx: AppContext, row: pd.Series) -> list[tuple[str, str]]:
     """Where the case is and who looks after the place: the grid and its worker, the building and its head."""
     from views import data as appdata
 
-    who = appdata.names(ctx.store.location, ctx.store.version)
+    who = appdata.names(ctx.store.location, ctx.store.version, appdata.audience(ctx.user))
     grid, building = text(row.get("grid_id")), text(row.get("building_id"))
     return [
         (ctx.tr("map.grid"), who["grid"].get(grid, grid) if grid else ctx.tr("app.outside")),
@@ -205,12 +206,37 @@ def _shown(ident: str, stage: str, version: int) -> tuple[str, int]:
     return stage, version
 
 
+def offered(ctx: AppContext, row: pd.Series, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The steps of ``choices`` the signed-in user may take on the case ``row`` (:func:`geo.access.allowed`)."""
+    grid = text(row.get("grid_id")) or None
+    community = None
+    if grid is not None and "community" in ctx.grids.columns:
+        hit = ctx.grids.loc[ctx.grids["grid_id"].astype(str) == grid, "community"]
+        if len(hit):
+            community = text(hit.iloc[0]) or None
+    party = text(row.get("party")) or None
+    return [(to, action) for to, action in choices
+            if allowed(ctx.user, action, grid=grid, community=community, party=party)]
+
+
+def _not_yours(ctx: AppContext, row: pd.Series, choices: list[tuple[str, str]]) -> None:
+    """Why no step is offered, and who may take them."""
+    roles = dict.fromkeys(ctx.tr(f"role.{r}") for _, action in choices for r in roles_for(action))
+    grid = text(row.get("grid_id")) or ctx.tr("app.outside")
+    st.caption(ctx.tr("privacy.case_read_only", role=ctx.tr(f"role.{ctx.user.audit_role}"), grid=grid,
+                      roles=(", " if ctx.lang == "en" else "、").join(roles)))
+
+
 def _step_form(ctx: AppContext, row: pd.Series, current: str, names: dict[str, str]) -> None:
     ident = str(row["incident_id"])
     stage, version = _shown(ident, current, int(_num(row.get("row_version")) or 1))
-    choices = _choices(stage)
-    if not choices:
+    every = _choices(stage)
+    if not every:
         st.caption(ctx.tr("app.case_no_steps"))
+        return
+    choices = offered(ctx, row, every)
+    if not choices:
+        _not_yours(ctx, row, every)
         return
     slot = f"gw_step_{ident}_{stage}_{version}"
     pick = st.radio(ctx.tr("app.case_next"), list(range(len(choices))), horizontal=True, key=f"{slot}_pick",

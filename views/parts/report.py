@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from geo import schema
+from geo.access import allowed
 from geo.cases.duplicates import find_duplicates
 from geo.errors import GridWatchError
 from geo.incidents import report_incident
@@ -32,7 +33,12 @@ PENDING_KEY = "gw_report_pending"
 
 
 def report_panel(ctx: AppContext) -> None:
-    """The report toggle, then the form at the clicked point (or the duplicates of a pending report)."""
+    """The report toggle, then the form at the clicked point (or the duplicates of a pending report).
+
+    Only for those who may report somewhere (:func:`geo.access.allowed`); the library checks the place.
+    """
+    if not allowed(ctx.user, "report", anywhere=True):
+        return
     on = st.toggle(ctx.tr("app.report_mode"), key="gw_report_mode")
     if not on:
         st.session_state.pop("gw_report_at", None)
@@ -129,7 +135,7 @@ def _submit(ctx: AppContext, report: dict[str, Any], duplicate_of: str | None) -
     st.session_state.pop("gw_report_at", None)
     ident = text(row.get("incident_id"))
     st.session_state["gw_selection"] = ("incident", duplicate_of or ident)
-    who = appdata.names(ctx.store.location, ctx.store.version)
+    who = appdata.names(ctx.store.location, ctx.store.version, appdata.audience(ctx.user))
     grid, building = text(row.get("grid_id")), text(row.get("building_id"))
     done = ctx.tr("app.report_done", id=ident,
                   grid=who["grid"].get(grid, grid) if grid else ctx.tr("app.outside"),

@@ -6,6 +6,7 @@ from typing import Final
 
 import streamlit as st
 
+from geo.access import allowed
 from geo.cases import storm as storm_mod
 from geo.errors import GridWatchError
 from views.context import AppContext
@@ -35,7 +36,9 @@ def storm_banner(ctx: AppContext) -> None:
 
 
 def storm_switch(ctx: AppContext) -> None:
-    """The storm mode switch (off / orange / red), kept in the store for every user."""
+    """The storm mode switch (off / orange / red), kept in the store for every user; only for those who may switch it."""
+    if not allowed(ctx.user, "storm", anywhere=True):
+        return
     level = _level(ctx)
     current = level if level in LEVELS else None
     if st.session_state.get("gw_storm_seen", "unset") != current:  # switched here, or by someone else

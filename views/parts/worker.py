@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from geo import settings
+from geo.access import User
 from geo.errors import GridWatchError
 
 __all__ = ["DEFAULT_MB", "DEFAULT_SECONDS", "JobResult", "check_or_import", "memory_limit", "probe", "run_job",
@@ -296,8 +297,9 @@ def _xlsx_probe(p: Path, layer: str | None) -> dict[str, Any]:
 
 
 def check_or_import(store: str, kind: str, path: str, *, dry_run: bool, replace: bool = False,
-                    link_distance: float | None = None, options: dict[str, Any] | None = None) -> Any:
-    """Check (``dry_run``) or import a file, as ``python -m geo validate/import``.
+                    link_distance: float | None = None, options: dict[str, Any] | None = None,
+                    by: User | str = "") -> Any:
+    """Check (``dry_run``) or import a file, as ``python -m geo validate/import``, as ``by`` (the signed-in user).
 
     Returns
     -------
@@ -308,7 +310,7 @@ def check_or_import(store: str, kind: str, path: str, *, dry_run: bool, replace:
     from geo.store import open_store
 
     return import_layer(open_store(store), kind, path, dry_run=dry_run, replace=replace,
-                        link_distance=link_distance, **(options or {}))
+                        link_distance=link_distance, by=by, **(options or {}))
 
 
 def _sleep(seconds: float) -> None:
