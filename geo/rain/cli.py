@@ -182,7 +182,10 @@ def _reader(store: Store, args: argparse.Namespace, grids: list[str] | None) -> 
 
 
 def _require_store(path: str) -> None:
-    if not Path(path).exists():
+    """Refuse a GeoPackage path that does not exist (a database address is checked when opened)."""
+    from ..store import is_database_address
+
+    if not is_database_address(path) and not Path(path).exists():
         from ..errors import StoreError
 
         raise StoreError.of("rain.no_store", store=f"'{printable(path)}'")

@@ -133,8 +133,6 @@ def test_the_actions_left_out_of_the_command_line_table_are_actions() -> None:
 @pytest.mark.parametrize(("role", "action", "where"), CLI_CASES)
 def test_command_line(world_store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                       role: str, action: str, where: str) -> None:
-    if world_store.backend == "postgis" and action in ("inspect", "register"):
-        pytest.skip("checklist-import and vulnerable-import open a .gpkg file only")
     _, argv = world.PREPARE[action](world_store, where, tmp_path)
     assert argv is not None
     who = ["--by", "本机"] if role == "operator" and action not in ("users", "audit", "inspect", "import",

@@ -117,9 +117,8 @@ def test_the_database_itself_refuses_update_and_delete(store: Store, statement: 
     pd.testing.assert_frame_equal(read_audit(store), before)
 
 
+@pytest.mark.parametrize("backend", ["postgis"], indirect=True)  # SQLite has no TRUNCATE
 def test_the_database_refuses_truncate_on_postgis(store: Store) -> None:
-    if store.backend != "postgis":
-        pytest.skip("SQLite has no TRUNCATE")
     _database_refuses(store, "TRUNCATE {t}")
 
 
