@@ -36,6 +36,7 @@ __all__ = [
     "disable_user",
     "get_user",
     "list_users",
+    "refreshed",
     "reset_password",
     "set_user",
     "user_of",
@@ -235,6 +236,21 @@ def get_user(store: Store, name: str) -> User | None:
     if i is None or not _active(df.at[i, "active"]):
         return None
     return _user(df.loc[i])
+
+
+def refreshed(store: Store, user: User) -> User | None:
+    """``user`` as its account is stored now (one read): its current role and scope, None once disabled.
+
+    A user who is no account of the store (the local operator) is returned
+    as is: GridWatch disables accounts, it never deletes them.
+    """
+    if user.is_operator:
+        return user
+    df = _table(store)
+    i = _find(df, user.name)
+    if i is None:
+        return user
+    return _user(df.loc[i]) if _active(df.at[i, "active"]) else None
 
 
 def user_of(store: Store, name: str) -> User:

@@ -315,14 +315,6 @@ class Transaction(AuditMixin, ABC):
     def _write_table(self, name: str, df: pd.DataFrame) -> None:
         """Replace a plain table."""
 
-    @abstractmethod
-    def _append_table(self, name: str, df: pd.DataFrame) -> None:
-        """Add rows to a plain table (created when missing)."""
-
-    @abstractmethod
-    def _protect_audit(self) -> None:
-        """Make the database refuse UPDATE and DELETE on the audit table (idempotent)."""
-
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Set metadata keys (kept at commit)."""
         for key in values:

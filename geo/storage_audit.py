@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from .errors import StoreError
 __all__ = ["AuditMixin"]
 
 
-class AuditMixin:
+class AuditMixin(ABC):
     """The audit part of :class:`geo.storage.Transaction` (its backends write the rows and protect the table)."""
 
     user: User
@@ -26,12 +27,13 @@ class AuditMixin:
     _audit: list[dict[str, str]]
     _audit_flushing: bool
 
+    @abstractmethod
     def _append_table(self, name: str, df: pd.DataFrame) -> None:
-        raise NotImplementedError
+        """Add rows to a plain table (created when missing)."""
 
+    @abstractmethod
     def _protect_audit(self) -> None:
         """Make the database refuse UPDATE and DELETE on the audit table (idempotent)."""
-        raise NotImplementedError
 
     def audit(self, action: str, *, kind: str = "", obj: str = "", before: Mapping[str, Any] | None = None,
               after: Mapping[str, Any] | None = None) -> None:

@@ -131,30 +131,13 @@ def sign_in(store: Store, lang: str, *, demo: bool = False) -> User:
     raise AssertionError("unreachable")  # st.stop() raises
 
 
-def _as_stored(store: Store, user: User) -> User | None:
-    """The signed-in ``user`` as the store's account is now (role and scope changed since), None once it is disabled.
-
-    A user who is no account of the store (the local operator) is kept as is:
-    GridWatch disables accounts, it never deletes them.
-    """
-    if user.is_operator:
-        return user
-    users = accounts.list_users(store)
-    rows = users[users["user"].astype(str).str.casefold() == user.name.casefold()]
-    if rows.empty:
-        return user
-    if not bool(rows["active"].iloc[0]):
-        return None
-    return accounts.get_user(store, user.name)
-
-
 def _still_signed_in(store: Store) -> User | None:
     """The session's user, if its session goes on: not idle too long, its account still active (and read again)."""
     user = actor()
     if user is None:
         return None
     ended = "expired" if _expired() else ""
-    fresh = None if ended else _as_stored(store, user)
+    fresh = None if ended else accounts.refreshed(store, user)
     if fresh is None and not ended:
         ended = "disabled"
     if ended:
@@ -293,7 +276,7 @@ def watch_idle(store: Store) -> None:
     @st.fragment(run_every=every)
     def _watch() -> None:
         user = actor()
-        if user is not None and (_expired() or _as_stored(store, user) != user):
+        if user is not None and (_expired() or accounts.refreshed(store, user) != user):
             st.rerun(scope="app")
 
     _watch()

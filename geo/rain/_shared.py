@@ -15,7 +15,7 @@ import pandas as pd
 import pyproj
 
 from .. import privacy, schema
-from ..access import User, acting
+from ..access import User
 from ..crs import local_metric_crs
 
 GRATE: Final = "drain_grate"
@@ -25,11 +25,6 @@ WIRE: Final = "flying_wire"
 BAD_GRATE: Final = ("blocked", "damaged", "missing")
 #: Event stages at which the case has ended (closed, cancelled, merged; legacy statuses are read as their stage).
 CLOSED_EVENT: Final = tuple(sorted(schema.ENDED_STAGES))
-
-
-def reader(user: User | None) -> User:
-    """Who a document is for: ``user``, or the local operator (everything) when None."""
-    return acting(user)
 
 
 #: How open each level of :func:`geo.privacy.sees` is.

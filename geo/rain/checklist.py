@@ -41,7 +41,7 @@ import pandas as pd
 import pyproj
 
 from .. import i18n, privacy, schema
-from ..access import User
+from ..access import User, acting
 from ..errors import UnknownIdError
 from ..routing.order import patrol_order, walking_network
 from ..safe import printable
@@ -248,7 +248,7 @@ def build_checklists(  # noqa: PLR0913 (keyword options of the one entry point t
     list of GridChecklist
     """
     lv = level if isinstance(level, WarningLevel) else get_level(level, levels)
-    reader = _shared.reader(user)
+    reader = acting(user)  # None: the local operator (everything)
     joined = _shared.masked_layers(_shared.ensure_joined(dict(layers)), reader)
     grids = joined[schema.GRIDS].sort_values("grid_id", kind="stable")
     if grid_ids is not None:

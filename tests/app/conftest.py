@@ -159,3 +159,13 @@ def payload_of() -> Callable[[Any], dict[str, Any]]:
 def decode_polygons() -> Callable[[dict[str, Any]], list[Any]]:
     """``decode_polygons(payload)``: the rings of a polygon payload (Python mirror of gridwatch.js decodePolygons)."""
     return _decode_polygons
+
+
+@pytest.fixture(scope="module", name="browser")
+def browser_fixture() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per test module (the browser tests' pages open in it)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = browser.launch(p)
+        yield b
+        b.close()

@@ -25,7 +25,7 @@ import pytest
 from geo.cases.parties import PARTIES
 from geo.store import open_store
 from tests import paths
-from tests.app.browser import add_account, frame_of, launch, map_frame, require_chromium, sign_in, store_address
+from tests.app.browser import add_account, frame_of, map_frame, require_chromium, sign_in, store_address
 
 pytestmark = pytest.mark.browser
 
@@ -55,14 +55,6 @@ def server(tmp_path_factory, make_map_store, app_server) -> Iterator[tuple[str, 
         for name in PEOPLE:  # each person signs in with an account of their own
             add_account(store_address(store_path), name, role="staff")
         yield url, store_path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def jpeg(path: Path) -> Path:

@@ -22,7 +22,7 @@ import pytest
 from geo import accounts, privacy, schema
 from geo.store import open_store
 from tests import paths
-from tests.app.browser import launch, map_frame, require_chromium, sign_in, store_address, wait_idle
+from tests.app.browser import map_frame, require_chromium, sign_in, store_address, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +46,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_store_path: str,
     accounts.add_user(store, "wang", role="grid_worker", password=PASSWORD, grids=["G01"], by="")
     with app_server(path, env={"GRIDWATCH_BASEMAP": "none"}, timeout=90) as url:
         yield url, path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 class Session:

@@ -27,7 +27,6 @@ from tests.app.browser import (
     TEST_PASSWORD,
     TEST_USER,
     app_server,
-    launch,
     offline_context,
     require_chromium,
     sign_in,
@@ -50,14 +49,6 @@ def server(tmp_path_factory, make_map_store) -> Iterator[tuple[str, Path]]:
     path = make_map_store(tmp_path_factory.mktemp("signin") / "gw.gpkg")
     with app_server(path, env={"GRIDWATCH_BASEMAP": "none"}) as url:
         yield url, path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def secrets_of(address: str) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import paths
-from tests.app.browser import frame_of, launch, map_frame, require_chromium, sign_in, store_address, wait_idle
+from tests.app.browser import frame_of, map_frame, require_chromium, sign_in, store_address, wait_idle
 
 #: As in the map store of conftest.py.
 XSS = "<img src=x onerror=alert(1)>"
@@ -43,14 +43,6 @@ def server(tmp_path_factory, tiles, make_map_store, app_server) -> Iterator[tupl
            "GRIDWATCH_TIANDITU_KEY": TIANDITU_KEY}
     with app_server(store, env=env) as url:
         yield url, store
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 class Session:
