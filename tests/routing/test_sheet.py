@@ -17,6 +17,7 @@ from geo.routing.export import label
 from geo.routing.network import build_network
 from geo.routing.plan import plan_routes
 from geo.routing.style import SheetContext
+from tests.needs import skip_or_fail
 
 
 @pytest.mark.parametrize(("lang", "north", "unit"), [("zh", "北", " 米"), ("en", "N", " m")])
@@ -25,7 +26,7 @@ def test_map_has_the_kit_scale_bar_and_north_arrow(monkeypatch: pytest.MonkeyPat
     try:
         printkit.register_reportlab_font()
     except GridWatchError as exc:  # pragma: no cover - CI installs the fonts
-        pytest.skip(str(exc))
+        skip_or_fail(str(exc))
     drawn: list[Drawing] = []
     finish = printkit.MapFrame.finish
 
@@ -43,12 +44,13 @@ def test_map_has_the_kit_scale_bar_and_north_arrow(monkeypatch: pytest.MonkeyPat
     assert north in labels and any(t.endswith(unit) for t in labels)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed: scripts/install-system-deps.sh")
 def test_each_sheet_says_whom_it_was_made_for(tmp_path: Path, make_points, grid_streets, lonlat) -> None:
+    if shutil.which("pdftotext") is None:
+        skip_or_fail("pdftotext not installed: scripts/install-system-deps.sh")
     try:
         printkit.register_reportlab_font()
     except GridWatchError as exc:  # pragma: no cover - CI installs the fonts
-        pytest.skip(str(exc))
+        skip_or_fail(str(exc))
     pts = make_points([(0.0, 0.0), (100.0, 0.0), (100.0, 100.0), (200.0, 100.0)])
     plan = plan_routes(pts, network=build_network(grid_streets()), start=lonlat(0, 0), patrollers=2, time_limit=0.2)
     line = privacy.made_for(User(name="guest", role="viewer", display_name="访客"), "zh")
