@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from .i18n_cases import CASE_STRINGS
+from .i18n_map import MAP_STRINGS
 from .i18n_people import PEOPLE_STRINGS
 
 __all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "column_label", "error_text", "t", "translator"]
@@ -1581,6 +1582,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
 }
 STRINGS.update(CASE_STRINGS)  # cases (geo.cases): their own table, one block per part
 STRINGS.update(PEOPLE_STRINGS)  # people (geo.access, accounts, privacy, audit): likewise
+STRINGS.update(MAP_STRINGS)  # the city-scale map (live layers, qualified names, the layer cache): likewise
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
