@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import folium
@@ -105,6 +106,7 @@ def grid_layer(
     figure: str | None = None,
     lang: str = "zh",
     name: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> folium.FeatureGroup:
     """Grid outlines, labelled, filled by ``figure`` of ``summary``.
 
@@ -122,6 +124,9 @@ def grid_layer(
         Language of labels, tooltips and legend.
     name
         Name in the layer control.
+    labels
+        The name to show per grid id (:func:`geo.names.grid_labels`), in
+        place of the grids' ``name`` (label and tooltip head).
 
     Returns
     -------
@@ -129,6 +134,8 @@ def grid_layer(
     """
     ids = text_column(grids["grid_id"])
     props: dict[str, list[str]] = {c: text_column(grids[c]) for c in ("name", "community", "worker", "phone")}
+    if labels is not None:
+        props["name"] = [labels.get(i, n) for i, n in zip(ids, props["name"], strict=True)]
     payload: dict[str, object] = encode_polygons(grids.geometry, origin_of(grids.geometry))
     tip = [[t("map.community", lang), "community"], [t("map.worker", lang), "worker"], [t("map.phone", lang), "phone"]]
     style: dict[str, object] = {"color": "#08306b", "weight": 2.5, "fillColor": "#6baed6", "fillOpacity": 0.08}

@@ -34,6 +34,7 @@ from geo.cases import parties as parties_mod
 from geo.cases import storm as storm_mod
 from geo.cases import timing
 from geo.crs import china_shift
+from geo.names import grid_labels
 from geo.rain.risk import building_risk, grid_risk
 from geo.storage import CST
 from geo.store import open_store
@@ -317,7 +318,7 @@ def _grid_overlay(path: str, version: str, who: Audience, filters: Filters | Non
                   figure: str | None, lang: str, shift: str | None) -> folium.FeatureGroup:
     grids = layers(path, version, who, shift)[schema.GRIDS]
     figures = summary(path, version, who, filters) if figure and filters is not None else None
-    return grids_mod.grid_layer(grids, figures, figure=figure, lang=lang)
+    return grids_mod.grid_layer(grids, figures, figure=figure, lang=lang, labels=names(path, version, who)["grid"])
 
 
 def grid_overlay(path: str, version: str, who: Audience, filters: Filters, figure: str | None,  # noqa: PLR0913
@@ -398,7 +399,7 @@ def _person(name: pd.Series, phone: pd.Series) -> pd.Series:
 def names(path: str, version: str, who: Audience) -> dict[str, dict[str, str]]:
     """Display names and responsible people by id, for popups and panels, as ``who`` may see them.
 
-    ``grid`` (name), ``building`` (name), ``worker`` (grid worker and phone
+    ``grid`` (its label, qualified where a name repeats: :func:`geo.names.grid_labels`), ``building`` (name), ``worker`` (grid worker and phone
     by grid) and ``head`` (building head and phone by building), masked
     where ``who`` may not see them.
     """
@@ -406,7 +407,7 @@ def names(path: str, version: str, who: Audience) -> dict[str, dict[str, str]]:
     grids, blds = data[schema.GRIDS], data[schema.BUILDINGS]
     gid, bid = grids["grid_id"].astype(str), blds["building_id"].astype(str)
     return {
-        "grid": dict(zip(gid, grids["name"].fillna(grids["grid_id"]).astype(str), strict=True)),
+        "grid": grid_labels(grids),
         "building": dict(zip(bid, blds["name"].fillna(blds["building_id"]).astype(str), strict=True)),
         "worker": dict(zip(gid, _person(grids["worker"], grids["phone"]), strict=True)),
         "head": dict(zip(bid, _person(blds["head"], blds["head_phone"]), strict=True)),

@@ -17,13 +17,14 @@ import streamlit as st
 
 from geo import privacy, schema
 from geo.cases.ledger_xlsx import figures_table, ledger_table
+from geo.names import grid_labels
 from geo.safe import spreadsheet_frame
 from geo.storage import CST
 
 from . import View
 from . import data as appdata
 from .context import AppContext
-from .parts.overview import blank_missing, display_names
+from .parts.overview import blank_missing
 from .parts.storm import storm_banner, storm_switch
 
 __all__ = ["VIEW", "render"]
@@ -40,7 +41,7 @@ def render(ctx: AppContext) -> None:
     if ctx.user.role == "party":  # the cases dispatched to their party, and nothing else
         names = {k: v for k, v in names.items() if k == ctx.user.party}
         st.caption(ctx.tr("privacy.party_ledger", party=names.get(ctx.user.party, ctx.user.party or "—")))
-    grids = display_names(ctx.grids)
+    grids = grid_labels(ctx.grids)
     f1, f2, f3, f4, f5 = st.columns([3, 3, 3, 3, 2])
     pick_grids = f1.multiselect(ctx.tr("app.grids"), list(grids), key="gw_led_grids", placeholder=ctx.tr("app.all"),
                                 format_func=lambda g: grids.get(g, g))

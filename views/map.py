@@ -17,6 +17,7 @@ from streamlit_folium import st_folium
 from geo import schema
 from geo.crs import china_shift
 from geo.i18n import column_label
+from geo.names import grid_label, grid_labels
 from geo.safe import spreadsheet_frame
 from layers.controls import base_map
 from layers.grids import selection_layer
@@ -214,12 +215,19 @@ def _text(v: object) -> str:
     return "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)
 
 
+def _grid_label(ctx: AppContext, grid: pd.Series | None) -> str:
+    """The label of a building's or an incident's grid (qualified where its name repeats), or "outside"."""
+    outside = ctx.tr("app.outside")
+    return outside if grid is None else grid_label(grid_labels(ctx.grids), grid["grid_id"], outside)
+
+
 def _grid_panel(ctx: AppContext, ident: str, head: Any) -> None:
     row = _row(ctx.grids, "grid_id", ident)
     if row is None:
         st.warning(ctx.tr("app.not_found", kind=ctx.tr("map.grid"), id=ident))
         return
-    head.subheader(f"{ctx.tr('map.grid')} {_text(row['name']) or ident}")
+    label = grid_label(grid_labels(ctx.grids), ident, ident)
+    head.subheader(f"{ctx.tr('map.grid')} {label}")
     st.markdown(f"**{ctx.tr('map.worker')}**: {_md(row['worker'])} · **{ctx.tr('map.phone')}**: {_md(row['phone'])}")
     srow = ctx.summary[ctx.summary["grid_id"].astype(str) == ident]
     if not srow.empty:
@@ -228,7 +236,7 @@ def _grid_panel(ctx: AppContext, ident: str, head: Any) -> None:
         for c, key in zip(cols, ("households", "elderly_alone", "incidents", "open_incidents"), strict=True):
             c.metric(column_label(key, ctx.lang), _num(s.get(key)))
     _incident_table(ctx, ctx.shown_incidents[ctx.shown_incidents["grid_id"].astype(str) == ident],
-                    f"grid-{ident}", _text(row["name"]) or ident)
+                    f"grid-{ident}", label)
 
 
 def _building_panel(ctx: AppContext, ident: str, head: Any) -> None:
@@ -240,7 +248,7 @@ def _building_panel(ctx: AppContext, ident: str, head: Any) -> None:
     grid = _row(ctx.grids, "grid_id", _text(row["grid_id"]))
     st.markdown(
         f"**{ctx.tr('map.head')}**: {_md(row['head'])} · **{ctx.tr('map.phone')}**: {_md(row['head_phone'])}  \n"
-        f"**{ctx.tr('map.grid')}**: {_md(grid['name'] if grid is not None else ctx.tr('app.outside'))}"
+        f"**{ctx.tr('map.grid')}**: {_md(_grid_label(ctx, grid))}"
         + (f" · **{ctx.tr('map.worker')}**: {_md(grid['worker'])} {_md(grid['phone'])}" if grid is not None else "")
     )
     cols = st.columns(4)
@@ -270,7 +278,7 @@ def _incident_panel(ctx: AppContext, ident: str, head: Any) -> None:
         ctx.tr("map.status"): ctx.tr(f"status.{row['status']}"),
         ctx.tr("map.severity"): ctx.tr(f"severity.{row['severity']}") if _text(row["severity"]) else "",
         ctx.tr("map.reported_at"): _text(row["reported_at"]),
-        ctx.tr("map.grid"): _text(grid["name"]) if grid is not None else ctx.tr("app.outside"),
+        ctx.tr("map.grid"): _grid_label(ctx, grid),
         ctx.tr("map.worker"): f"{_text(grid['worker'])} {_text(grid['phone'])}" if grid is not None else "",
         ctx.tr("map.building"): _text(bld["name"]) if bld is not None else "",
         ctx.tr("map.head"): f"{_text(bld['head'])} {_text(bld['head_phone'])}" if bld is not None else "",

@@ -18,6 +18,7 @@ import streamlit as st
 from geo import accounts
 from geo.access import ROLES
 from geo.errors import GridWatchError, OptionError
+from geo.names import grid_labels
 from geo.safe import spreadsheet_frame
 from geo.store import open_store
 
@@ -26,7 +27,7 @@ from . import data as appdata
 from .audit import local_time
 from .context import AppContext
 from .parts.guard import show_error
-from .parts.overview import blank_missing, display_names
+from .parts.overview import blank_missing
 from .parts.plain import text
 
 __all__ = ["VIEW", "account_table", "render"]
@@ -90,7 +91,7 @@ def _done(message: str) -> None:
 
 def _scope_choices(ctx: AppContext) -> tuple[dict[str, str], list[str], dict[str, str]]:
     """The grids (id -> name), communities and parties (id -> name) an account may be given."""
-    grids = display_names(ctx.grids) if len(ctx.grids) else {}
+    grids = grid_labels(ctx.grids) if len(ctx.grids) else {}
     communities: list[str] = []
     if "community" in ctx.grids:
         communities = sorted({text(c) for c in ctx.grids["community"] if text(c)})

@@ -12,12 +12,11 @@ import streamlit as st
 
 from geo import schema
 from geo.i18n import DEFAULT_LANG, column_label, t
+from geo.names import grid_labels
 from layers import basemaps
 from layers.buildings import COLOR_BY
 from layers.grids import FIGURES
 from layers.select import CASE_VIEWS, Filters, Hit, local_times, search
-
-from .parts.overview import display_names
 
 __all__ = ["Choices", "language", "sidebar"]
 
@@ -114,7 +113,7 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
 
 def _grid_names(grids: gpd.GeoDataFrame) -> dict[str, str]:
     """Grid id -> name (the id when a grid has no name; repeated names told apart)."""
-    return display_names(grids)
+    return grid_labels(grids)
 
 
 _UNSET = object()

@@ -23,6 +23,7 @@ from geo import schema
 from geo.access import allowed, roles_for
 from geo.cases import actions, files, parties, timing, workflow
 from geo.errors import ConflictError, GridWatchError
+from geo.names import grid_label, grid_labels
 from geo.storage import CST
 from views.context import AppContext
 
@@ -222,7 +223,7 @@ def offered(ctx: AppContext, row: pd.Series, choices: list[tuple[str, str]]) -> 
 def _not_yours(ctx: AppContext, row: pd.Series, choices: list[tuple[str, str]]) -> None:
     """Why no step is offered, and who may take them."""
     roles = dict.fromkeys(ctx.tr(f"role.{r}") for _, action in choices for r in roles_for(action))
-    grid = text(row.get("grid_id")) or ctx.tr("app.outside")
+    grid = grid_label(grid_labels(ctx.grids), row.get("grid_id"), ctx.tr("app.outside"))
     st.caption(ctx.tr("privacy.case_read_only", role=ctx.tr(f"role.{ctx.user.audit_role}"), grid=grid,
                       roles=(", " if ctx.lang == "en" else "、").join(roles)))
 
