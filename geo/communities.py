@@ -9,10 +9,9 @@ grid rows add up to.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-__all__ = ["RATIOS", "community_summary", "worst"]
+__all__ = ["RATIOS", "community_summary", "rank_communities", "worst"]
 
 #: Ratio columns of :func:`geo.summary.grid_summary`: (column, numerator, denominator, scale).
 RATIOS: tuple[tuple[str, str, str, float], ...] = (
@@ -62,8 +61,29 @@ def community_summary(summary: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def rank_communities(communities: pd.DataFrame, figure: str) -> pd.DataFrame:
+    """The communities worst first by ``figure``, then by incidents, then by name (missing values last).
+
+    Parameters
+    ----------
+    communities
+        :func:`community_summary`.
+    figure
+        A column of it (``open_incidents`` when absent).
+
+    Returns
+    -------
+    DataFrame
+        The same rows, sorted, with a fresh index.
+    """
+    by = figure if figure in communities.columns else "open_incidents"
+    keys = [c for c in dict.fromkeys((by, "incidents")) if c in communities.columns]
+    return communities.sort_values([*keys, "community"], ascending=[False] * len(keys) + [True],
+                                   na_position="last", kind="stable").reset_index(drop=True)
+
+
 def worst(communities: pd.DataFrame, figure: str) -> str | None:
-    """The community worst by ``figure`` (most incidents breaking a tie); None when there is none.
+    """The community worst by ``figure`` (:func:`rank_communities`' first); None when there is none.
 
     Parameters
     ----------
@@ -78,10 +98,4 @@ def worst(communities: pd.DataFrame, figure: str) -> str | None:
     """
     if communities.empty:
         return None
-    by = figure if figure in communities.columns else "open_incidents"
-    keys = [c for c in dict.fromkeys((by, "incidents")) if c in communities.columns]
-    if not keys:
-        return str(communities["community"].iloc[0])
-    values = communities[keys].apply(pd.to_numeric, errors="coerce").fillna(-np.inf)
-    order = values.sort_values(keys, ascending=False, kind="stable").index
-    return str(communities.loc[order[0], "community"])
+    return str(rank_communities(communities, figure)["community"].iloc[0])

@@ -1,5 +1,7 @@
-"""The map tab's per-grid overview: worst first, every label, the outside
-row apart, repeated names told apart (AppTest on a store of 40 grids)."""
+"""The map tab's per-grid overview of one community: worst first, every
+label, the outside row apart, repeated names told apart (AppTest on a store
+of 40 grids; a city's overview grouped by community is
+test_views_overview_communities.py)."""
 
 from __future__ import annotations
 
@@ -16,22 +18,21 @@ from geo.join import join_layers
 from geo.store import open_store
 from tests import paths
 from tests.app.apptest import app_test
-from views.parts.overview import CHART_TOP, display_names, ranked
+from views.parts.overview import CHART_TOP, ranked
 
 APP = paths.APP
 N_GRIDS = 40
 
 
 def _layers() -> dict[str, gpd.GeoDataFrame]:
-    """40 grids in a row (grid k has k % 9 open incidents and one closed);
-    two named "Block 3000" in two communities, two "Block 7" in one; one
-    incident outside."""
+    """40 grids in a row of one community (grid k has k % 9 open incidents
+    and one closed); two named "Block 3000", two "Block 7"; one incident
+    outside."""
     lon0, lat0, step = 114.40, 30.50, 0.002
     names = [f"网格{k:02d}" for k in range(N_GRIDS)]
     names[3] = names[4] = "Block 3000"
     names[5] = names[6] = "Block 7"
-    comms = ["东社区" if k % 2 else "西社区" for k in range(N_GRIDS)]
-    comms[5] = comms[6] = "东社区"
+    comms = ["东社区"] * N_GRIDS
     grids = gpd.GeoDataFrame(
         {"grid_id": [f"G{k:02d}" for k in range(N_GRIDS)], "name": names, "community": comms,
          "worker": [f"员{k}" for k in range(N_GRIDS)], "phone": [""] * N_GRIDS},
@@ -65,14 +66,6 @@ def store(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("GRIDWATCH_BASEMAP", "none")
     monkeypatch.setenv("GRIDWATCH_VIEWS", "map")
     return path
-
-
-def test_repeated_names_are_qualified_by_community_then_id():
-    grids = pd.DataFrame({"grid_id": ["A", "B", "C", "D", "E", "F"],
-                          "name": ["Block 3000", "Block 3000", "Block 7", "Block 7", None, "Only"],
-                          "community": ["东", "西", "东", "东", "东", None]})
-    assert display_names(grids) == {"A": "东 · Block 3000", "B": "西 · Block 3000", "C": "Block 7 (C)",
-                                    "D": "Block 7 (D)", "E": "E", "F": "Only"}
 
 
 def test_ranked_puts_the_worst_first_and_the_outside_row_apart():
@@ -112,8 +105,9 @@ def test_overview_charts_the_worst_30_in_order_with_every_label(store):
     assert table.iloc[0, 0] != "网格外" and int(table["待处理事件"].iloc[-1]) == 1
     names = list(table.iloc[:-1, 0])
     assert len(set(names)) == N_GRIDS  # no two rows read alike
-    assert "东社区 · Block 3000" in names and "西社区 · Block 3000" in names
-    assert "Block 7 (G05)" in names and "Block 7 (G06)" in names
+    assert "东社区 · Block 3000 (G03)" in names and "东社区 · Block 3000 (G04)" in names
+    assert "东社区 · Block 7 (G05)" in names and "东社区 · Block 7 (G06)" in names
+    assert not [s for s in at.selectbox if s.key == "gw_ov_community_zh"]  # one community: no choice of one
     captions = "\n".join(c.value for c in at.caption)
     assert "图中只显示“待处理事件”最高的 30 个网格（共 40 个）" in captions
     assert "另有 1 个事件在所有网格之外（其中 1 个待处理），不参与排名" in captions

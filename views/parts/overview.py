@@ -1,4 +1,9 @@
-"""The per-grid overview of the map tab: a table and two bar charts.
+"""The per-grid overview of the map tab: a table and two bar charts, grouped by community in a city.
+
+When the grids span more than one community, a sortable table of
+communities comes first (:func:`geo.communities.community_summary`: counts
+summed, ratios recomputed) and the user picks one community (the worst by
+default), whose grids get the table and charts below.
 
 Grids are ranked worst first by the figure the grids are coloured by (open
 incidents unless another is chosen); the charts show the worst
@@ -6,7 +11,7 @@ incidents unless another is chosen); the charts show the worst
 say so when there are more; the table below lists every grid. Incidents
 outside every grid are not a grid: their row comes last in the table,
 unranked, and a line of its own states them. Names that repeat are told
-apart (:func:`display_names`).
+apart (:func:`geo.names.grid_labels`).
 """
 
 from __future__ import annotations
@@ -17,10 +22,14 @@ from typing import Any, Final
 import pandas as pd
 import streamlit as st
 
+from geo.communities import community_summary, rank_communities
 from geo.i18n import column_label
+from geo.names import grid_labels
 from views.context import AppContext
 
-__all__ = ["CHART_TOP", "blank_missing", "display_names", "overview", "ranked"]
+__all__ = ["CHART_TOP", "blank_missing", "blank_text", "overview", "ranked"]
+
+_PICKED = "gw_ov_community_value"
 
 #: Grids shown in a chart (the worst ones); the table lists all.
 CHART_TOP: Final = 30
@@ -30,6 +39,15 @@ BAR_PX: Final = 22
 
 def _text(v: object) -> str:
     return "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v).strip()
+
+
+def blank_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A table to show whose numbers stay numeric columns (they sort as numbers): missing text as empty cells."""
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and out[col].isna().any():
+            out[col] = out[col].map(_text)
+    return out
 
 
 def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
@@ -44,39 +62,6 @@ def blank_missing(table: pd.DataFrame) -> pd.DataFrame:
             out[col] = ["" if pd.isna(v) else (f"{v:.0f}" if whole else f"{v:g}") for v in values]
         else:
             out[col] = values.map(_text)
-    return out
-
-
-def display_names(grids: pd.DataFrame) -> dict[str, str]:
-    """A name per grid id that tells grids apart.
-
-    A grid is shown by its name (its id when it has none). A name that more
-    than one grid bears is qualified by the community when that separates
-    them (``A社区 · 3号楼``), else by the id (``3号楼 (G17)``).
-
-    Parameters
-    ----------
-    grids
-        Rows with ``grid_id``, ``name`` and (optionally) ``community``.
-
-    Returns
-    -------
-    dict: grid id to the name to show.
-    """
-    ids = [_text(g) for g in grids["grid_id"]]
-    names = [_text(n) or g for n, g in zip(grids["name"], ids, strict=True)]
-    comms = [_text(c) for c in grids["community"]] if "community" in grids.columns else [""] * len(ids)
-    count = pd.Series(names).value_counts()
-    with_comm = [f"{c} · {n}" if c else n for n, c in zip(names, comms, strict=True)]
-    count_comm = pd.Series(with_comm).value_counts()
-    out: dict[str, str] = {}
-    for gid, name, qualified in zip(ids, names, with_comm, strict=True):
-        if count[name] == 1:
-            out[gid] = name
-        elif count_comm[qualified] == 1 and qualified != name:
-            out[gid] = qualified
-        else:
-            out[gid] = f"{name} ({gid})" if name != gid else gid
     return out
 
 
@@ -107,31 +92,77 @@ def ranked(summary: pd.DataFrame, figure: str | None) -> tuple[pd.DataFrame, pd.
 
 
 def overview(ctx: AppContext) -> None:
-    """Draw the overview (table of every grid, charts of the worst)."""
+    """Draw the overview: the communities first when the grids span several, then a table of grids and charts.
+
+    With one community (or none), every grid is listed and the worst are
+    charted. With more, a table of communities comes first (worst first by
+    the figure, every number a numeric column) and a choice of one
+    community, whose grids get the table and charts.
+    """
     st.subheader(ctx.tr("app.overview"))
     if ctx.summary.empty:
         return
     grids, outside, by = ranked(ctx.summary, ctx.figure)
-    names = display_names(grids)
-    grids["name"] = grids["grid_id"].map(lambda g: names.get(_text(g), _text(g)))
+    labels = grid_labels(grids)
+    grids["name"] = [labels.get(_text(g), _text(g)) for g in grids["grid_id"]]
     figure_label = column_label(by, ctx.lang)
-    st.caption(ctx.tr("app.ov_ranked", figure=figure_label, n=f"{len(grids):,}"))
-    if not outside.empty:
-        n_out = int(pd.to_numeric(outside["incidents"], errors="coerce").fillna(0).sum())
-        n_open = int(pd.to_numeric(outside.get("open_incidents", 0), errors="coerce").fillna(0).sum())
+    n_out = int(pd.to_numeric(outside["incidents"], errors="coerce").fillna(0).sum()) if len(outside) else 0
+    n_open = (int(pd.to_numeric(outside["open_incidents"], errors="coerce").fillna(0).sum())
+              if len(outside) and "open_incidents" in outside.columns else 0)
+    community = (grids["community"].map(_text) if "community" in grids.columns
+                 else pd.Series("", index=grids.index))
+    if community.nunique() > 1:
+        chosen = _communities(ctx, by, figure_label, n_out, n_open)
+        grids = grids[(community == chosen).to_numpy(dtype=bool)]
+        outside = outside.iloc[0:0]  # in no community: its own line above
+        st.caption(ctx.tr("app.ov_ranked", figure=figure_label, n=f"{len(grids):,}"))
+    else:
+        st.caption(ctx.tr("app.ov_ranked", figure=figure_label, n=f"{len(grids):,}"))
         if n_out:
             st.caption(ctx.tr("app.ov_outside", n=n_out, open=n_open))
-    outside = outside.assign(name=ctx.tr("app.outside"))
+    _grids(ctx, grids, outside.assign(name=ctx.tr("app.outside")), figure_label)
+
+
+def _communities(ctx: AppContext, by: str, figure_label: str, n_out: int, n_open: int) -> str:
+    """The table of communities and the choice of one (the worst by default); returns the chosen one."""
+    comm = rank_communities(community_summary(ctx.summary), by)
+    no_name = ctx.tr("app.ov_no_community")
+    st.caption(ctx.tr("app.ov_communities", n=f"{len(comm):,}", grids=f"{int(comm['grids'].sum()):,}",
+                      figure=figure_label))
+    if n_out:
+        st.caption(ctx.tr("app.ov_outside_apart", n=n_out, open=n_open))
+    cols = [c for c in dict.fromkeys(("community", "grids", "incidents", "open_incidents", by)) if c in comm.columns]
+    table = comm[cols].copy()
+    table["community"] = [c or no_name for c in table["community"]]
+    for col in ("incidents_per_km2", "incidents_per_100_households"):
+        if col in table.columns:
+            table[col] = pd.to_numeric(table[col], errors="coerce").round(1)
+    table.columns = [column_label(c, ctx.lang) for c in cols]
+    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1), 400))
+    options = list(comm["community"])
+    kept = st.session_state.get(_PICKED)
+    key = f"gw_ov_community_{ctx.lang}"  # keyed per language: a label change would reset the choice
+
+    def picked() -> None:
+        st.session_state[_PICKED] = st.session_state[key]
+
+    value = st.selectbox(ctx.tr("app.ov_community_pick"), options, index=options.index(kept) if kept in options else 0,
+                         key=key, format_func=lambda c: c or no_name, on_change=picked)
+    return str(value if value is not None else options[0])
+
+
+def _grids(ctx: AppContext, grids: pd.DataFrame, outside: pd.DataFrame, figure_label: str) -> None:
+    """The table of ``grids`` (then ``outside``) and the charts of the worst of them."""
     type_cols = [c for c in ctx.summary.columns if c.startswith("n_") and not c.startswith("n_status_")]
     labels = {code: ctx.type_label(code) for code in ctx.types}
     cols = ["name", "worker", "households", "elderly_alone", "incidents", "open_incidents", "incidents_per_km2",
             *type_cols]
     cols = [c for c in cols if c in grids.columns]
-    table = pd.concat([grids[cols], outside[cols]], ignore_index=True)
+    table = pd.concat([grids[cols], outside[cols]], ignore_index=True) if len(outside) else grids[cols].copy()
     table["worker"] = table["worker"].map(_text) if "worker" in table.columns else ""
     if "incidents_per_km2" in table.columns:
         table["incidents_per_km2"] = pd.to_numeric(table["incidents_per_km2"], errors="coerce").round(1)
-    table = blank_missing(table.rename(columns={c: column_label(c, ctx.lang, labels) for c in cols}))
+    table = blank_text(table.rename(columns={c: column_label(c, ctx.lang, labels) for c in cols}))
     st.dataframe(table, hide_index=True, width="stretch")
     top = grids.head(CHART_TOP)
     if len(grids) > CHART_TOP:
