@@ -31,6 +31,7 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 from .. import schema
 from ..crs import local_metric_crs
 from ..i18n import t
+from ..names import grid_labels
 from ..printkit import BOX, WIDTH, MapFrame, document, register_reportlab_font, table_style
 from ..safe import markup
 from .plan import RoutePlan
@@ -191,8 +192,7 @@ def stop_places(plan: RoutePlan, sheet: SheetContext, lang: str = "zh") -> pd.Se
     grid_names: dict[str, str] = {}
     grids = sheet.grids
     if grids is not None and len(grids) and "grid_id" in grids.columns:
-        names = grids["name"].fillna("").astype(str) if "name" in grids.columns else pd.Series("", index=grids.index)
-        grid_names = {g: (n or g) for g, n in zip(grids["grid_id"].astype(str), names, strict=True)}
+        grid_names = grid_labels(grids)  # qualified by community where a name repeats
     for idx, grid in zip(stops.index, stops["grid_id"].fillna("").astype(str), strict=True):
         grid_text = grid_names.get(grid, grid) if grid else t("routes.place_outside", lang)
         out[idx] = " · ".join(part for part in (building[idx], grid_text) if part)
@@ -260,7 +260,8 @@ def _background(frame: MapFrame, sheet: SheetContext, crs: pyproj.CRS, font: str
     grids = sheet.grids
     if grids is not None and len(grids) and grids.crs is not None and "grid_id" in grids.columns:
         geoms = grids.geometry.to_crs(crs)
-        names = grids["name"].fillna("").astype(str) if "name" in grids.columns else grids["grid_id"].astype(str)
+        labels = grid_labels(grids)
+        names = [labels.get(g, g) for g in grids["grid_id"].astype(str)]
         for geom, name, gid in zip(geoms, names, grids["grid_id"].astype(str), strict=True):
             if geom is None or geom.is_empty or not geom.intersects(box):
                 continue

@@ -243,3 +243,11 @@ def test_pages_render(plan: RoutePlan, sheet: export.SheetContext, tmp_path: Pat
         pdf.write_bytes(_pdf(plan, types=TYPES, sheet=sheet, lang=lang))
         subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / lang)], check=True)
         assert len(list(tmp_path.glob(f"{lang}-*.png"))) == 2
+
+
+def test_stop_places_qualify_a_grid_name_that_repeats(plan: RoutePlan, sheet: export.SheetContext) -> None:
+    grids = sheet.grids.assign(name=["第一网格", "第一网格"], community=["东社区", "西社区"])
+    places = stop_places(plan, export.SheetContext(grids=grids), "zh")
+    grid_of = dict(zip(plan.stops.index, plan.stops["grid_id"], strict=True))
+    assert {p for i, p in places.items() if grid_of[i] == "G1"} == {"东社区 · 第一网格"}
+    assert {p for i, p in places.items() if grid_of[i] == "G2"} == {"西社区 · 第一网格"}
