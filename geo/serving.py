@@ -20,11 +20,13 @@ from typing import Final
 from . import settings
 from .access import AccessError
 
-__all__ = ["APP", "DEMO_STORE", "check_address", "command", "is_loopback"]
+__all__ = ["APP", "DEMO_STORE", "ENTRY", "check_address", "command", "is_loopback"]
 
 #: The app (``app.py`` beside the ``geo`` package) and the bundled demo store ``make demo`` builds.
 ROOT: Final = Path(__file__).resolve().parents[1]
 APP: Final = ROOT / "app.py"
+#: What ``streamlit run`` is given: ``app.py`` with the map route beside it (``serve.py``, ``st.App``).
+ENTRY: Final = ROOT / "serve.py"
 DEMO_STORE: Final = ROOT / "data" / "demo" / "gridwatch.gpkg"
 
 
@@ -54,7 +56,7 @@ def check_address(address: str | None, *, demo: bool) -> None:
 
 def command(*, store: str | None = None, demo: bool = False, port: int = 8501, address: str | None = None,
             python: str = sys.executable) -> list[str]:
-    """The ``streamlit run app.py`` command that serves the app with GridWatch's serving settings.
+    """The ``streamlit run serve.py`` command (``app.py`` and the map route) that serves the app with GridWatch's serving settings.
 
     Parameters
     ----------
@@ -83,7 +85,7 @@ def command(*, store: str | None = None, demo: bool = False, port: int = 8501, a
     bind = address or current.address
     check_address(bind, demo=demo)
     upload_mb = max(1, math.ceil(current.max_file_mb))
-    cmd = [python, "-m", "streamlit", "run", str(APP), "--server.port", str(int(port)), "--server.address", bind,
+    cmd = [python, "-m", "streamlit", "run", str(ENTRY), "--server.port", str(int(port)), "--server.address", bind,
            "--server.maxUploadSize", str(upload_mb), "--client.showErrorDetails", "none",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     args = []

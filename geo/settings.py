@@ -123,6 +123,7 @@ def _between(cast: type[int] | type[float], low: float, high: float) -> Parser:
 
 
 _threads = _between(int, 1, 64)
+_live_above = _between(int, 0, 1_000_000_000)
 _pool = _between(int, 1, 64)
 _lock_seconds = _between(float, 0.1, 3600)
 _duplicate_m = _between(float, 0, 5000)
@@ -249,6 +250,9 @@ class Settings:
                                       "all).", _names, "view keys, e.g. map,upload")
     static_url: str = _setting("/app/static", "GRIDWATCH_STATIC_URL", "URL prefix the app's static files "
                                "(Leaflet and its plugins) are served at.", _url_prefix, "a URL path")
+    map_live_above: int = _setting(20_000, "GRIDWATCH_MAP_LIVE_ABOVE", "A store with more incidents or buildings "
+                                   "than this gets the live map: the browser fetches what each view shows (0: "
+                                   "always).", _live_above, "an integer, 0 or more", empty_unset=True)
     basemap: str = _setting("", "GRIDWATCH_BASEMAP", "Default base map key (else osm).", _stripped,
                             "osm, amap, amap_sat, tencent, tianditu, none, custom")
     tiles: str = _setting("", "GRIDWATCH_TILES", "A custom {z}/{x}/{y} tile URL, offered as base map 'custom'.",

@@ -21,7 +21,7 @@ class GWLayer(MacroElement):
     Parameters
     ----------
     factory
-        ``polygons``, ``points`` or ``heat`` (functions of ``gridwatch.js``).
+        ``polygons``, ``points``, ``heat`` or ``live`` (functions of ``gridwatch.js``).
     payload
         JSON-ready data; see :mod:`layers.encode`.
     """
@@ -38,7 +38,7 @@ class GWLayer(MacroElement):
     def __init__(self, factory: str, payload: dict[str, Any]) -> None:
         super().__init__()
         self._name = "GWLayer"
-        if factory not in ("polygons", "points", "heat"):
+        if factory not in ("polygons", "points", "heat", "live"):
             msg = f"Unknown GridWatch layer factory {factory!r}."
             raise ValueError(msg)
         self.factory = factory

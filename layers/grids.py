@@ -37,8 +37,13 @@ NO_DATA: Final = "#d9d9d9"
 LABEL_MIN_ZOOM: Final = 14
 
 
-def classify(values: pd.Series, classes: int = len(PALETTE)) -> tuple[np.ndarray, list[float]]:
-    """Class of each value (quantile breaks on the distinct values).
+def classify(values: pd.Series, classes: int = len(PALETTE),
+             breaks: list[float] | None = None) -> tuple[np.ndarray, list[float]]:
+    """Class of each value (quantile breaks on the distinct values, or the ``breaks`` given).
+
+    A map that shows part of the grids at a time (the live map) classifies
+    them by the breaks of all of them, so a grid keeps its colour as the
+    view moves.
 
     Returns
     -------
@@ -50,6 +55,11 @@ def classify(values: pd.Series, classes: int = len(PALETTE)) -> tuple[np.ndarray
     v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     ok = ~np.isnan(v)
     out = np.full(len(v), -1, dtype=int)
+    if breaks is not None:
+        if not breaks:
+            return out, []
+        out[ok] = np.searchsorted(np.array(breaks), v[ok], side="left")
+        return np.minimum(out, len(breaks) - 1), list(breaks)
     if not ok.any():
         return out, []
     distinct = np.unique(v[ok])
@@ -107,6 +117,7 @@ def grid_layer(
     lang: str = "zh",
     name: str | None = None,
     labels: Mapping[str, str] | None = None,
+    breaks: list[float] | None = None,
 ) -> folium.FeatureGroup:
     """Grid outlines, labelled, filled by ``figure`` of ``summary``.
 
@@ -127,6 +138,9 @@ def grid_layer(
     labels
         The name to show per grid id (:func:`geo.names.grid_labels`), in
         place of the grids' ``name`` (label and tooltip head).
+    breaks
+        Class breaks to colour by (those of every grid, when ``grids`` is
+        part of them); quantiles of ``grids`` by default.
 
     Returns
     -------
@@ -142,7 +156,7 @@ def grid_layer(
     if figure is not None and summary is not None and figure in summary.columns:
         values = summary.set_index(summary["grid_id"].astype(str))[figure]
         values = values[~values.index.duplicated()].reindex(ids)
-        cls, breaks = classify(values)
+        cls, breaks = classify(values, breaks=breaks)
         colors = _palette_for(len(breaks))
         payload["pal"] = [*colors, NO_DATA]
         payload["ci"] = [int(c) if c >= 0 else len(colors) for c in cls]

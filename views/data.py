@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 import streamlit_folium
 
-from geo import privacy, schema
+from geo import mapview, privacy, schema, settings
 from geo.access import User
 from geo.cases import ledger as ledger_mod
 from geo.cases import parties as parties_mod
@@ -43,6 +43,7 @@ from layers import buildings as buildings_mod
 from layers import flood_zones as flood_zones_mod
 from layers import grids as grids_mod
 from layers import incidents as incidents_mod
+from layers import live as live_mod
 from layers.element import GWLayer
 from layers.select import Filters, filter_incidents
 
@@ -58,6 +59,9 @@ __all__ = [
     "grid_overlay",
     "heat_overlay",
     "incident_overlay",
+    "is_large",
+    "live_source",
+    "map_index",
     "layers",
     "names",
     "party_names",
@@ -443,3 +447,39 @@ def _heat_overlay(path: str, version: str, who: Audience, filters: Filters, lang
 def heat_overlay(*args: Any) -> folium.FeatureGroup:
     """Flooding heat map (cached): ``(path, version, who, filters, lang, shift)``."""
     return _fresh(_heat_overlay(*args))
+
+
+# ------------------------------------------------------------------ the live map (large stores)
+
+
+def is_large(path: str, version: str) -> bool:
+    """Whether the store gets the live map (more incidents or buildings than ``GRIDWATCH_MAP_LIVE_ABOVE``)."""
+    data = _read(path, version)[0]
+    above = settings.current().map_live_above
+    return above == 0 or max(len(data[schema.INCIDENTS]), len(data[schema.BUILDINGS])) > above
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def map_index(path: str, version: str, who: Audience, shift: str | None) -> mapview.MapIndex:
+    """The live map's index of the layers as ``who`` sees them (:func:`geo.mapview.build_index`), once per version."""
+    data = layers(path, version, who, shift)
+    return mapview.build_index(data[schema.GRIDS], data[schema.BUILDINGS], data[schema.INCIDENTS],
+                               labels=names(path, version, who)["grid"])
+
+
+def live_source(path: str, version: str, who: Audience, filters: Filters, lang: str,  # noqa: PLR0913
+                shift: str | None, figure: str | None, visible: frozenset[str], color_by: str,
+                at: str) -> live_mod.LiveSource:
+    """What the live map of these choices shows (:class:`layers.live.LiveSource`), for :mod:`views.map_api`."""
+    index = map_index(path, version, who, shift)
+    shown = shown_incidents(path, version, who, filters, shift, at)
+    counts = None
+    if color_by == "open" and "buildings" in visible:
+        counts = buildings_mod.open_incidents_per_building(shown)
+    risk = building_risk_scores(path, version) if color_by == "risk" and "buildings" in visible else None
+    return live_mod.LiveSource(
+        index=index, mask=index.positions(shown.index), types=types_and_meta(path, version)[0], lang=lang,
+        figure=figure, summary=summary(path, version, who, filters), visible=visible,
+        people=names(path, version, who), states=case_states(path, version, at), color_by=color_by,
+        open_counts=counts, risk=risk,
+    )

@@ -21,9 +21,10 @@ from geo.names import grid_label, grid_labels
 from geo.safe import spreadsheet_frame
 from layers.controls import base_map
 from layers.grids import selection_layer
+from layers.live import live_layer
 from layers.select import view_bounds
 
-from . import View
+from . import View, map_api
 from . import data as appdata
 from .context import AppContext
 from .parts.case import case_panel
@@ -70,14 +71,10 @@ def _map(ctx: AppContext) -> None:
     zones = appdata.flood_zone_overlay(path, version, ctx.lang, shift)  # under the rest; toggled in the layer control
     if zones is not None:
         groups.append(zones)
-    if "grids" in ctx.visible:
-        groups.append(appdata.grid_overlay(*args, ctx.figure, ctx.lang, shift))
-    if "buildings" in ctx.visible:
-        groups.append(appdata.building_overlay(*args, ctx.color_by, ctx.lang, shift))
-    if "heat" in ctx.visible:
-        groups.append(appdata.heat_overlay(*args, ctx.lang, shift))
-    if "incidents" in ctx.visible:
-        groups.append(appdata.incident_overlay(*args, ctx.lang, shift))
+    if appdata.is_large(path, version):
+        groups.append(_live(ctx, who, shift))
+    else:
+        groups += _embedded(ctx, args, shift)
     highlight = None if st.session_state.get("gw_selection_from_map") else _selected_shape(ctx)
     if highlight is not None:
         groups.append(selection_layer(_shift(highlight, shift), lang=ctx.lang))
@@ -99,6 +96,31 @@ def _map(ctx: AppContext) -> None:
         center=center,
         zoom=zoom,
     )
+
+
+def _embedded(ctx: AppContext, args: tuple[Any, ...], shift: str | None) -> list[folium.FeatureGroup]:
+    """The layers of a small store, whole on the page (the browser draws and filters them itself)."""
+    groups: list[folium.FeatureGroup] = []
+    if "grids" in ctx.visible:
+        groups.append(appdata.grid_overlay(*args, ctx.figure, ctx.lang, shift))
+    if "buildings" in ctx.visible:
+        groups.append(appdata.building_overlay(*args, ctx.color_by, ctx.lang, shift))
+    if "heat" in ctx.visible:
+        groups.append(appdata.heat_overlay(*args, ctx.lang, shift))
+    if "incidents" in ctx.visible:
+        groups.append(appdata.incident_overlay(*args, ctx.lang, shift))
+    return groups
+
+
+def _live(ctx: AppContext, who: appdata.Audience, shift: str | None) -> folium.FeatureGroup:
+    """The live layer of a large store: the browser asks :mod:`views.map_api` for each view."""
+    path, version = ctx.store.location, ctx.store.version
+    at = appdata.clock()
+    key = ("live", ctx.store.address, version, who, ctx.filters, ctx.lang, shift, ctx.figure, ctx.visible,
+           ctx.color_by, at)
+    token = map_api.register(key, lambda: appdata.live_source(path, version, who, ctx.filters, ctx.lang, shift,
+                                                              ctx.figure, ctx.visible, ctx.color_by, at))
+    return live_layer(map_api.url(), token, lang=ctx.lang)
 
 
 def _shift(gdf: gpd.GeoDataFrame | gpd.GeoSeries, shift: str | None) -> gpd.GeoSeries:

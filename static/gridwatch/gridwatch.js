@@ -437,6 +437,43 @@
     return L.divIcon({ html: html, className: cls, iconSize: L.point(40, 40) });
   }
 
+  /* One aggregate mark: the count in a bubble whose ring shows the type
+     mix, a red badge for overdue cases; tooltip with counts by type and
+     status; a click zooms to what it holds. a: {n, t: counts by type index,
+     st: by status index, late, warn, lat, lng, name, box: [[s, w], [n, e]]}. */
+  function aggMarker(spec, a, cap, map, maxZoom) {
+    var d = Math.min(cap, Math.round(24 + 8 * Math.log(1 + a.n) / Math.LN10));
+    var stops = [], acc = 0;
+    a.t.forEach(function (c, ti) {
+      if (!c) return;
+      var from = (100 * acc / a.n).toFixed(1);
+      acc += c;
+      stops.push(spec.types[ti].color + " " + from + "% " + (100 * acc / a.n).toFixed(1) + "%");
+    });
+    var style = "width:" + d + "px;height:" + d + "px;background:conic-gradient(" + stops.join(",") + ")";
+    var ring = a.late ? " gw-agg-overdue" : a.warn ? " gw-agg-warning" : "";
+    var html = '<div class="gw-agg' + ring + '" style="' + GW.esc(style) + '"><span>' + GW.esc(a.n) + "</span>" +
+      (a.late ? '<b class="gw-cl-late">' + GW.esc(a.late) + "</b>" : "") + "</div>";
+    var mk = L.marker([a.lat, a.lng], {
+      /* Hung just below the spot, so the grid's name label above it stays readable. */
+      icon: L.divIcon({ className: "", html: html, iconSize: [d, d], iconAnchor: [d / 2, -8] }),
+      bubblingMouseEvents: false, keyboard: false, riseOnHover: true,
+    });
+    mk.bindTooltip(function () {
+      var rows = [];
+      a.t.forEach(function (c, ti) { if (c) rows.push([spec.types[ti].label, c]); });
+      a.st.forEach(function (c, si) { if (c) rows.push([spec.statuses[si].label, c]); });
+      if (spec.rings && a.late) rows.push([spec.rings.overdue, a.late]);
+      if (spec.rings && a.warn) rows.push([spec.rings.warning, a.warn]);
+      return table(a.name + " · " + a.n, rows);
+    }, { direction: "top", className: "gw-tip", offset: [0, 8] });
+    mk.on("click", function (e) {
+      if (e.originalEvent) L.DomEvent.stop(e.originalEvent);
+      map.fitBounds(a.box, { maxZoom: maxZoom, padding: [20, 20] });
+    });
+    return mk;
+  }
+
   /* Incident points, one icon per type styled by status, clustered; many
      points (a district) go to GW.manyPoints instead. */
   GW.points = function (spec) {
@@ -512,36 +549,10 @@
     }
 
     function bubble(a, cap) {
-      var d = Math.min(cap, Math.round(24 + 8 * Math.log(1 + a.n) / Math.LN10));
-      var stops = [], acc = 0;
-      a.t.forEach(function (c, ti) {
-        if (!c) return;
-        var from = (100 * acc / a.n).toFixed(1);
-        acc += c;
-        stops.push(spec.types[ti].color + " " + from + "% " + (100 * acc / a.n).toFixed(1) + "%");
-      });
-      var style = "width:" + d + "px;height:" + d + "px;background:conic-gradient(" + stops.join(",") + ")";
-      var ring = a.late ? " gw-agg-overdue" : a.warn ? " gw-agg-warning" : "";
-      var html = '<div class="gw-agg' + ring + '" style="' + GW.esc(style) + '"><span>' + a.n + "</span>" +
-        (a.late ? '<b class="gw-cl-late">' + a.late + "</b>" : "") + "</div>";
-      var mk = L.marker([a.sy / a.n, a.sx / a.n], {
-        /* Hung just below the spot, so the grid's name label above it stays readable. */
-        icon: L.divIcon({ className: "", html: html, iconSize: [d, d], iconAnchor: [d / 2, -8] }),
-        bubblingMouseEvents: false, keyboard: false, riseOnHover: true,
-      });
-      mk.bindTooltip(function () {
-        var rows = [];
-        a.t.forEach(function (c, ti) { if (c) rows.push([spec.types[ti].label, c]); });
-        a.st.forEach(function (c, si) { if (c) rows.push([spec.statuses[si].label, c]); });
-        if (spec.rings && a.late) rows.push([spec.rings.overdue, a.late]);
-        if (spec.rings && a.warn) rows.push([spec.rings.warning, a.warn]);
-        return table((spec.grids[a.g] || "") + " · " + a.n, rows);
-      }, { direction: "top", className: "gw-tip", offset: [0, 8] });
-      mk.on("click", function (e) {
-        if (e.originalEvent) L.DomEvent.stop(e.originalEvent);
-        map.fitBounds([[a.s, a.w], [a.nn, a.e]], { maxZoom: pointZoom, padding: [20, 20] });
-      });
-      return mk;
+      return aggMarker(spec, {
+        n: a.n, t: a.t, st: a.st, late: a.late, warn: a.warn, lat: a.sy / a.n, lng: a.sx / a.n,
+        name: spec.grids[a.g] || "", box: [[a.s, a.w], [a.nn, a.e]],
+      }, cap, map, pointZoom);
     }
 
     function pointMarker(k, asIcon) {
@@ -623,6 +634,132 @@
     GW.layers[spec.kind || "incident"] = group;
     return withLegend(group, spec.legend);
   };
+
+  /* Aggregate marks answered by the app's map route (layers/live.py):
+     spec.x/y places, n counts, t/st counts by type/status, box [s, w, n, e]
+     of what each holds, name, mk kind ("community", "grid", "merged",
+     "outside"). */
+  GW.bubbles = function (spec, map) {
+    var group = L.layerGroup();
+    var cap = map && map.getZoom() <= 13 ? 34 : 46;
+    for (var i = 0; i < spec.n.length; i++) {
+      var b = spec.box[i];
+      var mk = aggMarker(spec, {
+        n: spec.n[i], t: spec.t[i], st: spec.st[i], late: spec.late[i], warn: spec.warn[i],
+        lat: spec.y[i], lng: spec.x[i], name: spec.name[i], box: [[b[0], b[1]], [b[2], b[3]]],
+      }, cap, map, spec.pointZoom || 17);
+      mk._gwMark = { kind: spec.mk[i], id: spec.id[i], name: spec.name[i], n: spec.n[i] };
+      group.addLayer(mk);
+    }
+    GW.layers.agg = group;
+    return withLegend(group, spec.legend);
+  };
+
+  /* The live map of a large store: after each move the view is asked of
+     the app's own route (spec.url, views/map_api.py) and its answer drawn
+     (the usual layers cut to the view, and aggregate marks); a pan inside
+     the last answer's extent at the same zoom asks nothing. The browser
+     never holds more than one view's worth. */
+  var live = null;
+  GW.live = function (spec) {
+    var group = L.featureGroup(), map = null, children = [], last = null, asked = 0, pending = null;
+    var state = { ready: false, seq: 0, level: null, zoom: null, marks: [], points: 0, total: 0, bytes: 0, all: 0,
+                  failed: false };
+    var note = L.control({ position: "bottomleft" }), noteDiv = null;
+    note.onAdd = function () {
+      noteDiv = L.DomUtil.create("div", "gw-legend gw-live-note leaflet-bar");
+      noteDiv.style.display = "none";
+      return noteDiv;
+    };
+    function say(text) {
+      if (!noteDiv) return;
+      noteDiv.textContent = text || "";
+      noteDiv.style.display = text ? "" : "none";
+    }
+    function covers(ext, b) {
+      return b.getWest() >= ext[0] && b.getSouth() >= ext[1] && b.getEast() <= ext[2] && b.getNorth() <= ext[3];
+    }
+    function draw(ans) {
+      children.forEach(function (l) { group.removeLayer(l); });
+      children = [];
+      ans.layers.forEach(function (pair) {
+        var factory = pair[0], p = pair[1], layer;
+        if (factory === "bubbles") layer = GW.bubbles(p, map);
+        else layer = GW[factory](p);
+        if (factory === "polygons" && p.zoomTo) {
+          layer.on("click", function (e) { if (e.layer && e.layer.getBounds) map.fitBounds(e.layer.getBounds()); });
+        }
+        group.addLayer(layer);
+        children.push(layer);
+      });
+      last = ans;
+      state.seq += 1;
+      state.level = ans.level; state.zoom = ans.zoom; state.marks = ans.marks;
+      state.points = ans.points; state.total = ans.total; state.all = ans.all;
+    }
+    function refresh() {
+      if (!map) return;
+      var b = map.getBounds(), z = map.getZoom();
+      if (last && !state.failed && last.zoom === z && covers(last.extent, b)) return;
+      var q = spec.url + "?t=" + encodeURIComponent(spec.token) + "&z=" + z + "&b=" +
+        [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(",");
+      if (pending) pending.abort();
+      var ctl = window.AbortController ? new AbortController() : null, mine = ++asked;
+      pending = ctl;
+      state.ready = false;
+      var slow = setTimeout(function () { if (mine === asked) say(spec.loading); }, 400);
+      fetch(q, { signal: ctl ? ctl.signal : undefined, credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.text();
+        })
+        .then(function (text) {
+          if (mine !== asked) return;
+          state.bytes += text.length;
+          draw(JSON.parse(text));
+          state.failed = false;
+          clearTimeout(slow);
+          say(spec.note || "");
+          pending = null;
+          state.ready = true;
+        })
+        .catch(function (err) {
+          if (err && err.name === "AbortError") return;
+          if (mine !== asked) return;
+          clearTimeout(slow);
+          state.failed = true;
+          state.ready = true;
+          say(spec.failed);
+        });
+    }
+    group.on("add", function () {
+      map = group._map;
+      note.addTo(map);
+      map.on("moveend", refresh);
+      refresh();
+    });
+    /* Taken off and put back (a rerun reuses the layer): the last answer
+       stays in the group, so it shows again at once and nothing is asked
+       unless the view moved out of it. */
+    group.on("remove", function () {
+      if (map) map.off("moveend", refresh);
+      note.remove();
+    });
+    live = { group: group, state: state, refresh: refresh };
+    GW.layers.live = group;
+    return group;
+  };
+
+  /* The live map's state, for tests and benchmarks: {ready, seq, level,
+     zoom, marks: [{kind, id, name, n}], points, total, bytes, all, failed}. */
+  GW.liveState = function () {
+    if (!live || !live.group._map) return null;
+    var s = live.state;
+    return { ready: s.ready, seq: s.seq, level: s.level, zoom: s.zoom, marks: s.marks, points: s.points,
+             total: s.total, bytes: s.bytes, all: s.all, failed: s.failed };
+  };
+  /* The Leaflet map the live layer is on (benchmarks and tests move it). */
+  GW.liveMap = function () { return live && live.group._map ? live.group._map : null; };
 
   /* Flooding history as a heat map (leaflet.heat). */
   GW.heat = function (spec) {

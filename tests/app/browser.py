@@ -129,7 +129,7 @@ def _served(store: Path) -> Iterator[str]:
 @contextlib.contextmanager
 def app_server(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60,  # noqa: PLR0913
                app: Path | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
-    """Run the app (``app.py`` unless ``app`` is given) on ``store``; yields its URL.
+    """Run the app (``serve.py``: ``app.py`` and the map route, unless ``app`` is given) on ``store``; yields its URL.
 
     ``args`` go to the app after ``--store`` (``("--demo",)``: demo mode).
 
@@ -186,7 +186,7 @@ def sign_out(page: Any, *, timeout: float = 90_000) -> None:
 def _app_process(store: Path, address: str, *, env: dict[str, str] | None, timeout: float,  # noqa: PLR0913
                  app: Path | None, args: tuple[str, ...] = ()) -> Iterator[str]:
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app or ROOT / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app or ROOT / "serve.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
            "--", "--store", address, *args]

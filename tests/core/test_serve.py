@@ -26,7 +26,7 @@ def test_serves_this_machine_only_without_error_details_and_with_the_upload_limi
     monkeypatch.setenv("GRIDWATCH_MAX_FILE_MB", "12.5")
     code, cmd, _ = dry(capsys, "--store", "mine.gpkg", "--port", "8600")
     assert code == 0
-    assert cmd[1:5] == ["-m", "streamlit", "run", str(serving.APP)]
+    assert cmd[1:5] == ["-m", "streamlit", "run", str(serving.ENTRY)]
     assert option(cmd, "--server.address") == "127.0.0.1" and option(cmd, "--server.port") == "8600"
     assert option(cmd, "--client.showErrorDetails") == "none" and option(cmd, "--server.maxUploadSize") == "13"
     assert cmd[-3:] == ["--", "--store", "mine.gpkg"]
