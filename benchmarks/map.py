@@ -1,28 +1,43 @@
-"""Map app benchmark: bytes sent, time to draw, time for a filter change.
+"""Map app benchmark (issue 15): draw times, bytes, filter change and zoom steps.
 
-Runs the real app (``streamlit run app.py``, map tab only) in headless
-Chromium on the demo community and on a district (300 grids, 30,000
-buildings, 100,000 incident points), and the obvious app
-(``benchmarks/naive_map_app.py``: one folium Marker per point, everything
-sent on each rerun) in the same run, and prints the figures and ratios.
+Runs the real app (``streamlit run app.py``, map tab only, no base map) in
+headless Chromium on the demo community and on a city-scale store (2,000
+grids, 100,000 buildings, 1,000,000 incident points) and, in the same run,
+the floor: ``benchmarks/floor_map_app.py``, the obvious minimal
+streamlit-folium page drawing the demo's 7 grids (Leaflet served locally).
+Every figure is printed with its ratio to the floor measured next to it.
 
-    .venv/bin/python benchmarks/map.py [--naive-timeout 180] [--skip-naive-district]
+    .venv/bin/python benchmarks/map.py [--scales demo,city] [--city-store PATH]
+        [--timeout 180] [--naive-scales demo]
 
-Figures: *bytes* = HTTP bodies + WebSocket frames the browser received, from
-navigation until the map has drawn; *draw* = navigation until every layer is
-on the map (all markers clustered), cold (first visit after the server
-starts: reads the store and builds the payloads) and warm (a second visit);
-GridWatch's own app is signed in to through its form first, which the
-*draw* figures include (the other apps have no sign-in);
-*filter* = choosing one incident type in the sidebar until the map shows
-exactly that type's points. Goals (issue 3): demo draw < 2 s; district draw
-< 5 s, filter < 1.5 s, < 10 MB.
+``--city-store`` copies an existing city store into bench-data/map/city/
+and serves the copy (the harness adds a sign-in account to the store it
+serves); without it the city is built with ``geo.demo`` as
+``python -m geo demo --scale city`` builds it.
+
+Figures: *sign-in* = navigation until the sign-in form is ready; *draw* =
+until the map has drawn its first view, from navigation (sign-in included)
+and from pressing the sign-in button (the floor has no sign-in: its *draw*
+is from navigation); cold = first visit after a server start, warm = a
+second visit; *bytes* = HTTP bodies + WebSocket frames the browser received
+until the first view was drawn; *filter* = choosing 积水点 in the sidebar's
+type filter until the map shows exactly the store's flooding points; zoom
+steps (city) = from the city view ``map.setView`` to one community, to one
+grid, then ``map.panBy`` half a screen, each until that view has drawn.
+
+Drawn: the floor's 7 grid paths are on its map; GridWatch's embedded layers
+(small stores) all counted by ``GW.count``; its live layer (large stores)
+``GW.liveState()`` ready with a new answer (the first view at the community
+level; after a filter change, a total equal to the store's flooding count).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -37,19 +52,35 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from geo import demo  # noqa: E402
 from geo.join import join_layers  # noqa: E402
 from geo.store import open_store  # noqa: E402
-from tests.app.browser import app_server, launch, sign_in  # noqa: E402
+from tests.app.browser import SIGNIN_PASSWORD, SIGNIN_USER, TEST_PASSWORD, TEST_USER, app_server, launch  # noqa: E402
 
 DATA = ROOT / "bench-data" / "map"
 DISTRICT = {"grids": 300, "buildings": 30_000, "incidents": 100_000}
+INF = float("inf")
+VIEWPORT = {"width": 1500, "height": 1000}
 
 
-def make_store(scale: str) -> Path:
-    """The demo community or the district store (built once, then reused)."""
+def make_store(scale: str, city_store: Path | None = None) -> Path:
+    """The store of ``scale`` under bench-data/map/ (built once, then reused).
+
+    ``demo``: the demo community; ``city``: a copy of ``city_store`` when
+    given (copied afresh), else built as ``python -m geo demo --scale city``
+    builds it; ``district``: 300 grids, 30,000 buildings, 100,000 incidents.
+    """
     path = DATA / scale / "gridwatch.gpkg"
-    if path.exists():
-        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    if scale == "city" and city_store is not None:
+        path.unlink(missing_ok=True)
+        shutil.copyfile(city_store, path)
+        print(f"  copied {city_store.name} to {path.relative_to(ROOT)} in {time.perf_counter() - t0:.1f} s", flush=True)
+        return path
+    if path.exists():
+        return path
+    if scale == "city":
+        from geo.pipeline import build_demo
+
+        return Path(build_demo(path.parent, scale="city", progress=lambda s: print(f"  {s}", flush=True)))
     layers = demo.make_community(7) if scale == "demo" else demo.make_city(7, **DISTRICT)
     layers = join_layers(layers)
     meta = demo.demo_meta("community" if scale == "demo" else "city")
@@ -58,17 +89,38 @@ def make_store(scale: str) -> Path:
     return path
 
 
-class Meter:
-    """Counts what the browser receives, and when the map's iframe started."""
+def store_facts(path: Path) -> dict[str, Any]:
+    """Counts the drawn conditions check against, and the community and grid the zoom steps go to."""
+    s = open_store(path)
+    grids = s.read("grids")
+    types = s.read_attributes("incidents", ["type"])["type"]
+    buildings = len(s.read_attributes("buildings", ["building_id"]))
+    local = grids.to_crs(grids.estimate_utm_crs())
+    centre = local.geometry.union_all().centroid
+    # the community nearest the middle of the city, and its grid nearest that community's middle
+    comm, comm_local = grids.dissolve("community").geometry, local.dissolve("community").geometry
+    community = comm_local.distance(centre).idxmin()
+    inside = local[local["community"] == community]
+    grid = grids.loc[inside.geometry.distance(comm_local[community].centroid).idxmin()]
 
-    def __init__(self, page: Any, t0: float) -> None:
+    def box(geom: Any) -> list[list[float]]:
+        minx, miny, maxx, maxy = geom.bounds
+        return [[miny, minx], [maxy, maxx]]
+
+    return {"grids": len(grids), "buildings": buildings, "incidents": len(types),
+            "flooding": int((types == "flooding").sum()), "communities": int(grids["community"].nunique()),
+            "community_box": box(comm[community]), "grid_box": box(grid.geometry),
+            "community": str(community), "grid": str(grid["name"])}
+
+
+class Meter:
+    """Counts what the browser receives (HTTP bodies of every frame, WebSocket frames)."""
+
+    def __init__(self, page: Any) -> None:
         self.bytes = 0
         self.ws_bytes = 0
-        self.t0 = t0
-        self.map_start: float | None = None
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
         page.on("requestfinished", self._request)
-        page.on("request", self._start)
 
     def _frame(self, payload: Any) -> None:
         self.bytes += len(payload)
@@ -78,20 +130,36 @@ class Meter:
         with contextlib.suppress(Exception):
             self.bytes += request.sizes()["responseBodySize"]
 
-    def _start(self, request: Any) -> None:
-        if self.map_start is None and "streamlit_folium" in request.url and "index.html" in request.url:
-            self.map_start = time.perf_counter()
 
-
-def _frame_of(page: Any) -> Any:
-    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=600_000)
-    frame = page.locator("iframe[title*='streamlit_folium']").first.element_handle().content_frame()
-    frame.wait_for_selector(".leaflet-container", timeout=600_000)
-    return frame
-
-
-OURS_DRAWN = "() => window.GW && GW.count('grid') === {g} && GW.count('building') === {b} && GW.count('incident') === {i}"
+LIVE = "(window.GW && GW.liveState ? GW.liveState() : null)"
+#: GridWatch's first view: the live layer's community level, or every embedded layer counted.
+OURS_DRAWN = ("() => { const s = " + LIVE + "; if (s) return s.ready && s.seq > 0 && s.level === 'community'; "
+              "return !!(window.GW && GW.count('grid') === {g} && GW.count('building') === {b} "
+              "&& GW.count('incident') === {i}); }")
+#: GridWatch after choosing 积水点: exactly the store's flooding points.
+OURS_FILTERED = ("() => { const s = " + LIVE + "; if (s) return s.ready && s.level === 'community' && s.total === {f}; "
+                 "return !!(window.GW && GW.count('incident') === {f}); }")
+FLOOR_DRAWN = ("() => !!(window.map && window.L && Object.values(map._layers).filter("
+               "l => l instanceof L.Polygon && l._path && l._path.isConnected).length === {g})")
 NAIVE_DRAWN = "() => window.map && Object.values(map._layers).filter(l => l instanceof L.Marker).length === {i}"
+#: One zoom step in the map's iframe: note the live layer's answers so far, move, and (for
+#: embedded layers, which redraw on ``moveend``) note when the frame after the move was painted.
+STEP = """([kind, box]) => {
+  const s = __LIVE__; window.__gwSeq = s ? s.seq : -1; window.__gwMoved = false;
+  map.once('moveend', () => requestAnimationFrame(() => setTimeout(() => { window.__gwMoved = true; }, 0)));
+  if (kind === 'pan') map.panBy([map.getSize().x / 2, 0], {animate: false});
+  else if (kind === 'view') map.setView(box[0], box[1], {animate: false});
+  else { const b = L.latLngBounds(box); map.setView(b.getCenter(), map.getBoundsZoom(b), {animate: false}); }
+  return s ? 'live' : 'embedded';
+}""".replace("__LIVE__", LIVE)
+STEP_DRAWN = ("() => { const s = " + LIVE + "; return s ? (s.ready && s.seq > window.__gwSeq) : window.__gwMoved; }")
+
+
+def _frame_of(page: Any, timeout_s: float) -> Any:
+    page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=timeout_s * 1000)
+    frame = page.locator("iframe[title*='streamlit_folium']").first.element_handle().content_frame()
+    frame.wait_for_selector(".leaflet-container", timeout=timeout_s * 1000)
+    return frame
 
 
 def _choose_type(page: Any, label: str) -> None:
@@ -101,98 +169,129 @@ def _choose_type(page: Any, label: str) -> None:
 
 def _wait_in_map(page: Any, cond: str, t0: float, timeout_s: float) -> float:
     """Seconds from ``t0`` until ``cond`` holds in the map's iframe, which may
-    be replaced meanwhile (the obvious app remounts its map on every change)."""
+    be replaced meanwhile (an app may remount its map on a change)."""
     while time.perf_counter() - t0 < timeout_s:
         with contextlib.suppress(Exception):
             frame = page.locator("iframe[title*='streamlit_folium']").first.element_handle(timeout=1000).content_frame()
             if frame is not None and frame.evaluate(cond):
                 return time.perf_counter() - t0
-        page.wait_for_timeout(50)
-    return float("inf")
+        page.wait_for_timeout(20)
+    return INF
 
 
-def measure(url: str, counts: dict[str, int], flooding: int, *, naive: bool, timeout_s: float) -> dict[str, float]:
-    """Draw (cold and warm), bytes and filter-change figures for one app."""
-    out: dict[str, float] = {}
-    drawn = (NAIVE_DRAWN if naive else OURS_DRAWN).format(g=counts["grids"], b=counts["buildings"], i=counts["incidents"])
+def _open(page: Any, url: str, *, signed: bool, timeout_s: float) -> tuple[float, float]:
+    """Navigate (and sign in through the form): navigation time and submit time."""
+    t_nav = time.perf_counter()
+    page.goto(url, timeout=timeout_s * 1000)
+    if not signed:
+        return t_nav, t_nav
+    page.locator(SIGNIN_PASSWORD).wait_for(timeout=timeout_s * 1000)
+    page.locator(SIGNIN_USER).fill(TEST_USER)
+    page.locator(SIGNIN_PASSWORD).fill(TEST_PASSWORD)
+    button = page.locator("[data-testid='stForm'] [data-testid='stFormSubmitButton'] button").first
+    t_submit = time.perf_counter()
+    button.click(timeout=timeout_s * 1000)
+    return t_nav, t_submit
+
+
+def _zoom_steps(page: Any, facts: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    """From the city view: to one community, to one grid, pan half a screen; then back to the city view."""
+    out: dict[str, Any] = {}
+    frame = _frame_of(page, timeout_s)
+    home = frame.evaluate("() => [[map.getCenter().lat, map.getCenter().lng], map.getZoom()]")
+    for name, kind, box in (("zoom_community_s", "box", facts["community_box"]),
+                            ("zoom_grid_s", "box", facts["grid_box"]), ("pan_s", "pan", None),
+                            ("home_s", "view", home)):
+        t0 = time.perf_counter()
+        out["mode"] = frame.evaluate(STEP, [kind, box])
+        try:
+            frame.wait_for_function(STEP_DRAWN, timeout=timeout_s * 1000, polling="raf")
+            out[name] = time.perf_counter() - t0
+        except Exception:  # noqa: BLE001 - a timeout is a result here
+            out[name] = INF
+            break
+        out[name.replace("_s", "_zoom")] = frame.evaluate("() => map.getZoom()")
+    return out
+
+
+def measure(url: str, facts: dict[str, Any], *, app: str, timeout_s: float, steps: bool,  # noqa: PLR0913
+            warm: int = 1) -> dict[str, Any]:
+    """Sign-in, draw (cold, then the median of ``warm`` later visits), bytes,
+    filter change and zoom-step figures for one app; the filter change and
+    the zoom steps on the last visit."""
+    out: dict[str, Any] = {}
+    cond = {"gridwatch": OURS_DRAWN, "floor": FLOOR_DRAWN, "naive": NAIVE_DRAWN}[app]
+    drawn = cond.replace("{g}", str(facts["grids"] if app != "floor" else 7)).replace(
+        "{b}", str(facts["buildings"])).replace("{i}", str(facts["incidents"]))
+    warm_seen: dict[str, list[float]] = {}
     with sync_playwright() as p:
         browser = launch(p)
-        for visit in ("cold", "warm"):
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        visits = ["cold"] + ["warm"] * warm
+        for k, visit in enumerate(visits):
+            page = browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(timeout_s * 1000)
-            t0 = time.perf_counter()
-            meter = Meter(page, t0)
+            meter = Meter(page)
+            seen: dict[str, float] = {}
             try:
-                if naive:
-                    page.goto(url)
-                else:
-                    sign_in(page, url, wait=False)
-                frame = _frame_of(page)
-                frame.wait_for_function(drawn, timeout=timeout_s * 1000, polling=100)
+                t_nav, t_submit = _open(page, url, signed=app == "gridwatch", timeout_s=timeout_s)
+                if app == "gridwatch":
+                    seen["signin"] = t_submit - t_nav
+                left = max(1.0, timeout_s - (time.perf_counter() - t_submit))
+                done = t_submit + _wait_in_map(page, drawn, t_submit, left)
             except Exception:  # noqa: BLE001 - a timeout is a result here
-                out[f"draw_{visit}_s"] = float("inf")
-                out["bytes"] = meter.bytes
-                page.close()
-                break
-            done = time.perf_counter()
-            out[f"draw_{visit}_s"] = done - t0
-            out[f"map_{visit}_s"] = done - (meter.map_start or t0)
-            out["bytes"] = meter.bytes
-            out["ws_bytes"] = meter.ws_bytes
-            if visit == "warm":
+                t_nav = t_submit = 0.0
+                done = INF
+            seen["draw"] = done - t_nav
+            seen["submit"] = done - t_submit
+            seen["bytes"], seen["ws_bytes"] = meter.bytes, meter.ws_bytes
+            for key, v in seen.items():
+                if visit == "cold":
+                    out[f"{key}_cold" + ("" if "bytes" in key else "_s")] = v
+                else:
+                    warm_seen.setdefault(key, []).append(v)
+            if visit == "cold" and done < INF and app == "gridwatch":
+                with contextlib.suppress(Exception):
+                    out["live"] = page.locator("iframe[title*='streamlit_folium']").first.element_handle(
+                    ).content_frame().evaluate(LIVE)
+            if k == len(visits) - 1 and visit == "warm" and done < INF and app != "floor":
+                if steps:
+                    out.update(_zoom_steps(page, facts, timeout_s))
                 before = meter.bytes
                 t0 = time.perf_counter()
                 _choose_type(page, "积水点")
-                if naive:
-                    cond = NAIVE_DRAWN.format(i=flooding)
-                else:
-                    cond = f"() => !!(window.GW && GW.count('incident') === {flooding})"
-                out["filter_s"] = _wait_in_map(page, cond, t0, timeout_s)
+                filtered = (OURS_FILTERED if app == "gridwatch" else NAIVE_DRAWN).replace(
+                    "{f}", str(facts["flooding"])).replace("{i}", str(facts["flooding"]))
+                out["filter_s"] = _wait_in_map(page, filtered, t0, timeout_s)
                 out["filter_bytes"] = meter.bytes - before
             page.close()
         browser.close()
+    for key, vs in warm_seen.items():
+        out[f"{key}_warm" + ("" if "bytes" in key else "_s")] = statistics.median(vs)
+    out["warm_visits"] = warm
     return out
 
 
-def measure_floor(url: str) -> dict[str, float]:
-    """Navigation until an empty map shows (``floor_map_app.py``), twice."""
-    out: dict[str, float] = {}
-    with sync_playwright() as p:
-        browser = launch(p)
-        for visit in ("cold", "warm"):
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            t0 = time.perf_counter()
-            meter = Meter(page, t0)
-            page.goto(url)
-            frame = _frame_of(page)
-            frame.wait_for_function("() => !!(window.map && window.map._loaded)", timeout=120_000, polling=20)
-            done = time.perf_counter()
-            out[f"draw_{visit}_s"] = done - t0
-            out[f"map_{visit}_s"] = done - (meter.map_start or t0)
-            out["bytes"], out["ws_bytes"] = meter.bytes, meter.ws_bytes
-            page.close()
-        browser.close()
-    return out
-
-
-def run(scale: str, *, naive_timeout: float, skip_naive: bool) -> dict[str, dict[str, float]]:
-    store = make_store(scale)
-    s = open_store(store)
-    inc = s.read("incidents")
-    counts = {"grids": len(s.read("grids")), "buildings": len(s.read("buildings")), "incidents": len(inc)}
-    flooding = int((inc["type"] == "flooding").sum())
-    print(f"{scale}: {counts} ({flooding} flooding points)", flush=True)
-    results: dict[str, dict[str, float]] = {}
-    env = {"GRIDWATCH_BASEMAP": "none", "GRIDWATCH_VIEWS": "map"}
-    with app_server(store, env=env, timeout=120) as url:
-        results["gridwatch"] = measure(url, counts, flooding, naive=False, timeout_s=120)
+def run(scale: str, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """The floor and GridWatch (and the obvious app where asked) on one scale's store."""
+    store = make_store(scale, args.city_store)
+    facts = store_facts(store)
+    print(f"{scale}: {facts['grids']} grids in {facts['communities']} communities, {facts['buildings']} buildings, "
+          f"{facts['incidents']} incidents ({facts['flooding']} flooding); load {_load()}", flush=True)
+    results: dict[str, dict[str, Any]] = {}
+    floor_store = make_store("demo")
     with _lend_static():
-        if scale == "demo":
-            with app_server(store, env={}, timeout=120, app=ROOT / "benchmarks" / "floor_map_app.py") as url:
-                results["floor"] = measure_floor(url)
-        if not skip_naive:
-            with app_server(store, env={}, timeout=120, app=ROOT / "benchmarks" / "naive_map_app.py") as url:
-                results["naive"] = measure(url, counts, flooding, naive=True, timeout_s=naive_timeout)
+        with app_server(floor_store, env={}, timeout=120, app=ROOT / "benchmarks" / "floor_map_app.py") as url:
+            results["floor"] = measure(url, store_facts(floor_store), app="floor", timeout_s=120, steps=False,
+                                       warm=args.warm)
+        if scale in args.naive_scales.split(","):
+            with app_server(store, env={}, timeout=300, app=ROOT / "benchmarks" / "naive_map_app.py") as url:
+                results["naive"] = measure(url, facts, app="naive", timeout_s=args.timeout, steps=False,
+                                         warm=args.warm)
+    env = {"GRIDWATCH_BASEMAP": "none", "GRIDWATCH_VIEWS": "map"}
+    with app_server(store, env=env, timeout=300) as url:
+        results["gridwatch"] = measure(url, facts, app="gridwatch", timeout_s=args.timeout,
+                                       steps=True, warm=args.warm)
+    results["gridwatch"]["load"] = _load()
     return results
 
 
@@ -211,47 +310,76 @@ def _lend_static() -> Any:
         link.unlink()
 
 
-def _fmt(v: float | None, unit: str) -> str:
+def _load() -> str:
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def _fmt(v: float | None, unit: str = "s") -> str:
     if v is None:
         return "—"
-    if v == float("inf"):
+    if v == INF:
         return "timed out"
     return f"{v / 1e6:.2f} MB" if unit == "B" else f"{v:.2f} s"
 
 
+def _ratio(v: float | None, floor: float) -> str:
+    if v is None:
+        return "—"
+    return "timed out" if v == INF else f"{v / floor:.2f}x"
+
+
+def report(scale: str, res: dict[str, dict[str, Any]]) -> list[str]:
+    """Lines of the figures and their ratios to the floor (Markdown table rows at the end)."""
+    floor, ours = res["floor"], res["gridwatch"]
+    f = floor["draw_warm_s"]
+    print(f"  floor     draw cold {_fmt(floor['draw_cold_s'])}, warm {_fmt(f)}, "
+          f"bytes {_fmt(floor['bytes_cold'], 'B')}")
+    for app, r in res.items():
+        if app == "floor":
+            continue
+        print(f"  {app:9s} sign-in {_fmt(r.get('signin_cold_s'))} / {_fmt(r.get('signin_warm_s'))}; "
+              f"draw cold {_fmt(r['draw_cold_s'])} from navigation, {_fmt(r['submit_cold_s'])} from submit; "
+              f"warm {_fmt(r['draw_warm_s'])} / {_fmt(r['submit_warm_s'])}; "
+              f"first view {_fmt(r['bytes_cold'], 'B')} (WebSocket {_fmt(r['ws_bytes_cold'], 'B')}); "
+              f"filter {_fmt(r.get('filter_s'))} ({_fmt(r.get('filter_bytes'), 'B')})", flush=True)
+        if "mode" in r:
+            print(f"            zoom steps ({r['mode']}): community {_fmt(r.get('zoom_community_s'))} "
+                  f"(z{r.get('zoom_community_zoom')}), grid {_fmt(r.get('zoom_grid_s'))} (z{r.get('zoom_grid_zoom')}), "
+                  f"pan {_fmt(r.get('pan_s'))}, back to the city {_fmt(r.get('home_s'))}")
+    if ours.get("live"):
+        live = {k: v for k, v in ours["live"].items() if k != "marks"}
+        print(f"  live layer at the first view: {live}, {len(ours['live'].get('marks') or [])} marks")
+    print(f"  ratios to the floor's warm draw ({_fmt(f)}): warm {_ratio(ours['submit_warm_s'], f)} from submit "
+          f"({_ratio(ours['draw_warm_s'], f)} from navigation), cold {_ratio(ours['submit_cold_s'], f)} "
+          f"({_ratio(ours['draw_cold_s'], f)}), filter {_ratio(ours.get('filter_s'), f)}, "
+          f"community {_ratio(ours.get('zoom_community_s'), f)}, grid {_ratio(ours.get('zoom_grid_s'), f)}, "
+          f"pan {_ratio(ours.get('pan_s'), f)}; load {ours['load']}", flush=True)
+    row = (f"| {scale} | {_fmt(f)} | {_fmt(ours.get('signin_warm_s'))} | {_fmt(ours['submit_warm_s'])} "
+           f"({_ratio(ours['submit_warm_s'], f)}) | {_fmt(ours['draw_warm_s'])} ({_ratio(ours['draw_warm_s'], f)}) "
+           f"| {_fmt(ours['submit_cold_s'])} ({_ratio(ours['submit_cold_s'], f)}) | {_fmt(ours['draw_cold_s'])} "
+           f"({_ratio(ours['draw_cold_s'], f)}) | {_fmt(ours['bytes_cold'], 'B')} | {_fmt(ours.get('filter_s'))} "
+           f"({_ratio(ours.get('filter_s'), f)}) |")
+    steps = "".join(f" {_fmt(ours.get(k))} ({_ratio(ours.get(k), f)}) |" for k in ("zoom_community_s", "zoom_grid_s",
+                                                                                     "pan_s"))
+    return [row + steps]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--naive-timeout", type=float, default=180)
-    parser.add_argument("--skip-naive-district", action="store_true")
-    parser.add_argument("--scales", default="demo,district")
+    """Parse the arguments, run each scale, print the figures and a Markdown table."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--scales", default="demo,city", help="demo, city and/or district")
+    parser.add_argument("--city-store", type=Path, help="copy this city store instead of building one")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds per visit or step")
+    parser.add_argument("--warm", type=int, default=3, help="warm visits per app (their median is reported)")
+    parser.add_argument("--naive-scales", default="demo", help="scales to run the obvious app on too")
     args = parser.parse_args()
-    rows = []
+    rows: list[str] = []
     for scale in args.scales.split(","):
-        res = run(scale, naive_timeout=args.naive_timeout, skip_naive=scale == "district" and args.skip_naive_district)
-        for app, r in res.items():
-            rows.append((scale, app, r))
-            print(f"  {app:9s} draw cold {_fmt(r.get('draw_cold_s'), 's')}, warm {_fmt(r.get('draw_warm_s'), 's')} "
-                  f"(map iframe to drawn: {_fmt(r.get('map_warm_s'), 's')}), "
-                  f"bytes {_fmt(r.get('bytes'), 'B')} (app data over WebSocket {_fmt(r.get('ws_bytes'), 'B')}), "
-                  f"filter {_fmt(r.get('filter_s'), 's')} ({_fmt(r.get('filter_bytes'), 'B')})", flush=True)
-        if "floor" in res:
-            ours, floor = res["gridwatch"], res["floor"]
-            print(f"  GridWatch warm draw minus the empty Streamlit map's: "
-                  f"{ours['draw_warm_s'] - floor['draw_warm_s']:.2f} s "
-                  f"({ours['draw_warm_s'] / floor['draw_warm_s']:.2f}x the floor)")
-        if "naive" in res:
-            ours, naive = res["gridwatch"], res["naive"]
-            for k in ("draw_warm_s", "map_warm_s", "bytes", "ws_bytes", "filter_s", "filter_bytes"):
-                if k in ours and k in naive and ours[k] > 0:
-                    ratio = naive[k] / ours[k]
-                    shown = f"> {args.naive_timeout / ours[k]:.0f}" if ratio == float("inf") else f"{ratio:.1f}"
-                    print(f"  ratio naive/gridwatch {k}: {shown}x")
-    print("\n| scale | app | draw cold | draw warm | of which map | bytes (all) | app data | filter change | filter bytes |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for scale, app, r in rows:
-        print(f"| {scale} | {app} | {_fmt(r.get('draw_cold_s'), 's')} | {_fmt(r.get('draw_warm_s'), 's')} | "
-              f"{_fmt(r.get('map_warm_s'), 's')} | {_fmt(r.get('bytes'), 'B')} | {_fmt(r.get('ws_bytes'), 'B')} | "
-              f"{_fmt(r.get('filter_s'), 's')} | {_fmt(r.get('filter_bytes'), 'B')} |")
+        rows += report(scale, run(scale, args))
+    print("\n| scale | floor warm | sign-in | warm from submit | warm from navigation | cold from submit | "
+          "cold from navigation | first view bytes | filter | to a community | to a grid | pan |")
+    print("| --- |" + " ---: |" * 11)
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":
