@@ -695,7 +695,7 @@
       last = ans;
       state.seq += 1;
       state.level = ans.level; state.zoom = ans.zoom; state.marks = ans.marks;
-      state.points = ans.points; state.total = ans.total; state.all = ans.all;
+      state.points = ans.points; state.total = ans.total; state.all = ans.all; state.extent = ans.extent;
     }
     function refresh() {
       if (!map) return;
@@ -751,12 +751,13 @@
   };
 
   /* The live map's state, for tests and benchmarks: {ready, seq, level,
-     zoom, marks: [{kind, id, name, n}], points, total, bytes, all, failed}. */
+     zoom, marks: [{kind, id, name, n}], points, total, bytes, all, failed,
+     extent: [w, s, e, n] the last answer covers}. */
   GW.liveState = function () {
     if (!live || !live.group._map) return null;
     var s = live.state;
     return { ready: s.ready, seq: s.seq, level: s.level, zoom: s.zoom, marks: s.marks, points: s.points,
-             total: s.total, bytes: s.bytes, all: s.all, failed: s.failed };
+             total: s.total, bytes: s.bytes, all: s.all, failed: s.failed, extent: s.extent };
   };
   /* The Leaflet map the live layer is on (benchmarks and tests move it). */
   GW.liveMap = function () { return live && live.group._map ? live.group._map : null; };
