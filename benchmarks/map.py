@@ -145,6 +145,7 @@ NAIVE_DRAWN = "() => window.map && Object.values(map._layers).filter(l => l inst
 #: One zoom step in the map's iframe: note the live layer's answers so far, move, and (for
 #: embedded layers, which redraw on ``moveend``) note when the frame after the move was painted.
 STEP = """([kind, box]) => {
+  const map = (window.GW && GW.liveMap && GW.liveMap()) || window.map;
   const s = __LIVE__; window.__gwSeq = s ? s.seq : -1; window.__gwMoved = false;
   map.once('moveend', () => requestAnimationFrame(() => setTimeout(() => { window.__gwMoved = true; }, 0)));
   if (kind === 'pan') map.panBy([map.getSize().x / 2, 0], {animate: false});
@@ -198,7 +199,8 @@ def _zoom_steps(page: Any, facts: dict[str, Any], timeout_s: float) -> dict[str,
     """From the city view: to one community, to one grid, pan half a screen; then back to the city view."""
     out: dict[str, Any] = {}
     frame = _frame_of(page, timeout_s)
-    home = frame.evaluate("() => [[map.getCenter().lat, map.getCenter().lng], map.getZoom()]")
+    home = frame.evaluate("() => { const m = (window.GW && GW.liveMap && GW.liveMap()) || window.map; "
+                          "return [[m.getCenter().lat, m.getCenter().lng], m.getZoom()]; }")
     for name, kind, box in (("zoom_community_s", "box", facts["community_box"]),
                             ("zoom_grid_s", "box", facts["grid_box"]), ("pan_s", "pan", None),
                             ("home_s", "view", home)):
