@@ -161,7 +161,7 @@ def test_a_grid_worker_acts_on_their_grid_only(server: tuple[str, Path], browser
         assert _steps_offered(s, OWN_CASE) == ["自行处置"]
         assert s.page.get_by_role("button", name="确认：自行处置").count() >= 1
         assert _steps_offered(s, OTHER_CASE) == []
-        s.page.get_by_text("只读：网格员不能办理此案卷（网格 G02）的下一步").first.wait_for()
+        s.page.get_by_text("只读：网格员不能办理此案卷（网格 第二网格）的下一步").first.wait_for()
         assert s.page.get_by_role("button", name="确认：自行处置").count() == 0
         ARTIFACTS.mkdir(exist_ok=True)
         s.page.screenshot(path=str(ARTIFACTS / "roles-worker-other-grid.png"), full_page=True)
