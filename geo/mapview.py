@@ -37,6 +37,7 @@ __all__ = [
     "MARK_PX",
     "POINT_MAX",
     "POINT_MIN_ZOOM",
+    "POINT_SEND_MAX",
     "MapIndex",
     "Marks",
     "Units",
@@ -54,8 +55,10 @@ __all__ = [
 COMMUNITY_MAX_ZOOM: Final = 13
 #: From this zoom on a view shows single points (fewer than :data:`POINT_MAX` in view).
 POINT_MIN_ZOOM: Final = 17
-#: Most single points one answer holds; more in view: the grids' counts instead.
+#: Most single points a view may hold to be shown as points; more: the grids' counts instead.
 POINT_MAX: Final = 4000
+#: Most single points one answer holds (the view's and those around it, for pans).
+POINT_SEND_MAX: Final = 10_000
 #: Marks closer than this many screen pixels are merged into one.
 MARK_PX: Final = 46
 #: Buildings are drawn from this zoom on (a building is a few pixels at 16).
@@ -82,7 +85,7 @@ def pixels(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.ndarray, n
     return x, y
 
 
-def extent_of(bbox: tuple[float, float, float, float], zoom: float, pad: float = 0.5) -> tuple[float, float, float, float]:
+def extent_of(bbox: tuple[float, float, float, float], zoom: float, pad: float = 0.25) -> tuple[float, float, float, float]:
     """The box an answer covers: ``bbox`` (west, south, east, north) grown by ``pad`` of its size each way.
 
     Pans within it need no new answer (the browser keeps the last one).

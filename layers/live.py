@@ -159,7 +159,10 @@ class LiveSource:
             pos = None
             if level == "point":
                 pos = self._points_in(ext)
-                if len(pos) > mapview.POINT_MAX:
+                if len(pos) > mapview.POINT_SEND_MAX:  # too many around the view: the view's own
+                    ext = bbox
+                    pos = self._points_in(ext)
+                if len(pos) > mapview.POINT_MAX and len(self._points_in(bbox)) > mapview.POINT_MAX:
                     pos = None
             if pos is not None:
                 layers.append(["points", self._points(pos)])
@@ -246,7 +249,7 @@ class LiveSource:
             grid_people=self.people.get("worker"), building_heads=self.people.get("head"), lang=self.lang,
             states=states)
         out = payload_of(fg)
-        out["manyAt"] = mapview.POINT_MAX + 1  # markercluster over the points in view, exact counts
+        out["manyAt"] = mapview.POINT_SEND_MAX + 1  # markercluster over the points in view, exact counts
         return out
 
     def _outside_cells(self, ext: tuple[float, float, float, float], zoom: int) -> list[dict[str, Any]]:
