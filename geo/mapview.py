@@ -42,7 +42,6 @@ __all__ = [
     "Marks",
     "Units",
     "build_index",
-    "community_figures",
     "declutter",
     "extent_of",
     "in_box",
@@ -229,8 +228,8 @@ def build_index(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, incidents:
     gid = pd.Series(_text(grids["grid_id"]), index=grids.index)
     gnames = [labels.get(g, g) for g in gid] if labels else [n or g for n, g in zip(_text(grids["name"]), gid,
                                                                                       strict=True)]
-    comm = pd.Series(_text(grids["community"]) if "community" in grids.columns else [""] * len(grids),
-                     index=grids.index)
+    comm = pd.Series([c.strip() for c in _text(grids["community"])] if "community" in grids.columns
+                     else [""] * len(grids), index=grids.index)
     names = sorted(c for c in comm.unique() if c)
     comm_pos = {c: i for i, c in enumerate(names)}
     grid_community = np.array([comm_pos.get(c, -1) for c in comm], dtype=np.int64)
@@ -270,29 +269,6 @@ def unit_counts(unit_of: np.ndarray, n_units: int, mask: np.ndarray, codes: np.n
         return np.bincount(unit_of[sel], minlength=n_units)[:n_units]
     flat = unit_of[sel] * n_codes + codes[sel]
     return np.bincount(flat, minlength=n_units * n_codes)[: n_units * n_codes].reshape(n_units, n_codes)
-
-
-def community_figures(summary: pd.DataFrame, grid_community: pd.Series) -> pd.DataFrame:
-    """Per-community figures from the per-grid ones (:func:`geo.summary.grid_summary`).
-
-    Counts are summed; ``incidents_per_km2`` and ``incidents_per_100_households``
-    are recomputed from the sums (not averaged). ``grid_community`` maps
-    ``grid_id`` to the community name.
-    """
-    rows = summary[summary["grid_id"].astype(str).isin(grid_community.index)].copy()
-    rows["_community"] = rows["grid_id"].astype(str).map(grid_community)
-    rows = rows[rows["_community"].astype(str) != ""]
-    sums = [c for c in rows.columns if c not in ("grid_id", "name", "community", "worker", "phone", "_community",
-                                                "incidents_per_km2", "incidents_per_100_households")
-            and pd.api.types.is_numeric_dtype(rows[c])]
-    out = rows.groupby("_community", sort=True)[sums].sum(min_count=1)
-    out["grids"] = rows.groupby("_community", sort=True).size()
-    area = out["area_km2"] if "area_km2" in out else pd.Series(np.nan, index=out.index)
-    out["incidents_per_km2"] = (out["incidents"] / area.where(area > 0)).round(1)
-    hh = out["households"] if "households" in out else pd.Series(np.nan, index=out.index)
-    out["incidents_per_100_households"] = (100 * out["incidents"] / hh.where(hh > 0)).round(1)
-    out.index.name = "community"
-    return out.reset_index()
 
 
 @dataclass

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo import mapview, schema
+from geo.communities import community_summary
 from geo.i18n import column_label, t
 from geo.mapview import MapIndex
 
@@ -198,11 +199,10 @@ class LiveSource:
         return out
 
     def community_summary(self) -> pd.DataFrame:
-        """Per-community figures (:func:`geo.mapview.community_figures`) of the filtered incidents."""
+        """Per-community figures (:func:`geo.communities.community_summary`) of the filtered incidents."""
         if self._community_summary is None:
-            g = self.index.grids
-            comm = pd.Series(g["community"].fillna("").astype(str).to_numpy(), index=g["grid_id"].astype(str))
-            self._community_summary = mapview.community_figures(self.summary, comm[~comm.index.duplicated()])
+            out = community_summary(self.summary)
+            self._community_summary = out[out["community"].astype(str) != ""]
         return self._community_summary
 
     def _communities(self, ext: tuple[float, float, float, float], zoom: int) -> dict[str, Any]:

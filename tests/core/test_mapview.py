@@ -1,14 +1,12 @@
-"""geo.mapview: levels, exact merging of marks, per-unit counts and community figures, on a generated city."""
+"""geo.mapview: levels, exact merging of marks and per-unit counts, on a generated city."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from geo import demo, mapview
 from geo.join import join_layers
-from geo.summary import grid_summary
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +57,3 @@ def test_positions_follow_the_index(city: dict) -> None:
     mask = idx.positions(shown.index)
     assert mask.sum() == len(shown)
     assert (idx.incidents.loc[mask, "type"] == "flooding").all()
-
-
-def test_community_figures_sum_and_recompute(city: dict) -> None:
-    summ = grid_summary(city["grids"], city["buildings"], city["incidents"])
-    comm = pd.Series(city["grids"]["community"].astype(str).to_numpy(), index=city["grids"]["grid_id"].astype(str))
-    out = mapview.community_figures(summ, comm)
-    grid_rows = summ[summ["grid_id"].astype(str).isin(comm.index)]
-    assert out["incidents"].sum() == grid_rows["incidents"].sum()
-    row = out.iloc[0]
-    assert row["incidents_per_100_households"] == pytest.approx(100 * row["incidents"] / row["households"], abs=0.05)
