@@ -29,7 +29,7 @@ from views import discover
 from views.context import AppContext
 from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
-from views.signin import sign_in, signed_in_box, unopened, watch_idle
+from views.signin import mark_active, sign_in, signed_in_box, unopened, watch_idle
 
 DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
 
@@ -95,9 +95,12 @@ def _main(lang: str) -> None:
         color_by=choices.color_by, visible=choices.visible, meta=meta, user=user,
     )
     views = discover(user)  # a tab the user may not use is not offered at all
-    for view, tab in zip(views, st.tabs([tr(v.label) for v in views]), strict=True):
-        with tab, guarded(lang, view.key):
-            view.render(ctx)
+    try:
+        for view, tab in zip(views, st.tabs([tr(v.label) for v in views]), strict=True):
+            with tab, guarded(lang, view.key):
+                view.render(ctx)
+    finally:
+        mark_active()  # the idle time starts when the page is drawn, not when its run began
 
 
 if __name__ == "__main__":  # streamlit runs this file as __main__

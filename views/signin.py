@@ -43,7 +43,7 @@ from geo.store import Store
 from .parts.guard import LOG, error_box, new_reference, show_error
 from .parts.plain import USER_KEY, actor, md
 
-__all__ = ["ACTIVE_KEY", "DEMO_KEY", "NOTICE_KEY", "demo_banner", "end_session", "sign_in", "sign_out",
+__all__ = ["ACTIVE_KEY", "DEMO_KEY", "NOTICE_KEY", "demo_banner", "end_session", "mark_active", "sign_in", "sign_out",
            "signed_in_box", "unopened", "watch_idle"]
 
 #: Session keys: when the session last reran (``time.monotonic()``), why the last one ended, whether it is a demo's.
@@ -63,6 +63,11 @@ def _expired(now: float | None = None) -> bool:
     if not isinstance(last, (int, float)):
         return False  # signed in before any rerun was timed: this one starts the clock
     return (time.monotonic() if now is None else now) - float(last) > _idle_seconds()
+
+
+def mark_active() -> None:
+    """Count now as the session's last activity (the end of a page run too: a slow page eats no idle time)."""
+    st.session_state[ACTIVE_KEY] = time.monotonic()
 
 
 def end_session(notice: str = "signed_out") -> None:
@@ -116,7 +121,7 @@ def sign_in(store: Store, lang: str, *, demo: bool = False) -> User:
     """
     user = _still_signed_in(store)
     if user is not None:
-        st.session_state[ACTIVE_KEY] = time.monotonic()
+        mark_active()
         return user
     st.title(t("signin.title", lang))
     notice = st.session_state.get(NOTICE_KEY)
@@ -156,7 +161,7 @@ def _start(user: User, *, demo: bool = False) -> None:
     for key in (NOTICE_KEY, "gw_signin_user", "gw_signin_password"):  # the password not kept in the session
         st.session_state.pop(key, None)
     st.session_state[USER_KEY] = user
-    st.session_state[ACTIVE_KEY] = time.monotonic()
+    mark_active()
     st.session_state[DEMO_KEY] = demo
     st.rerun()
 

@@ -51,10 +51,11 @@ def _texts(node: Any, out: list[tuple[str, str]], where: str = "") -> None:
         out.extend((f"{name}.option", str(o)) for o in node.options)
     if name == "Dataframe":
         df = node.value
+        blank = node.proto.HasField("placeholder") and node.proto.placeholder == ""  # missing shown as empty
         out.extend(("heading", str(c)) for c in df.columns)
         for c in df.columns:
             out.extend((f"cell[{c}]", "None" if v is None else str(v)) for v in df[c].tolist()
-                       if v is None or isinstance(v, str) or pd.isna(v))
+                       if isinstance(v, str) or (not blank and (v is None or pd.isna(v))))
     children = getattr(node, "children", None)
     if isinstance(children, dict):
         for child in children.values():

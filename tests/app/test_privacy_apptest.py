@@ -74,7 +74,7 @@ def test_a_grid_worker_is_offered_no_step_on_another_grids_case(demo: str) -> No
     at = _open(demo, "wang", "FW009")
     assert _steps(at) == []
     said = _captions(at)
-    assert "只读：网格员不能办理此案卷（网格 G02）的下一步" in said and "社区工作人员" in said
+    assert "只读：网格员不能办理此案卷（网格 第二网格）的下一步" in said and "社区工作人员" in said
     assert not [b for b in at.button if str(b.key or "").startswith("gw_step_FW009")]
 
 
@@ -122,7 +122,7 @@ def test_a_viewer_reads_masked_and_may_do_nothing(demo: str) -> None:
 def test_the_english_caption_names_who_may(demo: str) -> None:
     at = _open(demo, "wang", "FW009", lang="en")
     said = _captions(at)
-    assert "Read only: a grid worker cannot take this case's next step (grid G02)." in said
+    assert "Read only: a grid worker cannot take this case's next step (grid 第二网格)." in said
     assert "community staff" in said
 
 

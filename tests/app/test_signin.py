@@ -99,6 +99,26 @@ def test_an_idle_session_expires_and_says_so(store, monkeypatch):
     assert "idle" in " ".join(read_audit(open_store(store), action="sign_out")["after"].astype(str))
 
 
+def test_the_idle_time_starts_when_the_page_is_drawn(store, monkeypatch):
+    """A page that takes longer to draw than the idle limit does not sign its user out on the next rerun."""
+    import views.rain
+    from views import View
+
+    shown = views.rain.VIEW
+
+    def slow(ctx):  # a page drawn on a busy server
+        time.sleep(4)
+        shown.render(ctx)
+
+    monkeypatch.setattr(views.rain, "VIEW", View(key=shown.key, label=shown.label, render=slow, order=shown.order))
+    monkeypatch.setenv("GRIDWATCH_VIEWS", "rain")
+    monkeypatch.setenv("GRIDWATCH_SESSION_IDLE_MINUTES", "0.05")  # 3 s
+    at = sign_in(app_test(user=None).run(), "wangfang", PASSWORD)
+    assert at.tabs and at.session_state[ACTIVE_KEY] > time.monotonic() - 2  # timed at the end of the run
+    at = at.run()  # within 3 s of the page being drawn (its run began more than 4 s ago)
+    assert at.tabs and "会话已过期，请重新登录。" not in [i.value for i in at.info]
+
+
 def test_a_disabled_account_is_signed_out_and_a_new_role_applies_at_once(store):
     at = sign_in(app_test(user=None).run(), "wangfang", PASSWORD)
     assert at.session_state[USER_KEY].role == "staff"

@@ -138,7 +138,7 @@ def _communities(ctx: AppContext, by: str, figure_label: str, n_out: int, n_open
         if col in table.columns:
             table[col] = pd.to_numeric(table[col], errors="coerce").round(1)
     table.columns = [column_label(c, ctx.lang) for c in cols]
-    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1), 400))
+    st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1), 400), placeholder="")
     options = list(comm["community"])
     kept = st.session_state.get(_PICKED)
     key = f"gw_ov_community_{ctx.lang}"  # keyed per language: a label change would reset the choice
@@ -163,7 +163,7 @@ def _grids(ctx: AppContext, grids: pd.DataFrame, outside: pd.DataFrame, figure_l
     if "incidents_per_km2" in table.columns:
         table["incidents_per_km2"] = pd.to_numeric(table["incidents_per_km2"], errors="coerce").round(1)
     table = blank_text(table.rename(columns={c: column_label(c, ctx.lang, labels) for c in cols}))
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="")  # no figure (outside: no area): an empty cell
     top = grids.head(CHART_TOP)
     if len(grids) > CHART_TOP:
         st.caption(ctx.tr("app.ov_top", top=CHART_TOP, n=f"{len(grids):,}", figure=figure_label))
