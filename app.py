@@ -75,7 +75,7 @@ def _main(lang: str) -> None:
     signed_in_box(user, lang, store)
     watch_idle(store)
     try:
-        version = store.version
+        version = store.data_version  # not changed by sign-ins (the audit log): the layers stay cached
         who = appdata.audience(user)  # people masked, a party's cases only: before anything reaches a view
         data = appdata.layers(path, version, who)
         types, meta = appdata.types_and_meta(path, version)
@@ -92,7 +92,7 @@ def _main(lang: str) -> None:
         store=store, lang=lang, tr=tr, grids=grids, buildings=buildings, incidents=incidents, types=types,
         filters=choices.filters, shown_incidents=appdata.shown_incidents(path, version, who, choices.filters),
         summary=appdata.summary(path, version, who, choices.filters), basemap=choices.basemap, figure=choices.figure,
-        color_by=choices.color_by, visible=choices.visible, meta=meta, user=user,
+        color_by=choices.color_by, visible=choices.visible, meta=meta, user=user, data_version=version,
     )
     views = discover(user)  # a tab the user may not use is not offered at all
     try:

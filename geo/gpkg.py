@@ -43,9 +43,11 @@ from .gpkg_sql import (
     SQL_TYPE,
     begin,
     chunks,
+    count_change,
     create_id_indexes,
     create_layer,
     create_sequences,
+    data_stamp,
     gdal_read,
     geometry_column,
     has_table,
@@ -62,12 +64,14 @@ from .gpkg_sql import (
     set_meta,
     spatial_tables,
     table_columns,
+    watch_changes,
     write_meta_table,
 )
 from .storage import (
     INCIDENT_TYPES,
     MANAGED,
     META,
+    NOT_SHOWN,
     SCHEMA_VERSION,
     SEQUENCES,
     Store,
@@ -132,6 +136,20 @@ class GeoPackageStore(Store):
             wal_part = "-"
         return f"{counter}-{st.st_mtime_ns}-{st.st_size}-{st.st_ino}-{wal_part}"
 
+    @property
+    def data_version(self) -> str:
+        """The change counter the file's triggers keep (see :attr:`Store.data_version`); :attr:`version` before they are set."""
+        try:
+            ino = self._path.stat().st_ino
+        except FileNotFoundError:
+            return "empty"
+        try:
+            with contextlib.closing(self._connect(timeout=5)) as con:
+                stamp = data_stamp(con)
+        except sqlite3.Error:
+            stamp = None
+        return self.version if stamp is None else f"d{ino}-{stamp}"
+
     # -- opening, making and upgrading ------------------------------------------------------------
 
     def _connect(self, *, timeout: float | None = None) -> sqlite3.Connection:
@@ -183,6 +201,7 @@ class GeoPackageStore(Store):
                     con.execute("BEGIN")
                     create_sequences(con)
                     create_id_indexes(con)
+                    watch_changes(con)
                     now = now_text()
                     con.executemany(f"INSERT INTO {quote(META)} (key, value) VALUES (?, ?)",
                                     [("schema_version", str(SCHEMA_VERSION)), ("written_at", now), ("revision", "0")])
@@ -219,6 +238,7 @@ class GeoPackageStore(Store):
                                     "updated_at = ? WHERE row_version IS NULL", (now_text(),))
                     create_sequences(con)
                     create_id_indexes(con)
+                    watch_changes(con)
                     set_meta(con, {"schema_version": str(SCHEMA_VERSION)})
                     con.execute("COMMIT")
                 except BaseException:
@@ -502,7 +522,7 @@ class _Tx(Transaction):
                      frame: gpd.GeoDataFrame) -> None:
         """Insert many rows with the spatial-index triggers set aside, then index them in one pass."""
         triggers = self._con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-                                     "AND name LIKE 'rtree_%'", (layer,)).fetchall()
+                                     "AND (name GLOB 'rtree_*' OR name GLOB 'gw_changed_*')", (layer,)).fetchall()
         for name, _sql in triggers:
             self._con.execute(f"DROP TRIGGER {quote(name)}")
         before = self._con.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(layer)}").fetchone()[0]
@@ -519,6 +539,8 @@ class _Tx(Transaction):
         self._con.executemany(f"INSERT OR REPLACE INTO {quote(f'rtree_{layer}_{geom}')} VALUES (?, ?, ?, ?, ?)", index)
         for _name, text in triggers:
             self._con.execute(text)
+        if any(name.startswith("gw_changed_") for name, _sql in triggers):
+            count_change(self._con)  # the rows set aside from the counter count as one change
 
     def _write_table(self, name: str, df: pd.DataFrame) -> None:
         """Replace a plain table (its rows and columns)."""
@@ -541,6 +563,7 @@ class _Tx(Transaction):
         triggers = self._con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
                                      (name,)).fetchall()
         registered = self._con.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (name,)).fetchone()
+        self._touched.add(name)  # changed, even when no row is written again
         self._con.execute(f"DROP TABLE IF EXISTS {quote(name)}")
         cols = ", ".join(f"{quote(c)} {SQL_TYPE.get(kind_of(df[c]), 'TEXT')}" for c in df.columns if c != "fid")
         self._con.execute(f"CREATE TABLE {quote(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"
@@ -579,6 +602,9 @@ class _Tx(Transaction):
         if not self.wrote:
             self._con.execute("ROLLBACK")
             return
+        watch_changes(self._con)  # tables made since (by this change, or by QGIS) counted from now on
+        if self._touched - NOT_SHOWN:
+            count_change(self._con)
         set_meta(self._con, self._closing_meta())
         for name in self._touched | {META}:
             self._con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "

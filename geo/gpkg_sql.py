@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
 import sqlite3
@@ -18,7 +19,7 @@ import pyogrio
 from . import schema, settings
 from .errors import StoreError
 from .gpkg_blob import decode
-from .storage import META, SEQUENCES, TABLE_INDEXES, empty_layer, layer_columns
+from .storage import CHANGES, META, META_KEPT, NOT_SHOWN, SEQUENCES, TABLE_INDEXES, empty_layer, layer_columns
 
 SQL_TYPE: Final = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN", "bytes": "BLOB"}
 _GEOMETRY_TYPE: Final = {schema.INCIDENTS: "Point"}
@@ -29,6 +30,75 @@ def quote(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+
+
+# -- what the map shows: counted by triggers ---------------------------------------------------
+#
+# Every table the map may show (all but NOT_SHOWN and GeoPackage's and SQLite's own) has three
+# triggers that add one to gw_changes.n at each row written, whoever writes it (GridWatch, QGIS,
+# GDAL): the file's own triggers, so no writer can forget. ``meta`` counts only its keys that are
+# not the store's bookkeeping (META_KEPT), and only when a value changes.
+
+_VERBS: Final = ("insert", "update", "delete")
+
+
+def _watched(name: str) -> bool:
+    low = name.lower()
+    return not (name in NOT_SHOWN or low.startswith(("sqlite_", "gpkg_", "rtree_")))
+
+
+def change_trigger(table: str, verb: str) -> str:
+    """The name of the trigger that counts ``verb`` on ``table``."""
+    return f"gw_changed_{verb}_{table}"
+
+
+def watch_changes(con: sqlite3.Connection) -> None:
+    """Make the change counter and the triggers of every watched table that lacks them (idempotent)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {quote(CHANGES)} (id INTEGER PRIMARY KEY CHECK (id = 1), "
+                "n INTEGER NOT NULL, token TEXT NOT NULL)")
+    con.execute(f"INSERT OR IGNORE INTO {quote(CHANGES)} (id, n, token) VALUES (1, 0, lower(hex(randomblob(8))))")
+    have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    kept = ", ".join(f"'{k}'" for k in META_KEPT)
+    bump = f"BEGIN UPDATE {quote(CHANGES)} SET n = n + 1 WHERE id = 1; END"
+    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        if not _watched(table):
+            continue
+        for verb in _VERBS:
+            name = change_trigger(table, verb)
+            if name in have:
+                continue
+            when = ""
+            if table == META:
+                row = "OLD" if verb == "delete" else "NEW"
+                when = f" WHEN {row}.key NOT IN ({kept})" + (" AND NEW.value IS NOT OLD.value" if verb == "update" else "")
+            con.execute(f"CREATE TRIGGER {quote(name)} AFTER {verb.upper()} ON {quote(table)}{when} {bump}")
+
+
+def count_change(con: sqlite3.Connection) -> None:
+    """Count one change (a writer that set the triggers aside for a bulk insert)."""
+    con.execute(f"UPDATE {quote(CHANGES)} SET n = n + 1 WHERE id = 1")
+
+
+def data_stamp(con: sqlite3.Connection) -> str | None:
+    """The counter, the file's token and the watched tables' definitions; None when a watched table is not counted.
+
+    A table made, dropped, altered or made again changes the definitions
+    (its SQL, its root page); a table without its triggers (made by another
+    program since GridWatch last wrote) cannot be trusted, hence None.
+    """
+    if not has_table(con, CHANGES):
+        return None
+    row = con.execute(f"SELECT n, token FROM {quote(CHANGES)} WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    master = con.execute("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master").fetchall()
+    triggers = {name for kind, name, *_ in master if kind == "trigger"}
+    tables = sorted((name, root, text or "") for kind, name, _tbl, root, text in master
+                    if kind == "table" and _watched(name))
+    if any(change_trigger(t, v) not in triggers for t, _root, _text in tables for v in _VERBS):
+        return None
+    digest = hashlib.blake2b(repr(tables).encode(), digest_size=8).hexdigest()
+    return f"{row[1]}-{row[0]}-{digest}"
 
 
 def begin(con: sqlite3.Connection, location: str) -> None:

@@ -51,9 +51,12 @@ from .storage_audit import AuditMixin
 from .storage_rows import MANAGED, dtype_of, empty_layer, layer_columns, meta_dict, plan_replace, types_of
 
 __all__ = [
+    "CHANGES",
     "INCIDENT_TYPES",
     "MANAGED",
     "META",
+    "META_KEPT",
+    "NOT_SHOWN",
     "SCHEMA_VERSION",
     "TABLE_INDEXES",
     "Store",
@@ -69,6 +72,11 @@ META: Final = "meta"
 INCIDENT_TYPES: Final = "incident_types"
 #: The store's counters (minted ids); internal, never listed by :meth:`Store.tables`.
 SEQUENCES: Final = "gw_sequences"
+#: The table that counts changes to what the map shows (GeoPackage: kept by triggers; see :attr:`Store.data_version`).
+CHANGES: Final = "gw_changes"
+#: Tables whose changes leave what the map shows as it was: the audit log, the accounts (every sign-in
+#: writes both) and the store's own counters.
+NOT_SHOWN: Final = frozenset({"audit", "users", SEQUENCES, CHANGES})
 #: The version of the store's layout this release writes. 1: the layers and
 #: tables only (releases before row-level writes); 2: ``row_version``,
 #: ``updated_by``, ``updated_at`` on every layer and the id counters.
@@ -88,8 +96,8 @@ TABLE_INDEXES: Final[dict[str, tuple[str, ...]]] = {
 }
 #: Rows added in one call entered one by one in the audit log (more: one entry for all).
 AUDIT_ROWS: Final = 20
-#: Keys of ``meta`` that the store itself maintains.
-_META_KEPT: Final = ("schema_version", "written_at", "revision", "history")
+#: Keys of ``meta`` that the store itself maintains (at every write: none of them is shown on the map).
+META_KEPT: Final = ("schema_version", "written_at", "revision", "history")
 #: Notes kept in the ``history`` meta value.
 HISTORY_KEPT: Final = 50
 CST: Final = timezone(timedelta(hours=8), "CST")
@@ -318,7 +326,7 @@ class Transaction(AuditMixin, ABC):
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Set metadata keys (kept at commit)."""
         for key in values:
-            if key in _META_KEPT and key != "schema_version":
+            if key in META_KEPT and key != "schema_version":
                 raise StoreError.of("store.readonly_column", column=key)
         new = {str(k): str(v) for k, v in values.items()}
         old = {**meta_dict(self.read_table(META)), **self._meta_updates}
@@ -441,6 +449,17 @@ class Store(ABC):
         """A token that changes whenever the store is written (cache key)."""
 
     @property
+    def data_version(self) -> str:
+        """A token that changes whenever what the map shows may change (the key of the map's caches).
+
+        Every layer and table counts but those of :data:`NOT_SHOWN` (the
+        audit log and the accounts, which every sign-in writes) and the
+        store's own ``meta`` keys (:data:`META_KEPT`). A backend that cannot
+        tell these changes apart returns :attr:`version`.
+        """
+        return self.version
+
+    @property
     @abstractmethod
     def location(self) -> str:
         """Where the store is, for messages (no password)."""
@@ -499,7 +518,7 @@ class Store(ABC):
             for name, df in tables.items():
                 tx.write_table(name, df)
             if meta is not None and not meta.empty:
-                tx.set_meta({k: v for k, v in meta_dict(meta).items() if k not in _META_KEPT})
+                tx.set_meta({k: v for k, v in meta_dict(meta).items() if k not in META_KEPT})
 
     def add_incident_type(self, t: schema.IncidentType, *, by: User | str = "") -> None:
         """Add or relabel a user incident type (refused with :class:`geo.access.AccessError` unless ``by`` may)."""

@@ -25,6 +25,11 @@ class AppContext:
     ----------
     store
         The open store (write through it; its ``version`` changes).
+    data_version
+        :attr:`geo.storage.Store.data_version` when the page began: the key
+        of every cache of what the map shows (a sign-in, which writes the
+        audit log, leaves it as it was). Caches of the audit log, the
+        accounts and the ledger's history key on ``store.version``.
     lang, tr
         Language code and the translator bound to it (``tr("app.title")``).
     grids, buildings, incidents
@@ -60,6 +65,7 @@ class AppContext:
     visible: frozenset[str]
     meta: dict[str, str]
     user: User
+    data_version: str = ""
 
     def type_label(self, code: str) -> str:
         """The label of incident type ``code`` in the current language."""

@@ -64,7 +64,7 @@ def render(ctx: AppContext) -> None:
 
 
 def _map(ctx: AppContext) -> None:
-    path, version, shift = ctx.store.location, ctx.store.version, ctx.basemap.shift
+    path, version, shift = ctx.store.location, ctx.data_version, ctx.basemap.shift
     who = appdata.audience(ctx.user)
     args = (path, version, who, ctx.filters)
     groups: list[folium.FeatureGroup] = []
@@ -114,7 +114,7 @@ def _embedded(ctx: AppContext, args: tuple[Any, ...], shift: str | None) -> list
 
 def _live(ctx: AppContext, who: appdata.Audience, shift: str | None) -> folium.FeatureGroup:
     """The live layer of a large store: the browser asks :mod:`views.map_api` for each view."""
-    path, version = ctx.store.location, ctx.store.version
+    path, version = ctx.store.location, ctx.data_version
     at = appdata.clock()
     key = ("live", ctx.store.address, version, who, ctx.filters, ctx.lang, shift, ctx.figure, ctx.visible,
            ctx.color_by, at)

@@ -58,7 +58,7 @@ def render(ctx: AppContext) -> None:
                      format_func=lambda c: levels[c].label_zh if ctx.lang == "zh" else levels[c].label_en)
     with st.expander(tr("rain.level_table")):
         st.dataframe(levels_table(levels, lang=ctx.lang), hide_index=True, width="stretch")
-    scores, grid_scores = appdata.risk_tables(ctx.store.location, ctx.store.version)
+    scores, grid_scores = appdata.risk_tables(ctx.store.location, ctx.data_version)
     _risk_section(ctx, scores, grid_scores)
     _flood_section(ctx, scores, grid_scores)
     _checklist_section(ctx, levels[level])
@@ -126,7 +126,7 @@ def _response(ctx: AppContext, floods: gpd.GeoDataFrame, mode: str) -> FloodResp
     """The inputs of the chosen mode, and the response once they are complete."""
     tr = ctx.tr
     layers = {schema.GRIDS: ctx.grids, schema.BUILDINGS: ctx.buildings, schema.INCIDENTS: ctx.incidents,
-              schema.FLOOD_ZONES: appdata.flood_zones(ctx.store.location, ctx.store.version)}
+              schema.FLOOD_ZONES: appdata.flood_zones(ctx.store.location, ctx.data_version)}
     if mode == "zone":
         zones = layers[schema.FLOOD_ZONES]
         if zones.empty:
@@ -241,7 +241,7 @@ def _flood_map(ctx: AppContext, floods: gpd.GeoDataFrame, response: FloodRespons
 
     minx, miny, maxx, maxy = ctx.grids.total_bounds if len(ctx.grids) else (114.2, 30.4, 114.4, 30.6)
     m = base_map(ctx.basemap, bounds=[[miny, minx], [maxy, maxx]], lang=ctx.lang, height=460)
-    zones = appdata.flood_zones(ctx.store.location, ctx.store.version)
+    zones = appdata.flood_zones(ctx.store.location, ctx.data_version)
     if len(zones):
         flood_zone_layer(show(zones), lang=ctx.lang).add_to(m)
     _risk_layer(ctx, scores, grid_scores, show).add_to(m)

@@ -68,7 +68,7 @@ def render(ctx: AppContext) -> None:
     if c4.button(tr("routes.plan"), type="primary", key="rt_plan", use_container_width=True):
         _plan(ctx, _Request(grids, types, statuses, start_kind, start_text, patrollers, closed, limit))
     result = st.session_state.get(RESULT)
-    if result is not None and result["version"] != ctx.store.version:
+    if result is not None and result["version"] != ctx.data_version:
         st.session_state.pop(RESULT)  # the data changed: the plan is stale
         result = None
     plan: RoutePlan | None = result["plan"] if result else None
@@ -171,13 +171,13 @@ def _plan(ctx: AppContext, req: _Request) -> None:
         with st.spinner(tr("routes.planning")):
             plan = plan_from_store(ctx.store, grids=req.grids, types=req.types, statuses=req.statuses,
                                    start=req.start_text if req.start_kind != "none" else None,
-                                   network=_network(ctx.store.location, ctx.store.version),
+                                   network=_network(ctx.store.location, ctx.data_version),
                                    patrollers=req.patrollers, closed=req.closed, time_limit=req.limit)  # fmt: skip
             files = _files(ctx, plan)
     except GridWatchError as exc:
         _plan_error(ctx, exc)
         return
-    st.session_state[RESULT] = {"plan": plan, "files": files, "slug": _slug(req.grids), "version": ctx.store.version}
+    st.session_state[RESULT] = {"plan": plan, "files": files, "slug": _slug(req.grids), "version": ctx.data_version}
 
 
 def _plan_error(ctx: AppContext, exc: GridWatchError) -> None:

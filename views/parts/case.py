@@ -65,7 +65,7 @@ def _clock(ctx: AppContext, row: pd.Series) -> dict[str, Any]:
 def _storm(ctx: AppContext) -> str | None:
     from views import data as appdata
 
-    return appdata.storm(ctx.store.location, ctx.store.version)
+    return appdata.storm(ctx.store.location, ctx.data_version)
 
 
 def case_panel(ctx: AppContext, row: pd.Series, head: Any) -> None:
@@ -113,7 +113,7 @@ def _place(ctx: AppContext, row: pd.Series) -> list[tuple[str, str]]:
     """Where the case is and who looks after the place: the grid and its worker, the building and its head."""
     from views import data as appdata
 
-    who = appdata.names(ctx.store.location, ctx.store.version, appdata.audience(ctx.user))
+    who = appdata.names(ctx.store.location, ctx.data_version, appdata.audience(ctx.user))
     grid, building = text(row.get("grid_id")), text(row.get("building_id"))
     return [
         (ctx.tr("map.grid"), who["grid"].get(grid, grid) if grid else ctx.tr("app.outside")),
@@ -171,7 +171,7 @@ def _hours(h: float) -> str:
 def _party_names(ctx: AppContext) -> dict[str, str]:
     from views import data as appdata
 
-    return appdata.party_names(ctx.store.location, ctx.store.version, ctx.lang)
+    return appdata.party_names(ctx.store.location, ctx.data_version, ctx.lang)
 
 
 # ------------------------------------------------------------------ the next step

@@ -135,7 +135,7 @@ def _submit(ctx: AppContext, report: dict[str, Any], duplicate_of: str | None) -
     st.session_state.pop("gw_report_at", None)
     ident = text(row.get("incident_id"))
     st.session_state["gw_selection"] = ("incident", duplicate_of or ident)
-    who = appdata.names(ctx.store.location, ctx.store.version, appdata.audience(ctx.user))
+    who = appdata.names(ctx.store.location, ctx.data_version, appdata.audience(ctx.user))
     grid, building = text(row.get("grid_id")), text(row.get("building_id"))
     done = ctx.tr("app.report_done", id=ident,
                   grid=who["grid"].get(grid, grid) if grid else ctx.tr("app.outside"),

@@ -23,7 +23,7 @@ LEVELS: Final = (None, "orange", "red")
 def _level(ctx: AppContext) -> str | None:
     from views import data as appdata
 
-    return appdata.storm(ctx.store.location, ctx.store.version)
+    return appdata.storm(ctx.store.location, ctx.data_version)
 
 
 def storm_banner(ctx: AppContext) -> None:
