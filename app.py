@@ -83,7 +83,7 @@ def _main(lang: str) -> None:
         show_error(exc, lang, key="app.store_error")
         st.stop()
     grids, buildings, incidents = data[schema.GRIDS], data[schema.BUILDINGS], data[schema.INCIDENTS]
-    choices = sidebar(lang, grids, buildings, incidents, types)
+    choices = sidebar(lang, grids, buildings, incidents, types, appdata.report_days(path, version, who))
     if allowed(user, "settings"):  # where the store is: for administrators (a database address without its password)
         st.sidebar.caption(tr("app.store", path=store.location))
     if meta.get("fictional", "").lower() in ("1", "true", "yes") or "fictional" in meta.get("description", "").lower():

@@ -197,6 +197,10 @@ class Settings:
                                              "the test suite runs the store tests against (scripts/test-postgres.sh "
                                              "starts one); without it they skip, except in CI.", _optional,
                                              "a postgresql:// address", secret=True)
+    snapshot_dir: str = _setting("", "GRIDWATCH_SNAPSHOT_DIR", "Folder of the map layers' snapshots "
+                                 "(geo.snapshot: a large GeoPackage store's layers, read back after a server start "
+                                 "in a fraction of the time; else $XDG_CACHE_HOME/gridwatch or "
+                                 "~/.cache/gridwatch; 'off': none).", _stripped, "a folder, or off")
     # -- cases (geo.cases)
     duplicate_radius_m: float = _setting(50.0, "GRIDWATCH_DUPLICATE_RADIUS_M", "A new report within this distance "
                                          "(m) of an open case of the same type is offered as a likely duplicate "

@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo import schema
 
-__all__ = ["CASE_VIEWS", "Filters", "Hit", "filter_incidents", "local_times", "search", "view_bounds"]
+__all__ = ["CASE_VIEWS", "Filters", "Hit", "filter_incidents", "local_times", "report_days", "search", "view_bounds"]
 
 #: Times are shown and filtered in China Standard Time.
 LOCAL_TZ = "Asia/Shanghai"
@@ -63,6 +63,12 @@ def local_times(values: pd.Series) -> pd.Series:
     if (~has_tz).any():
         out[~has_tz] = pd.to_datetime(text[~has_tz], errors="coerce", format="ISO8601").astype("datetime64[ns]")
     return out
+
+
+def report_days(incidents: pd.DataFrame) -> tuple[date, date] | None:
+    """The first and last day (China Standard Time) incidents were reported, None without a readable time."""
+    dates = local_times(incidents["reported_at"]).dropna()
+    return (dates.min().date(), dates.max().date()) if len(dates) else None
 
 
 def filter_incidents(incidents: gpd.GeoDataFrame, filters: Filters, *, states: pd.Series | None = None) -> gpd.GeoDataFrame:

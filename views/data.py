@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 import streamlit_folium
 
-from geo import mapview, privacy, schema, settings
+from geo import mapview, privacy, schema, settings, snapshot
 from geo.access import User
 from geo.cases import ledger as ledger_mod
 from geo.cases import parties as parties_mod
@@ -44,6 +44,7 @@ from layers import flood_zones as flood_zones_mod
 from layers import grids as grids_mod
 from layers import incidents as incidents_mod
 from layers import live as live_mod
+from layers import select
 from layers.element import GWLayer
 from layers.select import Filters, filter_incidents
 
@@ -65,6 +66,7 @@ __all__ = [
     "layers",
     "names",
     "party_names",
+    "report_days",
     "risk_tables",
     "shown_incidents",
     "storm",
@@ -102,7 +104,7 @@ def _reader(who: Audience) -> User:
 @st.cache_resource(max_entries=6, show_spinner=False)
 def _read(path: str, version: str) -> tuple[Layers, dict[str, schema.IncidentType], dict[str, str]]:
     store = open_store(path)
-    data = store.read_many((schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))
+    data = snapshot.read_layers(store, (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))  # a large store's: from disk
     return data, store.incident_types(), store.meta()
 
 
@@ -225,6 +227,12 @@ def party_names(path: str, version: str, lang: str) -> dict[str, str]:
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
+def report_days(path: str, version: str, who: Audience) -> tuple[date, date] | None:
+    """The first and last day the incidents ``who`` sees were reported (:func:`layers.select.report_days`)."""
+    return select.report_days(layers(path, version, who)[schema.INCIDENTS])
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
 def case_states(path: str, version: str, at: str) -> pd.Series:
     """The clock state of every case (``on_time``, ``warning``, ``overdue``, ``paused``, ``ended``) at ``at``.
 
@@ -232,7 +240,7 @@ def case_states(path: str, version: str, at: str) -> pd.Series:
     """
     inc = _read(path, version)[0][schema.INCIDENTS]  # the clocks only: indexed like every reader's incidents
     types = types_and_meta(path, version)[0]
-    events = inc["type"].map(lambda c: c in types and not types[c].asset)
+    events = inc["type"].isin([code for code, it in types.items() if not it.asset])
     out = pd.Series("", index=inc.index, dtype=object)
     if not events.any():
         return out

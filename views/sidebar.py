@@ -16,7 +16,7 @@ from geo.names import grid_labels
 from layers import basemaps
 from layers.buildings import COLOR_BY
 from layers.grids import FIGURES
-from layers.select import CASE_VIEWS, Filters, Hit, local_times, search
+from layers.select import CASE_VIEWS, Filters, Hit, report_days, search
 
 __all__ = ["Choices", "language", "sidebar"]
 
@@ -42,8 +42,12 @@ def language() -> str:
 
 
 def sidebar(lang: str, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
-            types: dict[str, schema.IncidentType]) -> Choices:
-    """Draw the sidebar and return what the user chose."""
+            types: dict[str, schema.IncidentType], dates: tuple[date, date] | None = None) -> Choices:
+    """Draw the sidebar and return what the user chose.
+
+    ``dates``: the first and last day incidents were reported (:func:`report_days`; the app
+    passes it cached per store version, as it is read from every incident).
+    """
     sb = st.sidebar
     avail = basemaps.available()
     keys = list(avail)
@@ -58,13 +62,13 @@ def sidebar(lang: str, grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, inc
     color_by = _selectbox(t("app.building_color", lang), list(COLOR_BY), "gw_color_by", lang, index=1,
                           format_func=lambda c: t(f"map.color_{c}", lang))
     sb.subheader(t("app.filters", lang))
-    filters = _filters(lang, grids, incidents, types)
+    filters = _filters(lang, grids, incidents, types, report_days(incidents) if dates is None else dates)
     _search_box(lang, buildings, incidents, _grid_names(grids), types)
     return Choices(filters, avail[str(bkey)], figure, str(color_by), visible)
 
 
-def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
-             types: dict[str, schema.IncidentType]) -> Filters:
+def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,  # noqa: PLR0913
+             types: dict[str, schema.IncidentType], days: tuple[date, date] | None) -> Filters:
     sb = st.sidebar
     communities = sorted(grids["community"].dropna().astype(str).unique())
     chosen_grids: tuple[str, ...] | None = None
@@ -89,10 +93,9 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     case_view = _selectbox(t("app.case_view", lang), views, "gw_case_view", lang,
                            format_func=lambda v: t("app.case_view_all", lang) if v is None
                            else t(f"app.case_view_{v}", lang) if v in CASE_VIEWS else t(f"status.{v}", lang))
-    dates = local_times(incidents["reported_at"]).dropna()
     date_from = date_to = None
-    if len(dates):
-        lo, hi = dates.min().date(), dates.max().date()
+    if days is not None:
+        lo, hi = days
         last = st.session_state.get("gw_dates_bounds")
         if last and last != (lo, hi) and tuple(st.session_state.get("gw_dates", ())) == last:
             st.session_state["gw_dates"] = (lo, hi)  # the full range stays the full range as data grows
