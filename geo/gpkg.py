@@ -31,7 +31,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
 
 from . import schema, settings
 from .access import User
@@ -42,6 +41,7 @@ from .gpkg_lock import making_lock, writer_turn
 from .gpkg_sql import (
     SQL_TYPE,
     begin,
+    bulk_insert,
     chunks,
     count_change,
     create_id_indexes,
@@ -68,6 +68,7 @@ from .gpkg_sql import (
     write_meta_table,
 )
 from .storage import (
+    CHANGES,
     INCIDENT_TYPES,
     MANAGED,
     META,
@@ -140,15 +141,11 @@ class GeoPackageStore(Store):
     def data_version(self) -> str:
         """The change counter the file's triggers keep (see :attr:`Store.data_version`); :attr:`version` before they are set."""
         try:
-            ino = self._path.stat().st_ino
-        except FileNotFoundError:
-            return "empty"
-        try:
+            ino = self._path.stat().st_ino  # before connecting: a missing store is not made
             with contextlib.closing(self._connect(timeout=5)) as con:
-                stamp = data_stamp(con)
-        except sqlite3.Error:
-            stamp = None
-        return self.version if stamp is None else f"d{ino}-{stamp}"
+                return self.version if (stamp := data_stamp(con)) is None else f"d{ino}-{stamp}"
+        except (FileNotFoundError, sqlite3.Error):
+            return self.version
 
     # -- opening, making and upgrading ------------------------------------------------------------
 
@@ -515,32 +512,8 @@ class _Tx(Transaction):
         if len(rows) < _BULK_ROWS:
             self._con.executemany(sql, rows)
         else:
-            self._bulk_insert(layer, geom, sql, rows, frame)
+            bulk_insert(self._con, layer, geom, sql, rows, frame)
         self._touched.add(layer)
-
-    def _bulk_insert(self, layer: str, geom: str, sql: str, rows: list[tuple[Any, ...]],
-                     frame: gpd.GeoDataFrame) -> None:
-        """Insert many rows with the spatial-index triggers set aside, then index them in one pass."""
-        triggers = self._con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-                                     "AND (name GLOB 'rtree_*' OR name GLOB 'gw_changed_*')", (layer,)).fetchall()
-        for name, _sql in triggers:
-            self._con.execute(f"DROP TRIGGER {quote(name)}")
-        before = self._con.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(layer)}").fetchone()[0]
-        self._con.executemany(sql, rows)
-        if sql.startswith(f"INSERT INTO {quote(layer)} ({quote('fid')}"):  # rows written again under their fid
-            fids = [int(r[0]) for r in rows]
-        else:
-            fids = [r[0] for r in self._con.execute(f"SELECT fid FROM {quote(layer)} WHERE fid > ? ORDER BY fid",
-                                                    (before,))]
-        geoms = np.asarray(frame.geometry.array, dtype=object)
-        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-        b = shapely.bounds(geoms)
-        index = [(fids[i], b[i, 0], b[i, 2], b[i, 1], b[i, 3]) for i in np.flatnonzero(ok)]
-        self._con.executemany(f"INSERT OR REPLACE INTO {quote(f'rtree_{layer}_{geom}')} VALUES (?, ?, ?, ?, ?)", index)
-        for _name, text in triggers:
-            self._con.execute(text)
-        if any(name.startswith("gw_changed_") for name, _sql in triggers):
-            count_change(self._con)  # the rows set aside from the counter count as one change
 
     def _write_table(self, name: str, df: pd.DataFrame) -> None:
         """Replace a plain table (its rows and columns)."""
@@ -557,8 +530,9 @@ class _Tx(Transaction):
 
     def _protect_audit(self) -> None:
         protect_audit(self._con, AUDIT)
+
     def _replace_table(self, name: str, df: pd.DataFrame) -> None:
-        if name in schema.LAYERS or name == SEQUENCES:
+        if name in schema.LAYERS or name in (SEQUENCES, CHANGES):
             raise StoreError.of("store.unknown_layer", layer=name, layers=f"{META}, {INCIDENT_TYPES}, ...")
         triggers = self._con.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
                                      (name,)).fetchall()

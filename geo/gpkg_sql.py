@@ -12,9 +12,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from . import schema, settings
 from .errors import StoreError
@@ -40,6 +42,8 @@ def quote(name: str) -> str:
 # not the store's bookkeeping (META_KEPT), and only when a value changes.
 
 _VERBS: Final = ("insert", "update", "delete")
+#: One change: one more, and a new random token (a file restored from an older copy never meets a key it had).
+_COUNT: Final = f"UPDATE {quote(CHANGES)} SET n = n + 1, token = lower(hex(randomblob(8))) WHERE id = 1"
 
 
 def _watched(name: str) -> bool:
@@ -57,26 +61,28 @@ def watch_changes(con: sqlite3.Connection) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {quote(CHANGES)} (id INTEGER PRIMARY KEY CHECK (id = 1), "
                 "n INTEGER NOT NULL, token TEXT NOT NULL)")
     con.execute(f"INSERT OR IGNORE INTO {quote(CHANGES)} (id, n, token) VALUES (1, 0, lower(hex(randomblob(8))))")
-    have = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    have = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     kept = ", ".join(f"'{k}'" for k in META_KEPT)
-    bump = f"BEGIN UPDATE {quote(CHANGES)} SET n = n + 1 WHERE id = 1; END"
     for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
         if not _watched(table):
             continue
         for verb in _VERBS:
             name = change_trigger(table, verb)
-            if name in have:
-                continue
             when = ""
             if table == META:
                 row = "OLD" if verb == "delete" else "NEW"
                 when = f" WHEN {row}.key NOT IN ({kept})" + (" AND NEW.value IS NOT OLD.value" if verb == "update" else "")
-            con.execute(f"CREATE TRIGGER {quote(name)} AFTER {verb.upper()} ON {quote(table)}{when} {bump}")
+            sql = f"CREATE TRIGGER {quote(name)} AFTER {verb.upper()} ON {quote(table)}{when} BEGIN {_COUNT}; END"
+            if have.get(name) == sql:
+                continue
+            if name in have:  # made by an earlier release of this trigger
+                con.execute(f"DROP TRIGGER {quote(name)}")
+            con.execute(sql)
 
 
 def count_change(con: sqlite3.Connection) -> None:
     """Count one change (a writer that set the triggers aside for a bulk insert)."""
-    con.execute(f"UPDATE {quote(CHANGES)} SET n = n + 1 WHERE id = 1")
+    con.execute(_COUNT)
 
 
 def data_stamp(con: sqlite3.Connection) -> str | None:
@@ -99,6 +105,30 @@ def data_stamp(con: sqlite3.Connection) -> str | None:
         return None
     digest = hashlib.blake2b(repr(tables).encode(), digest_size=8).hexdigest()
     return f"{row[1]}-{row[0]}-{digest}"
+
+
+def bulk_insert(con: sqlite3.Connection, layer: str, geom: str, sql: str,  # noqa: PLR0913
+                rows: list[tuple[Any, ...]], frame: gpd.GeoDataFrame) -> None:
+    """Insert many rows with the spatial-index and change triggers set aside, then index them in one pass."""
+    triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                           "AND (name GLOB 'rtree_*' OR name GLOB 'gw_changed_*')", (layer,)).fetchall()
+    for name, _sql in triggers:
+        con.execute(f"DROP TRIGGER {quote(name)}")
+    before = con.execute(f"SELECT coalesce(max(fid), 0) FROM {quote(layer)}").fetchone()[0]
+    con.executemany(sql, rows)
+    if sql.startswith(f"INSERT INTO {quote(layer)} ({quote('fid')}"):  # rows written again under their fid
+        fids = [int(r[0]) for r in rows]
+    else:
+        fids = [r[0] for r in con.execute(f"SELECT fid FROM {quote(layer)} WHERE fid > ? ORDER BY fid", (before,))]
+    geoms = np.asarray(frame.geometry.array, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    b = shapely.bounds(geoms)
+    index = [(fids[i], b[i, 0], b[i, 2], b[i, 1], b[i, 3]) for i in np.flatnonzero(ok)]
+    con.executemany(f"INSERT OR REPLACE INTO {quote(f'rtree_{layer}_{geom}')} VALUES (?, ?, ?, ?, ?)", index)
+    for _name, text in triggers:
+        con.execute(text)
+    if any(name.startswith("gw_changed_") for name, _sql in triggers):
+        count_change(con)  # the rows set aside from the counter count as one change
 
 
 def begin(con: sqlite3.Connection, location: str) -> None:

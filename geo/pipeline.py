@@ -22,7 +22,7 @@ from typing import Any, Final
 import geopandas as gpd
 import pandas as pd
 
-from . import schema
+from . import schema, settings, snapshot
 from .access import User, acting, require
 from .errors import OptionError, SchemaError, StoreError
 from .io import load_layer
@@ -151,6 +151,10 @@ def import_layer(
         progress(f"writing the store {store.location}")
         _replace_joined(tx, current, radius)
         _keep_link_distance(tx, metres)
+    rows = sum(len(current[k]) for k in snapshot.MAP_LAYERS)
+    if rows > settings.current().map_live_above:
+        progress("keeping the map layers' snapshot (the next server start reads it)")
+        snapshot.keep(store, rows)
     return report
 
 
@@ -432,6 +436,10 @@ def build_demo(
         add_demo_cases(store, seed)
         progress("adding the demo's accounts (no password: demo mode only)")
         add_demo_accounts(store)
+    rows = sum(len(layers[k]) for k in snapshot.MAP_LAYERS)
+    if rows > settings.current().map_live_above:
+        progress("keeping the map layers' snapshot (the first server start reads it)")
+        snapshot.keep(store, rows)
     progress("done")
     return store.location
 

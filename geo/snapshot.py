@@ -45,12 +45,14 @@ import shapely
 from . import settings
 from .storage import Store
 
-__all__ = ["FORMAT", "folder", "read_layers", "snapshot_path", "write_snapshot"]
+__all__ = ["FORMAT", "MAP_LAYERS", "folder", "keep", "read_layers", "snapshot_path", "write_snapshot"]
 
 LOG = logging.getLogger(__name__)
 #: The layout of a snapshot; a snapshot of another layout is not read.
 FORMAT: Final = 1
 _DONE: Final = "snapshot.json"
+#: The layers the map holds in memory (what the app snapshots).
+MAP_LAYERS: Final = ("grids", "buildings", "incidents")
 _writing = threading.Lock()
 
 
@@ -103,6 +105,24 @@ def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = No
     return data
 
 
+def keep(store: Store, rows: int) -> bool:
+    """After a write of ``rows`` map rows by the command line: make the map layers' snapshot now.
+
+    The next server start then finds it instead of reading the store (a
+    city's first page after ``python -m geo demo --scale city`` or an
+    import). Does nothing for a small store; True when a snapshot is there.
+    """
+    if rows <= settings.current().map_live_above or folder() is None:
+        return False
+    key = store.data_version
+    path = snapshot_path(store, key, MAP_LAYERS) if key != store.version else None
+    if path is None:
+        return False
+    if not (path / _DONE).exists():
+        read_layers(store, MAP_LAYERS, min_rows=0, background=False)
+    return (path / _DONE).exists()
+
+
 def _read(path: Path, names: list[str]) -> dict[str, gpd.GeoDataFrame] | None:
     if not (path / _DONE).exists():
         return None
@@ -142,7 +162,8 @@ def _objects(column: pa.ChunkedArray) -> np.ndarray:
     parts = []
     for chunk in column.chunks:
         if pa.types.is_dictionary(chunk.type):
-            values = np.append(chunk.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
+            values = np.empty(len(chunk.dictionary) + 1, dtype=object)  # the last one: None, for the nulls
+            values[:-1] = chunk.dictionary.to_numpy(zero_copy_only=False)
             codes = chunk.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
             parts.append(values.take(codes))
         else:
@@ -181,9 +202,10 @@ def _write_layer(file: Path, gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     geoms = np.asarray(gdf.geometry.array, dtype=object)
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     texts = [str(c) for c in frame.columns if frame[c].dtype == object]
-    if any(not isinstance(v, str) for c in texts for v in frame[c].dropna()):  # str or None only
-        raise ValueError("a text column holds values other than text")
     table = pa.Table.from_pandas(frame, preserve_index=False)
+    for c in texts:  # str or None only (what the store's reads give): anything else is not snapshotted
+        if not (pa.types.is_string(table.column(c).type) or pa.types.is_null(table.column(c).type)):
+            raise ValueError(f"column {c} holds {table.column(c).type}, not text")
     for c in texts:  # repeated texts (types, grid ids, times of a bulk import) kept once each
         i = table.column_names.index(c)
         coded = table.column(i).dictionary_encode()

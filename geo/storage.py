@@ -67,15 +67,13 @@ __all__ = [
     "empty_layer",
 ]
 
-#: Tables kept as plain (non-spatial) tables.
-META: Final = "meta"
+META: Final = "meta"  # plain (non-spatial) tables
 INCIDENT_TYPES: Final = "incident_types"
 #: The store's counters (minted ids); internal, never listed by :meth:`Store.tables`.
 SEQUENCES: Final = "gw_sequences"
-#: The table that counts changes to what the map shows (GeoPackage: kept by triggers; see :attr:`Store.data_version`).
+#: The counter of changes to what the map shows (GeoPackage, by triggers: :attr:`Store.data_version`).
 CHANGES: Final = "gw_changes"
-#: Tables whose changes leave what the map shows as it was: the audit log, the accounts (every sign-in
-#: writes both) and the store's own counters.
+#: Tables whose changes leave the map as it was: the audit log, the accounts (a sign-in writes both), counters.
 NOT_SHOWN: Final = frozenset({"audit", "users", SEQUENCES, CHANGES})
 #: The version of the store's layout this release writes. 1: the layers and
 #: tables only (releases before row-level writes); 2: ``row_version``,
@@ -452,10 +450,8 @@ class Store(ABC):
     def data_version(self) -> str:
         """A token that changes whenever what the map shows may change (the key of the map's caches).
 
-        Every layer and table counts but those of :data:`NOT_SHOWN` (the
-        audit log and the accounts, which every sign-in writes) and the
-        store's own ``meta`` keys (:data:`META_KEPT`). A backend that cannot
-        tell these changes apart returns :attr:`version`.
+        Every layer and table counts but :data:`NOT_SHOWN` and the store's own ``meta``
+        keys (:data:`META_KEPT`); a backend that cannot tell them apart returns :attr:`version`.
         """
         return self.version
 

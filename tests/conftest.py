@@ -8,7 +8,9 @@ the models).
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,10 +34,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Pass ``--store-backend`` to the app server of the browser tests."""
+    """Pass ``--store-backend`` to the app server of the browser tests; snapshots in a folder of the run's own."""
     from tests.app import browser
 
     browser.BACKEND["name"] = config.getoption("--store-backend")
+    if "GRIDWATCH_SNAPSHOT_DIR" not in os.environ:  # never the user's ~/.cache (app servers inherit it)
+        folder = tempfile.mkdtemp(prefix="gridwatch-snapshots-")
+        os.environ["GRIDWATCH_SNAPSHOT_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")

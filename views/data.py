@@ -104,7 +104,7 @@ def _reader(who: Audience) -> User:
 @st.cache_resource(max_entries=6, show_spinner=False)
 def _read(path: str, version: str) -> tuple[Layers, dict[str, schema.IncidentType], dict[str, str]]:
     store = open_store(path)
-    data = snapshot.read_layers(store, (schema.GRIDS, schema.BUILDINGS, schema.INCIDENTS))  # a large store's: from disk
+    data = snapshot.read_layers(store, snapshot.MAP_LAYERS)  # a large store's: from disk
     return data, store.incident_types(), store.meta()
 
 
