@@ -4,7 +4,8 @@
 serves ``app.py`` as ever and mounts :func:`views.map_api.routes` beside
 Streamlit's own (the live map asks them for each view). ``streamlit run
 app.py`` still serves the app, without the route: a large store's map then
-says how to start it.
+says how to start it. The library the app uses is imported here, when the
+server starts, so that the first visit does not wait for it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,19 @@ from pathlib import Path
 
 import streamlit as st
 
+# The library the tabs use, imported when the server starts rather than at the first visit. Not the
+# views themselves: streamlit-folium declares its component when imported, which needs the running app.
+import geo.cases.ledger  # noqa: F401
+import geo.cases.timing  # noqa: F401
+import geo.mapview  # noqa: F401
+import geo.rain.risk  # noqa: F401
+import geo.snapshot  # noqa: F401
+import geo.store  # noqa: F401
+import geo.summary  # noqa: F401
+import layers.buildings  # noqa: F401
+import layers.grids  # noqa: F401
+import layers.incidents  # noqa: F401
+import layers.live  # noqa: F401
 from views.map_api import routes
 
 app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=routes())
