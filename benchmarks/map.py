@@ -297,12 +297,24 @@ def run(scale: str, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     with app_server(store, env=env, timeout=300) as url:
         results["gridwatch"] = measure(url, facts, app="gridwatch", timeout_s=args.timeout,
                                        steps=True, warm=args.warm)
+        _wait_for_snapshot(snapshots, args.timeout)
     with app_server(store, env=env, timeout=300) as url:  # a restart: the layers' snapshot the first one wrote
         again = measure(url, facts, app="gridwatch", timeout_s=args.timeout, steps=False, warm=0)
     results["gridwatch"]["restart_submit_s"] = again["submit_cold_s"]
     results["gridwatch"]["restart_draw_s"] = again["draw_cold_s"]
     results["gridwatch"]["load"] = _load()
     return results
+
+
+def _wait_for_snapshot(folder: Path, timeout_s: float) -> None:
+    """Until the server has written the layers' snapshot (a large store's; a small store gets none)."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout_s:
+        if any(folder.glob("*/*/snapshot.json")):
+            print(f"  snapshot written by the first server (waited {time.perf_counter() - t0:.1f} s more)", flush=True)
+            return
+        time.sleep(0.5)
+    print("  no snapshot written by the first server", flush=True)
 
 
 @contextlib.contextmanager

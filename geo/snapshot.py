@@ -51,6 +51,8 @@ LOG = logging.getLogger(__name__)
 #: The layout of a snapshot; a snapshot of another layout is not read.
 FORMAT: Final = 1
 _DONE: Final = "snapshot.json"
+#: Seconds a server waits after reading a store before it writes the snapshot.
+WRITE_DELAY_S: Final = 20.0
 #: The layers the map holds in memory (what the app snapshots).
 MAP_LAYERS: Final = ("grids", "buildings", "incidents")
 _writing = threading.Lock()
@@ -83,8 +85,8 @@ def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = No
                 background: bool = True) -> dict[str, gpd.GeoDataFrame]:
     """``store.read_many(names)``, from its snapshot when there is one for the store's data version.
 
-    After a read from the store, a snapshot is written (in a thread when
-    ``background``) if the layers hold more than ``min_rows`` rows (default
+    After a read from the store, a snapshot is written (when ``background``,
+    by a thread :data:`WRITE_DELAY_S` later) if the layers hold more than ``min_rows`` rows (default
     ``GRIDWATCH_MAP_LIVE_ABOVE``: the stores that get the live map) and the
     data version did not change while reading.
     """
@@ -98,8 +100,10 @@ def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = No
     data = store.read_many(wanted)
     limit = settings.current().map_live_above if min_rows is None else min_rows
     if path is not None and sum(len(v) for v in data.values()) > limit and store.data_version == key:
-        if background:
-            threading.Thread(target=write_snapshot, args=(path, data), name="gw-snapshot", daemon=True).start()
+        if background:  # later: the page that waits for these layers is drawn first, not beside the writer
+            timer = threading.Timer(WRITE_DELAY_S, write_snapshot, args=(path, data))
+            timer.daemon = True
+            timer.start()
         else:
             write_snapshot(path, data)
     return data

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -171,3 +172,15 @@ def test_the_command_line_keeps_a_large_stores_snapshot(demo_store_copy: str, sn
     (only,) = _snapshots(snaps)
     store.read_many = None  # type: ignore[method-assign]  # what the next server start reads
     assert len(snapshot.read_layers(store, snapshot.MAP_LAYERS)[schema.GRIDS]) == 7
+
+
+def test_a_server_writes_its_snapshot_after_the_page(demo_store_copy: str, snaps: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshot, "WRITE_DELAY_S", 0.2)
+    store = open_store(demo_store_copy)
+    snapshot.read_layers(store, NAMES, min_rows=0)  # returns at once: the snapshot comes later
+    assert _snapshots(snaps) == []
+    deadline = time.monotonic() + 30
+    while not _snapshots(snaps) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_snapshots(snaps)) == 1
