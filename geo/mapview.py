@@ -243,8 +243,9 @@ def build_index(grids: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, incidents:
     gx, gy = _surface_points(grids.geometry)
     grid_pos = pd.Series(np.arange(len(gid)), index=gid.to_numpy())
     grid_pos = grid_pos[~grid_pos.index.duplicated()]
-    inc_gid = incidents["grid_id"].astype("string").fillna("")
-    inc_grid = pd.Series(inc_gid.to_numpy()).map(grid_pos).fillna(-1).to_numpy(dtype=np.int64)
+    # the store's grid ids are text (a TEXT column), as the grids' are; None or NaN matches no grid
+    found = pd.Index(grid_pos.index).get_indexer(incidents["grid_id"].to_numpy(dtype=object))  # -1: outside every grid (no id, or an id of no grid)
+    inc_grid = np.where(found >= 0, grid_pos.to_numpy()[np.maximum(found, 0)], -1).astype(np.int64)
     inc_community = np.where(inc_grid >= 0, grid_community[np.maximum(inc_grid, 0)] if len(grid_community)
                              else -1, -1).astype(np.int64)
     pts = np.asarray(incidents.geometry.values, dtype=object)

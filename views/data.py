@@ -417,12 +417,12 @@ def names(path: str, version: str, who: Audience) -> dict[str, dict[str, str]]:
     """
     data = layers(path, version, who)
     grids, blds = data[schema.GRIDS], data[schema.BUILDINGS]
-    gid, bid = grids["grid_id"].astype(str), blds["building_id"].astype(str)
+    gid, bid = grids["grid_id"].astype(str).tolist(), blds["building_id"].astype(str).tolist()  # lists: fast to zip
     return {
         "grid": grid_labels(grids),
-        "building": dict(zip(bid, blds["name"].fillna(blds["building_id"]).astype(str), strict=True)),
-        "worker": dict(zip(gid, _person(grids["worker"], grids["phone"]), strict=True)),
-        "head": dict(zip(bid, _person(blds["head"], blds["head_phone"]), strict=True)),
+        "building": dict(zip(bid, blds["name"].fillna(blds["building_id"]).astype(str).tolist(), strict=True)),
+        "worker": dict(zip(gid, _person(grids["worker"], grids["phone"]).tolist(), strict=True)),
+        "head": dict(zip(bid, _person(blds["head"], blds["head_phone"]).tolist(), strict=True)),
     }
 
 
