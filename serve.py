@@ -16,9 +16,15 @@ import streamlit as st
 
 # The library the tabs use, imported when the server starts rather than at the first visit. Not the
 # views themselves: streamlit-folium declares its component when imported, which needs the running app.
+import altair  # noqa: F401  (the overview's charts: about 0.3 s to import)
+import geo.accounts  # noqa: F401
+import geo.audit  # noqa: F401
 import geo.cases.ledger  # noqa: F401
 import geo.cases.timing  # noqa: F401
+import geo.communities  # noqa: F401
+import geo.incidents  # noqa: F401  (and geo.join with its compiled kernels)
 import geo.mapview  # noqa: F401
+import geo.names  # noqa: F401
 import geo.rain.risk  # noqa: F401
 import geo.snapshot  # noqa: F401
 import geo.store  # noqa: F401

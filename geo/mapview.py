@@ -169,10 +169,15 @@ class MapIndex:
     def codes(self, column: str) -> tuple[np.ndarray, list[str]]:
         """Per incident, the position of its ``column`` value in the sorted list of values (computed once)."""
         if column not in self._codes:
-            values = self.incidents[column].astype("string").fillna("") if column in self.incidents.columns \
-                else pd.Series([""] * len(self.incidents), dtype="string")
-            idx, uniques = pd.factorize(values, sort=True)
-            self._codes[column] = (idx.astype(np.int64), [str(u) for u in uniques])
+            values = self.incidents[column].to_numpy(dtype=object) if column in self.incidents.columns \
+                else np.full(len(self.incidents), "", dtype=object)
+            idx, uniques = pd.factorize(values, use_na_sentinel=True)  # by first appearance, missing: -1
+            missing = [""] if (idx < 0).any() else []
+            text = np.array([str(u) for u in uniques] + missing, dtype=object)
+            values_of = np.unique(text)  # sorted, each once ("" for missing values and empty texts)
+            order = np.searchsorted(values_of, text)
+            self._codes[column] = (order[np.where(idx < 0, len(uniques), idx)].astype(np.int64),
+                                   [str(v) for v in values_of])
         return self._codes[column]
 
     def outlines(self, zoom: int) -> gpd.GeoSeries:
@@ -185,6 +190,8 @@ class MapIndex:
 
     def positions(self, shown: pd.Index) -> np.ndarray:
         """A mask over :attr:`incidents` of the rows whose index labels are in ``shown``."""
+        if shown.equals(self.incidents.index):  # nothing filtered out
+            return np.ones(len(self.incidents), dtype=bool)
         mask = np.zeros(len(self.incidents), dtype=bool)
         where = self.incidents.index.get_indexer(shown)
         mask[where[where >= 0]] = True

@@ -151,7 +151,7 @@ def import_layer(
         progress(f"writing the store {store.location}")
         _replace_joined(tx, current, radius)
         _keep_link_distance(tx, metres)
-    rows = sum(len(current[k]) for k in snapshot.MAP_LAYERS)
+    rows = sum(len(current[k]) for k in snapshot.MAP_LAYERS if k in current)
     if rows > settings.current().map_live_above:
         progress("keeping the map layers' snapshot (the next server start reads it)")
         snapshot.keep(store, rows)
@@ -436,7 +436,7 @@ def build_demo(
         add_demo_cases(store, seed)
         progress("adding the demo's accounts (no password: demo mode only)")
         add_demo_accounts(store)
-    rows = sum(len(layers[k]) for k in snapshot.MAP_LAYERS)
+    rows = sum(len(layers[k]) for k in snapshot.MAP_LAYERS if k in layers)
     if rows > settings.current().map_live_above:
         progress("keeping the map layers' snapshot (the first server start reads it)")
         snapshot.keep(store, rows)

@@ -31,7 +31,8 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final
 
@@ -54,7 +55,7 @@ _DONE: Final = "snapshot.json"
 #: Seconds a server waits after reading a store before it writes the snapshot.
 WRITE_DELAY_S: Final = 20.0
 #: The layers the map holds in memory (what the app snapshots).
-MAP_LAYERS: Final = ("grids", "buildings", "incidents")
+MAP_LAYERS: Final = ("grids", "buildings", "incidents", "flood_zones")
 _writing = threading.Lock()
 
 
@@ -78,7 +79,8 @@ def snapshot_path(store: Store, data_version: str, names: Iterable[str]) -> Path
     root = folder()
     if root is None:
         return None
-    return root / _digest(store.address) / _digest(f"{FORMAT}|{data_version}|{'|'.join(names)}")
+    where = store.address if store.backend != "geopackage" else str(Path(store.address).resolve())  # one file, one folder
+    return root / _digest(where) / _digest(f"{FORMAT}|{data_version}|{'|'.join(names)}")
 
 
 def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = None,
@@ -134,15 +136,22 @@ def _read(path: Path, names: list[str]) -> dict[str, gpd.GeoDataFrame] | None:
         about = json.loads((path / _DONE).read_text(encoding="utf-8"))
         if about.get("format") != FORMAT or about.get("layers") != names:
             return None
-        return {name: _layer(path / f"{i}.arrow", about["layers_about"][i]) for i, name in enumerate(names)}
+        with ThreadPoolExecutor(max_workers=1) as shapes:  # the geometries (GEOS, no lock held) beside the texts
+            parts = [_layer(path / f"{i}.arrow", about["layers_about"][i], shapes) for i in range(len(names))]
+            return {name: part() for name, part in zip(names, parts, strict=True)}
     except Exception as exc:  # noqa: BLE001  (a damaged snapshot: read the store instead, and drop it)
         LOG.warning("snapshot %s not read (%s): reading the store", path, exc)
         shutil.rmtree(path, ignore_errors=True)
         return None
 
 
-def _layer(file: Path, about: dict[str, Any]) -> gpd.GeoDataFrame:
+def _layer(file: Path, about: dict[str, Any], shapes: ThreadPoolExecutor) -> Callable[[], gpd.GeoDataFrame]:
+    """Start reading one layer: its geometries are made by ``shapes``; the call returned gives the layer."""
     table = feather.read_table(file, memory_map=True)
+    if about["geometry"] == "xy":
+        made = shapes.submit(_points, table.column("__x").to_numpy(), table.column("__y").to_numpy())
+    else:
+        made = shapes.submit(shapely.from_wkb, table.column("__wkb").to_numpy(zero_copy_only=False))
     texts = set(about["texts"])  # columns of Python objects (str or None), as the store's reads give them
     kept = [c for c in table.column_names if c not in texts and not c.startswith("__")]
     frame = table.select(kept).to_pandas() if kept else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
@@ -150,15 +159,20 @@ def _layer(file: Path, about: dict[str, Any]) -> gpd.GeoDataFrame:
     columns = {c: frame[c] for c in kept}
     for c in about["texts"]:
         columns[c] = pd.Series(_objects(table.column(c)), index=frame.index, dtype=object, copy=False)
-    if about["geometry"] == "xy":
-        x, y = (table.column(c).to_numpy() for c in ("__x", "__y"))
-        geometry = shapely.points(x, y)
-        geometry[np.isnan(x)] = None
-    else:
-        geometry = shapely.from_wkb(table.column("__wkb").to_numpy(zero_copy_only=False))
-    name, crs = about["geometry_name"], about["crs"]
-    columns[name] = gpd.GeoSeries(geometry, index=frame.index, crs=crs)
-    return gpd.GeoDataFrame({c: columns[c] for c in [*about["columns"], name]}, geometry=name, crs=crs, copy=False)
+
+    def layer() -> gpd.GeoDataFrame:
+        name, crs = about["geometry_name"], about["crs"]
+        columns[name] = gpd.GeoSeries(made.result(), index=frame.index, crs=crs)
+        return gpd.GeoDataFrame({c: columns[c] for c in [*about["columns"], name]}, geometry=name, crs=crs,
+                                copy=False)
+
+    return layer
+
+
+def _points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    geometry = shapely.points(x, y)
+    geometry[np.isnan(x)] = None
+    return geometry
 
 
 def _objects(column: pa.ChunkedArray) -> np.ndarray:
@@ -166,10 +180,13 @@ def _objects(column: pa.ChunkedArray) -> np.ndarray:
     parts = []
     for chunk in column.chunks:
         if pa.types.is_dictionary(chunk.type):
+            if chunk.null_count == len(chunk):  # a column never filled in (most case columns of a new store)
+                parts.append(np.full(len(chunk), None, dtype=object))
+                continue
             values = np.empty(len(chunk.dictionary) + 1, dtype=object)  # the last one: None, for the nulls
             values[:-1] = chunk.dictionary.to_numpy(zero_copy_only=False)
-            codes = chunk.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
-            parts.append(values.take(codes))
+            codes = chunk.indices.fill_null(len(values) - 1) if chunk.null_count else chunk.indices
+            parts.append(values.take(codes.to_numpy(zero_copy_only=False)))
         else:
             parts.append(chunk.to_numpy(zero_copy_only=False).astype(object, copy=False))
     return np.concatenate(parts) if parts else np.empty(0, dtype=object)

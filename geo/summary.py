@@ -8,6 +8,7 @@ rows and the outside row add up to the layer.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -56,9 +57,10 @@ def grid_summary(
     Areas in km² (computed in the local metric CRS); densities per km² and
     per 100 households (NaN where the divisor is 0).
     """
-    type_list = list(dict.fromkeys([*(types or schema.BUILTIN_TYPES), *incidents.get("type", pd.Series(dtype=object)).dropna().unique()]))
-    status_list = list(dict.fromkeys([*schema.ASSET_STATUSES, *schema.EVENT_STATUSES,
-                                      *incidents.get("status", pd.Series(dtype=object)).dropna().unique()]))
+    kinds = _count_by(incidents, "type")
+    statuses = _count_by(incidents, "status")
+    type_list = list(dict.fromkeys([*(types or schema.BUILTIN_TYPES), *kinds.values]))
+    status_list = list(dict.fromkeys([*schema.ASSET_STATUSES, *schema.EVENT_STATUSES, *statuses.values]))
     g = pd.DataFrame({c: grids[c] if c in grids.columns else None for c in ("grid_id", "name", "community", "worker", "phone")})
     g["grid_id"] = g["grid_id"].astype(str)
     g["area_km2"] = (grids.to_crs(local_metric_crs(grids)).area / 1e6).round(4).to_numpy() if len(grids) else []
@@ -76,18 +78,13 @@ def grid_summary(
         out[col] = np.bincount(bslot, weights=vals, minlength=n).round().astype(int)
     slot = _slots(incidents, rows)
     out["incidents"] = np.bincount(slot, minlength=n)
-    if len(incidents):
-        kind = incidents["type"].astype(object).to_numpy()
-        status = (incidents["status"].astype(object).to_numpy() if "status" in incidents.columns
-                  else np.full(len(incidents), None, dtype=object))
-        out["open_incidents"] = np.bincount(slot, weights=np.isin(status, list(schema.OPEN_STATUSES)), minlength=n).astype(int)
-        for t in type_list:
-            out[f"n_{t}"] = np.bincount(slot, weights=kind == t, minlength=n).astype(int)
-        for s in status_list:
-            out[f"n_status_{s}"] = np.bincount(slot, weights=status == s, minlength=n).astype(int)
-    else:
-        for col in ("open_incidents", *[f"n_{t}" for t in type_list], *[f"n_status_{s}" for s in status_list]):
-            out[col] = 0
+    kind_n, status_n = kinds.counts(slot, n), statuses.counts(slot, n)
+    none = np.zeros(n, dtype=int)
+    out["open_incidents"] = sum((status_n.get(s, none) for s in schema.OPEN_STATUSES), none)
+    for t in type_list:
+        out[f"n_{t}"] = kind_n.get(t, none)
+    for s in status_list:
+        out[f"n_status_{s}"] = status_n.get(s, none)
     area = out["area_km2"].astype(float)
     hh = out["households"].astype(float)
     out["incidents_per_km2"] = (out["incidents"] / area.where(area > 0)).round(2)
@@ -95,6 +92,34 @@ def grid_summary(
     out = out.reset_index().rename(columns={"index": "grid_id"})
     out.loc[out["grid_id"] == "", ["area_km2", "incidents_per_km2", "incidents_per_100_households"]] = np.nan
     return out[summary_columns(type_list, status_list)]
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """The values of one column, factorized once: counted per summary row by one ``bincount``.
+
+    ``values`` are those present, in the order they first appear; ``codes`` the position of
+    each row's value in them (-1: missing).
+    """
+
+    codes: np.ndarray
+    values: list[object]
+
+    def counts(self, slot: np.ndarray, n: int) -> dict[object, np.ndarray]:
+        """Per value, its count in each of the ``n`` rows (``slot``: each incident's row)."""
+        k = len(self.values)
+        if not k:
+            return {}
+        kept = self.codes >= 0  # a missing value counts in no column
+        table = np.bincount(slot[kept] * k + self.codes[kept], minlength=n * k).reshape(n, k)
+        return {v: table[:, i] for i, v in enumerate(self.values)}
+
+
+def _count_by(incidents: pd.DataFrame, column: str) -> _Codes:
+    if column not in incidents.columns or not len(incidents):
+        return _Codes(np.zeros(len(incidents), dtype=np.int64), [])
+    codes, uniques = pd.factorize(incidents[column].astype(object).to_numpy(), use_na_sentinel=True)
+    return _Codes(codes.astype(np.int64), list(uniques))
 
 
 def _slots(incidents: gpd.GeoDataFrame, rows: list[str]) -> np.ndarray:

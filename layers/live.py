@@ -104,7 +104,10 @@ class LiveSource:
         n = len(self.index.incidents)
         if self.states is None:
             return np.zeros(n, dtype=np.int64)
-        s = self.states.reindex(self.index.incidents.index).fillna("").astype(str).to_numpy()
+        states = self.states
+        if not states.index.equals(self.index.incidents.index):
+            states = states.reindex(self.index.incidents.index)
+        s = states.to_numpy(dtype=object)  # compared as they are: a missing state is neither
         return np.where(s == "overdue", 1, np.where(s == "warning", 2, 0)).astype(np.int64)
 
     def counts(self, level: str) -> dict[str, np.ndarray]:

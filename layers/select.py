@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import schema
 
@@ -67,8 +70,50 @@ def local_times(values: pd.Series) -> pd.Series:
 
 def report_days(incidents: pd.DataFrame) -> tuple[date, date] | None:
     """The first and last day (China Standard Time) incidents were reported, None without a readable time."""
+    ends = _text_ends(incidents["reported_at"])
+    if ends is not None:  # the earliest and latest text are the earliest and latest times: read those two
+        dates = local_times(pd.Series(ends, dtype=object))
+        if dates.notna().all():
+            return dates.min().date(), dates.max().date()
     dates = local_times(incidents["reported_at"]).dropna()
     return (dates.min().date(), dates.max().date()) if len(dates) else None
+
+
+#: An ISO 8601 time (its offset, if any, in the group ``tz``).
+_ISO = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?P<tz>Z|[+-]\d\d:?\d\d)?")
+
+
+def _text_ends(values: pd.Series) -> tuple[str, str] | None:
+    """The first and last of ``values`` in text order, when that is their time order; else None.
+
+    It is when the first text is an ISO 8601 time and every other has its
+    shape: a digit where it has a digit, its very character elsewhere, and
+    its offset. Fields of a fixed width, largest first, then sort as
+    times. A million texts take milliseconds here against a second to read
+    them all as times. Missing values are left out.
+    """
+    try:
+        arr = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True).drop_null()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if not len(arr):
+        return None
+    first = str(arr[0].as_py())
+    match = _ISO.fullmatch(first)
+    ref = np.frombuffer(first.encode(), dtype=np.uint8)
+    width = len(ref)
+    if match is None or pc.min_max(pc.binary_length(arr)).as_py() != {"min": width, "max": width}:
+        return None
+    start = int(np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset])
+    texts = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[start:start + len(arr) * width].reshape(len(arr), width)
+    fixed = ~((ref >= ord("0")) & (ref <= ord("9")))
+    if match.start("tz") >= 0:
+        fixed[match.start("tz"):] = True  # one offset for all
+    digits = texts[:, ~fixed]
+    if not ((texts[:, fixed] == ref[fixed]).all() and ((digits >= ord("0")) & (digits <= ord("9"))).all()):
+        return None
+    ends = pc.min_max(arr).as_py()
+    return str(ends["min"]), str(ends["max"])
 
 
 def filter_incidents(incidents: gpd.GeoDataFrame, filters: Filters, *, states: pd.Series | None = None) -> gpd.GeoDataFrame:

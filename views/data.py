@@ -244,7 +244,9 @@ def case_states(path: str, version: str, at: str) -> pd.Series:
     out = pd.Series("", index=inc.index, dtype=object)
     if not events.any():
         return out
-    cases = pd.DataFrame(inc[events.to_numpy()].drop(columns="geometry"))
+    rows = events.to_numpy()  # column by column into a plain frame: a GeoDataFrame's slicing looks for shapes
+    cases = pd.DataFrame({c: inc[c].to_numpy()[rows] for c in timing.READS if c in inc.columns},
+                         index=inc.index[rows])
     level = storm(path, version)
     clocks = timing.evaluate(cases, timing.load_limits(), datetime.fromisoformat(at), storm=bool(level))
     out.loc[clocks.index] = clocks["state"].fillna("").astype(str)
@@ -368,7 +370,7 @@ def risk_tables(path: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 @st.cache_resource(max_entries=6, show_spinner=False)
 def flood_zones(path: str, version: str, shift: str | None = None) -> gpd.GeoDataFrame:
     """The stored flood zones, shifted for a GCJ-02 base map if asked."""
-    zones = open_store(path).read(schema.FLOOD_ZONES)
+    zones = _read(path, version)[0][schema.FLOOD_ZONES]  # with the other map layers (a large store's: from disk)
     return china_shift(zones, shift) if shift and len(zones) else zones
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo import schema
@@ -82,11 +83,11 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,  #
                           format_func=lambda g: names.get(g, g) if g else t("app.outside", lang))
     if picked:
         chosen_grids = tuple(picked)
-    codes = list(dict.fromkeys([*types, *sorted(incidents["type"].dropna().astype(str).unique())]))
+    codes = list(dict.fromkeys([*types, *_present(incidents["type"])]))
     label = {c: (types[c].label_en if lang == "en" else types[c].label_zh) if c in types else c for c in codes}
     tsel = _multiselect(t("app.types", lang), codes, "gw_types", lang, format_func=label.__getitem__)
     statuses = list(dict.fromkeys([*schema.ASSET_STATUSES, *schema.EVENT_STATUSES,
-                                   *sorted(incidents["status"].dropna().astype(str).unique())]))
+                                   *_present(incidents["status"])]))
     ssel = _multiselect(t("app.statuses", lang), statuses, "gw_statuses", lang,
                         format_func=lambda s: t(f"status.{s}", lang))
     views = [None, *CASE_VIEWS, *schema.EVENT_STATUSES]
@@ -112,6 +113,11 @@ def _filters(lang: str, grids: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,  #
         date_to=date_to if isinstance(date_to, date) else None,
         cases=str(case_view) if case_view else None,
     )
+
+
+def _present(values: pd.Series) -> list[str]:
+    """The values of a column, each once, as sorted text (missing ones left out): one pass over the distinct values."""
+    return sorted({str(v) for v in pd.unique(values.to_numpy(dtype=object)) if not pd.isna(v)})
 
 
 def _grid_names(grids: gpd.GeoDataFrame) -> dict[str, str]:

@@ -45,6 +45,7 @@ from .workflow import STEPS
 __all__ = [
     "CLOCKS",
     "COLUMNS",
+    "READS",
     "SHIPPED",
     "STATES",
     "TIMED_STEPS",
@@ -65,6 +66,9 @@ CLOCKS: Final = ("natural", "working")
 TIMED_STEPS: Final = ("accept", "dispatch", "handle", "check")
 #: The states :func:`evaluate` gives.
 STATES: Final = ("on_time", "warning", "overdue", "paused", "ended")
+#: The columns :func:`evaluate` reads (where a store has them).
+READS: Final = ("type", "status", "urgency", "reported_at", "opened_at", "stage_at", "step_at", "closed_at",
+                "parked_from", "paused_s", "paused_ws", "step_paused_s", "step_paused_ws")
 #: The columns :func:`evaluate` gives.
 COLUMNS: Final = ("step", "step_limit_h", "step_used_h", "step_deadline", "total_limit_h", "total_used_h",
                   "total_deadline", "deadline", "used", "state", "age_h")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from geo import schema
-from layers.select import Filters, filter_incidents, local_times, search, view_bounds
+from layers.select import Filters, filter_incidents, local_times, report_days, search, view_bounds
 
 
 class TestSelect:
@@ -17,6 +17,22 @@ class TestSelect:
         got = local_times(s)
         assert got[0] == pd.Timestamp("2026-07-01 08:30") and got[1] == pd.Timestamp("2026-07-01 08:00")
         assert got[2:].isna().all()
+
+    @pytest.mark.parametrize("times", [
+        ["2026-05-15T17:48:23+08:00", "2025-06-10T00:22:47+08:00", None, "2026-11-14T23:58:16+08:00"],
+        ["2026-01-01T23:30:00Z", "2026-01-02T01:00:00Z"],  # one offset, not China's: the dates move
+        ["2026-01-01T23:30:00+08:00", "2026-01-05T01:00:00+09:00"],  # two offsets: text order is not time order
+        ["2026-13-01T00:00:00+08:00", "2026-01-01T00:00:00+08:00", "2026-02-03T00:00:00+08:00"],  # no 13th month
+        ["2026-01-01 10:00", "2026-03-01 10:00", None, float("nan")],  # no offset: local already
+        ["2026-01-01T10:00:00.5+08:00", "2026-01-01T10:00:00.25+08:00", "2025-12-31T17:00:00.75+00:00"],
+        ["2026-01-01", "2026-02-01"], ["nonsense", "2026-02-01T08:00:00+08:00"], ["x", None], [None], [],
+        [5, "2026-01-01T00:00:00+08:00"], ["２０２６-01-01T00:00:00+08:00", "2026-01-01T00:00:00+08:00"],
+    ])
+    def test_report_days_are_those_of_every_time_read(self, times):
+        """The first and last text of one shape stand for the first and last time; any other input is read whole."""
+        frame = pd.DataFrame({"reported_at": pd.Series(times, dtype=object)})
+        read = local_times(frame["reported_at"]).dropna()
+        assert report_days(frame) == ((read.min().date(), read.max().date()) if len(read) else None)
 
     def test_filters(self, map_layers):
         inc = map_layers[schema.INCIDENTS]

@@ -30,3 +30,18 @@ class TestSummary:
         layers = _joined(make_grids(), make_buildings(), make_incidents())
         s = grid_summary(layers["grids"], layers["buildings"].iloc[:0], layers["incidents"].iloc[:0])
         assert (s["incidents"] == 0).all() and s["incidents_per_100_households"].isna().all()
+
+    def test_type_and_status_columns_count_what_is_there(self, make_buildings, make_grids, make_incidents) -> None:
+        """Types and statuses of a store's own (or missing) each count where their incidents are, once."""
+        layers = _joined(make_grids(), make_buildings(), make_incidents())
+        inc = layers["incidents"].copy()
+        inc["type"] = ["flooding", None, "own_code", "flooding"][: len(inc)]
+        inc["status"] = ["reported", "closed", None, "weird"][: len(inc)]
+        s = grid_summary(layers["grids"], layers["buildings"], inc).set_index("grid_id")
+        for code in ("flooding", "own_code"):
+            expected = inc[inc["type"] == code].groupby(inc["grid_id"].fillna("")).size()
+            assert s[f"n_{code}"].sum() == (inc["type"] == code).sum()
+            assert (s[f"n_{code}"].reindex(expected.index) == expected).all()
+        assert s["n_status_weird"].sum() == 1 and s["n_status_reported"].sum() == 1
+        assert s["open_incidents"].sum() == (inc["status"] == "reported").sum()
+        assert not any(c in s.columns for c in ("n_None", "n_status_None", "n_nan"))

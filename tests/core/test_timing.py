@@ -500,3 +500,13 @@ def test_now_must_be_a_time(limits: timing.Limits) -> None:
     with pytest.raises(OptionError) as err:
         timing.evaluate(pd.DataFrame([case()]), limits, "tomorrow")
     assert err.value.key == "timing.now" and "tomorrow" in err.value.localized("zh")[0]
+
+
+def test_reads_names_every_column_evaluate_reads(limits: timing.Limits) -> None:
+    """The map hands evaluate only the columns of READS: the answer is the same as from the whole row."""
+    frame = pd.DataFrame([case(), case(status="parked", parked_from="dispatched", urgency="urgent"),
+                          case(status="closed", closed_at=at("2026-10-09 10:00")), case(type="flooding")])
+    frame["description"], frame["grid_id"], frame["depth_cm"] = "x", "G1", 3.0
+    whole = timing.evaluate(frame, limits, at("2026-10-12 09:30"))
+    only = timing.evaluate(frame[list(timing.READS)], limits, at("2026-10-12 09:30"))
+    pd.testing.assert_frame_equal(whole, only)
