@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import streamlit as st
-
 # The library the tabs use, imported when the server starts rather than at the first visit. Not the
 # views themselves: streamlit-folium declares its component when imported, which needs the running app.
 import altair  # noqa: F401  (the overview's charts: about 0.3 s to import)
+import streamlit as st
+
 import geo.accounts  # noqa: F401
 import geo.audit  # noqa: F401
 import geo.cases.ledger  # noqa: F401

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -103,9 +104,9 @@ class _Codes:
     """
 
     codes: np.ndarray
-    values: list[object]
+    values: list[Any]
 
-    def counts(self, slot: np.ndarray, n: int) -> dict[object, np.ndarray]:
+    def counts(self, slot: np.ndarray, n: int) -> dict[Any, np.ndarray]:
         """Per value, its count in each of the ``n`` rows (``slot``: each incident's row)."""
         k = len(self.values)
         if not k:
