@@ -12,14 +12,12 @@ a password (the fictional demo store only). This file only composes: the sidebar
 
 from __future__ import annotations
 
-import argparse
-import sys
 from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
-from geo import schema, settings
+from geo import schema, serving
 from geo.access import allowed
 from geo.errors import GridWatchError
 from geo.i18n import DEFAULT_LANG, t
@@ -31,25 +29,17 @@ from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
 from views.signin import mark_active, sign_in, signed_in_box, unopened, watch_idle
 
-DEFAULT_STORE = Path(__file__).resolve().parent / "data" / "demo" / "gridwatch.gpkg"
-
-
-def _args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--store")
-    parser.add_argument("--demo", action="store_true")
-    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    return args
+DEFAULT_STORE = serving.DEMO_STORE
 
 
 def store_path(argv: list[str] | None = None) -> str:
     """The store to open: ``--store``, else ``GRIDWATCH_STORE``, else the demo store."""
-    return str(_args(argv).store or settings.current().store or DEFAULT_STORE)
+    return serving.app_store(argv)
 
 
 def demo_mode(argv: list[str] | None = None) -> bool:
     """Whether the app runs in demo mode (``--demo``: demo accounts without a password, on the demo store only)."""
-    return bool(_args(argv).demo)
+    return bool(serving.app_args(argv).demo)
 
 
 def main() -> None:

@@ -26,7 +26,8 @@ import geo.incidents  # noqa: F401  (and geo.join with its compiled kernels)
 import geo.mapview  # noqa: F401
 import geo.names  # noqa: F401
 import geo.rain.risk  # noqa: F401
-import geo.snapshot  # noqa: F401
+import geo.serving
+import geo.snapshot
 import geo.store  # noqa: F401
 import geo.summary  # noqa: F401
 import layers.buildings  # noqa: F401
@@ -34,5 +35,9 @@ import layers.grids  # noqa: F401
 import layers.incidents  # noqa: F401
 import layers.live  # noqa: F401
 from views.map_api import routes
+
+# The store's map layers, read (from their snapshot if there is one) while the server starts and the
+# first user signs in: that user's page takes them instead of reading them (geo.snapshot.preload).
+geo.snapshot.preload(geo.serving.app_store())
 
 app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=routes())

@@ -11,6 +11,7 @@ module imports no Streamlit.
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import math
 import sys
@@ -20,7 +21,7 @@ from typing import Final
 from . import settings
 from .access import AccessError
 
-__all__ = ["APP", "DEMO_STORE", "ENTRY", "check_address", "command", "is_loopback"]
+__all__ = ["APP", "DEMO_STORE", "ENTRY", "app_args", "app_store", "check_address", "command", "is_loopback"]
 
 #: The app (``app.py`` beside the ``geo`` package) and the bundled demo store ``make demo`` builds.
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -28,6 +29,20 @@ APP: Final = ROOT / "app.py"
 #: What ``streamlit run`` is given: ``app.py`` with the map route beside it (``serve.py``, ``st.App``).
 ENTRY: Final = ROOT / "serve.py"
 DEMO_STORE: Final = ROOT / "data" / "demo" / "gridwatch.gpkg"
+
+
+def app_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The app's own arguments (``--store``, ``--demo``) from ``argv`` (default: the server's ``sys.argv``)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--store")
+    parser.add_argument("--demo", action="store_true")
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return args
+
+
+def app_store(argv: list[str] | None = None) -> str:
+    """The store the app opens: ``--store``, else ``GRIDWATCH_STORE``, else the demo store."""
+    return str(app_args(argv).store or settings.current().store or DEMO_STORE)
 
 
 def is_loopback(address: str | None) -> bool:

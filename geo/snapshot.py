@@ -32,7 +32,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final
 
@@ -46,7 +46,7 @@ import shapely
 from . import settings
 from .storage import Store
 
-__all__ = ["FORMAT", "MAP_LAYERS", "folder", "keep", "read_layers", "snapshot_path", "write_snapshot"]
+__all__ = ["FORMAT", "MAP_LAYERS", "folder", "keep", "preload", "read_layers", "snapshot_path", "write_snapshot"]
 
 LOG = logging.getLogger(__name__)
 #: The layout of a snapshot; a snapshot of another layout is not read.
@@ -79,8 +79,7 @@ def snapshot_path(store: Store, data_version: str, names: Iterable[str]) -> Path
     root = folder()
     if root is None:
         return None
-    where = store.address if store.backend != "geopackage" else str(Path(store.address).resolve())  # one file, one folder
-    return root / _digest(where) / _digest(f"{FORMAT}|{data_version}|{'|'.join(names)}")
+    return root / _digest(_where(store)) / _digest(f"{FORMAT}|{data_version}|{'|'.join(names)}")
 
 
 def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = None,
@@ -94,6 +93,16 @@ def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = No
     """
     wanted = list(names)
     key = store.data_version
+    if wanted == list(MAP_LAYERS):
+        early = _PRELOADS.pop(_where(store), None)
+        got = early.result() if early is not None else None  # waits for a preload still reading
+        if got is not None and got[0] == key and store.data_version == key:
+            return got[1]
+    return _read_layers(store, wanted, key, min_rows=min_rows, background=background)
+
+
+def _read_layers(store: Store, wanted: list[str], key: str, *, min_rows: int | None,
+                 background: bool) -> dict[str, gpd.GeoDataFrame]:
     path = snapshot_path(store, key, wanted) if key != store.version else None
     if path is not None:
         found = _read(path, wanted)
@@ -109,6 +118,48 @@ def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = No
         else:
             write_snapshot(path, data)
     return data
+
+
+def _where(store: Store) -> str:
+    """The store's address, a GeoPackage's by its resolved path: one file, one folder, however it is named."""
+    return store.address if store.backend != "geopackage" else str(Path(store.address).resolve())
+
+
+#: The map layers a server started reading when it started, by store (:func:`preload`).
+_PRELOADS: dict[str, Future[tuple[str, dict[str, gpd.GeoDataFrame]] | None]] = {}
+
+
+def preload(address: str) -> None:
+    """Start reading the map layers of the store at ``address`` (from its snapshot if it has one), in a thread.
+
+    A server calls this as it starts: the first :func:`read_layers` of those
+    layers at the same data version then takes them (waiting for the read
+    if it has not ended) instead of reading them itself, so the first
+    sign-in after a restart does not wait for them. Nothing is shown to
+    anyone before a sign-in; a store that cannot be opened is left to the
+    page to report.
+    """
+    from .store import is_database_address, open_store
+
+    if not is_database_address(address) and not Path(address).is_file():
+        return
+    done: Future[tuple[str, dict[str, gpd.GeoDataFrame]] | None] = Future()
+
+    def run() -> None:
+        try:
+            store = open_store(address)
+            key = store.data_version
+            done.set_result((key, _read_layers(store, list(MAP_LAYERS), key, min_rows=None, background=True)))
+        except Exception as exc:  # noqa: BLE001  (the page opens the store itself and says what is wrong)
+            LOG.warning("the map layers of %s were not read at the start: %s", address, exc)
+            done.set_result(None)
+
+    try:
+        where = _where(open_store(address))
+    except Exception:  # noqa: BLE001  (as above: the page reports it)
+        return
+    _PRELOADS[where] = done
+    threading.Thread(target=run, name="gridwatch-preload", daemon=True).start()
 
 
 def keep(store: Store, rows: int) -> bool:

@@ -184,3 +184,31 @@ def test_a_server_writes_its_snapshot_after_the_page(demo_store_copy: str, snaps
     while not _snapshots(snaps) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(_snapshots(snaps)) == 1
+
+
+def test_a_server_start_reads_the_layers_for_the_first_page(demo_store_copy: str, snaps: Path) -> None:
+    snapshot.preload(demo_store_copy)
+    store = open_store(demo_store_copy)
+    store.read_many = None  # type: ignore[method-assign]  # the page takes what the start read
+    first = snapshot.read_layers(store, snapshot.MAP_LAYERS)
+    _same(first, open_store(demo_store_copy).read_many(snapshot.MAP_LAYERS))
+    with pytest.raises(TypeError):  # taken once: a later read is a read of its own
+        snapshot.read_layers(store, snapshot.MAP_LAYERS)
+
+
+def test_what_a_server_start_read_is_not_shown_after_a_change(demo_store_copy: str, snaps: Path) -> None:
+    snapshot.preload(demo_store_copy)
+    store = open_store(demo_store_copy)
+    before = len(store.read(schema.INCIDENTS))
+    report_incident(store, type="flooding", lon=LON, lat=LAT, by="李四")  # after the start, before the page
+    assert len(snapshot.read_layers(store, snapshot.MAP_LAYERS)[schema.INCIDENTS]) == before + 1
+
+
+def test_a_server_start_on_a_missing_store_reads_and_makes_nothing(tmp_path: Path, snaps: Path) -> None:
+    missing = tmp_path / "nope.gpkg"
+    snapshot.preload(str(missing))
+    assert not missing.exists() and not snapshot._PRELOADS
+    broken = tmp_path / "broken.gpkg"
+    broken.write_text("not a GeoPackage", encoding="utf-8")
+    snapshot.preload(str(broken))  # left to the page, which says what is wrong
+    assert broken.read_text(encoding="utf-8") == "not a GeoPackage" and not snapshot._PRELOADS
