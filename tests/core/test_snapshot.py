@@ -186,9 +186,13 @@ def test_a_server_writes_its_snapshot_after_the_page(demo_store_copy: str, snaps
     assert len(_snapshots(snaps)) == 1
 
 
-def test_a_server_start_reads_the_layers_for_the_first_page(demo_store_copy: str, snaps: Path) -> None:
+def test_a_server_start_reads_the_snapshot_for_the_first_page(demo_store_copy: str, snaps: Path) -> None:
+    assert snapshot.keep(open_store(demo_store_copy), rows=10**6)
     snapshot.preload(demo_store_copy)
     store = open_store(demo_store_copy)
+    (started,) = snapshot._PRELOADS.values()
+    assert started.result() is not None
+    shutil.rmtree(snaps)  # read already: the page takes that read
     store.read_many = None  # type: ignore[method-assign]  # the page takes what the start read
     first = snapshot.read_layers(store, snapshot.MAP_LAYERS)
     _same(first, open_store(demo_store_copy).read_many(snapshot.MAP_LAYERS))
@@ -196,7 +200,18 @@ def test_a_server_start_reads_the_layers_for_the_first_page(demo_store_copy: str
         snapshot.read_layers(store, snapshot.MAP_LAYERS)
 
 
+def test_a_server_start_leaves_a_store_without_a_snapshot_to_the_page(demo_store_copy: str, snaps: Path) -> None:
+    snapshot.preload(demo_store_copy)
+    store = open_store(demo_store_copy)
+    read: list[list[str]] = []
+    store_read = store.read_many
+    store.read_many = lambda names: read.append(list(names)) or store_read(names)  # type: ignore[method-assign]
+    assert len(snapshot.read_layers(store, snapshot.MAP_LAYERS)[schema.GRIDS]) == 7
+    assert read == [list(snapshot.MAP_LAYERS)] and not snapshot._PRELOADS
+
+
 def test_what_a_server_start_read_is_not_shown_after_a_change(demo_store_copy: str, snaps: Path) -> None:
+    assert snapshot.keep(open_store(demo_store_copy), rows=10**6)
     snapshot.preload(demo_store_copy)
     store = open_store(demo_store_copy)
     before = len(store.read(schema.INCIDENTS))
