@@ -29,8 +29,6 @@ from views.parts.guard import error_box, guarded, show_error
 from views.sidebar import language, sidebar
 from views.signin import mark_active, sign_in, signed_in_box, unopened, watch_idle
 
-DEFAULT_STORE = serving.DEMO_STORE
-
 
 def store_path(argv: list[str] | None = None) -> str:
     """The store to open: ``--store``, else ``GRIDWATCH_STORE``, else the demo store."""

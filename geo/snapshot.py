@@ -96,7 +96,7 @@ def read_layers(store: Store, names: Iterable[str], *, min_rows: int | None = No
     if wanted == list(MAP_LAYERS):
         early = _PRELOADS.pop(_where(store), None)
         got = early.result() if early is not None else None  # waits for a preload still reading
-        if got is not None and got[0] == key and store.data_version == key:
+        if got is not None and got[0] == key:
             return got[1]
     return _read_layers(store, wanted, key, min_rows=min_rows, background=background)
 
@@ -143,26 +143,25 @@ def preload(address: str) -> None:
     """
     from .store import is_database_address, open_store
 
-    if not is_database_address(address) and not Path(address).is_file():
+    if is_database_address(address) or not Path(address).is_file():
+        return  # a database's data version is its version: it has no snapshot to read
+    try:
+        store = open_store(address)
+    except Exception:  # noqa: BLE001  (the page opens the store itself and says what is wrong)
         return
     done: Future[tuple[str, dict[str, gpd.GeoDataFrame]] | None] = Future()
 
     def run() -> None:
         try:
-            store = open_store(address)
             key = store.data_version
             path = snapshot_path(store, key, MAP_LAYERS) if key != store.version else None
             found = _read(path, list(MAP_LAYERS)) if path is not None else None
             done.set_result((key, found) if found is not None else None)
-        except Exception as exc:  # noqa: BLE001  (the page opens the store itself and says what is wrong)
+        except Exception as exc:  # noqa: BLE001  (as above: the page reports it)
             LOG.warning("the map layers of %s were not read at the start: %s", address, exc)
             done.set_result(None)
 
-    try:
-        where = _where(open_store(address))
-    except Exception:  # noqa: BLE001  (as above: the page reports it)
-        return
-    _PRELOADS[where] = done
+    _PRELOADS[_where(store)] = done
     threading.Thread(target=run, name="gridwatch-preload", daemon=True).start()
 
 
