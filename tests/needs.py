@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,11 @@ def tools(*names: str) -> pytest.MarkDecorator:
     """Skip off CI when any of the programs ``names`` is not on the PATH."""
     missing = [n for n in names if shutil.which(n) is None]
     return pytest.mark.skipif(bool(missing) and not IN_CI, reason=f"{', '.join(missing)} not installed: {INSTALL}")
+
+
+def shared_data(path: Path, what: str) -> pytest.MarkDecorator:
+    """Skip off CI when the shared real data ``path`` is not beside the checkout (CI has it: the test runs)."""
+    return pytest.mark.skipif(not path.exists() and not IN_CI, reason=f"{what} missing: {path}")
 
 
 def skip_or_fail(reason: str) -> None:

@@ -10,6 +10,7 @@ from reportlab.platypus import Paragraph
 
 from geo.errors import GridWatchError
 from geo.printkit import MapFrame, cell, register_reportlab_font, wrap
+from tests.needs import skip_or_fail
 
 ZH_NAME = ("幸福里社区滨江花园小区东区" * 20)[:200]
 EN_NAME = ("Riverside Gardens Block 3000 North Tower " * 6)[:200]
@@ -21,7 +22,8 @@ def font() -> str:
     try:
         return register_reportlab_font()
     except GridWatchError as exc:  # pragma: no cover - CI installs the fonts
-        pytest.skip(str(exc))
+        skip_or_fail(str(exc))
+        raise
 
 
 class TestCell:

@@ -33,6 +33,7 @@ from geo.streets import (
     walk_rule,
 )
 from tests import paths
+from tests.needs import shared_data
 
 DATA = paths.SHARED
 KOTKA = DATA / "osm" / "kotka_karhula.osm.pbf"
@@ -67,7 +68,7 @@ def points(xy: Sequence[tuple[float, float]]) -> gpd.GeoDataFrame:
 
 
 class TestReadStreets:
-    @pytest.mark.skipif(not KOTKA_PBF.exists(), reason="shared OSM extract missing")
+    @shared_data(KOTKA_PBF, "shared OSM extract")
     def test_osm_pbf_walkable_ways_only(self) -> None:
         s = read_osm_streets(KOTKA_PBF)
         assert list(s.columns) == ["street_id", "name", "highway", "geometry"]
@@ -78,11 +79,11 @@ class TestReadStreets:
         assert s["street_id"].str.fullmatch(r"w\d+(-\d+)?").all()
         assert (s.geometry.geom_type == "LineString").all()
 
-    @pytest.mark.skipif(not KOTKA_PBF.exists(), reason="shared OSM extract missing")
+    @shared_data(KOTKA_PBF, "shared OSM extract")
     def test_load_streets_dispatches_osm(self) -> None:
         assert len(load_streets(KOTKA_PBF)) == len(read_osm_streets(KOTKA_PBF))
 
-    @pytest.mark.skipif(not WUHAN_ROADS.exists(), reason="shared Wuhan roads missing")
+    @shared_data(WUHAN_ROADS, "shared Wuhan roads")
     def test_line_layer_keeps_chinese_names_and_drops_rail(self) -> None:
         s = load_streets(WUHAN_ROADS)
         assert s.crs.to_epsg() == 4326
@@ -245,7 +246,7 @@ def test_tile_layer_columns(tmp_path: Path) -> None:
     assert dropped == {"motor_tunnel": 1, "rail": 1, "ferry": 1}
 
 
-@pytest.mark.skipif(not KOTKA.exists(), reason="shared OpenStreetMap extract missing")
+@shared_data(KOTKA, "shared OpenStreetMap extract")
 def test_kotka_extract_report() -> None:
     streets, dropped = read_streets(KOTKA)
     assert (streets["highway"] == "cycleway").sum() > 50  # kept: 81 cycleways in the extract, most foot=yes
@@ -253,7 +254,7 @@ def test_kotka_extract_report() -> None:
     assert dropped == {"motorway": 15, "not_built": 1, "rail": 1, "no_foot": 1}
 
 
-@pytest.mark.skipif(not WUHAN_ROADS.exists(), reason="shared Wuhan roads missing")
+@shared_data(WUHAN_ROADS, "shared Wuhan roads")
 def test_wuhan_road_tunnel_is_dropped() -> None:
     streets, dropped = read_streets(WUHAN_ROADS)
     assert "光谷珞瑜路通道" not in set(streets["name"])  # the trunk-road tunnel under Luoyu Road

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -16,10 +15,10 @@ import pytest
 from geo.errors import OptionError
 from geo.rain.checklist import LOCAL_TZ, SECTIONS, build_checklists
 from geo.rain.documents import CSV_COLUMNS, write_checklists
+from tests.needs import tools
 
 NOW = datetime(2026, 7, 1, 18, 30, tzinfo=LOCAL_TZ)
-poppler = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")),
-                             reason="poppler-utils not installed (scripts/install-system-deps.sh)")
+poppler = tools("pdftotext", "pdftoppm")  # skipped off CI without poppler-utils; in CI they run
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from geo.errors import CRSError, GeometryError
 from geo.routing.network import StreetNetwork, build_network, straight_matrix, street_matrix
 from geo.streets import load_streets
 from tests import paths
+from tests.needs import shared_data
 
 DATA = paths.SHARED
 WUHAN_ROADS = DATA / "china" / "wuhan_optics_valley_roads.geojson"
@@ -141,7 +142,7 @@ class TestStreetMatrix:
         assert m.straight.all() and not m.on_streets
         assert m.paths([(0, 1)])[0].tolist() == [[0, 0], [3, 4]]
 
-    @pytest.mark.skipif(not WUHAN_ROADS.exists(), reason="shared Wuhan roads missing")
+    @shared_data(WUHAN_ROADS, "shared Wuhan roads")
     def test_real_streets(self) -> None:
         net = build_network(load_streets(WUHAN_ROADS))
         rng = np.random.default_rng(0)

@@ -25,6 +25,7 @@ from geo.routing.split import route_length, split_tour
 from geo.routing.tsp import METHOD_ORTOOLS, to_uint16
 from geo.streets import load_streets
 from tests import paths
+from tests.needs import shared_data
 
 DATA = paths.SHARED
 KOTKA = DATA / "osm" / "kotka_karhula.osm.pbf"
@@ -158,7 +159,7 @@ class TestCommandSays:
         assert "No street reaches any point" in captured.err
 
 
-@pytest.mark.skipif(not KOTKA.exists(), reason="shared OpenStreetMap extract missing")
+@shared_data(KOTKA, "shared OpenStreetMap extract")
 def test_openstreetmap_extract_from_import_to_gpx(tmp_path: Path) -> None:
     from geo.cli import main
 

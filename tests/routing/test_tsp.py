@@ -7,6 +7,7 @@ import pytest
 
 from geo.routing.tsp import METHOD_FAST_TSP, METHOD_ORTOOLS, METHOD_TRIVIAL, solve_tsp, to_uint16
 from tests import paths
+from tests.needs import shared_data
 
 TSPLIB = paths.SHARED / "tsplib"
 
@@ -84,7 +85,7 @@ class TestSolveTsp:
         d = _euclid(np.random.default_rng(2).random((40, 2)) * 1000)
         assert solve_tsp(d, time_limit=0.3, seed=5)[0] == solve_tsp(d, time_limit=0.3, seed=5)[0]
 
-    @pytest.mark.skipif(not (TSPLIB / "berlin52.tsp").exists(), reason="TSPLIB data missing")
+    @shared_data(TSPLIB / "berlin52.tsp", "TSPLIB data")
     def test_berlin52_optimum(self) -> None:
         from benchmarks.routes import load_tsplib, tsplib_matrix
 
